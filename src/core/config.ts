@@ -1,0 +1,176 @@
+/**
+ * @module One configuration schema with every default in one place.
+ *
+ * Loaded as defaults → `resonate.config.json` (or the file given) → `RESONATE_*` environment variables →
+ * validation. Each leaf has an environment name made from its path: `server.port` ↔ `RESONATE_SERVER_PORT`,
+ * `weights.like` ↔ `RESONATE_WEIGHTS_LIKE`. Values in the environment are parsed as JSON when they parse,
+ * as strings otherwise.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { createError } from './errors.js';
+
+export const EVENT_TYPES = ['view', 'like', 'share', 'comment', 'follow', 'unfollow', 'hide', 'report', 'rating', 'dwell'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const scopes = z.enum(['read', 'write', 'admin']);
+
+export const configSchema = z.strictObject({
+  /** Where data lives: `sqlite://path` (embedded default) or `postgres://…` (scale-out). */
+  store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(3000),
+      /** API keys and their scopes. An empty list means an open server (development only). */
+      apiKeys: z.array(z.strictObject({ key: z.string().min(8), scopes: z.array(scopes).min(1), name: z.string().optional() })).default([]),
+      rateLimit: z.strictObject({ max: z.number().int().positive().default(6000), timeWindowMs: z.number().int().positive().default(60_000) }).prefault({}),
+      /** Most rows one write request may carry. */
+      maxBatch: z.number().int().positive().max(100_000).default(10_000),
+      dashboard: z.boolean().default(true),
+    })
+    .prefault({}),
+  /**
+   * Implicit-feedback weight of each event type in the users × items matrix. Negative signals (hide, report)
+   * are kept out of the positive matrix and used as filters and ranker labels instead. `rating` uses the
+   * rating value, `dwell` uses min(seconds / 30, 1) times its weight.
+   */
+  weights: z
+    .strictObject({
+      view: z.number().default(0.2),
+      like: z.number().default(1),
+      share: z.number().default(2),
+      comment: z.number().default(1.5),
+      follow: z.number().default(0),
+      unfollow: z.number().default(0),
+      hide: z.number().default(-1),
+      report: z.number().default(-2),
+      rating: z.number().default(1),
+      dwell: z.number().default(0.5),
+    })
+    .prefault({}),
+  feed: z
+    .strictObject({
+      pageSize: z.number().int().positive().max(500).default(20),
+      /** Candidates each source contributes before ranking. */
+      candidatesPerSource: z.number().int().positive().default(200),
+      /** Most posts of one author on one page. */
+      authorCap: z.number().int().positive().default(2),
+      /** Half-life of a post's freshness in hours (popularity decay and feed freshness). */
+      freshnessHalfLifeHours: z.number().positive().default(24),
+      /** Relative weight of each candidate source in the blended score. */
+      sources: z
+        .record(z.string(), z.number())
+        .default({ 'in-network': 1.0, 'item-knn/cosine': 1.0, 'popular/trending': 0.5 }),
+    })
+    .prefault({}),
+  models: z
+    .strictObject({
+      /** Models `resonate train` and `start` fit, by registry id. */
+      train: z.array(z.string()).default(['popular/trending', 'in-network', 'item-knn/cosine']),
+      /** Folder for saved model artifacts. */
+      dir: z.string().default('./.resonate/models'),
+    })
+    .prefault({}),
+  demo: z
+    .strictObject({
+      users: z.number().int().positive().default(2000),
+      seed: z.number().int().default(42),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  seed: z.number().int().default(42),
+});
+
+export type ResonateConfig = z.output<typeof configSchema>;
+export type ResonateConfigInput = z.input<typeof configSchema>;
+
+/** Every default in one object. */
+export const DEFAULT_CONFIG: ResonateConfig = configSchema.parse({});
+
+export interface LoadConfigOptions {
+  /** Config file; defaults to `./resonate.config.json` when it exists. */
+  file?: string;
+  /** Environment to read `RESONATE_*` from; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Highest-precedence overrides (from CLI flags or code). */
+  overrides?: ResonateConfigInput;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): ResonateConfig {
+  const env = options.env ?? process.env;
+  let fromFile: Record<string, unknown> = {};
+  const file = options.file ?? (existsSync('resonate.config.json') ? 'resonate.config.json' : undefined);
+  if (file !== undefined) {
+    const path = resolve(file);
+    if (!existsSync(path)) throw createError('FILE_NOT_FOUND', { path });
+    try {
+      fromFile = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw createError('INVALID_CONFIG', { field: path, problem: `not valid JSON (${(e as Error).message})` });
+    }
+  }
+  const merged = deepMerge(deepMerge(fromFile, envOverrides(env)), (options.overrides ?? {}) as Record<string, unknown>);
+  return validateConfig(merged);
+}
+
+export function validateConfig(input: unknown): ResonateConfig {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw createError('INVALID_CONFIG', { field: issue.path.join('.') || '(root)', problem: issue.message });
+  }
+  return parsed.data;
+}
+
+/** Environment name of a config path: ['server','maxBatch'] → RESONATE_SERVER_MAX_BATCH. */
+export function envName(path: readonly string[]): string {
+  return 'RESONATE_' + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const walk = (node: unknown, path: string[]): void => {
+    const isLeaf = node === null || typeof node !== 'object' || Array.isArray(node) || path.join('.') === 'feed.sources';
+    if (!isLeaf) {
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, [...path, k]);
+      return;
+    }
+    const raw = env[envName(path)];
+    if (raw === undefined) return;
+    setPath(out, path, parseEnvValue(raw, typeof node));
+  };
+  walk(DEFAULT_CONFIG, []);
+  return out;
+}
+
+function parseEnvValue(raw: string, expected: string): unknown {
+  if (expected === 'string') return raw;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * @module The catalogue of every error Resonate raises: a code, an HTTP status and a message template.
+ *
+ * Errors say what was expected, what arrived and what to do. Only the API layer turns them into HTTP;
+ * everything else throws `ResonateError` made by `createError`. `docs/errors.md` lists every code and a
+ * test keeps the two in step (`npm run docs:errors` regenerates it).
+ */
+
+export interface ErrorSpec {
+  /** HTTP status the API answers with. */
+  readonly status: number;
+  /** Message template; `{name}` is replaced by the parameter of that name. */
+  readonly message: string;
+  /** One line for docs/errors.md: when it happens and what to do. */
+  readonly doc: string;
+}
+
+export const ERRORS = {
+  // Input and validation
+  INVALID_INPUT: { status: 400, message: '{field}: {problem}', doc: 'A field of a request, a file row or an option is malformed; the message names the field and the problem.' },
+  INVALID_EVENT: { status: 400, message: 'event {id}: {problem}', doc: 'An interaction event fails validation (unknown type, missing target, bad timestamp).' },
+  INVALID_JSON: { status: 400, message: 'malformed JSON at {where}: {problem}', doc: 'A request body or JSONL line is not valid JSON.' },
+  INVALID_UTF8: { status: 400, message: '{where}: text is not valid UTF-8', doc: 'Input bytes are not valid UTF-8; re-encode the file (e.g. `iconv -f latin1 -t utf8`).' },
+  BATCH_TOO_LARGE: { status: 413, message: 'batch of {size} {kind} exceeds the limit of {limit}', doc: 'A write batch is larger than the configured limit; split it.' },
+  DUPLICATE_ID: { status: 400, message: '{kind} id {id} appears more than once in the batch', doc: 'One batch names the same id twice with different content.' },
+  UNKNOWN_REFERENCE: { status: 422, message: '{field}: unknown {kind} {id}', doc: 'A row refers to a user or post that does not exist.' },
+  INVALID_CONFIG: { status: 500, message: 'configuration {field}: {problem}', doc: 'resonate.config.json or a RESONATE_* variable holds an invalid value.' },
+  UNKNOWN_OPTION: { status: 400, message: 'unknown {kind} "{name}"; expected one of: {expected}', doc: 'A name (model id, import format, protocol, metric) is not one Resonate knows.' },
+
+  // Files and storage
+  FILE_NOT_FOUND: { status: 404, message: 'file not found: {path}', doc: 'A path given to an importer, a model loader or the CLI does not exist.' },
+  STORE_CORRUPT: { status: 500, message: 'the database at {path} is not a Resonate store or is damaged: {problem}', doc: 'The database file cannot be opened or fails its integrity check; restore a backup or point to another file.' },
+  STORE_UNSUPPORTED: { status: 400, message: 'unsupported store URL "{url}"; expected sqlite://path or postgres://…', doc: 'The store URL has a scheme no backend handles.' },
+  STORE_WRITE_FAILED: { status: 500, message: 'write to the store failed and was rolled back: {problem}', doc: 'A batch could not be written; nothing of it was kept.' },
+  MIGRATION_FAILED: { status: 500, message: 'migration {version} failed: {problem}', doc: 'A schema migration failed; the database was left at its previous version.' },
+  IMPORT_ABORTED: { status: 400, message: 'import aborted at {where}: {problem}; nothing was written', doc: 'A strict import met an invalid row, or the import failed; the store is unchanged.' },
+
+  // Models
+  MODEL_NOT_FITTED: { status: 409, message: 'model {model} has not been fitted yet', doc: 'Recommend or save was called before fit; train first (`resonate train`).' },
+  MODEL_UNKNOWN: { status: 404, message: 'unknown model "{model}"; registered: {expected}', doc: 'A model id is not in the registry.' },
+  ARTIFACT_INVALID: { status: 422, message: 'artifact {path}: {problem}', doc: 'A saved model file is damaged, of another kind or of an unsupported version.' },
+  TRAINING_CANCELLED: { status: 499, message: 'training of {model} was cancelled', doc: 'A fit was stopped through its AbortSignal.' },
+  SHAPE_MISMATCH: { status: 500, message: '{op}: {problem}', doc: 'Tensor or matrix shapes do not agree for an operation.' },
+  DATASET_EMPTY: { status: 422, message: 'dataset has no {what}; import or generate data first', doc: 'A model or evaluation needs interactions and found none.' },
+
+  // API
+  NOT_FOUND: { status: 404, message: '{kind} {id} not found', doc: 'The user, post or resource does not exist.' },
+  UNAUTHORIZED: { status: 401, message: 'missing or unknown API key', doc: 'Send a configured key in the `x-api-key` header (or `Authorization: Bearer`).' },
+  FORBIDDEN: { status: 403, message: 'API key lacks the "{scope}" scope', doc: 'The key is valid but not allowed to do this; use a key with the named scope.' },
+  RATE_LIMITED: { status: 429, message: 'rate limit exceeded; retry in {retryAfter}', doc: 'Too many requests from this key or address.' },
+  INTERNAL: { status: 500, message: 'internal error: {problem}', doc: 'A bug; the log holds the stack trace.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type ErrorParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export class ResonateError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly params: ErrorParams;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}, options?: { cause?: unknown }) {
+    super(formatMessage(ERRORS[code].message, params), options);
+    this.name = 'ResonateError';
+    this.code = code;
+    this.statusCode = ERRORS[code].status;
+    this.params = params;
+  }
+
+  toJSON(): { error: string; code: ErrorCode; message: string; statusCode: number } {
+    return { error: httpReason(this.statusCode), code: this.code, message: this.message, statusCode: this.statusCode };
+  }
+}
+
+/**
+ * Builds the error of a catalogued code.
+ * @example throw createError('INVALID_INPUT', { field: 'events[3].ts', problem: 'expected an ISO date, got "yesterday"' });
+ */
+export function createError(code: ErrorCode, params: ErrorParams = {}, cause?: unknown): ResonateError {
+  return new ResonateError(code, params, cause === undefined ? undefined : { cause });
+}
+
+export function isResonateError(e: unknown, code?: ErrorCode): e is ResonateError {
+  return e instanceof ResonateError && (code === undefined || e.code === code);
+}
+
+function formatMessage(template: string, params: ErrorParams): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const v = params[key];
+    return v === undefined ? `{${key}}` : String(v);
+  });
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 499: 'Client Closed Request',
+  500: 'Internal Server Error',
+};
+
+export function httpReason(status: number): string {
+  return REASONS[status] ?? 'Error';
+}
