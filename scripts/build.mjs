@@ -1,0 +1,11 @@
+// `npm run build`: compile the AssemblyScript kernels to WASM (embedded in a generated module), then TypeScript to dist/.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+if (existsSync(join(root, 'scripts', 'build-wasm.mjs'))) run(process.execPath, ['scripts/build-wasm.mjs']);
+run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
