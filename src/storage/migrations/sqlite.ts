@@ -1,0 +1,80 @@
+/**
+ * @module SQLite schema migrations: an ordered list of `{version, sql}` steps, each applied in its own
+ * transaction and recorded in `schema_version`, so a failed step leaves the database at its previous version.
+ *
+ * Never edit a released step: append a new one. Timestamps are epoch milliseconds; tags and features are JSON
+ * text. `reply_to` carries no foreign key on purpose: a reply may arrive before the post it answers.
+ */
+
+export interface Migration {
+  /** Strictly increasing, starting at 1. */
+  readonly version: number;
+  /** One or more SQL statements. */
+  readonly sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE users (
+        id         TEXT PRIMARY KEY,
+        name       TEXT,
+        created_at REAL,
+        features   TEXT
+      );
+
+      CREATE TABLE posts (
+        id         TEXT PRIMARY KEY,
+        author     TEXT NOT NULL REFERENCES users(id),
+        text       TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        tags       TEXT NOT NULL DEFAULT '[]',
+        reply_to   TEXT,
+        lang       TEXT,
+        features   TEXT
+      );
+      CREATE INDEX posts_created ON posts(created_at);
+      CREATE INDEX posts_author_created ON posts(author, created_at);
+
+      CREATE TABLE follows (
+        follower   TEXT NOT NULL REFERENCES users(id),
+        followee   TEXT NOT NULL REFERENCES users(id),
+        created_at REAL,
+        PRIMARY KEY (follower, followee)
+      );
+      CREATE INDEX follows_followee ON follows(followee);
+
+      -- Append-only; the client-supplied id makes a retried batch harmless (INSERT OR IGNORE).
+      CREATE TABLE events (
+        id             TEXT PRIMARY KEY,
+        user_id        TEXT NOT NULL REFERENCES users(id),
+        type           TEXT NOT NULL,
+        post_id        TEXT REFERENCES posts(id),
+        target_user_id TEXT REFERENCES users(id),
+        value          REAL,
+        text           TEXT,
+        ts             REAL NOT NULL
+      );
+      -- (ts, rowid) is the scan order; rowid rides along in every index.
+      CREATE INDEX events_ts ON events(ts);
+      CREATE INDEX events_user_ts ON events(user_id, ts);
+
+      -- Full-text index over post text and tags (space-joined), rowid = posts.rowid, kept in step by triggers.
+      CREATE VIRTUAL TABLE posts_fts USING fts5(text, tags, tokenize = 'unicode61 remove_diacritics 2');
+
+      CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_fts(rowid, text, tags)
+        VALUES (new.rowid, new.text, (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.tags)));
+      END;
+      CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+        DELETE FROM posts_fts WHERE rowid = old.rowid;
+      END;
+      CREATE TRIGGER posts_fts_update AFTER UPDATE OF text, tags ON posts BEGIN
+        DELETE FROM posts_fts WHERE rowid = old.rowid;
+        INSERT INTO posts_fts(rowid, text, tags)
+        VALUES (new.rowid, new.text, (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.tags)));
+      END;
+    `,
+  },
+];

@@ -1,0 +1,41 @@
+/**
+ * @module openStore: picks a Store backend from a URL, the way Gorse's `Open(url)` does.
+ *
+ * `sqlite://./path.db`, `sqlite:///abs/path.db`, `sqlite://:memory:` and plain paths ending in `.db` open the
+ * embedded SQLite store. `postgres://` / `postgresql://` have a slot in `BACKENDS` for the PostgreSQL store;
+ * until it is registered there they fail like any unknown scheme, with STORE_UNSUPPORTED.
+ */
+import { createError } from '../core/errors.js';
+import { createSqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+type Opener = (url: string) => Promise<Store>;
+
+/** URL scheme → backend. PostgreSQL: add `postgres: openPostgres, postgresql: openPostgres` here. */
+const BACKENDS: Readonly<Record<string, Opener | undefined>> = {
+  sqlite: (url) => createSqliteStore({ path: sqlitePath(url) }),
+  postgres: undefined,
+  postgresql: undefined,
+};
+
+/**
+ * Opens the store a URL names.
+ * @example const store = await openStore('sqlite://./resonate.db');
+ */
+export async function openStore(url: string): Promise<Store> {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    if (url === ':memory:' || /\.(db|sqlite3?)$/i.test(url)) return createSqliteStore({ path: url });
+    throw createError('STORE_UNSUPPORTED', { url });
+  }
+  const open = BACKENDS[scheme];
+  if (open === undefined) throw createError('STORE_UNSUPPORTED', { url });
+  return open(url);
+}
+
+/** `sqlite://./a.db` → `./a.db`, `sqlite:///abs/a.db` → `/abs/a.db`, `sqlite://:memory:` → `:memory:`. */
+export function sqlitePath(url: string): string {
+  const rest = url.replace(/^sqlite:\/\//i, '');
+  if (rest === '') throw createError('STORE_UNSUPPORTED', { url });
+  return decodeURIComponent(rest);
+}

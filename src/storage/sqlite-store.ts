@@ -1,0 +1,512 @@
+/**
+ * @module SqliteStore: the embedded `Store` on better-sqlite3 (WAL, FTS5 with BM25, versioned migrations).
+ *
+ * One connection does everything. Writes are synchronous SQL inside explicit `BEGIN IMMEDIATE … COMMIT`;
+ * `transaction(fn)` keeps one open across an async `fn`, and writes made from inside it (through the writer it
+ * hands over, or through the store itself from the same async context) become SAVEPOINTs instead of
+ * transactions of their own. Writes from other async contexts wait until it ends. Reads are not queued: a read
+ * issued elsewhere while a transaction is open sees its uncommitted rows (one connection).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database from 'better-sqlite3';
+import { createError, isResonateError } from '../core/errors.js';
+import type { EventType } from '../core/config.js';
+import type { Event, Follow, Post, User } from '../data/schemas.js';
+import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
+import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteSummary } from './store.js';
+
+export interface SqliteStoreConfig {
+  /** File path, or `:memory:`. */
+  path: string;
+  /** Schema steps to apply (tests inject failing ones); defaults to `SQLITE_MIGRATIONS`. */
+  migrations?: readonly Migration[];
+}
+
+/** Rows per page of a scan: a page is read in one go so no cursor stays open across an `await`. */
+const SCAN_PAGE = 2000;
+/** Default number of search hits. */
+const DEFAULT_SEARCH_LIMIT = 20;
+/** Bind values standing for "no bound" in time ranges (keeps one prepared statement per query shape). */
+const MIN_TIME = -Number.MAX_VALUE;
+const MAX_TIME = Number.MAX_VALUE;
+
+interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null }
+interface PostRow {
+  id: string; author: string; text: string; created_at: number; tags: string;
+  reply_to: string | null; lang: string | null; features: string | null;
+}
+interface FollowRow { follower: string; followee: string; created_at: number | null }
+interface EventRow {
+  id: string; user_id: string; type: string; post_id: string | null; target_user_id: string | null;
+  value: number | null; text: string | null; ts: number;
+}
+
+const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
+const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts';
+
+/**
+ * Opens (creating if needed) a SQLite store and brings its schema up to date.
+ * @example const store = await createSqliteStore({ path: './resonate.db' });
+ */
+export async function createSqliteStore(config: SqliteStoreConfig): Promise<SqliteStore> {
+  return new SqliteStore(config);
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Set while inside `transaction(fn)`: writes from this async context become savepoints. */
+  private readonly inTransaction = new AsyncLocalStorage<{ open: boolean }>();
+  /** Tail of the queue of exclusive sections (transactions and stand-alone writes). */
+  private queue: Promise<void> = Promise.resolve();
+  private savepointSeq = 0;
+
+  constructor(config: SqliteStoreConfig) {
+    this.path = config.path;
+    try {
+      this.db = new Database(config.path);
+    } catch (e) {
+      if (/directory does not exist/i.test((e as Error).message)) throw createError('FILE_NOT_FOUND', { path: config.path }, e);
+      throw createError('STORE_CORRUPT', { path: config.path, problem: (e as Error).message }, e);
+    }
+    try {
+      // WAL: readers never block the writer; NORMAL sync is safe with WAL (a crash may lose the last commits,
+      // never corrupt the file).
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('temp_store = MEMORY');
+      // 64 MiB page cache (negative = KiB): the event indexes stay hot during bulk ingestion.
+      this.db.pragma('cache_size = -65536');
+      migrate(this.db, config.migrations ?? SQLITE_MIGRATIONS);
+    } catch (e) {
+      this.db.close();
+      const code = (e as { code?: string }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        throw createError('STORE_CORRUPT', { path: config.path, problem: (e as Error).message }, e);
+      }
+      throw e;
+    }
+  }
+
+  /** Schema version the database is at. */
+  schemaVersion(): number {
+    return currentVersion(this.db);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async write(batch: WriteBatch): Promise<WriteSummary> {
+    if (this.inTransaction.getStore()?.open) return this.writeInSavepoint(batch);
+    return this.exclusive(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const summary = this.apply(batch);
+        this.db.exec('COMMIT');
+        return summary;
+      } catch (e) {
+        this.db.exec('ROLLBACK');
+        throw asWriteError(e);
+      }
+    });
+  }
+
+  async transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    // Nested: the outer transaction already holds the connection; run fn inside a savepoint.
+    if (this.inTransaction.getStore()?.open) return this.nested(fn);
+    return this.exclusive(() => {
+      // `open` goes false at the end so promises that outlive fn do not write into a later transaction.
+      const context = { open: true };
+      return this.inTransaction.run(context, async () => {
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn({ write: (b) => this.writeInSavepoint(b) });
+          this.db.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw e;
+        } finally {
+          context.open = false;
+        }
+      });
+    });
+  }
+
+  private async nested<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const name = `nested_${++this.savepointSeq}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn({ write: (b) => this.writeInSavepoint(b) });
+      this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (e) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw e;
+    }
+  }
+
+  private async writeInSavepoint(batch: WriteBatch): Promise<WriteSummary> {
+    const name = `batch_${++this.savepointSeq}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const summary = this.apply(batch);
+      this.db.exec(`RELEASE ${name}`);
+      return summary;
+    } catch (e) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw asWriteError(e);
+    }
+  }
+
+  /** Runs fn when every earlier exclusive section has finished. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Applies a batch on the open transaction, in the order users, posts, follows, unfollows, events. */
+  private apply(batch: WriteBatch): WriteSummary {
+    const summary: WriteSummary = { users: 0, posts: 0, follows: 0, unfollows: 0, events: 0, duplicateEvents: 0 };
+    const events = batch.events ?? [];
+    const firstOf = new Map<string, Event>();
+    for (const e of events) {
+      const seen = firstOf.get(e.id);
+      if (seen === undefined) firstOf.set(e.id, e);
+      else if (!sameEvent(seen, e)) throw createError('DUPLICATE_ID', { kind: 'event', id: e.id });
+    }
+
+    const upsertUser = this.stmt(
+      `INSERT INTO users (id, name, created_at, features) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features`,
+    );
+    for (const u of batch.users ?? []) {
+      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features));
+      summary.users++;
+    }
+
+    const upsertPost = this.stmt(
+      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET author = excluded.author, text = excluded.text, created_at = excluded.created_at,
+         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features`,
+    );
+    (batch.posts ?? []).forEach((p, i) => {
+      this.guard(`posts[${i}]`, [['author', 'user', p.author]], () =>
+        upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features)),
+      );
+      summary.posts++;
+    });
+
+    const upsertFollow = this.stmt(
+      `INSERT INTO follows (follower, followee, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (follower, followee) DO UPDATE SET created_at = coalesce(excluded.created_at, follows.created_at)`,
+    );
+    (batch.follows ?? []).forEach((f, i) => {
+      this.guard(`follows[${i}]`, [['follower', 'user', f.follower], ['followee', 'user', f.followee]], () =>
+        upsertFollow.run(f.follower, f.followee, f.created_at ?? null),
+      );
+      summary.follows++;
+    });
+
+    const deleteFollow = this.stmt('DELETE FROM follows WHERE follower = ? AND followee = ?');
+    for (const f of batch.unfollows ?? []) summary.unfollows += deleteFollow.run(f.follower, f.followee).changes;
+
+    const insertEvent = this.stmt(
+      `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      let changes = 0;
+      try {
+        changes = insertEvent.run(e.id, e.user, e.type, e.post ?? null, e.target_user ?? null, e.value ?? null, e.text ?? null, e.timestamp).changes;
+      } catch (err) {
+        this.explainReference(err, `events[${i}]`, [['user', 'user', e.user], ['post', 'post', e.post], ['target_user', 'user', e.target_user]]);
+      }
+      if (changes > 0) summary.events++;
+      else summary.duplicateEvents++;
+    }
+    return summary;
+  }
+
+  /** Runs a write; a foreign-key failure becomes UNKNOWN_REFERENCE naming the field. */
+  private guard(where: string, refs: [string, 'user' | 'post', string | undefined][], run: () => unknown): void {
+    try {
+      run();
+    } catch (err) {
+      this.explainReference(err, where, refs);
+    }
+  }
+
+  private explainReference(err: unknown, where: string, refs: [string, 'user' | 'post', string | undefined][]): never {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      for (const [field, kind, id] of refs) {
+        if (id === undefined) continue;
+        const table = kind === 'user' ? 'users' : 'posts';
+        if (this.stmt(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) === undefined) {
+          throw createError('UNKNOWN_REFERENCE', { field: `${where}.${field}`, kind, id });
+        }
+      }
+    }
+    throw err;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getUser(id: string): Promise<User | undefined> {
+    const row = this.stmt('SELECT id, name, created_at, features FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row && toUser(row);
+  }
+
+  async getPost(id: string): Promise<Post | undefined> {
+    const row = this.stmt(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = ?`).get(id) as PostRow | undefined;
+    return row && toPost(row);
+  }
+
+  async getPosts(ids: readonly string[]): Promise<Post[]> {
+    if (ids.length === 0) return [];
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS} FROM json_each(?) j JOIN posts p ON p.id = j.value ORDER BY j.key`,
+    ).all(JSON.stringify(ids)) as PostRow[];
+    return rows.map(toPost);
+  }
+
+  async existingUsers(ids: readonly string[]): Promise<Set<string>> {
+    return this.existing('users', ids);
+  }
+
+  async existingPosts(ids: readonly string[]): Promise<Set<string>> {
+    return this.existing('posts', ids);
+  }
+
+  private existing(table: 'users' | 'posts', ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.stmt(`SELECT t.id FROM json_each(?) j JOIN ${table} t ON t.id = j.value`).pluck().all(JSON.stringify(ids)) as string[];
+    return new Set(rows);
+  }
+
+  async userEvents(userId: string, query: EventQuery = {}): Promise<Event[]> {
+    const rows = this.stmt(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ? AND ts >= ? AND ts < ?
+         AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+       ORDER BY ts DESC, rowid DESC LIMIT ?`,
+    ).all(userId, query.since ?? MIN_TIME, query.before ?? MAX_TIME, ...typeFilter(query.types), query.limit ?? -1) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async eventsBetween(since: number, before: number, query: Omit<EventQuery, 'since' | 'before'> = {}): Promise<Event[]> {
+    const rows = this.stmt(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= ? AND ts < ?
+         AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+       ORDER BY ts DESC, rowid DESC LIMIT ?`,
+    ).all(since, before, ...typeFilter(query.types), query.limit ?? -1) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async postsBetween(since: number, before: number, limit = -1): Promise<Post[]> {
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at DESC, p.rowid DESC LIMIT ?`,
+    ).all(since, before, limit) as PostRow[];
+    return rows.map(toPost);
+  }
+
+  async postsByAuthors(authorIds: readonly string[], limit: number, since = MIN_TIME): Promise<Post[]> {
+    if (authorIds.length === 0) return [];
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.author IN (SELECT value FROM json_each(?)) AND p.created_at >= ?
+       ORDER BY p.created_at DESC, p.rowid DESC LIMIT ?`,
+    ).all(JSON.stringify(authorIds), since, limit) as PostRow[];
+    return rows.map(toPost);
+  }
+
+  async following(userId: string): Promise<string[]> {
+    return this.stmt('SELECT followee FROM follows WHERE follower = ? ORDER BY followee').pluck().all(userId) as string[];
+  }
+
+  async followers(userId: string): Promise<string[]> {
+    return this.stmt('SELECT follower FROM follows WHERE followee = ? ORDER BY follower').pluck().all(userId) as string[];
+  }
+
+  /**
+   * BM25 search (Robertson & Zaragoza 2009, as FTS5's `bm25()`, which is negated so lower is better: we return
+   * its negation). The query is reduced to plain terms, each quoted, joined with OR: FTS syntax in user input is
+   * never interpreted, and a post matching more terms scores higher.
+   */
+  async searchPosts(query: string, limit = DEFAULT_SEARCH_LIMIT): Promise<SearchHit[]> {
+    const match = toMatchExpression(query);
+    if (match === '') return [];
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS}, -bm25(posts_fts) AS score FROM posts_fts JOIN posts p ON p.rowid = posts_fts.rowid
+       WHERE posts_fts MATCH ? ORDER BY bm25(posts_fts) LIMIT ?`,
+    ).all(match, limit) as (PostRow & { score: number })[];
+    return rows.map((r) => ({ post: toPost(r), score: r.score }));
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const row = this.stmt(
+      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts,
+              (SELECT count(*) FROM follows) AS follows, (SELECT count(*) FROM events) AS events`,
+    ).get() as StoreCounts;
+    return { ...row };
+  }
+
+  // ---------------------------------------------------------------- scans
+
+  scanUsers(): AsyncIterable<User> {
+    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features FROM users', toUser);
+  }
+
+  scanPosts(): AsyncIterable<Post> {
+    return this.scanByRowid<PostRow, Post>(`SELECT p.rowid AS _rowid, ${POST_COLUMNS} FROM posts p`, toPost, 'p.rowid');
+  }
+
+  scanFollows(): AsyncIterable<Follow> {
+    return this.scanByRowid<FollowRow, Follow>('SELECT rowid AS _rowid, follower, followee, created_at FROM follows', toFollow);
+  }
+
+  /** Events in ascending (ts, rowid) order, paged by that key. */
+  async *scanEvents(): AsyncIterable<Event> {
+    const page = this.stmt(
+      `SELECT rowid AS _rowid, ${EVENT_COLUMNS} FROM events WHERE (ts, rowid) > (?, ?) ORDER BY ts, rowid LIMIT ?`,
+    );
+    let lastTs = -Infinity, lastRowid = 0;
+    while (true) {
+      const rows = page.all(lastTs, lastRowid, SCAN_PAGE) as (EventRow & { _rowid: number })[];
+      for (const r of rows) yield toEvent(r);
+      if (rows.length < SCAN_PAGE) return;
+      lastTs = rows[rows.length - 1]!.ts;
+      lastRowid = rows[rows.length - 1]!._rowid;
+    }
+  }
+
+  /**
+   * Pages by rowid: each page is read whole (a better-sqlite3 cursor left open across an `await` would make
+   * every write on the connection fail with "connection busy"), so memory stays at one page.
+   */
+  private async *scanByRowid<R, T>(select: string, map: (r: R) => T, rowid = 'rowid'): AsyncIterable<T> {
+    const page = this.stmt(`${select} WHERE ${rowid} > ? ORDER BY ${rowid} LIMIT ?`);
+    let last = 0;
+    while (true) {
+      const rows = page.all(last, SCAN_PAGE) as (R & { _rowid: number })[];
+      for (const r of rows) yield map(r);
+      if (rows.length < SCAN_PAGE) return;
+      last = rows[rows.length - 1]!._rowid;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.db.open) this.db.close();
+  }
+
+  /** Prepared statements, cached by their SQL. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+// ------------------------------------------------------------------ migrations
+
+function currentVersion(db: Database.Database): number {
+  const v = db.prepare('SELECT max(version) FROM schema_version').pluck().get() as number | null;
+  return v ?? 0;
+}
+
+/** Applies the steps above the current version, each in its own transaction. */
+export function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)');
+  const from = currentVersion(db);
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= from) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+      db.exec('COMMIT');
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      const code = (e as { code?: string }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw e;
+      throw createError('MIGRATION_FAILED', { version: m.version, problem: (e as Error).message }, e);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/** Our own errors (UNKNOWN_REFERENCE, DUPLICATE_ID …) pass through; driver errors become STORE_WRITE_FAILED. */
+function asWriteError(e: unknown): unknown {
+  if (isResonateError(e)) return e;
+  return createError('STORE_WRITE_FAILED', { problem: (e as Error).message ?? String(e) }, e);
+}
+
+function json(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v);
+}
+
+function typeFilter(types: readonly EventType[] | undefined): [string | null, string | null] {
+  if (types === undefined) return [null, null];
+  const list = JSON.stringify(types);
+  return [list, list];
+}
+
+function sameEvent(a: Event, b: Event): boolean {
+  return (
+    a.user === b.user && a.type === b.type && a.post === b.post && a.target_user === b.target_user &&
+    a.value === b.value && a.text === b.text && a.timestamp === b.timestamp
+  );
+}
+
+/**
+ * Turns free text into a safe FTS5 MATCH expression: letter/number runs, each double-quoted (so operators,
+ * column filters and stray quotes are just text), joined with OR. '' when there is no term.
+ */
+export function toMatchExpression(query: string): string {
+  const terms = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const unique = [...new Set(terms.map((t) => t.toLowerCase()))];
+  return unique.map((t) => `"${t}"`).join(' OR ');
+}
+
+function toUser(r: UserRow): User {
+  const u: User = { id: r.id };
+  if (r.name !== null) u.name = r.name;
+  if (r.created_at !== null) u.created_at = r.created_at;
+  if (r.features !== null) u.features = JSON.parse(r.features) as User['features'];
+  return u;
+}
+
+function toPost(r: PostRow): Post {
+  const p: Post = { id: r.id, author: r.author, text: r.text, created_at: r.created_at, tags: JSON.parse(r.tags) as string[] };
+  if (r.reply_to !== null) p.reply_to = r.reply_to;
+  if (r.lang !== null) p.lang = r.lang;
+  if (r.features !== null) p.features = JSON.parse(r.features) as Post['features'];
+  return p;
+}
+
+function toFollow(r: FollowRow): Follow {
+  const f: Follow = { follower: r.follower, followee: r.followee };
+  if (r.created_at !== null) f.created_at = r.created_at;
+  return f;
+}
+
+function toEvent(r: EventRow): Event {
+  const e: Event = { id: r.id, user: r.user_id, type: r.type as EventType, timestamp: r.ts };
+  if (r.post_id !== null) e.post = r.post_id;
+  if (r.target_user_id !== null) e.target_user = r.target_user_id;
+  if (r.value !== null) e.value = r.value;
+  if (r.text !== null) e.text = r.text;
+  return e;
+}

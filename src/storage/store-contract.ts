@@ -1,0 +1,367 @@
+/**
+ * @module The Store contract suite: every backend runs these same vitest blocks (`runStoreContract`), the way
+ * Gorse tests each storage backend against one suite. `open` must return a fresh, empty store each call.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isResonateError } from '../core/errors.js';
+import type { Event, Follow, Post, User } from '../data/schemas.js';
+import type { Store, WriteBatch } from './store.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const MIN = 60_000;
+
+const users: User[] = [
+  { id: 'alice', name: 'Alice', created_at: T0, features: { locale: 'en', age: 31 } },
+  { id: 'bob', name: 'Bob' },
+  { id: 'carol' },
+];
+const posts: Post[] = [
+  { id: 'p1', author: 'alice', text: 'Sourdough bread at dawn', created_at: T0 + 1 * MIN, tags: ['baking'] },
+  { id: 'p2', author: 'bob', text: 'Marathon training log, week three', created_at: T0 + 2 * MIN, tags: ['running', 'sport'], lang: 'en' },
+  { id: 'p3', author: 'alice', text: 'Reply: try rye flour', created_at: T0 + 3 * MIN, tags: [], reply_to: 'p1', features: { nsfw: false, score: 0.5 } },
+  { id: 'p4', author: 'carol', text: 'Rainy day in the city', created_at: T0 + 4 * MIN, tags: ['weather'] },
+];
+const follows: Follow[] = [
+  { follower: 'alice', followee: 'bob', created_at: T0 },
+  { follower: 'carol', followee: 'bob' },
+  { follower: 'bob', followee: 'alice' },
+];
+const events: Event[] = [
+  { id: 'e1', user: 'bob', type: 'like', post: 'p1', timestamp: T0 + 10 * MIN },
+  { id: 'e2', user: 'carol', type: 'view', post: 'p1', timestamp: T0 + 11 * MIN },
+  { id: 'e3', user: 'bob', type: 'comment', post: 'p3', text: 'nice', timestamp: T0 + 12 * MIN },
+  { id: 'e4', user: 'bob', type: 'rating', post: 'p2', value: 4.5, timestamp: T0 + 13 * MIN },
+  { id: 'e5', user: 'alice', type: 'follow', target_user: 'carol', timestamp: T0 + 14 * MIN },
+  { id: 'e6', user: 'bob', type: 'share', post: 'p4', timestamp: T0 + 15 * MIN },
+];
+const seed: WriteBatch = { users, posts, follows, events };
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Everything a store holds, for "exactly as before" comparisons. */
+async function snapshot(store: Store): Promise<unknown> {
+  return {
+    counts: await store.counts(),
+    users: await collect(store.scanUsers()),
+    posts: await collect(store.scanPosts()),
+    follows: await collect(store.scanFollows()),
+    events: await collect(store.scanEvents()),
+  };
+}
+
+async function expectCode(p: Promise<unknown>, code: string, params?: Record<string, unknown>): Promise<void> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (e) {
+    caught = e;
+  }
+  expect(isResonateError(caught), `expected error ${code}, got ${String(caught)}`).toBe(true);
+  const err = caught as { code: string; params: Record<string, unknown> };
+  expect(err.code).toBe(code);
+  if (params) expect(err.params).toMatchObject(params);
+}
+
+const byId = <T extends { id: string }>(xs: T[]): T[] => [...xs].sort((a, b) => a.id.localeCompare(b.id));
+
+/** Registers the contract suite for one backend. */
+export function runStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('round trips', () => {
+      it('stores and reads back users, posts, follows and events unchanged', async () => {
+        const summary = await store.write(seed);
+        expect(summary).toEqual({ users: 3, posts: 4, follows: 3, unfollows: 0, events: 6, duplicateEvents: 0 });
+        for (const u of users) expect(await store.getUser(u.id)).toEqual(u);
+        for (const p of posts) expect(await store.getPost(p.id)).toEqual(p);
+        expect(await store.getUser('nobody')).toBeUndefined();
+        expect(await store.getPost('nothing')).toBeUndefined();
+        expect(byId(await collect(store.scanUsers()))).toEqual(byId(users));
+        expect(byId(await collect(store.scanPosts()))).toEqual(byId(posts));
+        expect(await collect(store.scanEvents())).toEqual(events);
+        const key = (f: Follow): string => `${f.follower}>${f.followee}`;
+        expect((await collect(store.scanFollows())).sort((a, b) => key(a).localeCompare(key(b))))
+          .toEqual([...follows].sort((a, b) => key(a).localeCompare(key(b))));
+      });
+
+      it('getPosts keeps the order asked for and skips unknown ids', async () => {
+        await store.write(seed);
+        expect((await store.getPosts(['p3', 'zz', 'p1'])).map((p) => p.id)).toEqual(['p3', 'p1']);
+        expect(await store.getPosts([])).toEqual([]);
+      });
+
+      it('existingUsers / existingPosts return the subset that exists', async () => {
+        await store.write(seed);
+        expect(await store.existingUsers(['alice', 'zed', 'carol'])).toEqual(new Set(['alice', 'carol']));
+        expect(await store.existingPosts(['p2', 'p9'])).toEqual(new Set(['p2']));
+        expect(await store.existingUsers([])).toEqual(new Set());
+      });
+
+      it('follows and unfollows edit the graph', async () => {
+        await store.write(seed);
+        expect(await store.following('alice')).toEqual(['bob']);
+        expect(await store.followers('bob')).toEqual(['alice', 'carol']);
+        const s = await store.write({ unfollows: [{ follower: 'carol', followee: 'bob' }, { follower: 'carol', followee: 'alice' }] });
+        expect(s.unfollows).toBe(1);
+        expect(await store.followers('bob')).toEqual(['alice']);
+        expect((await store.counts()).follows).toBe(2);
+      });
+
+      it('counts every table', async () => {
+        expect(await store.counts()).toEqual({ users: 0, posts: 0, follows: 0, events: 0 });
+        await store.write(seed);
+        expect(await store.counts()).toEqual({ users: 3, posts: 4, follows: 3, events: 6 });
+      });
+    });
+
+    describe('idempotence', () => {
+      it('upserting the same rows twice changes nothing', async () => {
+        await store.write(seed);
+        const before = await snapshot(store);
+        const again = await store.write({ users, posts, follows });
+        expect(again.users).toBe(3);
+        expect(await snapshot(store)).toEqual(before);
+      });
+
+      it('an upsert replaces the row and the search index follows', async () => {
+        await store.write(seed);
+        await store.write({ users: [{ id: 'bob', name: 'Robert' }], posts: [{ ...posts[0]!, text: 'Croissants at dawn', tags: ['pastry'] }] });
+        expect((await store.getUser('bob'))?.name).toBe('Robert');
+        expect((await store.getPost('p1'))?.text).toBe('Croissants at dawn');
+        expect(await store.searchPosts('sourdough')).toEqual([]);
+        expect((await store.searchPosts('croissants')).map((h) => h.post.id)).toEqual(['p1']);
+        expect((await store.searchPosts('pastry')).map((h) => h.post.id)).toEqual(['p1']);
+        expect((await store.counts()).posts).toBe(4);
+      });
+
+      it('a retried event batch never duplicates', async () => {
+        await store.write(seed);
+        const retry = await store.write({ events });
+        expect(retry).toMatchObject({ events: 0, duplicateEvents: 6 });
+        const mixed = await store.write({ events: [events[0]!, { id: 'e7', user: 'carol', type: 'like', post: 'p2', timestamp: T0 + 20 * MIN }] });
+        expect(mixed).toMatchObject({ events: 1, duplicateEvents: 1 });
+        expect((await store.counts()).events).toBe(7);
+      });
+
+      it('the same event twice in one batch is stored once; with different content it is DUPLICATE_ID', async () => {
+        await store.write({ users, posts });
+        const twice = await store.write({ events: [events[0]!, events[0]!] });
+        expect(twice).toMatchObject({ events: 1, duplicateEvents: 1 });
+        const before = await snapshot(store);
+        await expectCode(store.write({ events: [events[1]!, { ...events[1]!, type: 'like' }] }), 'DUPLICATE_ID', { id: 'e2' });
+        expect(await snapshot(store)).toEqual(before);
+      });
+    });
+
+    describe('atomic batches', () => {
+      it('a failed batch leaves the store exactly as before', async () => {
+        await store.write(seed);
+        const before = await snapshot(store);
+        const bad: WriteBatch = {
+          users: [{ id: 'dave', name: 'Dave' }, { id: 'alice', name: 'Changed' }],
+          posts: [{ id: 'p5', author: 'dave', text: 'hello world', created_at: T0 + 30 * MIN, tags: [] }],
+          follows: [{ follower: 'dave', followee: 'alice' }],
+          unfollows: [{ follower: 'alice', followee: 'bob' }],
+          events: [
+            { id: 'n1', user: 'dave', type: 'like', post: 'p5', timestamp: T0 + 31 * MIN },
+            { id: 'n2', user: 'dave', type: 'like', post: 'p1', timestamp: T0 + 32 * MIN },
+            { id: 'n3', user: 'alice', type: 'view', post: 'p5', timestamp: T0 + 33 * MIN },
+            { id: 'n4', user: 'dave', type: 'like', post: 'ghost', timestamp: T0 + 34 * MIN },
+          ],
+        };
+        await expectCode(store.write(bad), 'UNKNOWN_REFERENCE', { field: 'events[3].post', id: 'ghost' });
+        expect(await snapshot(store)).toEqual(before);
+        expect(await store.searchPosts('hello')).toEqual([]);
+      });
+
+      it('rejects references to unknown users and posts, naming the field', async () => {
+        await store.write(seed);
+        await expectCode(store.write({ posts: [{ ...posts[0]!, id: 'p9', author: 'zed' }] }), 'UNKNOWN_REFERENCE', { field: 'posts[0].author' });
+        await expectCode(store.write({ follows: [follows[0]!, { follower: 'alice', followee: 'zed' }] }), 'UNKNOWN_REFERENCE', { field: 'follows[1].followee' });
+        await expectCode(store.write({ events: [{ id: 'x1', user: 'zed', type: 'like', post: 'p1', timestamp: T0 }] }), 'UNKNOWN_REFERENCE', { field: 'events[0].user' });
+        await expectCode(
+          store.write({ events: [{ id: 'x2', user: 'bob', type: 'follow', target_user: 'zed', timestamp: T0 }] }),
+          'UNKNOWN_REFERENCE',
+          { field: 'events[0].target_user' },
+        );
+        expect(await store.counts()).toEqual({ users: 3, posts: 4, follows: 3, events: 6 });
+      });
+
+      it('rows of one batch may refer to each other (users, then posts, then follows, then events)', async () => {
+        const s = await store.write({
+          events: [{ id: 'z1', user: 'u1', type: 'like', post: 'q1', timestamp: T0 }],
+          follows: [{ follower: 'u1', followee: 'u1' }],
+          posts: [{ id: 'q1', author: 'u1', text: '', created_at: T0, tags: [] }],
+          users: [{ id: 'u1' }],
+        });
+        expect(s).toMatchObject({ users: 1, posts: 1, follows: 1, events: 1 });
+      });
+    });
+
+    describe('transactions', () => {
+      it('keeps every write of an async transaction', async () => {
+        const result = await store.transaction(async (tx) => {
+          await tx.write({ users });
+          await new Promise((r) => setTimeout(r, 5));
+          await tx.write({ posts });
+          await store.write({ follows }); // the store itself, from inside: joins the transaction
+          return 'done';
+        });
+        expect(result).toBe('done');
+        expect(await store.counts()).toEqual({ users: 3, posts: 4, follows: 3, events: 0 });
+      });
+
+      it('keeps nothing when the function throws after several writes', async () => {
+        await store.write({ users: [users[0]!] });
+        const before = await snapshot(store);
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.write({ users });
+            await new Promise((r) => setTimeout(r, 5));
+            await tx.write({ posts, events });
+            await store.write({ follows });
+            throw new Error('interrupted');
+          }),
+        ).rejects.toThrow('interrupted');
+        expect(await snapshot(store)).toEqual(before);
+      });
+
+      it('a failed batch inside a transaction is undone alone; the rest commits', async () => {
+        await store.transaction(async (tx) => {
+          await tx.write({ users });
+          await expectCode(tx.write({ posts: [{ ...posts[0]!, author: 'zed' }] }), 'UNKNOWN_REFERENCE');
+          await tx.write({ posts });
+        });
+        expect(await store.counts()).toMatchObject({ users: 3, posts: 4 });
+      });
+
+      it('a write from elsewhere waits for the open transaction and survives its rollback', async () => {
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const tx = store.transaction(async (w) => {
+          await w.write({ users: [users[0]!] });
+          await gate;
+          throw new Error('rolled back');
+        });
+        const outside = store.write({ users: [users[1]!] });
+        release();
+        await expect(tx).rejects.toThrow('rolled back');
+        await outside;
+        expect((await collect(store.scanUsers())).map((u) => u.id)).toEqual(['bob']);
+      });
+
+      it('nested transactions roll back on their own', async () => {
+        await store.transaction(async (tx) => {
+          await tx.write({ users: [users[0]!] });
+          await expect(
+            store.transaction(async (inner) => {
+              await inner.write({ users: [users[1]!] });
+              throw new Error('inner');
+            }),
+          ).rejects.toThrow('inner');
+        });
+        expect((await collect(store.scanUsers())).map((u) => u.id)).toEqual(['alice']);
+      });
+    });
+
+    describe('reads', () => {
+      beforeEach(async () => {
+        await store.write(seed);
+      });
+
+      it('userEvents: newest first, filtered by type and time, limited', async () => {
+        expect((await store.userEvents('bob')).map((e) => e.id)).toEqual(['e6', 'e4', 'e3', 'e1']);
+        expect((await store.userEvents('bob', { types: ['like', 'share'] })).map((e) => e.id)).toEqual(['e6', 'e1']);
+        expect((await store.userEvents('bob', { before: T0 + 13 * MIN })).map((e) => e.id)).toEqual(['e3', 'e1']);
+        expect((await store.userEvents('bob', { since: T0 + 12 * MIN, limit: 2 })).map((e) => e.id)).toEqual(['e6', 'e4']);
+        expect(await store.userEvents('nobody')).toEqual([]);
+      });
+
+      it('eventsBetween: the half-open window [since, before), newest first', async () => {
+        expect((await store.eventsBetween(T0 + 11 * MIN, T0 + 14 * MIN)).map((e) => e.id)).toEqual(['e4', 'e3', 'e2']);
+        expect((await store.eventsBetween(T0, T0 + 20 * MIN, { types: ['follow'] })).map((e) => e.id)).toEqual(['e5']);
+        expect((await store.eventsBetween(T0, T0 + 20 * MIN, { limit: 1 })).map((e) => e.id)).toEqual(['e6']);
+      });
+
+      it('postsBetween and postsByAuthors: newest first', async () => {
+        expect((await store.postsBetween(T0 + 2 * MIN, T0 + 4 * MIN)).map((p) => p.id)).toEqual(['p3', 'p2']);
+        expect((await store.postsBetween(T0, T0 + 10 * MIN, 2)).map((p) => p.id)).toEqual(['p4', 'p3']);
+        expect((await store.postsByAuthors(['alice', 'carol'], 10)).map((p) => p.id)).toEqual(['p4', 'p3', 'p1']);
+        expect((await store.postsByAuthors(['alice', 'carol'], 2)).map((p) => p.id)).toEqual(['p4', 'p3']);
+        expect((await store.postsByAuthors(['alice'], 10, T0 + 2 * MIN)).map((p) => p.id)).toEqual(['p3']);
+        expect(await store.postsByAuthors([], 10)).toEqual([]);
+      });
+    });
+
+    describe('full-text search', () => {
+      it('ranks a short post with the term twice above a long post with it once', async () => {
+        await store.write({
+          users: [{ id: 'a' }],
+          posts: [
+            { id: 'long', author: 'a', created_at: T0, tags: [], text: 'Kayak trip along the coast with friends, then lunch, a long walk on the beach and a late train home' },
+            { id: 'short', author: 'a', created_at: T0, tags: [], text: 'kayak kayak!' },
+            { id: 'none', author: 'a', created_at: T0, tags: [], text: 'Nothing to see here' },
+          ],
+        });
+        const hits = await store.searchPosts('Kayak');
+        expect(hits.map((h) => h.post.id)).toEqual(['short', 'long']);
+        expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+        expect(hits[0]!.post.text).toBe('kayak kayak!');
+        expect(await store.searchPosts('kayak', 1)).toHaveLength(1);
+      });
+
+      it('a post matching more of the terms ranks first; tags are searchable', async () => {
+        await store.write(seed);
+        expect((await store.searchPosts('running marathon'))[0]!.post.id).toBe('p2');
+        expect((await store.searchPosts('weather')).map((h) => h.post.id)).toEqual(['p4']);
+      });
+
+      it('treats the query as plain terms: FTS syntax never errors; empty query gives nothing', async () => {
+        await store.write(seed);
+        for (const q of ['"unbalanced', 'bread AND (', 'NEAR(bread', 'text:bread', '*', '-bread', 'bread^', "o'clock \"bread\""]) {
+          await expect(store.searchPosts(q)).resolves.toBeInstanceOf(Array);
+        }
+        expect((await store.searchPosts('bread AND (')).map((h) => h.post.id)).toEqual(['p1']);
+        expect(await store.searchPosts('')).toEqual([]);
+        expect(await store.searchPosts('   ?! ')).toEqual([]);
+      });
+    });
+
+    describe('scans', () => {
+      it('scanEvents streams in ascending time order across pages, ties by arrival', async () => {
+        await store.write({ users: [{ id: 'u' }], posts: [{ id: 'q', author: 'u', text: '', created_at: 0, tags: [] }] });
+        const n = 4500;
+        const batch: Event[] = [];
+        // Times written in descending blocks with many ties: the scan must still come out sorted.
+        for (let i = 0; i < n; i++) batch.push({ id: `ev${i}`, user: 'u', type: 'view', post: 'q', timestamp: T0 + (9 - Math.floor(i / 500)) * MIN });
+        await store.write({ events: batch.slice(0, 2500) });
+        await store.write({ events: batch.slice(2500) });
+        const out = await collect(store.scanEvents());
+        expect(out).toHaveLength(n);
+        for (let k = 1; k < n; k++) expect(out[k]!.timestamp).toBeGreaterThanOrEqual(out[k - 1]!.timestamp);
+        // Within one timestamp, insertion order is kept.
+        expect(out.slice(0, 3).map((e) => e.id)).toEqual(['ev4000', 'ev4001', 'ev4002']);
+        expect(new Set(out.map((e) => e.id)).size).toBe(n);
+      });
+
+      it('scans of users and posts cover every row once across pages', async () => {
+        const many = Array.from({ length: 2100 }, (_, i) => ({ id: `u${i}` }));
+        await store.write({ users: many });
+        const ids = (await collect(store.scanUsers())).map((u) => u.id);
+        expect(ids).toHaveLength(2100);
+        expect(new Set(ids).size).toBe(2100);
+      });
+    });
+  });
+}
