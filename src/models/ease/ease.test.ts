@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../core/rng.js';
+import { isResonateError } from '../../core/errors.js';
+import { createModel, decodeArtifact, encodeArtifact, loadModel } from '../registry.js';
+import '../index.js';
+import { blockScores, tinyDataset, plantedBlocks } from '../mf/test-fixtures.js';
+import { EaseRecommender } from './ease.js';
+import { spdInverse } from './spd-inverse.js';
+import { inverseRef } from './spd-inverse.ref.js';
+
+function randomSpd(n: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  const m = Float64Array.from({ length: n * n }, () => rng.normal());
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += m[i * n + k]! * m[j * n + k]!;
+    a[i * n + j] = s + (i === j ? n : 0);
+  }
+  return a;
+}
+
+describe('spdInverse', () => {
+  it('matches Gauss–Jordan on random SPD matrices', () => {
+    for (const n of [1, 2, 5, 17, 40]) {
+      const a = randomSpd(n, n);
+      const fast = spdInverse(a, n), ref = inverseRef(a, n);
+      for (let k = 0; k < n * n; k++) expect(fast[k]).toBeCloseTo(ref[k]!, 10);
+    }
+  });
+  it('refuses a matrix that is not positive definite', () => {
+    expect(() => spdInverse(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/positive definite/);
+  });
+});
+
+describe('ease', () => {
+  // u0: {0,1}, u1: {1,2}, u2: {0,1,2}; with λ = 1, G = [[3,2,1],[2,4,2],[1,2,3]], det 16,
+  // P = G⁻¹ = [[.5,−.25,0],[−.25,.5,−.25],[0,−.25,.5]], so B = −P/diag(P) = [[0,.5,0],[.5,0,.5],[0,.5,0]].
+  const hand = tinyDataset(3, 3, [[0, 0], [0, 1], [1, 1], [1, 2], [2, 0], [2, 1], [2, 2]]);
+
+  it('computes B by hand on a 3×3 example', async () => {
+    const m = new EaseRecommender({ lambda: 1 });
+    await m.fit(hand);
+    const expected = [0, 0.5, 0, 0.5, 0, 0.5, 0, 0.5, 0];
+    const b = m.weights();
+    for (let k = 0; k < 9; k++) expect(b[k]).toBeCloseTo(expected[k]!, 6);
+    // user 0 has items 0 and 1: scores x_u·B = [.5, .5, .5]; only item 2 is unseen.
+    expect(m.recommend(0, { k: 3 })).toEqual([{ item: 2, score: expect.closeTo(0.5, 6) }]);
+    expect(m.similarItems(1, 2).map((r) => r.item).sort()).toEqual([0, 2]);
+  });
+
+  it('recovers planted blocks', async () => {
+    const fx = plantedBlocks(createRng(3), { users: 120, items: 60, groups: 4, pIn: 0.5, pOut: 0.02 });
+    const m = createModel('ease', { lambda: 10 });
+    await m.fit(fx.train);
+    const s = blockScores(m, fx);
+    expect(s.precision).toBeGreaterThan(0.95);
+    expect(s.heldOutHit).toBeGreaterThan(0.8); // chance is about 10/52
+  });
+
+  it('validates params, refuses huge catalogues, and saves/loads through the registry', async () => {
+    expect(() => createModel('ease', { lambda: 1, nope: 2 })).toThrow(/nope/);
+    try { createModel('ease', { lambda: -1 }); } catch (e) { expect(isResonateError(e, 'INVALID_INPUT')).toBe(true); }
+    await expect(new EaseRecommender({ maxItems: 2 }).fit(hand)).rejects.toThrow(/item-knn/);
+    const m = new EaseRecommender({ lambda: 1 });
+    await m.fit(hand);
+    const back = loadModel(decodeArtifact(encodeArtifact(m.save())));
+    expect(back.recommend([0, 1, 2], { k: 2 })).toEqual(m.recommend([0, 1, 2], { k: 2 }));
+  });
+
+  it('honours an aborted signal', async () => {
+    const c = new AbortController();
+    c.abort();
+    await expect(new EaseRecommender().fit(hand, { signal: c.signal })).rejects.toThrow(/cancelled/);
+  });
+});

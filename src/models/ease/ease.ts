@@ -1,0 +1,147 @@
+/**
+ * @module EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): a closed-form item-item
+ * linear model.
+ *
+ * G = XᵀX + λI, P = G⁻¹, B = −P / diag(P) column-wise with diag(B) = 0 (the Lagrangian of the zero-diagonal
+ * constraint), score(u) = x_u · B. Dense n×n on Float64 while fitting, so catalogues above `maxItems` are refused.
+ */
+import { z } from 'zod';
+import { createError } from '../../core/errors.js';
+import { throwIfAborted } from '../../core/progress.js';
+import type { Dataset } from '../../data/dataset.js';
+import { BaseRecommender } from '../base-recommender.js';
+import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
+import type { ModelFactory } from '../registry.js';
+import { topK } from '../../math/top-k.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { spdInverse } from './spd-inverse.js';
+
+export const EASE_ID = 'ease';
+
+export const easeParamsSchema = z
+  .object({
+    /** L2 weight λ on B; 500 is Steck's best on ML-20M-sized data and measured best on ml-100k. */
+    lambda: z.number().positive().default(500),
+    /** Use x_ui = 1 for every interaction (Steck's setting) instead of the summed weight. */
+    binary: z.boolean().default(true),
+    /** Largest catalogue accepted: a dense n×n Float64 Gram matrix of 20,000 items is 3.2 GB. */
+    maxItems: z.number().int().positive().default(20_000),
+  })
+  .strict();
+
+export type EaseParams = z.output<typeof easeParamsSchema>;
+
+/** Dense Gram matrix G = XᵀX (n×n, Float64) from a users × items CSR. */
+export function gramFromCsr(data: Dataset['interactions'], binary: boolean): Float64Array {
+  const n = data.cols;
+  const g = new Float64Array(n * n);
+  for (let u = 0; u < data.rows; u++) {
+    const s = data.indptr[u]!, e = data.indptr[u + 1]!;
+    for (let a = s; a < e; a++) {
+      const i = data.indices[a]!;
+      const xi = binary ? 1 : data.data[a]!;
+      const row = i * n;
+      for (let b = s; b < e; b++) g[row + data.indices[b]!]! += xi * (binary ? 1 : data.data[b]!);
+    }
+  }
+  return g;
+}
+
+/** B = −P / diag(P) column-wise, diag(B) = 0, from the n×n inverse P; returned as Float32 (scoring precision). */
+export function easeWeights(p: Float64Array, n: number): Float32Array {
+  const b = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) b[i * n + j] = i === j ? 0 : -p[i * n + j]! / p[j * n + j]!;
+  }
+  return b;
+}
+
+export class EaseRecommender extends BaseRecommender {
+  readonly id = EASE_ID;
+  readonly params: Readonly<EaseParams>;
+  /** n×n item weights, row i = how item i votes for every item. */
+  private b: Float32Array | undefined;
+
+  constructor(params: Record<string, unknown> = {}) {
+    super();
+    this.params = parseParams(EASE_ID, easeParamsSchema, params);
+  }
+
+  async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+    const n = data.items.size;
+    if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
+    if (n > this.params.maxItems) {
+      throw createError('INVALID_INPUT', {
+        field: `${EASE_ID} items`,
+        problem: `${n} items exceed maxItems ${this.params.maxItems}: EASE needs a dense ${n}×${n} matrix; use item-knn/cosine for large catalogues`,
+      });
+    }
+    const progress = options.progress ?? (() => {});
+    throwIfAborted(options.signal, this.id);
+    progress(0, 3, 'gram');
+    const g = gramFromCsr(data.interactions, this.params.binary);
+    for (let i = 0; i < n; i++) g[i * n + i]! += this.params.lambda;
+    throwIfAborted(options.signal, this.id);
+    progress(1, 3, 'inverse');
+    const p = spdInverse(g, n);
+    throwIfAborted(options.signal, this.id);
+    progress(2, 3, 'weights');
+    this.b = easeWeights(p, n);
+    this.setSeen(data);
+    progress(3, 3, 'done');
+  }
+
+  /** The n×n weight matrix B (row-major), for tests and inspection. */
+  weights(): Float32Array {
+    this.requireFitted();
+    return this.b!;
+  }
+
+  protected scoreUser(user: number, out: Float32Array): void {
+    const seen = this.seen!, b = this.b!, n = this.nItems;
+    out.fill(0);
+    for (let k = seen.indptr[user]!; k < seen.indptr[user + 1]!; k++) {
+      const x = this.params.binary ? 1 : seen.data[k]!;
+      const row = seen.indices[k]! * n;
+      for (let j = 0; j < n; j++) out[j]! += x * b[row + j]!;
+    }
+  }
+
+  override similarItems(item: number, k: number): Recommendation[] {
+    this.requireFitted();
+    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    const row = this.b!.subarray(item * this.nItems, (item + 1) * this.nItems);
+    return topK(row, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
+  }
+
+  save(): Artifact {
+    this.requireFitted();
+    const n = this.nItems;
+    return {
+      kind: EASE_ID,
+      version: 1,
+      params: { ...this.params },
+      tensors: { b: { data: this.b!, shape: [n, n] }, ...csrTensors('seen', this.seen!) },
+      state: { nUsers: this.nUsers, nItems: n },
+    };
+  }
+
+  static load(a: Artifact): EaseRecommender {
+    const where = `${EASE_ID} artifact`;
+    const m = new EaseRecommender(a.params);
+    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    m.b = f32Tensor(a.tensors, 'b', nItems * nItems, where);
+    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
+    m.nUsers = nUsers;
+    m.nItems = nItems;
+    return m;
+  }
+}
+
+export const easeFactory: ModelFactory = {
+  id: EASE_ID,
+  description: 'EASE: closed-form item-item linear autoencoder (Steck 2019), dense, up to 20k items',
+  version: 1,
+  create: (params) => new EaseRecommender(params),
+  load: (artifact) => EaseRecommender.load(artifact),
+};

@@ -1,0 +1,69 @@
+/**
+ * @module Shared plumbing of the classical models: strict zod parameter parsing (unknown keys → INVALID_INPUT),
+ * the seen-items matrix and factor matrices as artifact tensors, and artifact shape checks.
+ */
+import type { z } from 'zod';
+import { createError } from '../../core/errors.js';
+import type { Csr } from '../../math/csr.js';
+import type { TensorEntry, TensorMap } from '../../nn/safetensors.js';
+
+/**
+ * Parses hyperparameters with a strict zod object schema; any problem (unknown key, wrong type, out of range)
+ * becomes INVALID_INPUT naming the model and the field.
+ */
+export function parseParams<S extends z.ZodType>(modelId: string, schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const keys = (issue as { keys?: string[] }).keys;
+  const path = issue.path.length ? issue.path.join('.') : keys?.join(', ') ?? '';
+  throw createError('INVALID_INPUT', { field: `${modelId} params${path ? '.' + path : ''}`, problem: issue.message });
+}
+
+/** The training matrix as three tensors (prefix.indptr / .indices / .data). */
+export function csrTensors(prefix: string, m: Csr): TensorMap {
+  return {
+    [`${prefix}.indptr`]: { data: m.indptr, shape: [m.indptr.length] },
+    [`${prefix}.indices`]: { data: m.indices, shape: [m.indices.length] },
+    [`${prefix}.data`]: { data: m.data, shape: [m.data.length] },
+  };
+}
+
+/** Rebuilds a CSR saved by `csrTensors`, checking dtypes and shapes. */
+export function csrFromTensors(tensors: TensorMap, prefix: string, rows: number, cols: number, where: string): Csr {
+  const indptr = tensor(tensors, `${prefix}.indptr`, where).data;
+  const indices = tensor(tensors, `${prefix}.indices`, where).data;
+  const data = tensor(tensors, `${prefix}.data`, where).data;
+  if (!(indptr instanceof Int32Array) || !(indices instanceof Int32Array) || !(data instanceof Float32Array)) {
+    throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${prefix} has the wrong dtype` });
+  }
+  if (indptr.length !== rows + 1 || indices.length !== data.length || indptr[rows] !== indices.length) {
+    throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${prefix} does not describe a ${rows}×${cols} matrix` });
+  }
+  return { rows, cols, indptr, indices, data };
+}
+
+/** A named tensor, or ARTIFACT_INVALID. */
+export function tensor(tensors: TensorMap, name: string, where: string): TensorEntry {
+  const t = tensors[name];
+  if (!t) throw createError('ARTIFACT_INVALID', { path: where, problem: `missing tensor ${name}` });
+  return t;
+}
+
+/** A Float32 tensor of exactly `length` values, or ARTIFACT_INVALID. */
+export function f32Tensor(tensors: TensorMap, name: string, length: number, where: string): Float32Array {
+  const t = tensor(tensors, name, where).data;
+  if (!(t instanceof Float32Array) || t.length !== length) {
+    throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} should be F32 with ${length} values, has ${t.length}` });
+  }
+  return t;
+}
+
+/** A non-negative integer from artifact state, or ARTIFACT_INVALID. */
+export function stateInt(state: Record<string, unknown>, key: string, where: string): number {
+  const v = state[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+    throw createError('ARTIFACT_INVALID', { path: where, problem: `state.${key} should be a non-negative integer, got ${String(v)}` });
+  }
+  return v;
+}
