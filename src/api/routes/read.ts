@@ -1,0 +1,123 @@
+/**
+ * @module Read routes: feed, similar posts, trending, search, stats, users sample for the dashboard.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Engine } from '../../engine.js';
+import { createError } from '../../core/errors.js';
+import { firstProblem } from '../../data/schemas.js';
+import type { AuthCheck } from '../auth.js';
+import { errorSchema, postOut } from '../openapi.js';
+
+function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    const { field, problem } = firstProblem(r.error);
+    throw createError('INVALID_INPUT', { field, problem });
+  }
+  return r.data;
+}
+
+const kParam = z.coerce.number().int().min(1).max(500);
+
+export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: AuthCheck): void {
+  app.get(
+    '/v1/users/:id/feed',
+    {
+      schema: {
+        tags: ['recommend'],
+        summary: "A user's personalized feed, one page at a time, each item with its source and a human explanation",
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      auth(request, 'read');
+      const { id } = request.params as { id: string };
+      const q = parseQuery(z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional() }), request.query);
+      return engine.feed(id, { cursor: q.cursor, pageSize: q.limit });
+    },
+  );
+
+  app.get(
+    '/v1/posts/:id/similar',
+    {
+      schema: {
+        tags: ['recommend'],
+        summary: 'Posts similar to a post',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: { type: 'object', properties: { k: { type: 'integer', minimum: 1, maximum: 500 } } },
+        response: { 404: errorSchema },
+      },
+    },
+    async (request) => {
+      auth(request, 'read');
+      const { id } = request.params as { id: string };
+      const q = parseQuery(z.object({ k: kParam.default(10) }), request.query);
+      return { items: await engine.similarPosts(id, q.k) };
+    },
+  );
+
+  app.get(
+    '/v1/trending',
+    {
+      schema: {
+        tags: ['recommend'],
+        summary: 'What is trending now (posts; hashtags and topics when the text module is on)',
+        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts'] }, k: { type: 'integer', minimum: 1, maximum: 500 } } },
+      },
+    },
+    async (request) => {
+      auth(request, 'read');
+      const q = parseQuery(z.object({ kind: z.enum(['posts']).default('posts'), k: kParam.default(20) }), request.query);
+      return { kind: q.kind, items: await engine.trendingPosts(q.k) };
+    },
+  );
+
+  app.get(
+    '/v1/search',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Full-text search over posts (BM25)',
+        querystring: { type: 'object', properties: { q: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } }, required: ['q'] },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { post: postOut, score: { type: 'number' } } } } } }, 400: errorSchema },
+      },
+    },
+    async (request) => {
+      auth(request, 'read');
+      const q = parseQuery(z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) }), request.query);
+      return { items: await engine.search(q.q, q.limit) };
+    },
+  );
+
+  app.get('/v1/stats', { schema: { tags: ['admin'], summary: 'Dataset counts and training state' } }, async (request) => {
+    auth(request, 'read');
+    return engine.stats();
+  });
+
+  app.get(
+    '/v1/users',
+    { schema: { tags: ['admin'], summary: 'A sample of user ids (most active first), for the dashboard', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } } },
+    async (request) => {
+      auth(request, 'read');
+      const q = parseQuery(z.object({ limit: kParam.default(50) }), request.query);
+      const d = engine.dataset;
+      if (!d) return { items: [] };
+      const rows = Array.from({ length: d.users.size }, (_, u) => ({ id: d.users.id(u), interactions: d.interactions.indptr[u + 1]! - d.interactions.indptr[u]! }));
+      rows.sort((a, b) => b.interactions - a.interactions || a.id.localeCompare(b.id));
+      return { items: rows.slice(0, q.limit) };
+    },
+  );
+
+  app.post('/v1/admin/train', { schema: { tags: ['admin'], summary: 'Rebuild the dataset and refit the models' } }, async (request) => {
+    auth(request, 'admin');
+    return engine.train();
+  });
+
+  app.get('/health', { schema: { tags: ['admin'], summary: 'Liveness and readiness' } }, async () => {
+    const s = await engine.stats();
+    return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind };
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * @module `resonate import`, `resonate generate`, `resonate stats`.
+ */
+import type { Command } from 'commander';
+import { createProgressBar } from '../../core/progress.js';
+import { IMPORT_FORMATS, importData } from '../../data/importers/index.js';
+import { generateToStore } from '../../data/synthetic/index.js';
+import { engineFrom, printJson } from '../shared.js';
+
+export function registerDataCommands(program: Command): void {
+  program
+    .command('import')
+    .description(`import a file or folder into the store; formats: ${IMPORT_FORMATS.join(', ')}`)
+    .argument('<format>', 'input format')
+    .argument('<path>', 'file or folder')
+    .option('--strict', 'abort on the first invalid row and write nothing')
+    .option('--delimiter <d>', 'column delimiter for interactions files (default: detected)')
+    .option('--max-errors <n>', 'rejected rows to list (all are counted)', '20')
+    .action(async (format: string, path: string, opts: { strict?: boolean; delimiter?: string; maxErrors: string }, cmd: Command) => {
+      const engine = await engineFrom(cmd);
+      const bar = createProgressBar(`import ${format}`);
+      try {
+        const report = await importData(engine.store, format, path, { strict: opts.strict === true, delimiter: opts.delimiter, progress: bar.report });
+        bar.stop();
+        const shown = report.rejected.slice(0, Number(opts.maxErrors));
+        for (const r of shown) console.error(`line ${r.line}: ${r.reason}`);
+        if (report.rejectedCount > shown.length) console.error(`… and ${report.rejectedCount - shown.length} more rejected rows`);
+        const a = report.accepted;
+        console.log(`accepted: ${a.users} users, ${a.posts} posts, ${a.follows} follows, ${a.events} events; rejected: ${report.rejectedCount} rows`);
+      } finally {
+        bar.stop();
+        await engine.close();
+      }
+    });
+
+  program
+    .command('generate')
+    .description('generate a synthetic social network into the store (with its planted truth beside it)')
+    .option('--users <n>', 'number of users', '2000')
+    .option('--seed <s>', 'random seed', '42')
+    .option('--truth <file>', 'where to write the planted truth (JSON)')
+    .action(async (opts: { users: string; seed: string; truth?: string }, cmd: Command) => {
+      const engine = await engineFrom(cmd);
+      const bar = createProgressBar('generate');
+      try {
+        const summary = await generateToStore(engine.store, { users: Number(opts.users), seed: Number(opts.seed), truthPath: opts.truth }, bar.report);
+        bar.stop();
+        console.log(`generated ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
+      } finally {
+        bar.stop();
+        await engine.close();
+      }
+    });
+
+  program
+    .command('stats')
+    .description('counts of users, posts, follows and events in the store')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const engine = await engineFrom(cmd);
+      try {
+        printJson(await engine.store.counts());
+      } finally {
+        await engine.close();
+      }
+    });
+}

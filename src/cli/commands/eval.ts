@@ -1,0 +1,50 @@
+/**
+ * @module `resonate eval`: offline evaluation of models on a dataset with a standard protocol.
+ */
+import type { Command } from 'commander';
+import { createError } from '../../core/errors.js';
+import { createProgressBar } from '../../core/progress.js';
+import { loadEvaluationData } from '../../eval/load-data.js';
+import { runEvaluation, writeReport, type Protocol } from '../../eval/index.js';
+import { configFrom } from '../shared.js';
+
+const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
+    .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
+    .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
+    .option('--models <ids>', 'comma-separated model ids, or "all"', 'all')
+    .option('-k, --k <n>', 'cut-off for ranking metrics', '10')
+    .option('--seeds <n>', 'number of seeds (random splits and model inits); mean ± std reported', '1')
+    .option('--sampled-negatives <n>', 'rank each test item among n sampled unseen items (SASRec protocol) instead of the full catalogue')
+    .option('--out <dir>', 'report folder', 'reports/latest')
+    .action(async (opts: { data: string; protocol: string; models: string; k: string; seeds: string; sampledNegatives?: string; out: string }, cmd: Command) => {
+      if (!PROTOCOLS.includes(opts.protocol as Protocol)) throw createError('UNKNOWN_OPTION', { kind: 'protocol', name: opts.protocol, expected: PROTOCOLS.join(', ') });
+      const config = configFrom(cmd);
+      const bar = createProgressBar('eval');
+      try {
+        const data = await loadEvaluationData(opts.data, config.weights);
+        const result = await runEvaluation({
+          data,
+          protocol: opts.protocol as Protocol,
+          models: opts.models === 'all' ? 'all' : opts.models.split(',').map((s) => s.trim()).filter(Boolean),
+          k: Number(opts.k),
+          seeds: Number(opts.seeds),
+          sampledNegatives: opts.sampledNegatives === undefined ? undefined : Number(opts.sampledNegatives),
+          progress: bar.report,
+        });
+        bar.stop();
+        await writeReport(result, opts.out);
+        for (const m of result.models) {
+          const metrics = Object.entries(m.metrics).filter(([name]) => name.endsWith(`@${opts.k}`)).map(([name, v]) => `${name} ${v.toFixed(4)}`).join('  ');
+          console.log(`${m.id.padEnd(28)} ${metrics}  fit ${m.fitSeconds.toFixed(2)} s`);
+        }
+        console.log(`report written to ${opts.out}/ (result.json, report.md, charts)`);
+      } finally {
+        bar.stop();
+      }
+    });
+}

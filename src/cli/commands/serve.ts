@@ -1,0 +1,63 @@
+/**
+ * @module `resonate start` (demo network if empty, train, serve) and `resonate serve`.
+ */
+import type { Command } from 'commander';
+import { createProgressBar } from '../../core/progress.js';
+import { createServer } from '../../api/server.js';
+import { generateToStore } from '../../data/synthetic/index.js';
+import type { Engine } from '../../engine.js';
+import { engineFrom } from '../shared.js';
+
+async function listen(engine: Engine, opts: { host?: string; port?: string }): Promise<void> {
+  const app = await createServer(engine);
+  const host = opts.host ?? engine.config.server.host;
+  const port = opts.port !== undefined ? Number(opts.port) : engine.config.server.port;
+  await app.listen({ host, port });
+  if (engine.config.server.apiKeys.length === 0) console.error('warning: no API keys configured; the API is open (set server.apiKeys in resonate.config.json)');
+  console.log(`Resonate is serving on http://${host}:${port}  (dashboard /, API docs /docs)`);
+  const stop = async (): Promise<void> => {
+    await app.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('start')
+    .description('create the store with the demo network if it is empty, train the default models, and serve')
+    .option('--host <host>', 'address to listen on')
+    .option('--port <port>', 'port to listen on')
+    .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
+      const t0 = performance.now();
+      const engine = await engineFrom(cmd);
+      const counts = await engine.store.counts();
+      if (counts.posts === 0) {
+        const { users, seed } = engine.config.demo;
+        console.log(`Empty store: generating the demo social network (${users} users, seed ${seed})…`);
+        const bar = createProgressBar('generate');
+        const summary = await generateToStore(engine.store, { users, seed }, bar.report);
+        bar.stop();
+        console.log(`  ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
+      }
+      const bar = createProgressBar('train');
+      const report = await engine.train({ progress: bar.report });
+      bar.stop();
+      console.log(`Trained ${report.models.map((m) => `${m.id} (${m.fitSeconds.toFixed(1)} s)`).join(', ')} on ${report.users} users × ${report.items} posts`);
+      await listen(engine, opts);
+      console.log(`Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    });
+
+  program
+    .command('serve')
+    .description('train on the current store and serve the API and dashboard')
+    .option('--host <host>', 'address to listen on')
+    .option('--port <port>', 'port to listen on')
+    .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
+      const engine = await engineFrom(cmd);
+      await engine.train();
+      await listen(engine, opts);
+    });
+}

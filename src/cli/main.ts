@@ -1,0 +1,46 @@
+/**
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, stats, eval, text.
+ */
+import { Command, CommanderError } from 'commander';
+import { isResonateError } from '../core/errors.js';
+import { registerDataCommands } from './commands/data.js';
+import { registerServeCommands } from './commands/serve.js';
+import { registerModelCommands } from './commands/models.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerTextCommands } from './commands/text.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('resonate')
+    .description('Personalized feeds, similar posts, trends and search for social apps, on your own servers.')
+    .option('-c, --config <file>', 'configuration file (default: ./resonate.config.json when present)')
+    .option('--db <url>', 'store URL (sqlite://path or postgres://…); overrides the config')
+    .showHelpAfterError();
+  registerServeCommands(program);
+  registerDataCommands(program);
+  registerModelCommands(program);
+  registerEvalCommand(program);
+  registerTextCommands(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if (isResonateError(e)) {
+      console.error(`error ${e.code}: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /(?:cli[\\/]main\.[jt]s|resonate(?:\.js)?)$/.test(process.argv[1]);
+if (invokedDirectly) await main();

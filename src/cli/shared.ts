@@ -1,0 +1,31 @@
+/**
+ * @module Helpers shared by the CLI verbs: loading config with the global flags, opening the engine.
+ */
+import type { Command } from 'commander';
+import { loadConfig, type ResonateConfig } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { createEngine, type Engine } from '../engine.js';
+
+export interface GlobalOptions {
+  config?: string;
+  db?: string;
+}
+
+export function configFrom(cmd: Command): ResonateConfig {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return loadConfig({ file: g.config, overrides: g.db ? { store: { url: normaliseStoreUrl(g.db) } } : undefined });
+}
+
+/** Accepts a bare path (`./x.db`) as well as a URL. */
+export function normaliseStoreUrl(s: string): string {
+  return /^[a-z]+:\/\//i.test(s) || s === ':memory:' ? s : `sqlite://${s}`;
+}
+
+export async function engineFrom(cmd: Command): Promise<Engine> {
+  const config = configFrom(cmd);
+  return createEngine({ config, logger: createLogger(config.log.level) });
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}

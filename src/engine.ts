@@ -1,0 +1,195 @@
+/**
+ * @module createEngine: the composition root. The only place that picks concrete implementations (store
+ * backend, models, feed) and wires them; the API, the CLI and the workers all go through it.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type ResonateConfig, type ResonateConfigInput } from './core/config.js';
+import { createError } from './core/errors.js';
+import { silentLogger, type Logger } from './core/logger.js';
+import { noProgress, type Progress } from './core/progress.js';
+import type { Dataset } from './data/dataset.js';
+import { datasetFromStore } from './data/dataset-from-store.js';
+import { eventWeight } from './data/dataset-builder.js';
+import { validateRows, type RowKind } from './data/validate.js';
+import type { Post } from './data/schemas.js';
+import { openStore } from './storage/open-store.js';
+import type { SearchHit, Store, StoreCounts, WriteBatch, WriteSummary } from './storage/store.js';
+import { createModel, saveModel } from './models/registry.js';
+import './models/index.js';
+import type { Recommender } from './models/recommender.js';
+import { createFeed, type Feed, type FeedPage, type FeedPageOptions } from './feed/index.js';
+
+export interface EngineOptions {
+  /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
+  config?: ResonateConfig;
+  overrides?: ResonateConfigInput;
+  logger?: Logger;
+  /** Use this store instead of opening `config.store.url` (tests, embedding). */
+  store?: Store;
+}
+
+export interface TrainReport {
+  models: { id: string; fitSeconds: number }[];
+  users: number;
+  items: number;
+  interactions: number;
+  datasetSeconds: number;
+}
+
+export interface EngineStats extends StoreCounts {
+  trainedAt: string | null;
+  models: string[];
+  datasetUsers: number;
+  datasetItems: number;
+}
+
+export interface SimilarPost {
+  post: Post;
+  score: number;
+}
+
+export interface Engine {
+  readonly config: ResonateConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** The snapshot the models were trained on (undefined before the first `train`). */
+  readonly dataset: Dataset | undefined;
+  readonly models: ReadonlyMap<string, Recommender>;
+  /** Validates and writes one batch of rows in one transaction; positive events update online models. */
+  ingest(kind: RowKind, rows: unknown): Promise<WriteSummary>;
+  /** Builds the dataset from the store and fits the configured models. */
+  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean }): Promise<TrainReport>;
+  feed(userId: string, options?: FeedPageOptions): Promise<FeedPage>;
+  similarPosts(postId: string, k?: number): Promise<SimilarPost[]>;
+  trendingPosts(k?: number): Promise<SimilarPost[]>;
+  search(query: string, limit?: number): Promise<SearchHit[]>;
+  /** Top-k post ids for a user from one model (or the feed when `model` is omitted). */
+  recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
+  stats(): Promise<EngineStats>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const config = options.config ?? loadConfig({ overrides: options.overrides });
+  const logger = options.logger ?? silentLogger;
+  const store = options.store ?? (await openStore(config.store.url));
+  let dataset: Dataset | undefined;
+  let models = new Map<string, Recommender>();
+  let feed: Feed | undefined;
+  let trainedAt: Date | null = null;
+
+  const requireTrained = (): { dataset: Dataset; feed: Feed } => {
+    if (!dataset || !feed) throw createError('MODEL_NOT_FITTED', { model: 'feed (run `resonate train` or POST /v1/admin/train)' });
+    return { dataset, feed };
+  };
+
+  const engine: Engine = {
+    config,
+    store,
+    logger,
+    get dataset() {
+      return dataset;
+    },
+    get models() {
+      return models;
+    },
+
+    async ingest(kind, rows) {
+      const parsed = validateRows(kind, rows, config.server.maxBatch);
+      const batch: WriteBatch = { [kind]: parsed };
+      const summary = await store.write(batch);
+      if (kind === 'events' && dataset) applyOnlineUpdates(parsed as WriteBatch['events'] & object, dataset, models, config);
+      return summary;
+    },
+
+    async train(opts = {}) {
+      const progress = opts.progress ?? noProgress;
+      const t0 = performance.now();
+      const data = await datasetFromStore(store, config.weights, progress);
+      const datasetSeconds = (performance.now() - t0) / 1000;
+      if (data.items.size === 0) throw createError('DATASET_EMPTY', { what: 'posts' });
+      const next = new Map<string, Recommender>();
+      const report: TrainReport = { models: [], users: data.users.size, items: data.items.size, interactions: data.interactions.indptr[data.users.size]!, datasetSeconds };
+      for (const id of config.models.train) {
+        const model = createModel(id);
+        const t1 = performance.now();
+        await model.fit(data, { seed: config.seed, progress, signal: opts.signal, logger });
+        report.models.push({ id, fitSeconds: (performance.now() - t1) / 1000 });
+        next.set(id, model);
+        logger.info({ model: id, seconds: report.models.at(-1)!.fitSeconds }, 'model fitted');
+      }
+      if (opts.save !== false) {
+        mkdirSync(config.models.dir, { recursive: true });
+        for (const [id, model] of next) saveModel(model, join(config.models.dir, `${id.replace(/\//g, '__')}.safetensors`));
+      }
+      dataset = data;
+      models = next;
+      feed = createFeed({ store, dataset: data, models: next, config });
+      trainedAt = new Date();
+      return report;
+    },
+
+    async feed(userId, options) {
+      return requireTrained().feed.page(userId, options);
+    },
+
+    async similarPosts(postId, k = 10) {
+      const { feed: f } = requireTrained();
+      if (!(await store.getPost(postId))) throw createError('NOT_FOUND', { kind: 'post', id: postId });
+      return f.similarPosts(postId, k);
+    },
+
+    async trendingPosts(k = 20) {
+      return requireTrained().feed.trending({ kind: 'posts', k });
+    },
+
+    async search(query, limit = 20) {
+      if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
+      return store.searchPosts(query, limit);
+    },
+
+    async recommend(userId, opts = {}) {
+      const k = opts.k ?? config.feed.pageSize;
+      const { dataset: data } = requireTrained();
+      if (opts.model === undefined) {
+        const page = await engine.feed(userId, { pageSize: k });
+        return page.items.map((it) => ({ postId: it.postId, score: it.score }));
+      }
+      const model = models.get(opts.model);
+      if (!model) throw createError('MODEL_UNKNOWN', { model: opts.model, expected: [...models.keys()].join(', ') });
+      const u = data.users.index(userId);
+      if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+      return model.recommend(u, { k }).map((r) => ({ postId: data.items.id(r.item), score: r.score }));
+    },
+
+    async stats() {
+      const counts = await store.counts();
+      return {
+        ...counts,
+        trainedAt: trainedAt?.toISOString() ?? null,
+        models: [...models.keys()],
+        datasetUsers: dataset?.users.size ?? 0,
+        datasetItems: dataset?.items.size ?? 0,
+      };
+    },
+
+    async close() {
+      await store.close();
+    },
+  };
+  return engine;
+}
+
+/** Folds new positive events into models that learn online (item-kNN histories, iALS fold-in). */
+function applyOnlineUpdates(events: NonNullable<WriteBatch['events']>, data: Dataset, models: ReadonlyMap<string, Recommender>, config: ResonateConfig): void {
+  for (const e of events) {
+    if (e.post === undefined) continue;
+    const w = eventWeight(e, config.weights);
+    if (!(w > 0)) continue;
+    const u = data.users.index(e.user);
+    const i = data.items.index(e.post);
+    if (u < 0 || i < 0) continue;
+    for (const m of models.values()) m.partialFit?.(u, [i], [w]);
+  }
+}

@@ -1,0 +1,82 @@
+// Resonate dashboard: pick a user, see their feed with the reason for each post. Talks to the HTTP API only.
+const $ = (id) => document.getElementById(id);
+let cursor;
+let currentUser;
+
+function headers() {
+  const key = $('api-key').value.trim();
+  return key ? { 'x-api-key': key } : {};
+}
+
+async function api(path) {
+  const res = await fetch(path, { headers: headers() });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${body.code}: ${body.message}`);
+  return body;
+}
+
+function text(tag, className, content) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  el.textContent = content;
+  return el;
+}
+
+async function loadCounts() {
+  const s = await api('/v1/stats');
+  const dl = $('counts');
+  dl.replaceChildren();
+  for (const [label, value] of [['users', s.users], ['posts', s.posts], ['follows', s.follows], ['events', s.events]]) {
+    const d = document.createElement('div');
+    d.append(text('dt', '', label), text('dd', '', Number(value).toLocaleString('en')));
+    dl.append(d);
+  }
+}
+
+async function loadUsers() {
+  const { items } = await api('/v1/users?limit=100');
+  $('user-list').replaceChildren(...items.map((u) => Object.assign(document.createElement('option'), { value: u.id })));
+  if (items.length && !$('user-input').value) $('user-input').value = items[0].id;
+}
+
+async function showFeed(more = false) {
+  const user = $('user-input').value.trim();
+  if (!user) return;
+  if (!more) {
+    cursor = undefined;
+    currentUser = user;
+    $('feed').replaceChildren();
+  }
+  $('status').textContent = '';
+  try {
+    const qs = new URLSearchParams({ limit: '20' });
+    if (cursor) qs.set('cursor', cursor);
+    const page = await api(`/v1/users/${encodeURIComponent(currentUser)}/feed?${qs}`);
+    page.items.forEach((item) => {
+      const li = document.createElement('li');
+      li.dataset.postId = item.postId;
+      const meta = document.createElement('div');
+      meta.className = 'post-meta';
+      meta.append(text('span', '', item.post?.author ? `@${item.post.author}` : item.postId), text('span', 'source', item.source));
+      li.append(meta, text('p', 'post-text', item.post?.text ?? ''), text('p', 'why', item.explanation));
+      $('feed').append(li);
+    });
+    cursor = page.nextCursor;
+    $('more').hidden = !cursor;
+    if (!page.items.length && !more) $('status').textContent = 'Nothing to show for this user yet.';
+  } catch (e) {
+    $('status').textContent = String(e.message ?? e);
+  }
+}
+
+$('show-feed').addEventListener('click', () => showFeed(false));
+$('more').addEventListener('click', () => showFeed(true));
+$('user-input').addEventListener('keydown', (e) => { if (e.key === 'Enter') showFeed(false); });
+
+try {
+  await loadCounts();
+  await loadUsers();
+  await showFeed(false);
+} catch (e) {
+  $('status').textContent = String(e.message ?? e);
+}
