@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { createServer } from '../../src/api/server.js';
+import { smallNetwork } from '../fixtures/small-network.js';
+
+let engine: Engine;
+let app: FastifyInstance;
+const net = smallNetwork();
+
+beforeAll(async () => {
+  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-api-test-models` } } });
+  app = await createServer(engine);
+  for (const [kind, rows] of [['users', net.users], ['posts', net.posts], ['follows', net.follows], ['events', net.events]] as const) {
+    const res = await app.inject({ method: 'POST', url: `/v1/${kind}`, payload: rows });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  await engine.train({ save: false });
+});
+
+afterAll(async () => {
+  await app.close();
+  await engine.close();
+});
+
+describe('HTTP API', () => {
+  it('serves health and stats', async () => {
+    expect((await app.inject('/health')).json()).toMatchObject({ status: 'ok', trained: true, store: 'sqlite' });
+    expect((await app.inject('/v1/stats')).json()).toMatchObject({ users: 8, posts: 24, events: net.events.length });
+  });
+
+  it('ingestion is idempotent: a retried batch changes nothing', async () => {
+    const before = (await app.inject('/v1/stats')).json();
+    const res = await app.inject({ method: 'POST', url: '/v1/events', payload: net.events.slice(0, 5) });
+    expect(res.json()).toMatchObject({ events: 0, duplicateEvents: 5 });
+    expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
+  });
+
+  it('returns a feed of unseen posts of the user’s own interest group, with explanations and a cursor', async () => {
+    const res = await app.inject('/v1/users/ana/feed?limit=4');
+    expect(res.statusCode, res.body).toBe(200);
+    const page = res.json() as { items: { postId: string; explanation: string; source: string; post: { author: string } }[]; nextCursor?: string };
+    expect(page.items.length).toBeGreaterThan(0);
+    const liked = new Set(net.events.filter((e) => e.user === 'ana').map((e) => e.post));
+    for (const it of page.items) {
+      expect(liked.has(it.postId)).toBe(false);
+      expect(it.post.author).not.toBe('ana');
+      expect(it.explanation.length).toBeGreaterThan(5);
+    }
+    expect(page.items[0]!.postId.startsWith('c')).toBe(true);
+    if (page.nextCursor) {
+      const next = (await app.inject(`/v1/users/ana/feed?limit=4&cursor=${encodeURIComponent(page.nextCursor)}`)).json() as typeof page;
+      const first = new Set(page.items.map((i) => i.postId));
+      for (const it of next.items) expect(first.has(it.postId)).toBe(false);
+    }
+  });
+
+  it('finds similar posts and searches text', async () => {
+    const sim = (await app.inject('/v1/posts/c00/similar?k=3')).json() as { items: { post: { id: string } }[] };
+    expect(sim.items.length).toBeGreaterThan(0);
+    expect(sim.items.every((s) => s.post.id !== 'c00')).toBe(true);
+    const hits = (await app.inject('/v1/search?q=basil')).json() as { items: { post: { id: string } }[] };
+    expect(hits.items.length).toBe(12);
+    expect(hits.items.every((h) => h.post.id.startsWith('c'))).toBe(true);
+    expect((await app.inject('/v1/trending?k=5')).json().items.length).toBeGreaterThan(0);
+  });
+
+  describe('bad input gets a clear error and writes nothing', () => {
+    const cases: [string, string, string | object, number, string, RegExp][] = [
+      ['malformed JSON', '/v1/users', '[{"id": "x",', 400, 'INVALID_JSON', /malformed JSON/],
+      ['wrong type', '/v1/posts', [{ id: 'p', author: 'ana', created_at: 'never' }], 400, 'INVALID_INPUT', /posts\[0\]\.created_at/],
+      ['not an array', '/v1/users', { id: 'x' }, 400, 'INVALID_INPUT', /expected a JSON array/],
+      ['unknown reference', '/v1/events', [{ id: 'zz1', user: 'ana', type: 'like', post: 'nope', timestamp: 1 }], 422, 'UNKNOWN_REFERENCE', /nope/],
+      ['duplicate ids', '/v1/users', [{ id: 'dup', name: 'a' }, { id: 'dup', name: 'b' }], 400, 'DUPLICATE_ID', /dup/],
+    ];
+    for (const [name, url, payload, status, code, message] of cases) {
+      it(name, async () => {
+        const before = (await app.inject('/v1/stats')).json();
+        const res = await app.inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+        expect(res.statusCode).toBe(status);
+        const body = res.json();
+        expect(body).toMatchObject({ code, statusCode: status });
+        expect(body.message).toMatch(message);
+        expect(typeof body.error).toBe('string');
+        const after = (await app.inject('/v1/stats')).json();
+        expect(after).toMatchObject({ users: before.users, posts: before.posts, events: before.events });
+      });
+    }
+
+    it('oversized batch', async () => {
+      const rows = Array.from({ length: 10_001 }, (_, i) => ({ id: `big${i}` }));
+      const res = await app.inject({ method: 'POST', url: '/v1/users', payload: rows });
+      expect(res.statusCode).toBe(413);
+      expect(res.json().code).toBe('BATCH_TOO_LARGE');
+    });
+
+    it('invalid UTF-8', async () => {
+      const body = Buffer.concat([Buffer.from('[{"id": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]')]);
+      const res = await app.inject({ method: 'POST', url: '/v1/users', payload: body, headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('INVALID_UTF8');
+    });
+
+    it('unknown user and post ids give 404', async () => {
+      expect((await app.inject('/v1/posts/nope/similar')).json()).toMatchObject({ code: 'NOT_FOUND', statusCode: 404 });
+      expect((await app.inject('/v1/nothing-here')).statusCode).toBe(404);
+    });
+  });
+
+  it('publishes an OpenAPI document', async () => {
+    const res = await app.inject('/docs/json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/users/{id}/feed', '/v1/search']));
+  });
+});
+
+describe('API keys and scopes', () => {
+  it('rejects missing keys and keys without the scope', async () => {
+    const e = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, server: { apiKeys: [{ key: 'reader-key-123', scopes: ['read'] }, { key: 'writer-key-123', scopes: ['write'] }] } } });
+    const a = await createServer(e);
+    try {
+      expect((await a.inject('/v1/stats')).json()).toMatchObject({ code: 'UNAUTHORIZED', statusCode: 401 });
+      expect((await a.inject({ url: '/v1/stats', headers: { 'x-api-key': 'reader-key-123' } })).statusCode).toBe(200);
+      const denied = await a.inject({ method: 'POST', url: '/v1/users', payload: [{ id: 'x' }], headers: { 'x-api-key': 'reader-key-123' } });
+      expect(denied.json()).toMatchObject({ code: 'FORBIDDEN', statusCode: 403 });
+      const ok = await a.inject({ method: 'POST', url: '/v1/users', payload: [{ id: 'x' }], headers: { authorization: 'Bearer writer-key-123' } });
+      expect(ok.statusCode).toBe(200);
+    } finally {
+      await a.close();
+      await e.close();
+    }
+  });
+
+  it('rate-limits', async () => {
+    const e = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, server: { rateLimit: { max: 3, timeWindowMs: 60_000 } } } });
+    const a = await createServer(e);
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await a.inject('/v1/stats')).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      expect((await a.inject('/v1/stats')).json()).toMatchObject({ code: 'RATE_LIMITED', statusCode: 429 });
+    } finally {
+      await a.close();
+      await e.close();
+    }
+  });
+});
