@@ -46,6 +46,65 @@ export abstract class BaseRecommender implements Recommender {
     this.nUsers = data.users.size;
   }
 
+  /** Online additions to users' histories (partialFit): user → (item → weight), merged with `seen`. */
+  protected readonly added = new Map<number, Map<number, number>>();
+
+  /**
+   * The user's history: training interactions plus online additions (weights summed), items ascending.
+   * Without additions this is a view of the training row (no copy).
+   */
+  protected historyOf(user: number): { items: Int32Array; weights: Float32Array } {
+    const s = this.seen;
+    const inRow = s !== undefined && user < s.rows;
+    const items = inRow ? s.indices.subarray(s.indptr[user]!, s.indptr[user + 1]!) : new Int32Array(0);
+    const weights = inRow ? s.data.subarray(s.indptr[user]!, s.indptr[user + 1]!) : new Float32Array(0);
+    const extra = this.added.get(user);
+    if (!extra) return { items, weights };
+    const merged = new Map<number, number>();
+    for (let k = 0; k < items.length; k++) merged.set(items[k]!, weights[k]!);
+    for (const [i, w] of extra) merged.set(i, (merged.get(i) ?? 0) + w);
+    const order = [...merged.keys()].sort((a, b) => a - b);
+    return { items: Int32Array.from(order), weights: Float32Array.from(order, (i) => merged.get(i)!) };
+  }
+
+  /**
+   * Records online interactions (for `partialFit`): checks indices, grows the user range when a new user
+   * appears, and makes the items count as seen. Weights default to 1.
+   */
+  protected addHistory(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
+    this.requireFitted();
+    if (!Number.isInteger(user) || user < 0) throw createError('INVALID_INPUT', { field: 'user', problem: `expected a dense user index ≥ 0, got ${user}` });
+    if (weights && weights.length !== items.length) throw createError('INVALID_INPUT', { field: 'weights', problem: `expected ${items.length} weights, got ${weights.length}` });
+    for (let j = 0; j < items.length; j++) {
+      const i = items[j]!;
+      if (!Number.isInteger(i) || i < 0 || i >= this.nItems) throw createError('INVALID_INPUT', { field: `items[${j}]`, problem: `expected a dense item index in 0..${this.nItems - 1}, got ${i}` });
+    }
+    let extra = this.added.get(user);
+    if (!extra) this.added.set(user, (extra = new Map()));
+    for (let j = 0; j < items.length; j++) extra.set(items[j]!, (extra.get(items[j]!) ?? 0) + (weights ? weights[j]! : 1));
+    if (user >= this.nUsers) this.nUsers = user + 1;
+  }
+
+  /** The training matrix with online additions folded in (what `save` should write), nUsers × nItems. */
+  protected historyCsr(): Csr {
+    const s = this.seen!;
+    if (this.added.size === 0 && s.rows === this.nUsers) return s;
+    const indptr = new Int32Array(this.nUsers + 1);
+    const rows: { items: Int32Array; weights: Float32Array }[] = [];
+    for (let u = 0; u < this.nUsers; u++) {
+      const h = this.historyOf(u);
+      rows.push(h);
+      indptr[u + 1] = indptr[u]! + h.items.length;
+    }
+    const indices = new Int32Array(indptr[this.nUsers]!);
+    const data = new Float32Array(indptr[this.nUsers]!);
+    for (let u = 0; u < this.nUsers; u++) {
+      indices.set(rows[u]!.items, indptr[u]!);
+      data.set(rows[u]!.weights, indptr[u]!);
+    }
+    return { rows: this.nUsers, cols: this.nItems, indptr, indices, data };
+  }
+
   protected requireFitted(): void {
     if (!this.fitted) throw createError('MODEL_NOT_FITTED', { model: this.id });
   }
@@ -66,8 +125,9 @@ export abstract class BaseRecommender implements Recommender {
     if (user < this.nUsers) this.scoreUser(user, scores);
     else if (!this.scoreUnknownUser(user, scores)) return [];
     const banned = new Uint8Array(this.nItems);
-    if (options.excludeSeen !== false && user < this.nUsers && this.seen) {
-      for (let k = this.seen.indptr[user]!; k < this.seen.indptr[user + 1]!; k++) banned[this.seen.indices[k]!] = 1;
+    if (options.excludeSeen !== false && user < this.nUsers) {
+      const seenItems = this.historyOf(user).items;
+      for (let k = 0; k < seenItems.length; k++) banned[seenItems[k]!] = 1;
     }
     if (options.exclude) for (let j = 0; j < options.exclude.length; j++) banned[options.exclude[j]!] = 1;
     if (options.candidates) {
