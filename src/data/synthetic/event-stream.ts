@@ -1,0 +1,185 @@
+/**
+ * @module Simulates feed sessions and streams the resulting events in ascending time, in bounded memory.
+ *
+ * Sessions: user u opens the app N_{u,d} ~ Poisson(sessionsPerDay · a_u) times on day d, each at an hour drawn
+ * from their daily cycle (daily-cycle.ts). A session shows 1 + Poisson(exposuresPerSession − 1) posts created
+ * in the last `windowHours` before it, each from one source:
+ *   followees (P = 0.5): a random post of a random followee (up to 3 followees tried, else popular);
+ *   popular   (P = 0.3): the highest-quality of 8 random recent posts;
+ *   random    (P = 0.2): a uniformly random recent post.
+ * Own posts and repeats within a session are skipped. Each exposure becomes events via engagement.ts: a view
+ * at the cursor, then dwell / like / comment / share / hide / report a few seconds later; the cursor moves on by
+ * the dwell plus 1–5 s of scrolling.
+ *
+ * Memory: one day's sessions (two numbers each) and the events of sessions still in progress. Sessions are
+ * processed in start order, so every pending event earlier than the next session's start is final; those are
+ * sorted by (time, sequence) and emitted in batches of `batchSize`.
+ */
+import type { EventType } from '../../core/config.js';
+import type { Rng } from '../../core/rng.js';
+import type { Event } from '../schemas.js';
+import { sampleActionHour } from './daily-cycle.js';
+import { DWELL, ENGAGEMENT_RATES, engagementScore, negativeProbabilities } from './engagement.js';
+import { follows, type FollowGraph } from './follow-graph.js';
+import type { Population } from './population.js';
+import { lowerBound, type PostLatents } from './posts.js';
+import { writeCommentText } from './post-text.js';
+import type { ResolvedSyntheticConfig } from './synthetic-config.js';
+import type { TopicVocabulary } from './vocabulary.js';
+
+export interface SimulationInput {
+  readonly config: ResolvedSyntheticConfig;
+  readonly population: Population;
+  readonly posts: PostLatents;
+  readonly graph: FollowGraph;
+  readonly topics: readonly TopicVocabulary[];
+}
+
+/** Exposure sources: cumulative probabilities of followees, then popular; random takes the rest. */
+const SOURCE_FOLLOWEES = 0.5;
+const SOURCE_POPULAR = 0.8;
+/** Followees tried before falling back to a popular post. */
+const FOLLOWEE_TRIES = 3;
+/** Random recent posts compared by quality for the "popular" source. */
+const POPULAR_POOL = 8;
+const DAY_MS = 86_400_000;
+/** Bits for the user index in a packed session key: msInDay · 2^26 + user stays below 2^53 (users ≤ 50 M). */
+const USER_BITS = 26;
+
+interface PendingEvent {
+  time: number;
+  seq: number;
+  user: number;
+  post: number;
+  type: EventType;
+  value?: number;
+  text?: string;
+}
+
+/** Poisson(λ): Knuth's product method below 30, a rounded normal approximation above. */
+export function poisson(rng: Rng, lambda: number): number {
+  if (lambda <= 0) return 0;
+  if (lambda >= 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * rng.normal()));
+  const limit = Math.exp(-lambda);
+  let k = 0, p = rng.next();
+  while (p > limit) {
+    k++;
+    p *= rng.next();
+  }
+  return k;
+}
+
+/** Expected number of exposures (views), for progress totals. */
+export function expectedViews(config: ResolvedSyntheticConfig): number {
+  return config.users * config.days * config.sessionsPerDay * config.exposuresPerSession;
+}
+
+/** Yields the events of the whole period in ascending time, `batchSize` at a time (the last batch may be short). */
+export function* simulateEvents(input: SimulationInput, rng: Rng): Generator<Event[]> {
+  const { config, population: pop, posts, graph, topics } = input;
+  const T = pop.topics;
+  const windowSeconds = config.windowHours * 3600;
+  let pending: PendingEvent[] = [];
+  let seq = 0;
+  let nextId = 0;
+  const out: Event[] = [];
+
+  const toEvent = (e: PendingEvent): Event => {
+    const ev: Event = { id: `e${nextId++}`, user: `u${e.user}`, type: e.type, post: `p${e.post}`, timestamp: e.time };
+    if (e.value !== undefined) ev.value = e.value;
+    if (e.text !== undefined) ev.text = e.text;
+    return ev;
+  };
+  /** Moves pending events before `bound` to the output, in (time, seq) order. */
+  const settle = (bound: number): void => {
+    pending.sort((a, b) => a.time - b.time || a.seq - b.seq);
+    let k = 0;
+    while (k < pending.length && pending[k]!.time < bound) out.push(toEvent(pending[k++]!));
+    pending = k === pending.length ? [] : pending.slice(k);
+  };
+  const push = (time: number, user: number, post: number, type: EventType, value?: number, text?: string): void => {
+    const e: PendingEvent = { time, seq: seq++, user, post, type };
+    if (value !== undefined) e.value = value;
+    if (text !== undefined) e.text = text;
+    pending.push(e);
+  };
+
+  const pickFromFollowees = (u: number, lo: number, hi: number): number => {
+    const start = graph.indptr[u]!, deg = graph.indptr[u + 1]! - start;
+    if (deg === 0) return -1;
+    for (let t = 0; t < FOLLOWEE_TRIES; t++) {
+      const f = graph.indices[start + rng.int(deg)]!;
+      const a0 = posts.byAuthorPtr[f]!, a1 = posts.byAuthorPtr[f + 1]!;
+      const from = lowerBound(posts.byAuthor, lo, a0, a1);
+      const to = lowerBound(posts.byAuthor, hi, from, a1);
+      if (to > from) return posts.byAuthor[from + rng.int(to - from)]!;
+    }
+    return -1;
+  };
+  const pickPopular = (lo: number, hi: number): number => {
+    let best = lo + rng.int(hi - lo);
+    for (let k = 1; k < POPULAR_POOL; k++) {
+      const p = lo + rng.int(hi - lo);
+      if (posts.quality[p]! > posts.quality[best]!) best = p;
+    }
+    return best;
+  };
+
+  const runSession = (u: number, t0: number): void => {
+    const x = (t0 - config.start) / 1000; // seconds since start; posts with second < x exist at t0
+    const hi = lowerBound(posts.second, x);
+    const lo = lowerBound(posts.second, x - windowSeconds, 0, hi);
+    if (hi <= lo) return;
+    const wanted = 1 + poisson(rng, config.exposuresPerSession - 1);
+    const shown: number[] = [];
+    let cursor = t0;
+    for (let attempt = 0; shown.length < wanted && attempt < 2 * wanted; attempt++) {
+      const r = rng.next();
+      let p = r < SOURCE_FOLLOWEES ? pickFromFollowees(u, lo, hi) : -1;
+      if (p < 0) p = r < SOURCE_POPULAR ? pickPopular(lo, hi) : lo + rng.int(hi - lo);
+      if (posts.author[p] === u || shown.includes(p)) continue;
+      shown.push(p);
+      const z = posts.topic[p]!;
+      const interest = pop.theta[u * T + z]!;
+      const pi = engagementScore(config.beta, interest, follows(graph, u, posts.author[p]!), posts.quality[p]!);
+      push(cursor, u, p, 'view');
+      const dwell = Math.exp(Math.log(DWELL.base + DWELL.perScore * pi) + DWELL.sigma * rng.normal());
+      const dwellMs = Math.max(1, Math.round(dwell * 1000));
+      if (dwell >= DWELL.minLogged) push(cursor + dwellMs, u, p, 'dwell', Math.round(dwell * 10) / 10);
+      const liked = rng.next() < pi * ENGAGEMENT_RATES.like;
+      if (liked) push(cursor + 1 + rng.int(dwellMs), u, p, 'like');
+      if (rng.next() < pi * ENGAGEMENT_RATES.comment) {
+        const sentiment = posts.sentiment[p] as -1 | 0 | 1;
+        push(cursor + Math.round(dwellMs * (0.5 + 0.5 * rng.next())) + 1, u, p, 'comment', undefined, writeCommentText(rng, topics[z]!, sentiment));
+      }
+      if (rng.next() < pi * ENGAGEMENT_RATES.share) push(cursor + dwellMs + 1, u, p, 'share');
+      const neg = negativeProbabilities(interest);
+      if (!liked && rng.next() < neg.hide) push(cursor + dwellMs + 2, u, p, 'hide');
+      if (rng.next() < neg.report) push(cursor + dwellMs + 3, u, p, 'report');
+      cursor += dwellMs + 1000 + rng.int(4000);
+    }
+  };
+
+  const scale = 2 ** USER_BITS;
+  const keys: number[] = [];
+  for (let d = 0; d < config.days; d++) {
+    keys.length = 0;
+    for (let u = 0; u < pop.size; u++) {
+      const count = poisson(rng, config.sessionsPerDay * pop.activity[u]!);
+      for (let s = 0; s < count; s++) keys.push(Math.floor(sampleActionHour(rng, pop.preferredHour[u]!) * 3_600_000) * scale + u);
+    }
+    const day = Float64Array.from(keys).sort();
+    const dayStart = config.start + d * DAY_MS;
+    for (let j = 0; j < day.length; j++) {
+      const k = day[j]!;
+      const ms = Math.floor(k / scale);
+      const t0 = dayStart + ms;
+      if (pending.length >= config.batchSize) settle(t0);
+      while (out.length >= config.batchSize) yield out.splice(0, config.batchSize);
+      runSession(k - ms * scale, t0);
+    }
+  }
+  settle(Infinity);
+  while (out.length >= config.batchSize) yield out.splice(0, config.batchSize);
+  if (out.length > 0) yield out;
+}

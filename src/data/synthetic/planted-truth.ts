@@ -1,0 +1,86 @@
+/**
+ * @module The planted truth of a synthetic network: what a good model should recover, as plain JSON.
+ *
+ * Index conventions: user index u ↔ id `u<u>`, post index p ↔ id `p<p>` (chronological), events `e<n>` in
+ * emission (time) order. To stay compact at a million users, the JSON keeps each user's main topics (those
+ * with θ_u[t] ≥ 0.2, heaviest first) rather than θ; `writeTruth` stores the full θ (users × T float32) in a
+ * safetensors file beside the JSON, named in `thetaFile`.
+ */
+import { basename } from 'node:path';
+import { writeFileAtomic, saveSafetensors } from '../../nn/safetensors.js';
+import { DWELL, ENGAGEMENT_RATES, NEGATIVE_POWER, NEGATIVE_RATES } from './engagement.js';
+import { mainTopics, type Population } from './population.js';
+import type { PostLatents } from './posts.js';
+import type { EngagementBeta, ResolvedSyntheticConfig } from './synthetic-config.js';
+import { BACKGROUND_WORDS, SENTIMENT_WORDS, type SentimentLabel, type TopicVocabulary } from './vocabulary.js';
+
+/** θ_u[t] a topic must reach to count among a user's main topics. */
+export const MAIN_TOPIC_MIN = 0.2;
+
+export interface PlantedTruth {
+  readonly version: 1;
+  readonly config: ResolvedSyntheticConfig;
+  /** Number of topics T. */
+  readonly topicCount: number;
+  readonly topics: readonly TopicVocabulary[];
+  readonly backgroundWords: readonly string[];
+  readonly sentimentWords: typeof SENTIMENT_WORDS;
+  /** Coefficients of π = σ(β₀ + β₁·θ_u[z_p] + β₂·follows + β₃·ln q_p) (engagement.ts). */
+  readonly beta: EngagementBeta;
+  readonly engagement: {
+    readonly rates: typeof ENGAGEMENT_RATES;
+    readonly negativeRates: typeof NEGATIVE_RATES;
+    readonly negativePower: number;
+    readonly dwell: typeof DWELL;
+  };
+  readonly counts: { readonly users: number; readonly posts: number; readonly follows: number };
+  /** userTopics[u]: topics with θ_u[t] ≥ 0.2, heaviest first (never empty). */
+  readonly userTopics: readonly (readonly number[])[];
+  /** postTopic[p]: the topic z_p the post was written about. */
+  readonly postTopic: readonly number[];
+  /** postSentiment[p]: −1 negative, 0 neutral, +1 positive. */
+  readonly postSentiment: readonly SentimentLabel[];
+  /** File (beside the JSON) holding θ as safetensors tensor `theta` [users, T]; set by `writeTruth`. */
+  readonly thetaFile?: string;
+}
+
+export interface TruthSource {
+  readonly config: ResolvedSyntheticConfig;
+  readonly topics: readonly TopicVocabulary[];
+  readonly population: Population;
+  readonly posts: PostLatents;
+  readonly followCount: number;
+}
+
+export function buildTruth(src: TruthSource): PlantedTruth {
+  const { config, population: pop, posts } = src;
+  const userTopics: number[][] = new Array<number[]>(pop.size);
+  for (let u = 0; u < pop.size; u++) userTopics[u] = mainTopics(pop, u, MAIN_TOPIC_MIN);
+  return {
+    version: 1,
+    config,
+    topicCount: pop.topics,
+    topics: src.topics,
+    backgroundWords: BACKGROUND_WORDS,
+    sentimentWords: SENTIMENT_WORDS,
+    beta: config.beta,
+    engagement: { rates: ENGAGEMENT_RATES, negativeRates: NEGATIVE_RATES, negativePower: NEGATIVE_POWER, dwell: DWELL },
+    counts: { users: pop.size, posts: posts.size, follows: src.followCount },
+    userTopics,
+    postTopic: Array.from(posts.topic),
+    postSentiment: Array.from(posts.sentiment) as SentimentLabel[],
+  };
+}
+
+/** Path of the θ file that goes with a truth JSON: `truth.json` → `truth.theta.safetensors`. */
+export function thetaPathFor(path: string): string {
+  return `${path.replace(/\.json$/i, '')}.theta.safetensors`;
+}
+
+/** Writes the truth as JSON and θ as safetensors beside it, each atomically. */
+export function writeTruth(path: string, truth: PlantedTruth, pop: Population): void {
+  const thetaPath = thetaPathFor(path);
+  saveSafetensors(thetaPath, { theta: { data: pop.theta, shape: [pop.size, pop.topics] } }, { kind: 'resonate/synthetic-theta' });
+  const json = JSON.stringify({ ...truth, thetaFile: basename(thetaPath) });
+  writeFileAtomic(path, new TextEncoder().encode(json));
+}
