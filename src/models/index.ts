@@ -3,8 +3,14 @@
  */
 import { registerModel } from './registry.js';
 import { allTimeFactory, trendingFactory } from './popular/popular.js';
+import { itemKnnFactories } from './knn/item-knn.js';
+import { userKnnFactory } from './knn/user-knn.js';
 import { easeFactory } from './ease/ease.js';
+import { ialsFactory } from './mf/ials.js';
 
 registerModel(easeFactory);
+registerModel(ialsFactory);
 registerModel(trendingFactory);
 registerModel(allTimeFactory);
+for (const f of itemKnnFactories) registerModel(f);
+registerModel(userKnnFactory);

@@ -79,7 +79,7 @@ export function runRecommenderContract(id: string, params: Record<string, unknow
   const heldOutRank = options.heldOutRank ?? 1;
   const seed = options.seed ?? 7;
 
-  describe(`Recommender contract: ${id}`, () => {
+  describe(`Recommender contract: ${id}${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''}`, () => {
     const fx = (options.fixture ?? checkerboard)();
     const data = fx.dataset;
     const nUsers = data.users.size, nItems = data.items.size;

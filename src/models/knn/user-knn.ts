@@ -1,0 +1,108 @@
+/**
+ * @module User-based k-nearest neighbours (Resnick et al. 1994; Herlocker et al. 1999) with cosine similarity
+ * and shrinkage.
+ *
+ * fit: each user's top-`neighbours` most similar users S[u, v] = dot(x_u, x_v) / (‖x_u‖‖x_v‖ + λ), sparse,
+ * via the transposed matrix. score(u, i) = Σ_{v ∈ N(u)} S[u, v] · x_vi. Items no neighbour touched are not
+ * recommended. `partialFit` adds to the history (seen items, and what the user lends to their neighbours);
+ * neighbour lists are refreshed by the next fit. No item similarity: `similarItems` throws.
+ */
+import { z } from 'zod';
+import { throwIfAborted } from '../../core/progress.js';
+import type { Dataset } from '../../data/dataset.js';
+import { csrTranspose, type Csr } from '../../math/csr.js';
+import { BaseRecommender } from '../base-recommender.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import type { Artifact, FitOptions } from '../recommender.js';
+import type { ModelFactory } from '../registry.js';
+import { checkIndices } from './item-knn.js';
+import { cosineMeasure, knnSimilarity, squaredNorms } from './similarity.js';
+
+export const USER_KNN_ID = 'user-knn/cosine';
+const VERSION = 1;
+
+export const userKnnParamsSchema = z.strictObject({
+  /** Neighbours per user (100: as item-kNN; more neighbours smooth, fewer personalise). */
+  neighbours: z.number().int().positive().default(100),
+  /** Shrinkage λ in the cosine denominator. */
+  shrink: z.number().min(0).default(0),
+});
+
+export class UserKnnRecommender extends BaseRecommender {
+  readonly id = USER_KNN_ID;
+  readonly params: Readonly<z.output<typeof userKnnParamsSchema>>;
+  /** users × users neighbour lists. */
+  private sim: Csr | undefined;
+
+  constructor(params: Record<string, unknown> = {}) {
+    super();
+    this.params = parseParams(USER_KNN_ID, userKnnParamsSchema, params);
+  }
+
+  fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+    throwIfAborted(options.signal, this.id);
+    const x = data.interactions;
+    this.sim = knnSimilarity(x, csrTranspose(x), squaredNorms(x), {
+      neighbours: this.params.neighbours,
+      measure: cosineMeasure(this.params.shrink),
+      signal: options.signal,
+      progress: options.progress,
+      label: this.id,
+    });
+    this.added.clear();
+    this.setSeen(data);
+    return Promise.resolve();
+  }
+
+  protected scoreUser(user: number, out: Float32Array): void {
+    out.fill(-Infinity);
+    const s = this.sim!;
+    if (user >= s.rows) return;
+    for (let q = s.indptr[user]!; q < s.indptr[user + 1]!; q++) {
+      const v = s.indices[q]!, w = s.data[q]!;
+      const { items, weights } = this.historyOf(v);
+      for (let k = 0; k < items.length; k++) {
+        const i = items[k]!;
+        const prev = out[i]!;
+        out[i] = (prev === -Infinity ? 0 : prev) + w * weights[k]!;
+      }
+    }
+  }
+
+  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
+    this.addHistory(user, items, weights);
+  }
+
+  save(): Artifact {
+    this.requireFitted();
+    return {
+      kind: this.id,
+      version: VERSION,
+      params: { ...this.params },
+      tensors: { ...csrTensors('sim', this.sim!), ...csrTensors('seen', this.historyCsr()) },
+      state: { nUsers: this.nUsers, nItems: this.nItems, simUsers: this.sim!.rows },
+    };
+  }
+
+  static load(a: Artifact): UserKnnRecommender {
+    const where = `${a.kind} artifact`;
+    const m = new UserKnnRecommender(a.params);
+    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const simUsers = stateInt(a.state, 'simUsers', where);
+    m.sim = csrFromTensors(a.tensors, 'sim', simUsers, simUsers, where);
+    checkIndices(m.sim, where, 'sim');
+    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
+    checkIndices(m.seen, where, 'seen');
+    m.nUsers = nUsers;
+    m.nItems = nItems;
+    return m;
+  }
+}
+
+export const userKnnFactory: ModelFactory = {
+  id: USER_KNN_ID,
+  description: 'User-kNN, cosine similarity with shrinkage',
+  version: VERSION,
+  create: (params) => new UserKnnRecommender(params),
+  load: (artifact) => UserKnnRecommender.load(artifact),
+};
