@@ -32,7 +32,7 @@ export interface RankingEvaluationInput {
    */
   readonly aucCandidates?: ArrayLike<number>;
   /** Training data for popularity-based metrics and the default ILD similarity. */
-  readonly beyond?: { readonly train: Csr; readonly similarity?: ItemSimilarity };
+  readonly beyond?: { readonly train: Csr; readonly similarity?: ItemSimilarity; /** Cut-offs (default: `ks`). */ readonly ks?: readonly number[] };
 }
 
 const ACCURACY: ReadonlyArray<readonly [string, (l: ArrayLike<number>, r: ReadonlySet<number>, k: number) => number]> = [
@@ -70,7 +70,7 @@ export function evaluateRankings(input: RankingEvaluationInput): Record<string, 
     const { train } = input.beyond;
     const sim = input.beyond.similarity ?? cooccurrenceCosine(train);
     const pop = itemPopularity(train);
-    for (const k of ks) {
+    for (const k of input.beyond.ks ?? ks) {
       const cut = lists.map((l) => prefix(l, k));
       out[`coverage@${k}`] = catalogCoverage(cut, train.cols);
       out[`gini@${k}`] = giniIndex(exposureCounts(cut, train.cols));

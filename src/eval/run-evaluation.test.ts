@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { IdMap } from '../core/id-map.js';
+import { createRng } from '../core/rng.js';
+import { datasetFromInteractions } from '../data/dataset-builder.js';
+import type { Dataset } from '../data/dataset.js';
+import { rowNnz } from '../math/csr.js';
+import { runEvaluation, sampleStd, seedList } from './run-evaluation.js';
+import { makeSplit } from './splits/make-split.js';
+import { Oracle, TinyPopularity } from './test-models.js';
+import { dataFingerprint } from './fingerprint.js';
+
+/** 40 users × 30 items; user u likes ~8 items drawn with a popularity skew (low indices more often). */
+function toyData(seed = 1): Dataset {
+  const rng = createRng(seed);
+  const users = IdMap.from(Array.from({ length: 40 }, (_, u) => `u${u}`));
+  const items = IdMap.from(Array.from({ length: 30 }, (_, i) => `i${i}`));
+  const user: number[] = [], item: number[] = [], time: number[] = [];
+  for (let u = 0; u < 40; u++) {
+    const chosen = new Set<number>();
+    while (chosen.size < 8) chosen.add(Math.floor(30 * rng.next() ** 2));
+    for (const i of chosen) { user.push(u); item.push(i); time.push(Math.floor(rng.next() * 1e6)); }
+  }
+  return datasetFromInteractions({ users, items, user, item, time });
+}
+
+const data = toyData();
+const pop = (): TinyPopularity => new TinyPopularity();
+
+describe('runEvaluation', () => {
+  it('scores an oracle perfectly and a popularity model in between', async () => {
+    const truth = makeSplit(data, 'msr', 42, {}, false).test;
+    const result = await runEvaluation({
+      data, protocol: 'msr', k: 5, models: ['test/oracle', 'test/popular'],
+      createModel: (id) => (id === 'test/oracle' ? new Oracle(truth) : pop()),
+    });
+    const [oracle, popular] = result.models;
+    expect(oracle!.id).toBe('test/oracle');
+    // Each user has 2 test items (⌊0.75·8⌋ = 6 train): precision@5 = 2/5, recall = NDCG = MAP = 1.
+    expect(oracle!.metrics['precision@5']).toBeCloseTo(0.4, 12);
+    expect(oracle!.metrics['recall@5']).toBeCloseTo(1, 12);
+    expect(oracle!.metrics['ndcg@5']).toBeCloseTo(1, 12);
+    expect(oracle!.metrics['map@5']).toBeCloseTo(1, 12);
+    expect(oracle!.metrics.auc).toBeCloseTo(1, 12);
+    expect(oracle!.atK['1']!.precision).toBeCloseTo(1, 12);
+    expect(popular!.metrics['ndcg@5']).toBeGreaterThan(0);
+    expect(popular!.metrics['ndcg@5']).toBeLessThan(1);
+    expect(popular!.metrics.auc).toBeGreaterThan(0.5); // the skew makes popularity informative
+    expect(popular!.metrics['coverage@5']).toBeGreaterThan(0);
+    expect(result.evaluatedUsers).toBe(40);
+    expect(result.protocol.ranking).toBe('full');
+    expect(result.data).toEqual({ fingerprint: dataFingerprint(data), users: 40, items: 30, interactions: 320 });
+    expect(result.data.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.seeds).toEqual([42]);
+    expect(result.ks).toEqual([1, 5, 10, 20, 50]);
+    expect(Object.keys(result.models[0]!.std)).toContain('ndcg@5');
+  });
+
+  it('runs several seeds and reports the spread', async () => {
+    const result = await runEvaluation({ data, models: [{ id: 'test/popular', label: 'pop' }], k: 10, seeds: 3, createModel: pop });
+    expect(result.seeds).toEqual([42, 43, 44]);
+    const m = result.models[0]!;
+    expect(m.label).toBe('pop');
+    // Different random splits give different scores, so the spread is positive.
+    expect(m.std['ndcg@10']).toBeGreaterThan(0);
+    expect(m.fitSeconds).toBeGreaterThanOrEqual(0);
+    expect(m.params).toEqual({ bias: 0 });
+  });
+
+  it('is deterministic for a seed', async () => {
+    const a = await runEvaluation({ data, models: ['p'], createModel: pop });
+    const b = await runEvaluation({ data, models: ['p'], createModel: pop });
+    expect(a.models[0]!.metrics).toEqual(b.models[0]!.metrics);
+  });
+
+  it('labels sampled ranking and ranks the held-out item among 1 + n candidates', async () => {
+    const truth = makeSplit(data, 'loo', 42, {}, false).test;
+    const result = await runEvaluation({
+      data, protocol: 'loo', k: 10, sampledNegatives: 5, models: ['test/oracle', 'test/popular'],
+      createModel: (id) => (id === 'test/oracle' ? new Oracle(truth) : pop()),
+    });
+    expect(result.sampledNegatives).toBe(5);
+    expect(result.protocol.ranking).toBe('sampled');
+    expect(result.protocol.description).toMatch(/SAMPLED/);
+    // The oracle puts the one test item first: hit@1 = 1.
+    expect(result.models[0]!.metrics['hit@10']).toBe(1);
+    expect(result.models[0]!.atK['1']!.hit).toBe(1);
+    // With 6 candidates, a list never exceeds 6 items, so popularity hits within 10 always.
+    expect(result.models[1]!.metrics['hit@10']).toBe(1);
+    expect(result.models[1]!.atK['1']!.hit).toBeLessThan(1);
+    expect(result.evaluatedUsers).toBe(40);
+  });
+
+  it('evaluates warm users only by default on a temporal split', async () => {
+    const result = await runEvaluation({ data, protocol: 'temporal', models: ['p'], createModel: pop });
+    const split = makeSplit(data, 'temporal');
+    let warm = 0;
+    for (let u = 0; u < 40; u++) if (rowNnz(split.test, u) > 0 && rowNnz(split.train.interactions, u) > 0) warm++;
+    expect(warm).toBeGreaterThan(10);
+    expect(result.evaluatedUsers).toBe(warm);
+  });
+
+  it('rejects bad options', async () => {
+    await expect(runEvaluation({ data, models: [], createModel: pop })).rejects.toThrow(/models/);
+    await expect(runEvaluation({ data, models: ['p'], k: 0, createModel: pop })).rejects.toThrow(/k/);
+    await expect(runEvaluation({ data, models: ['p'], protocol: 'x' as 'msr', createModel: pop })).rejects.toThrow(/protocol/);
+    await expect(runEvaluation({ data, models: ['nope/none'] })).rejects.toThrow(/unknown model/);
+  });
+});
+
+describe('helpers', () => {
+  it('seed lists and sample std', () => {
+    expect(seedList(3)).toEqual([42, 43, 44]);
+    expect(seedList([7, 9])).toEqual([7, 9]);
+    expect(sampleStd([1])).toBe(0);
+    expect(sampleStd([1, 3])).toBeCloseTo(Math.SQRT2, 12);
+  });
+});
