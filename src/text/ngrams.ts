@@ -19,7 +19,8 @@ export function wordNgrams(tokens: readonly string[], min = 1, max = 1, out: str
   return out;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+// Without surrogate pairs, UTF-16 units are code points and plain slicing is exact (and much faster).
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * Character n-grams of each word padded with one space on both sides, sizes min..max (scikit-learn's
@@ -30,7 +31,7 @@ const ASCII = /^[\x00-\x7f]*$/;
 export function charNgrams(words: readonly string[], min = 2, max = 5, out: string[] = []): string[] {
   for (const word of words) {
     const padded = ' ' + word + ' ';
-    if (ASCII.test(padded)) {
+    if (!SURROGATE.test(padded)) {
       const len = padded.length;
       for (let n = min; n <= max; n++) {
         let offset = 0;
