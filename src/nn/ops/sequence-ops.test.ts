@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, type Rng } from '../../core/rng.js';
+import { gradCheck } from '../grad-check.js';
+import { Tensor, tensor, uniform } from '../tensor.js';
+import { probe } from './ops.test.js';
+import { concat, gather, indexSelect, maskedFill, permute, reshape, selectSteps, slice, transpose } from './shape.js';
+import { embedding } from './embedding.js';
+import { layerNorm } from './layer-norm.js';
+import { conv1d } from './conv1d.js';
+import { maxPoolTime, meanPoolTime } from './pool.js';
+import { gruSequence, lstmSequence } from './recurrent.js';
+import { sigmoidScalar } from './activation.js';
+
+function param(shape: number[], rng: Rng, lo = -1, hi = 1): Tensor {
+  return uniform(shape, rng, lo, hi, { requiresGrad: true });
+}
+function expectGrad(fn: () => Tensor, inputs: Tensor[]): void {
+  const r = gradCheck(fn, inputs);
+  expect(r.failures, r.failures.join('\n')).toEqual([]);
+}
+
+describe('shape ops: values', () => {
+  it('transpose, permute, concat, slice, gather, maskedFill', () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(Array.from(transpose(x).data)).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(Array.from(permute(tensor([0, 1, 2, 3, 4, 5, 6, 7], [2, 2, 2]), [2, 0, 1]).data)).toEqual([0, 2, 4, 6, 1, 3, 5, 7]);
+    expect(Array.from(concat([x, tensor([7, 8], [2, 1])], 1).data)).toEqual([1, 2, 3, 7, 4, 5, 6, 8]);
+    expect(Array.from(slice(x, 1, 1, 3).data)).toEqual([2, 3, 5, 6]);
+    expect(Array.from(gather(x, Int32Array.of(2, 0, 1, 1), 2).data)).toEqual([3, 1, 5, 5]);
+    expect(Array.from(maskedFill(x, Uint8Array.of(1, 0, 0), [3], -9).data)).toEqual([-9, 2, 3, -9, 5, 6]);
+    expect(Array.from(indexSelect(x, [1, 1]).data)).toEqual([4, 5, 6, 4, 5, 6]);
+  });
+  it('conv1d matches a hand-computed convolution (channels-last, padding 1)', () => {
+    // x: B=1, T=3, Cin=1 = [1, 2, 3]; kernel K=3 weights [1, 10, 100]; padding 1 → outputs over [0,1,2,3,0].
+    const y = conv1d(tensor([1, 2, 3], [1, 3, 1]), tensor([1, 10, 100], [1, 3, 1]), tensor([0.5]), 1);
+    expect(Array.from(y.data)).toEqual([0 + 10 + 200 + 0.5, 1 + 20 + 300 + 0.5, 2 + 30 + 0 + 0.5]);
+  });
+  it('GRU step equals the PyTorch equations by hand (B=1, H=1)', () => {
+    const xp = tensor([0.1, 0.2, 0.3], [1, 1, 3]);
+    const w = tensor([0.5, -0.4, 0.3], [3, 1]), b = tensor([0.01, 0.02, 0.03]);
+    const h0 = tensor([0.7], [1, 1]);
+    const h = gruSequence(xp, w, b, { h0 }).data[0]!;
+    const r = sigmoidScalar(0.1 + 0.5 * 0.7 + 0.01), z = sigmoidScalar(0.2 - 0.4 * 0.7 + 0.02);
+    const n = Math.tanh(0.3 + r * (0.3 * 0.7 + 0.03));
+    expect(h).toBeCloseTo((1 - z) * n + z * 0.7, 6);
+  });
+  it('padded steps give zero outputs and do not change the state', () => {
+    const rng = createRng(2);
+    const xp = uniform([2, 4, 6], rng, -1, 1), w = uniform([6, 2], rng, -1, 1), b = uniform([6], rng, -1, 1);
+    const full = gruSequence(slice(xp, 0, 1, 2), w, b, {});
+    const short = gruSequence(xp, w, b, { lengths: [4, 4] });
+    expect(Array.from(short.data.subarray(8))).toEqual(Array.from(full.data));
+    const padded = gruSequence(xp, w, b, { lengths: [2, 4] });
+    expect(Array.from(padded.data.subarray(4, 8))).toEqual([0, 0, 0, 0]);
+    const rev = gruSequence(xp, w, b, { lengths: [2, 4], reverse: true });
+    const revShort = gruSequence(slice(xp, 1, 0, 2), w, b, { reverse: true });
+    expect(Array.from(rev.data.subarray(0, 4))).toEqual(Array.from(revShort.data.subarray(0, 4)));
+  });
+});
+
+describe('gradient checks: shape, sequence and layer ops', () => {
+  const rng = createRng(11);
+  it('reshape, permute, transpose, concat, slice, gather, indexSelect, maskedFill, selectSteps', () => {
+    const x = param([2, 3, 5], rng), y = param([2, 1, 5], rng);
+    expectGrad(() => probe(reshape(x, [6, -1])), [x]);
+    expectGrad(() => probe(permute(x, [1, 2, 0])), [x]);
+    expectGrad(() => probe(transpose(x)), [x]);
+    expectGrad(() => probe(transpose(slice(x, 0, 1, 2))), [x]);
+    expectGrad(() => probe(concat([x, y], 1)), [x, y]);
+    expectGrad(() => probe(slice(x, 2, 1, 4)), [x]);
+    expectGrad(() => probe(gather(x, Int32Array.from({ length: 12 }, (_, i) => (i * 7) % 5), 2)), [x]);
+    expectGrad(() => probe(indexSelect(x, [1, 0, 1])), [x]);
+    expectGrad(() => probe(maskedFill(x, Uint8Array.of(1, 0, 1, 0, 0), [1, 1, 5], -5)), [x]);
+    expectGrad(() => probe(selectSteps(x, [2, 0])), [x]);
+  });
+  it('embedding, dense and sparse row gradients', () => {
+    const w = param([6, 3], rng);
+    const ids = [4, 1, 4, 0, 5];
+    expectGrad(() => probe(embedding(w, ids, [5])), [w]);
+    w.sparse = true;
+    expectGrad(() => probe(embedding(w, ids, [5], { paddingIdx: 0 })), [w]);
+    w.zeroGrad();
+    probe(embedding(w, ids, [5])).backward();
+    expect(w.grad === null || w.grad.every((v) => v === 0)).toBe(true);
+    expect(Array.from(w.sparseGrad[0]!.ids)).toEqual(ids);
+  });
+  it('layer norm (x, γ, β)', () => {
+    const x = param([4, 7], rng), g = param([7], rng), b = param([7], rng);
+    expectGrad(() => probe(layerNorm(x, g, b)), [x, g, b]);
+  });
+  it('conv1d (odd sizes, with and without padding)', () => {
+    const x = param([2, 7, 3], rng), w = param([4, 3, 3], rng), b = param([4], rng);
+    expectGrad(() => probe(conv1d(x, w, b)), [x, w, b]);
+    expectGrad(() => probe(conv1d(x, w, b, 1)), [x, w, b]);
+  });
+  it('max and mean pooling over time, with lengths', () => {
+    const x = param([2, 5, 3], rng);
+    x.data.set(rng.shuffle(Array.from({ length: 30 }, (_, i) => (i - 15) * 0.05)));
+    expectGrad(() => probe(maxPoolTime(x)), [x]);
+    expectGrad(() => probe(maxPoolTime(x, [3, 5])), [x]);
+    expectGrad(() => probe(meanPoolTime(x, [2, 5])), [x]);
+  });
+  it('GRU sequence (forward, reverse, lengths, h0)', () => {
+    const xp = param([3, 4, 6], rng), w = param([6, 2], rng), b = param([6], rng), h0 = param([3, 2], rng);
+    expectGrad(() => probe(gruSequence(xp, w, b, { h0 })), [xp, w, b, h0]);
+    expectGrad(() => probe(gruSequence(xp, w, b, { lengths: [4, 1, 3], reverse: true })), [xp, w, b]);
+    expectGrad(() => probe(gruSequence(xp, w, b, { lengths: [2, 4, 0], h0 })), [xp, w, b, h0]);
+  });
+  it('LSTM sequence (forward, reverse, lengths, h0)', () => {
+    const xp = param([3, 4, 8], rng), w = param([8, 2], rng), b = param([8], rng), h0 = param([3, 2], rng);
+    expectGrad(() => probe(lstmSequence(xp, w, b, { h0 })), [xp, w, b, h0]);
+    expectGrad(() => probe(lstmSequence(xp, w, b, { lengths: [4, 1, 3], reverse: true })), [xp, w, b]);
+    expectGrad(() => probe(lstmSequence(xp, w, b, { lengths: [2, 4, 3] })), [xp, w, b]);
+  });
+});
