@@ -5,6 +5,7 @@ import { registerModel } from './registry.js';
 import { allTimeFactory, trendingFactory } from './popular/popular.js';
 import { itemKnnFactories } from './knn/item-knn.js';
 import { userKnnFactory } from './knn/user-knn.js';
+import { inNetworkFactory } from './in-network/in-network.js';
 import { easeFactory } from './ease/ease.js';
 import { ialsFactory } from './mf/ials.js';
 
@@ -14,3 +15,4 @@ registerModel(trendingFactory);
 registerModel(allTimeFactory);
 for (const f of itemKnnFactories) registerModel(f);
 registerModel(userKnnFactory);
+registerModel(inNetworkFactory);

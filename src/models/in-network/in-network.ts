@@ -1,0 +1,170 @@
+/**
+ * @module In-network candidates: recent posts of the accounts a user follows, ranked by recency and by how much
+ * the user engages with each author.
+ *
+ * score(u, i) = 2^(−age_i / halfLife) · (1 + affinity(u, author_i)) for posts younger than `maxAgeHours` by
+ * followed authors, where age_i = now − created_i (now = dataset.now) and
+ * affinity(u, a) = Σ_{j ∈ history(u), author_j = a} x_uj / Σ_{j ∈ history(u)} x_uj, the user's share of
+ * engagement that went to author a (0..1, so a favourite author at most doubles a post's score).
+ *
+ * The model only knows the posts of its training snapshot. At serving time the feed (`src/feed/`) also pulls
+ * fresh posts of followees from the Store (`postsByAuthors`) and scores them with `inNetworkScore`, so posts
+ * written after the last fit still reach followers. The user's own posts are not candidates (nobody follows
+ * themselves); posts without a creation time are skipped.
+ */
+import { z } from 'zod';
+import { createError } from '../../core/errors.js';
+import { throwIfAborted } from '../../core/progress.js';
+import type { Dataset } from '../../data/dataset.js';
+import { csrFromCoo, type Csr } from '../../math/csr.js';
+import { BaseRecommender } from '../base-recommender.js';
+import { checkIndices } from '../knn/item-knn.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../mf/model-io.js';
+import type { Artifact, FitOptions } from '../recommender.js';
+import type { ModelFactory } from '../registry.js';
+
+export const IN_NETWORK_ID = 'in-network';
+const VERSION = 1;
+const HOUR_MS = 3_600_000;
+
+export const inNetworkParamsSchema = z.strictObject({
+  /** Hours after which a post's recency counts half (24 h, as the feed's freshness half-life). */
+  halfLifeHours: z.number().positive().default(24),
+  /** Older posts are not in-network candidates (a week: past that a followee's post is no longer news). */
+  maxAgeHours: z.number().positive().default(168),
+});
+export type InNetworkParams = z.output<typeof inNetworkParamsSchema>;
+
+/** The in-network score of one post (see the module formula); ages below 0 (clock skew) count as 0. */
+export function inNetworkScore(ageMs: number, halfLifeHours: number, affinity: number): number {
+  return Math.pow(2, -Math.max(0, ageMs) / (halfLifeHours * HOUR_MS)) * (1 + affinity);
+}
+
+export class InNetworkRecommender extends BaseRecommender {
+  readonly id = IN_NETWORK_ID;
+  readonly params: Readonly<InNetworkParams>;
+  private follows: Csr | undefined;
+  private itemAuthors: Int32Array | undefined;
+  private itemCreatedAt: Float64Array | undefined;
+  /** authors × items, built from itemAuthors. */
+  private authorItems: Csr | undefined;
+  private now = 0;
+
+  constructor(params: Record<string, unknown> = {}) {
+    super();
+    this.params = parseParams(IN_NETWORK_ID, inNetworkParamsSchema, params);
+  }
+
+  fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+    throwIfAborted(options.signal, this.id);
+    this.follows = data.follows;
+    this.itemAuthors = data.itemAuthors;
+    this.itemCreatedAt = data.itemCreatedAt;
+    this.now = data.now;
+    this.added.clear();
+    this.setSeen(data);
+    this.authorItems = buildAuthorItems(data.itemAuthors, data.follows.rows);
+    options.progress?.(1, 1, this.id);
+    return Promise.resolve();
+  }
+
+  /** affinity(u, a) for every author a the user engaged with. */
+  authorAffinity(user: number): Map<number, number> {
+    this.requireFitted();
+    const { items, weights } = this.historyOf(user);
+    const out = new Map<number, number>();
+    let total = 0;
+    for (let k = 0; k < items.length; k++) {
+      total += weights[k]!;
+      const a = this.itemAuthors![items[k]!]!;
+      if (a >= 0) out.set(a, (out.get(a) ?? 0) + weights[k]!);
+    }
+    if (total > 0) for (const [a, w] of out) out.set(a, w / total);
+    return out;
+  }
+
+  protected scoreUser(user: number, out: Float32Array): void {
+    out.fill(-Infinity);
+    const f = this.follows!, byAuthor = this.authorItems!;
+    if (user >= f.rows) return;
+    const affinity = this.authorAffinity(user);
+    const maxAge = this.params.maxAgeHours * HOUR_MS;
+    for (let q = f.indptr[user]!; q < f.indptr[user + 1]!; q++) {
+      const author = f.indices[q]!;
+      if (author >= byAuthor.rows) continue;
+      const aff = affinity.get(author) ?? 0;
+      for (let k = byAuthor.indptr[author]!; k < byAuthor.indptr[author + 1]!; k++) {
+        const i = byAuthor.indices[k]!;
+        const age = this.now - this.itemCreatedAt![i]!;
+        if (!(age <= maxAge)) continue; // too old, or no creation time (NaN)
+        out[i] = inNetworkScore(age, this.params.halfLifeHours, aff);
+      }
+    }
+  }
+
+  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
+    this.addHistory(user, items, weights);
+  }
+
+  save(): Artifact {
+    this.requireFitted();
+    return {
+      kind: this.id,
+      version: VERSION,
+      params: { ...this.params },
+      tensors: {
+        ...csrTensors('follows', this.follows!),
+        ...csrTensors('seen', this.historyCsr()),
+        itemAuthors: { data: this.itemAuthors!, shape: [this.nItems] },
+        itemCreatedAt: { data: this.itemCreatedAt!, shape: [this.nItems] },
+      },
+      state: { nUsers: this.nUsers, nItems: this.nItems, graphUsers: this.follows!.rows, now: this.now },
+    };
+  }
+
+  static load(a: Artifact): InNetworkRecommender {
+    const where = `${a.kind} artifact`;
+    const m = new InNetworkRecommender(a.params);
+    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const graphUsers = stateInt(a.state, 'graphUsers', where);
+    const now = a.state.now;
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.now should be epoch milliseconds' });
+    const authors = tensor(a.tensors, 'itemAuthors', where).data;
+    const created = tensor(a.tensors, 'itemCreatedAt', where).data;
+    if (!(authors instanceof Int32Array) || authors.length !== nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor itemAuthors should be I32 with ${nItems} values` });
+    if (!(created instanceof Float64Array) || created.length !== nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor itemCreatedAt should be F64 with ${nItems} values` });
+    for (let i = 0; i < nItems; i++) {
+      if (authors[i]! < -1 || authors[i]! >= graphUsers) throw createError('ARTIFACT_INVALID', { path: where, problem: `itemAuthors[${i}] = ${authors[i]} is not a user index` });
+    }
+    m.follows = csrFromTensors(a.tensors, 'follows', graphUsers, graphUsers, where);
+    checkIndices(m.follows, where, 'follows');
+    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
+    checkIndices(m.seen, where, 'seen');
+    m.itemAuthors = authors;
+    m.itemCreatedAt = created;
+    m.now = now;
+    m.nUsers = nUsers;
+    m.nItems = nItems;
+    m.authorItems = buildAuthorItems(authors, graphUsers);
+    return m;
+  }
+}
+
+function buildAuthorItems(itemAuthors: Int32Array, nAuthors: number): Csr {
+  const rows: number[] = [], cols: number[] = [];
+  for (let i = 0; i < itemAuthors.length; i++) {
+    if (itemAuthors[i]! >= 0) {
+      rows.push(itemAuthors[i]!);
+      cols.push(i);
+    }
+  }
+  return csrFromCoo(nAuthors, itemAuthors.length, rows, cols);
+}
+
+export const inNetworkFactory: ModelFactory = {
+  id: IN_NETWORK_ID,
+  description: 'In-network: recent posts of followed accounts, by recency × author affinity',
+  version: VERSION,
+  create: (params) => new InNetworkRecommender(params),
+  load: (artifact) => InNetworkRecommender.load(artifact),
+};
