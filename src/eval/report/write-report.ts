@@ -1,0 +1,37 @@
+/**
+ * @module Writes an evaluation's files into a folder, each atomically: `result.json`, `report.md` and three
+ * SVG charts (metric by model with error bars, metric vs k, accuracy vs fit time).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../nn/safetensors.js';
+import type { EvaluationResult } from '../evaluation-result.js';
+import { accuracyVsFitTimeSpec, metricByModelSpec, metricVsKSpec, renderSvg } from './charts.js';
+import { reportMarkdown } from './markdown.js';
+
+export interface ReportFiles {
+  json: string;
+  markdown: string;
+  charts: string[];
+}
+
+export async function writeReport(result: EvaluationResult, outDir: string): Promise<ReportFiles> {
+  mkdirSync(outDir, { recursive: true });
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const charts = [
+    { file: 'metric-by-model.svg', title: 'Accuracy by model', spec: metricByModelSpec(result) },
+    { file: 'metric-vs-k.svg', title: 'NDCG by cut-off', spec: metricVsKSpec(result) },
+    { file: 'accuracy-vs-fit-time.svg', title: 'Accuracy vs fit time', spec: accuracyVsFitTimeSpec(result) },
+  ];
+  const written: string[] = [];
+  for (const c of charts) {
+    const path = join(outDir, c.file);
+    writeFileAtomic(path, text(await renderSvg(c.spec)));
+    written.push(path);
+  }
+  const json = join(outDir, 'result.json');
+  writeFileAtomic(json, text(`${JSON.stringify(result, null, 2)}\n`));
+  const markdown = join(outDir, 'report.md');
+  writeFileAtomic(markdown, text(reportMarkdown(result, charts)));
+  return { json, markdown, charts: written };
+}
