@@ -3,6 +3,7 @@ import { createRng } from '../../core/rng.js';
 import { isResonateError } from '../../core/errors.js';
 import { createModel, decodeArtifact, encodeArtifact, loadModel } from '../registry.js';
 import '../index.js';
+import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { blockScores, tinyDataset, plantedBlocks } from '../mf/test-fixtures.js';
 import { EaseRecommender } from './ease.js';
 import { spdInverse } from './spd-inverse.js';
@@ -74,3 +75,5 @@ describe('ease', () => {
     await expect(new EaseRecommender().fit(hand, { signal: c.signal })).rejects.toThrow(/cancelled/);
   });
 });
+
+runRecommenderContract('ease', { lambda: 1 }, { cancellable: true });

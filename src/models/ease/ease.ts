@@ -98,13 +98,19 @@ export class EaseRecommender extends BaseRecommender {
   }
 
   protected scoreUser(user: number, out: Float32Array): void {
-    const seen = this.seen!, b = this.b!, n = this.nItems;
+    const b = this.b!, n = this.nItems;
+    const h = this.historyOf(user);
     out.fill(0);
-    for (let k = seen.indptr[user]!; k < seen.indptr[user + 1]!; k++) {
-      const x = this.params.binary ? 1 : seen.data[k]!;
-      const row = seen.indices[k]! * n;
+    for (let k = 0; k < h.items.length; k++) {
+      const x = this.params.binary ? 1 : h.weights[k]!;
+      const row = h.items[k]! * n;
       for (let j = 0; j < n; j++) out[j]! += x * b[row + j]!;
     }
+  }
+
+  /** Online update: new interactions enter x_u at once (B is fixed), so scores follow without refitting. */
+  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
+    this.addHistory(user, items, weights);
   }
 
   override similarItems(item: number, k: number): Recommendation[] {
@@ -121,7 +127,7 @@ export class EaseRecommender extends BaseRecommender {
       kind: EASE_ID,
       version: 1,
       params: { ...this.params },
-      tensors: { b: { data: this.b!, shape: [n, n] }, ...csrTensors('seen', this.seen!) },
+      tensors: { b: { data: this.b!, shape: [n, n] }, ...csrTensors('seen', this.historyCsr()) },
       state: { nUsers: this.nUsers, nItems: n },
     };
   }

@@ -3,6 +3,7 @@ import { createRng } from '../../core/rng.js';
 import { csrTranspose } from '../../math/csr.js';
 import { createModel, decodeArtifact, encodeArtifact, loadModel } from '../registry.js';
 import '../index.js';
+import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { cgSolveRows, directSolveRow, gramPlusRidge } from './ials-kernel.js';
 import { confidences, IalsRecommender } from './ials.js';
 import { blockScores, plantedBlocks, tinyDataset } from './test-fixtures.js';
@@ -91,3 +92,6 @@ describe('mf/ials', () => {
     await expect(p).rejects.toThrow(/cancelled/);
   });
 });
+
+runRecommenderContract('mf/ials', { factors: 2, iterations: 10, regularization: 0.1, alpha: 10, threads: 1 });
+runRecommenderContract('mf/ials', { factors: 2, iterations: 5, threads: 2 }, { heldOutRank: 2 });

@@ -20,7 +20,7 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { cgSolveRows, directSolveRow, gramPlusRidge } from './ials-kernel.js';
 import { createIalsPool, shareCsr, sharedF32, type IalsShared } from './ials-pool.js';
-import { csrAddToRow, csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
 
 export const IALS_ID = 'mf/ials';
 
@@ -148,23 +148,20 @@ export class IalsRecommender extends BaseRecommender {
    * interactions plus the new ones. New users (index ≥ nUsers) get a row.
    */
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
-    this.requireFitted();
-    if (!Number.isInteger(user) || user < 0) throw createError('INVALID_INPUT', { field: 'user', problem: `expected a dense user index ≥ 0, got ${user}` });
+    this.addHistory(user, items, weights);
     const f = this.params.factors;
-    this.seen = csrAddToRow(this.seen!, user, items, weights);
-    if (user >= this.nUsers) {
-      const grown = new Float32Array((user + 1) * f);
+    if (this.nUsers * f > this.x.length) {
+      const grown = new Float32Array(this.nUsers * f);
       grown.set(this.x);
       this.x = grown;
-      this.nUsers = user + 1;
     }
     if (!this.itemGram) {
       this.itemGram = new Float32Array(f * f);
       gramPlusRidge(this.y, this.nItems, f, this.params.regularization, this.itemGram);
     }
-    const s = this.seen, lo = s.indptr[user]!, hi = s.indptr[user + 1]!;
-    const row: Csr = { rows: 1, cols: s.cols, indptr: Int32Array.of(0, hi - lo), indices: s.indices.subarray(lo, hi), data: s.data.subarray(lo, hi) };
-    const sol = directSolveRow(row.indices, confidences(row, this.params), this.y, this.itemGram, f);
+    const h = this.historyOf(user);
+    const row: Csr = { rows: 1, cols: this.nItems, indptr: Int32Array.of(0, h.items.length), indices: h.items, data: h.weights };
+    const sol = directSolveRow(h.items, confidences(row, this.params), this.y, this.itemGram, f);
     for (let a = 0; a < f; a++) this.x[user * f + a] = sol[a]!;
   }
 
@@ -194,7 +191,7 @@ export class IalsRecommender extends BaseRecommender {
       tensors: {
         user_factors: { data: this.x, shape: [this.nUsers, f] },
         item_factors: { data: this.y, shape: [this.nItems, f] },
-        ...csrTensors('seen', this.seen!),
+        ...csrTensors('seen', this.historyCsr()),
       },
       state: { nUsers: this.nUsers, nItems: this.nItems },
     };

@@ -68,35 +68,3 @@ export function stateInt(state: Record<string, unknown>, key: string, where: str
   return v;
 }
 
-/**
- * A copy of `m` whose row `row` also holds `items` (weights added to existing entries, default 1), with rows
- * appended when `row` ≥ m.rows. O(nnz): meant for online updates of single users, not bulk loads.
- */
-export function csrAddToRow(m: Csr, row: number, items: ArrayLike<number>, weights?: ArrayLike<number>): Csr {
-  const merged = new Map<number, number>();
-  if (row < m.rows) for (let k = m.indptr[row]!; k < m.indptr[row + 1]!; k++) merged.set(m.indices[k]!, m.data[k]!);
-  for (let k = 0; k < items.length; k++) {
-    const i = items[k]!;
-    if (!Number.isInteger(i) || i < 0 || i >= m.cols) throw createError('INVALID_INPUT', { field: `items[${k}]`, problem: `expected a dense item index in 0..${m.cols - 1}, got ${i}` });
-    merged.set(i, (merged.get(i) ?? 0) + (weights ? weights[k]! : 1));
-  }
-  const cols = [...merged.keys()].sort((a, b) => a - b);
-  const rows = Math.max(m.rows, row + 1);
-  const before = row < m.rows ? m.indptr[row]! : m.indptr[m.rows]!;
-  const after = row < m.rows ? m.indptr[row + 1]! : before;
-  const nz = m.indptr[m.rows]! - (after - before) + cols.length;
-  const indptr = new Int32Array(rows + 1);
-  const indices = new Int32Array(nz);
-  const data = new Float32Array(nz);
-  indices.set(m.indices.subarray(0, before));
-  data.set(m.data.subarray(0, before));
-  cols.forEach((c, j) => { indices[before + j] = c; data[before + j] = merged.get(c)!; });
-  indices.set(m.indices.subarray(after), before + cols.length);
-  data.set(m.data.subarray(after), before + cols.length);
-  const shift = cols.length - (after - before);
-  for (let r = 0; r <= rows; r++) {
-    if (r <= row) indptr[r] = r <= m.rows ? m.indptr[r]! : m.indptr[m.rows]!;
-    else indptr[r] = (r <= m.rows ? m.indptr[r]! : m.indptr[m.rows]!) + shift;
-  }
-  return { rows, cols: m.cols, indptr, indices, data };
-}
