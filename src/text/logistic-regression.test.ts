@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.js';
+import { csrFromDense } from '../math/csr.js';
+import { classWeights, fitLogisticRegression, logisticLossGrad, predictProba, rowWeights } from './logistic-regression.js';
+import { logisticLossGradRef } from './logistic-loss.ref.js';
+import { lbfgs } from './lbfgs.js';
+
+function randomProblem(seed: number, n: number, D: number, K: number, density = 0.4): { X: number[][]; y: number[] } {
+  const rng = createRng(seed);
+  const X = Array.from({ length: n }, () => Array.from({ length: D }, () => (rng.next() < density ? rng.normal() : 0)));
+  const y = Array.from({ length: n }, () => rng.int(K));
+  return { X, y };
+}
+
+describe('lbfgs', () => {
+  it('minimises the Rosenbrock function', () => {
+    const res = lbfgs((x, g) => {
+      const [a, b] = [x[0]!, x[1]!];
+      g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+      g[1] = 200 * (b - a * a);
+      return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+    }, Float64Array.from([-1.2, 1]), { maxIter: 500, gtol: 1e-8, ftol: 0 });
+    expect(res.x[0]).toBeCloseTo(1, 4);
+    expect(res.x[1]).toBeCloseTo(1, 4);
+  });
+});
+
+describe('logistic regression', () => {
+  it('fast loss and gradient equal the reference on random inputs', () => {
+    for (const [seed, K] of [[1, 3], [2, 2], [3, 5]] as const) {
+      const { X, y } = randomProblem(seed, 30, 7, K);
+      const rng = createRng(seed + 10);
+      const params = Float64Array.from({ length: 7 * K + K }, () => rng.normal() * 0.5);
+      const s = y.map((c) => 1 + c * 0.5);
+      const ref = logisticLossGradRef(X, y, K, s, 0.7, params);
+      const grad = new Float64Array(params.length);
+      const { w, S } = rowWeights(y, Float64Array.from({ length: K }, (_, c) => 1 + c * 0.5));
+      const loss = logisticLossGrad(csrFromDense(30, 7, X.flat()), y, K, w, S, 0.7, params, grad);
+      expect(loss).toBeCloseTo(ref.loss, 5);
+      for (let i = 0; i < grad.length; i++) expect(grad[i]).toBeCloseTo(ref.grad[i]!, 5);
+    }
+  });
+
+  it('gradient matches central finite differences', () => {
+    const { X, y } = randomProblem(4, 25, 5, 3);
+    const Xc = csrFromDense(25, 5, X.flat());
+    const rng = createRng(9);
+    const params = Float64Array.from({ length: 18 }, () => rng.normal() * 0.3);
+    const { w, S } = rowWeights(y, classWeights(y, 3, 'balanced'));
+    const grad = new Float64Array(18);
+    logisticLossGrad(Xc, y, 3, w, S, 2, params, grad);
+    const scratch = new Float64Array(18);
+    const h = 1e-5;
+    for (let i = 0; i < 18; i++) {
+      const p = Float64Array.from(params);
+      p[i]! += h;
+      const fp = logisticLossGrad(Xc, y, 3, w, S, 2, p, scratch);
+      p[i]! -= 2 * h;
+      const fm = logisticLossGrad(Xc, y, 3, w, S, 2, p, scratch);
+      expect(Math.abs((fp - fm) / (2 * h) - grad[i]!)).toBeLessThan(1e-7);
+    }
+  });
+
+  it("'balanced' class weights are n / (K·n_c) as scikit-learn", () => {
+    // y = [0, 0, 0, 1]: n = 4, K = 2 → 4/(2·3) = 0.667, 4/(2·1) = 2.
+    const w = classWeights([0, 0, 0, 1], 2, 'balanced');
+    expect(w[0]).toBeCloseTo(2 / 3, 10);
+    expect(w[1]).toBeCloseTo(2, 10);
+  });
+
+  it('separates a separable toy problem perfectly', () => {
+    // Class = which of three feature groups is active, plus noise features.
+    const rng = createRng(5);
+    const n = 150, D = 12;
+    const y = Array.from({ length: n }, (_, i) => i % 3);
+    const X = y.map((c) => Array.from({ length: D }, (_, j) => (Math.floor(j / 3) === c ? 1 + rng.next() : j >= 9 ? rng.next() : 0)));
+    const Xc = csrFromDense(n, D, X.flat());
+    const m = fitLogisticRegression(Xc, y, 3, { C: 100 });
+    const P = predictProba(m, Xc);
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      const row = [P[3 * i]!, P[3 * i + 1]!, P[3 * i + 2]!];
+      if (row.indexOf(Math.max(...row)) === y[i]) correct++;
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    }
+    expect(correct).toBe(n);
+  });
+
+  it('reaches the optimum: gradient near zero', () => {
+    const { X, y } = randomProblem(6, 80, 6, 3, 0.8);
+    const Xc = csrFromDense(80, 6, X.flat());
+    const m = fitLogisticRegression(Xc, y, 3, { C: 1, tol: 1e-8, maxIter: 500 });
+    const { w, S } = rowWeights(y, classWeights(y, 3, null));
+    const grad = new Float64Array(21);
+    const params = new Float64Array(21);
+    params.set(m.weights);
+    params.set(m.bias, 18);
+    logisticLossGrad(Xc, y, 3, w, S, 1, params, grad);
+    for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-5);
+  });
+});
