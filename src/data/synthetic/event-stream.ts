@@ -84,11 +84,12 @@ export function* simulateEvents(input: SimulationInput, rng: Rng): Generator<Eve
   let nextId = 0;
   const out: Event[] = [];
 
+  // Keys in the schema's order, so `eventSchema.parse(row)` serialises to the same JSON.
   const toEvent = (e: PendingEvent): Event => {
-    const ev: Event = { id: `e${nextId++}`, user: `u${e.user}`, type: e.type, post: `p${e.post}`, timestamp: e.time };
-    if (e.value !== undefined) ev.value = e.value;
-    if (e.text !== undefined) ev.text = e.text;
-    return ev;
+    const id = `e${nextId++}`, user = `u${e.user}`, post = `p${e.post}`;
+    if (e.value !== undefined) return { id, user, type: e.type, post, value: e.value, timestamp: e.time };
+    if (e.text !== undefined) return { id, user, type: e.type, post, text: e.text, timestamp: e.time };
+    return { id, user, type: e.type, post, timestamp: e.time };
   };
   /** Moves pending events before `bound` to the output, in (time, seq) order. */
   const settle = (bound: number): void => {

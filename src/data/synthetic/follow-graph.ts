@@ -30,7 +30,10 @@ const ACCEPT_FLOOR = 0.15;
 /** Give up on a user's remaining follows after this many draws per wanted follow (tiny or saturated graphs). */
 const MAX_TRIES_PER_FOLLOW = 20;
 
-export function buildFollowGraph(pop: Population, config: ResolvedSyntheticConfig, rng: Rng): FollowGraph {
+/** Draws one followee candidate v for u from P(u → v) above (v may equal u; the caller rejects it). */
+export type FolloweeSampler = (u: number, rng: Rng) => number;
+
+export function createFolloweeSampler(pop: Population): FolloweeSampler {
   const n = pop.size, T = pop.topics;
   // Members of each top-topic bucket, and an alias table over their fame.
   const counts = new Int32Array(T + 1);
@@ -45,7 +48,20 @@ export function buildFollowGraph(pop: Population, config: ResolvedSyntheticConfi
     const seg = members.subarray(counts[t]!, counts[t + 1]!);
     tables.push(seg.length > 0 ? new AliasTable(Float64Array.from(seg, (u) => pop.fame[u]!)) : undefined);
   }
+  return (u, rng) => {
+    for (;;) {
+      const t = rng.next() < RANDOM_TOPIC ? rng.int(T) : sampleTopic(pop, u, rng);
+      const table = tables[t];
+      // An empty bucket (no user has t as top topic) falls back to fame over everyone.
+      const v = table ? members[counts[t]! + table.sample(rng)]! : global.sample(rng);
+      if (rng.next() < ACCEPT_FLOOR + (1 - ACCEPT_FLOOR) * thetaCosine(pop, u, v)) return v;
+    }
+  };
+}
 
+export function buildFollowGraph(pop: Population, config: ResolvedSyntheticConfig, rng: Rng): FollowGraph {
+  const n = pop.size;
+  const sample = createFolloweeSampler(pop);
   const sigma = config.followSigma;
   const mu = Math.log(config.meanFollows) - (sigma * sigma) / 2;
   const cap = Math.max(1, Math.min(config.maxFollows, Math.floor((n - 1) / 2)));
@@ -65,11 +81,8 @@ export function buildFollowGraph(pop: Population, config: ResolvedSyntheticConfi
     const start = out;
     const k = want[u]!;
     for (let tries = 0; out - start < k && tries < k * MAX_TRIES_PER_FOLLOW; tries++) {
-      const t = rng.next() < RANDOM_TOPIC ? rng.int(T) : sampleTopic(pop, u, rng);
-      const table = tables[t];
-      const v = table ? members[counts[t]! + table.sample(rng)]! : global.sample(rng);
+      const v = sample(u, rng);
       if (v === u || mark[v] === u + 1) continue;
-      if (rng.next() >= ACCEPT_FLOOR + (1 - ACCEPT_FLOOR) * thetaCosine(pop, u, v)) continue;
       mark[v] = u + 1;
       indices[out++] = v;
     }
