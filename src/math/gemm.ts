@@ -1,7 +1,139 @@
 /**
  * @module General matrix multiply, the hot loop of training: C = alpha · op(A) · op(B) + beta · C.
  *
- * Row-major, op(X) = X or Xᵀ. This file is the public entry point; it dispatches to the fastest available
- * kernel (WASM SIMD when loaded, else the plain TypeScript loop in gemm.ref.ts).
+ * Row-major, op(X) = X or Xᵀ. This is the public entry point; it dispatches by size:
+ * - tiny products (m·n·k below `smallFlops`) run the TypeScript loops of kernels-js.ts (a WASM call, the copies
+ *   and the packing cost more than they save);
+ * - one-row or one-column products run the WASM GEMV (no packing: `scores = Items · u`);
+ * - the rest run the packed SIMD GEMM in WASM, split across worker threads above `parallelFlops`.
+ * Operands allocated with `allocF32` (see kernels.ts) are used in place; others are copied into WASM memory
+ * and the result copied back. Without WASM SIMD (or with RESONATE_NO_WASM=1) everything runs kernels-js.ts.
+ * gemm.ref.ts is the obviously-correct twin every path is tested against.
  */
-export { gemmRef as gemm, type GemmArgs } from './gemm.ref.js';
+import { availableParallelism } from 'node:os';
+import { createError } from '../core/errors.js';
+import type { GemmArgs } from './gemm.ref.js';
+import { gemmJs } from './kernels-js.js';
+import { createGemmPool, type GemmBlock, type GemmPool } from './parallel/gemm-pool.js';
+import { wasmKernels } from './wasm/module.js';
+
+export type { GemmArgs } from './gemm.ref.js';
+
+export interface GemmConfig {
+  /** Below this m·n·k the TypeScript loop wins (measured with bench/matmul.ts: see docs/benchmarks.md). */
+  smallFlops: number;
+  /** From this m·n·k on, the product is split across threads (measured: see docs/benchmarks.md). */
+  parallelFlops: number;
+  /** Threads for one large product, the caller included; 1 disables the worker pool. */
+  threads: number;
+}
+
+const config: GemmConfig = {
+  smallFlops: 4096,
+  parallelFlops: 1 << 21,
+  threads: Math.max(1, Number(process.env.RESONATE_THREADS ?? availableParallelism())),
+};
+
+let pool: GemmPool | null = null;
+let scratch: Float32Array | null = null;
+
+/** Changes the dispatch thresholds or thread count (benchmarks, tests). Returns the configuration in force. */
+export function configureGemm(options: Partial<GemmConfig> = {}): Readonly<GemmConfig> {
+  Object.assign(config, options);
+  if (pool !== null && pool.threads !== config.threads) {
+    void pool.close();
+    pool = null;
+  }
+  return { ...config };
+}
+
+/** Which implementation gemm will use for a product of this size ('js', 'gemv', 'wasm' or 'parallel'). */
+export function gemmPath(m: number, n: number, k: number): 'js' | 'gemv' | 'wasm' | 'parallel' {
+  if (wasmKernels === null || m * n * k < config.smallFlops) return 'js';
+  if (m === 1 || n === 1) return 'gemv';
+  if (config.threads > 1 && m * n * k >= config.parallelFlops && Math.max(m, n) >= 16) return 'parallel';
+  return 'wasm';
+}
+
+/** C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C. beta = 0 overwrites C (NaN in C is ignored). */
+export function gemm(args: GemmArgs): void {
+  const { m, n, k, a, b, c, transA = false, transB = false, alpha = 1, beta = 0 } = args;
+  checkShapes(args);
+  const path = gemmPath(m, n, k);
+  if (path === 'js') {
+    gemmJs(args);
+    return;
+  }
+  const kernels = wasmKernels!;
+  const { heap, exports } = kernels;
+  const temps: Float32Array[] = [];
+  const place = (x: Float32Array, len: number, copy: boolean): number => {
+    if (heap.owns(x)) return x.byteOffset;
+    const t = heap.allocF32(len);
+    if (copy) t.set(len === x.length ? x : x.subarray(0, len));
+    temps.push(t);
+    return t.byteOffset;
+  };
+  try {
+    const pa = place(a, m * k, true);
+    const pb = place(b, k * n, true);
+    const pc = place(c, m * n, beta !== 0);
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    if (path === 'gemv') {
+      if (n === 1) exports.gemv(transA ? 1 : 0, transA ? k : m, transA ? m : k, alpha, pa, lda, pb, beta, pc);
+      // m === 1: c = op(B)ᵀ · a, where op(B)ᵀ is B (stored n×k) when transB, else the transpose of B (stored k×n).
+      else exports.gemv(transB ? 0 : 1, transB ? n : k, transB ? k : n, alpha, pb, ldb, pa, beta, pc);
+    } else if (path === 'parallel') {
+      parallelGemm(kernels, { transA: transA ? 1 : 0, transB: transB ? 1 : 0, m, n, k, alpha, a: pa, lda, b: pb, ldb, beta, c: pc, ldc: n });
+    } else {
+      scratch ??= heap.allocF32(exports.gemmScratchFloats());
+      exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n, scratch.byteOffset);
+    }
+    if (!heap.owns(c)) c.set(heap.f32().subarray(pc >> 2, (pc >> 2) + m * n));
+  } finally {
+    for (const t of temps) heap.free(t);
+  }
+}
+
+/** Splits C into one block of rows (or of columns, when C is wide) per thread, aligned to the micro-tile. */
+function parallelGemm(kernels: NonNullable<typeof wasmKernels>, whole: GemmBlock): void {
+  pool ??= createGemmPool(kernels, { workers: config.threads - 1 });
+  const threads = pool.threads;
+  const blocks: GemmBlock[] = [];
+  const byRows = whole.m >= whole.n;
+  const extent = byRows ? whole.m : whole.n;
+  // Rows split on multiples of 4 (the micro-tile height), columns on multiples of 8 (its width).
+  const quantum = byRows ? 4 : 8;
+  const step = Math.ceil(extent / threads / quantum) * quantum;
+  for (let start = 0; start < extent; start += step) {
+    const size = Math.min(step, extent - start);
+    if (byRows) {
+      blocks.push({
+        ...whole, m: size,
+        a: whole.a + 4 * (whole.transA ? start : start * whole.lda),
+        c: whole.c + 4 * start * whole.ldc,
+      });
+    } else {
+      blocks.push({
+        ...whole, n: size,
+        b: whole.b + 4 * (whole.transB ? start * whole.ldb : start),
+        c: whole.c + 4 * start,
+      });
+    }
+  }
+  pool.run(blocks);
+}
+
+function checkShapes(args: GemmArgs): void {
+  const { m, n, k, a, b, c } = args;
+  for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw createError('SHAPE_MISMATCH', { op: 'gemm', problem: `${name} must be a non-negative integer, got ${v}` });
+  }
+  const need = (name: string, x: Float32Array, len: number, shape: string): void => {
+    if (x.length < len) throw createError('SHAPE_MISMATCH', { op: 'gemm', problem: `${name} holds ${x.length} floats but op shape ${shape} needs ${len}` });
+  };
+  need('a', a, m * k, `${args.transA ? `${k}×${m}` : `${m}×${k}`}`);
+  need('b', b, k * n, `${args.transB ? `${n}×${k}` : `${k}×${n}`}`);
+  need('c', c, m * n, `${m}×${n}`);
+}

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.js';
+import { configureGemm, gemm, gemmPath } from './gemm.js';
+import { gemmRef, type GemmArgs } from './gemm.ref.js';
+import { gemmJs } from './kernels-js.js';
+import { allocF32, freeF32, kernelsBackend } from './kernels.js';
+
+const rng = createRng(7);
+function random(n: number): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.next() * 2 - 1;
+  return x;
+}
+
+/** Runs `impl` and the reference on copies of the same operands; returns the largest error and the tolerance. */
+function compare(impl: (args: GemmArgs) => void, m: number, n: number, k: number, transA: boolean, transB: boolean,
+  alpha: number, beta: number, wasmOperands = false): { err: number; tol: number } {
+  const a = random(m * k), b = random(k * n), c0 = random(m * n);
+  const expected = c0.slice();
+  gemmRef({ m, n, k, a, b, c: expected, transA, transB, alpha, beta });
+  const place = (x: Float32Array): Float32Array => {
+    if (!wasmOperands) return x.slice();
+    const v = allocF32(x.length);
+    v.set(x);
+    return v;
+  };
+  const [pa, pb, pc] = [place(a), place(b), place(c0)];
+  impl({ m, n, k, a: pa, b: pb, c: pc, transA, transB, alpha, beta });
+  let err = 0;
+  for (let i = 0; i < m * n; i++) err = Math.max(err, Math.abs(pc[i]! - expected[i]!));
+  if (wasmOperands) for (const x of [pa, pb, pc]) freeF32(x);
+  // Products of values in [-1, 1]: float32 rounding grows at most linearly in k (here ~6e-8 per term).
+  return { err, tol: 1e-6 + 4e-7 * k * Math.max(1, Math.abs(alpha)) };
+}
+
+const SIZES = [1, 3, 7, 17, 33, 65, 127];
+const LAYOUTS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+
+describe('gemm (dispatcher) against gemmRef', () => {
+  afterAll(() => configureGemm({ smallFlops: 4096, parallelFlops: 1 << 21 }));
+
+  it(`uses the ${kernelsBackend} backend`, () => {
+    expect(['wasm-simd', 'js']).toContain(kernelsBackend);
+  });
+
+  it('matches on odd shapes in every layout, single-threaded WASM', () => {
+    configureGemm({ smallFlops: 0, parallelFlops: Infinity });
+    for (const [transA, transB] of LAYOUTS) {
+      for (const m of SIZES) {
+        const n = SIZES[(m * 3) % SIZES.length]!;
+        const k = SIZES[(m * 5 + 1) % SIZES.length]!;
+        const { err, tol } = compare(gemm, m, n, k, transA, transB, 1, 0);
+        expect(err, `${m}×${n}×${k} tA=${transA} tB=${transB}`).toBeLessThanOrEqual(tol);
+      }
+    }
+  });
+
+  it('crosses the packing blocks (k > 256, m > 128) with alpha and beta variants', () => {
+    configureGemm({ smallFlops: 0, parallelFlops: Infinity });
+    for (const [transA, transB] of LAYOUTS) {
+      for (const [alpha, beta] of [[1, 0], [0.5, 1], [-2, 0.25], [0, 0.5]] as const) {
+        const { err, tol } = compare(gemm, 131, 37, 301, transA, transB, alpha, beta);
+        expect(err, `tA=${transA} tB=${transB} α=${alpha} β=${beta}`).toBeLessThanOrEqual(tol);
+      }
+    }
+  });
+
+  it('uses WASM-resident operands in place', () => {
+    configureGemm({ smallFlops: 0, parallelFlops: Infinity });
+    for (const [transA, transB] of LAYOUTS) {
+      const { err, tol } = compare(gemm, 65, 33, 17, transA, transB, 1.5, 0.5, true);
+      expect(err).toBeLessThanOrEqual(tol);
+    }
+  });
+
+  it('takes the GEMV path for one row or one column (scores = Items · u)', () => {
+    configureGemm({ smallFlops: 0, parallelFlops: Infinity });
+    if (kernelsBackend === 'wasm-simd') expect(gemmPath(200, 1, 64)).toBe('gemv');
+    for (const [transA, transB] of LAYOUTS) {
+      for (const [m, n, k] of [[200, 1, 67], [1, 131, 33], [1, 1, 9], [7, 1, 1]]) {
+        for (const beta of [0, 0.5]) {
+          const { err, tol } = compare(gemm, m!, n!, k!, transA, transB, 0.75, beta);
+          expect(err, `${m}×${n}×${k} tA=${transA} tB=${transB} β=${beta}`).toBeLessThanOrEqual(tol);
+        }
+      }
+    }
+  });
+
+  it('splits large products across worker threads', () => {
+    configureGemm({ smallFlops: 0, parallelFlops: 0, threads: 2 });
+    if (kernelsBackend === 'wasm-simd') expect(gemmPath(100, 90, 80)).toBe('parallel');
+    for (const [transA, transB] of LAYOUTS) {
+      // Tall (split by rows), wide (split by columns) and ragged against the 4-row / 8-column quanta.
+      for (const [m, n, k] of [[101, 37, 70], [9, 203, 45], [5, 5, 300]]) {
+        const { err, tol } = compare(gemm, m!, n!, k!, transA, transB, 1, 0.5, m === 9);
+        expect(err, `${m}×${n}×${k} tA=${transA} tB=${transB}`).toBeLessThanOrEqual(tol);
+      }
+    }
+  });
+
+  it('writes zeros, not NaN, when beta = 0 and C holds NaN; handles k = 0', () => {
+    configureGemm({ smallFlops: 0, parallelFlops: Infinity });
+    const a = random(6 * 5), b = random(5 * 10);
+    const c = new Float32Array(60).fill(NaN);
+    gemm({ m: 6, n: 10, k: 5, a, b, c });
+    expect(c.every(Number.isFinite)).toBe(true);
+    const c2 = new Float32Array(6).fill(3);
+    gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c: c2, beta: 0.5 });
+    expect(Array.from(c2)).toEqual([1.5, 1.5, 1.5, 1.5, 1.5, 1.5]);
+  });
+
+  it('checks operand sizes', () => {
+    expect(() => gemm({ m: 2, n: 2, k: 2, a: new Float32Array(3), b: new Float32Array(4), c: new Float32Array(4) }))
+      .toThrow(/gemm: a holds 3 floats but op shape 2×2 needs 4/);
+  });
+});
+
+describe('gemmJs (the TypeScript fallback) against gemmRef', () => {
+  it('matches on odd shapes in every layout with alpha and beta', () => {
+    for (const [transA, transB] of LAYOUTS) {
+      for (const m of [1, 3, 17]) {
+        const { err, tol } = compare(gemmJs, m, 7, 33, transA, transB, -0.5, 0.25);
+        expect(err).toBeLessThanOrEqual(tol);
+      }
+    }
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * @module Loads the SIMD kernels synchronously at import: one shared WebAssembly.Memory, one instance, one heap.
+ *
+ * `wasmKernels` is null when WebAssembly SIMD or shared memory is unavailable, or when the environment sets
+ * `RESONATE_NO_WASM=1` (which forces the pure TypeScript fallback so that path is tested too).
+ */
+import { createWasmHeap, type WasmHeap } from './heap.js';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_MAX_PAGES } from './kernels.generated.js';
+import { wasmApi, type WasmMemory, type WasmModule } from './webassembly.js';
+
+/** The functions assembly/kernels.ts exports; pointers are byte offsets, lengths count floats. */
+export interface KernelExports {
+  gemm(
+    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number,
+  ): void;
+  gemv(trans: number, rows: number, cols: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
+  gemmScratchFloats(): number;
+  heapBase(): number;
+  add(x: number, y: number, out: number, n: number): void;
+  sub(x: number, y: number, out: number, n: number): void;
+  mul(x: number, y: number, out: number, n: number): void;
+  mulAdd(x: number, y: number, z: number, out: number, n: number): void;
+  axpy(alpha: number, x: number, y: number, n: number): void;
+  scale(alpha: number, x: number, out: number, n: number): void;
+  sum(x: number, n: number): number;
+  dot(x: number, y: number, n: number): number;
+  sumSquares(x: number, n: number): number;
+  max(x: number, n: number): number;
+}
+
+export interface WasmKernels {
+  /** The compiled module: workers instantiate it again on the same memory. */
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly exports: KernelExports;
+  readonly heap: WasmHeap;
+}
+
+/** Why the kernels are not in use, or null when they are. */
+export let wasmUnavailableReason: string | null = null;
+
+/** The decoded module bytes (also used by the build check and tests). */
+export function kernelBytes(): Uint8Array {
+  return new Uint8Array(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+}
+
+/** Instantiates the kernels on a fresh shared memory; throws when the runtime lacks SIMD or shared memory. */
+export function instantiateKernels(): WasmKernels {
+  // Compiling validates every instruction, so a runtime without SIMD (or threads) fails right here.
+  if (wasmApi === undefined) throw new Error('this runtime has no WebAssembly');
+  const module = new wasmApi.Module(kernelBytes());
+  const memory = new wasmApi.Memory({ initial: 1, maximum: KERNELS_WASM_MAX_PAGES, shared: true });
+  const instance = new wasmApi.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  return { module, memory, exports, heap: createWasmHeap(memory, exports.heapBase()) };
+}
+
+function load(): WasmKernels | null {
+  if (process.env.RESONATE_NO_WASM === '1') {
+    wasmUnavailableReason = 'disabled by RESONATE_NO_WASM=1';
+    return null;
+  }
+  try {
+    return instantiateKernels();
+  } catch (err) {
+    wasmUnavailableReason = `WebAssembly SIMD kernels unavailable: ${err instanceof Error ? err.message : String(err)}`;
+    return null;
+  }
+}
+
+/** The process-wide kernels, or null when running on the TypeScript fallback. */
+export const wasmKernels: WasmKernels | null = load();
