@@ -20,6 +20,8 @@ export interface LogisticRegressionConfig {
   maxIter?: number;
   /** Gradient tolerance (max |g|), default 1e-4. */
   tol?: number;
+  /** Relative-decrease stop of L-BFGS, default 1e-9. */
+  ftol?: number;
   /** Learn a bias per class, default true. */
   fitIntercept?: boolean;
   /** Called after each L-BFGS iteration. */
@@ -178,6 +180,7 @@ export function fitLogisticRegression(
   const res = lbfgs(objective, new Float64Array(D * K + K), {
     maxIter: config.maxIter ?? 100,
     gtol: config.tol ?? 1e-4,
+    ftol: config.ftol ?? 1e-9,
     ...(config.onIteration ? { onIteration: config.onIteration } : {}),
   });
   return {
