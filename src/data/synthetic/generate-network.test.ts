@@ -112,7 +112,7 @@ describe('generateNetwork: output', () => {
       const read = JSON.parse(readFileSync(path, 'utf8')) as typeof truth;
       expect(read.postTopic).toEqual(truth.postTopic);
       expect(read.thetaFile).toBe('truth.theta.safetensors');
-      const { tensors } = loadSafetensors(join(dir, read.thetaFile));
+      const { tensors } = loadSafetensors(join(dir, read.thetaFile!));
       expect(tensors.theta!.shape).toEqual([200, net.config.topics]);
       expect(Array.from(tensors.theta!.data)).toEqual(Array.from(net.latent.population.theta));
     } finally {

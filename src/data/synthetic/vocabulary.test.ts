@@ -33,7 +33,7 @@ describe('synthetic vocabulary', () => {
 
   it('keeps sentiment words out of topic and background vocabularies', () => {
     for (const w of [...TOPICS.flatMap((t) => t.words), ...BACKGROUND_WORDS]) expect(sentimentTokens.has(w), w).toBe(false);
-    const pos = new Set(SENTIMENT_WORDS.positive);
+    const pos = new Set<string>(SENTIMENT_WORDS.positive);
     for (const w of SENTIMENT_WORDS.negative) expect(pos.has(w)).toBe(false);
   });
 });
