@@ -8,7 +8,10 @@
  * them with room to spare. Inputs must stay more than ε away from kinks (relu at 0, ties of max).
  */
 import { createError } from '../core/errors.js';
-import { Tensor, noGrad } from './tensor.js';
+import { createRng } from '../core/rng.js';
+import { mul } from './ops/arithmetic.js';
+import { sum } from './ops/reduce.js';
+import { Tensor, noGrad, randn } from './tensor.js';
 
 export interface GradCheckOptions {
   /** Step ε, default 1e-2. */
@@ -84,4 +87,14 @@ export function gradCheck(fn: () => Tensor, inputs: readonly Tensor[], options: 
     }
   });
   return { ok: worst <= 1, worst, failures, checked };
+}
+
+/**
+ * A scalar Σ out ⊙ R with fixed random weights R (seeded): every output value reaches the loss with a distinct
+ * weight, so a gradient check of a tensor-valued op catches errors a plain sum would cancel.
+ */
+export function randomProbe(out: Tensor, seed = 99): Tensor {
+  const rng = createRng(seed);
+  const w = randn(out.shape, rng);
+  return sum(mul(out, w));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../core/rng.js';
-import { gradCheck } from '../grad-check.js';
-import { Tensor, randn, tensor, uniform } from '../tensor.js';
+import { gradCheck, randomProbe as probe } from '../grad-check.js';
+import { Tensor, tensor, uniform } from '../tensor.js';
 import { add, div, mul, sub, affine, square } from './arithmetic.js';
 import { exp, gelu, log, relu, sigmoid, softplus, tanh } from './activation.js';
 import { max, mean, sum } from './reduce.js';
@@ -10,12 +10,6 @@ import { logSoftmax, softmax } from './softmax.js';
 import { bceWithLogits, crossEntropy, mseLoss } from './loss.js';
 import { dropout } from './dropout.js';
 
-/** A scalar that depends on every output value with a distinct random weight. */
-export function probe(out: Tensor, seed = 99): Tensor {
-  const rng = createRng(seed);
-  const w = randn(out.shape, rng);
-  return sum(mul(out, w));
-}
 
 function param(shape: number[], rng: Rng, lo = -1, hi = 1): Tensor {
   return uniform(shape, rng, lo, hi, { requiresGrad: true });

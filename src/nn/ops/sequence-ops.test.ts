@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../core/rng.js';
-import { gradCheck } from '../grad-check.js';
+import { gradCheck, randomProbe as probe } from '../grad-check.js';
 import { Tensor, tensor, uniform } from '../tensor.js';
-import { probe } from './ops.test.js';
 import { concat, gather, indexSelect, maskedFill, permute, reshape, selectSteps, slice, transpose } from './shape.js';
 import { embedding } from './embedding.js';
 import { layerNorm } from './layer-norm.js';
