@@ -8,9 +8,11 @@ import { userKnnFactory } from './knn/user-knn.js';
 import { inNetworkFactory } from './in-network/in-network.js';
 import { easeFactory } from './ease/ease.js';
 import { ialsFactory } from './mf/ials.js';
+import { sarFactory } from './sar/sar.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
+registerModel(sarFactory);
 registerModel(trendingFactory);
 registerModel(allTimeFactory);
 for (const f of itemKnnFactories) registerModel(f);

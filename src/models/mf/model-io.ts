@@ -68,3 +68,35 @@ export function stateInt(state: Record<string, unknown>, key: string, where: str
   return v;
 }
 
+
+/** `m` with extra (row → item → weight) entries added, rows grown to `rows`; columns stay sorted. */
+export function csrWithAdditions(m: Csr, added: ReadonlyMap<number, ReadonlyMap<number, number>>, rows: number): Csr {
+  if (added.size === 0 && rows === m.rows) return m;
+  const indptr = new Int32Array(rows + 1);
+  const rowItems: Int32Array[] = [];
+  const rowData: Float32Array[] = [];
+  for (let r = 0; r < rows; r++) {
+    const inRow = r < m.rows;
+    let items = inRow ? m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!) : new Int32Array(0);
+    let data = inRow ? m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!) : new Float32Array(0);
+    const extra = added.get(r);
+    if (extra) {
+      const merged = new Map<number, number>();
+      for (let k = 0; k < items.length; k++) merged.set(items[k]!, data[k]!);
+      for (const [i, w] of extra) merged.set(i, (merged.get(i) ?? 0) + w);
+      const order = [...merged.keys()].sort((a, b) => a - b);
+      items = Int32Array.from(order);
+      data = Float32Array.from(order, (i) => merged.get(i)!);
+    }
+    rowItems.push(items);
+    rowData.push(data);
+    indptr[r + 1] = indptr[r]! + items.length;
+  }
+  const indices = new Int32Array(indptr[rows]!);
+  const data = new Float32Array(indptr[rows]!);
+  for (let r = 0; r < rows; r++) {
+    indices.set(rowItems[r]!, indptr[r]!);
+    data.set(rowData[r]!, indptr[r]!);
+  }
+  return { rows, cols: m.cols, indptr, indices, data };
+}
