@@ -24,6 +24,7 @@ import { describeProtocol, makeSplit, PROTOCOLS, type ProtocolOptions } from './
 import { testUsers } from './splits/pairs.js';
 import type { ProtocolName } from './splits/types.js';
 import { sampleNegatives } from './sampled-negatives.js';
+import { recommendLists } from './recommend-lists.js';
 
 export type Protocol = ProtocolName;
 
@@ -63,8 +64,6 @@ export interface EvaluationOptions {
 
 /** Catalogue size up to which `auc: 'auto'` ranks the full catalogue per user. */
 const AUTO_AUC_MAX_ITEMS = 5000;
-/** Users per `recommend` batch: bounds memory of the lists while keeping the batch API busy. */
-const BATCH = 256;
 const DEFAULT_KS = [1, 5, 10, 20, 50];
 
 export async function runEvaluation(options: EvaluationOptions): Promise<EvaluationResult> {
@@ -109,7 +108,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
       progress(done, total, `${spec.label ?? spec.id} seed ${seed}: recommend`);
       const t1 = performance.now();
       const lists = sampled === undefined
-        ? recommendFull(model, users, auc ? nItems : ks[ks.length - 1]!)
+        ? recommendLists(model, users, auc ? nItems : ks[ks.length - 1]!)
         : users.reduce<Int32Array[]>((acc, u, j) => {
           const cands = Int32Array.from([...relevant[j]!, ...negatives![j]!]);
           acc.push(Int32Array.from(model.recommend(u, { k: cands.length, candidates: cands, excludeSeen: true }), (r) => r.item));
@@ -172,15 +171,6 @@ function expandModels(models: EvaluationOptions['models']): { id: string; params
   }
   if (out.length === 0) throw createError('INVALID_INPUT', { field: 'models', problem: 'no model to evaluate (is the model registry loaded? import src/models/index.js)' });
   return out;
-}
-
-function recommendFull(model: Recommender, users: Int32Array, depth: number): Int32Array[] {
-  const lists: Int32Array[] = [];
-  for (let s = 0; s < users.length; s += BATCH) {
-    const batch = users.subarray(s, Math.min(users.length, s + BATCH));
-    for (const recs of model.recommend(batch, { k: depth, excludeSeen: true })) lists.push(Int32Array.from(recs, (r) => r.item));
-  }
-  return lists;
 }
 
 function summarise(

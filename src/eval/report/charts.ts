@@ -24,7 +24,7 @@ export function metricByModelSpec(result: EvaluationResult): TopLevelSpec {
     data: { values },
     facet: { column: { field: 'metric', type: 'nominal', title: null } },
     spec: {
-      width: 160,
+      width: 130,
       height: 200,
       layer: [
         { mark: 'bar', encoding: { x: { field: 'model', type: 'nominal', title: null }, y: { field: 'mean', type: 'quantitative', title: 'value' }, color: { field: 'model', type: 'nominal', legend: null } } },
