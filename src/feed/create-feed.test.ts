@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type ResonateConfig } from '../core/config.js';
+import { isResonateError } from '../core/errors.js';
+import { buildDataset } from '../data/dataset-builder.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Event, Follow, Post, User } from '../data/schemas.js';
+import { InNetworkRecommender } from '../models/in-network/in-network.js';
+import { ItemKnnRecommender } from '../models/knn/item-knn.js';
+import { PopularRecommender } from '../models/popular/popular.js';
+import type { Recommender } from '../models/recommender.js';
+import { openStore } from '../storage/open-store.js';
+import type { Store } from '../storage/store.js';
+import { createFeed, type Feed } from './create-feed.js';
+import type { FeedItem } from './types.js';
+
+const H = 3_600_000;
+const T = Date.UTC(2025, 4, 1, 12);
+
+const users: User[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'gina'].map((id) => ({ id }));
+const post = (id: string, author: string, ageHours: number, text: string, tags: string[]): Post => ({ id, author, text, created_at: T - ageHours * H, tags });
+const posts: Post[] = [
+  ...[1, 2, 3, 4, 5].map((k) => post(`a${k}`, 'alice', k, `Alice on jazz, part ${k}`, ['jazz'])),
+  post('b1', 'bob', 2, 'Bob cooks pasta', ['cooking']),
+  post('b2', 'bob', 4, 'Bob cooks rice', ['cooking']),
+  post('b3', 'bob', 6, 'Bob cooks soup', ['cooking']),
+  post('c1', 'carol', 30, 'Best sourdough recipe I have ever tried in my life', ['cooking']),
+  post('c2', 'carol', 20, 'Sourdough starter tips for beginners', ['cooking']),
+  post('c3', 'carol', 10, 'Garden photos', ['garden']),
+  post('d1', 'dave', 3, 'My own post', ['misc']),
+  post('e1', 'erin', 1, 'Erin cooks too', ['cooking']),
+  post('e2', 'erin', 2, 'Erin again', ['cooking']),
+  post('g1', 'gina', 6, 'A very popular meme', ['memes']),
+];
+const follows: Follow[] = [
+  { follower: 'dave', followee: 'alice' },
+  { follower: 'dave', followee: 'bob' },
+  { follower: 'gina', followee: 'carol' },
+];
+let n = 0;
+const ev = (user: string, type: Event['type'], postId: string | undefined, ageHours: number, extra: Partial<Event> = {}): Event =>
+  ({ id: `ev${++n}`, user, type, ...(postId ? { post: postId } : {}), timestamp: T - ageHours * H, ...extra }) as Event;
+const datasetEvents: Event[] = [
+  ev('dave', 'like', 'c1', 25),
+  ev('dave', 'view', 'a1', 0.8),
+  ...['bob', 'erin', 'gina'].flatMap((u) => [ev(u, 'like', 'c1', 24), ev(u, 'like', 'c2', 19)]),
+  ...['alice', 'bob', 'carol', 'erin'].map((u) => ev(u, 'like', 'g1', 5)),
+  ev('alice', 'like', 'c3', 9),
+  ev('dave', 'hide', 'b3', 0.5),
+  ev('dave', 'report', undefined, 0.3, { target_user: 'erin' }),
+];
+// Only in the Store (after the dataset snapshot): the feed must still treat b1 as seen.
+const storeOnlyEvents: Event[] = [ev('dave', 'view', 'b1', 0.1)];
+
+let store: Store;
+let dataset: Dataset;
+let models: Record<string, Recommender>;
+const config: Pick<ResonateConfig, 'feed'> = { feed: { ...DEFAULT_CONFIG.feed, pageSize: 3, authorCap: 2 } };
+let feed: Feed;
+
+async function allPages(f: Feed, userId: string, pageSize?: number): Promise<FeedItem[][]> {
+  const pages: FeedItem[][] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await f.page(userId, cursor ? { cursor } : pageSize ? { pageSize } : {});
+    pages.push(p.items);
+    cursor = p.nextCursor;
+  } while (cursor && pages.length < 100);
+  return pages;
+}
+
+beforeAll(async () => {
+  store = await openStore('sqlite://:memory:');
+  await store.write({ users, posts, follows, events: [...datasetEvents, ...storeOnlyEvents] });
+  dataset = buildDataset({ users, posts, follows, events: datasetEvents });
+  const inNetwork = new InNetworkRecommender();
+  const knn = new ItemKnnRecommender('item-knn/cosine');
+  const trending = new PopularRecommender('popular/trending');
+  for (const m of [inNetwork, knn, trending]) await m.fit(dataset);
+  models = { 'in-network': inNetwork, 'item-knn/cosine': knn, 'popular/trending': trending };
+  feed = createFeed({ store, dataset, models, config, now: () => T });
+});
+
+afterAll(async () => {
+  await store.close();
+});
+
+describe('feed pages', () => {
+  it('never returns seen, own, hidden or reported-author posts', async () => {
+    const ids = (await allPages(feed, 'dave')).flat().map((i) => i.postId);
+    expect(ids.length).toBeGreaterThan(5);
+    for (const banned of ['c1', 'a1', 'b1', 'b3', 'd1', 'e1', 'e2']) expect(ids).not.toContain(banned);
+    for (const wanted of ['a2', 'b2', 'c2', 'g1']) expect(ids).toContain(wanted);
+  });
+
+  it('holds the author cap on every page and never repeats a post across pages', async () => {
+    const pages = await allPages(feed, 'dave');
+    const author = new Map(posts.map((p) => [p.id, p.author]));
+    for (const page of pages) {
+      expect(page.length).toBeLessThanOrEqual(3);
+      const counts = new Map<string, number>();
+      for (const it of page) counts.set(author.get(it.postId)!, (counts.get(author.get(it.postId)!) ?? 0) + 1);
+      for (const c of counts.values()) expect(c).toBeLessThanOrEqual(2);
+    }
+    const ids = pages.flat().map((i) => i.postId);
+    expect(new Set(ids).size).toBe(ids.length);
+    // All four unseen alice posts arrive, spread over pages.
+    expect(ids.filter((id) => id.startsWith('a'))).toHaveLength(4);
+  });
+
+  it('explains items with the followee, the liked post or the trending tag', async () => {
+    const items = (await allPages(feed, 'dave')).flat();
+    const byId = new Map(items.map((i) => [i.postId, i]));
+    expect(byId.get('a2')!.explanation).toBe('You follow @alice');
+    expect(byId.get('a2')!.source).toBe('in-network');
+    expect(byId.get('b2')!.explanation).toBe('You follow @bob');
+    // c2 is co-liked with c1, which dave liked.
+    expect(byId.get('c2')!.sources).toContain('item-knn/cosine');
+    const c2 = byId.get('c2')!;
+    if (c2.source === 'item-knn/cosine') expect(c2.explanation).toBe('Because you liked “Best sourdough recipe I have ever…”');
+    else expect(c2.explanation).toBe('Trending in #cooking');
+    for (const it of items) {
+      expect(it.sources[0]).toBe(it.source);
+      expect(it.explanation.length).toBeGreaterThan(0);
+      expect(Number.isFinite(it.score)).toBe(true);
+    }
+  });
+
+  it('ranks pages in descending score apart from author-cap deferrals', async () => {
+    const first = (await feed.page('dave')).items;
+    for (let i = 1; i < first.length; i++) expect(first[i]!.score).toBeLessThanOrEqual(first[i - 1]!.score);
+  });
+
+  it('continues page 1 on page 2 from a fresh process, even after the user saw page 1', async () => {
+    const p1 = await feed.page('dave');
+    expect(p1.nextCursor).toBeDefined();
+    // The user views page 1 (now later than the snapshot).
+    await store.write({ events: p1.items.map((it, j) => ({ id: `seen-${j}`, user: 'dave', type: 'view' as const, post: it.postId, timestamp: T + 60_000 })) });
+    const other = createFeed({ store, dataset, models, config, now: () => T + 120_000 });
+    const p2 = await other.page('dave', { cursor: p1.nextCursor! });
+    const again = await feed.page('dave', { cursor: p1.nextCursor! });
+    expect(p2.items).toEqual(again.items);
+    for (const it of p2.items) expect(p1.items.map((x) => x.postId)).not.toContain(it.postId);
+    // A new first page (new snapshot) now drops what was seen.
+    const fresh = await other.page('dave');
+    for (const it of fresh.items) expect(p1.items.map((x) => x.postId)).not.toContain(it.postId);
+  });
+
+  it('gives an unknown user the trending feed', async () => {
+    const items = (await allPages(feed, 'newcomer')).flat();
+    expect(items.length).toBeGreaterThan(0);
+    for (const it of items) expect(it.source).toBe('popular/trending');
+    expect(items[0]!.postId).toBe('g1');
+    expect(items[0]!.explanation).toBe('Trending in #memes');
+    const expected = models['popular/trending']!.recommend(0x7fffffff, { k: 100 }).map((r) => dataset.items.id(r.item));
+    // Same posts as the trending list (order within a page may move for the author cap).
+    expect(new Set(items.map((i) => i.postId))).toEqual(new Set(expected));
+  });
+
+  it('refuses bad page sizes and cursors with INVALID_INPUT', async () => {
+    const daveCursor = (await feed.page('dave')).nextCursor!;
+    for (const call of [() => feed.page('dave', { pageSize: 0 }), () => feed.page('dave', { cursor: 'garbage' }), () => feed.page('bob', { cursor: daveCursor })]) {
+      let code = '';
+      try {
+        await call();
+      } catch (e) {
+        code = isResonateError(e) ? e.code : String(e);
+      }
+      expect(code).toBe('INVALID_INPUT');
+    }
+  });
+});
+
+describe('similar posts and trending helpers', () => {
+  it('similarPosts gives item-kNN neighbours, then same-author and same-tag posts, never the post itself', async () => {
+    const sims = await feed.similarPosts('c2', 6);
+    expect(sims.map((s) => s.postId)).not.toContain('c2');
+    expect(sims[0]!.postId).toBe('c1');
+    expect(sims[0]!.source).toBe('item-knn/cosine');
+    expect(sims.some((s) => s.source === 'same-author' && s.explanation === 'Also by @carol')).toBe(true);
+    expect(new Set(sims.map((s) => s.postId)).size).toBe(sims.length);
+    // A post nobody interacted with falls back to author and tag.
+    const fallback = await feed.similarPosts('b2', 4);
+    expect(fallback.map((s) => s.source)).toEqual(['same-author', 'same-author', 'same-tag', 'same-tag']);
+    expect(fallback[2]!.explanation).toBe('Also tagged #cooking');
+    let code = '';
+    try {
+      await feed.similarPosts('nope');
+    } catch (e) {
+      code = isResonateError(e) ? e.code : '';
+    }
+    expect(code).toBe('NOT_FOUND');
+  });
+
+  it('trending posts and tags', async () => {
+    const top = await feed.trending({ kind: 'posts', k: 3 });
+    expect(top[0]!.postId).toBe('g1');
+    expect(top[0]!.explanation).toBe('Trending in #memes');
+    const tags = await feed.trending({ kind: 'tags', k: 2 });
+    // now = the latest dataset event (T − 0.3 h); half-life 24 h.
+    // #cooking = c1 (like 24.7 h ago + 3 likes 23.7 h ago) + c2 (3 likes 18.7 h ago); #memes = g1 (4 likes 4.7 h ago).
+    const d = (ageHours: number): number => Math.pow(2, -ageHours / 24);
+    expect(tags.map((t) => t.label)).toEqual(['#cooking', '#memes']);
+    expect(tags[0]!.score).toBeCloseTo(d(24.7) + 3 * d(23.7) + 3 * d(18.7), 5);
+    expect(tags[1]!.score).toBeCloseTo(4 * d(4.7), 5);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * @module The feed pipeline: candidate sources → de-duplication → filters → blended score → author cap →
+ * pages with an opaque cursor, each item with the sources that proposed it and an explanation.
+ *
+ * Sources come from `config.feed.sources` (name → weight): `in-network` (Store posts of followees + the
+ * in-network model), `popular/*` (trending), and any other name of a fitted model in `models` (item-kNN, …).
+ * A page is cut from a ranked list computed once per (user, snapshot time, page size) and cached; the cursor
+ * carries the snapshot time, so a recomputed list (cache miss) reads the same Store state and pages do not
+ * repeat. Unknown users get the cold-start feed: trending (plus the posts of anyone they already follow).
+ *
+ * @example
+ * const feed = createFeed({ store, dataset, models: { 'in-network': inNet, 'item-knn/cosine': knn, 'popular/trending': pop } });
+ * const first = await feed.page('alice');
+ * const second = await feed.page('alice', { cursor: first.nextCursor });
+ */
+import { DEFAULT_CONFIG, type ResonateConfig } from '../core/config.js';
+import { createError } from '../core/errors.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Recommender } from '../models/recommender.js';
+import type { Store } from '../storage/store.js';
+import { pagesWithAuthorCap } from './author-cap.js';
+import { blend, freshness } from './blend.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { isExcluded, loadExclusions } from './exclusions.js';
+import { explain, handle, type ExplainContext } from './explain.js';
+import { datasetPostInfo, loadPostInfo } from './post-info.js';
+import { IN_NETWORK_SOURCE, inNetworkSource } from './sources/in-network-source.js';
+import { modelSource } from './sources/model-source.js';
+import { popularList, trendingSource } from './sources/trending-source.js';
+import { findTrendingModel, tagTrends, type TrendingTag } from './trending.js';
+import type { Candidate, CandidateSource, FeedItem, FeedPage, PageOptions, PostInfo, SourceContext } from './types.js';
+
+export interface FeedConfig {
+  store: Store;
+  /** The snapshot the models were fitted on (their dense indices refer to it). */
+  dataset: Dataset;
+  /** Fitted models by registry id. */
+  models: Readonly<Record<string, Recommender>>;
+  /** Defaults to DEFAULT_CONFIG; only `feed` is read. */
+  config?: Pick<ResonateConfig, 'feed'>;
+  /** Clock for snapshot times and freshness (default Date.now; tests and offline replays pass their own). */
+  now?: () => number;
+  /** Ranked lists kept for paging (default 1000: the users paging within a few minutes on one server). */
+  cacheSize?: number;
+}
+
+export interface Feed {
+  page(userId: string, options?: PageOptions): Promise<FeedPage>;
+  /** Posts similar to a post: item-kNN neighbours, then the same author's, then same-tag posts. */
+  similarPosts(postId: string, k?: number): Promise<FeedItem[]>;
+  trending(options: { kind: 'posts'; k?: number }): Promise<FeedItem[]>;
+  trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
+}
+
+const MAX_PAGE_SIZE = 500;
+
+export function createFeed(cfg: FeedConfig): Feed {
+  const { store, dataset, models } = cfg;
+  const feedConfig = (cfg.config ?? DEFAULT_CONFIG).feed;
+  const now = cfg.now ?? Date.now;
+  const cacheSize = cfg.cacheSize ?? 1000;
+  const cache = new Map<string, FeedItem[][]>();
+  const trendingModel = findTrendingModel(models);
+  let tags: Map<string, number> | undefined;
+
+  const sources: { source: CandidateSource; weight: number }[] = [];
+  for (const [name, weight] of Object.entries(feedConfig.sources)) {
+    if (!(weight > 0)) continue;
+    if (name === IN_NETWORK_SOURCE) sources.push({ source: inNetworkSource, weight });
+    else if (name.startsWith('popular/')) sources.push({ source: trendingSource(name), weight });
+    else if (models[name]) sources.push({ source: modelSource(name), weight });
+  }
+
+  const tagScore = (tag: string): number => {
+    if (!tags) tags = new Map(trendingModel ? tagTrends(trendingModel.model, dataset).map((t) => [t.tag, t.score]) : []);
+    return tags.get(tag.replace(/^#/, '')) ?? 0;
+  };
+
+  const explainContext = (infos: Map<string, PostInfo>): ExplainContext => ({
+    post: (id) => infos.get(id) ?? datasetPostInfo(dataset, id),
+    trendingTag: (post) => {
+      let best: string | undefined, bestScore = 0;
+      for (const t of post.tags) {
+        const s = tagScore(t);
+        if (s > bestScore) { best = t; bestScore = s; }
+      }
+      return best;
+    },
+  });
+
+  async function rank(userId: string, asOf: number, pageSize: number): Promise<FeedItem[][]> {
+    const ctx: SourceContext = {
+      userId,
+      userIndex: dataset.users.index(userId),
+      asOf,
+      limit: feedConfig.candidatesPerSource,
+      store,
+      dataset,
+      models,
+      config: feedConfig,
+    };
+    const [exclusions, ...results] = await Promise.all([
+      loadExclusions(store, dataset, userId, asOf),
+      ...sources.map(({ source }) => source.candidates(ctx)),
+    ]);
+    let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
+    const infos = await loadPostInfo(store, dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
+    const keep = (c: Candidate): boolean => {
+      const p = infos.get(c.postId);
+      return p !== undefined && !isExcluded(exclusions, p);
+    };
+    lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
+    if (lists.every((l) => l.candidates.length === 0) && trendingModel) {
+      // Cold start, or everything else filtered out: fall back to trending.
+      const fallback = await trendingSource(trendingModel.name).candidates(ctx);
+      for (const [id, info] of await loadPostInfo(store, dataset, fallback.map((c) => c.postId))) infos.set(id, info);
+      lists = [{ name: trendingModel.name, weight: 1, candidates: fallback.filter(keep) }];
+    }
+    const ex = explainContext(infos);
+    const items: (FeedItem & { author: string })[] = blend(lists).map((b) => {
+      const post = infos.get(b.postId)!;
+      return {
+        postId: b.postId,
+        score: b.score * freshness(asOf - post.createdAt, feedConfig.freshnessHalfLifeHours),
+        source: b.sources[0]!,
+        sources: b.sources,
+        explanation: explain(b.reason, post, ex),
+        author: post.author,
+      };
+    });
+    items.sort((a, b) => b.score - a.score || (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0));
+    return pagesWithAuthorCap(items, pageSize, feedConfig.authorCap, (i) => i.author).map((page) =>
+      page.map(({ author: _author, ...item }) => item),
+    );
+  }
+
+  function remember(key: string, pages: FeedItem[][]): void {
+    cache.delete(key);
+    cache.set(key, pages);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+  }
+
+  async function page(userId: string, options: PageOptions = {}): Promise<FeedPage> {
+    if (typeof userId !== 'string' || userId.length === 0) throw createError('INVALID_INPUT', { field: 'userId', problem: 'expected a non-empty user id' });
+    let offset = 0, asOf: number, pageSize: number;
+    if (options.cursor) {
+      ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
+    } else {
+      asOf = now();
+      pageSize = options.pageSize ?? feedConfig.pageSize;
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+        throw createError('INVALID_INPUT', { field: 'pageSize', problem: `expected an integer in 1..${MAX_PAGE_SIZE}, got ${pageSize}` });
+      }
+    }
+    const key = `${userId}\u0000${asOf}\u0000${pageSize}`;
+    const pages = cache.get(key) ?? (await rank(userId, asOf, pageSize));
+    remember(key, pages);
+    let start = 0, index = 0;
+    while (index < pages.length && start < offset) start += pages[index++]!.length;
+    if (start !== offset) throw createError('INVALID_INPUT', { field: 'cursor', problem: `offset ${offset} does not start a page` });
+    if (index >= pages.length) return { items: [] };
+    const items = pages[index]!;
+    const result: FeedPage = { items };
+    if (index + 1 < pages.length) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
+    return result;
+  }
+
+  async function similarPosts(postId: string, k = 10): Promise<FeedItem[]> {
+    if (!Number.isInteger(k) || k < 1 || k > MAX_PAGE_SIZE) throw createError('INVALID_INPUT', { field: 'k', problem: `expected an integer in 1..${MAX_PAGE_SIZE}, got ${k}` });
+    const post = (await loadPostInfo(store, dataset, [postId])).get(postId);
+    if (!post) throw createError('NOT_FOUND', { kind: 'post', id: postId });
+    const out: FeedItem[] = [];
+    const taken = new Set([postId]);
+    const add = (id: string, score: number, source: string, explanation: string): void => {
+      if (taken.has(id) || out.length >= k) return;
+      taken.add(id);
+      out.push({ postId: id, score, source, sources: [source], explanation });
+    };
+    const knnName = models['item-knn/cosine'] ? 'item-knn/cosine' : Object.keys(models).sort().find((m) => m.startsWith('item-knn/'));
+    const item = dataset.items.index(postId);
+    if (knnName && item >= 0 && models[knnName]!.fitted) {
+      for (const r of models[knnName]!.similarItems(item, k)) add(dataset.items.id(r.item), r.score, knnName, 'People who liked this post also liked it');
+    }
+    if (out.length < k) {
+      for (const p of await store.postsByAuthors([post.author], k + 1)) add(p.id, 0, 'same-author', `Also by ${handle(post.author)}`);
+    }
+    if (out.length < k && post.tags.length > 0) {
+      const wanted = new Set(post.tags.map((t) => t.replace(/^#/, '')));
+      const sameTag: { id: string; created: number; tag: string }[] = [];
+      for (let i = 0; i < dataset.items.size; i++) {
+        const hit = (dataset.itemTags[i] ?? []).find((t) => wanted.has(t.replace(/^#/, '')));
+        if (hit !== undefined) sameTag.push({ id: dataset.items.id(i), created: dataset.itemCreatedAt[i]!, tag: hit });
+      }
+      sameTag.sort((a, b) => (b.created || 0) - (a.created || 0) || (a.id < b.id ? -1 : 1));
+      for (const s of sameTag) add(s.id, 0, 'same-tag', `Also tagged #${s.tag.replace(/^#/, '')}`);
+    }
+    return out;
+  }
+
+  function trending(options: { kind: 'posts'; k?: number }): Promise<FeedItem[]>;
+  function trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
+  async function trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<FeedItem[] | TrendingTag[]> {
+    const k = options.k ?? feedConfig.pageSize;
+    if (!Number.isInteger(k) || k < 1 || k > MAX_PAGE_SIZE) throw createError('INVALID_INPUT', { field: 'k', problem: `expected an integer in 1..${MAX_PAGE_SIZE}, got ${k}` });
+    if (options.kind === 'tags') return trendingModel ? tagTrends(trendingModel.model, dataset).slice(0, k) : [];
+    if (options.kind !== 'posts') throw createError('INVALID_INPUT', { field: 'kind', problem: `expected "posts" or "tags", got ${JSON.stringify(options.kind)}` });
+    if (!trendingModel) return [];
+    const list = popularList(trendingModel.model, k);
+    const ids = list.map((r) => dataset.items.id(r.item));
+    const infos = await loadPostInfo(store, dataset, ids);
+    const ex = explainContext(infos);
+    return list.map((r, j) => {
+      const post = infos.get(ids[j]!) ?? { id: ids[j]!, author: '', text: '', tags: dataset.itemTags[r.item] ?? [], createdAt: NaN };
+      return { postId: ids[j]!, score: r.score, source: trendingModel.name, sources: [trendingModel.name], explanation: explain({ kind: 'trending' }, post, ex) };
+    });
+  }
+
+  return { page, similarPosts, trending };
+}

@@ -1,0 +1,47 @@
+/**
+ * @module Explanations: one human sentence per feed item, from the reason of its best source.
+ */
+import type { PostInfo, Reason } from './types.js';
+
+/** Words of a quoted post in "Because you liked …". */
+const QUOTE_WORDS = 6;
+
+/** The first words of a text, with an ellipsis when cut. */
+export function firstWords(text: string, n = QUOTE_WORDS): string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  return words.length <= n ? words.join(' ') : `${words.slice(0, n).join(' ')}…`;
+}
+
+export function handle(userId: string): string {
+  return `@${userId}`;
+}
+
+export function hashtag(tag: string): string {
+  return `#${tag.replace(/^#/, '')}`;
+}
+
+export interface ExplainContext {
+  /** Looks up a post (for the quoted one of "Because you liked"). */
+  post(id: string): PostInfo | undefined;
+  /** The tag of this post that trends most, if any. */
+  trendingTag(post: PostInfo): string | undefined;
+}
+
+export function explain(reason: Reason, post: PostInfo, ctx: ExplainContext): string {
+  switch (reason.kind) {
+    case 'follow':
+      return `You follow ${handle(reason.author)}`;
+    case 'because': {
+      const liked = ctx.post(reason.postId);
+      if (!liked) return 'Because of posts you liked';
+      const quote = firstWords(liked.text);
+      return quote ? `Because you liked “${quote}”` : `Because you liked a post by ${handle(liked.author)}`;
+    }
+    case 'trending': {
+      const tag = ctx.trendingTag(post);
+      return tag ? `Trending in ${hashtag(tag)}` : 'Popular right now';
+    }
+    case 'recommended':
+      return 'Picked for you from what people like you enjoy';
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * @module In-network candidate source: recent posts of the accounts the user follows, from two places — the
+ * Store (`postsByAuthors`, so posts written since the last training run are included) and the fitted
+ * in-network model (`in-network`, which adds author affinity from the training snapshot). Both score posts
+ * as recency × (1 + affinity) (`inNetworkScore`).
+ */
+import { InNetworkRecommender, inNetworkScore } from '../../models/in-network/in-network.js';
+import type { Candidate, CandidateSource, SourceContext } from '../types.js';
+
+export const IN_NETWORK_SOURCE = 'in-network';
+
+/** Default recency horizon when no in-network model is given (a week, as the model's default). */
+const DEFAULT_MAX_AGE_HOURS = 168;
+
+export const inNetworkSource: CandidateSource = {
+  name: IN_NETWORK_SOURCE,
+  async candidates(ctx: SourceContext): Promise<Candidate[]> {
+    const model = ctx.models[IN_NETWORK_SOURCE];
+    const inNetwork = model instanceof InNetworkRecommender && model.fitted ? model : undefined;
+    const halfLife = inNetwork?.params.halfLifeHours ?? ctx.config.freshnessHalfLifeHours;
+    const maxAgeMs = (inNetwork?.params.maxAgeHours ?? DEFAULT_MAX_AGE_HOURS) * 3_600_000;
+    const out: Candidate[] = [];
+
+    // Affinity by author id, from the model's view of the user's history.
+    const affinity = new Map<string, number>();
+    if (inNetwork && ctx.userIndex >= 0) {
+      for (const [a, share] of inNetwork.authorAffinity(ctx.userIndex)) affinity.set(ctx.dataset.users.id(a), share);
+    }
+
+    const followees = await ctx.store.following(ctx.userId);
+    if (followees.length > 0) {
+      const posts = await ctx.store.postsByAuthors(followees, ctx.limit, ctx.asOf - maxAgeMs);
+      for (const p of posts) {
+        if (p.created_at > ctx.asOf) continue; // written after the snapshot
+        const score = inNetworkScore(ctx.asOf - p.created_at, halfLife, affinity.get(p.author) ?? 0);
+        out.push({ postId: p.id, score, reason: { kind: 'follow', author: p.author } });
+      }
+    }
+
+    if (inNetwork && ctx.userIndex >= 0) {
+      for (const r of inNetwork.recommend(ctx.userIndex, { k: ctx.limit })) {
+        const author = ctx.dataset.itemAuthors[r.item]!;
+        if (author < 0) continue;
+        out.push({ postId: ctx.dataset.items.id(r.item), score: r.score, reason: { kind: 'follow', author: ctx.dataset.users.id(author) } });
+      }
+    }
+    return out;
+  },
+};

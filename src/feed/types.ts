@@ -1,0 +1,77 @@
+/**
+ * @module The feed's types: what a page holds, what a candidate source returns, and the context sources see.
+ */
+import type { ResonateConfig } from '../core/config.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Recommender } from '../models/recommender.js';
+import type { Store } from '../storage/store.js';
+
+/** One post of a feed page. */
+export interface FeedItem {
+  postId: string;
+  /** Blended score (higher first). */
+  score: number;
+  /** The source that contributed most. */
+  source: string;
+  /** Every source that proposed the post, best first. */
+  sources: string[];
+  /** A human sentence: "You follow @alice", "Trending in #jazz", … */
+  explanation: string;
+}
+
+export interface FeedPage {
+  items: FeedItem[];
+  /** Opaque; pass it back for the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface PageOptions {
+  cursor?: string;
+  /** Posts per page (default `config.feed.pageSize`); later pages keep the size of the first. */
+  pageSize?: number;
+}
+
+/** Why a source proposed a post; turned into the explanation sentence. */
+export type Reason =
+  | { kind: 'follow'; author: string }
+  | { kind: 'because'; postId: string }
+  | { kind: 'trending' }
+  | { kind: 'recommended' };
+
+export interface Candidate {
+  postId: string;
+  /** The source's own score (any scale; the blend normalises per source). */
+  score: number;
+  reason: Reason;
+}
+
+/** What every candidate source receives. */
+export interface SourceContext {
+  userId: string;
+  /** Dense index in the dataset, -1 for users it does not know. */
+  userIndex: number;
+  /** Snapshot time (epoch ms): nothing newer is read, so later pages see the same world. */
+  asOf: number;
+  /** Most candidates to return. */
+  limit: number;
+  store: Store;
+  dataset: Dataset;
+  models: Readonly<Record<string, Recommender>>;
+  config: ResonateConfig['feed'];
+}
+
+/** A named candidate source. */
+export interface CandidateSource {
+  readonly name: string;
+  candidates(ctx: SourceContext): Promise<Candidate[]>;
+}
+
+/** What the feed needs to know about a post to filter, cap and explain it. */
+export interface PostInfo {
+  id: string;
+  author: string;
+  text: string;
+  tags: readonly string[];
+  /** Epoch ms, NaN when unknown. */
+  createdAt: number;
+}
