@@ -1,0 +1,72 @@
+/**
+ * @module Types shared by the importers: what they write into (`ImportTarget`, satisfied by every `Store`),
+ * their options and the report they return.
+ */
+import type { Progress } from '../../core/progress.js';
+import type { Event, Follow, Post, User } from '../schemas.js';
+
+/** One write batch (the shape of `WriteBatch` in src/storage/store.ts, restated so data does not import storage). */
+export interface RowBatch {
+  users?: readonly User[];
+  posts?: readonly Post[];
+  follows?: readonly Follow[];
+  events?: readonly Event[];
+}
+
+export interface BatchWriter {
+  write(batch: RowBatch): Promise<{ duplicateEvents: number }>;
+}
+
+/** What an import needs of a store: one transaction to write in, and existence checks. Every `Store` fits. */
+export interface ImportTarget {
+  transaction<T>(fn: (tx: BatchWriter) => Promise<T>): Promise<T>;
+  existingUsers(ids: readonly string[]): Promise<Set<string>>;
+  existingPosts(ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface ImportOptions {
+  /** Abort on the first invalid row (IMPORT_ABORTED / INVALID_UTF8) and write nothing. Default false: skip and report. */
+  strict?: boolean;
+  /** `interactions` only: field delimiter (`'\t'`, `','`, `'::'`, `'|'`, `' '` for any whitespace); detected when absent. */
+  delimiter?: string;
+  /** `interactions` only: whether the first line is a header; detected when absent. */
+  header?: boolean;
+  /** Rows per write batch inside the import's transaction (default 5,000). */
+  batchSize?: number;
+  /** Bytes read of the total size of the input files. */
+  progress?: Progress;
+  /** Stops the import (IMPORT_ABORTED, nothing written). */
+  signal?: AbortSignal;
+}
+
+export interface RejectedRow {
+  /** 1-based line number (of the row's first line for multi-line CSV records). */
+  line: number;
+  reason: string;
+  /** File name, for formats that read several files. */
+  file?: string;
+}
+
+export interface ImportReport {
+  /** Rows taken from the input, per kind. */
+  accepted: { users: number; posts: number; follows: number; events: number };
+  /** Users and posts the importer made up for ids the input only referred to (e.g. `__catalog__`, bare item ids). */
+  created: { users: number; posts: number };
+  /** The first rejected rows (at most 1,000 listed; `rejectedCount` counts them all). */
+  rejected: RejectedRow[];
+  rejectedCount: number;
+  /**
+   * Events already stored or repeated within the input (ignored), plus users and posts repeated within the input
+   * (upserted again: the last row wins).
+   */
+  duplicates: number;
+}
+
+export const IMPORT_FORMATS = ['interactions', 'jsonl', 'movielens', 'lastfm-hetrec', 'tweets-csv'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/**
+ * Author of posts made from catalogue items (movies, artists, bare item ids): one synthetic user, so every post
+ * keeps a valid author. It appears as an extra user in the store and in datasets built from it.
+ */
+export const CATALOG_AUTHOR = '__catalog__';
