@@ -1,0 +1,160 @@
+/**
+ * @module Matmul kernels benchmark: GFLOP/s of the reference TypeScript GEMM, the TypeScript fallback, the WASM
+ * SIMD GEMM on one and two threads (operands copied in, or resident in WASM memory) and PyTorch (1 and 2 threads)
+ * on square sizes and on the skinny shapes the models use.
+ *
+ *   npx tsx -e "import('./bench/matmul.ts').then(m => m.run([]))"      (or npm run bench -- matmul)
+ *   args: --quick (shorter timings), --no-peer (skip PyTorch), --sizes 64,128 (squares only)
+ */
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configureGemm, gemm, type GemmArgs } from '../src/math/gemm.js';
+import { gemmRef } from '../src/math/gemm.ref.js';
+import { gemmJs } from '../src/math/kernels-js.js';
+import { allocF32, freeF32, kernelsBackend } from '../src/math/kernels.js';
+import { machineLine, python, table } from './_machine.js';
+
+interface Shape {
+  name: string;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+}
+
+const SQUARES = [64, 128, 256, 512, 1024];
+const SKINNY: Shape[] = [
+  // A batch of 4096 rows through a 64→64 linear layer (forward: X·W).
+  { name: '4096×64 · 64×64 (NN)', m: 4096, n: 64, k: 64, transA: false, transB: false },
+  // Its weight gradient: Xᵀ·G, reducing over the 4096 rows.
+  { name: '64×4096 · 4096×64 (TN)', m: 64, n: 64, k: 4096, transA: true, transB: false },
+  // A 128-sample batch through a 50→50 layer stored out×in (x·Wᵀ, as nn.Linear).
+  { name: '128×50 · 50×50 (NT)', m: 128, n: 50, k: 50, transA: false, transB: true },
+  // Scoring 20 000 items of dimension 64 against one user vector (GEMV).
+  { name: '20000×64 · 64 (Items·u)', m: 20000, n: 1, k: 64, transA: false, transB: false },
+];
+
+/** Median seconds per call: batches grown until one lasts ≥ budget/5, then five batches (slow calls: best of 2). */
+function time(fn: () => void, budget: number): number {
+  const t = performance.now();
+  fn();
+  const first = (performance.now() - t) / 1000;
+  if (first >= budget) {
+    const t1 = performance.now();
+    fn();
+    return Math.min(first, (performance.now() - t1) / 1000);
+  }
+  let reps = 1;
+  let dt = 0;
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    dt = (performance.now() - t0) / 1000;
+    if (dt >= budget / 5 || reps >= 1 << 20) break;
+    reps *= 2;
+  }
+  const times = [dt / reps];
+  for (let b = 0; b < 4; b++) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    times.push((performance.now() - t0) / 1000 / reps);
+  }
+  times.sort((x, y) => x - y);
+  return times[2]!;
+}
+
+function random(n: number, into = new Float32Array(n)): Float32Array {
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0; // LCG: deterministic operands without the RNG module
+    into[i] = s / 2 ** 32 - 0.5;
+  }
+  return into;
+}
+
+interface Row {
+  shape: Shape;
+  ref: number | undefined;
+  js: number;
+  copy1: number | undefined;
+  wasm1: number | undefined;
+  wasm2: number | undefined;
+  torch1?: number;
+  torch2?: number;
+}
+
+function measure(shape: Shape, budget: number): Row {
+  const { m, n, k, transA, transB } = shape;
+  const flops = 2 * m * n * k;
+  const gf = (seconds: number): number => flops / seconds / 1e9;
+  const a = random(m * k), b = random(k * n), c = new Float32Array(m * n);
+  const args: GemmArgs = { m, n, k, a, b, c, transA, transB };
+  // The reference triple loop is slow: skip it where one call would take more than a few seconds.
+  const ref = flops <= 2 * 512 ** 3 ? gf(time(() => gemmRef(args), budget)) : undefined;
+  const js = gf(time(() => gemmJs(args), budget));
+  if (kernelsBackend !== 'wasm-simd') return { shape, ref, js, copy1: undefined, wasm1: undefined, wasm2: undefined };
+  configureGemm({ smallFlops: 0, threads: 1 });
+  const copy1 = gf(time(() => gemm(args), budget));
+  const wa = allocF32(m * k), wb = allocF32(k * n), wc = allocF32(m * n);
+  wa.set(a);
+  wb.set(b);
+  const resident: GemmArgs = { m, n, k, a: wa, b: wb, c: wc, transA, transB };
+  const wasm1 = gf(time(() => gemm(resident), budget));
+  configureGemm({ smallFlops: 0, parallelFlops: 0, threads: 2 });
+  const wasm2 = gf(time(() => gemm(resident), budget));
+  for (const x of [wa, wb, wc]) freeF32(x);
+  return { shape, ref, js, copy1, wasm1, wasm2 };
+}
+
+function runPeer(shapes: Shape[], budget: number): { version: string; results: Record<string, Record<string, number>> } | string {
+  const py = python();
+  if (py === undefined) return 'skipped: /usr/bin/python3 not found';
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'peers', 'matmul.py');
+  try {
+    const out = execFileSync(py, [script, JSON.stringify(shapes), String(budget)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const parsed = JSON.parse(out) as { error?: string; torch?: string; results?: Record<string, Record<string, number>> };
+    if (parsed.error !== undefined) return `skipped: ${parsed.error}`;
+    return { version: parsed.torch ?? '?', results: parsed.results ?? {} };
+  } catch (err) {
+    return `skipped: the PyTorch peer failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const budget = quick ? 0.15 : 0.5;
+  const sizesAt = args.indexOf('--sizes');
+  const squares = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : SQUARES;
+  const shapes: Shape[] = [
+    ...squares.map((s) => ({ name: `${s}² (NN)`, m: s, n: s, k: s, transA: false, transB: false })),
+    ...(sizesAt >= 0 ? [] : SKINNY),
+  ];
+  const before = configureGemm();
+  const rows: Row[] = [];
+  for (const shape of shapes) {
+    rows.push(measure(shape, budget));
+    process.stderr.write(`measured ${shape.name}\n`);
+  }
+  configureGemm(before);
+  const peer = args.includes('--no-peer') ? 'skipped: --no-peer' : runPeer(shapes, budget);
+  if (typeof peer !== 'string') {
+    for (const row of rows) {
+      row.torch1 = peer.results[row.shape.name]?.['1'];
+      row.torch2 = peer.results[row.shape.name]?.['2'];
+    }
+  }
+  const f = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(v < 10 ? 2 : 1));
+  const ratio = (x: number | undefined, y: number | undefined): string => (x === undefined || y === undefined ? '–' : `${(x / y).toFixed(2)}×`);
+  console.log('## Matmul kernels\n');
+  console.log(`Machine: ${machineLine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; kernels: ${kernelsBackend}; ${typeof peer === 'string' ? `PyTorch ${peer}` : `PyTorch ${peer.version}`}\n`);
+  console.log('GFLOP/s (2·m·n·k / median time), float32, row-major. "copy" passes ordinary Float32Arrays (copied into WASM');
+  console.log('memory and back on every call); "resident" passes arrays from allocF32. Ratios: ours ÷ PyTorch, same thread count.\n');
+  console.log(table(
+    ['shape', 'ref TS', 'TS fallback', 'WASM 1t copy', 'WASM 1t', 'WASM 2t', 'torch 1t', 'torch 2t', '1t ratio', '2t ratio'],
+    rows.map((r) => [r.shape.name, f(r.ref), f(r.js), f(r.copy1), f(r.wasm1), f(r.wasm2), f(r.torch1), f(r.torch2),
+      ratio(r.wasm1, r.torch1), ratio(r.wasm2, r.torch2)]),
+  ));
+}

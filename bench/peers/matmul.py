@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Matmul peer for bench/matmul.ts: PyTorch float32 GFLOP/s on the same shapes, with 1 and 2 threads.
+
+Usage: matmul.py '<json list of {"name", "m", "n", "k", "transA", "transB"}>' [min_seconds]
+Prints one JSON object: {"torch": version, "results": {name: {"1": gflops, "2": gflops}}}.
+A missing torch prints {"error": "..."} and exits 0 so the caller can skip with a message.
+"""
+import json
+import sys
+import time
+
+try:
+    import torch
+except Exception as exc:  # noqa: BLE001 - any import failure means "no peer"
+    print(json.dumps({"error": f"torch unavailable: {exc}"}))
+    sys.exit(0)
+
+
+def operands(s):
+    g = torch.Generator().manual_seed(1)
+    m, n, k = s["m"], s["n"], s["k"]
+    # Stored layouts as in Resonate: A is k×m when transA (used as A.t()), B is n×k when transB.
+    a = torch.rand((k, m) if s["transA"] else (m, k), generator=g, dtype=torch.float32)
+    b = torch.rand((n, k) if s["transB"] else (k, n), generator=g, dtype=torch.float32)
+    return (a.t() if s["transA"] else a), (b.t() if s["transB"] else b), torch.empty((m, n), dtype=torch.float32)
+
+
+def gflops(s, min_seconds):
+    a, b, c = operands(s)
+    flops = 2.0 * s["m"] * s["n"] * s["k"]
+    torch.matmul(a, b, out=c)
+    reps = 1
+    while True:  # grow the batch until it lasts ≥ 1/5 of the budget
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            torch.matmul(a, b, out=c)
+        dt = time.perf_counter() - t0
+        if dt >= min_seconds / 5:
+            break
+        reps *= 2
+    times = [dt / reps]
+    for _ in range(4):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            torch.matmul(a, b, out=c)
+        times.append((time.perf_counter() - t0) / reps)
+    times.sort()
+    return flops / times[len(times) // 2] / 1e9
+
+
+def main():
+    shapes = json.loads(sys.argv[1])
+    min_seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 0.5
+    results = {}
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        for s in shapes:
+            results.setdefault(s["name"], {})[str(threads)] = gflops(s, min_seconds)
+    print(json.dumps({"torch": torch.__version__, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
