@@ -50,6 +50,8 @@ const datasetEvents: Event[] = [
 ];
 // Only in the Store (after the dataset snapshot): the feed must still treat b1 as seen.
 const storeOnlyEvents: Event[] = [ev('dave', 'view', 'b1', 0.1)];
+// Written after the last training run: only the Store knows it.
+const freshPost = post('a6', 'alice', 0.2, 'Alice, fresh off the stage', ['jazz']);
 
 let store: Store;
 let dataset: Dataset;
@@ -70,7 +72,7 @@ async function allPages(f: Feed, userId: string, pageSize?: number): Promise<Fee
 
 beforeAll(async () => {
   store = await openStore('sqlite://:memory:');
-  await store.write({ users, posts, follows, events: [...datasetEvents, ...storeOnlyEvents] });
+  await store.write({ users, posts: [...posts, freshPost], follows, events: [...datasetEvents, ...storeOnlyEvents] });
   dataset = buildDataset({ users, posts, follows, events: datasetEvents });
   const inNetwork = new InNetworkRecommender();
   const knn = new ItemKnnRecommender('item-knn/cosine');
@@ -89,12 +91,12 @@ describe('feed pages', () => {
     const ids = (await allPages(feed, 'dave')).flat().map((i) => i.postId);
     expect(ids.length).toBeGreaterThan(5);
     for (const banned of ['c1', 'a1', 'b1', 'b3', 'd1', 'e1', 'e2']) expect(ids).not.toContain(banned);
-    for (const wanted of ['a2', 'b2', 'c2', 'g1']) expect(ids).toContain(wanted);
+    for (const wanted of ['a2', 'a6', 'b2', 'c2', 'g1']) expect(ids).toContain(wanted);
   });
 
   it('holds the author cap on every page and never repeats a post across pages', async () => {
     const pages = await allPages(feed, 'dave');
-    const author = new Map(posts.map((p) => [p.id, p.author]));
+    const author = new Map([...posts, freshPost].map((p) => [p.id, p.author]));
     for (const page of pages) {
       expect(page.length).toBeLessThanOrEqual(3);
       const counts = new Map<string, number>();
@@ -103,8 +105,8 @@ describe('feed pages', () => {
     }
     const ids = pages.flat().map((i) => i.postId);
     expect(new Set(ids).size).toBe(ids.length);
-    // All four unseen alice posts arrive, spread over pages.
-    expect(ids.filter((id) => id.startsWith('a'))).toHaveLength(4);
+    // All five unseen alice posts arrive (a6 from the Store only), spread over pages.
+    expect(ids.filter((id) => id.startsWith('a'))).toHaveLength(5);
   });
 
   it('explains items with the followee, the liked post or the trending tag', async () => {
@@ -112,6 +114,7 @@ describe('feed pages', () => {
     const byId = new Map(items.map((i) => [i.postId, i]));
     expect(byId.get('a2')!.explanation).toBe('You follow @alice');
     expect(byId.get('a2')!.source).toBe('in-network');
+    expect(byId.get('a6')!.explanation).toBe('You follow @alice');
     expect(byId.get('b2')!.explanation).toBe('You follow @bob');
     // c2 is co-liked with c1, which dave liked.
     expect(byId.get('c2')!.sources).toContain('item-knn/cosine');
@@ -151,7 +154,11 @@ describe('feed pages', () => {
     for (const it of items) expect(it.source).toBe('popular/trending');
     expect(items[0]!.postId).toBe('g1');
     expect(items[0]!.explanation).toBe('Trending in #memes');
-    const expected = models['popular/trending']!.recommend(0x7fffffff, { k: 100 }).map((r) => dataset.items.id(r.item));
+    // g1 tops the only source (min-max → 1), weight 0.5, posted 6 h before now: freshness ½ + ½ · 2^(−6/24).
+    expect(items[0]!.score).toBeCloseTo(0.5 * (0.5 + 0.5 * Math.pow(2, -6 / 24)), 12);
+    // Posts nobody engaged with are not trending.
+    const expected = models['popular/trending']!.recommend(0x7fffffff, { k: 100 }).filter((r) => r.score > 0).map((r) => dataset.items.id(r.item));
+    expect(expected).toEqual(['g1', 'c1', 'c2', 'c3', 'a1']);
     // Same posts as the trending list (order within a page may move for the author cap).
     expect(new Set(items.map((i) => i.postId))).toEqual(new Set(expected));
   });

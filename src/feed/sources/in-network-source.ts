@@ -38,10 +38,13 @@ export const inNetworkSource: CandidateSource = {
     }
 
     if (inNetwork && ctx.userIndex >= 0) {
+      // Posts only the snapshot knows; rescored at the snapshot time so both paths share one clock.
       for (const r of inNetwork.recommend(ctx.userIndex, { k: ctx.limit })) {
-        const author = ctx.dataset.itemAuthors[r.item]!;
-        if (author < 0) continue;
-        out.push({ postId: ctx.dataset.items.id(r.item), score: r.score, reason: { kind: 'follow', author: ctx.dataset.users.id(author) } });
+        const authorIndex = ctx.dataset.itemAuthors[r.item]!;
+        const age = ctx.asOf - ctx.dataset.itemCreatedAt[r.item]!;
+        if (authorIndex < 0 || !(age <= maxAgeMs)) continue;
+        const author = ctx.dataset.users.id(authorIndex);
+        out.push({ postId: ctx.dataset.items.id(r.item), score: inNetworkScore(age, halfLife, affinity.get(author) ?? 0), reason: { kind: 'follow', author } });
       }
     }
     return out;

@@ -11,9 +11,9 @@ import type { Candidate, CandidateSource, SourceContext } from '../types.js';
  */
 export const ANONYMOUS_USER = 0x7fffffff;
 
-/** The model's list for an anonymous user, as (item index, score). */
+/** The model's list for an anonymous user, as (item index, score); posts nobody engaged with (score ≤ 0) are not trending. */
 export function popularList(model: Recommender, k: number): { item: number; score: number }[] {
-  return model.fitted ? model.recommend(ANONYMOUS_USER, { k }) : [];
+  return model.fitted ? model.recommend(ANONYMOUS_USER, { k }).filter((r) => r.score > 0) : [];
 }
 
 export function trendingSource(name: string): CandidateSource {
