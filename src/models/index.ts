@@ -8,10 +8,12 @@ import { userKnnFactory } from './knn/user-knn.js';
 import { inNetworkFactory } from './in-network/in-network.js';
 import { easeFactory } from './ease/ease.js';
 import { ialsFactory } from './mf/ials.js';
+import { bprFactory } from './mf/bpr.js';
 import { sarFactory } from './sar/sar.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
+registerModel(bprFactory);
 registerModel(sarFactory);
 registerModel(trendingFactory);
 registerModel(allTimeFactory);
