@@ -10,11 +10,13 @@ import { easeFactory } from './ease/ease.js';
 import { ialsFactory } from './mf/ials.js';
 import { bprFactory } from './mf/bpr.js';
 import { sarFactory } from './sar/sar.js';
+import { contentTfidfFactory } from './content/tfidf.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
 registerModel(bprFactory);
 registerModel(sarFactory);
+registerModel(contentTfidfFactory);
 registerModel(trendingFactory);
 registerModel(allTimeFactory);
 for (const f of itemKnnFactories) registerModel(f);
