@@ -34,7 +34,7 @@ export async function run(args: string[]): Promise<void> {
     url: `http://127.0.0.1:${port}`,
     connections: 50,
     duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/users/${encodeURIComponent(ids[n++ % ids.length]!)}/feed?limit=20` }) }],
+    requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: `/v1/users/${encodeURIComponent(ids[n++ % ids.length]!)}/feed?limit=20` }) }],
   });
   await app.close();
   await engine.close();

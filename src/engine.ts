@@ -18,7 +18,8 @@ import type { SearchHit, Store, StoreCounts, WriteBatch, WriteSummary } from './
 import { createModel, saveModel } from './models/registry.js';
 import './models/index.js';
 import type { Recommender } from './models/recommender.js';
-import { createFeed, type Feed, type FeedPage, type FeedPageOptions } from './feed/index.js';
+import { createFeed, type Feed } from './feed/create-feed.js';
+import type { FeedItem, PageOptions as FeedPageOptions } from './feed/types.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -44,9 +45,14 @@ export interface EngineStats extends StoreCounts {
   datasetItems: number;
 }
 
-export interface SimilarPost {
+/** A feed item with its post, ready to render. */
+export interface HydratedItem extends FeedItem {
   post: Post;
-  score: number;
+}
+
+export interface HydratedPage {
+  items: HydratedItem[];
+  nextCursor?: string;
 }
 
 export interface Engine {
@@ -60,9 +66,9 @@ export interface Engine {
   ingest(kind: RowKind, rows: unknown): Promise<WriteSummary>;
   /** Builds the dataset from the store and fits the configured models. */
   train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean }): Promise<TrainReport>;
-  feed(userId: string, options?: FeedPageOptions): Promise<FeedPage>;
-  similarPosts(postId: string, k?: number): Promise<SimilarPost[]>;
-  trendingPosts(k?: number): Promise<SimilarPost[]>;
+  feed(userId: string, options?: FeedPageOptions): Promise<HydratedPage>;
+  similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
+  trendingPosts(k?: number): Promise<HydratedItem[]>;
   search(query: string, limit?: number): Promise<SearchHit[]>;
   /** Top-k post ids for a user from one model (or the feed when `model` is omitted). */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
@@ -125,23 +131,24 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       }
       dataset = data;
       models = next;
-      feed = createFeed({ store, dataset: data, models: next, config });
+      feed = createFeed({ store, dataset: data, models: Object.fromEntries(next), config });
       trainedAt = new Date();
       return report;
     },
 
     async feed(userId, options) {
-      return requireTrained().feed.page(userId, options);
+      const page = await requireTrained().feed.page(userId, options);
+      return { ...page, items: await hydrate(store, page.items) };
     },
 
     async similarPosts(postId, k = 10) {
       const { feed: f } = requireTrained();
       if (!(await store.getPost(postId))) throw createError('NOT_FOUND', { kind: 'post', id: postId });
-      return f.similarPosts(postId, k);
+      return hydrate(store, await f.similarPosts(postId, k));
     },
 
     async trendingPosts(k = 20) {
-      return requireTrained().feed.trending({ kind: 'posts', k });
+      return hydrate(store, await requireTrained().feed.trending({ kind: 'posts', k }));
     },
 
     async search(query, limit = 20) {
@@ -179,6 +186,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
   };
   return engine;
+}
+
+async function hydrate(store: Store, items: readonly FeedItem[]): Promise<HydratedItem[]> {
+  const posts = new Map((await store.getPosts(items.map((i) => i.postId))).map((p) => [p.id, p]));
+  return items.flatMap((i) => {
+    const post = posts.get(i.postId);
+    return post ? [{ ...i, post }] : [];
+  });
 }
 
 /** Folds new positive events into models that learn online (item-kNN histories, iALS fold-in). */

@@ -7,7 +7,6 @@ import { registerDataCommands } from './commands/data.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerEvalCommand } from './commands/eval.js';
-import { registerTextCommands } from './commands/text.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -20,7 +19,6 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerModelCommands(program);
   registerEvalCommand(program);
-  registerTextCommands(program);
   return program;
 }
 

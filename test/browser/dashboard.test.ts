@@ -3,7 +3,6 @@
  * explanations and the dataset counts. Skipped with a reason when Chromium is not installed.
  */
 import { existsSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +35,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'resonate-chromium-'))}`],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });
 
@@ -62,12 +61,14 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     await page.screenshot({ path: join(tmpdir(), 'resonate-dashboard.png') });
   });
 
-  it('shows a clear message for an unknown user', async () => {
+  it('gives a new user the cold-start feed of trending posts, explained as such', async () => {
     const page = await browser.newPage();
     await page.goto(base + '/');
     await page.waitForSelector('#counts dd');
-    await page.fill('#user-input', 'nobody-at-all');
+    await page.fill('#user-input', 'somebody-new');
     await page.click('#show-feed');
-    await expect.poll(async () => page.locator('#status').innerText()).not.toBe('');
+    await page.waitForSelector('#feed li');
+    expect(await page.locator('#feed li .why').first().innerText()).toMatch(/trending|popular/i);
+    expect(await page.locator('#status').innerText()).toBe('');
   });
 });

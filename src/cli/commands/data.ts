@@ -43,9 +43,10 @@ export function registerDataCommands(program: Command): void {
       const engine = await engineFrom(cmd);
       const bar = createProgressBar('generate');
       try {
-        const summary = await generateToStore(engine.store, { users: Number(opts.users), seed: Number(opts.seed), truthPath: opts.truth }, bar.report);
+        const { summary, network } = await generateToStore(engine.store, { users: Number(opts.users), seed: Number(opts.seed) }, bar.report);
         bar.stop();
-        console.log(`generated ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
+        if (opts.truth) network.writeTruth(opts.truth);
+        console.log(`generated ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events${opts.truth ? `; planted truth in ${opts.truth}` : ''}`);
       } finally {
         bar.stop();
         await engine.close();

@@ -38,7 +38,7 @@ export function registerServeCommands(program: Command): void {
         const { users, seed } = engine.config.demo;
         console.log(`Empty store: generating the demo social network (${users} users, seed ${seed})…`);
         const bar = createProgressBar('generate');
-        const summary = await generateToStore(engine.store, { users, seed }, bar.report);
+        const { summary } = await generateToStore(engine.store, { users, seed }, bar.report);
         bar.stop();
         console.log(`  ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
       }
