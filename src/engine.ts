@@ -123,7 +123,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         await model.fit(data, { seed: config.seed, progress, signal: opts.signal, logger });
         report.models.push({ id, fitSeconds: (performance.now() - t1) / 1000 });
         next.set(id, model);
-        logger.info({ model: id, seconds: report.models.at(-1)!.fitSeconds }, 'model fitted');
+        logger.debug({ model: id, seconds: report.models.at(-1)!.fitSeconds }, 'model fitted');
       }
       if (opts.save !== false) {
         mkdirSync(config.models.dir, { recursive: true });

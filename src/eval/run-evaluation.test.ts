@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import { rowNnz } from '../math/csr.js';
 import { runEvaluation, sampleStd, seedList } from './run-evaluation.js';
 import { makeSplit } from './splits/make-split.js';
-import { Oracle, TinyPopularity } from './test-models.js';
+import { Constant, Oracle, TinyPopularity } from './test-models.js';
 import { dataFingerprint } from './fingerprint.js';
 
 /** 40 users × 30 items; user u likes ~8 items drawn with a popularity skew (low indices more often). */
@@ -88,6 +88,14 @@ describe('runEvaluation', () => {
     expect(result.models[1]!.metrics['hit@10']).toBe(1);
     expect(result.models[1]!.atK['1']!.hit).toBeLessThan(1);
     expect(result.evaluatedUsers).toBe(40);
+  });
+
+  it('gives ties no side in sampled ranking: a constant scorer hits at 1 about 1/(n + 1) of the time', async () => {
+    const result = await runEvaluation({ data, protocol: 'loo', sampledNegatives: 5, seeds: 3, models: ['c'], createModel: () => new Constant() });
+    const hit1 = result.models[0]!.atK['1']!.hit!;
+    expect(hit1).toBeGreaterThan(0.02);
+    expect(hit1).toBeLessThan(0.4); // 1/6 expected; 1 if the held-out item won ties
+    expect(result.models[0]!.metrics.auc).toBeCloseTo(0.5, 0);
   });
 
   it('evaluates warm users only by default on a temporal split', async () => {

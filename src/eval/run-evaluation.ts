@@ -95,7 +95,12 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
     if (users.length === 0) throw createError('DATASET_EMPTY', { what: `test users with held-out interactions under protocol ${protocol}` });
     evaluated.push(users.length);
     const relevant = Array.from(users, (u) => new Set<number>(rowIndices(split.test, u)));
-    const negatives = sampled === undefined ? undefined : Array.from(users, (u) => sampleNegatives(data.interactions, u, sampled, createRng(seed * 1_000_003 + u)));
+    // Sampled candidates: the user's test items and the sampled negatives, shuffled so that score ties (which
+    // rankers break by position) favour no side; the same order for every model.
+    const candidates = sampled === undefined ? undefined : Array.from(users, (u, j) => {
+      const rng = createRng(seed * 1_000_003 + u);
+      return Int32Array.from(rng.shuffle([...relevant[j]!, ...sampleNegatives(data.interactions, u, sampled, rng)]));
+    });
     for (let m = 0; m < specs.length; m++) {
       throwIfAborted(options.signal, 'evaluation');
       const spec = specs[m]!;
@@ -109,15 +114,11 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
       const t1 = performance.now();
       const lists = sampled === undefined
         ? recommendLists(model, users, auc ? nItems : ks[ks.length - 1]!)
-        : users.reduce<Int32Array[]>((acc, u, j) => {
-          const cands = Int32Array.from([...relevant[j]!, ...negatives![j]!]);
-          acc.push(Int32Array.from(model.recommend(u, { k: cands.length, candidates: cands, excludeSeen: true }), (r) => r.item));
-          return acc;
-        }, []);
+        : Array.from(users, (u, j) => Int32Array.from(model.recommend(u, { k: candidates![j]!.length, candidates: candidates![j]!, excludeSeen: true }), (r) => r.item));
       const rec = (performance.now() - t1) / 1000;
       const aucCandidates = !auc ? undefined : sampled === undefined
         ? Int32Array.from(users, (u) => nItems - rowNnz(split.train.interactions, u))
-        : Int32Array.from(users, (_, j) => relevant[j]!.size + negatives![j]!.length);
+        : Int32Array.from(users, (_, j) => candidates![j]!.length);
       const metrics = evaluateRankings({
         lists, relevant, ks, aucCandidates,
         beyond: beyondAccuracy ? { train: split.train.interactions, ks: [k] } : undefined,

@@ -50,3 +50,19 @@ export class Oracle extends BaseRecommender {
     return { kind: this.id, version: 1, params: {}, tensors: {}, state: {} };
   }
 }
+
+/** Scores every item 0: any ranking it gets comes from tie-breaking alone. */
+export class Constant extends BaseRecommender {
+  readonly id = 'test/constant';
+  readonly params = {};
+  fit(data: Dataset): Promise<void> {
+    this.setSeen(data);
+    return Promise.resolve();
+  }
+  protected scoreUser(_user: number, out: Float32Array): void {
+    out.fill(0);
+  }
+  save(): Artifact {
+    return { kind: this.id, version: 1, params: {}, tensors: {}, state: {} };
+  }
+}

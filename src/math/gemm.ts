@@ -29,13 +29,14 @@ export interface GemmConfig {
 }
 
 const config: GemmConfig = {
-  smallFlops: 4096,
+  smallFlops: 2048,
   parallelFlops: 1 << 21,
   threads: Math.max(1, Number(process.env.RESONATE_THREADS ?? availableParallelism())),
 };
 
 let pool: GemmPool | null = null;
 let scratch: Float32Array | null = null;
+let staging: Float32Array | null = null;
 
 /** Changes the dispatch thresholds or thread count (benchmarks, tests). Returns the configuration in force. */
 export function configureGemm(options: Partial<GemmConfig> = {}): Readonly<GemmConfig> {
@@ -66,33 +67,45 @@ export function gemm(args: GemmArgs): void {
   }
   const kernels = wasmKernels!;
   const { heap, exports } = kernels;
-  const temps: Float32Array[] = [];
-  const place = (x: Float32Array, len: number, copy: boolean): number => {
-    if (heap.owns(x)) return x.byteOffset;
-    const t = heap.allocF32(len);
-    if (copy) t.set(len === x.length ? x : x.subarray(0, len));
-    temps.push(t);
-    return t.byteOffset;
+  // Operands outside WASM memory are copied into one persistent staging block (grown on demand), so a call
+  // allocates nothing: a, then b, then c, each 16-float aligned.
+  const round16 = (x: number): number => Math.ceil(x / 16) * 16;
+  const aOut = !heap.owns(a), bOut = !heap.owns(b), cOut = !heap.owns(c);
+  const need = (aOut ? round16(m * k) : 0) + (bOut ? round16(k * n) : 0) + (cOut ? round16(m * n) : 0);
+  if (need > 0 && (staging === null || staging.length < need)) {
+    if (staging !== null) heap.free(staging);
+    staging = null;
+    staging = heap.allocF32(Math.max(need, 1024));
+  }
+  const mem = heap.f32();
+  let next = staging === null ? 0 : staging.byteOffset >> 2;
+  const place = (x: Float32Array, out: boolean, len: number, copy: boolean): number => {
+    if (!out) return x.byteOffset;
+    const at = next;
+    next += round16(len);
+    if (copy) mem.set(len === x.length ? x : x.subarray(0, len), at);
+    return at << 2;
   };
-  try {
-    const pa = place(a, m * k, true);
-    const pb = place(b, k * n, true);
-    const pc = place(c, m * n, beta !== 0);
-    const lda = transA ? m : k;
-    const ldb = transB ? k : n;
-    if (path === 'gemv') {
-      if (n === 1) exports.gemv(transA ? 1 : 0, transA ? k : m, transA ? m : k, alpha, pa, lda, pb, beta, pc);
-      // m === 1: c = op(B)ᵀ · a, where op(B)ᵀ is B (stored n×k) when transB, else the transpose of B (stored k×n).
-      else exports.gemv(transB ? 0 : 1, transB ? n : k, transB ? k : n, alpha, pb, ldb, pa, beta, pc);
-    } else if (path === 'parallel') {
-      parallelGemm(kernels, { transA: transA ? 1 : 0, transB: transB ? 1 : 0, m, n, k, alpha, a: pa, lda, b: pb, ldb, beta, c: pc, ldc: n });
-    } else {
-      scratch ??= heap.allocF32(exports.gemmScratchFloats());
-      exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n, scratch.byteOffset);
-    }
-    if (!heap.owns(c)) c.set(heap.f32().subarray(pc >> 2, (pc >> 2) + m * n));
-  } finally {
-    for (const t of temps) heap.free(t);
+  const pa = place(a, aOut, m * k, true);
+  const pb = place(b, bOut, k * n, true);
+  const pc = place(c, cOut, m * n, beta !== 0);
+  const lda = transA ? m : k;
+  const ldb = transB ? k : n;
+  if (path === 'gemv') {
+    if (n === 1) exports.gemv(transA ? 1 : 0, transA ? k : m, transA ? m : k, alpha, pa, lda, pb, beta, pc);
+    // m === 1: c = op(B)ᵀ · a, where op(B)ᵀ is B (stored n×k) when transB, else the transpose of B (stored k×n).
+    else exports.gemv(transB ? 0 : 1, transB ? n : k, transB ? k : n, alpha, pb, ldb, pa, beta, pc);
+  } else if (path === 'parallel') {
+    parallelGemm(kernels, { transA: transA ? 1 : 0, transB: transB ? 1 : 0, m, n, k, alpha, a: pa, lda, b: pb, ldb, beta, c: pc, ldc: n });
+  } else {
+    scratch ??= heap.allocF32(exports.gemmScratchFloats());
+    exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n, scratch.byteOffset);
+  }
+  if (cOut) c.set(mem.subarray(pc >> 2, (pc >> 2) + m * n));
+  // A staging block far larger than this call needed (a one-off huge product) is given back.
+  if (staging !== null && staging.length > 4 * Math.max(need, 1 << 20)) {
+    heap.free(staging);
+    staging = null;
   }
 }
 

@@ -11,12 +11,14 @@ import { ialsFactory } from './mf/ials.js';
 import { bprFactory } from './mf/bpr.js';
 import { sarFactory } from './sar/sar.js';
 import { contentTfidfFactory } from './content/tfidf.js';
+import { rankFusionFactory } from './hybrid/rank-fusion.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
 registerModel(bprFactory);
 registerModel(sarFactory);
 registerModel(contentTfidfFactory);
+registerModel(rankFusionFactory);
 registerModel(trendingFactory);
 registerModel(allTimeFactory);
 for (const f of itemKnnFactories) registerModel(f);

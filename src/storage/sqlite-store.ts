@@ -24,6 +24,11 @@ export interface SqliteStoreConfig {
 
 /** Rows per page of a scan: a page is read in one go so no cursor stays open across an `await`. */
 const SCAN_PAGE = 2000;
+/**
+ * Rows per multi-row event INSERT: 64 × 8 = 512 bound parameters, far below SQLite's 32,766; beyond ~64 rows the
+ * per-call saving flattens out.
+ */
+const EVENT_ROWS_PER_STATEMENT = 64;
 /** Default number of search hits. */
 const DEFAULT_SEARCH_LIMIT = 20;
 /** Bind values standing for "no bound" in time ranges (keeps one prepared statement per query shape). */
@@ -220,21 +225,45 @@ export class SqliteStore implements Store {
     const deleteFollow = this.stmt('DELETE FROM follows WHERE follower = ? AND followee = ?');
     for (const f of batch.unfollows ?? []) summary.unfollows += deleteFollow.run(f.follower, f.followee).changes;
 
-    const insertEvent = this.stmt(
-      `INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      let changes = 0;
-      try {
-        changes = insertEvent.run(e.id, e.user, e.type, e.post ?? null, e.target_user ?? null, e.value ?? null, e.text ?? null, e.timestamp).changes;
-      } catch (err) {
-        this.explainReference(err, `events[${i}]`, [['user', 'user', e.user], ['post', 'post', e.post], ['target_user', 'user', e.target_user]]);
-      }
-      if (changes > 0) summary.events++;
-      else summary.duplicateEvents++;
-    }
+    const inserted = this.insertEvents(events);
+    summary.events += inserted;
+    summary.duplicateEvents += events.length - inserted;
     return summary;
+  }
+
+  /**
+   * INSERT OR IGNORE in statements of EVENT_ROWS_PER_STATEMENT rows (one native call per 64 rows instead of
+   * per row); returns how many were new. A chunk that fails is replayed row by row to name the bad field.
+   */
+  private insertEvents(events: readonly Event[]): number {
+    let inserted = 0;
+    const single = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(1)}`);
+    const multi = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(EVENT_ROWS_PER_STATEMENT)}`);
+    const params: unknown[] = new Array<unknown>(EVENT_ROWS_PER_STATEMENT * 8);
+    let start = 0;
+    for (; start + EVENT_ROWS_PER_STATEMENT <= events.length; start += EVENT_ROWS_PER_STATEMENT) {
+      for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) eventParams(events[start + k]!, params, k * 8);
+      try {
+        inserted += multi.run(params).changes;
+      } catch (err) {
+        // The failed statement changed nothing; find the culprit one row at a time (this throws).
+        for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) inserted += this.insertEvent(single, events, start + k);
+        throw err;
+      }
+    }
+    for (; start < events.length; start++) inserted += this.insertEvent(single, events, start);
+    return inserted;
+  }
+
+  private insertEvent(stmt: Database.Statement, events: readonly Event[], i: number): number {
+    const e = events[i]!;
+    const params: unknown[] = new Array<unknown>(8);
+    eventParams(e, params, 0);
+    try {
+      return stmt.run(params).changes;
+    } catch (err) {
+      this.explainReference(err, `events[${i}]`, [['user', 'user', e.user], ['post', 'post', e.post], ['target_user', 'user', e.target_user]]);
+    }
   }
 
   /** Runs a write; a foreign-key failure becomes UNKNOWN_REFERENCE naming the field. */
@@ -461,6 +490,22 @@ function typeFilter(types: readonly EventType[] | undefined): [string | null, st
   if (types === undefined) return [null, null];
   const list = JSON.stringify(types);
   return [list, list];
+}
+
+function eventPlaceholders(rows: number): string {
+  return Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+}
+
+/** Writes the 8 bound values of one event (in EVENT_COLUMNS order) into params at offset. */
+function eventParams(e: Event, params: unknown[], at: number): void {
+  params[at] = e.id;
+  params[at + 1] = e.user;
+  params[at + 2] = e.type;
+  params[at + 3] = e.post ?? null;
+  params[at + 4] = e.target_user ?? null;
+  params[at + 5] = e.value ?? null;
+  params[at + 6] = e.text ?? null;
+  params[at + 7] = e.timestamp;
 }
 
 function sameEvent(a: Event, b: Event): boolean {

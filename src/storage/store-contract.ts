@@ -198,6 +198,16 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.counts()).toEqual({ users: 3, posts: 4, follows: 3, events: 6 });
       });
 
+      it('names the bad row of a large batch and keeps none of it', async () => {
+        await store.write(seed);
+        const before = await snapshot(store);
+        const many: Event[] = Array.from({ length: 150 }, (_, i) => ({ id: `m${i}`, user: 'bob', type: 'view', post: i === 100 ? 'ghost' : 'p1', timestamp: T0 + i }));
+        await expectCode(store.write({ events: many }), 'UNKNOWN_REFERENCE', { field: 'events[100].post' });
+        expect(await snapshot(store)).toEqual(before);
+        const ok = await store.write({ events: [...many.slice(0, 100), ...many.slice(0, 70), ...many.slice(101)] });
+        expect(ok).toMatchObject({ events: 149, duplicateEvents: 70 });
+      });
+
       it('rows of one batch may refer to each other (users, then posts, then follows, then events)', async () => {
         const s = await store.write({
           events: [{ id: 'z1', user: 'u1', type: 'like', post: 'q1', timestamp: T0 }],

@@ -46,15 +46,78 @@ const DAY_MS = 86_400_000;
 /** Bits for the user index in a packed session key: msInDay · 2^26 + user stays below 2^53 (users ≤ 50 M). */
 const USER_BITS = 26;
 
-interface PendingEvent {
-  time: number;
-  seq: number;
-  user: number;
-  post: number;
-  type: EventType;
-  value?: number;
-  text?: string;
+/** Event types in the pending buffer, by code. */
+const TYPES: readonly EventType[] = ['view', 'dwell', 'like', 'comment', 'share', 'hide', 'report'];
+const VIEW = 0, DWELL_T = 1, LIKE = 2, COMMENT = 3, SHARE = 4, HIDE = 5, REPORT = 6;
+
+/**
+ * Events of sessions still in progress, as parallel typed arrays (no object per event until emission).
+ * Slots keep insertion order, so sorting slot numbers by (time, slot) is a stable sort by time.
+ */
+class PendingEvents {
+  length = 0;
+  time = new Float64Array(1024);
+  user = new Int32Array(1024);
+  post = new Int32Array(1024);
+  type = new Uint8Array(1024);
+  /** Dwell seconds × 10 (integer, so the emitted value is an exact one-decimal number). */
+  tenths = new Int32Array(1024);
+  text = new Map<number, string>();
+
+  push(time: number, user: number, post: number, type: number, tenths = 0, text?: string): void {
+    if (this.length === this.time.length) this.grow();
+    const k = this.length++;
+    this.time[k] = time;
+    this.user[k] = user;
+    this.post[k] = post;
+    this.type[k] = type;
+    this.tenths[k] = tenths;
+    if (text !== undefined) this.text.set(k, text);
+  }
+
+  /** Slot numbers in (time, slot) order, through one native float64 sort of time·2^21 + slot offsets. */
+  order(): Float64Array {
+    let base = Infinity;
+    for (let k = 0; k < this.length; k++) if (this.time[k]! < base) base = this.time[k]!;
+    const keys = new Float64Array(this.length);
+    // Pending events span minutes (≪ 2^32 ms) and fewer than 2^21 slots: the key stays exact below 2^53.
+    for (let k = 0; k < this.length; k++) keys[k] = (this.time[k]! - base) * SLOT_SCALE + k;
+    return keys.sort();
+  }
+
+  /** Keeps only the slots listed (in that order). */
+  keep(slots: ArrayLike<number>): void {
+    const text = new Map<number, string>();
+    for (let j = 0; j < slots.length; j++) {
+      const k = slots[j]!;
+      this.time[j] = this.time[k]!;
+      this.user[j] = this.user[k]!;
+      this.post[j] = this.post[k]!;
+      this.type[j] = this.type[k]!;
+      this.tenths[j] = this.tenths[k]!;
+      const t = this.text.get(k);
+      if (t !== undefined) text.set(j, t);
+    }
+    this.length = slots.length;
+    this.text = text;
+  }
+
+  private grow(): void {
+    const n = this.time.length * 2;
+    const grow = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+      const b = make(n);
+      b.set(a as never);
+      return b;
+    };
+    this.time = grow(this.time, (m) => new Float64Array(m));
+    this.user = grow(this.user, (m) => new Int32Array(m));
+    this.post = grow(this.post, (m) => new Int32Array(m));
+    this.type = grow(this.type, (m) => new Uint8Array(m));
+    this.tenths = grow(this.tenths, (m) => new Int32Array(m));
+  }
 }
+
+const SLOT_SCALE = 2 ** 21;
 
 /** Poisson(λ): Knuth's product method below 30, a rounded normal approximation above. */
 export function poisson(rng: Rng, lambda: number): number {
@@ -79,30 +142,32 @@ export function* simulateEvents(input: SimulationInput, rng: Rng): Generator<Eve
   const { config, population: pop, posts, graph, topics } = input;
   const T = pop.topics;
   const windowSeconds = config.windowHours * 3600;
-  let pending: PendingEvent[] = [];
-  let seq = 0;
+  const pending = new PendingEvents();
   let nextId = 0;
   const out: Event[] = [];
 
   // Keys in the schema's order, so `eventSchema.parse(row)` serialises to the same JSON.
-  const toEvent = (e: PendingEvent): Event => {
-    const id = `e${nextId++}`, user = `u${e.user}`, post = `p${e.post}`;
-    if (e.value !== undefined) return { id, user, type: e.type, post, value: e.value, timestamp: e.time };
-    if (e.text !== undefined) return { id, user, type: e.type, post, text: e.text, timestamp: e.time };
-    return { id, user, type: e.type, post, timestamp: e.time };
+  const toEvent = (k: number): Event => {
+    const id = `e${nextId++}`, user = `u${pending.user[k]!}`, post = `p${pending.post[k]!}`;
+    const type = TYPES[pending.type[k]!]!, timestamp = pending.time[k]!;
+    if (type === 'dwell') return { id, user, type, post, value: pending.tenths[k]! / 10, timestamp };
+    const text = pending.text.get(k);
+    if (text !== undefined) return { id, user, type, post, text, timestamp };
+    return { id, user, type, post, timestamp };
   };
-  /** Moves pending events before `bound` to the output, in (time, seq) order. */
+  /** Moves pending events before `bound` to the output, in (time, slot) order. */
   const settle = (bound: number): void => {
-    pending.sort((a, b) => a.time - b.time || a.seq - b.seq);
-    let k = 0;
-    while (k < pending.length && pending[k]!.time < bound) out.push(toEvent(pending[k++]!));
-    pending = k === pending.length ? [] : pending.slice(k);
-  };
-  const push = (time: number, user: number, post: number, type: EventType, value?: number, text?: string): void => {
-    const e: PendingEvent = { time, seq: seq++, user, post, type };
-    if (value !== undefined) e.value = value;
-    if (text !== undefined) e.text = text;
-    pending.push(e);
+    const keys = pending.order();
+    let j = 0;
+    for (; j < keys.length; j++) {
+      const slot = keys[j]! % SLOT_SCALE;
+      if (!(pending.time[slot]! < bound)) break;
+      out.push(toEvent(slot));
+    }
+    const rest = new Int32Array(keys.length - j);
+    for (let r = 0; r < rest.length; r++) rest[r] = keys[j + r]! % SLOT_SCALE;
+    rest.sort(); // back to insertion order
+    pending.keep(rest);
   };
 
   const pickFromFollowees = (u: number, lo: number, hi: number): number => {
@@ -143,25 +208,27 @@ export function* simulateEvents(input: SimulationInput, rng: Rng): Generator<Eve
       const z = posts.topic[p]!;
       const interest = pop.theta[u * T + z]!;
       const pi = engagementScore(config.beta, interest, follows(graph, u, posts.author[p]!), posts.quality[p]!);
-      push(cursor, u, p, 'view');
+      pending.push(cursor, u, p, VIEW);
       const dwell = Math.exp(Math.log(DWELL.base + DWELL.perScore * pi) + DWELL.sigma * rng.normal());
       const dwellMs = Math.max(1, Math.round(dwell * 1000));
-      if (dwell >= DWELL.minLogged) push(cursor + dwellMs, u, p, 'dwell', Math.round(dwell * 10) / 10);
+      if (dwell >= DWELL.minLogged) pending.push(cursor + dwellMs, u, p, DWELL_T, Math.round(dwell * 10));
       const liked = rng.next() < pi * ENGAGEMENT_RATES.like;
-      if (liked) push(cursor + 1 + rng.int(dwellMs), u, p, 'like');
+      if (liked) pending.push(cursor + 1 + rng.int(dwellMs), u, p, LIKE);
       if (rng.next() < pi * ENGAGEMENT_RATES.comment) {
         const sentiment = posts.sentiment[p] as -1 | 0 | 1;
-        push(cursor + Math.round(dwellMs * (0.5 + 0.5 * rng.next())) + 1, u, p, 'comment', undefined, writeCommentText(rng, topics[z]!, sentiment));
+        pending.push(cursor + Math.round(dwellMs * (0.5 + 0.5 * rng.next())) + 1, u, p, COMMENT, 0, writeCommentText(rng, topics[z]!, sentiment));
       }
-      if (rng.next() < pi * ENGAGEMENT_RATES.share) push(cursor + dwellMs + 1, u, p, 'share');
+      if (rng.next() < pi * ENGAGEMENT_RATES.share) pending.push(cursor + dwellMs + 1, u, p, SHARE);
       const neg = negativeProbabilities(interest);
-      if (!liked && rng.next() < neg.hide) push(cursor + dwellMs + 2, u, p, 'hide');
-      if (rng.next() < neg.report) push(cursor + dwellMs + 3, u, p, 'report');
+      if (!liked && rng.next() < neg.hide) pending.push(cursor + dwellMs + 2, u, p, HIDE);
+      if (rng.next() < neg.report) pending.push(cursor + dwellMs + 3, u, p, REPORT);
       cursor += dwellMs + 1000 + rng.int(4000);
     }
   };
 
   const scale = 2 ** USER_BITS;
+  // Settling sorts the pending events; do it once a batch's worth has gathered (slots must stay below 2^21).
+  const settleAt = Math.min(config.batchSize, 2 ** 20);
   const keys: number[] = [];
   for (let d = 0; d < config.days; d++) {
     keys.length = 0;
@@ -175,7 +242,7 @@ export function* simulateEvents(input: SimulationInput, rng: Rng): Generator<Eve
       const k = day[j]!;
       const ms = Math.floor(k / scale);
       const t0 = dayStart + ms;
-      if (pending.length >= config.batchSize) settle(t0);
+      if (pending.length >= settleAt) settle(t0);
       while (out.length >= config.batchSize) yield out.splice(0, config.batchSize);
       runSession(k - ms * scale, t0);
     }

@@ -46,10 +46,13 @@ export function createWasmHeap(memory: WasmMemory, base: number): WasmHeap {
   const sizes = new Map<number, number>();
   let live = 0;
 
+  // Only this heap grows the memory (the kernels never do), so the cached view is refreshed right after
+  // growing and nowhere else: reading memory.buffer of a shared memory costs ~0.3 µs.
   function refresh(): void {
-    if (view.buffer.byteLength !== memory.buffer.byteLength) {
-      view = new Float32Array(memory.buffer);
-      buffers.add(memory.buffer);
+    const buffer = memory.buffer;
+    if (view.buffer.byteLength !== buffer.byteLength) {
+      view = new Float32Array(buffer);
+      buffers.add(buffer);
     }
   }
 
@@ -80,8 +83,7 @@ export function createWasmHeap(memory: WasmMemory, base: number): WasmHeap {
       const at = reused ? list.pop()! : reserve(size);
       sizes.set(at, size);
       live += size;
-      refresh();
-      const out = new Float32Array(memory.buffer, at, n);
+      const out = new Float32Array(view.buffer, at, n);
       if (reused) out.fill(0);
       return out;
     },
@@ -97,12 +99,10 @@ export function createWasmHeap(memory: WasmMemory, base: number): WasmHeap {
       list.push(x.byteOffset);
     },
     owns(x) {
-      return buffers.has(x.buffer);
+      const buffer = x.buffer;
+      return buffer === view.buffer || buffers.has(buffer);
     },
-    f32() {
-      refresh();
-      return view;
-    },
+    f32: () => view,
     liveBytes: () => live,
     capacity: () => memory.buffer.byteLength,
   };

@@ -23,15 +23,16 @@ function itemSim(x: Csr, neighbours: number, measure: SimilarityMeasure): Csr {
 describe('item similarity on a hand-computed 4×4 example', () => {
   it('cosine with shrinkage λ = 1: dot / (‖a‖‖b‖ + 1)', () => {
     const s = itemSim(X, 10, cosineMeasure(1));
-    const r6 = (Math.sqrt(6) - 1) / 5; // 1 / (√6 + 1)
+    // ‖i0‖‖i1‖ = 3, ‖i0‖‖i2‖ = √6, ‖i2‖‖i3‖ = 2. Stored as float32, so compared with the float32 rounding.
     const expected: [number, number, number][] = [
-      [0, 1, 2 / (3 + 1)], [0, 2, r6], [0, 3, r6],
-      [1, 2, r6], [1, 3, 2 * r6], [2, 3, 1 / (2 + 1)],
+      [0, 1, 2 / (3 + 1)], [0, 2, 1 / (Math.sqrt(6) + 1)], [0, 3, 1 / (Math.sqrt(6) + 1)],
+      [1, 2, 1 / (Math.sqrt(6) + 1)], [1, 3, 2 / (Math.sqrt(6) + 1)], [2, 3, 1 / (2 + 1)],
     ];
     for (const [a, b, v] of expected) {
-      expect(csrGet(s, a, b)).toBeCloseTo(v, 6);
-      expect(csrGet(s, b, a)).toBeCloseTo(v, 6);
+      expect(csrGet(s, a, b)).toBe(Math.fround(v));
+      expect(csrGet(s, b, a)).toBe(Math.fround(v));
     }
+    expect(csrGet(s, 0, 2)).toBeCloseTo(0.2898979485566356, 7); // (√6 − 1) / 5
     for (let i = 0; i < 4; i++) expect(csrGet(s, i, i)).toBe(0);
     expect(s.indptr[4]).toBe(12);
   });
