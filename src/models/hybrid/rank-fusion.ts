@@ -1,0 +1,158 @@
+/**
+ * @module Hybrid by weighted reciprocal-rank fusion (Cormack, Clarke & Büttcher 2009): any registered models
+ * are fitted side by side and their rankings merged as score(i) = Σ_m w_m / (k + rank_m(i)), rank from 1,
+ * k = 60 as in the paper. Items outside a member's top `depth` get nothing from it.
+ */
+import { z } from 'zod';
+import { createError } from '../../core/errors.js';
+import { throwIfAborted } from '../../core/progress.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { TensorMap } from '../../nn/safetensors.js';
+import { topK } from '../../math/top-k.js';
+import { BaseRecommender } from '../base-recommender.js';
+import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
+import { createModel, loadModel, type ModelFactory } from '../registry.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+
+export const RANK_FUSION_ID = 'hybrid/rank-fusion';
+
+const memberSchema = z
+  .object({
+    id: z.string().min(1),
+    params: z.record(z.string(), z.unknown()).default({}),
+    weight: z.number().positive().default(1),
+  })
+  .strict();
+
+export const rankFusionParamsSchema = z
+  .object({
+    members: z.array(memberSchema).min(1),
+    /** Rank constant k of RRF; 60 is Cormack et al.'s value. */
+    rrfK: z.number().positive().default(60),
+    /** How deep each member's ranking is read (unseen items; the user's seen items are added on top). */
+    depth: z.number().int().min(1).default(200),
+  })
+  .strict();
+
+export type RankFusionParams = z.output<typeof rankFusionParamsSchema>;
+
+export class RankFusionRecommender extends BaseRecommender {
+  readonly id = RANK_FUSION_ID;
+  readonly params: Readonly<RankFusionParams>;
+  private members: Recommender[] = [];
+
+  constructor(params: Record<string, unknown> = {}) {
+    super();
+    this.params = parseParams(RANK_FUSION_ID, rankFusionParamsSchema, params);
+    // Build members now so bad member ids or params fail at construction.
+    this.members = this.params.members.map((m) => createModel(m.id, m.params));
+  }
+
+  async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+    const progress = options.progress ?? (() => {});
+    const n = this.params.members.length;
+    const fresh = this.params.members.map((m) => createModel(m.id, m.params));
+    for (let j = 0; j < n; j++) {
+      throwIfAborted(options.signal, this.id);
+      await fresh[j]!.fit(data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
+    }
+    this.members = fresh;
+    this.setSeen(data);
+    progress(n, n, 'done');
+  }
+
+  /** RRF over the members' rankings of one user; returns false when no member ranked anything. */
+  private fuse(user: number, out: Float32Array): boolean {
+    out.fill(0);
+    const seenCount = user < this.nUsers ? this.historyOf(user).items.length : 0;
+    const k = this.params.depth + seenCount;
+    let any = false;
+    this.members.forEach((m, j) => {
+      const w = this.params.members[j]!.weight;
+      const recs = m.recommend(user, { k, excludeSeen: false });
+      recs.forEach((r, rank) => {
+        out[r.item]! += w / (this.params.rrfK + rank + 1);
+        any = true;
+      });
+    });
+    return any;
+  }
+
+  protected scoreUser(user: number, out: Float32Array): void {
+    this.fuse(user, out);
+  }
+
+  protected override scoreUnknownUser(user: number, out: Float32Array): boolean {
+    return this.fuse(user, out);
+  }
+
+  /** Forwards the update to every member that learns online and records it for seen-item exclusion. */
+  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
+    this.addHistory(user, items, weights);
+    for (const m of this.members) m.partialFit?.(user, items, weights);
+  }
+
+  override similarItems(item: number, k: number): Recommendation[] {
+    this.requireFitted();
+    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    const scores = new Float32Array(this.nItems).fill(-Infinity);
+    let any = false;
+    this.members.forEach((m, j) => {
+      let sims: Recommendation[];
+      try {
+        sims = m.similarItems(item, this.params.depth);
+      } catch {
+        return; // members without item similarity do not vote
+      }
+      const w = this.params.members[j]!.weight;
+      sims.forEach((r, rank) => {
+        scores[r.item] = (scores[r.item] === -Infinity ? 0 : scores[r.item]!) + w / (this.params.rrfK + rank + 1);
+        any = true;
+      });
+    });
+    if (!any) throw createError('INVALID_INPUT', { field: 'similarItems', problem: `no member of ${this.id} defines item similarity` });
+    return topK(scores, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
+  }
+
+  save(): Artifact {
+    this.requireFitted();
+    const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
+    const members = this.members.map((m, j) => {
+      const a = m.save();
+      for (const [name, t] of Object.entries(a.tensors)) tensors[`m${j}.${name}`] = t;
+      return { kind: a.kind, version: a.version, params: a.params, state: a.state, tensors: Object.keys(a.tensors) };
+    });
+    return { kind: RANK_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+  }
+
+  static load(a: Artifact): RankFusionRecommender {
+    const where = `${RANK_FUSION_ID} artifact`;
+    const m = new RankFusionRecommender(a.params);
+    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const saved = a.state.members;
+    if (!Array.isArray(saved) || saved.length !== m.params.members.length) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.members does not match params.members' });
+    m.members = saved.map((s: unknown, j) => {
+      const e = s as { kind?: unknown; version?: unknown; params?: unknown; state?: unknown; tensors?: unknown };
+      if (typeof e.kind !== 'string' || typeof e.version !== 'number' || !Array.isArray(e.tensors)) throw createError('ARTIFACT_INVALID', { path: where, problem: `state.members[${j}] is malformed` });
+      const tensors: TensorMap = {};
+      for (const name of e.tensors as unknown[]) {
+        const t = a.tensors[`m${j}.${String(name)}`];
+        if (!t) throw createError('ARTIFACT_INVALID', { path: where, problem: `missing tensor m${j}.${String(name)}` });
+        tensors[String(name)] = t;
+      }
+      return loadModel({ kind: e.kind, version: e.version, params: (e.params ?? {}) as Record<string, unknown>, state: (e.state ?? {}) as Record<string, unknown>, tensors }, `${where} member ${j}`);
+    });
+    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
+    m.nUsers = nUsers;
+    m.nItems = nItems;
+    return m;
+  }
+}
+
+export const rankFusionFactory: ModelFactory = {
+  id: RANK_FUSION_ID,
+  description: 'Hybrid: weighted reciprocal-rank fusion of any registered models (Cormack et al. 2009)',
+  version: 1,
+  create: (params) => new RankFusionRecommender(params),
+  load: (artifact) => RankFusionRecommender.load(artifact),
+};
