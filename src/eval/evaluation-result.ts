@@ -10,7 +10,7 @@ export interface ModelResult {
   label?: string;
   /** Mean over seeds: `ndcg@10`, `map@10`, `precision@10`, … at the headline k, plus `auc` and beyond-accuracy. */
   metrics: Record<string, number>;
-  /** Sample standard deviation over seeds (n − 1 denominator; 0 with one seed), same keys as `metrics`. */
+  /** Sample standard deviation over seeds (n − 1 denominator; 0 with one seed): the keys of `metrics`, plus `fitSeconds`. */
   std: Record<string, number>;
   /** Mean wall-clock seconds of `fit`. */
   fitSeconds: number;
