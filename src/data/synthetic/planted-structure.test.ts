@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { createRng } from '../../core/rng.js';
 import type { Event, Post } from '../schemas.js';
 import { generateNetwork } from './generate-network.js';
+import { engagementScore } from './engagement.js';
+import { follows } from './follow-graph.js';
 import { thetaCosine } from './population.js';
 import { SENTIMENT_WORDS } from './vocabulary.js';
 
@@ -91,6 +93,38 @@ describe('planted structure is recoverable', () => {
     expect(rateTop).toBeGreaterThan(4 * rateOther);
     expect(hits / scored).toBeGreaterThan(4 / T); // random guessing scores 1/T
     expect(agree / judged).toBeGreaterThan(0.7);
+  });
+
+  it('likes follow the known engagement model: like rate matches π = σ(β₀ + β₁θ + β₂f + β₃ ln q) per bin', () => {
+    const pi = (e: Event): number => {
+      const u = index(e.user), p = index(e.post!);
+      const z = latentPosts.topic[p]!;
+      return engagementScore(truth.beta, pop.theta[u * T + z]!, follows(graph, u, latentPosts.author[p]!), latentPosts.quality[p]!);
+    };
+    const bins = 5;
+    const views = new Float64Array(bins), likes = new Float64Array(bins), piSum = new Float64Array(bins);
+    for (const e of events) {
+      if (e.type !== 'view' && e.type !== 'like') continue;
+      const x = pi(e), b = Math.min(bins - 1, Math.floor(x * bins));
+      if (e.type === 'view') {
+        views[b]!++;
+        piSum[b]! += x;
+      } else likes[b]!++;
+    }
+    let checked = 0;
+    for (let b = 0; b < bins; b++) {
+      if (views[b]! < 400) continue;
+      checked++;
+      // Binomial standard error at n ≥ 400 is ≤ 0.025; allow about two of them.
+      expect(Math.abs(likes[b]! / views[b]! - piSum[b]! / views[b]!)).toBeLessThan(0.05);
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+  });
+
+  it('interests are sparse: nearly every user has 1–3 main topics', () => {
+    const sizes = truth.userTopics.map((t) => t.length);
+    expect(sizes.filter((k) => k >= 1 && k <= 3).length / sizes.length).toBeGreaterThan(0.9);
+    expect(sizes.filter((k) => k >= 2).length).toBeGreaterThan(sizes.length * 0.2); // not all single-topic
   });
 
   it('activity follows a daily cycle with an evening peak', () => {
