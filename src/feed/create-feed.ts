@@ -38,7 +38,11 @@ export interface FeedConfig {
   models: Readonly<Record<string, Recommender>>;
   /** Defaults to DEFAULT_CONFIG; only `feed` is read. */
   config?: Pick<ResonateConfig, 'feed'>;
-  /** Clock for snapshot times and freshness (default Date.now; tests and offline replays pass their own). */
+  /**
+   * Wall clock for snapshot times (default Date.now). Ages (recency, freshness) are measured from it for live
+   * data; when the dataset's latest event is older than `REPLAY_AFTER_MS` at creation, ages are measured from
+   * dataset.now plus the time elapsed since creation instead (historical data such as the 2024 demo network).
+   */
   now?: () => number;
   /** Ranked lists kept for paging (default 1000: the users paging within a few minutes on one server). */
   cacheSize?: number;
@@ -53,6 +57,8 @@ export interface Feed {
 }
 
 const MAX_PAGE_SIZE = 500;
+/** A snapshot whose latest event is older than a week (the in-network horizon) is replayed, not live. */
+const REPLAY_AFTER_MS = 168 * 3_600_000;
 
 export function createFeed(cfg: FeedConfig): Feed {
   const { store, dataset, models } = cfg;
@@ -61,6 +67,9 @@ export function createFeed(cfg: FeedConfig): Feed {
   const cacheSize = cfg.cacheSize ?? 1000;
   const cache = new Map<string, FeedItem[][]>();
   const trendingModel = findTrendingModel(models);
+  const createdAt = now();
+  /** Subtracted from the wall clock to get the time ages are measured from (0 for live data). */
+  const timeShift = dataset.now < createdAt - REPLAY_AFTER_MS ? createdAt - dataset.now : 0;
   let tags: Map<string, number> | undefined;
 
   const sources: { source: CandidateSource; weight: number }[] = [];
@@ -93,6 +102,7 @@ export function createFeed(cfg: FeedConfig): Feed {
       userId,
       userIndex: dataset.users.index(userId),
       asOf,
+      scoreTime: asOf - timeShift,
       limit: feedConfig.candidatesPerSource,
       store,
       dataset,
@@ -121,7 +131,7 @@ export function createFeed(cfg: FeedConfig): Feed {
       const post = infos.get(b.postId)!;
       return {
         postId: b.postId,
-        score: b.score * freshness(asOf - post.createdAt, feedConfig.freshnessHalfLifeHours),
+        score: b.score * freshness(ctx.scoreTime - post.createdAt, feedConfig.freshnessHalfLifeHours),
         source: b.sources[0]!,
         sources: b.sources,
         explanation: explain(b.reason, post, ex),

@@ -50,8 +50,14 @@ export interface SourceContext {
   userId: string;
   /** Dense index in the dataset, -1 for users it does not know. */
   userIndex: number;
-  /** Snapshot time (epoch ms): nothing newer is read, so later pages see the same world. */
+  /** Snapshot time (epoch ms, wall clock): nothing newer is read, so later pages see the same world. */
   asOf: number;
+  /**
+   * The time ages are measured from (recency, freshness, horizons): `asOf` for live data; for a historical
+   * snapshot (its latest event older than the recency horizon when the feed was made) the dataset's own
+   * "now" plus the time elapsed since, so replayed data still has recent posts.
+   */
+  scoreTime: number;
   /** Most candidates to return. */
   limit: number;
   store: Store;

@@ -29,10 +29,10 @@ export const inNetworkSource: CandidateSource = {
 
     const followees = await ctx.store.following(ctx.userId);
     if (followees.length > 0) {
-      const posts = await ctx.store.postsByAuthors(followees, ctx.limit, ctx.asOf - maxAgeMs);
+      const posts = await ctx.store.postsByAuthors(followees, ctx.limit, ctx.scoreTime - maxAgeMs);
       for (const p of posts) {
         if (p.created_at > ctx.asOf) continue; // written after the snapshot
-        const score = inNetworkScore(ctx.asOf - p.created_at, halfLife, affinity.get(p.author) ?? 0);
+        const score = inNetworkScore(ctx.scoreTime - p.created_at, halfLife, affinity.get(p.author) ?? 0);
         out.push({ postId: p.id, score, reason: { kind: 'follow', author: p.author } });
       }
     }
@@ -41,7 +41,7 @@ export const inNetworkSource: CandidateSource = {
       // Posts only the snapshot knows; rescored at the snapshot time so both paths share one clock.
       for (const r of inNetwork.recommend(ctx.userIndex, { k: ctx.limit })) {
         const authorIndex = ctx.dataset.itemAuthors[r.item]!;
-        const age = ctx.asOf - ctx.dataset.itemCreatedAt[r.item]!;
+        const age = ctx.scoreTime - ctx.dataset.itemCreatedAt[r.item]!;
         if (authorIndex < 0 || !(age <= maxAgeMs)) continue;
         const author = ctx.dataset.users.id(authorIndex);
         out.push({ postId: ctx.dataset.items.id(r.item), score: inNetworkScore(age, halfLife, affinity.get(author) ?? 0), reason: { kind: 'follow', author } });
