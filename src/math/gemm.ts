@@ -29,7 +29,7 @@ export interface GemmConfig {
 }
 
 const config: GemmConfig = {
-  smallFlops: 2048,
+  smallFlops: 256,
   parallelFlops: 1 << 21,
   threads: Math.max(1, Number(process.env.RESONATE_THREADS ?? availableParallelism())),
 };
@@ -68,8 +68,8 @@ export function gemm(args: GemmArgs): void {
   const kernels = wasmKernels!;
   const { heap, exports } = kernels;
   // Operands outside WASM memory are copied into one persistent staging block (grown on demand), so a call
-  // allocates nothing: a, then b, then c, each 16-float aligned.
-  const round16 = (x: number): number => Math.ceil(x / 16) * 16;
+  // allocates nothing: a, then b, then c, each 16-float aligned. (No closures here: tsx wraps each one in a
+  // naming helper that costs microseconds per call.)
   const aOut = !heap.owns(a), bOut = !heap.owns(b), cOut = !heap.owns(c);
   const need = (aOut ? round16(m * k) : 0) + (bOut ? round16(k * n) : 0) + (cOut ? round16(m * n) : 0);
   if (need > 0 && (staging === null || staging.length < need)) {
@@ -79,16 +79,11 @@ export function gemm(args: GemmArgs): void {
   }
   const mem = heap.f32();
   let next = staging === null ? 0 : staging.byteOffset >> 2;
-  const place = (x: Float32Array, out: boolean, len: number, copy: boolean): number => {
-    if (!out) return x.byteOffset;
-    const at = next;
-    next += round16(len);
-    if (copy) mem.set(len === x.length ? x : x.subarray(0, len), at);
-    return at << 2;
-  };
-  const pa = place(a, aOut, m * k, true);
-  const pb = place(b, bOut, k * n, true);
-  const pc = place(c, cOut, m * n, beta !== 0);
+  const pa = aOut ? stage(mem, a, next, m * k, true) : a.byteOffset;
+  if (aOut) next += round16(m * k);
+  const pb = bOut ? stage(mem, b, next, k * n, true) : b.byteOffset;
+  if (bOut) next += round16(k * n);
+  const pc = cOut ? stage(mem, c, next, m * n, beta !== 0) : c.byteOffset;
   const lda = transA ? m : k;
   const ldb = transB ? k : n;
   if (path === 'gemv') {
@@ -107,6 +102,16 @@ export function gemm(args: GemmArgs): void {
     heap.free(staging);
     staging = null;
   }
+}
+
+function round16(x: number): number {
+  return Math.ceil(x / 16) * 16;
+}
+
+/** Copies the first len floats of x (when asked) to float index `at` of memory; returns the byte offset. */
+function stage(mem: Float32Array, x: Float32Array, at: number, len: number, copy: boolean): number {
+  if (copy) mem.set(len === x.length ? x : x.subarray(0, len), at);
+  return at << 2;
 }
 
 /** Splits C into one block of rows (or of columns, when C is wide) per thread, aligned to the micro-tile. */
@@ -140,13 +145,18 @@ function parallelGemm(kernels: NonNullable<typeof wasmKernels>, whole: GemmBlock
 
 function checkShapes(args: GemmArgs): void {
   const { m, n, k, a, b, c } = args;
-  for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw createError('SHAPE_MISMATCH', { op: 'gemm', problem: `${name} must be a non-negative integer, got ${v}` });
-  }
-  const need = (name: string, x: Float32Array, len: number, shape: string): void => {
-    if (x.length < len) throw createError('SHAPE_MISMATCH', { op: 'gemm', problem: `${name} holds ${x.length} floats but op shape ${shape} needs ${len}` });
-  };
-  need('a', a, m * k, `${args.transA ? `${k}×${m}` : `${m}×${k}`}`);
-  need('b', b, k * n, `${args.transB ? `${n}×${k}` : `${k}×${n}`}`);
-  need('c', c, m * n, `${m}×${n}`);
+  checkDim('m', m);
+  checkDim('n', n);
+  checkDim('k', k);
+  if (a.length < m * k) lengthError('a', a, args.transA ? k : m, args.transA ? m : k);
+  if (b.length < k * n) lengthError('b', b, args.transB ? n : k, args.transB ? k : n);
+  if (c.length < m * n) lengthError('c', c, m, n);
+}
+
+function checkDim(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw createError('SHAPE_MISMATCH', { op: 'gemm', problem: `${name} must be a non-negative integer, got ${v}` });
+}
+
+function lengthError(name: string, x: Float32Array, rows: number, cols: number): never {
+  throw createError('SHAPE_MISMATCH', { op: 'gemm', problem: `${name} holds ${x.length} floats but its stored shape ${rows}×${cols} needs ${rows * cols}` });
 }
