@@ -9,10 +9,10 @@ import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { constantParam, fanInUniform } from '../init.js';
 import { Module, parameter } from '../module.js';
-import { scale } from '../ops/arithmetic.js';
 import { dropout } from '../ops/dropout.js';
 import { linear, matmul } from '../ops/matmul.js';
-import { maskedFill, permute, reshape, slice } from '../ops/shape.js';
+import { mergeHeads, splitHeads } from '../ops/heads.js';
+import { maskedFill, reshape } from '../ops/shape.js';
 import { softmax } from '../ops/softmax.js';
 import { type Tensor, uniform } from '../tensor.js';
 
@@ -88,18 +88,14 @@ export class MultiHeadSelfAttention extends Module {
     const [B, T, D] = x.shape as [number, number, number];
     const h = this.numHeads, dh = D / h;
     const qkv = linear(x, this.inProjWeight, this.inProjBias); // [B, T, 3D]
-    // [B, T, 3, h, dh] → [3, B, h, T, dh]
-    const heads = permute(reshape(qkv, [B, T, 3, h, dh]), [2, 0, 3, 1, 4]);
-    const q = reshape(slice(heads, 0, 0, 1), [B * h, T, dh]);
-    const k = reshape(slice(heads, 0, 1, 2), [B * h, T, dh]);
-    const v = reshape(slice(heads, 0, 2, 3), [B * h, T, dh]);
-    let scores = scale(matmul(q, k, { transB: true }), 1 / Math.sqrt(dh)); // [B·h, T, T]
+    const q = splitHeads(qkv, h, 3, 0), k = splitHeads(qkv, h, 3, 1), v = splitHeads(qkv, h, 3, 2); // [B·h, T, dh]
+    let scores = matmul(q, k, { transB: true, alpha: 1 / Math.sqrt(dh) }); // [B·h, T, T]
     const mask = attentionMask(B, T, options);
     if (mask !== null) scores = reshape(maskedFill(reshape(scores, [B, h, T, T]), mask, [B, 1, T, T], MASKED), [B * h, T, T]);
     let attn = softmax(scores);
     if (this.p > 0) attn = dropout(attn, this.p, this.rng, this.training);
     const ctx = matmul(attn, v); // [B·h, T, dh]
-    const merged = reshape(permute(reshape(ctx, [B, h, T, dh]), [0, 2, 1, 3]), [B, T, D]);
+    const merged = mergeHeads(ctx, h); // [B, T, D]
     return linear(merged, this.outProjWeight, this.outProjBias);
   }
 }

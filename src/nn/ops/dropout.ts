@@ -11,7 +11,16 @@ export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor
   if (!training || p === 0) return x;
   const keep = 1 / (1 - p);
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() >= p ? keep : 0;
+  // The mask comes from an inline xorshift32 (Marsaglia 2003) seeded by one draw of `rng`: one call per op instead
+  // of one per element, still fully determined by the seed. Keep when the 32-bit draw ≥ p·2³².
+  let s = rng.uint32() | 1;
+  const threshold = Math.floor(p * 4294967296);
+  for (let i = 0; i < mask.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    mask[i] = s >>> 0 >= threshold ? keep : 0;
+  }
   const out = new Tensor(new Float32Array(x.size), x.shape);
   const o = out.data, d = x.data;
   for (let i = 0; i < o.length; i++) o[i] = d[i]! * mask[i]!;

@@ -13,6 +13,8 @@ export interface MatmulOptions {
   transA?: boolean;
   /** Use the transpose of the last two axes of `b`. */
   transB?: boolean;
+  /** Scale of the product (folded into gemm, e.g. 1/√d for attention scores). Default 1. */
+  alpha?: number;
 }
 
 function lead(shape: readonly number[]): number {
@@ -26,7 +28,7 @@ function lead(shape: readonly number[]): number {
  * then shared). A 2-D `b` with an untransposed N-D `a` is one big gemm over the flattened rows of `a`.
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const transA = options.transA ?? false, transB = options.transB ?? false;
+  const transA = options.transA ?? false, transB = options.transB ?? false, alpha = options.alpha ?? 1;
   if (a.ndim < 2 || b.ndim < 2) throw createError('SHAPE_MISMATCH', { op: 'matmul', problem: `needs at least 2-D inputs, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]` });
   const ar = a.shape[a.ndim - 2]!, ac = a.shape[a.ndim - 1]!;
   const br = b.shape[b.ndim - 2]!, bc = b.shape[b.ndim - 1]!;
@@ -54,11 +56,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const out = new Tensor(new Float32Array(batch * m * n), [...outLead, rowsOut, n]);
   const sa = m * k, sb = k * n, sc = m * n;
   const A = a.data, B = b.data, C = out.data;
-  if (batch === 1) gemm({ m, n, k, a: A, b: B, c: C, transA, transB });
+  if (batch === 1) gemm({ m, n, k, a: A, b: B, c: C, transA, transB, alpha });
   else {
     for (let i = 0; i < batch; i++) {
       gemm({
-        m, n, k, transA, transB,
+        m, n, k, transA, transB, alpha,
         a: batchA === 1 ? A : A.subarray(i * sa, (i + 1) * sa),
         b: batchB === 1 ? B : B.subarray(i * sb, (i + 1) * sb),
         c: C.subarray(i * sc, (i + 1) * sc),
@@ -74,14 +76,14 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       if (a.requiresGrad) {
         const GA = a.ensureGrad();
         const ga = batchA === 1 ? GA : GA.subarray(i * sa, (i + 1) * sa);
-        if (!transA) gemm({ m, n: k, k: n, a: g, b: bv, c: ga, transB: !transB, beta: 1 });
-        else gemm({ m: k, n: m, k: n, a: bv, transA: transB, b: g, transB: true, c: ga, beta: 1 });
+        if (!transA) gemm({ m, n: k, k: n, a: g, b: bv, c: ga, transB: !transB, alpha, beta: 1 });
+        else gemm({ m: k, n: m, k: n, a: bv, transA: transB, b: g, transB: true, c: ga, alpha, beta: 1 });
       }
       if (b.requiresGrad) {
         const GB = b.ensureGrad();
         const gb = batchB === 1 ? GB : GB.subarray(i * sb, (i + 1) * sb);
-        if (!transB) gemm({ m: k, n, k: m, a: av, transA: !transA, b: g, c: gb, beta: 1 });
-        else gemm({ m: n, n: k, k: m, a: g, transA: true, b: av, transB: transA, c: gb, beta: 1 });
+        if (!transB) gemm({ m: k, n, k: m, a: av, transA: !transA, b: g, c: gb, alpha, beta: 1 });
+        else gemm({ m: n, n: k, k: m, a: g, transA: true, b: av, transB: transA, c: gb, alpha, beta: 1 });
       }
     }
   });

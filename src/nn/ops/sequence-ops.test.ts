@@ -8,6 +8,8 @@ import { layerNorm } from './layer-norm.js';
 import { conv1d } from './conv1d.js';
 import { maxPoolTime, meanPoolTime } from './pool.js';
 import { gruSequence, lstmSequence } from './recurrent.js';
+import { mergeHeads, splitHeads } from './heads.js';
+import { matmul } from './matmul.js';
 import { sigmoidScalar } from './activation.js';
 
 function param(shape: number[], rng: Rng, lo = -1, hi = 1): Tensor {
@@ -71,6 +73,17 @@ describe('gradient checks: shape, sequence and layer ops', () => {
     expectGrad(() => probe(indexSelect(x, [1, 0, 1])), [x]);
     expectGrad(() => probe(maskedFill(x, Uint8Array.of(1, 0, 1, 0, 0), [1, 1, 5], -5)), [x]);
     expectGrad(() => probe(selectSteps(x, [2, 0])), [x]);
+  });
+  it('splitHeads / mergeHeads equal the permute they replace; scaled batched matmul', () => {
+    const qkv = param([2, 3, 12], rng);
+    const viaPermute = permute(reshape(qkv, [2, 3, 3, 2, 2]), [2, 0, 3, 1, 4]);
+    expect(Array.from(splitHeads(qkv, 2, 3, 1).data)).toEqual(Array.from(viaPermute.data.subarray(24, 48)));
+    const ctx = param([4, 3, 2], rng);
+    expect(Array.from(mergeHeads(ctx, 2).data)).toEqual(Array.from(permute(reshape(ctx, [2, 2, 3, 2]), [0, 2, 1, 3]).data));
+    expectGrad(() => probe(splitHeads(qkv, 2, 3, 2)), [qkv]);
+    expectGrad(() => probe(mergeHeads(ctx, 2)), [ctx]);
+    const a = param([4, 3, 2], rng), b = param([4, 5, 2], rng);
+    expectGrad(() => probe(matmul(a, b, { transB: true, alpha: 0.7 })), [a, b]);
   });
   it('embedding, dense and sparse row gradients', () => {
     const w = param([6, 3], rng);

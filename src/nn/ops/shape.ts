@@ -14,10 +14,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     throw createError('SHAPE_MISMATCH', { op: 'reshape', problem: `cannot view [${x.shape.join(', ')}] as [${shape.join(', ')}]` });
   }
   const out = new Tensor(x.data, s);
-  record(out, [x], () => {
-    const g = out.grad!, gx = x.ensureGrad();
-    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]!;
-  });
+  // The output shares the input's gradient buffer too, so backward has nothing to copy.
+  if (record(out, [x], () => undefined)) out.grad = x.ensureGrad();
   return out;
 }
 
