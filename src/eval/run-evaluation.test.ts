@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import { rowNnz } from '../math/csr.js';
 import { runEvaluation, sampleStd, seedList } from './run-evaluation.js';
 import { makeSplit } from './splits/make-split.js';
+import { modelIds, registerModel } from '../models/registry.js';
 import { Constant, Oracle, TinyPopularity } from './test-models.js';
 import { dataFingerprint } from './fingerprint.js';
 
@@ -105,6 +106,13 @@ describe('runEvaluation', () => {
     for (let u = 0; u < 40; u++) if (rowNnz(split.test, u) > 0 && rowNnz(split.train.interactions, u) > 0) warm++;
     expect(warm).toBeGreaterThan(10);
     expect(result.evaluatedUsers).toBe(warm);
+  });
+
+  it("expands 'all' to every registered model", async () => {
+    registerModel({ id: 'test/tiny-popular', description: 'test', version: 1, create: (p) => new TinyPopularity(p), load: () => new TinyPopularity() });
+    const result = await runEvaluation({ data, models: 'all', beyondAccuracy: false });
+    expect(result.models.map((m) => m.id)).toEqual(modelIds());
+    expect(result.models.map((m) => m.id)).toContain('test/tiny-popular');
   });
 
   it('rejects bad options', async () => {
