@@ -10,7 +10,6 @@
  */
 import { throwIfAborted, type Progress } from '../../core/progress.js';
 import type { Csr } from '../../math/csr.js';
-import { topK } from '../../math/top-k.js';
 
 /** sim(a → b) from the dot product and the squared norms ‖a‖², ‖b‖² (for binary rows: the counts). */
 export type SimilarityMeasure = (dot: number, sqA: number, sqB: number) => number;
@@ -70,13 +69,19 @@ const CHECK_EVERY = 1024;
  */
 export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: SimilarityOptions): Csr {
   const n = a.rows;
+  const kMax = Math.max(0, Math.floor(options.neighbours));
+  const measure = options.measure;
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const touched = new Int32Array(n);
-  const sims = new Float64Array(n);
-  const rowIdx: Int32Array[] = [];
-  const rowVal: Float32Array[] = [];
+  // Bounded min-heap of the best neighbours of the current row; the root is the worst kept.
+  const heapIdx = new Int32Array(kMax);
+  const heapVal = new Float64Array(kMax);
+  const order: number[] = [];
   const indptr = new Int32Array(n + 1);
+  let indices = new Int32Array(Math.min(n * kMax, 1 << 16) || 1);
+  let data = new Float32Array(indices.length);
+  let nz = 0;
   for (let r = 0; r < n; r++) {
     if (r % CHECK_EVERY === 0) {
       throwIfAborted(options.signal, options.label ?? 'similarity');
@@ -96,20 +101,62 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
         acc[e]! += va * aT.data[q]!;
       }
     }
-    const cand = touched.subarray(0, t).sort();
-    for (let j = 0; j < t; j++) sims[j] = options.measure(acc[cand[j]!]!, sq[r]!, sq[cand[j]!]!);
-    const best = topK(sims.subarray(0, t), options.neighbours, (j) => !(sims[j]! > 0));
-    best.sort((x, y) => x.index - y.index);
-    rowIdx.push(Int32Array.from(best, (s) => cand[s.index]!));
-    rowVal.push(Float32Array.from(best, (s) => s.score));
-    indptr[r + 1] = indptr[r]! + best.length;
+    let size = 0;
+    const sqR = sq[r]!;
+    for (let j = 0; j < t; j++) {
+      const e = touched[j]!;
+      const v = measure(acc[e]!, sqR, sq[e]!);
+      if (!(v > 0)) continue;
+      if (size < kMax) {
+        let pos = size++;
+        while (pos > 0) {
+          const parent = (pos - 1) >> 1;
+          if (!worse(e, v, heapIdx[parent]!, heapVal[parent]!)) break;
+          heapIdx[pos] = heapIdx[parent]!;
+          heapVal[pos] = heapVal[parent]!;
+          pos = parent;
+        }
+        heapIdx[pos] = e;
+        heapVal[pos] = v;
+      } else if (kMax > 0 && worse(heapIdx[0]!, heapVal[0]!, e, v)) {
+        let pos = 0;
+        for (;;) {
+          const l = 2 * pos + 1;
+          if (l >= size) break;
+          let c = l;
+          if (l + 1 < size && worse(heapIdx[l + 1]!, heapVal[l + 1]!, heapIdx[l]!, heapVal[l]!)) c = l + 1;
+          if (!worse(heapIdx[c]!, heapVal[c]!, e, v)) break;
+          heapIdx[pos] = heapIdx[c]!;
+          heapVal[pos] = heapVal[c]!;
+          pos = c;
+        }
+        heapIdx[pos] = e;
+        heapVal[pos] = v;
+      }
+    }
+    // Emit the kept neighbours with their columns ascending.
+    order.length = size;
+    for (let j = 0; j < size; j++) order[j] = j;
+    order.sort((x, y) => heapIdx[x]! - heapIdx[y]!);
+    if (nz + size > indices.length) {
+      const grown = Math.max(indices.length * 2, nz + size);
+      const i2 = new Int32Array(grown), d2 = new Float32Array(grown);
+      i2.set(indices.subarray(0, nz));
+      d2.set(data.subarray(0, nz));
+      indices = i2;
+      data = d2;
+    }
+    for (let j = 0; j < size; j++) {
+      indices[nz] = heapIdx[order[j]!]!;
+      data[nz++] = heapVal[order[j]!]!;
+    }
+    indptr[r + 1] = nz;
   }
   options.progress?.(n, n, options.label);
-  const indices = new Int32Array(indptr[n]!);
-  const data = new Float32Array(indptr[n]!);
-  for (let r = 0; r < n; r++) {
-    indices.set(rowIdx[r]!, indptr[r]!);
-    data.set(rowVal[r]!, indptr[r]!);
-  }
-  return { rows: n, cols: n, indptr, indices, data };
+  return { rows: n, cols: n, indptr, indices: indices.slice(0, nz), data: data.slice(0, nz) };
+}
+
+/** Heap order: (value a, index a) ranks below (value b, index b) — lower value, or equal value and larger index. */
+function worse(ia: number, va: number, ib: number, vb: number): boolean {
+  return va < vb || (va === vb && ia > ib);
 }
