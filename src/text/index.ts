@@ -13,3 +13,8 @@ export * from './sentiment/metrics.js';
 export { createLexiconModel, vaderCompound, probsToPredictions, type LexiconOptions } from './sentiment/lexicon.js';
 export { trainLinearSentiment, DEFAULT_SENTIMENT_VECTORIZER, type LinearSentimentOptions } from './sentiment/linear.js';
 export * from './sentiment/registry.js';
+export * from './word2vec/model.js';
+export * from './word2vec/train.js';
+export * from './word2vec/io.js';
+export * from './word2vec/doc-vectors.js';
+export { word2vecKernel, type KernelArgs } from './word2vec/kernel.js';

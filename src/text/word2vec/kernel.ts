@@ -1,0 +1,138 @@
+/**
+ * @module The word2vec training loop (Mikolov et al. 2013, after word2vec.c): skip-gram or CBOW with negative
+ * sampling over a slice of the corpus. Self-contained on purpose (no imports, no outer variables): it runs in the
+ * main thread or is shipped as source to worker threads that share the matrices (Hogwild, Recht et al. 2011).
+ *
+ * Per position (word2vec.c): a random reduced window b ∈ [0, window) gives the context span window − b on each
+ * side; frequent words were subsampled with keep probability (√(f/(s·T)) + 1)·(s·T)/f. Skip-gram: for each
+ * context word c, input syn0[c] predicts the centre word and `negative` noise words drawn from the unigram^0.75
+ * table. CBOW: the mean of the context inputs predicts the centre, and its error is added to every context input.
+ * Update (label ℓ, sigmoid σ): g = (ℓ − σ(u·v))·α; learning rate α = α₀·(1 − done/(epochs·T + 1)), floored at
+ * α₀·1e-4, where `done` counts words processed by all threads (a shared counter).
+ */
+
+export interface KernelArgs {
+  corpus: Int32Array;
+  /** Sentence start offsets into corpus, plus a final end offset. */
+  sentences: Int32Array;
+  sentenceFrom: number;
+  sentenceTo: number;
+  syn0: Float32Array;
+  syn1: Float32Array;
+  table: Int32Array;
+  keep: Float32Array;
+  /** Shared [wordsDone] counter (Int32 view of a SharedArrayBuffer or a plain array). */
+  progress: Int32Array;
+  dim: number;
+  window: number;
+  negative: number;
+  sg: boolean;
+  alpha0: number;
+  epochs: number;
+  totalWords: number;
+  seed: number;
+}
+
+export function word2vecKernel(a: KernelArgs): number {
+  const { corpus, sentences, syn0, syn1, table, keep, progress, dim, window, negative, sg, alpha0, epochs, totalWords } = a;
+  const tableSize = table.length;
+  // Logistic table over [−6, 6] (word2vec.c's EXP_TABLE_SIZE 1000, MAX_EXP 6).
+  const EXP = 1000, MAXE = 6;
+  const expTable = new Float32Array(EXP);
+  for (let i = 0; i < EXP; i++) {
+    const e = Math.exp(((i / EXP) * 2 - 1) * MAXE);
+    expTable[i] = e / (e + 1);
+  }
+  let state = (a.seed | 0) || 1;
+  const rand = (): number => {
+    // xorshift32: quick per-thread randomness.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const neu1 = new Float32Array(dim);
+  const neu1e = new Float32Array(dim);
+  const sen = new Int32Array(10000);
+  let local = 0;
+  let alpha = alpha0;
+  let processed = 0;
+  const update = (l1: number, target: number, ctxVec: Float32Array | null): void => {
+    // One positive and `negative` noise targets; accumulates the input error in neu1e.
+    for (let d = 0; d <= negative; d++) {
+      let t: number, label: number;
+      if (d === 0) {
+        t = target;
+        label = 1;
+      } else {
+        t = table[Math.floor(rand() * tableSize)]!;
+        if (t === target) continue;
+        label = 0;
+      }
+      const l2 = t * dim;
+      let f = 0;
+      if (ctxVec) for (let c = 0; c < dim; c++) f += ctxVec[c]! * syn1[l2 + c]!;
+      else for (let c = 0; c < dim; c++) f += syn0[l1 + c]! * syn1[l2 + c]!;
+      let g: number;
+      if (f > MAXE) g = (label - 1) * alpha;
+      else if (f < -MAXE) g = label * alpha;
+      else g = (label - expTable[Math.floor((f + MAXE) * (EXP / MAXE / 2))]!) * alpha;
+      for (let c = 0; c < dim; c++) neu1e[c]! += g * syn1[l2 + c]!;
+      if (ctxVec) for (let c = 0; c < dim; c++) syn1[l2 + c]! += g * ctxVec[c]!;
+      else for (let c = 0; c < dim; c++) syn1[l2 + c]! += g * syn0[l1 + c]!;
+    }
+  };
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let s = a.sentenceFrom; s < a.sentenceTo; s++) {
+      const begin = sentences[s]!, end = sentences[s + 1]!;
+      let n = 0;
+      for (let p = begin; p < end && n < sen.length; p++) {
+        const w = corpus[p]!;
+        local++;
+        if (keep[w]! < 1 && keep[w]! < rand()) continue;
+        sen[n++] = w;
+      }
+      if (local >= 10000) {
+        const done = Atomics.add(progress, 0, local) + local;
+        processed += local;
+        local = 0;
+        alpha = alpha0 * (1 - done / (epochs * totalWords + 1));
+        if (alpha < alpha0 * 0.0001) alpha = alpha0 * 0.0001;
+      }
+      for (let pos = 0; pos < n; pos++) {
+        const word = sen[pos]!;
+        const b = Math.floor(rand() * window);
+        const lo = Math.max(0, pos - window + b), hi = Math.min(n - 1, pos + window - b);
+        if (sg) {
+          for (let q = lo; q <= hi; q++) {
+            if (q === pos) continue;
+            const l1 = sen[q]! * dim;
+            neu1e.fill(0);
+            update(l1, word, null);
+            for (let c = 0; c < dim; c++) syn0[l1 + c]! += neu1e[c]!;
+          }
+        } else {
+          neu1.fill(0);
+          let cw = 0;
+          for (let q = lo; q <= hi; q++) {
+            if (q === pos) continue;
+            const l1 = sen[q]! * dim;
+            for (let c = 0; c < dim; c++) neu1[c]! += syn0[l1 + c]!;
+            cw++;
+          }
+          if (cw === 0) continue;
+          for (let c = 0; c < dim; c++) neu1[c]! /= cw;
+          neu1e.fill(0);
+          update(0, word, neu1);
+          for (let q = lo; q <= hi; q++) {
+            if (q === pos) continue;
+            const l1 = sen[q]! * dim;
+            for (let c = 0; c < dim; c++) syn0[l1 + c]! += neu1e[c]!;
+          }
+        }
+      }
+    }
+  }
+  Atomics.add(progress, 0, local);
+  return processed + local;
+}
