@@ -11,6 +11,7 @@
  * gemm.ref.ts is the obviously-correct twin every path is tested against.
  */
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { createError } from '../core/errors.js';
 import type { GemmArgs } from './gemm.ref.js';
 import { gemmJs } from './kernels-js.js';
@@ -31,7 +32,9 @@ export interface GemmConfig {
 const config: GemmConfig = {
   smallFlops: 256,
   parallelFlops: 1 << 21,
-  threads: Math.max(1, Number(process.env.RESONATE_THREADS ?? availableParallelism())),
+  // RESONATE_THREADS overrides; inside a worker thread the default is 1, so code that already runs one worker
+  // per core does not start a pool in each of them.
+  threads: Math.max(1, Number(process.env.RESONATE_THREADS ?? (isMainThread ? availableParallelism() : 1)) || 1),
 };
 
 let pool: GemmPool | null = null;
@@ -41,7 +44,8 @@ let staging: Float32Array | null = null;
 /** Changes the dispatch thresholds or thread count (benchmarks, tests). Returns the configuration in force. */
 export function configureGemm(options: Partial<GemmConfig> = {}): Readonly<GemmConfig> {
   Object.assign(config, options);
-  if (pool !== null && pool.threads !== config.threads) {
+  // threads = 1 just stops using the pool (a benchmark toggles it); another thread count rebuilds it.
+  if (pool !== null && config.threads > 1 && pool.threads !== config.threads) {
     void pool.close();
     pool = null;
   }
