@@ -46,6 +46,9 @@ interface EventRow {
   value: number | null; text: string | null; ts: number;
 }
 
+/** An events row in EVENT_COLUMNS order, then rowid. */
+type EventTuple = [string, string, string, string | null, string | null, number | null, string | null, number, number];
+
 const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
 const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts';
 
@@ -401,18 +404,19 @@ export class SqliteStore implements Store {
     return this.scanByRowid<FollowRow, Follow>('SELECT rowid AS _rowid, follower, followee, created_at FROM follows', toFollow);
   }
 
-  /** Events in ascending (ts, rowid) order, paged by that key. */
+  /** Events in ascending (ts, rowid) order, paged by that key; rows come as arrays (half the cost of objects). */
   async *scanEvents(): AsyncIterable<Event> {
     const page = this.stmt(
-      `SELECT rowid AS _rowid, ${EVENT_COLUMNS} FROM events WHERE (ts, rowid) > (?, ?) ORDER BY ts, rowid LIMIT ?`,
-    );
+      `SELECT ${EVENT_COLUMNS}, rowid FROM events WHERE (ts, rowid) > (?, ?) ORDER BY ts, rowid LIMIT ?`,
+    ).raw(true);
     let lastTs = -Infinity, lastRowid = 0;
     while (true) {
-      const rows = page.all(lastTs, lastRowid, SCAN_PAGE) as (EventRow & { _rowid: number })[];
-      for (const r of rows) yield toEvent(r);
+      const rows = page.all(lastTs, lastRowid, SCAN_PAGE) as EventTuple[];
+      for (const r of rows) yield tupleToEvent(r);
       if (rows.length < SCAN_PAGE) return;
-      lastTs = rows[rows.length - 1]!.ts;
-      lastRowid = rows[rows.length - 1]!._rowid;
+      const last = rows[rows.length - 1]!;
+      lastTs = last[7];
+      lastRowid = last[8];
     }
   }
 
@@ -545,6 +549,15 @@ function toFollow(r: FollowRow): Follow {
   const f: Follow = { follower: r.follower, followee: r.followee };
   if (r.created_at !== null) f.created_at = r.created_at;
   return f;
+}
+
+function tupleToEvent(r: EventTuple): Event {
+  const e: Event = { id: r[0], user: r[1], type: r[2] as EventType, timestamp: r[7] };
+  if (r[3] !== null) e.post = r[3];
+  if (r[4] !== null) e.target_user = r[4];
+  if (r[5] !== null) e.value = r[5];
+  if (r[6] !== null) e.text = r[6];
+  return e;
 }
 
 function toEvent(r: EventRow): Event {
