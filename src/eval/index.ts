@@ -20,3 +20,4 @@ export * from './recommend-lists.js';
 export * from './tuning/search-space.js';
 export * from './tuning/successive-halving.js';
 export * from './tuning/tune.js';
+export * from './tuning/trials-table.js';

@@ -115,6 +115,14 @@ describe('runEvaluation', () => {
     expect(result.models.map((m) => m.id)).toContain('test/tiny-popular');
   });
 
+  it('measures intra-list diversity with given item vectors', async () => {
+    // Every item the same vector → cosine 1 → ILD 0; orthogonal one-hot vectors → ILD 1.
+    const same = await runEvaluation({ data, models: ['p'], createModel: pop, itemVectors: () => [1, 1] });
+    expect(same.models[0]!.metrics['ild@10']).toBeCloseTo(0, 12);
+    const oneHot = await runEvaluation({ data, models: ['p'], createModel: pop, itemVectors: (i) => Array.from({ length: 30 }, (_, j) => (i === j ? 1 : 0)) });
+    expect(oneHot.models[0]!.metrics['ild@10']).toBeCloseTo(1, 12);
+  });
+
   it('rejects bad options', async () => {
     await expect(runEvaluation({ data, models: [], createModel: pop })).rejects.toThrow(/models/);
     await expect(runEvaluation({ data, models: ['p'], k: 0, createModel: pop })).rejects.toThrow(/k/);

@@ -19,6 +19,7 @@ import type { Recommender } from '../models/recommender.js';
 import { createModel as registryCreate, modelIds } from '../models/registry.js';
 import type { EvaluationResult, ModelResult } from './evaluation-result.js';
 import { dataFingerprint } from './fingerprint.js';
+import { cosineFromVectors } from './metrics/beyond-accuracy.js';
 import { evaluateRankings } from './metrics/evaluate-rankings.js';
 import { describeProtocol, makeSplit, PROTOCOLS, type ProtocolOptions } from './splits/make-split.js';
 import { testUsers } from './splits/pairs.js';
@@ -55,6 +56,11 @@ export interface EvaluationOptions {
   auc?: boolean | 'auto';
   /** Coverage, Gini, ILD, novelty, popularity bias at the headline k (default true). */
   beyondAccuracy?: boolean;
+  /**
+   * Item vectors for intra-list diversity (cosine), e.g. embeddings or tag vectors; default: binary
+   * co-occurrence columns of each split's training matrix.
+   */
+  itemVectors?: (item: number) => ArrayLike<number>;
   progress?: Progress;
   signal?: AbortSignal;
   logger?: Logger;
@@ -82,6 +88,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const nItems = data.items.size;
   const auc = sampled !== undefined || options.auc === true || ((options.auc ?? 'auto') === 'auto' && nItems <= AUTO_AUC_MAX_ITEMS);
   const create = options.createModel ?? registryCreate;
+  const itemSimilarity = options.itemVectors ? cosineFromVectors(options.itemVectors) : undefined;
 
   // runs[m][s]: metrics of model m at seed s.
   const runs = specs.map(() => [] as { metrics: Record<string, number>; fit: number; rec: number }[]);
@@ -121,7 +128,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
         : Int32Array.from(users, (_, j) => candidates![j]!.length);
       const metrics = evaluateRankings({
         lists, relevant, ks, aucCandidates,
-        beyond: beyondAccuracy ? { train: split.train.interactions, ks: [k] } : undefined,
+        beyond: beyondAccuracy ? { train: split.train.interactions, ks: [k], similarity: itemSimilarity } : undefined,
       });
       runs[m]!.push({ metrics, fit, rec });
       options.logger?.info({ model: spec.id, seed, fitSeconds: fit, [`ndcg@${k}`]: metrics[`ndcg@${k}`] }, 'evaluated');

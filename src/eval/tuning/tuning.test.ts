@@ -6,6 +6,7 @@ import { TinyPopularity } from '../test-models.js';
 import { checkSpace, sampleParams } from './search-space.js';
 import { rungPlan, successiveHalving } from './successive-halving.js';
 import { tune } from './tune.js';
+import { trialsMarkdown } from './trials-table.js';
 
 describe('search space', () => {
   it('samples inside bounds, on log scales and from choices', () => {
@@ -58,6 +59,9 @@ describe('successive halving', () => {
     });
     expect(res.best.params.x).toBe(2);
     expect(res.trials.some((t) => t.error === 'boom')).toBe(true);
+    const md = trialsMarkdown(res.trials, 'x');
+    expect(md.split('\n')[0]).toBe('| config | rung | resource | x | x | seconds |');
+    expect(md).toContain('failed: boom');
   });
 });
 
