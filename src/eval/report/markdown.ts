@@ -4,7 +4,7 @@
  */
 import type { EvaluationResult, ModelResult } from '../evaluation-result.js';
 
-const ACCURACY = ['ndcg', 'map', 'precision', 'recall', 'f1', 'mrr', 'hit'];
+const ACCURACY = ['ndcg', 'map', 'map-rel', 'precision', 'recall', 'f1', 'mrr', 'hit'];
 const BEYOND = ['coverage', 'gini', 'ild', 'novelty', 'popularity-bias'];
 
 function fmt(x: number | undefined, digits = 4): string {
@@ -46,7 +46,7 @@ export function reportMarkdown(result: EvaluationResult, charts: readonly { file
   const beyond = BEYOND.map((b) => `${b}@${k}`).filter((key) => result.models.some((m) => key in m.metrics));
   if (beyond.length) {
     lines.push(`## Beyond accuracy at k = ${k}`, '');
-    lines.push('Coverage: share of the catalogue recommended to anyone. Gini: inequality of exposure (0 = even). ILD: 1 − mean pairwise co-occurrence cosine within a list. Novelty: mean −log2 popularity. Popularity bias: mean popularity of recommended items ÷ catalogue mean.', '');
+    lines.push('Coverage: share of the catalogue recommended to anyone. Gini: inequality of exposure (0 = even). ILD: 1 − mean pairwise cosine within a list (item co-occurrence vectors unless item vectors were given). Novelty: mean −log2 popularity. Popularity bias: mean popularity of recommended items ÷ catalogue mean.', '');
     lines.push(`| model | ${beyond.join(' | ')} |`, `| --- | ${beyond.map(() => '---:').join(' | ')} |`);
     for (const m of result.models) lines.push(`| ${m.label ?? m.id} | ${beyond.map((key) => cell(m, key, n)).join(' | ')} |`);
     lines.push('');
