@@ -86,13 +86,15 @@ export class ImportSink {
       this.importedUsers.add(u.id);
       this.report.accepted.users++;
     }
-    await this.maybeFlush();
+    if (this.pending() >= this.batchSize) await this.flush();
     return true;
   }
 
   async post(at: RowOrigin, raw: unknown): Promise<boolean> {
     const p = this.parse(at, postSchema, raw);
-    if (p === undefined || !(await this.refsExist(at, [['author', 'user', p.author]]))) return false;
+    if (p === undefined) return false;
+    const refs: Ref[] = [['author', 'user', p.author]];
+    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
     this.posts.push(p);
     this.knownPosts.add(p.id);
     if (this.importedPosts.has(p.id)) this.report.duplicates++;
@@ -100,23 +102,26 @@ export class ImportSink {
       this.importedPosts.add(p.id);
       this.report.accepted.posts++;
     }
-    await this.maybeFlush();
+    if (this.pending() >= this.batchSize) await this.flush();
     return true;
   }
 
   async follow(at: RowOrigin, raw: unknown): Promise<boolean> {
     const f = this.parse(at, followSchema, raw);
-    if (f === undefined || !(await this.refsExist(at, [['follower', 'user', f.follower], ['followee', 'user', f.followee]]))) return false;
+    if (f === undefined) return false;
+    const refs: Ref[] = [['follower', 'user', f.follower], ['followee', 'user', f.followee]];
+    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
     this.follows.push(f);
     this.report.accepted.follows++;
-    await this.maybeFlush();
+    if (this.pending() >= this.batchSize) await this.flush();
     return true;
   }
 
   async event(at: RowOrigin, raw: unknown): Promise<boolean> {
     const e = this.parse(at, eventSchema, raw);
     if (e === undefined) return false;
-    if (!(await this.refsExist(at, [['user', 'user', e.user], ['post', 'post', e.post], ['target_user', 'user', e.target_user]]))) return false;
+    const refs: Ref[] = [['user', 'user', e.user], ['post', 'post', e.post], ['target_user', 'user', e.target_user]];
+    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
     if (this.pendingEventIds.has(e.id)) {
       // Repeated within this batch: the store would count it as a duplicate too, had it come in another batch.
       this.report.duplicates++;
@@ -125,7 +130,7 @@ export class ImportSink {
     this.pendingEventIds.add(e.id);
     this.events.push(e);
     this.report.accepted.events++;
-    await this.maybeFlush();
+    if (this.pending() >= this.batchSize) await this.flush();
     return true;
   }
 
@@ -164,7 +169,7 @@ export class ImportSink {
   }
 
   async flush(): Promise<void> {
-    if (this.users.length + this.posts.length + this.follows.length + this.events.length === 0) return;
+    if (this.pending() === 0) return;
     const batch = { users: this.users, posts: this.posts, follows: this.follows, events: this.events };
     this.users = [];
     this.posts = [];
@@ -186,8 +191,16 @@ export class ImportSink {
     return this.options.progress;
   }
 
-  private async maybeFlush(): Promise<void> {
-    if (this.users.length + this.posts.length + this.follows.length + this.events.length >= this.batchSize) await this.flush();
+  private pending(): number {
+    return this.users.length + this.posts.length + this.follows.length + this.events.length;
+  }
+
+  /** The synchronous fast path: every reference already known (no store lookup, no await). */
+  private refsKnown(refs: Ref[]): boolean {
+    for (const [, kind, id] of refs) {
+      if (id !== undefined && !(kind === 'user' ? this.knownUsers : this.knownPosts).has(id)) return false;
+    }
+    return true;
   }
 
   private parse<T>(at: RowOrigin, schema: z.ZodType<T>, raw: unknown): T | undefined {
