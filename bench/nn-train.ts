@@ -100,14 +100,17 @@ function make(name: string): Bench {
   }
 }
 
-interface Timing { ms: number; forward: number; backward: number; optim: number }
+/** Median wall ms per step, CPU ms per step (all threads of the process), and mean wall ms of each phase. */
+interface Timing { ms: number; cpu: number; forward: number; backward: number; optim: number }
 
 function timeOurs(name: string, steps: number): Timing {
   const { model, forward, labels } = make(name);
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const totals: number[] = [];
   let fw = 0, bw = 0, op = 0;
+  let cpu0 = process.cpuUsage();
   for (let s = 0; s < steps + 3; s++) {
+    if (s === 3) cpu0 = process.cpuUsage();
     const t0 = performance.now();
     opt.zeroGrad();
     const loss = crossEntropy(forward(), labels);
@@ -123,8 +126,9 @@ function timeOurs(name: string, steps: number): Timing {
       op += t3 - t2;
     }
   }
+  const cpu = process.cpuUsage(cpu0);
   totals.sort((a, b) => a - b);
-  return { ms: totals[totals.length >> 1]!, forward: fw / steps, backward: bw / steps, optim: op / steps };
+  return { ms: totals[totals.length >> 1]!, cpu: (cpu.user + cpu.system) / 1000 / steps, forward: fw / steps, backward: bw / steps, optim: op / steps };
 }
 
 function timePeer(models: string[], threads: number, steps: number): Map<string, Timing> | string {
@@ -161,12 +165,12 @@ export async function run(args: string[]): Promise<void> {
       const ours = timeOurs(name, steps);
       const t = typeof theirs === 'string' ? undefined : theirs.get(name);
       rows.push([
-        name, threads, ours.ms, `${ours.forward.toFixed(1)} / ${ours.backward.toFixed(1)} / ${ours.optim.toFixed(1)}`,
-        t?.ms ?? '–', t ? `${t.forward.toFixed(1)} / ${t.backward.toFixed(1)} / ${t.optim.toFixed(1)}` : '–',
-        t ? `${(ours.ms / t.ms).toFixed(2)}×` : '–',
+        name, threads, ours.ms, ours.cpu, `${ours.forward.toFixed(1)} / ${ours.backward.toFixed(1)} / ${ours.optim.toFixed(1)}`,
+        t?.ms ?? '–', t?.cpu ?? '–', t ? `${t.forward.toFixed(1)} / ${t.backward.toFixed(1)} / ${t.optim.toFixed(1)}` : '–',
+        t ? `${(ours.ms / t.ms).toFixed(2)}×` : '–', t ? `${(ours.cpu / t.cpu).toFixed(2)}×` : '–',
       ]);
     }
   }
-  console.log(table(['model', 'threads', 'ours ms/step', 'ours fwd / bwd / adam ms', 'PyTorch ms/step', 'PyTorch fwd / bwd / adam ms', 'ours / PyTorch'], rows));
+  console.log(table(['model', 'threads', 'ours ms/step', 'ours CPU ms/step', 'ours fwd / bwd / adam ms', 'PyTorch ms/step', 'PyTorch CPU ms/step', 'PyTorch fwd / bwd / adam ms', 'wall ratio', 'CPU ratio'], rows));
   configureGemm({ threads: threadList[threadList.length - 1]! });
 }

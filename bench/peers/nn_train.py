@@ -1,6 +1,7 @@
 """PyTorch peer of bench/nn-train.ts: ms per training step (forward + backward + Adam) for the same four models,
 shapes, init scheme and batch. Usage: /usr/bin/python3 nn_train.py --threads 1 [--steps 10] [--models mlp,textcnn].
-Prints one JSON object per model: {"model", "threads", "ms", "forward", "backward", "optim"}."""
+Prints one JSON object per model: {"model", "threads", "ms" (median wall), "cpu" (CPU ms per step, all threads),
+"forward", "backward", "optim" (mean wall ms)}."""
 import argparse
 import json
 import sys
@@ -90,7 +91,10 @@ def main():
         x, y = batch(name, gen)
         fw = bw = op = 0.0
         times = []
+        cpu0 = 0.0
         for step in range(args.steps + 3):
+            if step == 3:
+                cpu0 = time.process_time()
             t0 = time.perf_counter()
             opt.zero_grad()
             loss = F.cross_entropy(model(x), y)
@@ -104,9 +108,10 @@ def main():
                 fw += (t1 - t0) * 1000
                 bw += (t2 - t1) * 1000
                 op += (t3 - t2) * 1000
+        cpu = (time.process_time() - cpu0) * 1000 / args.steps
         times.sort()
         n = args.steps
-        print(json.dumps({"model": name, "threads": args.threads, "ms": times[len(times) // 2],
+        print(json.dumps({"model": name, "threads": args.threads, "ms": times[len(times) // 2], "cpu": cpu,
                           "forward": fw / n, "backward": bw / n, "optim": op / n}), flush=True)
 
 

@@ -43,7 +43,7 @@ export function tanh(x: Tensor): Tensor {
   return out;
 }
 
-/** σ(x) = 1 / (1 + e^−x), computed without overflow for large |x|. */
+/** σ(x) = 1 / (1 + e^−x). */
 export function sigmoid(x: Tensor): Tensor {
   const out = unaryOut(x);
   const o = out.data, d = x.data;
@@ -55,10 +55,9 @@ export function sigmoid(x: Tensor): Tensor {
   return out;
 }
 
+/** In float64, 1/(1 + e^−v) is already safe: e^−v overflows to ∞ for v < −709 and the result is 0, not NaN. */
 export function sigmoidScalar(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
+  return 1 / (1 + Math.exp(-v));
 }
 
 export function relu(x: Tensor): Tensor {
