@@ -7,6 +7,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerTextCommands } from './commands/text.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerModelCommands(program);
   registerEvalCommand(program);
+  registerTextCommands(program);
   return program;
 }
 
