@@ -40,6 +40,20 @@ export function heapBase(): usize {
 // ---------------------------------------------------------------------------------------------------------------
 // Packing
 
+// @ts-ignore: decorator
+@inline function transpose4(src0: usize, src1: usize, src2: usize, src3: usize, dst: usize, dstStride: usize): void {
+  // 4×4 transpose in registers: reads 4 floats from each of 4 rows, writes 4 rows of `dstStride` bytes apart.
+  const r0 = v128.load(src0), r1 = v128.load(src1), r2 = v128.load(src2), r3 = v128.load(src3);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
 /** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels laid out p-major: dst[panel][p][r]. Zero-pads rows. */
 function packA(transA: i32, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
@@ -52,6 +66,23 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i
         for (let r = 0; r < MR; r++) {
           store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) : 0);
         }
+      }
+    } else if (MR == 4 && rows == 4) {
+      // Rows of A are contiguous in p: transpose 4×4 blocks into the p-major panel.
+      const s0 = a + ((<usize>(ic + i0) * lda + pc) << 2);
+      const ldaBytes = <usize>lda << 2;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const off = <usize>p << 2;
+        transpose4(s0 + off, s0 + ldaBytes + off, s0 + 2 * ldaBytes + off, s0 + 3 * ldaBytes + off, dst + (<usize>p << 4), 16);
+      }
+      for (; p < kc; p++) {
+        const off = <usize>p << 2;
+        const d = dst + (<usize>p << 4);
+        store<f32>(d, load<f32>(s0 + off));
+        store<f32>(d, load<f32>(s0 + ldaBytes + off), 4);
+        store<f32>(d, load<f32>(s0 + 2 * ldaBytes + off), 8);
+        store<f32>(d, load<f32>(s0 + 3 * ldaBytes + off), 12);
       }
     } else {
       for (let r = 0; r < MR; r++) {
@@ -72,7 +103,24 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i
 function packB(transB: i32, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const cols = min(NR, nc - j0);
-    if (transB) {
+    if (transB && cols == NR) {
+      // B is stored N×K, rows contiguous in p: two 4×4 transposes per 4 steps fill the 8-wide panel rows.
+      const s0 = b + ((<usize>(jc + j0) * ldb + pc) << 2);
+      const ldbBytes = <usize>ldb << 2;
+      const s4 = s0 + 4 * ldbBytes;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const off = <usize>p << 2;
+        const d = dst + (<usize>p << 5);
+        transpose4(s0 + off, s0 + ldbBytes + off, s0 + 2 * ldbBytes + off, s0 + 3 * ldbBytes + off, d, 32);
+        transpose4(s4 + off, s4 + ldbBytes + off, s4 + 2 * ldbBytes + off, s4 + 3 * ldbBytes + off, d + 16, 32);
+      }
+      for (; p < kc; p++) {
+        const off = <usize>p << 2;
+        const d = dst + (<usize>p << 5);
+        for (let j = 0; j < NR; j++) store<f32>(d + (<usize>j << 2), load<f32>(s0 + <usize>j * ldbBytes + off));
+      }
+    } else if (transB) {
       // B is stored N×K: row j of the stored matrix holds op(B)[·, j] contiguously.
       for (let j = 0; j < NR; j++) {
         const d = dst + (<usize>j << 2);
