@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.js';
+import { isResonateError } from '../core/errors.js';
+import { Mlp } from './layers/mlp.js';
+import { add, mul } from './ops/arithmetic.js';
+import { crossEntropy } from './ops/loss.js';
+import { sum } from './ops/reduce.js';
+import { Adam } from './optim/adam.js';
+import { isGradEnabled, noGrad, tensor, uniform } from './tensor.js';
+
+describe('autograd tape', () => {
+  it('computes the gradient of a shared subexpression once per use (diamond graph)', () => {
+    const x = tensor([3], [1], { requiresGrad: true });
+    const y = mul(x, x); // x²
+    const z = add(mul(y, x), y); // x³ + x²  → dz/dx = 3x² + 2x = 33
+    sum(z).backward();
+    expect(x.grad![0]).toBeCloseTo(33, 5);
+  });
+  it('accumulates across backward calls and reuses the parameter buffer after zeroGrad', () => {
+    const x = tensor([1, 2], [2], { requiresGrad: true });
+    sum(mul(x, x)).backward();
+    const buf = x.grad;
+    sum(mul(x, x)).backward();
+    expect(Array.from(x.grad!)).toEqual([4, 8]);
+    x.zeroGrad();
+    expect(x.grad).toBe(buf);
+    expect(Array.from(x.grad!)).toEqual([0, 0]);
+  });
+  it('noGrad records nothing and restores the mode, even on throw', () => {
+    const x = tensor([1, 2], [2], { requiresGrad: true });
+    const y = noGrad(() => mul(x, x));
+    expect(y.requiresGrad).toBe(false);
+    expect(y.parents).toEqual([]);
+    expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(isGradEnabled()).toBe(true);
+  });
+  it('backward needs a scalar (or a seed) and says so', () => {
+    const x = tensor([1, 2], [2], { requiresGrad: true });
+    try {
+      mul(x, x).backward();
+      expect.unreachable();
+    } catch (e) {
+      expect(isResonateError(e, 'SHAPE_MISMATCH')).toBe(true);
+      expect(String(e)).toMatch(/scalar loss/);
+    }
+    mul(x, x).backward(Float32Array.of(1, 1));
+    expect(Array.from(x.grad!)).toEqual([2, 4]);
+  });
+  it('shape errors name the op and both shapes', () => {
+    expect(() => add(tensor([1, 2, 3]), tensor([1, 2]))).toThrow(/add: shapes \[3\] and \[2\] do not broadcast/);
+  });
+});
+
+describe('determinism', () => {
+  it('the same seed gives the same initial weights and the same training trajectory', () => {
+    const runOnce = (): number[] => {
+      const rng = createRng(123);
+      const model = new Mlp({ sizes: [4, 6, 3], dropout: 0.2, rng });
+      const opt = new Adam(model.parameters(), { lr: 0.01 });
+      const x = uniform([5, 4], rng, -1, 1);
+      const losses: number[] = [];
+      for (let s = 0; s < 5; s++) {
+        opt.zeroGrad();
+        const l = crossEntropy(model.forward(x), [0, 1, 2, 1, 0]);
+        l.backward();
+        opt.step();
+        losses.push(l.item());
+      }
+      return losses;
+    };
+    expect(runOnce()).toEqual(runOnce());
+  });
+});
