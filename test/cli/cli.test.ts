@@ -1,0 +1,80 @@
+/**
+ * The `resonate` command end to end, as a user runs it: generate, stats, import (with bad rows, --strict),
+ * train, recommend, and the sentiment verbs, each in a fresh temporary folder.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = resolve('bin/resonate.js');
+
+async function resonate(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, RESONATE_LOG_LEVEL: 'warn' } });
+    return { stdout, stderr, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+describe('resonate CLI', () => {
+  it('generates a network, reports stats, trains and recommends', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    const gen = await resonate(cwd, 'generate', '--users', '150', '--seed', '3', '--truth', 'truth.json');
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stdout).toMatch(/generated 150 users/);
+    const stats = JSON.parse((await resonate(cwd, 'stats')).stdout) as { users: number; posts: number; events: number };
+    expect(stats.users).toBe(150);
+    expect(stats.events).toBeGreaterThan(1000);
+    const rec = await resonate(cwd, 'recommend', '--user', 'u1', '-k', '5');
+    expect(rec.code, rec.stderr).toBe(0);
+    const items = JSON.parse(rec.stdout) as { postId: string; explanation: string }[];
+    expect(items).toHaveLength(5);
+    expect(items[0]!.explanation.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('imports valid rows, lists rejected ones by line, and --strict writes nothing', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    writeFileSync(join(cwd, 'plays.tsv'), 'user\titem\tvalue\nu1\ti1\t3\nu2\ti1\tlots\nu2\ti2\t1\n');
+    const strict = await resonate(cwd, 'import', 'interactions', 'plays.tsv', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/IMPORT_ABORTED|line 3/);
+    expect(JSON.parse((await resonate(cwd, 'stats')).stdout)).toMatchObject({ events: 0 });
+    const lenient = await resonate(cwd, 'import', 'interactions', 'plays.tsv');
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(lenient.stderr).toMatch(/line 3/);
+    expect(lenient.stdout).toMatch(/rejected: 1 rows/);
+    expect(JSON.parse((await resonate(cwd, 'stats')).stdout)).toMatchObject({ events: 2 });
+    const missing = await resonate(cwd, 'import', 'interactions', 'nope.tsv');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/FILE_NOT_FOUND/);
+    const badFormat = await resonate(cwd, 'import', 'parquet', 'plays.tsv');
+    expect(badFormat.stderr).toMatch(/UNKNOWN_OPTION|parquet/);
+  }, 60_000);
+
+  it('refuses a corrupt database with a clear error', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    writeFileSync(join(cwd, 'broken.db'), 'this is not a database, just text that is long enough to look like a header');
+    const res = await resonate(cwd, '--db', 'broken.db', 'stats');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/STORE_CORRUPT/);
+  }, 30_000);
+
+  it('trains and applies a sentiment model from files', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    writeFileSync(join(cwd, 'text.txt'), 'I love it\nI hate it\nit is blue\n');
+    writeFileSync(join(cwd, 'labels.txt'), '2\n0\n1\n');
+    const train = await resonate(cwd, 'text', 'train-sentiment', '--train-text', 'text.txt', '--train-labels', 'labels.txt', '--model', 'lexicon', '--out', 'm.safetensors');
+    expect(train.code, train.stderr).toBe(0);
+    const pred = await resonate(cwd, 'text', 'predict-sentiment', '--model', 'm.safetensors', '--text', 'text.txt');
+    expect(pred.stdout.trim().split('\n')).toEqual(['2', '0', '1']);
+    writeFileSync(join(cwd, 'short.txt'), '2\n');
+    const mismatch = await resonate(cwd, 'text', 'train-sentiment', '--train-text', 'text.txt', '--train-labels', 'short.txt', '--out', 'x');
+    expect(mismatch.stderr).toMatch(/1 labels for 3 texts/);
+  }, 60_000);
+});
