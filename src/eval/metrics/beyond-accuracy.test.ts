@@ -4,7 +4,7 @@ import {
   catalogCoverage, cooccurrenceCosine, cosineFromVectors, giniIndex, intraListDiversity, itemPopularity, novelty,
   popularityBias,
 } from './beyond-accuracy.js';
-import { mae, rmse, rSquared } from './rating-metrics.js';
+import { explainedVariance, mae, rmse, rSquared } from './rating-metrics.js';
 
 describe('beyond-accuracy metrics', () => {
   it('coverage counts distinct recommended items', () => {
@@ -53,6 +53,8 @@ describe('rating metrics', () => {
     expect(mae(y, p)).toBeCloseTo(1 / 3, 12);
     expect(rSquared(y, p)).toBeCloseTo(0.5, 12); // 1 − 1/2
     expect(rSquared(y, y)).toBe(1);
+    // Residuals [0, 0, −1]: Var = 2/9; Var(y) = 2/3 → 1 − 1/3.
+    expect(explainedVariance(y, p)).toBeCloseTo(2 / 3, 12);
     expect(() => rmse([1], [1, 2])).toThrow(/expected 1 predictions/);
   });
 });

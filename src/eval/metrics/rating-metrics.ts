@@ -40,3 +40,15 @@ export function rSquared(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
   if (tot === 0) return res === 0 ? 1 : 0;
   return 1 - res / tot;
 }
+
+/** Explained variance = 1 − Var(y − ŷ) / Var(y) (sklearn `explained_variance_score`, MSR `exp_var`). */
+export function explainedVariance(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  const n = check(yTrue, yPred);
+  let my = 0, me = 0;
+  for (let i = 0; i < n; i++) { my += yTrue[i]!; me += yTrue[i]! - yPred[i]!; }
+  my /= n; me /= n;
+  let vy = 0, ve = 0;
+  for (let i = 0; i < n; i++) { vy += (yTrue[i]! - my) ** 2; ve += (yTrue[i]! - yPred[i]! - me) ** 2; }
+  if (vy === 0) return ve === 0 ? 1 : 0;
+  return 1 - ve / vy;
+}
