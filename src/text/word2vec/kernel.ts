@@ -57,29 +57,29 @@ export function word2vecKernel(a: KernelArgs): number {
   let local = 0;
   let alpha = alpha0;
   let processed = 0;
-  const update = (l1: number, target: number, ctxVec: Float32Array | null): void => {
-    // One positive and `negative` noise targets; accumulates the input error in neu1e.
+  // One positive (the centre word) and `negative` noise targets for input vector h; accumulates h's error in neu1e.
+  const update = (h: Float32Array, target: number): void => {
     for (let d = 0; d <= negative; d++) {
-      let t: number, label: number;
-      if (d === 0) {
-        t = target;
-        label = 1;
-      } else {
-        t = table[Math.floor(rand() * tableSize)]!;
+      let t = target, label = 1;
+      if (d > 0) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        t = table[(state >>> 0) % tableSize]!;
         if (t === target) continue;
         label = 0;
       }
       const l2 = t * dim;
       let f = 0;
-      if (ctxVec) for (let c = 0; c < dim; c++) f += ctxVec[c]! * syn1[l2 + c]!;
-      else for (let c = 0; c < dim; c++) f += syn0[l1 + c]! * syn1[l2 + c]!;
+      for (let c = 0; c < dim; c++) f += h[c]! * syn1[l2 + c]!;
       let g: number;
       if (f > MAXE) g = (label - 1) * alpha;
       else if (f < -MAXE) g = label * alpha;
-      else g = (label - expTable[Math.floor((f + MAXE) * (EXP / MAXE / 2))]!) * alpha;
-      for (let c = 0; c < dim; c++) neu1e[c]! += g * syn1[l2 + c]!;
-      if (ctxVec) for (let c = 0; c < dim; c++) syn1[l2 + c]! += g * ctxVec[c]!;
-      else for (let c = 0; c < dim; c++) syn1[l2 + c]! += g * syn0[l1 + c]!;
+      else g = (label - expTable[((f + MAXE) * (EXP / MAXE / 2)) | 0]!) * alpha;
+      for (let c = 0; c < dim; c++) {
+        neu1e[c]! += g * syn1[l2 + c]!;
+        syn1[l2 + c]! += g * h[c]!;
+      }
     }
   };
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -107,8 +107,9 @@ export function word2vecKernel(a: KernelArgs): number {
           for (let q = lo; q <= hi; q++) {
             if (q === pos) continue;
             const l1 = sen[q]! * dim;
+            for (let c = 0; c < dim; c++) neu1[c] = syn0[l1 + c]!;
             neu1e.fill(0);
-            update(l1, word, null);
+            update(neu1, word);
             for (let c = 0; c < dim; c++) syn0[l1 + c]! += neu1e[c]!;
           }
         } else {
@@ -123,7 +124,7 @@ export function word2vecKernel(a: KernelArgs): number {
           if (cw === 0) continue;
           for (let c = 0; c < dim; c++) neu1[c]! /= cw;
           neu1e.fill(0);
-          update(0, word, neu1);
+          update(neu1, word);
           for (let q = lo; q <= hi; q++) {
             if (q === pos) continue;
             const l1 = sen[q]! * dim;
