@@ -5,7 +5,8 @@ import { createModel, decodeArtifact, encodeArtifact, loadModel } from '../regis
 import '../index.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { cgSolveRows, directSolveRow, gramPlusRidge } from './ials-kernel.js';
-import { confidences, IalsRecommender } from './ials.js';
+import { confidences, gramPlusRidgeGemm, IalsRecommender } from './ials.js';
+import { allocateIals, createIalsPool, ialsBackend } from './ials-pool.js';
 import { blockScores, plantedBlocks, tinyDataset } from './test-fixtures.js';
 
 describe('iALS row solvers', () => {
@@ -35,6 +36,32 @@ describe('iALS row solvers', () => {
       });
       expect(ax).toBeCloseTo(rhs, 4);
     }
+  });
+
+  it('runs the same CG in the WebAssembly SIMD kernel as in TypeScript', async () => {
+    const backend = ialsBackend();
+    if (backend.backend !== 'wasm-simd') return; // the TypeScript path is what runs then, tested above
+    const rng = createRng(2);
+    const f = 16, nItems = 40, nUsers = 30;
+    const pairs: [number, number, number][] = [];
+    for (let u = 0; u < nUsers; u++) for (let i = 0; i < nItems; i++) if (rng.next() < 0.2) pairs.push([u, i, 1 + rng.int(5)]);
+    const m = tinyDataset(nUsers, nItems, pairs).interactions;
+    const t = csrTranspose(m);
+    const p = { alpha: 2, confidence: 'linear' as const, epsilon: 1, binary: false };
+    const { shared, wasm } = allocateIals(m, confidences(m, p), t, confidences(t, p), f, 3, 1);
+    expect(wasm).toBeDefined();
+    for (let k = 0; k < shared.x.length; k++) shared.x[k] = rng.next() * 0.1;
+    for (let k = 0; k < shared.y.length; k++) shared.y[k] = rng.normal() * 0.3;
+    const x0 = Float32Array.from(shared.x);
+    gramPlusRidge(shared.y, nItems, f, 0.1, shared.gram);
+    const viaGemm = new Float32Array(f * f);
+    gramPlusRidgeGemm(shared.y, nItems, f, 0.1, viaGemm);
+    for (let k = 0; k < f * f; k++) expect(viaGemm[k]).toBeCloseTo(shared.gram[k]!, 3);
+    const pool = await createIalsPool(shared, 1, wasm);
+    pool.half(0);
+    await pool.close();
+    cgSolveRows(m.indptr, m.indices, confidences(m, p), x0, Float32Array.from(shared.y), Float32Array.from(shared.gram), f, 3, 0, nUsers, new Float64Array(4 * f));
+    for (let k = 0; k < x0.length; k++) expect(Math.abs(shared.x[k]! - x0[k]!)).toBeLessThan(1e-4 * (1 + Math.abs(x0[k]!)));
   });
 
   it('computes the confidences of both formulas', () => {

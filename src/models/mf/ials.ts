@@ -14,12 +14,13 @@ import { throwIfAborted } from '../../core/progress.js';
 import { createRng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
+import { gemm } from '../../math/gemm.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { cgSolveRows, directSolveRow, gramPlusRidge } from './ials-kernel.js';
-import { createIalsPool, shareCsr, sharedF32, type IalsShared } from './ials-pool.js';
+import { directSolveRow, gramPlusRidge } from './ials-kernel.js';
+import { allocateIals, createIalsPool } from './ials-pool.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
 
 export const IALS_ID = 'mf/ials';
@@ -59,6 +60,12 @@ export function confidences(m: Csr, p: Pick<IalsParams, 'alpha' | 'confidence' |
   return out;
 }
 
+/** gram = YᵀY + λI through the SIMD gemm (YᵀY is n·f² multiply-adds, too many for a JS loop every half-sweep). */
+export function gramPlusRidgeGemm(y: Float32Array, n: number, f: number, lambda: number, out: Float32Array): void {
+  gemm({ transA: true, m: f, n: f, k: n, a: y.subarray(0, n * f), b: y.subarray(0, n * f), c: out });
+  for (let a = 0; a < f; a++) out[a * f + a]! += lambda;
+}
+
 /** Initial factors uniform in [0, 0.01), as implicit. */
 function initFactors(n: number, f: number, rng: { next(): number }, out: Float32Array): void {
   for (let k = 0; k < n * f; k++) out[k] = rng.next() * 0.01;
@@ -93,39 +100,25 @@ export class IalsRecommender extends BaseRecommender {
     const nUsers = m.rows, nItems = m.cols;
     const t = csrTranspose(m);
     const threads = Math.max(1, Math.min(p.threads || Math.min(os.availableParallelism(), 8), Math.ceil(nUsers / 64)));
-    const shared: IalsShared = {
-      f,
-      steps: p.cgSteps,
-      byUser: shareCsr(m, confidences(m, p)),
-      byItem: shareCsr(t, confidences(t, p)),
-      x: sharedF32(nUsers * f),
-      y: sharedF32(nItems * f),
-      gram: sharedF32(f * f),
-    };
+    const { shared, wasm } = allocateIals(m, confidences(m, p), t, confidences(t, p), f, p.cgSteps, threads);
     const rng = createRng(options.seed ?? 42);
     initFactors(nUsers, f, rng, shared.x);
     initFactors(nItems, f, rng, shared.y);
-    const pool = threads > 1 ? await createIalsPool(shared, threads) : undefined;
-    const scratch = new Float64Array(4 * f);
-    const half = (phase: 0 | 1): void => {
-      if (pool) return pool.half(phase);
-      const mm = phase === 0 ? shared.byUser : shared.byItem;
-      cgSolveRows(mm.indptr, mm.indices, mm.conf, phase === 0 ? shared.x : shared.y, phase === 0 ? shared.y : shared.x, shared.gram, f, p.cgSteps, 0, mm.rows, scratch);
-    };
+    const pool = await createIalsPool(shared, threads, wasm);
     try {
       for (let it = 0; it < p.iterations; it++) {
         throwIfAborted(options.signal, this.id);
-        gramPlusRidge(shared.y, nItems, f, p.regularization, shared.gram);
-        half(0);
-        gramPlusRidge(shared.x, nUsers, f, p.regularization, shared.gram);
-        half(1);
+        gramPlusRidgeGemm(shared.y, nItems, f, p.regularization, shared.gram);
+        pool.half(0);
+        gramPlusRidgeGemm(shared.x, nUsers, f, p.regularization, shared.gram);
+        pool.half(1);
         progress(it + 1, p.iterations, 'iteration');
         // Let timers and abort handlers run between sweeps.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       throwIfAborted(options.signal, this.id);
     } finally {
-      await pool?.close();
+      await pool.close();
     }
     this.x = Float32Array.from(shared.x);
     this.y = Float32Array.from(shared.y);
