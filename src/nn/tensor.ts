@@ -80,9 +80,9 @@ export class Tensor {
     return this.data[0]!;
   }
 
-  /** The gradient buffer, allocated (zero) if absent. */
+  /** The gradient buffer, allocated (zero) if absent: from the recycled pool for intermediate tensors. */
   ensureGrad(): Float32Array {
-    if (this.grad === null) this.grad = new Float32Array(this.size);
+    if (this.grad === null) this.grad = this.backwardFn === null ? new Float32Array(this.size) : takeBuffer(this.size);
     return this.grad;
   }
 
@@ -118,14 +118,52 @@ export class Tensor {
       if (node.backwardFn !== null && node.grad !== null) node.backwardFn();
     }
     if (!retainGraph) {
+      // Like PyTorch, intermediate (non-leaf) tensors do not keep their gradients: their buffers go back to the
+      // pool for the next step (fresh large typed arrays cost page faults and garbage collections). Buffers that
+      // a leaf shares (through reshape) are kept.
+      const keep = new Set<Float32Array>();
+      for (const node of order) if (node.backwardFn === null && node.grad !== null) keep.add(node.grad);
+      const released = new Set<Float32Array>();
       for (const node of order) {
         if (node.backwardFn !== null) {
           node.backwardFn = null;
           node.parents = [];
+          const g = node.grad;
+          if (g !== null && node !== this) {
+            node.grad = null;
+            if (!keep.has(g) && !released.has(g)) {
+              released.add(g);
+              giveBuffer(g);
+            }
+          }
         }
       }
     }
   }
+}
+
+// ------------------------------------------------------------------------------------ recycled grad buffers
+
+const pool = new Map<number, Float32Array[]>();
+/** Buffers kept per length: enough for the intermediate gradients of one step of a deep model. */
+const POOL_PER_SIZE = 64;
+/** Smaller buffers are cheap to allocate and not worth pooling. */
+const POOL_MIN = 4096;
+
+function takeBuffer(n: number): Float32Array {
+  const list = n >= POOL_MIN ? pool.get(n) : undefined;
+  const b = list?.pop();
+  if (b === undefined) return new Float32Array(n);
+  b.fill(0);
+  return b;
+}
+
+function giveBuffer(b: Float32Array): void {
+  const n = b.length;
+  if (n < POOL_MIN || b.byteOffset !== 0 || b.buffer.byteLength !== n * 4) return;
+  let list = pool.get(n);
+  if (list === undefined) pool.set(n, (list = []));
+  if (list.length < POOL_PER_SIZE) list.push(b);
 }
 
 /** Nodes reachable from `root` in topological order (parents before children). */
