@@ -83,6 +83,29 @@ describe('SqliteStore specifics', () => {
     expect((err as Error).message).toContain(path);
   });
 
+  it('a write from a promise that outlives its transaction is a write of its own', async () => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    let late!: Promise<unknown>;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await store.transaction(async (tx) => {
+      await tx.write({ users: [{ id: 'in' }] });
+      late = gate.then(() => store.write({ users: [{ id: 'late' }] }));
+    });
+    // A later transaction rolls back: the late write, queued behind it, must not be part of it.
+    await expect(
+      store.transaction(async (tx) => {
+        release();
+        await new Promise((r) => setTimeout(r, 5));
+        await tx.write({ users: [{ id: 'doomed' }] });
+        throw new Error('second transaction fails');
+      }),
+    ).rejects.toThrow('second transaction fails');
+    await late;
+    expect(await store.existingUsers(['in', 'late', 'doomed'])).toEqual(new Set(['in', 'late']));
+    await store.close();
+  });
+
   it('a missing directory is FILE_NOT_FOUND', async () => {
     await expect(createSqliteStore({ path: join(dir, 'no/such/dir/x.db') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
   });
