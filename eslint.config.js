@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'build/**', 'src/**/*.as.ts', 'assembly/**', 'src/math/wasm/*.generated.ts', 'web/vendor/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'build/**', 'src/**/*.as.ts', 'assembly/**', 'src/math/wasm/*.generated.ts', 'web/vendor/**', '**/*.tmp.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
