@@ -37,8 +37,9 @@ export abstract class Module {
     return out;
   }
 
+  /** Distinct parameters (a tensor shared by two layers, e.g. tied embeddings, appears once). */
   parameters(): Tensor[] {
-    return this.namedParameters().map(([, t]) => t);
+    return [...new Set(this.namedParameters().map(([, t]) => t))];
   }
 
   /** Number of trainable values. */

@@ -75,6 +75,11 @@ describe('clipping and schedules', () => {
     expect(a.grad[0]).toBeCloseTo(0.6, 5);
     expect(b.sparseGrad[0]!.rows[1]).toBeCloseTo(0.8, 5);
     expect(clipGradNorm([a, b], 10)).toBeCloseTo(1, 4);
+    // A row looked up twice counts once, with its summed gradient: ‖(0, 2) + (0, 2)‖ = 4.
+    const c = tensor([0, 0, 0, 0], [2, 2], { requiresGrad: true });
+    c.sparse = true;
+    c.sparseGrad.push({ ids: Int32Array.of(1, 1), rows: Float32Array.of(0, 2, 0, 2) });
+    expect(clipGradNorm([c], 100)).toBeCloseTo(4, 6);
   });
   it('warm-up then linear or cosine decay', () => {
     const lin = createLrSchedule({ warmupSteps: 4, totalSteps: 14, decay: 'linear' });
