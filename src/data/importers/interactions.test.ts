@@ -98,6 +98,19 @@ describe('interactions importer', () => {
     await store.close();
   });
 
+  it('strict mode names the line of invalid UTF-8 (INVALID_UTF8); whitespace-separated columns are read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resonate-int-'));
+    const path = join(dir, 'w.txt');
+    writeFileSync(path, Buffer.concat([Buffer.from('a  b 4\n c x   1\n'), Buffer.from([0x64, 0x20, 0xe9, 0x20, 0x33, 0x0a])]));
+    const store = await memoryStore();
+    await expect(importData(store, 'interactions', path, { strict: true })).rejects.toMatchObject({ code: 'INVALID_UTF8', params: { where: 'line 3' } });
+    expect((await store.counts()).events).toBe(0);
+    const r = await importData(store, 'interactions', path);
+    expect(r.accepted.events).toBe(2);
+    expect((await collect(store.scanEvents())).map((e) => [e.user, e.post, e.value])).toEqual([['a', 'b', 4], ['c', 'x', 1]]);
+    await store.close();
+  });
+
   it('detection helpers', () => {
     expect(detectDelimiter('1\t2\t3')).toBe('\t');
     expect(detectDelimiter('1::2::3')).toBe('::');
