@@ -22,3 +22,4 @@ export * from './topics/nmf.js';
 export * from './topics/coherence.js';
 export * from './trends.js';
 export * from './query.js';
+export * from './logistic-parallel.js';

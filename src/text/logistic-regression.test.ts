@@ -4,6 +4,7 @@ import { csrFromDense } from '../math/csr.js';
 import { classWeights, fitLogisticRegression, logisticLossGrad, predictProba, rowWeights } from './logistic-regression.js';
 import { logisticLossGradRef } from './logistic-loss.ref.js';
 import { lbfgs } from './lbfgs.js';
+import { fitLogisticRegressionParallel } from './logistic-parallel.js';
 
 function randomProblem(seed: number, n: number, D: number, K: number, density = 0.4): { X: number[][]; y: number[] } {
   const rng = createRng(seed);
@@ -97,5 +98,15 @@ describe('logistic regression', () => {
     params.set(m.bias, 18);
     logisticLossGrad(Xc, y, 3, w, S, 1, params, grad);
     for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-7);
+  });
+
+  it('the two-thread fit equals the single-thread fit', async () => {
+    const { X, y } = randomProblem(11, 200, 15, 3, 0.3);
+    const Xc = csrFromDense(200, 15, X.flat());
+    const a = fitLogisticRegression(Xc, y, 3, { classWeight: 'balanced', maxIter: 50 });
+    const b = await fitLogisticRegressionParallel(Xc, y, 3, { classWeight: 'balanced', maxIter: 50, threads: 2 });
+    expect(b.iterations).toBe(a.iterations);
+    for (let i = 0; i < a.weights.length; i++) expect(b.weights[i]).toBeCloseTo(a.weights[i]!, 6);
+    for (let k = 0; k < 3; k++) expect(b.bias[k]).toBeCloseTo(a.bias[k]!, 6);
   });
 });

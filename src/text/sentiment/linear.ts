@@ -5,8 +5,9 @@
 import { createError } from '../../core/errors.js';
 import { saveSafetensors } from '../../nn/safetensors.js';
 import { createVectorizer, vectorizerFromArtifact, type Vectorizer, type VectorizerConfig } from '../vectorizer.js';
-import { decisionFunction, fitLogisticRegression, softmaxRows, type LinearModel, type LogisticRegressionConfig } from '../logistic-regression.js';
+import { decisionFunction, softmaxRows, type LinearModel, type LogisticRegressionConfig } from '../logistic-regression.js';
 import { binarize, fitNbSvm } from '../nbsvm.js';
+import { fitLogisticRegressionParallel } from '../logistic-parallel.js';
 import { labelIndices, labelSet } from './labels.js';
 import { probsToPredictions } from './lexicon.js';
 import type { SentimentArtifact, SentimentKind, SentimentModel } from './types.js';
@@ -23,6 +24,8 @@ export interface LinearSentimentOptions {
   /** Vectorizer; default word 1–2 + char_wb 2–5, sublinear tf, min df 2. */
   vectorizer?: VectorizerConfig;
   seed?: number;
+  /** Threads for the logistic regression (default 2). */
+  threads?: number;
 }
 
 /** The default features: word 1–2-grams and char_wb 2–5-grams, each block l2-normalised (a FeatureUnion). */
@@ -77,7 +80,7 @@ function createLinearModel(s: LinearState): SentimentModel {
 }
 
 /** Trains the linear sentiment model. */
-export function trainLinearSentiment(texts: readonly string[], labels: readonly string[], options: LinearSentimentOptions = {}): SentimentModel {
+export async function trainLinearSentiment(texts: readonly string[], labels: readonly string[], options: LinearSentimentOptions = {}): Promise<SentimentModel> {
   if (texts.length !== labels.length) throw createError('SHAPE_MISMATCH', { op: 'train-sentiment', problem: `${texts.length} texts but ${labels.length} labels` });
   const set = labelSet(labels);
   const y = labelIndices(labels, set);
@@ -94,7 +97,7 @@ export function trainLinearSentiment(texts: readonly string[], labels: readonly 
     const m = fitNbSvm(X, y, set.length, { ...lr, seed: options.seed ?? 42 });
     return createLinearModel({ vectorizer, model: m, labels: set, classifier, temperature: m.temperature });
   }
-  const m = fitLogisticRegression(X, y, set.length, lr);
+  const m = await fitLogisticRegressionParallel(X, y, set.length, { ...lr, threads: options.threads ?? 2 });
   return createLinearModel({ vectorizer, model: m, labels: set, classifier, temperature: 1 });
 }
 
