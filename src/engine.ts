@@ -19,6 +19,7 @@ import { createModel, saveModel } from './models/registry.js';
 import './models/index.js';
 import type { Recommender } from './models/recommender.js';
 import { createFeed, type Feed } from './feed/create-feed.js';
+import { vaderCompound } from './text/sentiment/lexicon.js';
 import type { FeedItem, PageOptions as FeedPageOptions } from './feed/types.js';
 
 export interface EngineOptions {
@@ -103,6 +104,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
     async ingest(kind, rows) {
       const parsed = validateRows(kind, rows, config.server.maxBatch);
+      if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
       const batch: WriteBatch = { [kind]: parsed };
       const summary = await store.write(batch);
       if (kind === 'events' && dataset) applyOnlineUpdates(parsed as WriteBatch['events'] & object, dataset, models, config);
@@ -186,6 +188,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
   };
   return engine;
+}
+
+/**
+ * Every post ingested gets a sentiment: the VADER compound score in [-1, 1] and its label with VADER's
+ * thresholds (±0.05). Posts that already carry `features.sentiment` keep theirs.
+ */
+function addSentiment(posts: Post[]): void {
+  for (const p of posts) {
+    if (p.features?.sentiment !== undefined || p.text === '') continue;
+    const c = vaderCompound(p.text);
+    p.features = { ...p.features, sentiment: c >= 0.05 ? 'positive' : c <= -0.05 ? 'negative' : 'neutral', sentiment_score: Math.round(c * 1e4) / 1e4 };
+  }
 }
 
 async function hydrate(store: Store, items: readonly FeedItem[]): Promise<HydratedItem[]> {

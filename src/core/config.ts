@@ -73,6 +73,12 @@ export const configSchema = z.strictObject({
       dir: z.string().default('./.resonate/models'),
     })
     .prefault({}),
+  text: z
+    .strictObject({
+      /** Give every post ingested through the API a sentiment (VADER lexicon) in `features.sentiment`. */
+      sentimentAtIngest: z.boolean().default(true),
+    })
+    .prefault({}),
   demo: z
     .strictObject({
       users: z.number().int().positive().default(2000),

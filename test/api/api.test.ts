@@ -55,6 +55,15 @@ describe('HTTP API', () => {
     }
   });
 
+  it('gives every ingested post a sentiment', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/posts', payload: [{ id: 'mood1', author: 'ana', text: 'I love this, it is wonderful!', created_at: 1 }, { id: 'mood2', author: 'ana', text: 'awful, I hate it', created_at: 2 }] });
+    expect(res.statusCode).toBe(200);
+    const [a, b] = await engine.store.getPosts(['mood1', 'mood2']).then((ps) => ps.sort((x, y) => x.id.localeCompare(y.id)));
+    expect(a!.features).toMatchObject({ sentiment: 'positive' });
+    expect(b!.features).toMatchObject({ sentiment: 'negative' });
+    expect(Number(b!.features!.sentiment_score)).toBeLessThan(-0.05);
+  });
+
   it('finds similar posts and searches text', async () => {
     const sim = (await app.inject('/v1/posts/c00/similar?k=3')).json() as { items: { post: { id: string } }[] };
     expect(sim.items.length).toBeGreaterThan(0);
