@@ -5,7 +5,8 @@
  * `transaction(fn)` keeps one open across an async `fn`, and writes made from inside it (through the writer it
  * hands over, or through the store itself from the same async context) become SAVEPOINTs instead of
  * transactions of their own. Writes from other async contexts wait until it ends. Reads are not queued: a read
- * issued elsewhere while a transaction is open sees its uncommitted rows (one connection).
+ * issued elsewhere while a transaction is open sees its uncommitted rows (one connection). So `fn` must not
+ * wait for a write started outside it (that write is queued behind `fn`: a deadlock).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';

@@ -4,6 +4,10 @@ import { importData, IMPORT_FORMATS, runImport } from './index.js';
 import type { BatchWriter, ImportTarget, RowBatch } from './types.js';
 import { fixture, memoryStore } from '../../../test/fixtures/import/helpers.js';
 import { statSync } from 'node:fs';
+import type { Store } from '../../storage/store.js';
+
+/** Compile-time check: every Store is an ImportTarget. */
+export const storeIsTarget = (s: Store): ImportTarget => s;
 
 describe('import transaction and reporting', () => {
   it('a source that throws midway leaves the store untouched, even after batches were written', async () => {
