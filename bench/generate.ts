@@ -31,6 +31,9 @@ interface Measure {
   streamS: number;
   truthS: number;
   cpuS: number;
+  /** maxRSS after building the latent arrays, after streaming every batch, and at the end (truth written). */
+  rssLatentMb: number;
+  rssStreamMb: number;
   peakRssMb: number;
   truthMb: number;
 }
@@ -42,7 +45,8 @@ async function child(users: number, days: number, mode: 'stream' | 'sqlite'): Pr
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'resonate-bench-generate-'));
   try {
-    let posts = 0, follows = 0, events = 0, latentS = 0, streamS = 0;
+    const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+    let posts = 0, follows = 0, events = 0, latentS = 0, streamS = 0, rssLatentMb = 0;
     let network;
     if (mode === 'sqlite') {
       const store = await openStore(`sqlite://${join(dir, 'demo.db')}`);
@@ -54,10 +58,12 @@ async function child(users: number, days: number, mode: 'stream' | 'sqlite'): Pr
     } else {
       network = generateNetwork({ users, days, seed: SEED });
       latentS = (performance.now() - t0) / 1000;
+      rssLatentMb = maxRssMb();
       const t1 = performance.now();
       for (const b of network.batches()) events += b.events?.length ?? 0;
       streamS = (performance.now() - t1) / 1000;
     }
+    const rssStreamMb = maxRssMb();
     posts = network.counts.posts;
     follows = network.counts.follows;
     const t2 = performance.now();
@@ -68,7 +74,9 @@ async function child(users: number, days: number, mode: 'stream' | 'sqlite'): Pr
     return {
       users, days, mode, posts, follows, events, latentS, streamS, truthS,
       cpuS: (cpu.user + cpu.system) / 1e6,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      rssLatentMb,
+      rssStreamMb,
+      peakRssMb: maxRssMb(),
       truthMb,
     };
   } finally {
@@ -103,11 +111,13 @@ export async function run(args: string[]): Promise<void> {
   console.log(`## Synthetic network generation\n\n${machineLine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; seed ${SEED}\n`);
   console.log(
     table(
-      ['users', 'days', 'mode', 'posts', 'follows', 'events', 'latent s', 'stream s', 'truth s', 'CPU s', 'events/CPU s', 'peak RSS MB', 'truth MB'],
+      ['users', 'days', 'mode', 'posts', 'follows', 'events', 'latent s', 'stream s', 'truth s', 'CPU s', 'rows/CPU s', 'max RSS MB: latent / +stream / +truth', 'truth MB'],
       results.map((m) => [
         m.users, m.days, m.mode === 'sqlite' ? 'into SQLite' : 'stream', m.posts, m.follows, m.events,
         m.mode === 'sqlite' ? '–' : m.latentS.toFixed(2), m.streamS.toFixed(2), m.truthS.toFixed(2), m.cpuS.toFixed(1),
-        Math.round(m.events / m.cpuS), Math.round(m.peakRssMb), m.truthMb.toFixed(1),
+        Math.round((m.users + m.posts + m.follows + m.events) / m.cpuS),
+        `${m.mode === 'sqlite' ? '–' : Math.round(m.rssLatentMb)} / ${Math.round(m.rssStreamMb)} / ${Math.round(m.peakRssMb)}`,
+        m.truthMb.toFixed(1),
       ]),
     ),
   );

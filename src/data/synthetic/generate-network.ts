@@ -118,6 +118,6 @@ export function generateNetwork(config: SyntheticConfig = {}): SyntheticNetwork 
     latent: { population, posts, follows: graph },
     batches,
     truth: () => buildTruth(truthSource),
-    writeTruth: (path) => writeTruth(path, buildTruth(truthSource), population),
+    writeTruth: (path) => writeTruth(path, truthSource),
   };
 }

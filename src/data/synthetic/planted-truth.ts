@@ -52,10 +52,10 @@ export interface TruthSource {
   readonly followCount: number;
 }
 
-export function buildTruth(src: TruthSource): PlantedTruth {
+type TruthHeader = Omit<PlantedTruth, 'userTopics' | 'postTopic' | 'postSentiment'>;
+
+function truthHeader(src: TruthSource): TruthHeader {
   const { config, population: pop, posts } = src;
-  const userTopics: number[][] = new Array<number[]>(pop.size);
-  for (let u = 0; u < pop.size; u++) userTopics[u] = mainTopics(pop, u, MAIN_TOPIC_MIN);
   return {
     version: 1,
     config,
@@ -66,6 +66,15 @@ export function buildTruth(src: TruthSource): PlantedTruth {
     beta: config.beta,
     engagement: { rates: ENGAGEMENT_RATES, negativeRates: NEGATIVE_RATES, negativePower: NEGATIVE_POWER, dwell: DWELL },
     counts: { users: pop.size, posts: posts.size, follows: src.followCount },
+  };
+}
+
+export function buildTruth(src: TruthSource): PlantedTruth {
+  const { population: pop, posts } = src;
+  const userTopics: number[][] = new Array<number[]>(pop.size);
+  for (let u = 0; u < pop.size; u++) userTopics[u] = mainTopics(pop, u, MAIN_TOPIC_MIN);
+  return {
+    ...truthHeader(src),
     userTopics,
     postTopic: Array.from(posts.topic),
     postSentiment: Array.from(posts.sentiment) as SentimentLabel[],
@@ -77,10 +86,26 @@ export function thetaPathFor(path: string): string {
   return `${path.replace(/\.json$/i, '')}.theta.safetensors`;
 }
 
-/** Writes the truth as JSON and θ as safetensors beside it, each atomically. */
-export function writeTruth(path: string, truth: PlantedTruth, pop: Population): void {
+/** Users per piece when serialising `userTopics`, so no string holds a million arrays at once. */
+const USERS_PER_PIECE = 50_000;
+
+/**
+ * Writes the truth as JSON (the same document as `JSON.stringify(buildTruth(src))` plus `thetaFile`) and θ as
+ * safetensors beside it, each atomically. The big arrays are serialised straight from the typed arrays, piece
+ * by piece, so a million users need no array of ten million JS numbers.
+ */
+export function writeTruth(path: string, src: TruthSource): void {
+  const pop = src.population, posts = src.posts;
   const thetaPath = thetaPathFor(path);
   saveSafetensors(thetaPath, { theta: { data: pop.theta, shape: [pop.size, pop.topics] } }, { kind: 'resonate/synthetic-theta' });
-  const json = JSON.stringify({ ...truth, thetaFile: basename(thetaPath) });
-  writeFileAtomic(path, new TextEncoder().encode(json));
+  const header = JSON.stringify({ ...truthHeader(src), thetaFile: basename(thetaPath) });
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [enc.encode(`${header.slice(0, -1)},"userTopics":[`)];
+  for (let u0 = 0; u0 < pop.size; u0 += USERS_PER_PIECE) {
+    const rows: string[] = [];
+    for (let u = u0; u < Math.min(pop.size, u0 + USERS_PER_PIECE); u++) rows.push(`[${mainTopics(pop, u, MAIN_TOPIC_MIN).join(',')}]`);
+    parts.push(enc.encode((u0 > 0 ? ',' : '') + rows.join(',')));
+  }
+  parts.push(enc.encode(`],"postTopic":[${posts.topic.join(',')}],"postSentiment":[${posts.sentiment.join(',')}]}`));
+  writeFileAtomic(path, Buffer.concat(parts));
 }
