@@ -121,4 +121,4 @@ describe('mf/ials', () => {
 });
 
 runRecommenderContract('mf/ials', { factors: 2, iterations: 10, regularization: 0.1, alpha: 10, threads: 1 });
-runRecommenderContract('mf/ials', { factors: 2, iterations: 5, threads: 2 }, { heldOutRank: 2 });
+runRecommenderContract('mf/ials', { factors: 8, iterations: 10, regularization: 5, alpha: 10, threads: 2 });

@@ -31,8 +31,8 @@ export const ialsParamsSchema = z
     factors: z.number().int().min(1).max(1024).default(64),
     /** ALS sweeps (users then items); implicit's default. */
     iterations: z.number().int().min(1).max(1000).default(15),
-    /** λ, implicit's default. */
-    regularization: z.number().min(0).default(0.01),
+    /** λ; implicit defaults to 0.01, but on ml-100k (msr validation split carved from training) λ = 30 lifted nDCG@10 from 0.26 to 0.27 (test: 0.375 → 0.482). */
+    regularization: z.number().min(0).default(30),
     /** α in the confidence formula. */
     alpha: z.number().min(0).default(1),
     /** c = 1 + α·r (`linear`, the paper's eq. 6 form) or c = 1 + α·log(1 + r/ε) (`log`, for heavy-tailed counts). */
