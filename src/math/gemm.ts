@@ -17,6 +17,7 @@ import type { GemmArgs } from './gemm.ref.js';
 import { gemmJs } from './kernels-js.js';
 import { createGemmPool, type GemmBlock, type GemmPool } from './parallel/gemm-pool.js';
 import { wasmKernels } from './wasm/module.js';
+import { round16, stagingStart, trimStaging } from './wasm/staging.js';
 
 export type { GemmArgs } from './gemm.ref.js';
 
@@ -39,7 +40,6 @@ const config: GemmConfig = {
 
 let pool: GemmPool | null = null;
 let scratch: Float32Array | null = null;
-let staging: Float32Array | null = null;
 
 /** Changes the dispatch thresholds or thread count (benchmarks, tests). Returns the configuration in force. */
 export function configureGemm(options: Partial<GemmConfig> = {}): Readonly<GemmConfig> {
@@ -71,18 +71,13 @@ export function gemm(args: GemmArgs): void {
   }
   const kernels = wasmKernels!;
   const { heap, exports } = kernels;
-  // Operands outside WASM memory are copied into one persistent staging block (grown on demand), so a call
+  // Operands outside WASM memory are copied into the persistent staging block (wasm/staging.ts), so a call
   // allocates nothing: a, then b, then c, each 16-float aligned. (No closures here: tsx wraps each one in a
   // naming helper that costs microseconds per call.)
   const aOut = !heap.owns(a), bOut = !heap.owns(b), cOut = !heap.owns(c);
   const need = (aOut ? round16(m * k) : 0) + (bOut ? round16(k * n) : 0) + (cOut ? round16(m * n) : 0);
-  if (need > 0 && (staging === null || staging.length < need)) {
-    if (staging !== null) heap.free(staging);
-    staging = null;
-    staging = heap.allocF32(Math.max(need, 1024));
-  }
+  let next = need > 0 ? stagingStart(heap, need) : 0;
   const mem = heap.f32();
-  let next = staging === null ? 0 : staging.byteOffset >> 2;
   const pa = aOut ? stage(mem, a, next, m * k, true) : a.byteOffset;
   if (aOut) next += round16(m * k);
   const pb = bOut ? stage(mem, b, next, k * n, true) : b.byteOffset;
@@ -101,15 +96,7 @@ export function gemm(args: GemmArgs): void {
     exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, n, scratch.byteOffset);
   }
   if (cOut) c.set(mem.subarray(pc >> 2, (pc >> 2) + m * n));
-  // A staging block far larger than this call needed (a one-off huge product) is given back.
-  if (staging !== null && staging.length > 4 * Math.max(need, 1 << 20)) {
-    heap.free(staging);
-    staging = null;
-  }
-}
-
-function round16(x: number): number {
-  return Math.ceil(x / 16) * 16;
+  trimStaging(heap, need);
 }
 
 /** Copies the first len floats of x (when asked) to float index `at` of memory; returns the byte offset. */
