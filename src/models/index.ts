@@ -12,6 +12,7 @@ import { bprFactory } from './mf/bpr.js';
 import { sarFactory } from './sar/sar.js';
 import { contentTfidfFactory } from './content/tfidf.js';
 import { rankFusionFactory } from './hybrid/rank-fusion.js';
+import { lightgcnFactory } from './graph/lightgcn.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
@@ -24,3 +25,4 @@ registerModel(allTimeFactory);
 for (const f of itemKnnFactories) registerModel(f);
 registerModel(userKnnFactory);
 registerModel(inNetworkFactory);
+registerModel(lightgcnFactory);
