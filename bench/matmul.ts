@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { configureGemm, gemm, type GemmArgs } from '../src/math/gemm.js';
 import { gemmRef } from '../src/math/gemm.ref.js';
 import { gemmJs } from '../src/math/kernels-js.js';
-import { allocF32, freeF32, kernelsBackend } from '../src/math/kernels.js';
+import { add, allocF32, axpy, dot, freeF32, kernelsBackend, max, scoreItems } from '../src/math/kernels.js';
+import { addRef, axpyRef, dotRef, maxRef, scoreItemsRef } from '../src/math/kernels.ref.js';
 import { machineLine, python, table } from './_machine.js';
 
 interface Shape {
@@ -125,6 +126,29 @@ function runPeer(shapes: Shape[], budget: number): { version: string; results: R
   }
 }
 
+/** Microseconds per call of the vector kernels: the JS loop, WASM on ordinary arrays (staged), WASM on resident ones. */
+function vectorRows(budget: number): (string | number)[][] {
+  const n = 100_000, rows = 20_000, dim = 64;
+  const x = random(n), y = random(n), o = new Float32Array(n);
+  const wx = allocF32(n), wy = allocF32(n), wo = allocF32(n);
+  wx.set(x);
+  wy.set(y);
+  const items = random(rows * dim), u = random(dim), scores = new Float32Array(rows);
+  const witems = allocF32(rows * dim);
+  witems.set(items);
+  const us = (fn: () => void): string => (time(fn, budget) * 1e6).toFixed(1);
+  const out = [
+    [`add (n = ${n})`, us(() => addRef(x, y, o)), us(() => add(x, y, o)), us(() => add(wx, wy, wo))],
+    [`axpy (n = ${n})`, us(() => axpyRef(0.5, x, o)), us(() => axpy(0.5, x, o)), us(() => axpy(0.5, wx, wo))],
+    [`dot (n = ${n})`, us(() => dotRef(x, y)), us(() => dot(x, y)), us(() => dot(wx, wy))],
+    [`max (n = ${n})`, us(() => maxRef(x)), us(() => max(x)), us(() => max(wx))],
+    [`scoreItems (${rows}×${dim})`, us(() => scoreItemsRef(items, dim, u, scores)), us(() => scoreItems(items, dim, u, scores)),
+      us(() => scoreItems(witems, dim, u, scores))],
+  ];
+  for (const v of [wx, wy, wo, witems]) freeF32(v);
+  return out;
+}
+
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const budget = quick ? 0.15 : 0.5;
@@ -168,4 +192,9 @@ export async function run(args: string[]): Promise<void> {
     rows.map((r) => [r.shape.name, f(r.ref), f(r.js), f(r.copy1), f(r.wasm1), f(r.wasm2), f(r.torch1), f(r.torch2),
       ratio(r.wasm1, r.torch1), ratio(r.wasm2, r.torch2)]),
   ));
+  if (kernelsBackend === 'wasm-simd' && sizesAt < 0) {
+    console.log('\nVector kernels, µs per call (best of five batches): the plain loop, WASM on ordinary arrays (copied in');
+    console.log('and out through the staging block), WASM on arrays from allocF32.\n');
+    console.log(table(['op', 'JS loop', 'WASM (copy)', 'WASM (resident)'], vectorRows(budget)));
+  }
 }
