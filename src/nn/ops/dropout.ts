@@ -19,7 +19,7 @@ export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
-    mask[i] = s >>> 0 >= threshold ? keep : 0;
+    mask[i] = keep * +(s >>> 0 >= threshold); // branch-free: random keep/drop would mispredict
   }
   const out = new Tensor(new Float32Array(x.size), x.shape);
   const o = out.data, d = x.data;
