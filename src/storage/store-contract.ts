@@ -154,6 +154,13 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect((await store.counts()).events).toBe(7);
       });
 
+      it('a stored event id is ignored whatever the retry carries (never compared, never re-checked)', async () => {
+        await store.write(seed);
+        const s = await store.write({ events: [{ ...events[0]!, post: 'ghost', timestamp: 1 }] });
+        expect(s).toMatchObject({ events: 0, duplicateEvents: 1 });
+        expect((await store.userEvents('bob')).find((e) => e.id === 'e1')).toEqual(events[0]);
+      });
+
       it('the same event twice in one batch is stored once; with different content it is DUPLICATE_ID', async () => {
         await store.write({ users, posts });
         const twice = await store.write({ events: [events[0]!, events[0]!] });
