@@ -155,9 +155,9 @@ async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string):
       [s.trainText, s.trainLabels, s.valText, s.valLabels].forEach((ls, i) => writeFileSync(files[i]!, ls.join('\n') + '\n'));
       const peer = runPeer([resolve('bench/peers/text_sklearn.py'), ...files]);
       if (peer) {
-        rows.push(['scikit-learn tf-idf + LR (balanced)', peer.macro_recall!, peer.macro_f1!, peer.accuracy!, peer.fit_seconds!, '', Math.round(s.valText.length / peer.predict_seconds!)]);
+        rows.push(['scikit-learn tf-idf + LR (balanced)', peer.macro_recall!, peer.macro_f1!, peer.accuracy!, peer.fit_seconds!, peer.fit_cpu_seconds!, Math.round(s.valText.length / peer.predict_seconds!)]);
         const ours = evaluate(lr.value, s);
-        rows.push(['ratio ours LR / scikit-learn', ours.macroRecall / peer.macro_recall!, '', '', lr.seconds / peer.fit_seconds!, '', '']);
+        rows.push(['ratio ours LR / scikit-learn', ours.macroRecall / peer.macro_recall!, '', '', lr.seconds / peer.fit_seconds!, lr.cpu / peer.fit_cpu_seconds!, '']);
       }
     }
     console.log(`\n### Sentiment: ${s.name} (${s.trainText.length} train, ${s.valText.length} validation)\n`);
@@ -193,20 +193,20 @@ async function benchWord2Vec(te: Split, air: Split, skipPeers: boolean, tmp: str
     const oursPath = join(tmp, `ours-${arch}.bin`);
     saveWord2Vec(oursPath, ours, 'binary');
     const q = downstream(ours, te, tok);
-    rows.push([`resonate ${arch}`, Math.round(ours.wordsPerSecond), r.seconds, ours.words.length, q]);
+    rows.push([`resonate ${arch}`, Math.round(ours.wordsPerSecond), r.seconds, r.cpu, ours.words.length, q]);
     if (!skipPeers) {
       const gPath = join(tmp, `gensim-${arch}.bin`);
       const peer = runPeer([resolve('bench/peers/word2vec_gensim.py'), corpusPath, gPath, arch === 'skipgram' ? '1' : '0', '2', oursPath]);
       if (peer) {
         const g = loadWord2Vec(gPath, true);
         const gq = downstream(g, te, tok);
-        rows.push([`gensim ${arch} (reads ours: ${peer.ours_vocab} words)`, Math.round(peer.words_per_second!), peer.seconds!, peer.vocab!, gq]);
-        rows.push([`ratio ours / gensim ${arch}`, ours.wordsPerSecond / peer.words_per_second!, '', '', q / gq]);
+        rows.push([`gensim ${arch} (reads ours: ${peer.ours_vocab} words)`, Math.round(peer.words_per_second!), peer.seconds!, peer.cpu_seconds!, peer.vocab!, gq]);
+        rows.push([`ratio ours / gensim ${arch}`, ours.wordsPerSecond / peer.words_per_second!, r.seconds / peer.seconds!, r.cpu / peer.cpu_seconds!, '', q / gq]);
       }
     }
   }
   console.log(`\n### word2vec (${corpus.length} tweets, dim 100, window 5, negative 5, min count 5, sample 1e-3, 5 epochs, 2 threads)\n`);
-  console.log(table(['model', 'words/s', 'train s', 'vocabulary', 'downstream macro-recall (LR on mean vectors, TweetEval val)'], rows));
+  console.log(table(['model', 'words/s', 'train s (wall)', 'train s (CPU, all threads)', 'vocabulary', 'downstream macro-recall (LR on mean vectors, TweetEval val)'], rows));
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { csrToDense } from '../math/csr.js';
 import { createVectorizer, loadVectorizer } from './vectorizer.js';
 import { murmur3 } from './murmur3.js';
+import { charNgrams, wordNgrams } from './ngrams.js';
+import { tokenizeToStrings } from './tokenize.js';
 
 describe('murmur3', () => {
   it('matches scikit-learn murmurhash3_32 (seed 0 and 42)', () => {
@@ -80,5 +82,26 @@ describe('createVectorizer', () => {
     const w = loadVectorizer(path);
     expect(w.featureNames()).toEqual(v.featureNames());
     expect(Array.from(csrToDense(w.transform(train)))).toEqual(Array.from(csrToDense(v.transform(train))));
+  });
+
+  it('hashed n-gram counting equals counting the n-gram strings (char_wb and word) on random texts', () => {
+    const pieces = ['a', 'I', 'ok', 'sooo', 'good', '😂', 'café', '#tag', '@u', 'x.y', "can't", '東京', 'hello world'];
+    let seed = 3;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const texts = Array.from({ length: 60 }, () => Array.from({ length: 1 + rnd(8) }, () => pieces[rnd(pieces.length)]!).join(' '));
+    for (const block of [{ analyzer: 'char_wb' as const, ngramRange: [3, 5] as const }, { analyzer: 'word' as const, ngramRange: [1, 3] as const }]) {
+      const v = createVectorizer({ blocks: [block], useIdf: false, norm: 'none' });
+      const X = v.fitTransform(texts);
+      const names = v.featureNames();
+      texts.forEach((t, d) => {
+        const toks = tokenizeToStrings(t);
+        const grams = block.analyzer === 'word' ? wordNgrams(toks, 1, 3) : charNgrams(toks, 3, 5);
+        const expected = new Map<string, number>();
+        for (const g of grams) expected.set(g, (expected.get(g) ?? 0) + 1);
+        const got = new Map<string, number>();
+        for (let k = X.indptr[d]!; k < X.indptr[d + 1]!; k++) got.set(names[X.indices[k]!]!, X.data[k]!);
+        expect(got).toEqual(expected);
+      });
+    }
   });
 });

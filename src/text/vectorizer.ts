@@ -13,6 +13,7 @@ import { loadSafetensors, saveSafetensors } from '../nn/safetensors.js';
 import { tokenizeToStrings, type TokenizeOptions } from './tokenize.js';
 import { charNgrams, wordNgrams } from './ngrams.js';
 import { murmur3 } from './murmur3.js';
+import { GramTable, H1_SEED, H2_SEED, h1Step, h2Step, hashString } from './gram-table.js';
 
 export interface VectorizerBlockConfig {
   /** 'word': token n-grams; 'char_wb': character n-grams of each token padded with spaces. */
@@ -73,12 +74,44 @@ export interface VectorizerArtifact {
 }
 
 const KIND = 'text/tfidf';
+// Without surrogate pairs, UTF-16 units are code points and windows over code units are exact.
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+interface Scratch {
+  acc: Float64Array;
+  mark: Int32Array;
+  touched: number[];
+  doc: number;
+}
+
+/** Adds sign to column col of the current document's row. */
+function bump(s: Scratch, col: number, sign: number): void {
+  if (col >= s.acc.length) growScratch(s, col + 1);
+  if (s.mark[col] !== s.doc) {
+    s.mark[col] = s.doc;
+    s.acc[col] = 0;
+    s.touched.push(col);
+  }
+  s.acc[col]! += sign;
+}
+
+function growScratch(s: Scratch, need: number): void {
+  let n = Math.max(1024, s.acc.length);
+  while (n < need) n *= 2;
+  const acc = new Float64Array(n);
+  acc.set(s.acc);
+  const mark = new Int32Array(n).fill(-1);
+  mark.set(s.mark);
+  s.acc = acc;
+  s.mark = mark;
+}
 const VERSION = '1';
 
 interface Block {
   readonly cfg: Required<Omit<VectorizerBlockConfig, 'hashing'>> & { hashing?: { nFeatures: number; alternateSign: boolean } };
   terms: string[];
-  vocab: Map<string, number>;
+  /** n-gram → column, keyed by hashes of the n-gram (no substrings while counting). */
+  table: GramTable;
   offset: number;
   size: number;
 }
@@ -107,7 +140,7 @@ function makeBlock(b: VectorizerBlockConfig, i: number): Block {
   return {
     cfg: { analyzer: b.analyzer, ngramRange, minDf: b.minDf ?? 1, maxDf: b.maxDf ?? 1, maxFeatures: b.maxFeatures ?? Infinity, ...(hashing ? { hashing } : {}) },
     terms: [],
-    vocab: new Map(),
+    table: new GramTable(),
     offset: 0,
     size: hashing ? hashing.nFeatures : 0,
   };
@@ -127,14 +160,17 @@ export function createVectorizer(config: VectorizerConfig = {}, state?: { vocabu
   let nFeatures = 0;
   let fitted = false;
 
-  /** The n-grams of every block for one text. */
-  const analyze = (text: string): string[][] => {
+  /** Tokens of one text for word blocks and for char blocks (the same array unless negation marks words). */
+  const analyze = (text: string): [string[], string[]] => {
     const words = tokenizeToStrings(text, wordOpts);
-    const chars = needChar ? (wordOpts.negation ? tokenizeToStrings(text, charOpts) : words) : words;
-    return blocks.map((b) => {
-      const [lo, hi] = b.cfg.ngramRange;
-      return b.cfg.analyzer === 'word' ? wordNgrams(words, lo, hi) : charNgrams(chars, lo, hi);
-    });
+    const chars = needChar && wordOpts.negation ? tokenizeToStrings(text, charOpts) : words;
+    return [words, chars];
+  };
+
+  /** The n-gram strings of a block (feature-hashing blocks only). */
+  const gramStrings = (b: Block, words: string[], chars: string[]): string[] => {
+    const [lo, hi] = b.cfg.ngramRange;
+    return b.cfg.analyzer === 'word' ? wordNgrams(words, lo, hi) : charNgrams(chars, lo, hi);
   };
 
   const layout = (): void => {
@@ -155,60 +191,99 @@ export function createVectorizer(config: VectorizerConfig = {}, state?: { vocabu
 
   // Per-document raw rows of one block: unique local columns and their (signed) counts.
   type RawRow = { cols: Int32Array; counts: Float64Array };
-  const countRow = (b: Block, terms: readonly string[], learn: boolean, scratch: { acc: Float64Array; mark: Int32Array; touched: number[]; doc: number }): RawRow => {
-    const { touched } = scratch;
-    touched.length = 0;
-    for (const term of terms) {
-      let col: number;
-      let sign = 1;
-      if (b.cfg.hashing) [col, sign] = hashColumn(b, term);
-      else {
-        const found = b.vocab.get(term);
-        if (found !== undefined) col = found;
-        else if (learn) {
-          col = b.terms.length;
-          b.vocab.set(term, col);
-          b.terms.push(term);
-        } else continue;
+  const countRow = (b: Block, words: string[], chars: string[], learn: boolean, scratch: Scratch): RawRow => {
+    scratch.touched.length = 0;
+    const [lo, hi] = b.cfg.ngramRange;
+    const { table } = b;
+    if (b.cfg.hashing) {
+      for (const term of gramStrings(b, words, chars)) {
+        const [col, sign] = hashColumn(b, term);
+        bump(scratch, col, sign);
       }
-      if (col >= scratch.acc.length) grow(scratch, col + 1);
-      if (scratch.mark[col] !== scratch.doc) {
-        scratch.mark[col] = scratch.doc;
-        scratch.acc[col] = 0;
-        touched.push(col);
+    } else if (b.cfg.analyzer === 'word') {
+      // Word n-grams hashed incrementally: tokens joined by one space (code 32), as the stored term.
+      for (let i = 0; i < words.length; i++) {
+        let h1 = H1_SEED, h2 = H2_SEED;
+        for (let n = 1; n <= hi && i + n <= words.length; n++) {
+          const tok = words[i + n - 1]!;
+          if (n > 1) {
+            h1 = h1Step(h1, 32);
+            h2 = h2Step(h2, 32);
+          }
+          for (let k = 0; k < tok.length; k++) {
+            const c = tok.charCodeAt(k);
+            h1 = h1Step(h1, c);
+            h2 = h2Step(h2, c);
+          }
+          if (n < lo) continue;
+          let id = table.get(h1, h2);
+          if (id < 0) {
+            if (!learn) continue;
+            id = b.terms.length;
+            table.set(h1, h2, id);
+            b.terms.push(words.slice(i, i + n).join(' '));
+          }
+          bump(scratch, id, 1);
+        }
       }
-      scratch.acc[col]! += sign;
+    } else {
+      // char_wb: every (start, length) window of " word " with lo ≤ length ≤ min(hi, L), and the whole padded word
+      // once when it is shorter than lo: the same multiset as scikit-learn's _char_wb_ngrams.
+      for (const word of chars) {
+        const padded = ' ' + word + ' ';
+        if (SURROGATE.test(padded)) {
+          for (const g of charNgrams([word], lo, hi)) {
+            const [h1, h2] = hashString(g);
+            let id = table.get(h1, h2);
+            if (id < 0) {
+              if (!learn) continue;
+              id = b.terms.length;
+              table.set(h1, h2, id);
+              b.terms.push(g);
+            }
+            bump(scratch, id, 1);
+          }
+          continue;
+        }
+        const L = padded.length;
+        for (let start = 0; start < L; start++) {
+          let h1 = H1_SEED, h2 = H2_SEED;
+          const maxLen = Math.min(hi, L - start);
+          for (let len = 1; len <= maxLen; len++) {
+            const c = padded.charCodeAt(start + len - 1);
+            h1 = h1Step(h1, c);
+            h2 = h2Step(h2, c);
+            if (len < lo && !(start === 0 && len === L)) continue;
+            let id = table.get(h1, h2);
+            if (id < 0) {
+              if (!learn) continue;
+              id = b.terms.length;
+              table.set(h1, h2, id);
+              b.terms.push(padded.substr(start, len));
+            }
+            bump(scratch, id, 1);
+          }
+        }
+      }
     }
+    const touched = scratch.touched;
     const cols = Int32Array.from(touched);
     const counts = new Float64Array(cols.length);
     for (let i = 0; i < cols.length; i++) counts[i] = scratch.acc[cols[i]!]!;
     return { cols, counts };
   };
 
-  const grow = (s: { acc: Float64Array; mark: Int32Array }, need: number): void => {
-    let n = Math.max(1024, s.acc.length);
-    while (n < need) n *= 2;
-    const acc = new Float64Array(n);
-    acc.set(s.acc);
-    const mark = new Int32Array(n).fill(-1);
-    mark.set(s.mark);
-    s.acc = acc;
-    s.mark = mark;
-  };
-
-  const newScratch = (): { acc: Float64Array; mark: Int32Array; touched: number[]; doc: number } => ({
-    acc: new Float64Array(0), mark: new Int32Array(0), touched: [], doc: 0,
-  });
+  const newScratch = (): Scratch => ({ acc: new Float64Array(0), mark: new Int32Array(0), touched: [], doc: 0 });
 
   /** Counts every block of every text; when learning, grows vocabularies. rows[block][doc]. */
   const countAll = (texts: readonly string[], learn: boolean): RawRow[][] => {
     const rows: RawRow[][] = blocks.map(() => new Array<RawRow>(texts.length));
     const scratches = blocks.map(newScratch);
     for (let d = 0; d < texts.length; d++) {
-      const grams = analyze(texts[d]!);
+      const [words, chars] = analyze(texts[d]!);
       for (let bi = 0; bi < blocks.length; bi++) {
         scratches[bi]!.doc = d;
-        rows[bi]![d] = countRow(blocks[bi]!, grams[bi]!, learn, scratches[bi]!);
+        rows[bi]![d] = countRow(blocks[bi]!, words, chars, learn, scratches[bi]!);
       }
     }
     return rows;
@@ -244,7 +319,7 @@ export function createVectorizer(config: VectorizerConfig = {}, state?: { vocabu
       terms.push(b.terms[t]!);
     });
     b.terms = terms;
-    b.vocab = new Map(terms.map((t, i) => [t, i]));
+    b.table.remap(map);
     b.size = terms.length;
     return map;
   };
@@ -322,7 +397,7 @@ export function createVectorizer(config: VectorizerConfig = {}, state?: { vocabu
   const learn = (texts: readonly string[]): RawRow[][] => {
     if (texts.length === 0) throw createError('INVALID_INPUT', { field: 'texts', problem: 'cannot fit a vectorizer on no documents' });
     for (const b of blocks) {
-      b.vocab = new Map();
+      b.table = new GramTable();
       b.terms = [];
       if (!b.cfg.hashing) b.size = 0;
     }
@@ -374,8 +449,9 @@ export function createVectorizer(config: VectorizerConfig = {}, state?: { vocabu
       const b = blocks[block];
       if (!b) return -1;
       if (b.cfg.hashing) return b.offset + Math.abs(murmur3(term)) % b.size;
-      const c = b.vocab.get(term);
-      return c === undefined ? -1 : b.offset + c;
+      const [h1, h2] = hashString(term);
+      const c = b.table.get(h1, h2);
+      return c < 0 ? -1 : b.offset + c;
     },
     save(path) {
       const a = self.toArtifact();
@@ -395,7 +471,11 @@ export function createVectorizer(config: VectorizerConfig = {}, state?: { vocabu
       const terms = state.vocabularies[i];
       if (terms) {
         b.terms = terms;
-        b.vocab = new Map(terms.map((t, j) => [t, j]));
+        b.table = new GramTable(terms.length);
+        terms.forEach((t, j) => {
+          const [h1, h2] = hashString(t);
+          b.table.set(h1, h2, j);
+        });
         b.size = terms.length;
       }
     });
