@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importData } from './index.js';
-import { detectDelimiter, looksLikeHeader, parseTime, splitFields } from './interactions.js';
+import { detectDelimiter, looksLikeHeader, normalizeDelimiter, parseTime, splitFields } from './interactions.js';
 import { collect, fixture, memoryStore } from '../../../test/fixtures/import/helpers.js';
 
 describe('interactions importer', () => {
@@ -118,6 +118,9 @@ describe('interactions importer', () => {
     expect(detectDelimiter('1,2')).toBe(',');
     expect(detectDelimiter('1  2 3')).toBe(' ');
     expect(splitFields('  1  2 3 ', ' ')).toEqual(['1', '2', '3']);
+    expect(normalizeDelimiter('tab')).toBe('\t');
+    expect(normalizeDelimiter('\\t')).toBe('\t');
+    expect(normalizeDelimiter('::')).toBe('::');
     expect(looksLikeHeader(['userId', 'movieId', 'rating', 'timestamp'])).toBe(true);
     expect(looksLikeHeader(['who', 'what', 'stars'])).toBe(true);
     expect(looksLikeHeader(['u1', 'i1', '5', '881250949'])).toBe(false);

@@ -29,6 +29,14 @@ const KNOWN_NAMES = new Set<string>(Object.values(NAMES).flat());
 /** Delimiters tried in this order on the first row; `' '` stands for any run of whitespace. */
 const DELIMITERS = ['\t', '::', '|', ',', ';'] as const;
 
+/** Names a command line can give instead of the character itself. */
+const DELIMITER_NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', pipe: '|', semicolon: ';', space: ' ', whitespace: ' ' };
+
+/** `'tab'` → `'\t'`, `'\\t'` (a backslash and t, as shells pass it) → `'\t'`, other strings unchanged. */
+export function normalizeDelimiter(d: string): string {
+  return DELIMITER_NAMES[d.toLowerCase()] ?? d;
+}
+
 export function detectDelimiter(firstLine: string): string {
   for (const d of DELIMITERS) if (firstLine.includes(d)) return d;
   return ' ';
@@ -95,7 +103,7 @@ export async function importInteractions(target: ImportTarget, path: string, opt
   const jsonl = ['.jsonl', '.ndjson', '.json'].includes(extname(path).toLowerCase());
   return runImport(target, options, total, async (sink) => {
     await sink.ensureUser(CATALOG_AUTHOR);
-    let delimiter = options.delimiter;
+    let delimiter = options.delimiter === undefined ? undefined : normalizeDelimiter(options.delimiter);
     let columns: ColumnMap | undefined;
     let isJson = jsonl;
     let first = true;
