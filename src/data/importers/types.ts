@@ -27,7 +27,10 @@ export interface ImportTarget {
 export interface ImportOptions {
   /** Abort on the first invalid row (IMPORT_ABORTED / INVALID_UTF8) and write nothing. Default false: skip and report. */
   strict?: boolean;
-  /** `interactions` only: field delimiter (`'\t'`, `','`, `'::'`, `'|'`, `' '` for any whitespace); detected when absent. */
+  /**
+   * `interactions` only: field delimiter (`'\t'`, `','`, `'::'`, `'|'`, `';'`, `' '` for any whitespace, or the
+   * names `tab`, `comma`, `pipe`, `semicolon`, `whitespace`); detected from the first line when absent.
+   */
   delimiter?: string;
   /** `interactions` only: whether the first line is a header; detected when absent. */
   header?: boolean;
