@@ -51,6 +51,7 @@ export function word2vecKernel(a: KernelArgs): number {
     state ^= state << 5;
     return (state >>> 0) / 4294967296;
   };
+  const dim4 = dim & ~3;
   const neu1 = new Float32Array(dim);
   const neu1e = new Float32Array(dim);
   const sen = new Int32Array(10000);
@@ -70,15 +71,25 @@ export function word2vecKernel(a: KernelArgs): number {
         label = 0;
       }
       const l2 = t * dim;
-      let f = 0;
-      for (let c = 0; c < dim; c++) f += h[c]! * syn1[l2 + c]!;
+      // Dot product with four accumulators (breaks the add dependency chain); dim4 = dim rounded down to 4.
+      let f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+      let c = 0;
+      for (; c < dim4; c += 4) {
+        f0 += h[c]! * syn1[l2 + c]!;
+        f1 += h[c + 1]! * syn1[l2 + c + 1]!;
+        f2 += h[c + 2]! * syn1[l2 + c + 2]!;
+        f3 += h[c + 3]! * syn1[l2 + c + 3]!;
+      }
+      for (; c < dim; c++) f0 += h[c]! * syn1[l2 + c]!;
+      const f = f0 + f1 + f2 + f3;
       let g: number;
       if (f > MAXE) g = (label - 1) * alpha;
       else if (f < -MAXE) g = label * alpha;
       else g = (label - expTable[((f + MAXE) * (EXP / MAXE / 2)) | 0]!) * alpha;
       for (let c = 0; c < dim; c++) {
-        neu1e[c]! += g * syn1[l2 + c]!;
-        syn1[l2 + c]! += g * h[c]!;
+        const u = syn1[l2 + c]!;
+        neu1e[c]! += g * u;
+        syn1[l2 + c] = u + g * h[c]!;
       }
     }
   };
