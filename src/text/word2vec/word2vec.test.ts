@@ -32,7 +32,7 @@ describe('word2vec', () => {
   const corpus = plantedCorpus(1500, 1);
 
   it('skip-gram: words of a planted group are each other nearest neighbours', async () => {
-    const wv = await trainWord2Vec(corpus, { dim: 16, minCount: 1, sample: 0, threads: 1, seed: 3 });
+    const wv = await trainWord2Vec(corpus.slice(0, 800), { dim: 16, window: 3, minCount: 1, sample: 0, threads: 1, seed: 3 });
     expect(groupPurity(wv)).toBeGreaterThan(0.95);
   });
 
