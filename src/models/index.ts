@@ -13,6 +13,7 @@ import { sarFactory } from './sar/sar.js';
 import { contentTfidfFactory } from './content/tfidf.js';
 import { rankFusionFactory } from './hybrid/rank-fusion.js';
 import { lightgcnFactory } from './graph/lightgcn.js';
+import { neumfFactory } from './neumf/neumf.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
@@ -26,3 +27,4 @@ for (const f of itemKnnFactories) registerModel(f);
 registerModel(userKnnFactory);
 registerModel(inNetworkFactory);
 registerModel(lightgcnFactory);
+registerModel(neumfFactory);
