@@ -58,7 +58,12 @@ export function heapBase(): usize {
 function packA(transA: i32, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const rows = min(MR, mc - i0);
-    if (transA) {
+    if (transA && MR == 4 && rows == 4) {
+      // A is stored K×M: four consecutive entries of row p are exactly one panel row.
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst + (<usize>p << 4), v128.load(a + ((<usize>(pc + p) * lda + ic + i0) << 2)));
+      }
+    } else if (transA) {
       // A is stored K×M: row p of the stored matrix holds op(A)[·, p] contiguously.
       for (let p = 0; p < kc; p++) {
         const src = a + ((<usize>(pc + p) * lda + ic + i0) << 2);

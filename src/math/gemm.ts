@@ -107,7 +107,17 @@ function stage(mem: Float32Array, x: Float32Array, at: number, len: number, copy
 
 /** Splits C into one block of rows (or of columns, when C is wide) per thread, aligned to the micro-tile. */
 function parallelGemm(kernels: NonNullable<typeof wasmKernels>, whole: GemmBlock): void {
-  pool ??= createGemmPool(kernels, { workers: config.threads - 1 });
+  if (pool === null) {
+    try {
+      pool = createGemmPool(kernels, { workers: config.threads - 1 });
+    } catch {
+      // No threads to be had (resource limits): carry on single-threaded rather than fail the product.
+      config.threads = 1;
+      kernels.exports.gemm(whole.transA, whole.transB, whole.m, whole.n, whole.k, whole.alpha, whole.a, whole.lda,
+        whole.b, whole.ldb, whole.beta, whole.c, whole.ldc, (scratch ??= kernels.heap.allocF32(kernels.exports.gemmScratchFloats())).byteOffset);
+      return;
+    }
+  }
   const threads = pool.threads;
   const blocks: GemmBlock[] = [];
   const byRows = whole.m >= whole.n;
