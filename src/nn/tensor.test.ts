@@ -3,6 +3,8 @@ import { createRng } from '../core/rng.js';
 import { isResonateError } from '../core/errors.js';
 import { Mlp } from './layers/mlp.js';
 import { add, mul } from './ops/arithmetic.js';
+import { tanh } from './ops/activation.js';
+import { reshape } from './ops/shape.js';
 import { crossEntropy } from './ops/loss.js';
 import { sum } from './ops/reduce.js';
 import { Adam } from './optim/adam.js';
@@ -48,6 +50,27 @@ describe('autograd tape', () => {
   });
   it('shape errors name the op and both shapes', () => {
     expect(() => add(tensor([1, 2, 3]), tensor([1, 2]))).toThrow(/add: shapes \[3\] and \[2\] do not broadcast/);
+  });
+});
+
+describe('recycled gradient buffers', () => {
+  it('stay correct across steps with x + x, reshape aliases and a root produced by add', () => {
+    const n = 5000; // above the pooling threshold
+    const x = uniform([n], createRng(4), -1, 1, { requiresGrad: true });
+    for (let step = 0; step < 3; step++) {
+      x.zeroGrad();
+      const y = mul(x, tensor([2]));
+      sum(add(y, y)).backward(); // d/dx Σ 4x = 4
+      expect(x.grad!.every((v) => v === 4)).toBe(true);
+      x.zeroGrad();
+      const a = tanh(x);
+      const root = add(a, reshape(a, [n]));
+      root.backward(new Float32Array(n).fill(1)); // 2(1 − tanh²x)
+      const rootGrad = root.grad!.slice();
+      for (let i = 0; i < n; i += 997) expect(x.grad![i]).toBeCloseTo(2 * (1 - a.data[i]! ** 2), 5);
+      sum(mul(x, x)).backward(); // reuses pooled buffers; must not touch root.grad
+      expect(Array.from(root.grad!)).toEqual(Array.from(rootGrad));
+    }
   });
 });
 

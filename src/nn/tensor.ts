@@ -86,6 +86,19 @@ export class Tensor {
     return this.grad;
   }
 
+  /**
+   * @internal Adds `g` into this tensor's gradient. An intermediate tensor without a gradient yet adopts `g` itself
+   * (no copy): the caller's output gradient is no longer needed once its backward closure runs.
+   */
+  accumulateGrad(g: Float32Array): void {
+    if (this.grad === null && this.backwardFn !== null && g.length === this.size) {
+      this.grad = g;
+      return;
+    }
+    const gx = this.ensureGrad();
+    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]!;
+  }
+
   zeroGrad(): void {
     if (this.grad !== null) this.grad.fill(0);
     this.sparseGrad = [];
@@ -123,6 +136,7 @@ export class Tensor {
       // a leaf shares (through reshape) are kept.
       const keep = new Set<Float32Array>();
       for (const node of order) if (node.backwardFn === null && node.grad !== null) keep.add(node.grad);
+      if (this.grad !== null) keep.add(this.grad);
       const released = new Set<Float32Array>();
       for (const node of order) {
         if (node.backwardFn !== null) {
@@ -131,7 +145,7 @@ export class Tensor {
           const g = node.grad;
           if (g !== null && node !== this) {
             node.grad = null;
-            if (!keep.has(g) && !released.has(g)) {
+            if (!keep.has(g) && !released.has(g) && g !== this.grad) {
               released.add(g);
               giveBuffer(g);
             }

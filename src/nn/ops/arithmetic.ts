@@ -28,9 +28,33 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
     else if (kind === 2) for (let i = 0; i < n; i++) o[i] = x[ia[i]!]! * y[ib[i]!]!;
     else for (let i = 0; i < n; i++) o[i] = x[ia[i]!]! / y[ib[i]!]!;
   }
+  const backB = (g: Float32Array): void => {
+    const gb = b.ensureGrad();
+    if (ib === null) {
+      if (kind === 0) for (let i = 0; i < n; i++) gb[i] = gb[i]! + g[i]!;
+      else if (kind === 1) for (let i = 0; i < n; i++) gb[i] = gb[i]! - g[i]!;
+      else if (kind === 2) for (let i = 0; i < n; i++) gb[i] = gb[i]! + g[i]! * x[i]!;
+      else for (let i = 0; i < n; i++) gb[i] = gb[i]! - (g[i]! * x[i]!) / (y[i]! * y[i]!);
+    } else {
+      const ja = ia!;
+      if (kind === 0) for (let i = 0; i < n; i++) gb[ib[i]!] = gb[ib[i]!]! + g[i]!;
+      else if (kind === 1) for (let i = 0; i < n; i++) gb[ib[i]!] = gb[ib[i]!]! - g[i]!;
+      else if (kind === 2) for (let i = 0; i < n; i++) gb[ib[i]!] = gb[ib[i]!]! + g[i]! * x[ja[i]!]!;
+      else for (let i = 0; i < n; i++) {
+        const yv = y[ib[i]!]!;
+        gb[ib[i]!] = gb[ib[i]!]! - (g[i]! * x[ja[i]!]!) / (yv * yv);
+      }
+    }
+  };
   record(out, [a, b], () => {
     const g = out.grad!;
+    // b first: for add / sub, a may then adopt g's buffer (b === a reads g before that).
+    if (b.requiresGrad) backB(g);
     if (a.requiresGrad) {
+      if (ia === null && kind <= 1 && a !== b) {
+        a.accumulateGrad(g);
+        return;
+      }
       const ga = a.ensureGrad();
       if (ia === null) {
         if (kind <= 1) for (let i = 0; i < n; i++) ga[i] = ga[i]! + g[i]!;
@@ -41,24 +65,6 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
         if (kind <= 1) for (let i = 0; i < n; i++) ga[ia[i]!] = ga[ia[i]!]! + g[i]!;
         else if (kind === 2) for (let i = 0; i < n; i++) ga[ia[i]!] = ga[ia[i]!]! + g[i]! * y[jb[i]!]!;
         else for (let i = 0; i < n; i++) ga[ia[i]!] = ga[ia[i]!]! + g[i]! / y[jb[i]!]!;
-      }
-    }
-    if (b.requiresGrad) {
-      const gb = b.ensureGrad();
-      if (ib === null) {
-        if (kind === 0) for (let i = 0; i < n; i++) gb[i] = gb[i]! + g[i]!;
-        else if (kind === 1) for (let i = 0; i < n; i++) gb[i] = gb[i]! - g[i]!;
-        else if (kind === 2) for (let i = 0; i < n; i++) gb[i] = gb[i]! + g[i]! * x[i]!;
-        else for (let i = 0; i < n; i++) gb[i] = gb[i]! - (g[i]! * x[i]!) / (y[i]! * y[i]!);
-      } else {
-        const ja = ia!;
-        if (kind === 0) for (let i = 0; i < n; i++) gb[ib[i]!] = gb[ib[i]!]! + g[i]!;
-        else if (kind === 1) for (let i = 0; i < n; i++) gb[ib[i]!] = gb[ib[i]!]! - g[i]!;
-        else if (kind === 2) for (let i = 0; i < n; i++) gb[ib[i]!] = gb[ib[i]!]! + g[i]! * x[ja[i]!]!;
-        else for (let i = 0; i < n; i++) {
-          const yv = y[ib[i]!]!;
-          gb[ib[i]!] = gb[ib[i]!]! - (g[i]! * x[ja[i]!]!) / (yv * yv);
-        }
       }
     }
   });

@@ -15,15 +15,16 @@ export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor
   // of one per element, still fully determined by the seed. Keep when the 32-bit draw ≥ p·2³².
   let s = rng.uint32() | 1;
   const threshold = Math.floor(p * 4294967296);
+  const out = new Tensor(new Float32Array(x.size), x.shape);
+  const o = out.data, d = x.data;
   for (let i = 0; i < mask.length; i++) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
-    mask[i] = keep * +(s >>> 0 >= threshold); // branch-free: random keep/drop would mispredict
+    const m = keep * +(s >>> 0 >= threshold); // branch-free: random keep/drop would mispredict
+    mask[i] = m;
+    o[i] = d[i]! * m;
   }
-  const out = new Tensor(new Float32Array(x.size), x.shape);
-  const o = out.data, d = x.data;
-  for (let i = 0; i < o.length; i++) o[i] = d[i]! * mask[i]!;
   record(out, [x], () => {
     const g = out.grad!, gx = x.ensureGrad();
     for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * mask[i]!;
