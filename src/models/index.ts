@@ -12,6 +12,7 @@ import { bprFactory } from './mf/bpr.js';
 import { sarFactory } from './sar/sar.js';
 import { contentTfidfFactory } from './content/tfidf.js';
 import { rankFusionFactory } from './hybrid/rank-fusion.js';
+import { sasrecFactory } from './seq/sasrec.js';
 import { lightgcnFactory } from './graph/lightgcn.js';
 import { neumfFactory } from './neumf/neumf.js';
 
@@ -28,3 +29,4 @@ registerModel(userKnnFactory);
 registerModel(inNetworkFactory);
 registerModel(lightgcnFactory);
 registerModel(neumfFactory);
+registerModel(sasrecFactory);
