@@ -7,7 +7,7 @@
  * their moments, using the global step for bias correction (as TensorFlow's LazyAdam and PyTorch's SparseAdam).
  */
 import type { Tensor } from '../tensor.js';
-import { coalesceRows, zeroGrads, type Optimizer } from './optimizer.js';
+import { coalesceRows, densifyRows, zeroGrads, type Optimizer } from './optimizer.js';
 
 export interface AdamConfig {
   lr?: number;
@@ -53,7 +53,8 @@ export class Adam implements Optimizer {
     const stepSize = lr / c1, rc2 = 1 / Math.sqrt(c2);
     this.params.forEach((p, pi) => {
       const m = this.m[pi]!, v = this.v[pi]!, w = p.data;
-      if (p.sparse) {
+      // Lazy row update when the table only has row gradients; otherwise rows are folded into the dense gradient.
+      if (p.sparse && p.grad === null) {
         if (p.sparseGrad.length === 0) return;
         const { ids, rows } = coalesceRows(p);
         const width = p.size / p.shape[0]!;
@@ -66,6 +67,7 @@ export class Adam implements Optimizer {
         }
         return;
       }
+      densifyRows(p);
       const grad = p.grad;
       if (grad === null) return;
       if (wd !== 0 && this.decoupled) {

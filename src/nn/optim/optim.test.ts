@@ -64,6 +64,18 @@ describe('optimizers against hand-computed updates', () => {
   });
 });
 
+describe('mixed gradients', () => {
+  it('a sparse table that also received a dense gradient is updated with their sum', () => {
+    const t = tensor([1, 1, 2, 2], [2, 2], { requiresGrad: true });
+    t.sparse = true;
+    const opt = new Sgd([t], { lr: 1 });
+    t.ensureGrad().set([0.5, 0, 0, 0]);
+    t.sparseGrad.push({ ids: Int32Array.of(0, 1), rows: Float32Array.of(0.5, 1, 0, 1) });
+    opt.step();
+    expect(Array.from(t.data)).toEqual([0, 0, 2, 1]);
+  });
+});
+
 describe('clipping and schedules', () => {
   it('clips by the global norm over dense and sparse gradients', () => {
     const a = tensor([0, 0], [2], { requiresGrad: true });

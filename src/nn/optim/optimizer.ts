@@ -40,3 +40,19 @@ export function coalesceRows(p: Tensor): { ids: Int32Array; rows: Float32Array }
   }
   return { ids: Int32Array.from(order), rows };
 }
+
+/**
+ * Adds a parameter's sparse row gradients into its dense gradient (used when a table got both, e.g. a lookup and
+ * a custom op that writes dense gradients: the update must see the sum). Clears the row list.
+ */
+export function densifyRows(p: Tensor): void {
+  if (p.sparseGrad.length === 0) return;
+  const g = p.ensureGrad(), width = p.size / p.shape[0]!;
+  for (const s of p.sparseGrad) {
+    for (let r = 0; r < s.ids.length; r++) {
+      const base = s.ids[r]! * width, src = r * width;
+      for (let j = 0; j < width; j++) g[base + j] = g[base + j]! + s.rows[src + j]!;
+    }
+  }
+  p.sparseGrad = [];
+}

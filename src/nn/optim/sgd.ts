@@ -5,7 +5,7 @@
  * Sparse parameters get their rows updated directly (momentum is not kept for them).
  */
 import type { Tensor } from '../tensor.js';
-import { coalesceRows, zeroGrads, type Optimizer } from './optimizer.js';
+import { coalesceRows, densifyRows, zeroGrads, type Optimizer } from './optimizer.js';
 
 export interface SgdConfig {
   lr?: number;
@@ -39,7 +39,8 @@ export class Sgd implements Optimizer {
     const { lr, mu, damp, wd } = this;
     this.params.forEach((p, pi) => {
       const w = p.data;
-      if (p.sparse) {
+      // Lazy row update when the table only has row gradients; otherwise rows are folded into the dense gradient.
+      if (p.sparse && p.grad === null) {
         if (p.sparseGrad.length === 0) return;
         const { ids, rows } = coalesceRows(p);
         const width = p.size / p.shape[0]!;
@@ -49,6 +50,7 @@ export class Sgd implements Optimizer {
         }
         return;
       }
+      densifyRows(p);
       const g = p.grad;
       if (g === null) return;
       const n = w.length;
