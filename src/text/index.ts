@@ -23,3 +23,4 @@ export * from './topics/coherence.js';
 export * from './trends.js';
 export * from './query.js';
 export * from './logistic-parallel.js';
+export * from './sentiment/neural/index.js';

@@ -98,7 +98,7 @@ export class TextCnn extends SentimentNet {
 
   /** Kim's max-norm constraint: each class's output weight vector is rescaled to ‖w‖₂ = 3 when it exceeds 3. */
   maxNorm = 3;
-  afterStep(): void {
+  override afterStep(): void {
     if (!(this.maxNorm > 0)) return;
     const W = this.out.weight.data, F = this.out.weight.shape[1]!;
     for (let k = 0; k < this.spec.numClasses; k++) {
