@@ -1,18 +1,46 @@
 /**
- * The `resonate` command end to end, as a user runs it: generate, stats, import (with bad rows, --strict),
- * train, recommend, and the sentiment verbs, each in a fresh temporary folder.
+ * The `resonate` command end to end: generate, stats, import (with bad rows, --strict), train, recommend, and
+ * the sentiment verbs, each in a fresh temporary folder. Most run the CLI in-process (same code as the binary,
+ * without paying a process start per call); one test runs the real `bin/resonate.js`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/resonate.js');
 
+/** Runs the CLI in-process with the store and every path inside `cwd`, capturing its output. */
 async function resonate(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = '', stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (stdout += a.join(' ') + '\n'));
+  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n'));
+  const abs = args.map((a) => (/\.(tsv|txt|json|safetensors|db)$/.test(a) && !a.startsWith('/') ? join(cwd, a) : a));
+  const hasDb = args.includes('--db');
+  process.exitCode = 0;
+  try {
+    await main(['node', 'resonate', ...(hasDb ? [] : ['--db', join(cwd, 'resonate.db')]), ...abs]);
+  } finally {
+    out.mockRestore();
+    log.mockRestore();
+    err.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { stdout, stderr, code };
+}
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+/** The real binary, as a user runs it. */
+async function resonateBin(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, RESONATE_LOG_LEVEL: 'warn' } });
     return { stdout, stderr, code: 0 };
@@ -64,6 +92,16 @@ describe('resonate CLI', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/STORE_CORRUPT/);
   }, 30_000);
+
+  it('runs as the real binary', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    const res = await resonateBin(cwd, 'stats');
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ users: 0, posts: 0, follows: 0, events: 0 });
+    const bad = await resonateBin(cwd, 'import', 'interactions', 'missing.tsv');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/FILE_NOT_FOUND/);
+  }, 180_000);
 
   it('trains and applies a sentiment model from files', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
