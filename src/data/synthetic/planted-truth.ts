@@ -7,6 +7,7 @@
  * safetensors file beside the JSON, named in `thetaFile`.
  */
 import { basename } from 'node:path';
+import { createError } from '../../core/errors.js';
 import { writeFileAtomic, saveSafetensors } from '../../nn/safetensors.js';
 import { DWELL, ENGAGEMENT_RATES, NEGATIVE_POWER, NEGATIVE_RATES } from './engagement.js';
 import { mainTopics, type Population } from './population.js';
@@ -86,26 +87,40 @@ export function thetaPathFor(path: string): string {
   return `${path.replace(/\.json$/i, '')}.theta.safetensors`;
 }
 
-/** Users per piece when serialising `userTopics`, so no string holds a million arrays at once. */
-const USERS_PER_PIECE = 50_000;
+/** Users or posts serialised per piece, so no string holds millions of numbers at once. */
+const ROWS_PER_PIECE = 100_000;
 
 /**
  * Writes the truth as JSON (the same document as `JSON.stringify(buildTruth(src))` plus `thetaFile`) and θ as
- * safetensors beside it, each atomically. The big arrays are serialised straight from the typed arrays, piece
- * by piece, so a million users need no array of ten million JS numbers.
+ * safetensors beside it, each atomically. The big arrays are serialised straight from the typed arrays, piece by
+ * piece, into one buffer sized by an upper bound (untouched pages cost no memory): at a million users the JSON
+ * costs its own size and no array of ten million JS numbers.
  */
 export function writeTruth(path: string, src: TruthSource): void {
   const pop = src.population, posts = src.posts;
   const thetaPath = thetaPathFor(path);
   saveSafetensors(thetaPath, { theta: { data: pop.theta, shape: [pop.size, pop.topics] } }, { kind: 'resonate/synthetic-theta' });
   const header = JSON.stringify({ ...truthHeader(src), thetaFile: basename(thetaPath) });
-  const enc = new TextEncoder();
-  const parts: Uint8Array[] = [enc.encode(`${header.slice(0, -1)},"userTopics":[`)];
-  for (let u0 = 0; u0 < pop.size; u0 += USERS_PER_PIECE) {
+  // Upper bound in bytes: a topic index ≤ 2 digits + comma; a sentiment ≤ "-1,"; brackets around each user's list.
+  const bound = Buffer.byteLength(header) + 64 + pop.size * (3 * pop.topics + 3) + posts.size * 6;
+  const buf = Buffer.allocUnsafe(bound);
+  let at = 0;
+  const put = (text: string): void => {
+    if (Buffer.byteLength(text) > bound - at) throw createError('INTERNAL', { problem: `planted truth larger than its bound of ${bound} bytes` });
+    at += buf.write(text, at);
+  };
+  put(`${header.slice(0, -1)},"userTopics":[`);
+  for (let u0 = 0; u0 < pop.size; u0 += ROWS_PER_PIECE) {
     const rows: string[] = [];
-    for (let u = u0; u < Math.min(pop.size, u0 + USERS_PER_PIECE); u++) rows.push(`[${mainTopics(pop, u, MAIN_TOPIC_MIN).join(',')}]`);
-    parts.push(enc.encode((u0 > 0 ? ',' : '') + rows.join(',')));
+    for (let u = u0; u < Math.min(pop.size, u0 + ROWS_PER_PIECE); u++) rows.push(`[${mainTopics(pop, u, MAIN_TOPIC_MIN).join(',')}]`);
+    put((u0 > 0 ? ',' : '') + rows.join(','));
   }
-  parts.push(enc.encode(`],"postTopic":[${posts.topic.join(',')}],"postSentiment":[${posts.sentiment.join(',')}]}`));
-  writeFileAtomic(path, Buffer.concat(parts));
+  const putArray = (name: string, values: Uint8Array | Int8Array): void => {
+    put(`],"${name}":[`);
+    for (let p0 = 0; p0 < values.length; p0 += ROWS_PER_PIECE) put((p0 > 0 ? ',' : '') + values.subarray(p0, p0 + ROWS_PER_PIECE).join(','));
+  };
+  putArray('postTopic', posts.topic);
+  putArray('postSentiment', posts.sentiment);
+  put(']}');
+  writeFileAtomic(path, buf.subarray(0, at));
 }
