@@ -6,7 +6,7 @@ import '../index.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { blockScores, tinyDataset, plantedBlocks } from '../mf/test-fixtures.js';
 import { EaseRecommender } from './ease.js';
-import { spdInverse } from './spd-inverse.js';
+import { spdInverse, spdInverseGemm } from './spd-inverse.js';
 import { inverseRef } from './spd-inverse.ref.js';
 
 function randomSpd(n: number, seed: number): Float64Array {
@@ -27,6 +27,15 @@ describe('spdInverse', () => {
       const a = randomSpd(n, n);
       const fast = spdInverse(a, n), ref = inverseRef(a, n);
       for (let k = 0; k < n * n; k++) expect(fast[k]).toBeCloseTo(ref[k]!, 10);
+    }
+  });
+  it('matches Gauss–Jordan with the gemm product in Float32 to 1e-4 relative', () => {
+    for (const n of [3, 33, 70]) {
+      const a = randomSpd(n, 100 + n);
+      const fast = spdInverseGemm(a, n), ref = inverseRef(a, n);
+      let scale = 0;
+      for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(ref[k]!));
+      for (let k = 0; k < n * n; k++) expect(Math.abs(fast[k]! - ref[k]!)).toBeLessThan(1e-4 * scale);
     }
   });
   it('refuses a matrix that is not positive definite', () => {

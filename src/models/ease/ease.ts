@@ -14,7 +14,7 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { topK } from '../../math/top-k.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
-import { spdInverse } from './spd-inverse.js';
+import { spdInverseGemm } from './spd-inverse.js';
 
 export const EASE_ID = 'ease';
 
@@ -48,7 +48,7 @@ export function gramFromCsr(data: Dataset['interactions'], binary: boolean): Flo
 }
 
 /** B = −P / diag(P) column-wise, diag(B) = 0, from the n×n inverse P; returned as Float32 (scoring precision). */
-export function easeWeights(p: Float64Array, n: number): Float32Array {
+export function easeWeights(p: Float64Array | Float32Array, n: number): Float32Array {
   const b = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) b[i * n + j] = i === j ? 0 : -p[i * n + j]! / p[j * n + j]!;
@@ -83,7 +83,7 @@ export class EaseRecommender extends BaseRecommender {
     for (let i = 0; i < n; i++) g[i * n + i]! += this.params.lambda;
     throwIfAborted(options.signal, this.id);
     progress(1, 3, 'inverse');
-    const p = spdInverse(g, n);
+    const p = spdInverseGemm(g, n);
     throwIfAborted(options.signal, this.id);
     progress(2, 3, 'weights');
     this.b = easeWeights(p, n);
