@@ -5,12 +5,13 @@
  * `bias_hh_l0`, `_reverse` for the backward direction) and init U(±1/√H), so state dicts map one to one.
  * Each direction is one `linear` over all steps (input projection) plus one fused sequence op.
  */
+import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { fanInUniform } from '../init.js';
 import { Module } from '../module.js';
 import { dropout } from '../ops/dropout.js';
 import { linear } from '../ops/matmul.js';
-import { gruSequence, lstmSequence } from '../ops/recurrent.js';
+import { gruSequence, lstmSequence, type SequenceOptions } from '../ops/recurrent.js';
 import { concat, selectSteps } from '../ops/shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -28,6 +29,11 @@ export interface RecurrentConfig {
 export interface RecurrentOptions {
   /** Valid steps per sample; later steps are padding. */
   lengths?: ArrayLike<number>;
+  /**
+   * Initial hidden states, one [B, H] per layer and direction in PyTorch's order (l0, l0_reverse, l1, …); e.g. the
+   * `hidden` of the previous batch for session-parallel training. Default zeros. (LSTM cell states start at zero.)
+   */
+  h0?: readonly Tensor[];
 }
 
 export interface RecurrentOutput {
@@ -35,6 +41,8 @@ export interface RecurrentOutput {
   output: Tensor;
   /** Final state of the top layer [B, dirs·H]: forward at each sample's last valid step, backward at step 0. */
   last: Tensor;
+  /** Final state [B, H] of every layer and direction, in the order of `h0`. */
+  hidden: Tensor[];
 }
 
 abstract class Recurrent extends Module {
@@ -65,29 +73,40 @@ abstract class Recurrent extends Module {
     this.rng = config.rng.fork();
   }
 
-  protected abstract sequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, lengths: ArrayLike<number> | undefined, reverse: boolean): Tensor;
+  protected abstract sequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, options: SequenceOptions): Tensor;
 
   /** x [B, T, inputSize] → outputs and final states. */
   forward(x: Tensor, options: RecurrentOptions = {}): RecurrentOutput {
     const fields = this as unknown as Record<string, Tensor>;
     const B = x.shape[0]!, T = x.shape[1]!;
+    if (options.h0 !== undefined && options.h0.length !== this.numLayers * this.directions) {
+      throw createError('SHAPE_MISMATCH', { op: 'recurrent', problem: `h0 needs ${this.numLayers * this.directions} states (layers × directions), got ${options.h0.length}` });
+    }
+    const lastSteps = new Int32Array(B);
+    for (let b = 0; b < B; b++) lastSteps[b] = Math.max(0, (options.lengths === undefined ? T : options.lengths[b]!) - 1);
+    const firstSteps = new Int32Array(B);
     let input = x;
     let outs: Tensor[] = [];
+    const hidden: Tensor[] = [];
     for (let l = 0; l < this.numLayers; l++) {
       outs = [];
       for (let d = 0; d < this.directions; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
         const xp = linear(input, fields[`weight_ih${sfx}`]!, fields[`bias_ih${sfx}`]!);
-        outs.push(this.sequence(xp, fields[`weight_hh${sfx}`]!, fields[`bias_hh${sfx}`]!, options.lengths, d === 1));
+        const seqOptions: SequenceOptions = { reverse: d === 1 };
+        if (options.lengths !== undefined) seqOptions.lengths = options.lengths;
+        const h0 = options.h0?.[l * this.directions + d];
+        if (h0 !== undefined) seqOptions.h0 = h0;
+        const out = this.sequence(xp, fields[`weight_hh${sfx}`]!, fields[`bias_hh${sfx}`]!, seqOptions);
+        outs.push(out);
+        hidden.push(selectSteps(out, d === 1 ? firstSteps : lastSteps));
       }
       input = outs.length === 1 ? outs[0]! : concat(outs, 2);
       if (this.p > 0 && l + 1 < this.numLayers) input = dropout(input, this.p, this.rng, this.training);
     }
-    const lastSteps = new Int32Array(B);
-    for (let b = 0; b < B; b++) lastSteps[b] = Math.max(0, (options.lengths === undefined ? T : options.lengths[b]!) - 1);
-    const lastF = selectSteps(outs[0]!, lastSteps);
-    const last = this.directions === 1 ? lastF : concat([lastF, selectSteps(outs[1]!, new Int32Array(B))], 1);
-    return { output: input, last };
+    const top = hidden.slice(-this.directions);
+    const last = top.length === 1 ? top[0]! : concat(top, 1);
+    return { output: input, last, hidden };
   }
 }
 
@@ -96,8 +115,8 @@ export class Gru extends Recurrent {
   constructor(config: RecurrentConfig) {
     super(config, 3);
   }
-  protected sequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, lengths: ArrayLike<number> | undefined, reverse: boolean): Tensor {
-    return gruSequence(xProj, wHh, bHh, lengths === undefined ? { reverse } : { lengths, reverse });
+  protected sequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, options: SequenceOptions): Tensor {
+    return gruSequence(xProj, wHh, bHh, options);
   }
 }
 
@@ -106,7 +125,7 @@ export class Lstm extends Recurrent {
   constructor(config: RecurrentConfig) {
     super(config, 4);
   }
-  protected sequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, lengths: ArrayLike<number> | undefined, reverse: boolean): Tensor {
-    return lstmSequence(xProj, wHh, bHh, lengths === undefined ? { reverse } : { lengths, reverse });
+  protected sequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, options: SequenceOptions): Tensor {
+    return lstmSequence(xProj, wHh, bHh, options);
   }
 }
