@@ -13,6 +13,7 @@ export * from './ops/loss.js';
 export * from './ops/dropout.js';
 export * from './ops/shape.js';
 export * from './ops/heads.js';
+export * from './ops/attention-core.js';
 export * from './ops/embedding.js';
 export * from './ops/layer-norm.js';
 export * from './ops/conv1d.js';

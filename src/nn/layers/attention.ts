@@ -2,18 +2,16 @@
  * @module Multi-head self-attention (Vaswani et al. 2017) with causal and key-padding masks.
  *
  * softmax(Q·Kᵀ/√d_h + mask)·V per head, heads concatenated and projected. Q, K, V come from one fused
- * projection W_in [3D, D]; every product goes through `matmul` / `linear`, hence `gemm`. Init as PyTorch's
+ * projection W_in [3D, D]; every product goes through `gemm` (`linear`, and the fused `attentionCore`). Init as PyTorch's
  * `nn.MultiheadAttention`: W_in Xavier-uniform, in/out biases zero, W_out U(±1/√D).
  */
 import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { constantParam, fanInUniform } from '../init.js';
 import { Module, parameter } from '../module.js';
-import { dropout } from '../ops/dropout.js';
-import { linear, matmul } from '../ops/matmul.js';
+import { attentionCore } from '../ops/attention-core.js';
+import { linear } from '../ops/matmul.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
-import { maskedFill, reshape } from '../ops/shape.js';
-import { softmax } from '../ops/softmax.js';
 import { type Tensor, uniform } from '../tensor.js';
 
 export interface AttentionConfig {
@@ -89,12 +87,10 @@ export class MultiHeadSelfAttention extends Module {
     const h = this.numHeads, dh = D / h;
     const qkv = linear(x, this.inProjWeight, this.inProjBias); // [B, T, 3D]
     const q = splitHeads(qkv, h, 3, 0), k = splitHeads(qkv, h, 3, 1), v = splitHeads(qkv, h, 3, 2); // [B·h, T, dh]
-    let scores = matmul(q, k, { transB: true, alpha: 1 / Math.sqrt(dh) }); // [B·h, T, T]
-    const mask = attentionMask(B, T, options);
-    if (mask !== null) scores = reshape(maskedFill(reshape(scores, [B, h, T, T]), mask, [B, 1, T, T], MASKED), [B * h, T, T]);
-    let attn = softmax(scores);
-    if (this.p > 0) attn = dropout(attn, this.p, this.rng, this.training);
-    const ctx = matmul(attn, v); // [B·h, T, dh]
+    const ctx = attentionCore(q, k, v, {
+      scale: 1 / Math.sqrt(dh), heads: h, mask: attentionMask(B, T, options), maskValue: MASKED,
+      dropout: this.p, rng: this.rng, training: this.training,
+    }); // [B·h, T, dh]
     const merged = mergeHeads(ctx, h); // [B, T, D]
     return linear(merged, this.outProjWeight, this.outProjBias);
   }

@@ -9,6 +9,9 @@ import { conv1d } from './conv1d.js';
 import { maxPoolTime, meanPoolTime } from './pool.js';
 import { gruSequence, lstmSequence } from './recurrent.js';
 import { mergeHeads, splitHeads } from './heads.js';
+import { attentionCore } from './attention-core.js';
+import { softmax } from './softmax.js';
+import { dropout } from './dropout.js';
 import { matmul } from './matmul.js';
 import { sigmoidScalar } from './activation.js';
 
@@ -84,6 +87,22 @@ describe('gradient checks: shape, sequence and layer ops', () => {
     expectGrad(() => probe(mergeHeads(ctx, 2)), [ctx]);
     const a = param([4, 3, 2], rng), b = param([4, 5, 2], rng);
     expectGrad(() => probe(matmul(a, b, { transB: true, alpha: 0.7 })), [a, b]);
+  });
+  it('fused attention core equals matmul → mask → softmax → dropout → matmul, and its gradients check', () => {
+    const q = param([4, 5, 3], rng), k = param([4, 5, 3], rng), v = param([4, 5, 3], rng);
+    const mask = new Uint8Array(2 * 25);
+    for (let i = 0; i < mask.length; i++) mask[i] = (i % 5) > Math.floor((i % 25) / 5) || i === 49 ? 1 : 0; // causal + one padded key
+    const composed = (p: number): Tensor => {
+      const s = reshape(maskedFill(reshape(matmul(q, k, { transB: true, alpha: 0.5 }), [2, 2, 5, 5]), mask, [2, 1, 5, 5], -1e9), [4, 5, 5]);
+      return matmul(dropout(softmax(s), p, createRng(8)), v);
+    };
+    const fused = (p: number): Tensor => attentionCore(q, k, v, { scale: 0.5, heads: 2, mask, dropout: p, rng: createRng(8) });
+    for (const p of [0, 0.3]) {
+      const a = composed(p).data, b = fused(p).data;
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+      expectGrad(() => probe(fused(p)), [q, k, v]);
+    }
+    expectGrad(() => probe(attentionCore(q, k, v, { scale: 1, heads: 2 })), [q, k, v]);
   });
   it('embedding, dense and sparse row gradients', () => {
     const w = param([6, 3], rng);
