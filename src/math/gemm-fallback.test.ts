@@ -10,7 +10,7 @@ describe('RESONATE_NO_WASM=1 forces the TypeScript fallback', () => {
   it('loads no WASM, allocates ordinary arrays, and still computes the right product and reductions', async () => {
     vi.stubEnv('RESONATE_NO_WASM', '1');
     vi.resetModules();
-    const { gemm, gemmPath } = await import('./gemm.js');
+    const { gemm, gemmBatched, gemmPath } = await import('./gemm.js');
     const kernels = await import('./kernels.js');
     expect(kernels.kernelsBackend).toBe('js');
     expect(kernels.kernelsFallbackReason).toMatch(/RESONATE_NO_WASM/);
@@ -28,5 +28,9 @@ describe('RESONATE_NO_WASM=1 forces the TypeScript fallback', () => {
       gemmRef({ m, n, k, a, b, c: want, transA, transB, alpha: 2, beta: 0.5 });
       for (let i = 0; i < m * n; i++) expect(Math.abs(c[i]! - want[i]!)).toBeLessThan(1e-4);
     }
+    // Batched: two 2×2 products sharing B = [[1, 2], [3, 4]].
+    const c = new Float32Array(8);
+    gemmBatched({ batch: 2, m: 2, n: 2, k: 2, a: Float32Array.of(1, 0, 0, 1, 2, 0, 0, 2), b: Float32Array.of(1, 2, 3, 4), c, strideB: 0 });
+    expect(Array.from(c)).toEqual([1, 2, 3, 4, 2, 4, 6, 8]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.js';
-import { configureGemm, gemm, gemmPath } from './gemm.js';
+import { configureGemm, gemm, gemmBatched, gemmPath } from './gemm.js';
 import { gemmRef, type GemmArgs } from './gemm.ref.js';
 import { gemmJs } from './kernels-js.js';
 import { allocF32, freeF32, kernelsBackend } from './kernels.js';
@@ -123,5 +123,64 @@ describe('gemmJs (the TypeScript fallback) against gemmRef', () => {
         expect(err).toBeLessThanOrEqual(tol);
       }
     }
+  });
+});
+
+describe('gemmBatched against a loop of gemmRef', () => {
+  afterAll(() => configureGemm({ smallFlops: 256, parallelFlops: 1 << 21, threads: 2 }));
+
+  /** Runs a batch and checks every product, and that C's gaps between strided outputs are untouched. */
+  function check(batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    strides: { strideA?: number; strideB?: number; strideC?: number }, beta: number, resident = false): void {
+    const sA = strides.strideA ?? m * k, sB = strides.strideB ?? k * n, sC = strides.strideC ?? m * n;
+    const lenA = (batch - 1) * sA + m * k, lenB = (batch - 1) * sB + k * n, lenC = (batch - 1) * sC + m * n;
+    const a = random(lenA), b = random(lenB), c0 = random(lenC);
+    const want = c0.slice();
+    for (let i = 0; i < batch; i++) {
+      gemmRef({ m, n, k, transA, transB, alpha: 0.5, beta, a: a.subarray(i * sA), b: b.subarray(i * sB), c: want.subarray(i * sC, i * sC + m * n) });
+    }
+    const place = (x: Float32Array): Float32Array => {
+      if (!resident) return x.slice();
+      const v = allocF32(x.length);
+      v.set(x);
+      return v;
+    };
+    const [pa, pb, pc] = [place(a), place(b), place(c0)];
+    gemmBatched({ batch, m, n, k, a: pa, b: pb, c: pc, transA, transB, alpha: 0.5, beta, ...strides });
+    let err = 0;
+    for (let i = 0; i < lenC; i++) err = Math.max(err, Math.abs(pc[i]! - want[i]!));
+    expect(err, `batch ${batch} ${m}×${n}×${k} tA=${transA} tB=${transB} ${JSON.stringify(strides)} β=${beta}`)
+      .toBeLessThanOrEqual(1e-6 + 4e-7 * k);
+    if (resident) for (const x of [pa, pb, pc]) freeF32(x);
+  }
+
+  it('matches in every layout, with shared operands and gaps between outputs', () => {
+    configureGemm({ smallFlops: 256, parallelFlops: Infinity });
+    for (const [transA, transB] of LAYOUTS) {
+      check(5, 7, 9, 13, transA, transB, {}, 0);
+      check(4, 17, 3, 33, transA, transB, { strideB: 0 }, 1); // one B shared (a weight matrix)
+      check(3, 5, 6, 7, transA, transB, { strideA: 0, strideC: 40 }, 0); // shared A; C rows 30 floats apart of 40
+      check(3, 5, 6, 7, transA, transB, {}, 0.5, true);
+    }
+  });
+
+  it('splits the batch across threads by whole products', () => {
+    configureGemm({ smallFlops: 256, parallelFlops: 0, threads: 2 });
+    for (const [transA, transB] of LAYOUTS) {
+      check(7, 9, 11, 20, transA, transB, {}, 0);
+      check(2, 33, 17, 9, transA, transB, { strideB: 0, strideC: 600 }, 0.25);
+    }
+  });
+
+  it('runs tiny batches in TypeScript and a single product through gemm', () => {
+    configureGemm({ smallFlops: 256, parallelFlops: Infinity });
+    check(3, 2, 2, 2, false, true, {}, 0);
+    check(1, 40, 30, 20, true, false, {}, 1);
+  });
+
+  it('rejects overlapping outputs and short operands', () => {
+    const x = new Float32Array(100);
+    expect(() => gemmBatched({ batch: 2, m: 3, n: 3, k: 3, a: x, b: x, c: x, strideC: 4 })).toThrow(/outputs would overlap/);
+    expect(() => gemmBatched({ batch: 20, m: 3, n: 3, k: 3, a: x, b: x, c: new Float32Array(1000) })).toThrow(/a holds 100 floats/);
   });
 });

@@ -99,6 +99,105 @@ export function gemm(args: GemmArgs): void {
   trimStaging(heap, need);
 }
 
+export interface GemmBatchedArgs extends GemmArgs {
+  /** Number of products. */
+  batch: number;
+  /** Floats from one A to the next (default m·k; 0 shares one A across the batch). */
+  strideA?: number;
+  /** Floats from one B to the next (default k·n; 0 shares one B, e.g. a weight matrix). */
+  strideB?: number;
+  /** Floats from one C to the next (default m·n; must not make outputs overlap). */
+  strideC?: number;
+}
+
+/**
+ * C_i = alpha · op(A_i) · op(B_i) + beta · C_i for i < batch, where X_i starts at i·strideX in x (attention heads,
+ * per-sequence products). One call stages every operand once, and large batches are split across threads by
+ * whole products, which suits many small matrices far better than splitting each one.
+ * @example gemmBatched({ batch: heads, m: T, n: T, k: d, a: q, b: k, c: scores, transB: true, alpha: 1 / Math.sqrt(d) });
+ */
+export function gemmBatched(args: GemmBatchedArgs): void {
+  const { batch, m, n, k, a, b, c, transA = false, transB = false, alpha = 1, beta = 0 } = args;
+  checkDim('batch', batch);
+  checkDim('m', m);
+  checkDim('n', n);
+  checkDim('k', k);
+  const sA = args.strideA ?? m * k, sB = args.strideB ?? k * n, sC = args.strideC ?? m * n;
+  checkDim('strideA', sA);
+  checkDim('strideB', sB);
+  checkDim('strideC', sC);
+  if (batch > 1 && sC < m * n) {
+    throw createError('SHAPE_MISMATCH', { op: 'gemmBatched', problem: `strideC ${sC} is below m·n = ${m * n}: outputs would overlap` });
+  }
+  if (batch === 0) return;
+  const lenA = (batch - 1) * sA + m * k, lenB = (batch - 1) * sB + k * n, lenC = (batch - 1) * sC + m * n;
+  if (a.length < lenA) batchLengthError('a', a, lenA);
+  if (b.length < lenB) batchLengthError('b', b, lenB);
+  if (c.length < lenC) batchLengthError('c', c, lenC);
+  if (batch === 1) {
+    gemm(args);
+    return;
+  }
+  if (wasmKernels === null || batch * m * n * k < config.smallFlops) {
+    for (let i = 0; i < batch; i++) {
+      gemmJs({
+        m, n, k, transA, transB, alpha, beta,
+        a: a.subarray(i * sA, i * sA + m * k), b: b.subarray(i * sB, i * sB + k * n), c: c.subarray(i * sC, i * sC + m * n),
+      });
+    }
+    return;
+  }
+  const kernels = wasmKernels;
+  const { heap, exports } = kernels;
+  const aOut = !heap.owns(a), bOut = !heap.owns(b), cOut = !heap.owns(c);
+  const need = (aOut ? round16(lenA) : 0) + (bOut ? round16(lenB) : 0) + (cOut ? round16(lenC) : 0);
+  let next = need > 0 ? stagingStart(heap, need) : 0;
+  const mem = heap.f32();
+  const pa = aOut ? stage(mem, a, next, lenA, true) : a.byteOffset;
+  if (aOut) next += round16(lenA);
+  const pb = bOut ? stage(mem, b, next, lenB, true) : b.byteOffset;
+  if (bOut) next += round16(lenB);
+  const pc = cOut ? stage(mem, c, next, lenC, beta !== 0 || sC > m * n) : c.byteOffset;
+  const whole: GemmBlock = {
+    transA: transA ? 1 : 0, transB: transB ? 1 : 0, m, n, k, alpha, a: pa, lda: transA ? m : k, b: pb, ldb: transB ? k : n,
+    beta, c: pc, ldc: n, count: batch, strideA: 4 * sA, strideB: 4 * sB, strideC: 4 * sC,
+  };
+  const usePool = config.threads > 1 && batch * m * n * k >= config.parallelFlops;
+  if (usePool && (pool !== null || startPool(kernels))) {
+    // Whole products per thread: contiguous runs of the batch.
+    const per = Math.ceil(batch / pool!.threads);
+    const blocks: GemmBlock[] = [];
+    for (let start = 0; start < batch; start += per) {
+      blocks.push({ ...whole, count: Math.min(per, batch - start), a: pa + start * 4 * sA, b: pb + start * 4 * sB, c: pc + start * 4 * sC });
+    }
+    pool!.run(blocks);
+  } else {
+    scratch ??= heap.allocF32(exports.gemmScratchFloats());
+    for (let i = 0; i < batch; i++) {
+      exports.gemm(whole.transA, whole.transB, m, n, k, alpha, pa + i * 4 * sA, whole.lda, pb + i * 4 * sB, whole.ldb,
+        beta, pc + i * 4 * sC, n, scratch.byteOffset);
+    }
+  }
+  if (cOut) c.set(mem.subarray(pc >> 2, (pc >> 2) + lenC), 0);
+  trimStaging(heap, need);
+}
+
+function batchLengthError(name: string, x: Float32Array, len: number): never {
+  throw createError('SHAPE_MISMATCH', { op: 'gemmBatched', problem: `${name} holds ${x.length} floats but the batch with its stride needs ${len}` });
+}
+
+/** Starts the worker pool; false (and single-threaded from then on) when threads cannot be had. */
+function startPool(kernels: NonNullable<typeof wasmKernels>): boolean {
+  try {
+    pool = createGemmPool(kernels, { workers: config.threads - 1 });
+    return true;
+  } catch {
+    // Resource limits: carry on single-threaded rather than fail the product.
+    config.threads = 1;
+    return false;
+  }
+}
+
 /** Copies the first len floats of x (when asked) to float index `at` of memory; returns the byte offset. */
 function stage(mem: Float32Array, x: Float32Array, at: number, len: number, copy: boolean): number {
   if (copy) mem.set(len === x.length ? x : x.subarray(0, len), at);
@@ -107,18 +206,12 @@ function stage(mem: Float32Array, x: Float32Array, at: number, len: number, copy
 
 /** Splits C into one block of rows (or of columns, when C is wide) per thread, aligned to the micro-tile. */
 function parallelGemm(kernels: NonNullable<typeof wasmKernels>, whole: GemmBlock): void {
-  if (pool === null) {
-    try {
-      pool = createGemmPool(kernels, { workers: config.threads - 1 });
-    } catch {
-      // No threads to be had (resource limits): carry on single-threaded rather than fail the product.
-      config.threads = 1;
-      kernels.exports.gemm(whole.transA, whole.transB, whole.m, whole.n, whole.k, whole.alpha, whole.a, whole.lda,
-        whole.b, whole.ldb, whole.beta, whole.c, whole.ldc, (scratch ??= kernels.heap.allocF32(kernels.exports.gemmScratchFloats())).byteOffset);
-      return;
-    }
+  if (pool === null && !startPool(kernels)) {
+    kernels.exports.gemm(whole.transA, whole.transB, whole.m, whole.n, whole.k, whole.alpha, whole.a, whole.lda,
+      whole.b, whole.ldb, whole.beta, whole.c, whole.ldc, (scratch ??= kernels.heap.allocF32(kernels.exports.gemmScratchFloats())).byteOffset);
+    return;
   }
-  const threads = pool.threads;
+  const threads = pool!.threads;
   const blocks: GemmBlock[] = [];
   const byRows = whole.m >= whole.n;
   const extent = byRows ? whole.m : whole.n;
@@ -141,7 +234,7 @@ function parallelGemm(kernels: NonNullable<typeof wasmKernels>, whole: GemmBlock
       });
     }
   }
-  pool.run(blocks);
+  pool!.run(blocks);
 }
 
 function checkShapes(args: GemmArgs): void {

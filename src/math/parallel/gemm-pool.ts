@@ -11,12 +11,19 @@ import type { WasmKernels } from '../wasm/module.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** Indices into the control Int32Array. */
-const LAYOUT = { SEQ: 0, DONE: 1, FAILED: 2, STOP: 3, SLOTS: 16, SLOT_SIZE: 16 } as const;
+const LAYOUT = { SEQ: 0, DONE: 1, FAILED: 2, STOP: 3, SLOTS: 16, SLOT_SIZE: 20 } as const;
 
-/** One block of a product, in the argument order of the WASM `gemm` export (pointers are byte offsets). */
+/**
+ * One block of work, in the argument order of the WASM `gemm` export (pointers are byte offsets), optionally
+ * repeated `count` times with the pointers advanced by byte strides (a slice of a batched product).
+ */
 export interface GemmBlock {
   transA: number; transB: number; m: number; n: number; k: number; alpha: number;
   a: number; lda: number; b: number; ldb: number; beta: number; c: number; ldc: number;
+  /** Products in this block (default 1). */
+  count?: number;
+  /** Byte strides between consecutive products' operands (0: the operand is shared). */
+  strideA?: number; strideB?: number; strideC?: number;
 }
 
 export interface GemmPool {
@@ -51,8 +58,12 @@ export function createGemmPool(kernels: WasmKernels, config: GemmPoolConfig): Ge
   let broken = false;
 
   function runHere(block: GemmBlock, scratch: number): void {
-    exports.gemm(block.transA, block.transB, block.m, block.n, block.k, block.alpha, block.a, block.lda,
-      block.b, block.ldb, block.beta, block.c, block.ldc, scratch);
+    const count = block.count ?? 1;
+    const sa = block.strideA ?? 0, sb = block.strideB ?? 0, sc = block.strideC ?? 0;
+    for (let i = 0; i < count; i++) {
+      exports.gemm(block.transA, block.transB, block.m, block.n, block.k, block.alpha, block.a + i * sa, block.lda,
+        block.b + i * sb, block.ldb, block.beta, block.c + i * sc, block.ldc, scratch);
+    }
   }
 
   return {
@@ -72,6 +83,8 @@ export function createGemmPool(kernels: WasmKernels, config: GemmPoolConfig): Ge
         ctl[base + 7] = block.a; ctl[base + 8] = block.lda; ctl[base + 9] = block.b; ctl[base + 10] = block.ldb;
         f32[base + 11] = block.beta; ctl[base + 12] = block.c; ctl[base + 13] = block.ldc;
         ctl[base + 14] = workerScratch[w]!.byteOffset;
+        ctl[base + 15] = block.count ?? 1;
+        ctl[base + 16] = block.strideA ?? 0; ctl[base + 17] = block.strideB ?? 0; ctl[base + 18] = block.strideC ?? 0;
       }
       Atomics.store(ctl, LAYOUT.DONE, 0);
       Atomics.add(ctl, LAYOUT.SEQ, 1);

@@ -27,11 +27,15 @@ for (;;) {
   try {
     if (kernels === null) throw new Error('worker could not instantiate the kernels');
     if (ctl[base] === 1) {
-      kernels.gemm(
-        ctl[base + 1], ctl[base + 2], ctl[base + 3], ctl[base + 4], ctl[base + 5], f32[base + 6],
-        ctl[base + 7], ctl[base + 8], ctl[base + 9], ctl[base + 10], f32[base + 11], ctl[base + 12], ctl[base + 13],
-        ctl[base + 14],
-      );
+      // A batch of products: operand pointers advance by their byte strides (0 = shared operand).
+      const count = ctl[base + 15];
+      for (let i = 0; i < count; i++) {
+        kernels.gemm(
+          ctl[base + 1], ctl[base + 2], ctl[base + 3], ctl[base + 4], ctl[base + 5], f32[base + 6],
+          ctl[base + 7] + i * ctl[base + 16], ctl[base + 8], ctl[base + 9] + i * ctl[base + 17], ctl[base + 10],
+          f32[base + 11], ctl[base + 12] + i * ctl[base + 18], ctl[base + 13], ctl[base + 14],
+        );
+      }
     }
   } catch (err) {
     Atomics.store(ctl, layout.FAILED, 1);
