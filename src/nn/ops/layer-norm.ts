@@ -14,9 +14,12 @@ export function layerNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, 
   }
   const out = new Tensor(new Float32Array(x.size), x.shape);
   const keep = willRecord(x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : []));
-  const xhat = keep ? new Float32Array(x.size) : null;
+  // Loops without per-element conditionals: absent γ / β read as ones / zeros, absent gradients go to scratch,
+  // and without recording x̂ is written into the output (then overwritten by γx̂ + β).
+  const o = out.data, d = x.data;
+  const xhat = keep ? new Float32Array(x.size) : o;
   const rstd = new Float32Array(rows);
-  const d = x.data, o = out.data, gm = gamma?.data, bt = beta?.data;
+  const gm = gamma?.data ?? new Float32Array(n).fill(1), bt = beta?.data ?? new Float32Array(n);
   for (let r = 0, base = 0; r < rows; r++, base += n) {
     let mu = 0;
     for (let j = 0; j < n; j++) mu += d[base + j]!;
@@ -27,36 +30,33 @@ export function layerNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, 
     rstd[r] = rs;
     for (let j = 0; j < n; j++) {
       const h = (d[base + j]! - mu) * rs;
-      if (xhat) xhat[base + j] = h;
-      o[base + j] = (gm ? gm[j]! * h : h) + (bt ? bt[j]! : 0);
+      xhat[base + j] = h;
+      o[base + j] = gm[j]! * h + bt[j]!;
     }
   }
   const parents = [x];
   if (gamma) parents.push(gamma);
   if (beta) parents.push(beta);
   record(out, parents, () => {
-    const g = out.grad!, xh = xhat!;
-    const gg = gamma?.requiresGrad ? gamma.ensureGrad() : null;
-    const gb = beta?.requiresGrad ? beta.ensureGrad() : null;
+    const g = out.grad!, xh = xhat;
+    const gg = gamma?.requiresGrad ? gamma.ensureGrad() : new Float32Array(n);
+    const gb = beta?.requiresGrad ? beta.ensureGrad() : new Float32Array(n);
     const gx = x.requiresGrad ? x.ensureGrad() : null;
     for (let r = 0, base = 0; r < rows; r++, base += n) {
       let s1 = 0, s2 = 0;
       for (let j = 0; j < n; j++) {
         const gv = g[base + j]!, h = xh[base + j]!;
-        if (gg) gg[j] = gg[j]! + gv * h;
-        if (gb) gb[j] = gb[j]! + gv;
-        const gh = gm ? gv * gm[j]! : gv;
+        gg[j] = gg[j]! + gv * h;
+        gb[j] = gb[j]! + gv;
+        const gh = gv * gm[j]!;
         s1 += gh;
         s2 += gh * h;
       }
-      if (!gx) continue;
+      if (gx === null) continue;
       s1 /= n;
       s2 /= n;
       const rs = rstd[r]!;
-      for (let j = 0; j < n; j++) {
-        const gh = gm ? g[base + j]! * gm[j]! : g[base + j]!;
-        gx[base + j] = gx[base + j]! + rs * (gh - s1 - xh[base + j]! * s2);
-      }
+      for (let j = 0; j < n; j++) gx[base + j] = gx[base + j]! + rs * (g[base + j]! * gm[j]! - s1 - xh[base + j]! * s2);
     }
   });
   return out;

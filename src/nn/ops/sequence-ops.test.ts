@@ -118,6 +118,10 @@ describe('gradient checks: shape, sequence and layer ops', () => {
   it('layer norm (x, γ, β)', () => {
     const x = param([4, 7], rng), g = param([7], rng), b = param([7], rng);
     expectGrad(() => probe(layerNorm(x, g, b)), [x, g, b]);
+    expectGrad(() => probe(layerNorm(x, null, null)), [x]);
+    const y = layerNorm(tensor([1, 2, 3, 4], [1, 4]), null, null, 0);
+    const sd = Math.sqrt(1.25);
+    [-1.5, -0.5, 0.5, 1.5].forEach((v, i) => expect(y.data[i]).toBeCloseTo(v / sd, 5));
   });
   it('conv1d (odd sizes, with and without padding)', () => {
     const x = param([2, 7, 3], rng), w = param([4, 3, 3], rng), b = param([4], rng);
