@@ -6,7 +6,7 @@ import '../index.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { blockScores, tinyDataset, plantedBlocks } from '../mf/test-fixtures.js';
 import { EaseRecommender } from './ease.js';
-import { spdInverse, spdInverseGemm } from './spd-inverse.js';
+import { spdInverse, spdInverseBlocked, spdInverseGemm } from './spd-inverse.js';
 import { inverseRef } from './spd-inverse.ref.js';
 
 function randomSpd(n: number, seed: number): Float64Array {
@@ -33,6 +33,15 @@ describe('spdInverse', () => {
     for (const n of [3, 33, 70]) {
       const a = randomSpd(n, 100 + n);
       const fast = spdInverseGemm(a, n), ref = inverseRef(a, n);
+      let scale = 0;
+      for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(ref[k]!));
+      for (let k = 0; k < n * n; k++) expect(Math.abs(fast[k]! - ref[k]!)).toBeLessThan(1e-4 * scale);
+    }
+  });
+  it('matches Gauss–Jordan with recursive Schur-complement blocking in Float32 to 1e-4 relative', () => {
+    for (const n of [5, 97, 200, 301]) {
+      const a = randomSpd(n, 200 + n);
+      const fast = spdInverseBlocked(Float32Array.from(a), n), ref = inverseRef(a, n);
       let scale = 0;
       for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(ref[k]!));
       for (let k = 0; k < n * n; k++) expect(Math.abs(fast[k]! - ref[k]!)).toBeLessThan(1e-4 * scale);

@@ -3,7 +3,8 @@
  * linear model.
  *
  * G = XᵀX + λI, P = G⁻¹, B = −P / diag(P) column-wise with diag(B) = 0 (the Lagrangian of the zero-diagonal
- * constraint), score(u) = x_u · B. Dense n×n on Float64 while fitting, so catalogues above `maxItems` are refused.
+ * constraint), score(u) = x_u · B. G is accumulated in Float64 and inverted by recursive Schur-complement blocking
+ * with every product in the SIMD gemm (spd-inverse.ts); dense n×n, so catalogues above `maxItems` are refused.
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -14,7 +15,7 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { topK } from '../../math/top-k.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
-import { spdInverseGemm } from './spd-inverse.js';
+import { spdInverseBlocked } from './spd-inverse.js';
 
 export const EASE_ID = 'ease';
 
@@ -83,7 +84,7 @@ export class EaseRecommender extends BaseRecommender {
     for (let i = 0; i < n; i++) g[i * n + i]! += this.params.lambda;
     throwIfAborted(options.signal, this.id);
     progress(1, 3, 'inverse');
-    const p = spdInverseGemm(g, n);
+    const p = spdInverseBlocked(Float32Array.from(g), n);
     throwIfAborted(options.signal, this.id);
     progress(2, 3, 'weights');
     this.b = easeWeights(p, n);
