@@ -57,6 +57,11 @@ export interface NeuralSentimentOptions {
   calibrate?: boolean;
   /** Global gradient-norm clip (default 5; 0 disables). */
   clipNorm?: number;
+  /**
+   * Wall-clock budget of the network training in seconds (word2vec excluded): when spent, the model is checked on
+   * the validation part once more and training stops with the best checkpoint. Default: none.
+   */
+  timeBudgetSeconds?: number;
   /** Threads of the word2vec training (default 2; 1 is deterministic). */
   threads?: number;
   seed?: number;
@@ -77,7 +82,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** What the last training did (for benchmarks and logs). */
 export interface NeuralTrainReport {
+  /** Passes over the training part, fractional when stopped mid-epoch. */
   epochsRun: number;
+  stoppedBy: 'epochs' | 'early-stopping' | 'time-budget';
   steps: number;
   bestValidationMacroRecall: number;
   temperature: number;
@@ -205,7 +212,7 @@ export async function trainNeuralSentiment(input: NeuralTrainInput): Promise<Sen
   const evalAt = new Set<number>();
   for (let e = 1; e <= evalsPerEpoch; e++) evalAt.add(Math.round((e * batchesPerEpoch) / evalsPerEpoch));
 
-  let best = -1, bestState: TensorMap | null = null, sinceBest = 0, step = 0, epochsRun = 0, stop = false;
+  let best = -1, bestState: TensorMap | null = null, sinceBest = 0, step = 0, stop = false;
   const validate = (): void => {
     if (val.length === 0) return;
     const L = logitsOf(net, vocab, valTokens, maxLength, K);
@@ -223,9 +230,10 @@ export async function trainNeuralSentiment(input: NeuralTrainInput): Promise<Sen
     } else if (++sinceBest >= patience) stop = true;
   };
 
+  const started = performance.now(), budgetMs = (o.timeBudgetSeconds ?? Infinity) * 1000;
+  let stoppedBy: NeuralTrainReport['stoppedBy'] = 'epochs';
   net.train();
   for (let epoch = 0; epoch < epochs && !stop; epoch++) {
-    epochsRun++;
     const batches = bucketBatches(train.slice(), lengths, batchSize, rng);
     for (let bi = 0; bi < batches.length && !stop; bi++) {
       await yieldToEventLoop();
@@ -240,7 +248,14 @@ export async function trainNeuralSentiment(input: NeuralTrainInput): Promise<Sen
       net.afterStep();
       step++;
       progress?.(step, totalSteps, 'batches');
-      if (evalAt.has(bi + 1)) validate();
+      if (evalAt.has(bi + 1)) {
+        validate();
+        if (stop) stoppedBy = 'early-stopping';
+      } else if (performance.now() - started > budgetMs) {
+        validate();
+        stop = true;
+        stoppedBy = 'time-budget';
+      }
     }
   }
   if (bestState !== null) net.loadStateDict(bestState);
@@ -248,7 +263,7 @@ export async function trainNeuralSentiment(input: NeuralTrainInput): Promise<Sen
   let temperature = 1;
   if ((o.calibrate ?? true) && val.length > 0) temperature = fitTemperature(logitsOf(net, vocab, valTokens, maxLength, K), valY, K);
   lastReport = {
-    epochsRun, steps: step, bestValidationMacroRecall: best, temperature, vocabularySize: vocab.words.length, trainSize: train.length, validationSize: val.length,
+    epochsRun: step / batchesPerEpoch, stoppedBy, steps: step, bestValidationMacroRecall: best, temperature, vocabularySize: vocab.words.length, trainSize: train.length, validationSize: val.length,
   };
   return createNeuralSentimentModel({ kind, net, spec, vocab, labels: set, maxLength, temperature });
 }
