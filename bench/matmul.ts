@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configureGemm, gemm, type GemmArgs } from '../src/math/gemm.js';
+import { configureGemm, gemmBatched, type GemmArgs, type GemmBatchedArgs } from '../src/math/gemm.js';
 import { gemmRef } from '../src/math/gemm.ref.js';
 import { gemmJs } from '../src/math/kernels-js.js';
 import { add, allocF32, axpy, dot, freeF32, kernelsBackend, max, scoreItems } from '../src/math/kernels.js';
@@ -24,6 +24,8 @@ interface Shape {
   k: number;
   transA: boolean;
   transB: boolean;
+  /** Independent products of this shape (gemmBatched; PyTorch: batched matmul). Default 1. */
+  batch?: number;
 }
 
 const SQUARES = [64, 128, 256, 512, 1024];
@@ -36,6 +38,8 @@ const SKINNY: Shape[] = [
   { name: '128×50 · 50×50 (NT)', m: 128, n: 50, k: 50, transA: false, transB: true },
   // Scoring 20 000 items of dimension 64 against one user vector (GEMV).
   { name: '20000×64 · 64 (Items·u)', m: 20000, n: 1, k: 64, transA: false, transB: false },
+  // Attention scores Q·Kᵀ for 256 (sequence, head) pairs of 50 positions × 32 dimensions (gemmBatched).
+  { name: '256 × (50×32 · 32×50) (NT, batched)', m: 50, n: 50, k: 32, transA: false, transB: true, batch: 256 },
 ];
 
 /**
@@ -104,23 +108,30 @@ interface Row {
 
 function measure(shape: Shape, budget: number): Row {
   const { m, n, k, transA, transB } = shape;
-  const flops = 2 * m * n * k;
+  const batch = shape.batch ?? 1;
+  const flops = 2 * m * n * k * batch;
   const gf = (seconds: number): number => flops / seconds / 1e9;
-  const a = random(m * k), b = random(k * n), c = new Float32Array(m * n);
-  const args: GemmArgs = { m, n, k, a, b, c, transA, transB };
+  const a = random(batch * m * k), b = random(batch * k * n), c = new Float32Array(batch * m * n);
+  const args: GemmBatchedArgs = { batch, m, n, k, a, b, c, transA, transB };
+  /** One product after another on subarrays (how a caller without gemmBatched loops). */
+  const looped = (f: (x: GemmArgs) => void): (() => void) => () => {
+    for (let i = 0; i < batch; i++) {
+      f({ m, n, k, transA, transB, a: a.subarray(i * m * k), b: b.subarray(i * k * n), c: c.subarray(i * m * n, (i + 1) * m * n) });
+    }
+  };
   // The reference triple loop is slow: skip it where one call would take more than a few seconds.
-  const ref = flops <= 2 * 512 ** 3 ? gf(time(() => gemmRef(args), budget)) : undefined;
-  const js = gf(time(() => gemmJs(args), budget));
+  const ref = flops <= 2 * 512 ** 3 ? gf(time(looped(gemmRef), budget)) : undefined;
+  const js = gf(time(looped(gemmJs), budget));
   if (kernelsBackend !== 'wasm-simd') return { shape, ref, js, copy1: undefined, wasm1: undefined, wasm2: undefined };
   configureGemm({ smallFlops: 0, threads: 1 });
-  const copy1 = gf(time(() => gemm(args), budget));
-  const wa = allocF32(m * k), wb = allocF32(k * n), wc = allocF32(m * n);
+  const copy1 = gf(time(() => gemmBatched(args), budget));
+  const wa = allocF32(a.length), wb = allocF32(b.length), wc = allocF32(c.length);
   wa.set(a);
   wb.set(b);
-  const resident: GemmArgs = { m, n, k, a: wa, b: wb, c: wc, transA, transB };
-  const wasm1 = gf(time(() => gemm(resident), budget));
+  const resident: GemmBatchedArgs = { batch, m, n, k, a: wa, b: wb, c: wc, transA, transB };
+  const wasm1 = gf(time(() => gemmBatched(resident), budget));
   configureGemm({ smallFlops: 0, parallelFlops: 0, threads: 2 });
-  const wasm2 = gf(time(() => gemm(resident), budget, 'wall'));
+  const wasm2 = gf(time(() => gemmBatched(resident), budget, 'wall'));
   for (const x of [wa, wb, wc]) freeF32(x);
   return { shape, ref, js, copy1, wasm1, wasm2 };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Matmul peer for bench/matmul.ts: PyTorch float32 GFLOP/s on the same shapes, with 1 and 2 threads.
 
-Usage: matmul.py '<json list of {"name", "m", "n", "k", "transA", "transB"}>' [min_seconds]
+Usage: matmul.py '<json list of {"name", "m", "n", "k", "transA", "transB", "batch"?}>' [min_seconds]
 Prints one JSON object: {"torch": version, "results": {name: {"1": gflops, "2": gflops}}}.
 A missing torch prints {"error": "..."} and exits 0 so the caller can skip with a message.
 """
@@ -18,16 +18,19 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "no peer"
 
 def operands(s):
     g = torch.Generator().manual_seed(1)
-    m, n, k = s["m"], s["n"], s["k"]
-    # Stored layouts as in Resonate: A is k×m when transA (used as A.t()), B is n×k when transB.
-    a = torch.rand((k, m) if s["transA"] else (m, k), generator=g, dtype=torch.float32)
-    b = torch.rand((n, k) if s["transB"] else (k, n), generator=g, dtype=torch.float32)
-    return (a.t() if s["transA"] else a), (b.t() if s["transB"] else b), torch.empty((m, n), dtype=torch.float32)
+    m, n, k, batch = s["m"], s["n"], s["k"], s.get("batch", 1)
+    lead = (batch,) if batch > 1 else ()
+    # Stored layouts as in Resonate: A is k×m when transA (used transposed), B is n×k when transB.
+    a = torch.rand(lead + ((k, m) if s["transA"] else (m, k)), generator=g, dtype=torch.float32)
+    b = torch.rand(lead + ((n, k) if s["transB"] else (k, n)), generator=g, dtype=torch.float32)
+    op_a = a.transpose(-1, -2) if s["transA"] else a
+    op_b = b.transpose(-1, -2) if s["transB"] else b
+    return op_a, op_b, torch.empty(lead + (m, n), dtype=torch.float32)
 
 
 def gflops(s, min_seconds, clock):
     a, b, c = operands(s)
-    flops = 2.0 * s["m"] * s["n"] * s["k"]
+    flops = 2.0 * s["m"] * s["n"] * s["k"] * s.get("batch", 1)
     torch.matmul(a, b, out=c)
     reps = 1
     while True:  # grow the batch until it lasts ≥ 1/5 of the budget
