@@ -2,16 +2,15 @@
  * @module Multi-head self-attention (Vaswani et al. 2017) with causal and key-padding masks.
  *
  * softmax(Q·Kᵀ/√d_h + mask)·V per head, heads concatenated and projected. Q, K, V come from one fused
- * projection W_in [3D, D]; every product goes through `gemm` (`linear`, and the fused `attentionCore`). Init as PyTorch's
+ * projection W_in [3D, D]; every product goes through `gemm` (`linear`, and the fused `selfAttention`). Init as PyTorch's
  * `nn.MultiheadAttention`: W_in Xavier-uniform, in/out biases zero, W_out U(±1/√D).
  */
 import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { constantParam, fanInUniform } from '../init.js';
 import { Module, parameter } from '../module.js';
-import { attentionCore } from '../ops/attention-core.js';
+import { selfAttention } from '../ops/attention-core.js';
 import { linear } from '../ops/matmul.js';
-import { mergeHeads, splitHeads } from '../ops/heads.js';
 import { type Tensor, uniform } from '../tensor.js';
 
 export interface AttentionConfig {
@@ -86,12 +85,10 @@ export class MultiHeadSelfAttention extends Module {
     const [B, T, D] = x.shape as [number, number, number];
     const h = this.numHeads, dh = D / h;
     const qkv = linear(x, this.inProjWeight, this.inProjBias); // [B, T, 3D]
-    const q = splitHeads(qkv, h, 3, 0), k = splitHeads(qkv, h, 3, 1), v = splitHeads(qkv, h, 3, 2); // [B·h, T, dh]
-    const ctx = attentionCore(q, k, v, {
+    const merged = selfAttention(qkv, {
       scale: 1 / Math.sqrt(dh), heads: h, mask: attentionMask(B, T, options), maskValue: MASKED,
       dropout: this.p, rng: this.rng, training: this.training,
-    }); // [B·h, T, dh]
-    const merged = mergeHeads(ctx, h); // [B, T, D]
+    }); // [B, T, D], heads merged
     return linear(merged, this.outProjWeight, this.outProjBias);
   }
 }

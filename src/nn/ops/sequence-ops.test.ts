@@ -9,7 +9,7 @@ import { conv1d } from './conv1d.js';
 import { maxPoolTime, meanPoolTime } from './pool.js';
 import { gruSequence, lstmSequence } from './recurrent.js';
 import { mergeHeads, splitHeads } from './heads.js';
-import { attentionCore } from './attention-core.js';
+import { attentionCore, selfAttention } from './attention-core.js';
 import { softmax } from './softmax.js';
 import { dropout } from './dropout.js';
 import { matmul } from './matmul.js';
@@ -103,6 +103,18 @@ describe('gradient checks: shape, sequence and layer ops', () => {
       expectGrad(() => probe(fused(p)), [q, k, v]);
     }
     expectGrad(() => probe(attentionCore(q, k, v, { scale: 1, heads: 2 })), [q, k, v]);
+  });
+  it('selfAttention on the fused projection equals splitHeads → attentionCore → mergeHeads', () => {
+    const qkv = param([2, 5, 12], rng); // B = 2, T = 5, D = 4, 2 heads of 2
+    const mask = new Uint8Array(50);
+    for (let i = 0; i < 50; i++) mask[i] = (i % 5) > Math.floor((i % 25) / 5) ? 1 : 0;
+    for (const p of [0, 0.25]) {
+      const opts = { scale: 0.7, heads: 2, mask, dropout: p };
+      const ref = mergeHeads(attentionCore(splitHeads(qkv, 2, 3, 0), splitHeads(qkv, 2, 3, 1), splitHeads(qkv, 2, 3, 2), { ...opts, rng: createRng(3) }), 2);
+      const got = selfAttention(qkv, { ...opts, rng: createRng(3) });
+      for (let i = 0; i < ref.size; i++) expect(got.data[i]).toBeCloseTo(ref.data[i]!, 6);
+      expectGrad(() => probe(selfAttention(qkv, { ...opts, rng: createRng(3) })), [qkv]);
+    }
   });
   it('embedding, dense and sparse row gradients', () => {
     const w = param([6, 3], rng);
