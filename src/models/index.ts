@@ -13,8 +13,10 @@ import { sarFactory } from './sar/sar.js';
 import { contentTfidfFactory } from './content/tfidf.js';
 import { rankFusionFactory } from './hybrid/rank-fusion.js';
 import { sasrecFactory } from './seq/sasrec.js';
+import { gru4recFactory } from './seq/gru4rec.js';
 import { lightgcnFactory } from './graph/lightgcn.js';
 import { neumfFactory } from './neumf/neumf.js';
+import { twoTowerFactory } from './two-tower/two-tower.js';
 
 registerModel(easeFactory);
 registerModel(ialsFactory);
@@ -29,4 +31,6 @@ registerModel(userKnnFactory);
 registerModel(inNetworkFactory);
 registerModel(lightgcnFactory);
 registerModel(neumfFactory);
+registerModel(twoTowerFactory);
 registerModel(sasrecFactory);
+registerModel(gru4recFactory);

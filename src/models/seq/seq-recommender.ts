@@ -65,6 +65,8 @@ export interface EpochReport {
   epoch: number;
   loss: number;
   seconds: number;
+  /** CPU seconds of the process (all threads) during the epoch's training steps. */
+  cpuSeconds: number;
   /** Validation NDCG@10 when evaluated this epoch. */
   ndcg?: number;
 }
@@ -132,7 +134,7 @@ export abstract class SeqRecommender<N extends SeqNetwork> extends BaseRecommend
       // One generator per epoch: a resumed run draws exactly what an uninterrupted one would.
       const rng = createRng((seed * 1_000_003 + epoch * 7919) >>> 0);
       net.train();
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
         throwIfAborted(options.signal, this.id);
@@ -146,7 +148,8 @@ export abstract class SeqRecommender<N extends SeqNetwork> extends BaseRecommend
         progress((epoch - 1) * batches + b + 1, tp.epochs * batches, `${this.id} epoch ${epoch}`);
         if (b % 16 === 15) await new Promise((r) => setImmediate(r)); // let aborts and timers through
       }
-      const report: EpochReport = { epoch, loss: lossSum / batches, seconds: (performance.now() - t0) / 1000 };
+      const cpu = process.cpuUsage(c0);
+      const report: EpochReport = { epoch, loss: lossSum / batches, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
       let stop = false;
       if (val !== null && epoch % tp.evalEvery === 0) {
         report.ndcg = validationNdcg(this.hooks, net, train, val);

@@ -45,8 +45,8 @@ export function plantedNextItem(options: { users?: number; items?: number; minLe
  * first item of a sequence as a target, so with the fixed order of `checkerboard()` the first post of each group
  * would only ever be a negative. Same users, items, groups and held-out items.
  */
-export function shuffledCheckerboard(seed = 11): Checkerboard {
-  const fx = checkerboard();
+export function shuffledCheckerboard(seed = 11, usersPerGroup = 8): Checkerboard {
+  const fx = checkerboard({ usersPerGroup });
   const log = fx.dataset.log, rng = createRng(seed);
   const byUser = new Map<number, number[]>();
   for (let e = 0; e < log.user.length; e++) {
