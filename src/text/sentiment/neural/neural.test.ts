@@ -9,7 +9,7 @@ import { crossEntropy } from '../../../nn/ops/loss.js';
 import { tensor } from '../../../nn/tensor.js';
 import { createWordVectors } from '../../word2vec/model.js';
 import { loadSentiment, trainSentiment } from '../registry.js';
-import { biLstmAttentionKind, textCnnKind } from './index.js';
+import { biLstmAttentionKind, lastNeuralTrainReport, textCnnKind } from './index.js';
 import { logitsOf } from './model.js';
 import { BiLstmAttention, TextCnn } from './networks.js';
 import { stratifiedSplit } from './train.js';
@@ -169,6 +169,15 @@ describe('textcnn', () => {
     const run = trainSentiment({ model: 'textcnn', texts: tr.texts, labels: tr.labels, options: opts, signal: ctl.signal, progress: () => { if (++calls === 2) ctl.abort(); } });
     await expect(run).rejects.toSatisfy((e: unknown) => isResonateError(e, 'TRAINING_CANCELLED'));
     expect(calls).toBe(2);
+  });
+
+  it('stops after one step when its time budget is spent', async () => {
+    const tr = polarity(120, 3);
+    await trainSentiment({ model: 'textcnn', texts: tr.texts, labels: tr.labels, options: { ...small, timeBudgetSeconds: 0 } });
+    const r = lastNeuralTrainReport()!;
+    expect(r.stoppedBy).toBe('time-budget');
+    expect(r.steps).toBe(1);
+    expect(r.trainSize + r.validationSize).toBe(120);
   });
 
   it('initialises embeddings from word vectors', async () => {
