@@ -1,0 +1,59 @@
+/**
+ * @module Hashed TF-IDF features of item texts and tags for the item tower (the hashing trick, Weinberger et
+ * al. 2009): words (Unicode letters/digits, lower-cased) and `#tag`s hash (FNV-1a) into `buckets` columns;
+ * weight tf · idf with sklearn's smooth idf = ln((1 + N)/(1 + df)) + 1, rows L2-normalised, the `maxTerms`
+ * heaviest kept. A new item's text is featurised with the idf of the training catalogue.
+ */
+
+export interface TextFeatures {
+  /** Per item, up to maxTerms (bucket, weight) pairs, padded with bucket −1 / weight 0. */
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+  readonly maxTerms: number;
+  /** idf per bucket (unseen buckets: the idf of df = 0). */
+  readonly idf: Float32Array;
+}
+
+export function tokens(text: string, tags: readonly string[]): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...words, ...tags.map((t) => `#${t.toLowerCase()}`)];
+}
+
+/** FNV-1a 32-bit hash of a string, modulo `buckets`. */
+export function bucketOf(token: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) {
+    h ^= token.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % buckets;
+}
+
+function termCounts(text: string, tags: readonly string[], buckets: number): Map<number, number> {
+  const tf = new Map<number, number>();
+  for (const t of tokens(text, tags)) {
+    const b = bucketOf(t, buckets);
+    tf.set(b, (tf.get(b) ?? 0) + 1);
+  }
+  return tf;
+}
+
+/** One item's (bucket, weight) row, L2-normalised, heaviest maxTerms kept, written at `offset`. */
+export function featurise(text: string, tags: readonly string[], idf: Float32Array, maxTerms: number, ids: Int32Array, weights: Float32Array, offset = 0): void {
+  const tf = termCounts(text, tags, idf.length);
+  const terms = [...tf].map(([b, c]) => [b, c * idf[b]!] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxTerms);
+  const norm = Math.sqrt(terms.reduce((s, [, w]) => s + w * w, 0)) || 1;
+  ids.fill(-1, offset, offset + maxTerms);
+  weights.fill(0, offset, offset + maxTerms);
+  terms.forEach(([b, w], k) => { ids[offset + k] = b; weights[offset + k] = w / norm; });
+}
+
+export function buildTextFeatures(texts: readonly string[], tags: readonly (readonly string[])[], buckets: number, maxTerms: number): TextFeatures {
+  const n = texts.length;
+  const df = new Float64Array(buckets);
+  for (let i = 0; i < n; i++) for (const b of termCounts(texts[i] ?? '', tags[i] ?? [], buckets).keys()) df[b]!++;
+  const idf = Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
+  const ids = new Int32Array(n * maxTerms), weights = new Float32Array(n * maxTerms);
+  for (let i = 0; i < n; i++) featurise(texts[i] ?? '', tags[i] ?? [], idf, maxTerms, ids, weights, i * maxTerms);
+  return { ids, weights, maxTerms, idf };
+}
