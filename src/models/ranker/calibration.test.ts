@@ -1,0 +1,39 @@
+import { describe, it, expect } from 'vitest';
+import { createRng } from '../../core/rng.js';
+import { applyPlatt, fitPlatt, fitTemperature, softmaxNll } from './calibration.js';
+
+describe('fitPlatt', () => {
+  it('recovers planted (a, b) from labels drawn with p = σ(a·z + b)', () => {
+    const rng = createRng(3);
+    const z: number[] = [], y: number[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      const v = rng.normal() * 2;
+      z.push(v);
+      y.push(rng.next() < 1 / (1 + Math.exp(-(0.5 * v - 1))) ? 1 : 0);
+    }
+    const p = fitPlatt(z, y);
+    expect(p.a).toBeCloseTo(0.5, 1);
+    expect(p.b).toBeCloseTo(-1, 1);
+    expect(applyPlatt(p, 2)).toBeCloseTo(1 / (1 + Math.exp(-(p.a * 2 + p.b))), 12);
+  });
+});
+
+describe('fitTemperature', () => {
+  it('recovers the temperature that generated the labels', () => {
+    const rng = createRng(5);
+    const k = 4, n = 8000, trueT = 2.5;
+    const logits = new Float32Array(n * k), labels = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      const pr: number[] = [];
+      for (let c = 0; c < k; c++) { logits[r * k + c] = rng.normal() * 4; pr.push(Math.exp(logits[r * k + c]! / trueT)); }
+      const s = pr.reduce((a, b) => a + b, 0);
+      let u = rng.next() * s, c = 0;
+      while (c < k - 1 && u > pr[c]!) { u -= pr[c]!; c++; }
+      labels[r] = c;
+    }
+    const t = fitTemperature(logits, labels, k);
+    expect(t).toBeGreaterThan(2.1);
+    expect(t).toBeLessThan(2.9);
+    expect(softmaxNll(logits, labels, k, t)).toBeLessThanOrEqual(softmaxNll(logits, labels, k, 1));
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * @module Post-hoc calibration on held-out data: Platt scaling (Platt 1999) for binary logits and temperature
+ * scaling (Guo, Pleiss, Sun & Weinberger 2017) for softmax logits.
+ */
+
+/** p = σ(a·z + b). */
+export interface Platt {
+  a: number;
+  b: number;
+}
+
+/**
+ * Fits Platt's (a, b) by Newton's method on the log loss L = −Σ y·ln p + (1 − y)·ln(1 − p), p = σ(a·z + b)
+ * (gradient Σ (p − y)·[z, 1], Hessian Σ p(1 − p)·[z, 1][z, 1]ᵀ; a tiny ridge keeps it invertible).
+ * Falls back to the identity when there is no data.
+ */
+export function fitPlatt(logits: ArrayLike<number>, labels: ArrayLike<number>, iterations = 30): Platt {
+  let a = 1, b = 0;
+  const n = logits.length;
+  if (n === 0) return { a, b };
+  for (let it = 0; it < iterations; it++) {
+    let ga = 0, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-6;
+    for (let k = 0; k < n; k++) {
+      const z = logits[k]!;
+      const p = 1 / (1 + Math.exp(-(a * z + b)));
+      const r = p - labels[k]!, w = p * (1 - p);
+      ga += r * z; gb += r;
+      haa += w * z * z; hab += w * z; hbb += w;
+    }
+    const det = haa * hbb - hab * hab;
+    if (!(Math.abs(det) > 1e-12)) break;
+    const da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+    a -= da; b -= db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  return { a, b };
+}
+
+export function applyPlatt(p: Platt, logit: number): number {
+  return 1 / (1 + Math.exp(-(p.a * logit + p.b)));
+}
+
+/** Mean negative log-likelihood of `labels` under softmax(logits / T), logits [n, k] row-major. */
+export function softmaxNll(logits: ArrayLike<number>, labels: ArrayLike<number>, k: number, temperature: number): number {
+  const n = labels.length;
+  let nll = 0;
+  for (let r = 0; r < n; r++) {
+    let m = -Infinity;
+    for (let c = 0; c < k; c++) m = Math.max(m, logits[r * k + c]! / temperature);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += Math.exp(logits[r * k + c]! / temperature - m);
+    nll += m + Math.log(s) - logits[r * k + labels[r]!]! / temperature;
+  }
+  return n ? nll / n : 0;
+}
+
+/** Temperature T > 0 minimising the softmax NLL, by golden-section search on ln T ∈ [ln 0.05, ln 20]. */
+export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>, k: number): number {
+  if (labels.length === 0) return 1;
+  const g = (Math.sqrt(5) - 1) / 2;
+  let lo = Math.log(0.05), hi = Math.log(20);
+  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+  let f1 = softmaxNll(logits, labels, k, Math.exp(x1)), f2 = softmaxNll(logits, labels, k, Math.exp(x2));
+  for (let it = 0; it < 60; it++) {
+    if (f1 < f2) { hi = x2; x2 = x1; f2 = f1; x1 = hi - g * (hi - lo); f1 = softmaxNll(logits, labels, k, Math.exp(x1)); }
+    else { lo = x1; x1 = x2; f1 = f2; x2 = lo + g * (hi - lo); f2 = softmaxNll(logits, labels, k, Math.exp(x2)); }
+  }
+  return Math.exp((lo + hi) / 2);
+}
