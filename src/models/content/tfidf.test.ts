@@ -3,9 +3,10 @@ import { IdMap } from '../../core/id-map.js';
 import { datasetFromInteractions } from '../../data/dataset-builder.js';
 import { csrGet } from '../../math/csr.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
-import { createModel } from '../registry.js';
-import '../index.js';
+import { createModel, registerModel } from '../registry.js';
 import { tfidf, tokenize } from './tfidf-vectorizer.js';
+import { contentTfidfFactory } from './tfidf.js';
+registerModel(contentTfidfFactory);
 
 describe('tf-idf vectorizer', () => {
   it('tokenizes words, drops stopwords and one-letter tokens', () => {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
 import { isResonateError } from '../../core/errors.js';
-import { createModel, decodeArtifact, encodeArtifact, loadModel } from '../registry.js';
-import '../index.js';
+import { createModel, decodeArtifact, encodeArtifact, loadModel, registerModel } from '../registry.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { blockScores, tinyDataset, plantedBlocks } from '../mf/test-fixtures.js';
 import { EaseRecommender } from './ease.js';
 import { spdInverse, spdInverseBlocked, spdInverseGemm } from './spd-inverse.js';
 import { inverseRef } from './spd-inverse.ref.js';
+import { easeFactory } from './ease.js';
+registerModel(easeFactory);
 
 function randomSpd(n: number, seed: number): Float64Array {
   const rng = createRng(seed);

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
-import { createModel } from '../registry.js';
-import '../index.js';
+import { createModel, registerModel } from '../registry.js';
 import { tinyDataset } from '../mf/test-fixtures.js';
+import { easeFactory } from '../ease/ease.js';
+import { sarFactory } from '../sar/sar.js';
+import { contentTfidfFactory } from '../content/tfidf.js';
+import { rankFusionFactory } from './rank-fusion.js';
+registerModel(easeFactory);
+registerModel(sarFactory);
+registerModel(contentTfidfFactory);
+registerModel(rankFusionFactory);
 
 describe('hybrid/rank-fusion', () => {
   // u0 saw {0}; EASE and SAR rank u0's unseen items; the fused score of each item is Σ w / (60 + rank).

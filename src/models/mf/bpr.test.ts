@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
-import { createModel } from '../registry.js';
-import '../index.js';
+import { createModel, registerModel } from '../registry.js';
 import { bprLoss, bprStep } from './bpr.js';
 import { blockScores, plantedBlocks } from './test-fixtures.js';
+import { bprFactory } from './bpr.js';
+registerModel(bprFactory);
 
 describe('BPR gradient', () => {
   it('each SGD step equals −lr × the finite-difference gradient of the per-triple loss', () => {

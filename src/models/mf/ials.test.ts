@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
 import { csrTranspose } from '../../math/csr.js';
-import { createModel, decodeArtifact, encodeArtifact, loadModel } from '../registry.js';
-import '../index.js';
+import { createModel, decodeArtifact, encodeArtifact, loadModel, registerModel } from '../registry.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { cgSolveRows, directSolveRow, gramPlusRidge } from './ials-kernel.js';
 import { confidences, gramPlusRidgeGemm, IalsRecommender } from './ials.js';
 import { allocateIals, createIalsPool, ialsBackend } from './ials-pool.js';
 import { blockScores, plantedBlocks, tinyDataset } from './test-fixtures.js';
+import { ialsFactory } from './ials.js';
+registerModel(ialsFactory);
 
 describe('iALS row solvers', () => {
   it('CG converges to the direct Cholesky solution of one row to 1e-4', () => {

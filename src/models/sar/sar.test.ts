@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { csrGet } from '../../math/csr.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
-import { createModel } from '../registry.js';
-import '../index.js';
+import { createModel, registerModel } from '../registry.js';
 import { tinyDataset } from '../mf/test-fixtures.js';
 import { sarAffinity, SarRecommender } from './sar.js';
+import { sarFactory } from './sar.js';
+registerModel(sarFactory);
 
 const DAY = 86_400_000;
 
