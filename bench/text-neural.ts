@@ -5,7 +5,7 @@
  * CPU time (`process.cpuUsage()`, the machine is shared) and inference throughput.
  *
  * `npm run bench -- text-neural [--data tweeteval,airline] [--models linear,textcnn,bilstm] [--epochs 3]
- *  [--budget-min M] [--cache DIR]`. `--budget-min` caps each network's training wall time (the best checkpoint so
+ *  [--budget-min M] [--init word2vec|random] [--cache DIR]`. `--budget-min` caps each network's training wall time (the best checkpoint so
  * far is kept). With `--cache`, models and their results (scores, times, validation probabilities) are saved there
  * and reused, so the models of one dataset can be trained in separate processes and tabulated at the end; the
  * ensemble is the equal-weight mean of the saved probabilities, exactly what `createEnsembleModel` predicts.
@@ -92,12 +92,15 @@ function arg(args: string[], name: string, fallback: string): string {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
 }
 
-/** Options of each benchmarked model; the neural ones start from our word2vec (100 dims) trained on the training texts. */
-function modelOptions(name: string, epochs: number, budgetMin: number): { model: string; options: Record<string, unknown> } {
-  const budget = budgetMin > 0 ? { timeBudgetSeconds: budgetMin * 60 } : {};
+/**
+ * Options of each benchmarked model: the neural ones start from our word2vec (100 dims) trained on the training
+ * texts, or (`--init random`) from Kim's U(±0.25) embeddings of 100 dims.
+ */
+function modelOptions(name: string, epochs: number, budgetMin: number, w2v: boolean): { model: string; options: Record<string, unknown> } {
+  const budget = { ...(budgetMin > 0 ? { timeBudgetSeconds: budgetMin * 60 } : {}), ...(w2v ? { initFromWord2Vec: true } : { embeddingDim: 100 }) };
   if (name === 'linear') return { model: 'linear', options: {} };
-  if (name === 'textcnn') return { model: 'textcnn', options: { initFromWord2Vec: true, epochs, seed: 42, evalsPerEpoch: 3, ...budget } };
-  if (name === 'bilstm') return { model: 'bilstm-attention', options: { initFromWord2Vec: true, epochs, seed: 42, evalsPerEpoch: 3, ...budget } };
+  if (name === 'textcnn') return { model: 'textcnn', options: { epochs, seed: 42, evalsPerEpoch: 3, ...budget } };
+  if (name === 'bilstm') return { model: 'bilstm-attention', options: { epochs, seed: 42, evalsPerEpoch: 3, ...budget } };
   throw new Error(`unknown model ${name}`);
 }
 
@@ -112,10 +115,10 @@ function metrics(P: Float64Array, labels: string[], s: Split): { macroRecall: nu
   return { macroRecall: r.macroRecall, macroF1: r.macroF1, accuracy: r.accuracy };
 }
 
-async function fitAndScore(s: Split, name: string, epochs: number, budgetMin: number, cache: string | undefined): Promise<Result> {
+async function fitAndScore(s: Split, name: string, epochs: number, budgetMin: number, w2v: boolean, cache: string | undefined): Promise<Result> {
   const file = cache ? join(cache, `${s.name}.${name}.result.json`) : undefined;
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Result;
-  const { model, options } = modelOptions(name, epochs, budgetMin);
+  const { model, options } = modelOptions(name, epochs, budgetMin, w2v);
   const c = cpuSeconds(), t = performance.now();
   let lastLog = 0;
   const m = await trainSentiment({
@@ -152,6 +155,7 @@ export async function run(args: string[]): Promise<void> {
   const models = arg(args, '--models', 'linear,textcnn,bilstm').split(',');
   const epochs = Number(arg(args, '--epochs', '3'));
   const budgetMin = Number(arg(args, '--budget-min', '0'));
+  const w2v = arg(args, '--init', 'word2vec') === 'word2vec';
   const cacheArg = arg(args, '--cache', '');
   const cache = cacheArg === '' ? undefined : resolve(cacheArg);
   if (cache) mkdirSync(cache, { recursive: true });
@@ -159,7 +163,7 @@ export async function run(args: string[]): Promise<void> {
   for (const name of datasets) {
     const s = name === 'tweeteval' ? tweeteval() : airline();
     const results: Result[] = [];
-    for (const m of models) results.push(await fitAndScore(s, m, epochs, budgetMin, cache));
+    for (const m of models) results.push(await fitAndScore(s, m, epochs, budgetMin, w2v, cache));
     const rows: (string | number)[][] = results.map((r) => [display(r.model), r.macroRecall, r.macroF1, r.accuracy, r.fitSeconds, r.fitCpu, Math.round(r.perSecond), Math.round(r.perCpuSecond), r.note]);
     const neural = results.filter((r) => r.model !== 'linear').sort((a, b) => b.macroRecall - a.macroRecall)[0];
     const lin = results.find((r) => r.model === 'linear');
