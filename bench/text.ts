@@ -2,7 +2,7 @@
  * @module Text benchmark: tokenizer throughput (vs wink-nlp), sentiment quality and speed on TweetEval and the
  * airline tweets (vs scikit-learn), word2vec speed and downstream quality (vs gensim).
  *
- * `npm run bench -- text [--only tokenizer,sentiment,word2vec] [--skip-peers]`
+ * `npm run bench -- text [--only tokenizer,sentiment,word2vec] [--skip-peers] [--no-nbsvm]`
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -133,19 +133,20 @@ function runPeer(args: string[]): Record<string, number> | undefined {
   }
 }
 
-async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string): Promise<void> {
+async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string, withNbsvm: boolean): Promise<void> {
   for (const s of splits) {
     const rows: (string | number)[][] = [];
     const lex = await trainSentiment({ texts: s.trainText, labels: s.trainLabels, model: 'lexicon' });
     const lr = await timedAsync(() => trainSentiment({ texts: s.trainText, labels: s.trainLabels, model: 'linear' }));
-    const nb = await timedAsync(() => trainSentiment({ texts: s.trainText, labels: s.trainLabels, model: 'linear', options: { classifier: 'nbsvm' } }));
     const models: [string, SentimentModel, number | string, number | string][] = [
       ['lexicon (VADER)', lex, 0, 0],
       ['linear: tf-idf + LR (balanced)', lr.value, lr.seconds, lr.cpu],
-      ['linear: tf-idf + NB-SVM', nb.value, nb.seconds, nb.cpu],
       ['ensemble: lexicon + LR', createEnsembleModel([lex, lr.value]), '', ''],
-      ['ensemble: LR + NB-SVM', createEnsembleModel([lr.value, nb.value]), '', ''],
     ];
+    if (withNbsvm) {
+      const nb = await timedAsync(() => trainSentiment({ texts: s.trainText, labels: s.trainLabels, model: 'linear', options: { classifier: 'nbsvm' } }));
+      models.push(['linear: tf-idf + NB-SVM', nb.value, nb.seconds, nb.cpu], ['ensemble: LR + NB-SVM', createEnsembleModel([lr.value, nb.value]), '', '']);
+    }
     for (const [name, m, fit, cpu] of models) {
       const r = evaluate(m, s);
       rows.push([name, r.macroRecall, r.macroF1, r.accuracy, fit, cpu, Math.round(r.perSecond)]);
@@ -219,6 +220,6 @@ export async function run(args: string[]): Promise<void> {
   const te = tweeteval();
   const air = airline();
   if (want('tokenizer')) await benchTokenizer(te.trainText);
-  if (want('sentiment')) await benchSentiment([te, air], skipPeers, tmp);
+  if (want('sentiment')) await benchSentiment([te, air], skipPeers, tmp, !args.includes('--no-nbsvm'));
   if (want('word2vec')) await benchWord2Vec(te, air, skipPeers, tmp);
 }
