@@ -37,3 +37,21 @@ describe('fitTemperature', () => {
     expect(softmaxNll(logits, labels, k, t)).toBeLessThanOrEqual(softmaxNll(logits, labels, k, 1));
   });
 });
+
+describe('fitPlatt on saturated logits', () => {
+  it('keeps a positive slope and finite values when logits are huge (damped Newton)', () => {
+    const rng = createRng(8);
+    const z: number[] = [], y: number[] = [];
+    for (let k = 0; k < 5000; k++) {
+      const pos = rng.next() < 0.05;
+      z.push(pos ? 8 + rng.normal() * 6 : -12 + rng.normal() * 6);
+      y.push(rng.next() < (pos ? 0.6 : 0.02) ? 1 : 0);
+    }
+    const p = fitPlatt(z, y);
+    expect(p.a).toBeGreaterThan(0);
+    expect(Number.isFinite(p.b)).toBe(true);
+    const mean = z.reduce((s, v) => s + applyPlatt(p, v), 0) / z.length;
+    const rate = y.reduce((s, v) => s + v, 0) / y.length;
+    expect(Math.abs(mean - rate)).toBeLessThan(0.01);
+  });
+});

@@ -14,10 +14,21 @@ export interface Platt {
  * (gradient Σ (p − y)·[z, 1], Hessian Σ p(1 − p)·[z, 1][z, 1]ᵀ; a tiny ridge keeps it invertible).
  * Falls back to the identity when there is no data.
  */
-export function fitPlatt(logits: ArrayLike<number>, labels: ArrayLike<number>, iterations = 30): Platt {
+export function fitPlatt(logits: ArrayLike<number>, labels: ArrayLike<number>, iterations = 50): Platt {
   let a = 1, b = 0;
   const n = logits.length;
   if (n === 0) return { a, b };
+  const loss = (a: number, b: number): number => {
+    let l = 0;
+    for (let k = 0; k < n; k++) {
+      const s = a * logits[k]! + b;
+      // −ln σ(s) = softplus(−s), −ln(1 − σ(s)) = softplus(s), in the overflow-safe form.
+      const sp = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+      l += labels[k]! > 0.5 ? sp(-s) : sp(s);
+    }
+    return l;
+  };
+  let current = loss(a, b);
   for (let it = 0; it < iterations; it++) {
     let ga = 0, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-6;
     for (let k = 0; k < n; k++) {
@@ -30,8 +41,14 @@ export function fitPlatt(logits: ArrayLike<number>, labels: ArrayLike<number>, i
     const det = haa * hbb - hab * hab;
     if (!(Math.abs(det) > 1e-12)) break;
     const da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-    a -= da; b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+    // Damped Newton: halve the step until the loss does not increase (plain Newton can overshoot on saturated logits).
+    let step = 1, next = loss(a - da, b - db);
+    while (next > current && step > 1e-6) { step /= 2; next = loss(a - step * da, b - step * db); }
+    if (next > current) break;
+    a -= step * da; b -= step * db;
+    const moved = step * (Math.abs(da) + Math.abs(db));
+    current = next;
+    if (moved < 1e-9) break;
   }
   return { a, b };
 }
