@@ -19,6 +19,8 @@ import { createModel, saveModel } from './models/registry.js';
 import './models/index.js';
 import type { Recommender } from './models/recommender.js';
 import { createFeed, type Feed } from './feed/create-feed.js';
+import { createEngagementRanker, type EngagementRanker } from './models/ranker/index.js';
+import { createBehaviorPredictor, type BehaviorPrediction, type BehaviorPredictor } from './models/behavior/index.js';
 import { vaderCompound } from './text/sentiment/lexicon.js';
 import type { FeedItem, PageOptions as FeedPageOptions } from './feed/types.js';
 
@@ -42,6 +44,9 @@ export interface TrainReport {
 export interface EngineStats extends StoreCounts {
   trainedAt: string | null;
   models: string[];
+  /** Second-stage models trained in the background after `train`: 'off' | 'training' | 'ready' | 'failed'. */
+  ranker: SecondaryState;
+  behavior: SecondaryState;
   datasetUsers: number;
   datasetItems: number;
 }
@@ -55,6 +60,8 @@ export interface HydratedPage {
   items: HydratedItem[];
   nextCursor?: string;
 }
+
+export type SecondaryState = 'off' | 'training' | 'ready' | 'failed';
 
 export interface Engine {
   readonly config: ResonateConfig;
@@ -73,6 +80,10 @@ export interface Engine {
   search(query: string, limit?: number): Promise<SearchHit[]>;
   /** Top-k post ids for a user from one model (or the feed when `model` is omitted). */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
+  /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
+  behavior(userId: string): BehaviorPrediction;
+  /** Resolves when the background models of the latest `train` have finished (ready or failed). */
+  secondaryTraining(): Promise<void>;
   stats(): Promise<EngineStats>;
   close(): Promise<void>;
 }
@@ -85,6 +96,54 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   let models = new Map<string, Recommender>();
   let feed: Feed | undefined;
   let trainedAt: Date | null = null;
+  let ranker: EngagementRanker | undefined;
+  let behavior: BehaviorPredictor | undefined;
+  let rankerState: SecondaryState = config.models.ranker ? 'training' : 'off';
+  let behaviorState: SecondaryState = config.models.behavior ? 'training' : 'off';
+  let secondary: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const makeFeed = (data: Dataset, fitted: Map<string, Recommender>): Feed =>
+    createFeed({
+      store,
+      dataset: data,
+      models: Object.fromEntries(fitted),
+      config,
+      rerank: ranker && config.feed.rankerWeight > 0 ? (userId, postIds) => rerankScores(ranker!, data, userId, postIds) : undefined,
+    });
+
+  /**
+   * Second-stage models train after the first ones are serving, so start-up is not held back by them; each
+   * becomes live when it is ready. Yielding to the event loop between them keeps the API responsive.
+   */
+  const trainSecondary = async (data: Dataset, fitted: Map<string, Recommender>): Promise<void> => {
+    await new Promise((r) => setImmediate(r));
+    if (config.models.ranker && !closed) {
+      rankerState = 'training';
+      try {
+        const r = createEngagementRanker({ seed: config.seed });
+        await r.fit(data);
+        ranker = r;
+        rankerState = 'ready';
+        if (dataset === data) feed = makeFeed(data, fitted);
+      } catch (e) {
+        rankerState = 'failed';
+        logger.warn({ err: e }, 'engagement ranker training failed; the feed keeps its first-stage ranking');
+      }
+    }
+    if (config.models.behavior && !closed) {
+      behaviorState = 'training';
+      try {
+        const b = createBehaviorPredictor({ seed: config.seed });
+        await b.fit(data);
+        behavior = b;
+        behaviorState = 'ready';
+      } catch (e) {
+        behaviorState = 'failed';
+        logger.warn({ err: e }, 'behaviour predictor training failed');
+      }
+    }
+  };
 
   const requireTrained = (): { dataset: Dataset; feed: Feed } => {
     if (!dataset || !feed) throw createError('MODEL_NOT_FITTED', { model: 'feed (run `resonate train` or POST /v1/admin/train)' });
@@ -133,8 +192,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       }
       dataset = data;
       models = next;
-      feed = createFeed({ store, dataset: data, models: Object.fromEntries(next), config });
+      ranker = undefined;
+      behavior = undefined;
+      feed = makeFeed(data, next);
       trainedAt = new Date();
+      secondary = trainSecondary(data, next);
       return report;
     },
 
@@ -172,22 +234,58 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return model.recommend(u, { k }).map((r) => ({ postId: data.items.id(r.item), score: r.score }));
     },
 
+    behavior(userId) {
+      const { dataset: data } = requireTrained();
+      if (!behavior) throw createError('MODEL_NOT_FITTED', { model: `behaviour predictor (${behaviorState})` });
+      const u = data.users.index(userId);
+      if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+      return behavior.predictUser(u);
+    },
+
+    secondaryTraining() {
+      return secondary;
+    },
+
     async stats() {
       const counts = await store.counts();
       return {
         ...counts,
         trainedAt: trainedAt?.toISOString() ?? null,
         models: [...models.keys()],
+        ranker: rankerState,
+        behavior: behaviorState,
         datasetUsers: dataset?.users.size ?? 0,
         datasetItems: dataset?.items.size ?? 0,
       };
     },
 
     async close() {
+      closed = true;
+      await secondary;
       await store.close();
     },
   };
   return engine;
+}
+
+/** Engagement-ranker scores (Σ_t w_t·P_t) of posts for a user; NaN for posts or users it has not seen. */
+function rerankScores(ranker: EngagementRanker, data: Dataset, userId: string, postIds: readonly string[]): Float32Array {
+  const out = new Float32Array(postIds.length).fill(NaN);
+  const u = data.users.index(userId);
+  if (u < 0) return out;
+  const examples: { user: number; item: number }[] = [];
+  const at: number[] = [];
+  postIds.forEach((id, k) => {
+    const i = data.items.index(id);
+    if (i >= 0) {
+      examples.push({ user: u, item: i });
+      at.push(k);
+    }
+  });
+  if (examples.length === 0) return out;
+  const scores = ranker.score(examples);
+  at.forEach((k, j) => (out[k] = scores[j]!));
+  return out;
 }
 
 /**

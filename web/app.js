@@ -62,10 +62,23 @@ async function showFeed(more = false) {
       $('feed').append(li);
     });
     cursor = page.nextCursor;
+    if (!more) showBehavior(currentUser);
     $('more').hidden = !cursor;
     if (!page.items.length && !more) $('status').textContent = 'Nothing to show for this user yet.';
   } catch (e) {
     $('status').textContent = String(e.message ?? e);
+  }
+}
+
+async function showBehavior(user) {
+  const el = $('behavior');
+  el.textContent = '';
+  try {
+    const b = await api(`/v1/users/${encodeURIComponent(user)}/behavior`);
+    const next = Object.entries(b.nextAction).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([t, p]) => `${t} ${(100 * p).toFixed(0)}%`).join(' · ');
+    el.textContent = `Likely next: ${next} — risk of going quiet this week: ${(100 * b.churnRisk).toFixed(0)}%`;
+  } catch {
+    // New users and a model still training have no prediction; the feed is what matters.
   }
 }
 

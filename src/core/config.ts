@@ -59,6 +59,8 @@ export const configSchema = z.strictObject({
       authorCap: z.number().int().positive().default(2),
       /** Half-life of a post's freshness in hours (popularity decay and feed freshness). */
       freshnessHalfLifeHours: z.number().positive().default(24),
+      /** Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off). */
+      rankerWeight: z.number().min(0).max(1).default(0.5),
       /** Relative weight of each candidate source in the blended score. */
       sources: z
         .record(z.string(), z.number())
@@ -71,6 +73,10 @@ export const configSchema = z.strictObject({
       train: z.array(z.string()).default(['popular/trending', 'in-network', 'item-knn/cosine']),
       /** Folder for saved model artifacts. */
       dir: z.string().default('./.resonate/models'),
+      /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models. */
+      ranker: z.boolean().default(true),
+      /** Train the user-behaviour predictor (next action, churn risk) in the background after the first models. */
+      behavior: z.boolean().default(true),
     })
     .prefault({}),
   text: z

@@ -46,6 +46,11 @@ export interface FeedConfig {
   now?: () => number;
   /** Ranked lists kept for paging (default 1000: the users paging within a few minutes on one server). */
   cacheSize?: number;
+  /**
+   * Second-stage ranker (e.g. the multi-task engagement ranker): a score per candidate post, NaN where it cannot
+   * score one. Blended with the first-stage score by `config.feed.rankerWeight` after min-max scaling both.
+   */
+  rerank?: (userId: string, postIds: readonly string[]) => Float32Array;
 }
 
 export interface Feed {
@@ -138,6 +143,7 @@ export function createFeed(cfg: FeedConfig): Feed {
         author: post.author,
       };
     });
+    if (cfg.rerank && items.length > 1) applyRerank(items, cfg.rerank(userId, items.map((i) => i.postId)), feedConfig.rankerWeight);
     items.sort((a, b) => b.score - a.score || (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0));
     return pagesWithAuthorCap(items, pageSize, feedConfig.authorCap, (i) => i.author).map((page) =>
       page.map(({ author: _author, ...item }) => item),
@@ -226,4 +232,30 @@ export function createFeed(cfg: FeedConfig): Feed {
   }
 
   return { page, similarPosts, trending };
+}
+
+/**
+ * score ← (1 − w)·minmax(first-stage) + w·minmax(ranker). Candidates the ranker cannot score (posts newer than
+ * its training snapshot) get the mean ranker score, so they are neither buried nor promoted by it.
+ */
+export function applyRerank(items: { score: number }[], ranker: Float32Array, weight: number): void {
+  let lo = Infinity, hi = -Infinity, rlo = Infinity, rhi = -Infinity, sum = 0, n = 0;
+  items.forEach((it, i) => {
+    lo = Math.min(lo, it.score);
+    hi = Math.max(hi, it.score);
+    const r = ranker[i]!;
+    if (Number.isFinite(r)) {
+      rlo = Math.min(rlo, r);
+      rhi = Math.max(rhi, r);
+      sum += r;
+      n++;
+    }
+  });
+  if (n === 0) return;
+  const mean = sum / n;
+  const scale = (v: number, a: number, b: number): number => (b > a ? (v - a) / (b - a) : 0.5);
+  items.forEach((it, i) => {
+    const r = Number.isFinite(ranker[i]!) ? ranker[i]! : mean;
+    it.score = (1 - weight) * scale(it.score, lo, hi) + weight * scale(r, rlo, rhi);
+  });
 }

@@ -74,3 +74,16 @@ describe('explanations', () => {
     expect(firstWords('  two words ')).toBe('two words');
   });
 });
+
+describe('applyRerank', () => {
+  it('blends min-max scaled first-stage and ranker scores; unscored items get the mean', async () => {
+    const { applyRerank } = await import('./create-feed.js');
+    const items = [{ score: 10 }, { score: 20 }, { score: 30 }];
+    applyRerank(items, Float32Array.from([1, NaN, 0]), 0.5);
+    // first-stage scaled: 0, 0.5, 1; ranker scaled: 1, mean 0.5 → 0.5, 0
+    expect(items.map((i) => i.score)).toEqual([0.5, 0.5, 0.5]);
+    const b = [{ score: 1 }, { score: 2 }];
+    applyRerank(b, Float32Array.from([3, 1]), 1);
+    expect(b.map((i) => i.score)).toEqual([1, 0]);
+  });
+});

@@ -16,6 +16,7 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(200);
   }
   await engine.train({ save: false });
+  await engine.secondaryTraining();
 });
 
 afterAll(async () => {
@@ -53,6 +54,20 @@ describe('HTTP API', () => {
       const first = new Set(page.items.map((i) => i.postId));
       for (const it of next.items) expect(first.has(it.postId)).toBe(false);
     }
+  });
+
+  it('trains the second-stage models in the background and serves behaviour predictions', async () => {
+    const s = (await app.inject('/v1/stats')).json();
+    expect(s.ranker).toBe('ready');
+    expect(s.behavior).toBe('ready');
+    const res = await app.inject('/v1/users/ana/behavior');
+    expect(res.statusCode, res.body).toBe(200);
+    const b = res.json() as { nextAction: Record<string, number>; churnRisk: number };
+    expect(b.churnRisk).toBeGreaterThanOrEqual(0);
+    expect(b.churnRisk).toBeLessThanOrEqual(1);
+    const total = Object.values(b.nextAction).reduce((x, y) => x + y, 0);
+    expect(total).toBeCloseTo(1, 5);
+    expect((await app.inject('/v1/users/nobody/behavior')).json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('gives every ingested post a sentiment', async () => {

@@ -29,6 +29,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     await engine.ingest('follows', net.follows);
     await engine.ingest('events', net.events);
     await engine.train({ save: false });
+    await engine.secondaryTraining();
     app = await createServer(engine);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
@@ -58,6 +59,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     const first = await items[0]!.innerText();
     expect(first).toMatch(/football/);
     expect(await page.locator('#feed li .why').first().innerText()).not.toBe('');
+    await expect.poll(async () => page.locator('#behavior').innerText()).toMatch(/Likely next: .*%.*risk of going quiet/);
     await page.screenshot({ path: join(tmpdir(), 'resonate-dashboard.png') });
   });
 

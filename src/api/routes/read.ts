@@ -41,6 +41,23 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
   );
 
   app.get(
+    '/v1/users/:id/behavior',
+    {
+      schema: {
+        tags: ['recommend'],
+        summary: "A user's predicted next action (probability per event type) and churn risk (no activity in the next 7 days), calibrated",
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: { 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      auth(request, 'read');
+      const { id } = request.params as { id: string };
+      return { user: id, ...engine.behavior(id) };
+    },
+  );
+
+  app.get(
     '/v1/posts/:id/similar',
     {
       schema: {
