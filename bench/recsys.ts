@@ -196,14 +196,17 @@ function writePeerInput(dir: string, split: Split, conf: Float32Array): void {
   bin('test_sizes.i32', Int32Array.from(users, (u) => split.testSize.get(u)!));
 }
 
-function runPeer(dir: string, p: { factors: number; iterations: number; regularization: number; cgSteps: number }): PeerResult | string {
+function runPython(script: string, args: string[]): PeerResult | string {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return 'skipped: /usr/bin/python3 missing';
   const probe = spawnSync(python, ['-c', 'import numpy, scipy'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'skipped: numpy/scipy missing';
-  const script = path.join(repoRoot, 'bench/peers/ials_numpy.py');
-  const out = execFileSync(python, [script, dir, String(p.factors), String(p.iterations), String(p.regularization), String(p.cgSteps), '42'], { encoding: 'utf8' });
+  const out = execFileSync(python, [path.join(repoRoot, 'bench/peers', script), ...args], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as PeerResult;
+}
+
+function runPeer(dir: string, p: { factors: number; iterations: number; regularization: number; cgSteps: number }): PeerResult | string {
+  return runPython('ials_numpy.py', [dir, String(p.factors), String(p.iterations), String(p.regularization), String(p.cgSteps), '42']);
 }
 
 /** Users per second for top-10 over all items, every user once. */
@@ -265,7 +268,10 @@ export async function run(args: string[]): Promise<void> {
     for (const [name, raw] of easeSets) {
       const split = stratifiedSplit(raw);
       const r = await fitAndScore('ease', {}, split);
-      console.log(`| ${name} | ease λ=500 (${split.train.items.size} items) | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | — | — | — | — | — | ${r.ndcg.toFixed(4)} | — |`);
+      writePeerInput(tmp, split, new Float32Array(split.train.interactions.data.length).fill(1));
+      const peer = runPython('ease_numpy.py', [tmp, String((r.model.params as { lambda: number }).lambda)]);
+      const cells = typeof peer === 'string' ? [peer, '—', '—', '—'] : [peer.fit_seconds.toFixed(2), peer.fit_cpu_seconds.toFixed(2), (r.seconds / peer.fit_seconds).toFixed(2), peer.ndcg10.toFixed(4)];
+      console.log(`| ${name} | ease λ=500 (${split.train.items.size} items) | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${cells[0]} | ${cells[1]} | ${cells[2]} | — | — | ${r.ndcg.toFixed(4)} | ${cells[3]} |`);
       if (name === 'ml-100k') fitted['ease ml-100k'] = { model: r.model, nUsers: split.train.users.size };
     }
     console.log('\n| recommend top-10 over all items | users/s |');
