@@ -37,7 +37,7 @@ const lines = (path: string): string[] => {
   return all;
 };
 
-function tweeteval(): Split {
+export function tweeteval(): Split {
   const d = resolve(dataDir(), 'tweeteval-sentiment');
   // derived/train_text.stripped.txt stands in for the original train_text.txt (see the dataset's SOURCE.md).
   return {
@@ -50,7 +50,7 @@ function tweeteval(): Split {
 }
 
 /** Airline tweets, stratified 80/20 split with seed 42 (per class: shuffle, first 20 % to validation). */
-function airline(): Split {
+export function airline(): Split {
   const rows = parse(readFileSync(resolve(dataDir(), 'twitter-airline-sentiment/Tweets.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   // One line per tweet: embedded line breaks become spaces (the peer reads line files too).
   const text = rows.map((r) => r.text!.replace(/[\r\n]+/g, ' ').trim());
