@@ -1,6 +1,6 @@
 /**
  * @module Engagement ranker (MMoE and shared-bottom) and behaviour predictor on the demo synthetic network
- * (2,000 users, seed 42): fit time (wall and CPU: the machine is shared), held-out AUC and calibration per head,
+ * (2,000 users, seed 42): fit time (wall and CPU: the machine is shared; early stopping on the calibration slice may end before --epochs), held-out AUC and calibration per head,
  * the popularity baseline; next-action accuracy vs the majority class, churn AUC and ECE.
  *
  * Usage: npx tsx -e "import('./bench/ranker.ts').then(m => m.run([]))"   [--users N] [--epochs N] [--no-shared-bottom]
@@ -26,7 +26,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number;
 
 export async function run(args: string[]): Promise<void> {
   const users = Number(arg(args, '--users', String(DEMO_NETWORK.users)));
-  const epochs = Number(arg(args, '--epochs', '6'));
+  const epochs = Number(arg(args, '--epochs', '8'));
   console.log(`# Engagement ranker and behaviour prediction\n\n${machineLine()}\n`);
   const build = await timed(async () => {
     const b = new DatasetBuilder();
@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<void> {
     const name = sharedBottom ? 'shared-bottom' : 'MMoE (4 experts [64, 32])';
     const r = await timed(() => createEngagementRanker({ sharedBottom, epochs, batchSize: 512, learningRate: 5e-3, seed: 1 }).fit(data));
     const rep = r.value;
-    rows.push([name, rep.trainExamples, rep.heldOutExamples, r.wall.toFixed(1), r.cpu.toFixed(1), rep.auc.like, rep.popularityAuc, rep.auc.share, rep.auc.comment, rep.auc.hide, rep.dwellRmse]);
+    rows.push([`${name}, best epoch ${rep.bestEpoch}/${rep.epochs}`, rep.trainExamples, rep.heldOutExamples, r.wall.toFixed(1), r.cpu.toFixed(1), rep.auc.like, rep.popularityAuc, rep.auc.share, rep.auc.comment, rep.auc.hide, rep.dwellRmse]);
     for (const t of ['like', 'share', 'comment', 'hide'] as const) calib.push([name, t, rep.calibration[t].predicted, rep.calibration[t].observed]);
   }
   console.log(`## Ranker (${epochs} epochs, batch 512; held out: latest 20% of exposures by time)\n`);

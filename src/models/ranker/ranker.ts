@@ -49,6 +49,8 @@ export const rankerConfigSchema = z.strictObject({
   negativeSamples: z.number().int().min(0).optional(),
   /** Latest share of the training exposures kept out of training to fit each binary head's Platt scaling (0: none). */
   calibrationFraction: z.number().min(0).max(0.5).default(0.1),
+  /** Early stopping: epochs without a better P(like) AUC on the calibration slice before stopping (best weights kept). */
+  patience: z.number().int().min(1).default(2),
   seed: z.number().int().default(42),
 });
 export type RankerConfig = z.input<typeof rankerConfigSchema>;
@@ -78,7 +80,10 @@ export interface RankerFitOptions {
 export interface RankerFitReport {
   trainExamples: number;
   heldOutExamples: number;
+  /** Epochs run (early stopping may end before `config.epochs`). */
   epochs: number;
+  /** Epoch whose weights were kept (best P(like) AUC on the calibration slice). */
+  bestEpoch: number;
   finalLoss: number;
   /** Held-out AUC per binary head (NaN when a class is missing). */
   auc: Record<(typeof BINARY_TASKS)[number], number>;
@@ -223,6 +228,9 @@ export function createEngagementRanker(config: RankerConfig = {}): EngagementRan
       const batchRng = rng.fork();
       const shuffled = Array.from(trainRows);
       let finalLoss = NaN;
+      const authorOf = (i: number): number => { const a = data.itemAuthors[i]!; return a >= 0 ? a : nUsers; };
+      const calLike = Float32Array.from(calRows, (r) => ex.labels[r * 4]!);
+      let best = -Infinity, bestEpoch = 0, bestState: TensorMap | undefined, epochsRun = 0;
       for (let epoch = 0; epoch < cfg.epochs; epoch++) {
         throwIfAborted(options.signal, 'engagement-ranker');
         t.net.train();
@@ -252,9 +260,15 @@ export function createEngagementRanker(config: RankerConfig = {}): EngagementRan
           if (batches % 16 === 0) await new Promise((r) => setImmediate(r));
         }
         finalLoss = total / Math.max(1, batches);
+        epochsRun = epoch + 1;
         options.progress?.(epoch + 1, cfg.epochs, `epoch loss ${finalLoss.toFixed(4)}`);
+        if (calRows.length > 0) {
+          const v = rocAuc(predictRows(t, ex, calRows, (u) => u, (i) => i, authorOf).like, calLike);
+          if (v > best) { best = v; bestEpoch = epoch; bestState = t.net.stateDict(); }
+          else if (epoch - bestEpoch >= cfg.patience) break;
+        }
       }
-      const authorOf = (i: number): number => { const a = data.itemAuthors[i]!; return a >= 0 ? a : nUsers; };
+      if (bestState) t.net.loadStateDict(bestState);
       if (calRows.length > 0) {
         // Identity Platt gives σ(z); invert to logits, then fit (a, b) per head on the calibration slice.
         const raw = predictRows(t, ex, calRows, (u) => u, (i) => i, authorOf);
@@ -279,7 +293,7 @@ export function createEngagementRanker(config: RankerConfig = {}): EngagementRan
       const popularityAuc = rocAuc(Float32Array.from(testRows, (r) => ex.dense[r * DENSE_DIM + 3]!), likeY);
       let se = 0;
       testRows.forEach((r, k) => { se += (pred.dwell[k]! - ex.dwell[r]!) ** 2; });
-      return { trainExamples: trainRows.length, heldOutExamples: testRows.length, epochs: cfg.epochs, finalLoss, auc, popularityAuc, calibration, dwellRmse: Math.sqrt(se / Math.max(1, testRows.length)) };
+      return { trainExamples: trainRows.length, heldOutExamples: testRows.length, epochs: epochsRun, bestEpoch: bestState ? bestEpoch + 1 : epochsRun, finalLoss, auc, popularityAuc, calibration, dwellRmse: Math.sqrt(se / Math.max(1, testRows.length)) };
     },
 
     setContext,
