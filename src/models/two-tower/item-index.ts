@@ -2,7 +2,12 @@
  * @module Approximate top-k over item vectors with usearch's HNSW (inner-product metric), built single-threaded
  * so the graph, and therefore the answers, repeat for the same vectors.
  */
-import { Index, MetricKind } from 'usearch';
+import { createRequire } from 'node:module';
+import type * as Usearch from 'usearch';
+
+// usearch's ES-module build finds its native addon from the caller's stack trace; under an ES-module loader
+// (tsx, as `npm start` runs) that walk never ends. Its CommonJS build uses __dirname and loads at once.
+const { Index, MetricKind } = createRequire(import.meta.url)('usearch') as typeof Usearch;
 
 export interface ItemIndex {
   /** Up to k (item, inner product) pairs, best first. */
