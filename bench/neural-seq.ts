@@ -4,7 +4,7 @@
  * NDCG@10), against a faithful PyTorch port of pmixer/SASRec.pytorch (`bench/peers/sasrec_torch.py`, 2 threads)
  * trained for the same epochs on the same data and protocol in the same run.
  *
- * Usage: npx tsx -e "import('./bench/neural-seq.ts').then(m => m.run([]))"
+ * Usage: npx tsx bench/neural-seq.ts (or npm run bench -- neural-seq)
  *   --epochs N (default 20)  --eval-every N (validation NDCG@10, default 5)  --models seq/sasrec,seq/gru4rec
  *   --no-peer  --sequential (run the peer after ours instead of beside it: cleaner wall times, twice as long)
  */
@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadEvaluationData } from '../src/eval/load-data.js';
 import { runEvaluation } from '../src/eval/run-evaluation.js';
 import '../src/models/index.js';
@@ -127,3 +128,6 @@ export async function run(args: string[]): Promise<void> {
   console.log(table(['model', 's/epoch (wall, median)', 'CPU s/epoch (median)', 'epochs', 'HR@10 (100 neg.)', 'NDCG@10 (100 neg.)', 'NDCG@10 (full)', `s to val. NDCG@10 ≥ ${PAPER.ndcg10}`, 'bench wall s'], rows));
   console.log('\n' + curves.join('\n'));
 }
+
+// Direct use: `npx tsx bench/neural-seq.ts --epochs 20`.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await run(process.argv.slice(2));
