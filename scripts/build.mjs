@@ -7,5 +7,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
-if (existsSync(join(root, 'scripts', 'build-wasm.mjs'))) run(process.execPath, ['scripts/build-wasm.mjs']);
+// Every AssemblyScript module: the shared math kernels and the iALS conjugate-gradient row solver.
+for (const script of ['scripts/build-wasm.mjs', 'src/models/mf/build-ials-wasm.mjs']) {
+  if (existsSync(join(root, script))) run(process.execPath, [script]);
+}
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
