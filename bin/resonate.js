@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// The `resonate` command: runs the compiled CLI (build with `npm run build`), or the TypeScript sources via tsx
-// when no build exists (a fresh clone after `npm ci`).
+// The `resonate` command. In a source checkout it runs the TypeScript sources through tsx (never a stale build);
+// an installed package, which ships only dist/, runs the compiled CLI (`npm run build`).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
-} else {
+const source = join(root, 'src', 'cli', 'main.ts');
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
+  await import(pathToFileURL(source).href);
+} else {
+  await import(pathToFileURL(join(root, 'dist', 'src', 'cli', 'main.js')).href);
 }

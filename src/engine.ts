@@ -73,7 +73,7 @@ export interface Engine {
   /** Validates and writes one batch of rows in one transaction; positive events update online models. */
   ingest(kind: RowKind, rows: unknown): Promise<WriteSummary>;
   /** Builds the dataset from the store and fits the configured models. */
-  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean }): Promise<TrainReport>;
+  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean; secondary?: boolean }): Promise<TrainReport>;
   feed(userId: string, options?: FeedPageOptions): Promise<HydratedPage>;
   similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
   trendingPosts(k?: number): Promise<HydratedItem[]>;
@@ -102,6 +102,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   let behaviorState: SecondaryState = config.models.behavior ? 'training' : 'off';
   let secondary: Promise<void> = Promise.resolve();
   let closed = false;
+  const closing = new AbortController();
 
   const makeFeed = (data: Dataset, fitted: Map<string, Recommender>): Feed =>
     createFeed({
@@ -122,12 +123,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       rankerState = 'training';
       try {
         const r = createEngagementRanker({ seed: config.seed });
-        await r.fit(data);
+        await r.fit(data, { signal: closing.signal });
         ranker = r;
         rankerState = 'ready';
         if (dataset === data) feed = makeFeed(data, fitted);
       } catch (e) {
-        rankerState = 'failed';
+        rankerState = closed ? 'off' : 'failed';
+        if (closed) return;
         logger.warn({ err: e }, 'engagement ranker training failed; the feed keeps its first-stage ranking');
       }
     }
@@ -135,11 +137,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       behaviorState = 'training';
       try {
         const b = createBehaviorPredictor({ seed: config.seed });
-        await b.fit(data);
+        await b.fit(data, { signal: closing.signal });
         behavior = b;
         behaviorState = 'ready';
       } catch (e) {
-        behaviorState = 'failed';
+        behaviorState = closed ? 'off' : 'failed';
+        if (closed) return;
         logger.warn({ err: e }, 'behaviour predictor training failed');
       }
     }
@@ -196,7 +199,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       behavior = undefined;
       feed = makeFeed(data, next);
       trainedAt = new Date();
-      secondary = trainSecondary(data, next);
+      if (opts.secondary !== false) secondary = trainSecondary(data, next);
+      else rankerState = behaviorState = 'off';
       return report;
     },
 
@@ -261,6 +265,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
     async close() {
       closed = true;
+      closing.abort();
       await secondary;
       await store.close();
     },

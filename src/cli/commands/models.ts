@@ -14,8 +14,10 @@ export function registerModelCommands(program: Command): void {
       const bar = createProgressBar('train');
       try {
         const report = await engine.train({ progress: bar.report });
+        await engine.secondaryTraining();
         bar.stop();
-        printJson(report);
+        const stats = await engine.stats();
+        printJson({ ...report, ranker: stats.ranker, behavior: stats.behavior });
       } finally {
         bar.stop();
         await engine.close();
@@ -31,7 +33,7 @@ export function registerModelCommands(program: Command): void {
     .action(async (opts: { user: string; k: string; model?: string }, cmd: Command) => {
       const engine = await engineFrom(cmd);
       try {
-        await engine.train({ save: false });
+        await engine.train({ save: false, secondary: false });
         if (opts.model) printJson(await engine.recommend(opts.user, { k: Number(opts.k), model: opts.model }));
         else printJson((await engine.feed(opts.user, { pageSize: Number(opts.k) })).items);
       } finally {
