@@ -1,0 +1,30 @@
+/**
+ * @module Resonate's library API: the engine and server, and every layer for those who compose their own.
+ *
+ * @example
+ * import { createEngine, createServer } from 'resonate';
+ * const engine = await createEngine({ overrides: { store: { url: 'sqlite://./social.db' } } });
+ * await engine.ingest('events', [{ id: 'e1', user: 'alice', type: 'like', post: 'p1', timestamp: Date.now() }]);
+ * await engine.train();
+ * const page = await engine.feed('alice');
+ */
+export { createEngine, type Engine, type EngineOptions, type EngineStats, type TrainReport, type HydratedItem, type HydratedPage } from './engine.js';
+export { createServer, type ServerOptions } from './api/server.js';
+export * from './core/index.js';
+export * from './data/schemas.js';
+export type { Dataset, InteractionLog } from './data/dataset.js';
+export { DatasetBuilder, buildDataset, datasetFromInteractions, eventWeight } from './data/dataset-builder.js';
+export { datasetFromStore } from './data/dataset-from-store.js';
+export { importData, IMPORT_FORMATS } from './data/importers/index.js';
+export { generateNetwork, generateToStore } from './data/synthetic/index.js';
+export { openStore } from './storage/open-store.js';
+export type { Store, StoreWriter, WriteBatch, WriteSummary, SearchHit } from './storage/store.js';
+export type { Recommender, RecommendOptions, Recommendation, FitOptions, Artifact } from './models/recommender.js';
+export { createModel, loadModel, loadModelFile, saveModel, modelIds, registerModel, getModelFactory, type ModelFactory } from './models/registry.js';
+import './models/index.js';
+export { createFeed, type Feed, type FeedConfig } from './feed/create-feed.js';
+export { createEngagementRanker } from './models/ranker/index.js';
+export { createBehaviorPredictor } from './models/behavior/index.js';
+export * as evaluation from './eval/index.js';
+export * as text from './text/index.js';
+export * as nn from './nn/index.js';
