@@ -169,7 +169,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
       const batch: WriteBatch = { [kind]: parsed };
       const summary = await store.write(batch);
-      if (kind === 'events' && dataset) applyOnlineUpdates(parsed as WriteBatch['events'] & object, dataset, models, config);
+      if (kind === 'events') {
+        const events = parsed as NonNullable<WriteBatch['events']>;
+        if (dataset) applyOnlineUpdates(events, dataset, models, config);
+        if (feed) for (const user of new Set(events.map((e) => e.user))) feed.invalidate(user);
+      }
       return summary;
     },
 

@@ -59,6 +59,11 @@ export const configSchema = z.strictObject({
       authorCap: z.number().int().positive().default(2),
       /** Half-life of a post's freshness in hours (popularity decay and feed freshness). */
       freshnessHalfLifeHours: z.number().positive().default(24),
+      /**
+       * Seconds a user's first page is reused when asked again (a refresh storm costs one ranking); any event of
+       * the user through the engine drops it at once. 0 ranks every request afresh.
+       */
+      cacheTtlSeconds: z.number().min(0).default(30),
       /** Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off). */
       rankerWeight: z.number().min(0).max(1).default(0.5),
       /** Relative weight of each candidate source in the blended score. */

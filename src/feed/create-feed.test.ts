@@ -227,3 +227,21 @@ describe('historical snapshots', () => {
     expect(ids.find((i) => i.postId === 'a7')?.explanation).toBe('You follow @alice');
   });
 });
+
+describe('first-page cache', () => {
+  it('reuses a first page within the TTL, and ranks afresh after invalidate or with TTL 0', async () => {
+    let clock = T;
+    const feed = createFeed({ store, dataset, models, config: { feed: { ...config.feed, cacheTtlSeconds: 30 } }, now: () => clock });
+    const first = await feed.page('dave');
+    clock += 10 * 60_000; // the replay clock moves on; the wall-clock TTL has not expired
+    const again = await feed.page('dave');
+    expect(again).toEqual(first);
+    feed.invalidate('dave');
+    const fresh = await feed.page('dave');
+    expect(fresh.nextCursor).not.toEqual(first.nextCursor);
+    const noCache = createFeed({ store, dataset, models, config: { feed: { ...config.feed, cacheTtlSeconds: 0 } }, now: () => clock++ });
+    const a = await noCache.page('dave');
+    const b = await noCache.page('dave');
+    expect(a.nextCursor).not.toEqual(b.nextCursor);
+  });
+});

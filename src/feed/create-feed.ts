@@ -55,6 +55,8 @@ export interface FeedConfig {
 
 export interface Feed {
   page(userId: string, options?: PageOptions): Promise<FeedPage>;
+  /** Forgets a user's cached first page (call when the user acts: the next request ranks afresh). */
+  invalidate(userId: string): void;
   /** Posts similar to a post: item-kNN neighbours, then the same author's, then same-tag posts. */
   similarPosts(postId: string, k?: number): Promise<FeedItem[]>;
   trending(options: { kind: 'posts'; k?: number }): Promise<FeedItem[]>;
@@ -71,6 +73,9 @@ export function createFeed(cfg: FeedConfig): Feed {
   const now = cfg.now ?? Date.now;
   const cacheSize = cfg.cacheSize ?? 1000;
   const cache = new Map<string, FeedItem[][]>();
+  /** Per (user, page size): the snapshot time of the latest ranked list and when it was computed. */
+  const latest = new Map<string, { asOf: number; computedAt: number }>();
+  const ttlMs = feedConfig.cacheTtlSeconds * 1000;
   const trendingModel = findTrendingModel(models);
   const createdAt = now();
   /** Subtracted from the wall clock to get the time ages are measured from (0 for live data). */
@@ -162,14 +167,23 @@ export function createFeed(cfg: FeedConfig): Feed {
     if (options.cursor) {
       ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
     } else {
-      asOf = now();
       pageSize = options.pageSize ?? feedConfig.pageSize;
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
         throw createError('INVALID_INPUT', { field: 'pageSize', problem: `expected an integer in 1..${MAX_PAGE_SIZE}, got ${pageSize}` });
       }
+      // A first page asked again within the TTL reuses the ranked list of the last snapshot (its cursor too).
+      const recent = latest.get(`${userId}\u0000${pageSize}`);
+      asOf = recent !== undefined && Date.now() - recent.computedAt < ttlMs ? recent.asOf : now();
     }
     const key = `${userId}\u0000${asOf}\u0000${pageSize}`;
-    const pages = cache.get(key) ?? (await rank(userId, asOf, pageSize));
+    let pages = cache.get(key);
+    if (!pages) {
+      pages = await rank(userId, asOf, pageSize);
+      if (!options.cursor) {
+        latest.set(`${userId}\u0000${pageSize}`, { asOf, computedAt: Date.now() });
+        if (latest.size > cacheSize) latest.delete(latest.keys().next().value!);
+      }
+    }
     remember(key, pages);
     let start = 0, index = 0;
     while (index < pages.length && start < offset) start += pages[index++]!.length;
@@ -231,7 +245,11 @@ export function createFeed(cfg: FeedConfig): Feed {
     });
   }
 
-  return { page, similarPosts, trending };
+  const invalidate = (userId: string): void => {
+    for (const key of latest.keys()) if (key.startsWith(`${userId}\u0000`)) latest.delete(key);
+  };
+
+  return { page, invalidate, similarPosts, trending };
 }
 
 /**
