@@ -23,6 +23,7 @@ import { createEngagementRanker, type EngagementRanker } from './models/ranker/i
 import { createBehaviorPredictor, type BehaviorPrediction, type BehaviorPredictor } from './models/behavior/index.js';
 import { vaderCompound } from './text/sentiment/lexicon.js';
 import type { FeedItem, PageOptions as FeedPageOptions } from './feed/types.js';
+import type { TrendingTag } from './feed/trending.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -77,6 +78,8 @@ export interface Engine {
   feed(userId: string, options?: FeedPageOptions): Promise<HydratedPage>;
   similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
   trendingPosts(k?: number): Promise<HydratedItem[]>;
+  /** Hashtags whose posts gain engagement fastest (time-decayed popularity of their posts). */
+  trendingHashtags(k?: number): Promise<TrendingTag[]>;
   search(query: string, limit?: number): Promise<SearchHit[]>;
   /** Top-k post ids for a user from one model (or the feed when `model` is omitted). */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
@@ -221,6 +224,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
     async trendingPosts(k = 20) {
       return hydrate(store, await requireTrained().feed.trending({ kind: 'posts', k }));
+    },
+
+    async trendingHashtags(k = 20) {
+      return (await requireTrained().feed.trending({ kind: 'tags', k })).slice(0, k);
     },
 
     async search(query, limit = 20) {

@@ -87,6 +87,10 @@ describe('HTTP API', () => {
     expect(hits.items.length).toBe(12);
     expect(hits.items.every((h) => h.post.id.startsWith('c'))).toBe(true);
     expect((await app.inject('/v1/trending?k=5')).json().items.length).toBeGreaterThan(0);
+    const tags = (await app.inject('/v1/trending?kind=hashtags&k=2')).json() as { items: { tag: string; label: string; score: number }[] };
+    expect(tags.items.map((t) => t.tag).sort()).toEqual(['cooking', 'football']);
+    expect(tags.items[0]!.label).toMatch(/^#/);
+    expect((await app.inject('/v1/trending?kind=topics')).json()).toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   describe('bad input gets a clear error and writes nothing', () => {

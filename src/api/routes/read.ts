@@ -81,14 +81,14 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     {
       schema: {
         tags: ['recommend'],
-        summary: 'What is trending now (posts; hashtags and topics when the text module is on)',
-        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts'] }, k: { type: 'integer', minimum: 1, maximum: 500 } } },
+        summary: 'What is trending now: posts, or hashtags (kind=hashtags)',
+        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags'] }, k: { type: 'integer', minimum: 1, maximum: 500 } } },
       },
     },
     async (request) => {
       auth(request, 'read');
-      const q = parseQuery(z.object({ kind: z.enum(['posts']).default('posts'), k: kParam.default(20) }), request.query);
-      return { kind: q.kind, items: await engine.trendingPosts(q.k) };
+      const q = parseQuery(z.object({ kind: z.enum(['posts', 'hashtags']).default('posts'), k: kParam.default(20) }), request.query);
+      return { kind: q.kind, items: q.kind === 'posts' ? await engine.trendingPosts(q.k) : await engine.trendingHashtags(q.k) };
     },
   );
 
