@@ -109,6 +109,14 @@ export abstract class BaseRecommender implements Recommender {
     if (!this.fitted) throw createError('MODEL_NOT_FITTED', { model: this.id });
   }
 
+  /** Requires a fitted model and a dense item index in 0..nItems-1 (the check every `similarItems` starts with). */
+  protected requireItem(item: number): void {
+    this.requireFitted();
+    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) {
+      throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    }
+  }
+
   recommend(user: number, options: RecommendOptions): Recommendation[];
   recommend(users: ArrayLike<number>, options: RecommendOptions): Recommendation[][];
   recommend(users: number | ArrayLike<number>, options: RecommendOptions): Recommendation[] | Recommendation[][] {

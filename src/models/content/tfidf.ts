@@ -86,8 +86,7 @@ export class ContentTfidfRecommender extends BaseRecommender {
   }
 
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     const v = this.vectors!, post = this.postings!;
     const scores = new Float32Array(this.nItems);
     for (let q = v.indptr[item]!; q < v.indptr[item + 1]!; q++) {

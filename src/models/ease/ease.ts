@@ -115,8 +115,7 @@ export class EaseRecommender extends BaseRecommender {
   }
 
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     const row = this.b!.subarray(item * this.nItems, (item + 1) * this.nItems);
     return topK(row, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
   }

@@ -25,9 +25,9 @@ import { throwIfAborted } from '../../core/progress.js';
 import { createRng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrMap, type Csr } from '../../math/csr.js';
-import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { adamStep, createAdamBuffers } from './adam-buffers.js';
@@ -261,8 +261,7 @@ export class LightgcnRecommender extends BaseRecommender {
 
   /** Items by cosine of their final embeddings. */
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     return cosineNeighbours(this.itemEmb, this.params.factors, this.nItems, item, k);
   }
 
@@ -311,20 +310,6 @@ function dot(f: Float32Array, d: number, u: number, nU: number, nI: number, out:
     for (let a = 0; a < d; a++) s += f[uo + a]! * f[io + a]!;
     out[i] = s;
   }
-}
-
-/** The k rows of `m` (n × d) with the highest cosine to row `item`, itself excluded. */
-export function cosineNeighbours(m: Float32Array, d: number, n: number, item: number, k: number): Recommendation[] {
-  const scores = new Float32Array(n);
-  const io = item * d;
-  let ni = 0;
-  for (let a = 0; a < d; a++) ni += m[io + a]! * m[io + a]!;
-  for (let j = 0; j < n; j++) {
-    let dd = 0, nj = 0;
-    for (let a = 0; a < d; a++) { dd += m[io + a]! * m[j * d + a]!; nj += m[j * d + a]! * m[j * d + a]!; }
-    scores[j] = nj > 0 && ni > 0 ? dd / Math.sqrt(ni * nj) : -Infinity;
-  }
-  return topK(scores, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
 }
 
 export const lightgcnFactory: ModelFactory = {

@@ -93,8 +93,7 @@ export class RankFusionRecommender extends BaseRecommender {
   }
 
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     const scores = new Float32Array(this.nItems).fill(-Infinity);
     let any = false;
     this.members.forEach((m, j) => {

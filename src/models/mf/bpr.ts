@@ -13,7 +13,7 @@ import { throwIfAborted } from '../../core/progress.js';
 import { AliasTable, createRng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { colCounts } from '../../math/csr.js';
-import { topK } from '../../math/top-k.js';
+import { cosineNeighbours } from '../cosine-neighbours.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -162,18 +162,8 @@ export class BprRecommender extends BaseRecommender {
 
   /** Items by cosine of their factors. */
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
-    const f = this.params.factors, q = this.q, io = item * f;
-    const scores = new Float32Array(this.nItems);
-    let ni = 0;
-    for (let a = 0; a < f; a++) ni += q[io + a]! * q[io + a]!;
-    for (let j = 0; j < this.nItems; j++) {
-      let d = 0, nj = 0;
-      for (let a = 0; a < f; a++) { d += q[io + a]! * q[j * f + a]!; nj += q[j * f + a]! * q[j * f + a]!; }
-      scores[j] = nj > 0 && ni > 0 ? d / Math.sqrt(ni * nj) : -Infinity;
-    }
-    return topK(scores, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
+    this.requireItem(item);
+    return cosineNeighbours(this.q, this.params.factors, this.nItems, item, k);
   }
 
   save(): Artifact {

@@ -27,7 +27,7 @@ import { noGrad, type Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { runFingerprint } from '../graph/checkpoint.js';
 import { carveValidation, validationNdcg } from '../graph/holdout.js';
-import { cosineNeighbours } from '../graph/lightgcn.js';
+import { cosineNeighbours } from '../cosine-neighbours.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -200,8 +200,7 @@ export class NeumfRecommender extends BaseRecommender {
 
   /** Items by cosine of their concatenated GMF and MLP embeddings. */
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     const net = this.net!;
     const a = net.gmfItem.weight, b = net.mlpItem.weight;
     const da = a.shape[1]!, db = b.shape[1]!, d = da + db;

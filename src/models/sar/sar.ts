@@ -149,8 +149,7 @@ export class SarRecommender extends BaseRecommender {
   }
 
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     const s = this.similarity!;
     const scores = new Float32Array(this.nItems).fill(-Infinity);
     for (let q = s.indptr[item]!; q < s.indptr[item + 1]!; q++) scores[s.indices[q]!] = s.data[q]!;

@@ -15,7 +15,7 @@ import { noProgress, throwIfAborted } from '../../core/progress.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { gemm } from '../../math/gemm.js';
-import { topK } from '../../math/top-k.js';
+import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Module } from '../../nn/module.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { loadSafetensors, saveSafetensors, type TensorMap } from '../../nn/safetensors.js';
@@ -227,19 +227,10 @@ export abstract class SeqRecommender<N extends SeqNetwork> extends BaseRecommend
 
   /** Cosine similarity of item rows of the output table. */
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
-    const H = this.net!.hidden, w = this.net!.outputTable().data, io = (item + 1) * H;
-    const scores = new Float32Array(this.nItems);
-    let ni = 0;
-    for (let a = 0; a < H; a++) ni += w[io + a]! * w[io + a]!;
-    for (let j = 0; j < this.nItems; j++) {
-      const jo = (j + 1) * H;
-      let d = 0, nj = 0;
-      for (let a = 0; a < H; a++) { d += w[io + a]! * w[jo + a]!; nj += w[jo + a]! * w[jo + a]!; }
-      scores[j] = nj > 0 && ni > 0 ? d / Math.sqrt(ni * nj) : -Infinity;
-    }
-    return topK(scores, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
+    this.requireItem(item);
+    // Row 0 of the output table is padding; item i is row i + 1.
+    const H = this.net!.hidden;
+    return cosineNeighbours(this.net!.outputTable().data.subarray(H), H, this.nItems, item, k);
   }
 
   /** Appends the items (in the given order) to the user's sequence: the next recommendations follow them. */

@@ -384,8 +384,7 @@ export class TwoTowerRecommender extends BaseRecommender {
 
   /** Items by cosine of their tower outputs (unit vectors: the inner product). */
   override similarItems(item: number, k: number): Recommendation[] {
-    this.requireFitted();
-    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) throw createError('INVALID_INPUT', { field: 'item', problem: `expected a dense item index in 0..${this.nItems - 1}, got ${item}` });
+    this.requireItem(item);
     const D = this.params.outputDim, v = this.itemVecs, io = item * D;
     const scores = new Float32Array(this.nItems);
     for (let j = 0; j < this.nItems; j++) {
