@@ -205,6 +205,24 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.counts()).toEqual({ users: 3, posts: 4, follows: 3, events: 6 });
       });
 
+      it('forgets users and posts of a failed batch: later references to them are still unknown', async () => {
+        await store.write(seed);
+        const failed = {
+          users: [{ id: 'ghost-user' }],
+          posts: [{ id: 'ghost-post', author: 'ghost-user', text: 'boo', created_at: T0, tags: [] }],
+          events: [{ id: 'g1', user: 'ghost-user', type: 'like' as const, post: 'nowhere', timestamp: T0 }],
+        };
+        await expectCode(store.write(failed), 'UNKNOWN_REFERENCE', { field: 'events[0].post' });
+        await expectCode(store.write({ events: [{ id: 'g2', user: 'ghost-user', type: 'view', post: 'p1', timestamp: T0 }] }), 'UNKNOWN_REFERENCE', { field: 'events[0].user' });
+        await expectCode(store.write({ events: [{ id: 'g3', user: 'bob', type: 'view', post: 'ghost-post', timestamp: T0 }] }), 'UNKNOWN_REFERENCE', { field: 'events[0].post' });
+        // The same inside a transaction whose savepoint rolls back while the outer transaction commits.
+        await store.transaction(async (tx) => {
+          await expectCode(tx.write(failed), 'UNKNOWN_REFERENCE');
+          await expectCode(tx.write({ events: [{ id: 'g4', user: 'ghost-user', type: 'view', post: 'p1', timestamp: T0 }] }), 'UNKNOWN_REFERENCE');
+        });
+        expect(await store.counts()).toEqual({ users: 3, posts: 4, follows: 3, events: 6 });
+      });
+
       it('names the bad row of a large batch and keeps none of it', async () => {
         await store.write(seed);
         const before = await snapshot(store);
