@@ -544,3 +544,6 @@ export function max(x: usize, n: i32): f32 {
   for (; o < end; o += 4) t = Mathf.max(t, load<f32>(x + o));
   return t;
 }
+
+// The deep-learning op kernels (activations, softmax, layer norm, Adam, attention, …) are compiled into this module.
+export * from './nn';

@@ -41,6 +41,16 @@ const config: GemmConfig = {
 let pool: GemmPool | null = null;
 let scratch: Float32Array | null = null;
 
+/**
+ * @internal Byte offset of the packing scratch the WASM gemm uses on this thread (allocated on first use), for
+ * kernels that call gemm from inside WASM (the fused attention). Only valid while WASM is loaded.
+ */
+export function gemmScratchOffset(): number {
+  const kernels = wasmKernels!;
+  scratch ??= kernels.heap.allocF32(kernels.exports.gemmScratchFloats());
+  return scratch.byteOffset;
+}
+
 /** Changes the dispatch thresholds or thread count (benchmarks, tests). Returns the configuration in force. */
 export function configureGemm(options: Partial<GemmConfig> = {}): Readonly<GemmConfig> {
   Object.assign(config, options);

@@ -19,8 +19,10 @@ export interface WasmHeap {
   allocF32(n: number): Float32Array;
   /** Returns a block from `allocF32` to the allocator; the view must not be used afterwards. */
   free(view: Float32Array): void;
-  /** True when x lives in this memory, so kernels can take it by pointer. */
-  owns(x: Float32Array): boolean;
+  /** Returns the block at this byte offset (as `free`, for owners that keep the offset but not the view). */
+  freeAt(byteOffset: number): void;
+  /** True when x lives in this memory, so kernels can take it by pointer (any typed array view). */
+  owns(x: ArrayBufferView): boolean;
   /** The whole memory as floats (refreshed after growth). */
   f32(): Float32Array;
   /** Bytes handed out and not freed (reporting, tests). */
@@ -74,6 +76,18 @@ export function createWasmHeap(memory: WasmMemory, base: number): WasmHeap {
     return at;
   }
 
+  function freeAt(at: number): void {
+    const size = sizes.get(at);
+    if (size === undefined) {
+      throw createError('INVALID_INPUT', { field: 'free(view)', problem: 'the view was not returned by allocF32 or was already freed' });
+    }
+    sizes.delete(at);
+    live -= size;
+    let list = freeLists.get(size);
+    if (list === undefined) freeLists.set(size, (list = []));
+    list.push(at);
+  }
+
   return {
     allocF32(n) {
       if (!Number.isInteger(n) || n < 0) throw createError('INVALID_INPUT', { field: 'allocF32(n)', problem: `expected a non-negative integer, got ${n}` });
@@ -88,16 +102,12 @@ export function createWasmHeap(memory: WasmMemory, base: number): WasmHeap {
       return out;
     },
     free(x) {
-      const size = sizes.get(x.byteOffset);
-      if (size === undefined || !buffers.has(x.buffer)) {
+      if (!buffers.has(x.buffer)) {
         throw createError('INVALID_INPUT', { field: 'free(view)', problem: 'the view was not returned by allocF32 or was already freed' });
       }
-      sizes.delete(x.byteOffset);
-      live -= size;
-      let list = freeLists.get(size);
-      if (list === undefined) freeLists.set(size, (list = []));
-      list.push(x.byteOffset);
+      freeAt(x.byteOffset);
     },
+    freeAt,
     owns(x) {
       const buffer = x.buffer;
       return buffer === view.buffer || buffers.has(buffer);

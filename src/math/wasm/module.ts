@@ -27,6 +27,34 @@ export interface KernelExports {
   dot(x: number, y: number, n: number): number;
   sumSquares(x: number, n: number): number;
   max(x: number, n: number): number;
+  // Deep-learning op kernels (assembly/nn.ts); see src/math/nn-kernels.ts for their contracts.
+  expInto(x: number, out: number, n: number): void;
+  reluForward(x: number, out: number, n: number): void;
+  reluBackward(x: number, g: number, gx: number, n: number): void;
+  geluForward(x: number, out: number, n: number): void;
+  geluBackward(x: number, g: number, gx: number, n: number): void;
+  mulAccumulate(g: number, y: number, gx: number, n: number): void;
+  sumRowsInto(G: number, rows: number, cols: number, gb: number): void;
+  dropoutForward(x: number, out: number, n: number, seed: number, threshold: number, keep: number): number;
+  dropoutBackward(g: number, gx: number, n: number, seed: number, threshold: number, keep: number): void;
+  softmaxForward(x: number, y: number, rows: number, cols: number): void;
+  softmaxBackward(y: number, g: number, gx: number, rows: number, cols: number): void;
+  logSoftmaxForward(x: number, y: number, rows: number, cols: number, work: number): void;
+  logSoftmaxBackward(y: number, g: number, gx: number, rows: number, cols: number): void;
+  layerNormForward(x: number, gamma: number, beta: number, out: number, xhat: number, rstd: number, rows: number, n: number, eps: number): void;
+  layerNormBackward(g: number, xhat: number, rstd: number, gamma: number, gx: number, gg: number, gb: number, rows: number, n: number): void;
+  adamStep(w: number, grad: number, m: number, v: number, n: number, b1: number, b2: number, stepSize: number, rc2: number, eps: number, l2: number, decay: number): void;
+  im2col(x: number, cols: number, B: number, T: number, Cin: number, K: number, pad: number, Tout: number): void;
+  col2im(dcols: number, gx: number, B: number, T: number, Cin: number, K: number, pad: number, Tout: number): void;
+  maxPoolTimeForward(x: number, out: number, arg: number, B: number, T: number, C: number, lengths: number): void;
+  attentionForward(
+    qkv: number, out: number, P: number, B: number, T: number, D: number, heads: number, alpha: number, mask: number,
+    maskValue: number, seed: number, threshold: number, keep: number, work: number, scratch: number,
+  ): void;
+  attentionBackward(
+    qkv: number, G: number, gX: number, P: number, B: number, T: number, D: number, heads: number, alpha: number,
+    seed: number, threshold: number, keep: number, work: number, scratch: number,
+  ): void;
 }
 
 export interface WasmKernels {

@@ -1,0 +1,393 @@
+/**
+ * @module Reference twins of the deep-learning kernels (assembly/nn.ts) in plain TypeScript: what nn-kernels.ts
+ * runs without WASM SIMD or on arrays too short to repay a call, and what the tests hold the WASM kernels to.
+ * Accumulations run in float64; the dropout stream is the same xorshift32 sequence bit for bit.
+ */
+import { gemmJs } from './kernels-js.js';
+
+/** out = max(x, 0). Branch-free: on mixed-sign data a `v > 0 ?` branch mispredicts half the time. */
+export function reluForwardRef(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = (v + Math.abs(v)) * 0.5;
+  }
+}
+
+/** gx += g ⊙ [x > 0] */
+export function reluBackwardRef(x: Float32Array, g: Float32Array, gx: Float32Array): void {
+  for (let i = 0; i < x.length; i++) gx[i] = gx[i]! + g[i]! * +(x[i]! > 0);
+}
+
+/** √(2/π), the constant of the tanh approximation of GELU. */
+const GELU_C = Math.sqrt(2 / Math.PI);
+/** Cubic coefficient of the GELU tanh approximation (Hendrycks & Gimpel 2016). */
+const GELU_K = 0.044715;
+
+/** out = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) */
+export function geluForwardRef(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + GELU_K * v * v * v)));
+  }
+}
+
+/** gx += g · (0.5(1 + t) + 0.5x(1 − t²)√(2/π)(1 + 3·0.044715x²)) */
+export function geluBackwardRef(x: Float32Array, g: Float32Array, gx: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const t = Math.tanh(GELU_C * (v + GELU_K * v * v * v));
+    const dv = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * v * v);
+    gx[i] = gx[i]! + g[i]! * dv;
+  }
+}
+
+/** gx += g ⊙ y */
+export function mulAccumulateRef(g: Float32Array, y: Float32Array, gx: Float32Array): void {
+  for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * y[i]!;
+}
+
+/** gb[j] += Σ_r G[r, j] */
+export function sumRowsIntoRef(G: Float32Array, rows: number, cols: number, gb: Float32Array): void {
+  for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < cols; j++, i++) gb[j] = gb[j]! + G[i]!;
+}
+
+/** The dropout threshold ⌊p·2³²⌋ (keep a draw ≥ it) and the survivors' scale 1/(1 − p) rounded to float32. */
+export function dropoutConstants(p: number): { threshold: number; keep: number } {
+  return { threshold: Math.floor(p * 4294967296), keep: Math.fround(1 / (1 - p)) };
+}
+
+/**
+ * out = x ⊙ mask, the mask from the xorshift32 stream (Marsaglia 2003) started at `seed`: element i is kept (×keep)
+ * when draw i, read unsigned, is ≥ the threshold. Returns the state after the last draw.
+ */
+export function dropoutForwardRef(x: Float32Array, out: Float32Array, seed: number, p: number): number {
+  const { threshold, keep } = dropoutConstants(p);
+  let s = seed | 0;
+  for (let i = 0; i < x.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = Math.fround(x[i]! * keep) * +(s >>> 0 >= threshold);
+  }
+  return s;
+}
+
+/** gx += g ⊙ mask, the mask of dropoutForwardRef with the same seed. */
+export function dropoutBackwardRef(g: Float32Array, gx: Float32Array, seed: number, p: number): void {
+  const { threshold, keep } = dropoutConstants(p);
+  let s = seed | 0;
+  for (let i = 0; i < g.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    gx[i] = gx[i]! + Math.fround(g[i]! * keep) * +(s >>> 0 >= threshold);
+  }
+}
+
+/** y = softmax(x) per row (x and y may alias). */
+export function softmaxForwardRef(x: Float32Array, y: Float32Array, rows: number, cols: number): void {
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let mx = -Infinity;
+    for (let j = 0; j < cols; j++) if (x[base + j]! > mx) mx = x[base + j]!;
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(x[base + j]! - mx);
+      y[base + j] = e;
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let j = 0; j < cols; j++) y[base + j] = y[base + j]! * inv;
+  }
+}
+
+/** gx += y ⊙ (g − rowsum(g ⊙ y)) */
+export function softmaxBackwardRef(y: Float32Array, g: Float32Array, gx: Float32Array, rows: number, cols: number): void {
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let dot = 0;
+    for (let j = 0; j < cols; j++) dot += g[base + j]! * y[base + j]!;
+    for (let j = 0; j < cols; j++) gx[base + j] = gx[base + j]! + y[base + j]! * (g[base + j]! - dot);
+  }
+}
+
+/** y = x − log Σ e^x per row (x and y may alias). */
+export function logSoftmaxForwardRef(x: Float32Array, y: Float32Array, rows: number, cols: number): void {
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let mx = -Infinity;
+    for (let j = 0; j < cols; j++) if (x[base + j]! > mx) mx = x[base + j]!;
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += Math.exp(x[base + j]! - mx);
+    const lse = mx + Math.log(s);
+    for (let j = 0; j < cols; j++) y[base + j] = x[base + j]! - lse;
+  }
+}
+
+/** gx += g − e^y · rowsum(g) */
+export function logSoftmaxBackwardRef(y: Float32Array, g: Float32Array, gx: Float32Array, rows: number, cols: number): void {
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += g[base + j]!;
+    for (let j = 0; j < cols; j++) gx[base + j] = gx[base + j]! + g[base + j]! - Math.exp(y[base + j]!) * s;
+  }
+}
+
+/** x̂ = (x − μ)/√(σ² + ε) per row of n, out = γ ⊙ x̂ + β (null γ / β: ones / zeros); rstd[r] = 1/√(σ² + ε). */
+export function layerNormForwardRef(
+  x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array, xhat: Float32Array,
+  rstd: Float32Array, rows: number, n: number, eps: number,
+): void {
+  for (let r = 0, base = 0; r < rows; r++, base += n) {
+    let mu = 0;
+    for (let j = 0; j < n; j++) mu += x[base + j]!;
+    mu /= n;
+    let v = 0;
+    for (let j = 0; j < n; j++) {
+      const c = x[base + j]! - mu;
+      v += c * c;
+    }
+    const rs = 1 / Math.sqrt(v / n + eps);
+    rstd[r] = rs;
+    for (let j = 0; j < n; j++) {
+      const h = (x[base + j]! - mu) * rs;
+      xhat[base + j] = h;
+      out[base + j] = (gamma === null ? h : gamma[j]! * h) + (beta === null ? 0 : beta[j]!);
+    }
+  }
+}
+
+/** ∂x += r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)) with ĝ = g ⊙ γ; ∂γ += Σ g ⊙ x̂; ∂β += Σ g (null outputs skipped). */
+export function layerNormBackwardRef(
+  g: Float32Array, xhat: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
+  gx: Float32Array | null, gg: Float32Array | null, gb: Float32Array | null, rows: number, n: number,
+): void {
+  for (let r = 0, base = 0; r < rows; r++, base += n) {
+    let s1 = 0, s2 = 0;
+    for (let j = 0; j < n; j++) {
+      const gv = g[base + j]!, h = xhat[base + j]!;
+      if (gg !== null) gg[j] = gg[j]! + gv * h;
+      if (gb !== null) gb[j] = gb[j]! + gv;
+      const gh = gamma === null ? gv : gv * gamma[j]!;
+      s1 += gh;
+      s2 += gh * h;
+    }
+    if (gx === null) continue;
+    s1 /= n;
+    s2 /= n;
+    const rs = rstd[r]!;
+    for (let j = 0; j < n; j++) {
+      const gh = gamma === null ? g[base + j]! : g[base + j]! * gamma[j]!;
+      gx[base + j] = gx[base + j]! + rs * (gh - s1 - xhat[base + j]! * s2);
+    }
+  }
+}
+
+/** Hyper-parameters of one Adam step (see adamStepRef). */
+export interface AdamStepArgs {
+  b1: number;
+  b2: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** 1 / √(1 − β₂ᵗ) */
+  rc2: number;
+  eps: number;
+  /** Coupled (L2) weight decay λ added to the gradient. */
+  l2: number;
+  /** Decoupled decay factor 1 − lr·λ applied to the weights first (1 for none). */
+  decay: number;
+}
+
+/**
+ * One Adam / AdamW step in place (Kingma & Ba 2015; Loshchilov & Hutter 2019): w ← w·decay; g ← g + l2·w;
+ * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − stepSize · m / (√v · rc2 + ε).
+ */
+export function adamStepRef(w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, a: AdamStepArgs): void {
+  const { b1, b2, stepSize, rc2, eps, l2, decay } = a;
+  const c1 = 1 - b1, c2 = 1 - b2;
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i]! * decay;
+    const g = grad[i]! + l2 * wi;
+    const mi = b1 * m[i]! + c1 * g, vi = b2 * v[i]! + c2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) * rc2 + eps);
+  }
+}
+
+/** Shape of a channels-last conv1d: x [B, T, Cin], kernel K, zero padding, Tout = T + 2·pad − K + 1 steps out. */
+export interface Conv1dShape {
+  B: number;
+  T: number;
+  Cin: number;
+  K: number;
+  pad: number;
+  Tout: number;
+}
+
+/** cols[(b·Tout + t), k·Cin + c] = x[b, t − pad + k, c], zero outside the sequence. */
+export function im2colRef(x: Float32Array, cols: Float32Array, s: Conv1dShape): void {
+  const { B, T, Cin, K, pad, Tout } = s;
+  const KC = K * Cin;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < Tout; t++) {
+      const row = (b * Tout + t) * KC;
+      for (let k = 0; k < K; k++) {
+        const ti = t - pad + k;
+        if (ti >= 0 && ti < T) cols.set(x.subarray((b * T + ti) * Cin, (b * T + ti + 1) * Cin), row + k * Cin);
+        else cols.fill(0, row + k * Cin, row + (k + 1) * Cin);
+      }
+    }
+  }
+}
+
+/** gx[b, t − pad + k, c] += dcols[(b·Tout + t), k·Cin + c] (the adjoint of im2col). */
+export function col2imRef(dcols: Float32Array, gx: Float32Array, s: Conv1dShape): void {
+  const { B, T, Cin, K, pad, Tout } = s;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < Tout; t++) {
+      const row = (b * Tout + t) * K * Cin;
+      for (let k = 0; k < K; k++) {
+        const ti = t - pad + k;
+        if (ti < 0 || ti >= T) continue;
+        const dst = (b * T + ti) * Cin, src = row + k * Cin;
+        for (let c = 0; c < Cin; c++) gx[dst + c] = gx[dst + c]! + dcols[src + c]!;
+      }
+    }
+  }
+}
+
+/**
+ * out[b, c] = max over t < length_b of x[b, t, c]; arg[b, c] = the flat index of the first maximum (of x[b, 0, c]
+ * when nothing beats −∞).
+ */
+export function maxPoolTimeForwardRef(
+  x: Float32Array, out: Float32Array, arg: Int32Array, B: number, T: number, C: number, lengths: ArrayLike<number> | null,
+): void {
+  for (let b = 0; b < B; b++) {
+    const L = lengths === null ? T : lengths[b]!;
+    for (let c = 0; c < C; c++) {
+      let best = -Infinity, at = b * T * C + c;
+      for (let t = 0, i = b * T * C + c; t < L; t++, i += C) {
+        if (x[i]! > best) {
+          best = x[i]!;
+          at = i;
+        }
+      }
+      out[b * C + c] = best;
+      arg[b * C + c] = at;
+    }
+  }
+}
+
+/** Shape and options of the fused self-attention (see attentionForwardRef). */
+export interface AttentionShape {
+  B: number;
+  T: number;
+  /** Model width: qkv rows hold 3·D values, outputs D. */
+  D: number;
+  heads: number;
+  /** Score scale α, usually 1/√(D/heads). */
+  alpha: number;
+  /** Dropout probability on the attention weights (0 for none) and the seed of its stream. */
+  p: number;
+  seed: number;
+}
+
+/** Next n dropout multipliers (keep or 0) of the xorshift32 stream; returns the state. */
+function dropoutMaskRef(dst: Float32Array, s: number, threshold: number, keep: number): number {
+  for (let i = 0; i < dst.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    dst[i] = keep * +(s >>> 0 >= threshold);
+  }
+  return s;
+}
+
+function gatherTile(dst: Float32Array, X: Float32Array, b: number, T: number, ld: number, dh: number, offset: number): void {
+  for (let t = 0; t < T; t++) {
+    const src = (b * T + t) * ld + offset, d0 = t * dh;
+    for (let j = 0; j < dh; j++) dst[d0 + j] = X[src + j]!;
+  }
+}
+
+function scatterAddTile(src: Float32Array, X: Float32Array, b: number, T: number, ld: number, dh: number, offset: number): void {
+  for (let t = 0; t < T; t++) {
+    const dst = (b * T + t) * ld + offset, s0 = t * dh;
+    for (let j = 0; j < dh; j++) X[dst + j] = X[dst + j]! + src[s0 + j]!;
+  }
+}
+
+/**
+ * Self-attention from the fused projection qkv [B, T, 3D] (Q | K | V, heads side by side): for each (b, head),
+ * P = softmax(α·Q·Kᵀ, masked positions set to maskValue), out tile = Drop(P)·V with heads merged into out [B, T, D].
+ * P [B·h, T, T] is kept for backward. mask: u8 [B, T, T] (1 = masked) or null.
+ */
+export function attentionForwardRef(
+  qkv: Float32Array, out: Float32Array, P: Float32Array, s: AttentionShape, mask: Uint8Array | null, maskValue: number,
+): void {
+  const { B, T, D, heads, alpha } = s;
+  const dh = D / heads, D3 = 3 * D, TT = T * T, tile = T * dh;
+  const { threshold, keep } = dropoutConstants(s.p);
+  const q = new Float32Array(tile), k = new Float32Array(tile), v = new Float32Array(tile), c = new Float32Array(tile);
+  const m = new Float32Array(TT), w = new Float32Array(TT);
+  let state = s.seed | 0;
+  for (let b = 0; b < B; b++) {
+    for (let hh = 0; hh < heads; hh++) {
+      gatherTile(q, qkv, b, T, D3, dh, hh * dh);
+      gatherTile(k, qkv, b, T, D3, dh, D + hh * dh);
+      gatherTile(v, qkv, b, T, D3, dh, 2 * D + hh * dh);
+      const Pt = P.subarray((b * heads + hh) * TT, (b * heads + hh + 1) * TT);
+      gemmJs({ m: T, n: T, k: dh, a: q, b: k, c: Pt, transB: true, alpha });
+      if (mask !== null) for (let i = 0; i < TT; i++) if (mask[b * TT + i]) Pt[i] = maskValue;
+      softmaxForwardRef(Pt, Pt, T, T);
+      let weights = Pt;
+      if (threshold > 0) {
+        state = dropoutMaskRef(m, state, threshold, keep);
+        for (let i = 0; i < TT; i++) w[i] = Pt[i]! * m[i]!;
+        weights = w;
+      }
+      gemmJs({ m: T, n: dh, k: T, a: weights, b: v, c });
+      for (let t = 0; t < T; t++) out.set(c.subarray(t * dh, (t + 1) * dh), (b * T + t) * D + hh * dh);
+    }
+  }
+}
+
+/** gX [B, T, 3D] += the gradient of attentionForwardRef for the output gradient G [B, T, D]. */
+export function attentionBackwardRef(qkv: Float32Array, G: Float32Array, gX: Float32Array, P: Float32Array, s: AttentionShape): void {
+  const { B, T, D, heads, alpha } = s;
+  const dh = D / heads, D3 = 3 * D, TT = T * T, tile = T * dh;
+  const { threshold, keep } = dropoutConstants(s.p);
+  const q = new Float32Array(tile), k = new Float32Array(tile), v = new Float32Array(tile), g = new Float32Array(tile);
+  const gq = new Float32Array(tile), gk = new Float32Array(tile), gv = new Float32Array(tile);
+  const m = new Float32Array(TT), w = new Float32Array(TT), dP = new Float32Array(TT);
+  let state = s.seed | 0;
+  for (let b = 0; b < B; b++) {
+    for (let hh = 0; hh < heads; hh++) {
+      gatherTile(q, qkv, b, T, D3, dh, hh * dh);
+      gatherTile(k, qkv, b, T, D3, dh, D + hh * dh);
+      gatherTile(v, qkv, b, T, D3, dh, 2 * D + hh * dh);
+      gatherTile(g, G, b, T, D, dh, hh * dh);
+      const Pt = P.subarray((b * heads + hh) * TT, (b * heads + hh + 1) * TT);
+      let weights = Pt;
+      if (threshold > 0) {
+        state = dropoutMaskRef(m, state, threshold, keep);
+        for (let i = 0; i < TT; i++) w[i] = Pt[i]! * m[i]!;
+        weights = w;
+      }
+      // ∂V = (P⊙M)ᵀ·∂C; ∂(P⊙M) = ∂C·Vᵀ; ∂P = ∂(P⊙M)⊙M; ∂S = P⊙(∂P − rowsum(∂P⊙P)); ∂Q = α∂S·K; ∂K = α∂Sᵀ·Q.
+      gemmJs({ m: T, n: dh, k: T, a: weights, transA: true, b: g, c: gv });
+      gemmJs({ m: T, n: T, k: dh, a: g, b: v, transB: true, c: dP });
+      if (threshold > 0) for (let i = 0; i < TT; i++) dP[i] = dP[i]! * m[i]!;
+      for (let r = 0; r < T; r++) {
+        const base = r * T;
+        let dot = 0;
+        for (let j = 0; j < T; j++) dot += dP[base + j]! * Pt[base + j]!;
+        for (let j = 0; j < T; j++) dP[base + j] = Pt[base + j]! * (dP[base + j]! - dot);
+      }
+      gemmJs({ m: T, n: dh, k: T, a: dP, b: k, c: gq, alpha });
+      gemmJs({ m: T, n: dh, k: T, a: dP, transA: true, b: q, c: gk, alpha });
+      scatterAddTile(gq, gX, b, T, D3, dh, hh * dh);
+      scatterAddTile(gk, gX, b, T, D3, dh, D + hh * dh);
+      scatterAddTile(gv, gX, b, T, D3, dh, 2 * D + hh * dh);
+    }
+  }
+}
