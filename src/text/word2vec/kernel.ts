@@ -95,11 +95,12 @@ export function word2vecKernel(a: KernelArgs): number {
   };
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let s = a.sentenceFrom; s < a.sentenceTo; s++) {
-      const begin = sentences[s]!, end = sentences[s + 1]!;
+      // Sentences longer than sen.length words are cut there (before subsampling).
+      const begin = sentences[s]!, end = Math.min(sentences[s + 1]!, begin + sen.length);
       let n = 0;
-      for (let p = begin; p < end && n < sen.length; p++) {
+      local += end - begin;
+      for (let p = begin; p < end; p++) {
         const w = corpus[p]!;
-        local++;
         if (keep[w]! < 1 && keep[w]! < rand()) continue;
         sen[n++] = w;
       }

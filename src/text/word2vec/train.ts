@@ -1,12 +1,16 @@
 /**
  * @module word2vec training: vocabulary (min count, sorted by frequency as word2vec.c), subsampling, the
- * unigram^0.75 noise table, and Hogwild training on worker threads sharing the matrices through SharedArrayBuffer.
+ * unigram^0.75 noise table, and Hogwild training on worker threads sharing the matrices. The training loop runs
+ * in the WebAssembly SIMD kernel (kernel-wasm.ts, arrays in one shared WebAssembly.Memory) when available, else in
+ * the TypeScript reference `word2vecKernel` (kernel.ts, arrays in SharedArrayBuffers); both draw the same random
+ * stream, so one thread with one seed gives the same updates up to f32 rounding.
  */
 import { Worker } from 'node:worker_threads';
 import { createError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import type { Progress } from '../../core/progress.js';
 import { word2vecKernel, type KernelArgs } from './kernel.js';
+import { allocateArena, runWasmKernel, runWasmWorker, word2vecBackend, type ArenaSizes, type Word2VecArena } from './kernel-wasm.js';
 import { createWordVectors, type WordVectors } from './model.js';
 
 export interface Word2VecConfig {
@@ -29,13 +33,19 @@ export interface Word2VecConfig {
   /** Worker threads, default 2 (1 trains in this thread, deterministically for a seed). */
   threads?: number;
   seed?: number;
+  /** 'auto' (default: WebAssembly SIMD when available), 'wasm-simd' (fail if unavailable) or 'js'. */
+  backend?: 'auto' | Word2VecBackend;
   progress?: Progress;
 }
 
+export type Word2VecBackend = 'wasm-simd' | 'js';
+
 export interface Word2VecModel extends WordVectors {
-  readonly config: Required<Omit<Word2VecConfig, 'progress'>>;
+  readonly config: Required<Omit<Word2VecConfig, 'progress' | 'backend'>>;
   /** Words per second of the last training. */
   readonly wordsPerSecond: number;
+  /** The training loop that ran. */
+  readonly backend: Word2VecBackend;
 }
 
 /** Noise table size: word2vec.c uses 1e8; 1e7 keeps the relative error of any p ≥ 1e-6 small at 40 MB. */
@@ -56,8 +66,8 @@ export function buildVocabulary(sentences: Iterable<readonly string[]>, minCount
 }
 
 /** Noise table: word i fills a share of slots proportional to count_i^0.75 (Mikolov et al. 2013). */
-export function unigramTable(counts: Int32Array, size = TABLE_SIZE, buffer?: SharedArrayBuffer): Int32Array {
-  const table = buffer ? new Int32Array(buffer) : new Int32Array(size);
+export function unigramTable(counts: Int32Array, size = TABLE_SIZE, into?: Int32Array): Int32Array {
+  const table = into ?? new Int32Array(size);
   let total = 0;
   for (const c of counts) total += Math.pow(c, 0.75);
   let i = 0;
@@ -130,11 +140,15 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
   const vocab = buildVocabulary(sentences, cfg.minCount);
   const V = vocab.words.length;
   if (V === 0) throw createError('DATASET_EMPTY', { what: `words occurring at least ${cfg.minCount} times` });
-  // Corpus as word ids in shared memory; sentence offsets beside it.
   let total = 0;
   for (const s of sentences) for (const w of s) if (vocab.index.has(w)) total++;
-  const corpus = shared(Int32Array, total, 4);
-  const offsets = shared(Int32Array, sentences.length + 1, 4);
+  const dim = cfg.dim;
+  const tableSize = Math.min(TABLE_SIZE, Math.max(1_000_000, 100 * V));
+  const arrays = allocate(config.backend ?? 'auto', {
+    corpusWords: total, sentences: sentences.length, vocabulary: V, dim, negative: cfg.negative, tableSize, threads: cfg.threads,
+  });
+  const { corpus, sentences: offsets, syn0, table, keep, progress } = arrays.views;
+  // Corpus as word ids; sentence offsets beside it.
   let p = 0;
   sentences.forEach((s, i) => {
     offsets[i] = p;
@@ -144,20 +158,12 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
     }
   });
   offsets[sentences.length] = p;
-  const dim = cfg.dim;
-  const syn0 = shared(Float32Array, V * dim, 4);
-  const syn1 = shared(Float32Array, V * dim, 4);
   // word2vec.c initialisation: syn0 uniform in [−0.5, 0.5)/dim, syn1neg zeros.
   const rng = createRng(cfg.seed);
   for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() - 0.5) / dim;
-  const table = unigramTable(vocab.counts, Math.min(TABLE_SIZE, Math.max(1_000_000, 100 * V)), new SharedArrayBuffer(Math.min(TABLE_SIZE, Math.max(1_000_000, 100 * V)) * 4));
-  const keep = shared(Float32Array, V, 4);
+  unigramTable(vocab.counts, tableSize, table);
   keep.set(keepProbabilities(vocab.counts, cfg.sample));
-  const progress = shared(Int32Array, 1, 4);
-  const base = {
-    corpus, sentences: offsets, syn0, syn1, table, keep, progress, dim, window: cfg.window, negative: cfg.negative, sg,
-    alpha0: cfg.alpha, epochs: cfg.epochs, totalWords: total,
-  };
+  const settings = { dim, window: cfg.window, negative: cfg.negative, sg, alpha0: cfg.alpha, epochs: cfg.epochs, totalWords: total };
   const n = sentences.length;
   const start = performance.now();
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -165,9 +171,12 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
     const report = config.progress;
     timer = setInterval(() => report(Atomics.load(progress, 0), cfg.epochs * total, 'words'), 500);
   }
+  const arena = arrays.arena;
   try {
     if (cfg.threads === 1) {
-      word2vecKernel({ ...base, sentenceFrom: 0, sentenceTo: n, seed: rng.uint32() | 1 });
+      const job = { ...settings, sentenceFrom: 0, sentenceTo: n, seed: rng.uint32() | 1 };
+      if (arena) runWasmKernel(arena, job);
+      else word2vecKernel({ ...arrays.views, ...job });
     } else {
       // Split sentences so each worker gets about the same number of words.
       const jobs: Promise<number>[] = [];
@@ -176,7 +185,8 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
         const goal = ((t + 1) * p) / cfg.threads;
         let to = from;
         while (to < n && (t === cfg.threads - 1 || offsets[to]! < goal)) to++;
-        jobs.push(runWorker({ ...base, sentenceFrom: from, sentenceTo: to, seed: rng.uint32() | 1 }));
+        const job = { ...settings, sentenceFrom: from, sentenceTo: to, seed: rng.uint32() | 1 };
+        jobs.push(arena ? runWasmWorker(arena, job, t) : runWorker({ ...arrays.views, ...job }));
         from = to;
       }
       await Promise.all(jobs);
@@ -185,8 +195,33 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
     if (timer) clearInterval(timer);
   }
   const seconds = (performance.now() - start) / 1000;
-  const vectors = new Float32Array(syn0.length);
-  vectors.set(syn0);
-  const wv = createWordVectors(vocab.words, dim, vectors, vocab.counts);
-  return { ...wv, config: cfg, wordsPerSecond: (cfg.epochs * total) / Math.max(seconds, 1e-9) };
+  const wv = createWordVectors(vocab.words, dim, Float32Array.from(syn0), vocab.counts);
+  return { ...wv, config: cfg, wordsPerSecond: (cfg.epochs * total) / Math.max(seconds, 1e-9), backend: arena ? 'wasm-simd' : 'js' };
+}
+
+type SharedViews = Pick<KernelArgs, 'corpus' | 'sentences' | 'syn0' | 'syn1' | 'table' | 'keep' | 'progress'>;
+
+/** The run's arrays: in a WebAssembly arena for the SIMD kernel, or in SharedArrayBuffers for the reference. */
+function allocate(
+  backend: 'auto' | Word2VecBackend,
+  s: ArenaSizes,
+): { views: SharedViews; arena?: Word2VecArena } {
+  if (backend !== 'js') {
+    const arena = allocateArena(s);
+    if (arena) return { views: arena, arena };
+    if (backend === 'wasm-simd') {
+      throw createError('INVALID_INPUT', { field: 'backend', problem: `the WebAssembly kernel cannot run: ${word2vecBackend().reason || 'memory too large'}` });
+    }
+  }
+  return {
+    views: {
+      corpus: shared(Int32Array, s.corpusWords, 4),
+      sentences: shared(Int32Array, s.sentences + 1, 4),
+      syn0: shared(Float32Array, s.vocabulary * s.dim, 4),
+      syn1: shared(Float32Array, s.vocabulary * s.dim, 4),
+      table: shared(Int32Array, s.tableSize, 4),
+      keep: shared(Float32Array, s.vocabulary, 4),
+      progress: shared(Int32Array, 1, 4),
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
 import { buildVocabulary, keepProbabilities, trainWord2Vec, unigramTable } from './train.js';
+import { word2vecBackend } from './kernel-wasm.js';
 import { loadWord2Vec, saveWord2Vec } from './io.js';
 import { createWordVectors, type WordVectors } from './model.js';
 import { firstComponent, meanVectors, sifVectors } from './doc-vectors.js';
@@ -38,8 +39,36 @@ describe('word2vec', () => {
 
   it('CBOW with two Hogwild workers learns the same structure', async () => {
     const wv = await trainWord2Vec(corpus, { architecture: 'cbow', dim: 16, minCount: 1, sample: 0, threads: 2, seed: 3 });
+    expect(wv.backend).toBe(word2vecBackend().backend);
     expect(groupPurity(wv)).toBeGreaterThan(0.95);
     expect(wv.wordsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('the TypeScript reference learns the planted groups too', async () => {
+    const wv = await trainWord2Vec(corpus.slice(0, 800), { dim: 16, window: 3, minCount: 1, sample: 0, threads: 1, seed: 3, backend: 'js' });
+    expect(wv.backend).toBe('js');
+    expect(groupPurity(wv)).toBeGreaterThan(0.95);
+  });
+
+  const wasm = word2vecBackend().backend === 'wasm-simd';
+  // One thread and one seed: both kernels draw the same random numbers, so they make the same updates and the
+  // vectors differ only by float rounding (f32 in the kernel, f64 intermediates in the reference). dim 16 takes
+  // the kernel's batched update, dim 18 its sequential one; sample 0.01 makes subsampling draw numbers too.
+  it.skipIf(!wasm).each([
+    ['skipgram', 16], ['skipgram', 18], ['cbow', 16], ['cbow', 18],
+  ] as const)('the WebAssembly kernel makes the reference updates (%s, dim %i)', async (architecture, dim) => {
+    const cfg = { architecture, dim, window: 3, minCount: 1, sample: 0.01, epochs: 2, threads: 1, seed: 5 } as const;
+    const ref = await trainWord2Vec(corpus.slice(0, 300), { ...cfg, backend: 'js' });
+    const fast = await trainWord2Vec(corpus.slice(0, 300), { ...cfg, backend: 'wasm-simd' });
+    expect(fast.backend).toBe('wasm-simd');
+    expect(fast.words).toEqual(ref.words);
+    let maxAbs = 0, maxDiff = 0;
+    for (let i = 0; i < ref.vectors.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(ref.vectors[i]!));
+      maxDiff = Math.max(maxDiff, Math.abs(ref.vectors[i]! - fast.vectors[i]!));
+    }
+    expect(maxAbs).toBeGreaterThan(0.5); // trained well away from the ±0.5/dim start
+    expect(maxDiff).toBeLessThan(2e-3 * maxAbs);
   });
 
   it('vocabulary, subsampling and noise table follow word2vec.c', () => {
