@@ -32,6 +32,21 @@ export function allocF32(n: number): Float32Array {
   return wasmKernels === null ? new Float32Array(n) : wasmKernels.heap.allocF32(n);
 }
 
+/** Frees the WASM block of a managed view once the view is garbage-collected. */
+const managed = wasmKernels === null ? null : new FinalizationRegistry<number>((offset) => wasmKernels!.heap.freeAt(offset));
+
+/**
+ * Like `allocF32`, but the block is freed when the returned view is garbage-collected (do not `freeF32` it): for
+ * long-lived buffers whose owner has no dispose step, such as optimizer moments and parameter gradients. Blocks
+ * return only after a major garbage collection, so keep it for buffers that live about as long as their owner.
+ */
+export function allocManagedF32(n: number): Float32Array {
+  if (managed === null) return new Float32Array(n);
+  const x = wasmKernels!.heap.allocF32(n);
+  managed.register(x, x.byteOffset);
+  return x;
+}
+
 /** Returns a block from `allocF32`; ordinary arrays are ignored. */
 export function freeF32(x: Float32Array): void {
   if (wasmKernels !== null && wasmKernels.heap.owns(x)) wasmKernels.heap.free(x);

@@ -9,6 +9,7 @@
  */
 import { createError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { allocManagedF32, axpy } from '../math/kernels.js';
 
 /** Row gradients of a sparse (embedding) parameter: `rows` holds `ids.length` rows of `width` values. */
 export interface SparseRows {
@@ -80,9 +81,12 @@ export class Tensor {
     return this.data[0]!;
   }
 
-  /** The gradient buffer, allocated (zero) if absent: from the recycled pool for intermediate tensors. */
+  /**
+   * The gradient buffer, allocated (zero) if absent: from the recycled pool for intermediate tensors; for large
+   * leaves (parameters) in WASM memory, so the SIMD kernels and optimizers use it without copies.
+   */
   ensureGrad(): Float32Array {
-    if (this.grad === null) this.grad = this.backwardFn === null ? new Float32Array(this.size) : takeBuffer(this.size);
+    if (this.grad === null) this.grad = this.backwardFn !== null ? takeBuffer(this.size) : this.size >= POOL_MIN ? allocManagedF32(this.size) : new Float32Array(this.size);
     return this.grad;
   }
 
@@ -95,8 +99,7 @@ export class Tensor {
       this.grad = g;
       return;
     }
-    const gx = this.ensureGrad();
-    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]!;
+    axpy(1, g, this.ensureGrad());
   }
 
   zeroGrad(): void {
@@ -159,22 +162,32 @@ export class Tensor {
 // ------------------------------------------------------------------------------------ recycled grad buffers
 
 const pool = new Map<number, Float32Array[]>();
+/** Buffers this pool handed out (only those come back to it). */
+const pooled = new WeakSet<Float32Array>();
 /** Buffers kept per length: enough for the intermediate gradients of one step of a deep model. */
 const POOL_PER_SIZE = 64;
 /** Smaller buffers are cheap to allocate and not worth pooling. */
 const POOL_MIN = 4096;
 
+/**
+ * A zeroed buffer of n floats for an intermediate gradient. Pooled buffers live in WASM memory (managed: a buffer
+ * that never comes back, e.g. kept by `retainGraph`, is freed when collected), so the kernels take them in place.
+ */
 function takeBuffer(n: number): Float32Array {
-  const list = n >= POOL_MIN ? pool.get(n) : undefined;
-  const b = list?.pop();
-  if (b === undefined) return new Float32Array(n);
-  b.fill(0);
-  return b;
+  if (n < POOL_MIN) return new Float32Array(n);
+  const b = pool.get(n)?.pop();
+  if (b !== undefined) {
+    b.fill(0);
+    return b;
+  }
+  const fresh = allocManagedF32(n);
+  pooled.add(fresh);
+  return fresh;
 }
 
 function giveBuffer(b: Float32Array): void {
+  if (!pooled.has(b)) return;
   const n = b.length;
-  if (n < POOL_MIN || b.byteOffset !== 0 || b.buffer.byteLength !== n * 4) return;
   let list = pool.get(n);
   if (list === undefined) pool.set(n, (list = []));
   if (list.length < POOL_PER_SIZE) list.push(b);

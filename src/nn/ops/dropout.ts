@@ -4,30 +4,17 @@
  */
 import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
+import { dropoutBackward, dropoutForward } from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
 
 export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor {
   if (!(p >= 0 && p < 1)) throw createError('INVALID_INPUT', { field: 'dropout.p', problem: `expected a probability in [0, 1), got ${p}` });
   if (!training || p === 0) return x;
-  const keep = 1 / (1 - p);
-  const mask = new Float32Array(x.size);
-  // The mask comes from an inline xorshift32 (Marsaglia 2003) seeded by one draw of `rng`: one call per op instead
-  // of one per element, still fully determined by the seed. Keep when the 32-bit draw ≥ p·2³².
-  let s = rng.uint32() | 1;
-  const threshold = Math.floor(p * 4294967296);
+  // The mask is an xorshift32 stream (Marsaglia 2003) seeded by one draw of `rng`: one call per op instead of one per
+  // element, still fully determined by the seed. Backward regenerates it from the seed, so no mask is stored.
+  const seed = rng.uint32() | 1;
   const out = new Tensor(new Float32Array(x.size), x.shape);
-  const o = out.data, d = x.data;
-  for (let i = 0; i < mask.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    const m = keep * +(s >>> 0 >= threshold); // branch-free: random keep/drop would mispredict
-    mask[i] = m;
-    o[i] = d[i]! * m;
-  }
-  record(out, [x], () => {
-    const g = out.grad!, gx = x.ensureGrad();
-    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * mask[i]!;
-  });
+  dropoutForward(x.data, out.data, seed, p);
+  record(out, [x], () => dropoutBackward(out.grad!, x.ensureGrad(), seed, p));
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import { createError } from '../../core/errors.js';
 import { gemm } from '../../math/gemm.js';
+import { sumRowsInto } from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
 
 export interface MatmulOptions {
@@ -113,10 +114,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     const G = out.grad!;
     if (x.requiresGrad) gemm({ m: rows, n: inF, k: outF, a: G, b: w.data, c: x.ensureGrad(), beta: 1 });
     if (w.requiresGrad) gemm({ m: outF, n: inF, k: rows, a: G, transA: true, b: x.data, c: w.ensureGrad(), beta: 1 });
-    if (b !== null && b.requiresGrad) {
-      const gb = b.ensureGrad();
-      for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < outF; j++, i++) gb[j] = gb[j]! + G[i]!;
-    }
+    if (b !== null && b.requiresGrad) sumRowsInto(G, rows, outF, b.ensureGrad());
   });
   return out;
 }

@@ -3,6 +3,7 @@
  * lengths so padded steps are ignored.
  */
 import { createError } from '../../core/errors.js';
+import { maxPoolTimeForward } from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
 
 function dims(x: Tensor, lengths: ArrayLike<number> | undefined, op: string): [number, number, number] {
@@ -18,16 +19,9 @@ function dims(x: Tensor, lengths: ArrayLike<number> | undefined, op: string): [n
 /** max over t < length of x[b, t, c] → [B, C]. */
 export function maxPoolTime(x: Tensor, lengths?: ArrayLike<number>): Tensor {
   const [B, T, C] = dims(x, lengths, 'maxPoolTime');
-  const out = new Tensor(new Float32Array(B * C).fill(-Infinity), [B, C]);
+  const out = new Tensor(new Float32Array(B * C), [B, C]);
   const arg = new Int32Array(B * C);
-  const d = x.data, o = out.data;
-  for (let b = 0; b < B; b++) {
-    const L = lengths === undefined ? T : lengths[b]!;
-    for (let t = 0; t < L; t++) {
-      const base = (b * T + t) * C;
-      for (let c = 0; c < C; c++) if (d[base + c]! > o[b * C + c]!) { o[b * C + c] = d[base + c]!; arg[b * C + c] = base + c; }
-    }
-  }
+  maxPoolTimeForward(x.data, out.data, arg, B, T, C, lengths === undefined ? null : Int32Array.from(lengths));
   record(out, [x], () => {
     const g = out.grad!, gx = x.ensureGrad();
     for (let i = 0; i < g.length; i++) gx[arg[i]!] = gx[arg[i]!]! + g[i]!;

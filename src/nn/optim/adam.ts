@@ -6,6 +6,8 @@
  * Sparse parameters (embedding tables with `sparse = true`) get the lazy update: only looked-up rows move, with
  * their moments, using the global step for bias correction (as TensorFlow's LazyAdam and PyTorch's SparseAdam).
  */
+import { allocManagedF32 } from '../../math/kernels.js';
+import { adamStep, MIN_WASM_LENGTH, type AdamStepArgs } from '../../math/nn-kernels.js';
 import type { Tensor } from '../tensor.js';
 import { coalesceRows, densifyRows, zeroGrads, type Optimizer } from './optimizer.js';
 
@@ -41,8 +43,9 @@ export class Adam implements Optimizer {
     this.eps = config.eps ?? 1e-8;
     this.decoupled = config.decoupled ?? false;
     this.wd = config.weightDecay ?? (this.decoupled ? 0.01 : 0);
-    this.m = params.map((p) => new Float32Array(p.size));
-    this.v = params.map((p) => new Float32Array(p.size));
+    // Moments in WASM memory: the SIMD update then copies only the weights and gradients (when those are not).
+    this.m = params.map((p) => allocMoments(p.size));
+    this.v = params.map((p) => allocMoments(p.size));
   }
 
   step(): void {
@@ -51,6 +54,7 @@ export class Adam implements Optimizer {
     const c1 = 1 - Math.pow(b1, this.t), c2 = 1 - Math.pow(b2, this.t);
     // θ −= lr/c1 · m / (√v/√c2 + ε)
     const stepSize = lr / c1, rc2 = 1 / Math.sqrt(c2);
+    const args: AdamStepArgs = { b1, b2, stepSize, rc2, eps, l2: this.decoupled ? 0 : wd, decay: this.decoupled ? 1 - lr * wd : 1 };
     this.params.forEach((p, pi) => {
       const m = this.m[pi]!, v = this.v[pi]!, w = p.data;
       // Lazy row update when the table only has row gradients; otherwise rows are folded into the dense gradient.
@@ -58,23 +62,15 @@ export class Adam implements Optimizer {
         if (p.sparseGrad.length === 0) return;
         const { ids, rows } = coalesceRows(p);
         const width = p.size / p.shape[0]!;
-        const l2 = this.decoupled ? 0 : wd, decay = this.decoupled ? 1 - lr * wd : 1;
         for (let r = 0; r < ids.length; r++) {
           const base = ids[r]! * width, end = base + width;
-          const wr = w.subarray(base, end);
-          if (decay !== 1) for (let j = 0; j < width; j++) wr[j] = wr[j]! * decay;
-          adamUpdate(wr, rows.subarray(r * width, (r + 1) * width), m.subarray(base, end), v.subarray(base, end), b1, b2, stepSize, rc2, eps, l2);
+          adamStep(w.subarray(base, end), rows.subarray(r * width, (r + 1) * width), m.subarray(base, end), v.subarray(base, end), args);
         }
         return;
       }
       densifyRows(p);
-      const grad = p.grad;
-      if (grad === null) return;
-      if (wd !== 0 && this.decoupled) {
-        const f = 1 - lr * wd;
-        for (let i = 0; i < w.length; i++) w[i] = w[i]! * f;
-      }
-      adamUpdate(w, grad, m, v, b1, b2, stepSize, rc2, eps, this.decoupled ? 0 : wd);
+      if (p.grad === null) return;
+      adamStep(w, p.grad, m, v, args);
     });
   }
 
@@ -83,20 +79,9 @@ export class Adam implements Optimizer {
   }
 }
 
-/**
- * The dense update loop, kept a plain function of locals (V8 keeps everything in registers; as a closure over
- * `this` it ran 1.6× slower). g ← g + l2·θ; m, v moments; θ −= stepSize · m / (√v · rc2 + ε).
- */
-function adamUpdate(w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, b1: number, b2: number, stepSize: number, rc2: number, eps: number, l2: number): void {
-  const n = w.length, c1 = 1 - b1, c2 = 1 - b2;
-  for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    const g = grad[i]! + l2 * wi;
-    const mi = b1 * m[i]! + c1 * g, vi = b2 * v[i]! + c2 * g * g;
-    m[i] = mi;
-    v[i] = vi;
-    w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) * rc2 + eps);
-  }
+/** Moment buffers: WASM-resident (freed with the optimizer) when large enough for the SIMD update. */
+function allocMoments(n: number): Float32Array {
+  return n >= MIN_WASM_LENGTH ? allocManagedF32(n) : new Float32Array(n);
 }
 
 /** AdamW: Adam with decoupled weight decay (default λ = 0.01). */
