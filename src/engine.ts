@@ -12,7 +12,7 @@ import type { Dataset } from './data/dataset.js';
 import { datasetFromStore } from './data/dataset-from-store.js';
 import { eventWeight } from './data/dataset-builder.js';
 import { validateRows, type RowKind } from './data/validate.js';
-import type { Post } from './data/schemas.js';
+import type { Follow, Post } from './data/schemas.js';
 import { openStore } from './storage/open-store.js';
 import type { SearchHit, Store, StoreCounts, WriteBatch, WriteSummary } from './storage/store.js';
 import { createModel, saveModel } from './models/registry.js';
@@ -50,6 +50,8 @@ export interface EngineStats extends StoreCounts {
   behavior: SecondaryState;
   datasetUsers: number;
   datasetItems: number;
+  /** Users whose first feed page is precomputed in memory (feed.materializeUsers). */
+  materializedFeeds: number;
 }
 
 /** A feed item with its post, ready to render. */
@@ -106,6 +108,24 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   let secondary: Promise<void> = Promise.resolve();
   let closed = false;
   const closing = new AbortController();
+  let materializedFeeds = 0;
+  /** Hydrated feed pages by the feed's page (items array); `postsGeneration` counts post writes. */
+  const hydratedPages = new WeakMap<readonly FeedItem[], { postsGeneration: number; page: HydratedPage }>();
+  let postsGeneration = 0;
+  let materializing: AbortController | undefined;
+
+  /** Precomputes the first page of the most active users (stopped when a newer feed replaces this one). */
+  const materialize = async (f: Feed, data: Dataset): Promise<void> => {
+    materializing?.abort();
+    const job = new AbortController();
+    materializing = job;
+    materializedFeeds = 0;
+    const t0 = performance.now();
+    const n = await f.warm(mostActiveUsers(data, config.feed.materializeUsers), { signal: AbortSignal.any([job.signal, closing.signal]) });
+    if (feed !== f) return;
+    materializedFeeds = n;
+    logger.info({ users: n, seconds: Math.round(performance.now() - t0) / 1000 }, 'feeds materialized');
+  };
 
   const makeFeed = (data: Dataset, fitted: Map<string, Recommender>): Feed =>
     createFeed({
@@ -136,6 +156,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         logger.warn({ err: e }, 'engagement ranker training failed; the feed keeps its first-stage ranking');
       }
     }
+    if (feed && dataset === data && !closed) await materialize(feed, data);
     if (config.models.behavior && !closed) {
       behaviorState = 'training';
       try {
@@ -172,11 +193,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
       const batch: WriteBatch = { [kind]: parsed };
       const summary = await store.write(batch);
+      if (kind === 'posts') postsGeneration++;
       if (kind === 'events') {
         const events = parsed as NonNullable<WriteBatch['events']>;
         if (dataset) applyOnlineUpdates(events, dataset, models, config);
         if (feed) for (const user of new Set(events.map((e) => e.user))) feed.invalidate(user);
       }
+      if (feed) await invalidateAffected(feed, store, kind, parsed);
       return summary;
     },
 
@@ -213,7 +236,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
     async feed(userId, options) {
       const page = await requireTrained().feed.page(userId, options);
-      return { ...page, items: await hydrate(store, page.items) };
+      // A page served again from the feed's cache (same items array) reuses its hydration, and so the same
+      // HydratedPage object, unless a post was written since.
+      const known = hydratedPages.get(page.items);
+      if (known && known.postsGeneration === postsGeneration) return known.page;
+      const generation = postsGeneration;
+      const hydrated: HydratedPage = { ...page, items: await hydrate(store, page.items) };
+      hydratedPages.set(page.items, { postsGeneration: generation, page: hydrated });
+      return hydrated;
     },
 
     async similarPosts(postId, k = 10) {
@@ -271,6 +301,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         behavior: behaviorState,
         datasetUsers: dataset?.users.size ?? 0,
         datasetItems: dataset?.items.size ?? 0,
+        materializedFeeds,
       };
     },
 
@@ -282,6 +313,27 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
   };
   return engine;
+}
+
+/** Users ordered by how much they interacted in the snapshot (most first), at most `n`. */
+export function mostActiveUsers(data: Dataset, n: number): string[] {
+  const m = data.interactions;
+  const order = Array.from({ length: Math.min(m.rows, data.users.size) }, (_, u) => u);
+  const degree = (u: number): number => m.indptr[u + 1]! - m.indptr[u]!;
+  order.sort((a, b) => degree(b) - degree(a) || a - b);
+  return order.slice(0, n).map((u) => data.users.id(u));
+}
+
+/**
+ * Drops the materialized first pages a write makes stale: a new post reaches its author's followers' in-network
+ * candidates; a new follow changes the follower's. (Events are handled where they are ingested.)
+ */
+async function invalidateAffected(feed: Feed, store: Store, kind: RowKind, rows: readonly unknown[]): Promise<void> {
+  if (kind === 'follows') for (const f of rows as Follow[]) feed.invalidate(f.follower);
+  if (kind !== 'posts') return;
+  for (const author of new Set((rows as Post[]).map((p) => p.author))) {
+    for (const follower of await store.followers(author)) feed.invalidate(follower);
+  }
 }
 
 /** Engagement-ranker scores (Σ_t w_t·P_t) of posts for a user; NaN for posts or users it has not seen. */

@@ -64,8 +64,17 @@ export const configSchema = z.strictObject({
        * the user through the engine drops it at once. 0 ranks every request afresh.
        */
       cacheTtlSeconds: z.number().min(0).default(30),
+      /**
+       * Most active users whose first page is precomputed after each training (and kept in memory), so their
+       * feed requests cost a lookup instead of a ranking. 0 turns materialization off.
+       */
+      materializeUsers: z.number().int().min(0).default(10_000),
+      /** Seconds a materialized first page is served before the next request ranks afresh (any event of the user drops it at once). */
+      materializeTtlSeconds: z.number().min(0).default(600),
       /** Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off). */
       rankerWeight: z.number().min(0).max(1).default(0.5),
+      /** Candidates the second-stage ranker re-ranks: the first stage's top N (the rest keep first-stage order). */
+      rerankTop: z.number().int().positive().default(200),
       /** Relative weight of each candidate source in the blended score. */
       sources: z
         .record(z.string(), z.number())

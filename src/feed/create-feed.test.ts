@@ -245,3 +245,38 @@ describe('first-page cache', () => {
     expect(a.nextCursor).not.toEqual(b.nextCursor);
   });
 });
+
+describe('materialized first pages', () => {
+  it('serves a warmed first page as ranked at warm-up, pages past the kept ones from the same snapshot, and ranks afresh after invalidate', async () => {
+    let clock = T;
+    const cfg = { feed: { ...config.feed, cacheTtlSeconds: 0, materializeTtlSeconds: 600, pageSize: 1 } };
+    const feed = createFeed({ store, dataset, models, config: cfg, now: () => clock, materializedPages: 1 });
+    const reference = createFeed({ store, dataset, models, config: cfg, now: () => T });
+    expect(await feed.warm(['dave', 'erin'])).toBe(2);
+    const first = await feed.page('dave');
+    const firstAgain = await feed.page('dave');
+    expect(firstAgain).toEqual(first); // served from the materialized list: same snapshot, same cursor
+    // The same snapshot ranked from scratch gives the same pages, including those past the kept ones.
+    const warmedPages = [first.items];
+    for (let c = first.nextCursor; c !== undefined; ) {
+      const p = await feed.page('dave', { cursor: c });
+      warmedPages.push(p.items);
+      c = p.nextCursor;
+    }
+    const fromScratch = await allPages(reference, 'dave');
+    expect(warmedPages.length).toBeGreaterThan(1);
+    expect(warmedPages).toEqual(fromScratch);
+    clock += 1000;
+    expect(await feed.page('dave')).toEqual(first); // still materialized: the snapshot of the warm-up
+    feed.invalidate('dave');
+    expect((await feed.page('dave')).nextCursor).not.toEqual(first.nextCursor);
+  });
+
+  it('warms at most feed.materializeUsers users and stops when aborted', async () => {
+    const capped = createFeed({ store, dataset, models, config: { feed: { ...config.feed, materializeUsers: 1 } } });
+    expect(await capped.warm(['dave', 'erin'])).toBe(1);
+    const abort = new AbortController();
+    abort.abort();
+    expect(await capped.warm(['dave'], { signal: abort.signal })).toBe(0);
+  });
+});

@@ -44,8 +44,13 @@ export interface FeedConfig {
    * dataset.now plus the time elapsed since creation instead (historical data such as the 2024 demo network).
    */
   now?: () => number;
-  /** Ranked lists kept for paging (default 1000: the users paging within a few minutes on one server). */
+  /**
+   * Ranked lists kept for paging (default: 1000 plus `feed.materializeUsers`, so materialized first pages and the
+   * users paging within a few minutes on one server both fit).
+   */
   cacheSize?: number;
+  /** Pages kept of a materialized list (default 5). */
+  materializedPages?: number;
   /**
    * Second-stage ranker (e.g. the multi-task engagement ranker): a score per candidate post, NaN where it cannot
    * score one. Blended with the first-stage score by `config.feed.rankerWeight` after min-max scaling both.
@@ -57,6 +62,13 @@ export interface Feed {
   page(userId: string, options?: PageOptions): Promise<FeedPage>;
   /** Forgets a user's cached first page (call when the user acts: the next request ranks afresh). */
   invalidate(userId: string): void;
+  /**
+   * Materializes the first pages of these users (in order) so their next requests are served from memory; each
+   * stays until the user acts (`invalidate`) or `feed.materializeTtlSeconds` passes. Yields to the event loop
+   * between users so requests keep being served; stops early when `signal` aborts. Resolves to the number
+   * of users materialized.
+   */
+  warm(userIds: readonly string[], options?: { signal?: AbortSignal; pageSize?: number }): Promise<number>;
   /** Posts similar to a post: item-kNN neighbours, then the same author's, then same-tag posts. */
   similarPosts(postId: string, k?: number): Promise<FeedItem[]>;
   trending(options: { kind: 'posts'; k?: number }): Promise<FeedItem[]>;
@@ -64,6 +76,11 @@ export interface Feed {
 }
 
 const MAX_PAGE_SIZE = 500;
+/**
+ * Pages kept of a materialized list (memory: ~20 KB per user at 20 posts a page); a cursor past them ranks the
+ * same snapshot again, so the pages that follow are the ones the full list would have given.
+ */
+const DEFAULT_MATERIALIZED_PAGES = 5;
 /** A snapshot whose latest event is older than a week (the in-network horizon) is replayed, not live. */
 const REPLAY_AFTER_MS = 168 * 3_600_000;
 
@@ -71,11 +88,15 @@ export function createFeed(cfg: FeedConfig): Feed {
   const { store, dataset, models } = cfg;
   const feedConfig = (cfg.config ?? DEFAULT_CONFIG).feed;
   const now = cfg.now ?? Date.now;
-  const cacheSize = cfg.cacheSize ?? 1000;
+  const cacheSize = cfg.cacheSize ?? 1000 + feedConfig.materializeUsers;
   const cache = new Map<string, FeedItem[][]>();
-  /** Per (user, page size): the snapshot time of the latest ranked list and when it was computed. */
-  const latest = new Map<string, { asOf: number; computedAt: number }>();
+  const keepPages = cfg.materializedPages ?? DEFAULT_MATERIALIZED_PAGES;
+  /** Cached lists cut to their first `keepPages` pages. */
+  const truncated = new WeakSet<FeedItem[][]>();
+  /** Per user, per page size: the snapshot time of the latest ranked list and until when (Date.now) it is reused. */
+  const latest = new Map<string, Map<number, { asOf: number; reuseUntil: number }>>();
   const ttlMs = feedConfig.cacheTtlSeconds * 1000;
+  const materializedTtlMs = feedConfig.materializeTtlSeconds * 1000;
   const trendingModel = findTrendingModel(models);
   const createdAt = now();
   /** Subtracted from the wall clock to get the time ages are measured from (0 for live data). */
@@ -148,11 +169,46 @@ export function createFeed(cfg: FeedConfig): Feed {
         author: post.author,
       };
     });
-    if (cfg.rerank && items.length > 1) applyRerank(items, cfg.rerank(userId, items.map((i) => i.postId)), feedConfig.rankerWeight);
-    items.sort((a, b) => b.score - a.score || (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0));
+    const byScore = (a: { score: number; postId: string }, b: { score: number; postId: string }): number =>
+      b.score - a.score || (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0);
+    items.sort(byScore);
+    if (cfg.rerank && items.length > 1) {
+      // Cascade: the second stage re-ranks the first stage's top `rerankTop`; the rest follow in first-stage order.
+      const head = items.slice(0, feedConfig.rerankTop);
+      applyRerank(head, cfg.rerank(userId, head.map((i) => i.postId)), feedConfig.rankerWeight);
+      head.sort(byScore);
+      // Keep scores decreasing down the list: the tail is scaled under the last re-ranked score.
+      const floor = head[head.length - 1]!.score, tailTop = items[head.length]?.score ?? 0;
+      if (tailTop > 0) for (let k = head.length; k < items.length; k++) items[k]!.score *= (0.999 * floor) / tailTop;
+      items.splice(0, head.length, ...head);
+    }
     return pagesWithAuthorCap(items, pageSize, feedConfig.authorCap, (i) => i.author).map((page) =>
       page.map(({ author: _author, ...item }) => item),
     );
+  }
+
+  function reuse(userId: string, pageSize: number, asOf: number, forMs: number): void {
+    const sizes = latest.get(userId) ?? new Map<number, { asOf: number; reuseUntil: number }>();
+    latest.delete(userId);
+    latest.set(userId, sizes.set(pageSize, { asOf, reuseUntil: Date.now() + forMs }));
+    if (latest.size > cacheSize) latest.delete(latest.keys().next().value!);
+  }
+
+  async function warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {
+    const pageSize = options.pageSize ?? feedConfig.pageSize;
+    let done = 0;
+    for (const userId of userIds.slice(0, feedConfig.materializeUsers)) {
+      await new Promise((r) => setImmediate(r));
+      if (options.signal?.aborted) break;
+      const asOf = now();
+      const pages = await rank(userId, asOf, pageSize);
+      const kept = pages.length > keepPages ? pages.slice(0, keepPages) : pages;
+      if (kept !== pages) truncated.add(kept);
+      remember(`${userId}\u0000${asOf}\u0000${pageSize}`, kept);
+      reuse(userId, pageSize, asOf, materializedTtlMs);
+      done++;
+    }
+    return done;
   }
 
   function remember(key: string, pages: FeedItem[][]): void {
@@ -172,17 +228,15 @@ export function createFeed(cfg: FeedConfig): Feed {
         throw createError('INVALID_INPUT', { field: 'pageSize', problem: `expected an integer in 1..${MAX_PAGE_SIZE}, got ${pageSize}` });
       }
       // A first page asked again within the TTL reuses the ranked list of the last snapshot (its cursor too).
-      const recent = latest.get(`${userId}\u0000${pageSize}`);
-      asOf = recent !== undefined && Date.now() - recent.computedAt < ttlMs ? recent.asOf : now();
+      const recent = latest.get(userId)?.get(pageSize);
+      asOf = recent !== undefined && Date.now() < recent.reuseUntil ? recent.asOf : now();
     }
     const key = `${userId}\u0000${asOf}\u0000${pageSize}`;
     let pages = cache.get(key);
+    if (pages && truncated.has(pages) && offset >= pages.reduce((n, p) => n + p.length, 0)) pages = await rank(userId, asOf, pageSize);
     if (!pages) {
       pages = await rank(userId, asOf, pageSize);
-      if (!options.cursor) {
-        latest.set(`${userId}\u0000${pageSize}`, { asOf, computedAt: Date.now() });
-        if (latest.size > cacheSize) latest.delete(latest.keys().next().value!);
-      }
+      if (!options.cursor) reuse(userId, pageSize, asOf, ttlMs);
     }
     remember(key, pages);
     let start = 0, index = 0;
@@ -191,7 +245,7 @@ export function createFeed(cfg: FeedConfig): Feed {
     if (index >= pages.length) return { items: [] };
     const items = pages[index]!;
     const result: FeedPage = { items };
-    if (index + 1 < pages.length) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
+    if (index + 1 < pages.length || truncated.has(pages)) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
     return result;
   }
 
@@ -246,10 +300,10 @@ export function createFeed(cfg: FeedConfig): Feed {
   }
 
   const invalidate = (userId: string): void => {
-    for (const key of latest.keys()) if (key.startsWith(`${userId}\u0000`)) latest.delete(key);
+    latest.delete(userId);
   };
 
-  return { page, invalidate, similarPosts, trending };
+  return { page, invalidate, warm, similarPosts, trending };
 }
 
 /**

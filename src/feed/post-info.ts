@@ -1,22 +1,24 @@
 /**
- * @module Post lookup for the feed: from the Store (fresh posts included), falling back to the dataset snapshot
- * for posts only it knows.
+ * @module Post lookup for the feed: from the dataset snapshot (in memory: one ranking looks up hundreds of
+ * candidates), then from the Store for posts written since the snapshot. An edit made since the snapshot shows
+ * in the hydrated page (read from the Store) but not in an explanation's quote until the next training.
  */
 import type { Dataset } from '../data/dataset.js';
 import type { Store } from '../storage/store.js';
 import type { PostInfo } from './types.js';
 
-/** Info of each id found, in one Store read. */
+/** Info of each id found, with at most one Store read. */
 export async function loadPostInfo(store: Store, dataset: Dataset, ids: readonly string[]): Promise<Map<string, PostInfo>> {
   const out = new Map<string, PostInfo>();
-  if (ids.length === 0) return out;
-  for (const p of await store.getPosts(ids)) {
-    out.set(p.id, { id: p.id, author: p.author, text: p.text, tags: p.tags, createdAt: p.created_at });
-  }
+  const missing: string[] = [];
   for (const id of ids) {
-    if (out.has(id)) continue;
     const info = datasetPostInfo(dataset, id);
     if (info) out.set(id, info);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  for (const p of await store.getPosts(missing)) {
+    out.set(p.id, { id: p.id, author: p.author, text: p.text, tags: p.tags, createdAt: p.created_at });
   }
   return out;
 }

@@ -56,6 +56,16 @@ describe('HTTP API', () => {
     }
   });
 
+  it('materializes first pages after training, and a new post by a followee reaches the follower at once', async () => {
+    expect((await app.inject('/v1/stats')).json().materializedFeeds).toBe(8);
+    const before = (await app.inject('/v1/users/eve/feed')).json() as { items: { postId: string }[] };
+    expect((await app.inject('/v1/users/eve/feed')).json()).toEqual(before); // served from memory
+    const fresh = { id: 'fresh-fay', author: 'fay', text: 'breaking: a last-minute goal #football', created_at: Date.now() - 60_000, tags: ['football'] };
+    expect((await app.inject({ method: 'POST', url: '/v1/posts', payload: [fresh] })).statusCode).toBe(200);
+    const after = (await app.inject('/v1/users/eve/feed')).json() as { items: { postId: string; explanation: string }[] };
+    expect(after.items.find((i) => i.postId === 'fresh-fay')?.explanation).toBe('You follow @fay');
+  });
+
   it('trains the second-stage models in the background and serves behaviour predictions', async () => {
     const s = (await app.inject('/v1/stats')).json();
     expect(s.ranker).toBe('ready');

@@ -19,6 +19,13 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T>
 }
 
 const kParam = z.coerce.number().int().min(1).max(500);
+// Built once: a zod schema compiles itself on first use, which would otherwise be paid on every request.
+const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional() });
+const similarQuery = z.object({ k: kParam.default(10) });
+const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags']).default('posts'), k: kParam.default(20) });
+const searchQuery = z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) });
+const usersQuery = z.object({ limit: kParam.default(50) });
+const serializedPages = new WeakMap<object, string>();
 
 export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: AuthCheck): void {
   app.get(
@@ -32,11 +39,18 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
         response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       auth(request, 'read');
       const { id } = request.params as { id: string };
-      const q = parseQuery(z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional() }), request.query);
-      return engine.feed(id, { cursor: q.cursor, pageSize: q.limit });
+      const q = parseQuery(feedQuery, request.query);
+      const page = await engine.feed(id, { cursor: q.cursor, pageSize: q.limit });
+      // The engine hands back the same object for a page served from memory: serialize it once.
+      let body = serializedPages.get(page);
+      if (body === undefined) {
+        body = JSON.stringify(page);
+        serializedPages.set(page, body);
+      }
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -71,7 +85,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     async (request) => {
       auth(request, 'read');
       const { id } = request.params as { id: string };
-      const q = parseQuery(z.object({ k: kParam.default(10) }), request.query);
+      const q = parseQuery(similarQuery, request.query);
       return { items: await engine.similarPosts(id, q.k) };
     },
   );
@@ -87,7 +101,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     },
     async (request) => {
       auth(request, 'read');
-      const q = parseQuery(z.object({ kind: z.enum(['posts', 'hashtags']).default('posts'), k: kParam.default(20) }), request.query);
+      const q = parseQuery(trendingQuery, request.query);
       return { kind: q.kind, items: q.kind === 'posts' ? await engine.trendingPosts(q.k) : await engine.trendingHashtags(q.k) };
     },
   );
@@ -104,7 +118,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     },
     async (request) => {
       auth(request, 'read');
-      const q = parseQuery(z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) }), request.query);
+      const q = parseQuery(searchQuery, request.query);
       return { items: await engine.search(q.q, q.limit) };
     },
   );
@@ -119,7 +133,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     { schema: { tags: ['admin'], summary: 'A sample of user ids (most active first), for the dashboard', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } } },
     async (request) => {
       auth(request, 'read');
-      const q = parseQuery(z.object({ limit: kParam.default(50) }), request.query);
+      const q = parseQuery(usersQuery, request.query);
       const d = engine.dataset;
       if (!d) return { items: [] };
       const rows = Array.from({ length: d.users.size }, (_, u) => ({ id: d.users.id(u), interactions: d.interactions.indptr[u + 1]! - d.interactions.indptr[u]! }));
