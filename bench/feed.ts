@@ -6,7 +6,7 @@
  * (autocannon, bench/_load.mjs) runs in a child process so it does not share the server's event loop. Three
  * loads: 1,000 different users whose first pages were materialized after training (the default serving path);
  * the same users with materialization and the first-page cache off (every request ranks afresh: the price of a
- * user who just acted); 50 users refreshing their first page.
+ * user who just acted); 50 users refreshing their first page. Each server gets 2 s of unrecorded warm-up load.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -73,6 +73,7 @@ export async function run(args: string[]): Promise<void> {
     // 1,000 users spread over the whole activity range (not only the most active).
     const ids = Array.from({ length: Math.min(1000, d.users.size) }, (_, i) => d.users.id((i * 7919) % d.users.size));
     const server = await serve(engine);
+    await load(server.port, 2, ids, dir); // warm-up (JIT, connection pool), not recorded
     rows.push(row(`${mode}: 1,000 users`, await load(server.port, seconds, ids, dir)));
     if (mode === 'materialized') {
       rows.push(row('materialized: 50 users refreshing', await load(server.port, seconds, ids.slice(0, 50), dir)));
