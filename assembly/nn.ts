@@ -163,36 +163,71 @@ export function sumRowsInto(G: usize, rows: i32, cols: i32, gb: usize): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Dropout: the keep/drop stream is xorshift32 (Marsaglia 2003) from a seed, one draw per element in order; an
-// element is kept (and scaled by `keep` = 1/(1 − p)) when its draw, read unsigned, is ≥ threshold = ⌊p·2³²⌋.
-// Backward regenerates the same stream from the seed instead of storing a mask.
+// Dropout: keep/drop decisions come from four interleaved xorshift32 generators (Marsaglia 2003) run as one i32x4
+// vector, lane j seeded with fmix32(seed + (k0 + j)·0x9E3779B9) | 1 (MurmurHash3's finaliser decorrelates nearby
+// seeds). Element i uses lane i mod 4 at step ⌊i/4⌋ and is kept (scaled by `keep` = 1/(1 − p)) when that draw, read
+// unsigned, is ≥ threshold = ⌊p·2³²⌋. Backward regenerates the same stream from the seed instead of storing a mask.
 
 // @ts-ignore: decorator
-@inline function xorshift(s: u32): u32 {
-  s ^= s << 13;
-  s ^= s >> 17;
-  s ^= s << 5;
-  return s;
+@inline function fmix32(h: u32): u32 {
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >> 16;
+  return h;
 }
 
-/** out = x ⊙ mask(seed); returns the generator state after the last draw. */
-export function dropoutForward(x: usize, out: usize, n: i32, seed: u32, threshold: u32, keep: f32): u32 {
-  let s = seed;
+/** The four lane states of the stream `seed`, sub-stream k0 (k0 = 4·tile for attention tiles). */
+function laneStates(seed: u32, k0: u32): v128 {
+  let v = i32x4.splat(0);
+  v = i32x4.replace_lane(v, 0, fmix32(seed + k0 * 0x9E3779B9) | 1);
+  v = i32x4.replace_lane(v, 1, fmix32(seed + (k0 + 1) * 0x9E3779B9) | 1);
+  v = i32x4.replace_lane(v, 2, fmix32(seed + (k0 + 2) * 0x9E3779B9) | 1);
+  v = i32x4.replace_lane(v, 3, fmix32(seed + (k0 + 3) * 0x9E3779B9) | 1);
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline function xorshiftV(s: v128): v128 {
+  s = v128.xor(s, i32x4.shl(s, 13));
+  s = v128.xor(s, i32x4.shr_u(s, 17));
+  return v128.xor(s, i32x4.shl(s, 5));
+}
+
+/** out = x ⊙ mask(seed) / (1 − p). */
+export function dropoutForward(x: usize, out: usize, n: i32, seed: u32, threshold: u32, keep: f32): void {
+  let s = laneStates(seed, 0);
+  const vt = i32x4.splat(threshold), vk = f32x4.splat(keep);
   const end = <usize>n << 2;
-  for (let o: usize = 0; o < end; o += 4) {
-    s = xorshift(s);
-    store<f32>(out + o, s >= threshold ? load<f32>(x + o) * keep : 0);
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) {
+    s = xorshiftV(s);
+    v128.store(out + o, v128.and(f32x4.mul(v128.load(x + o), vk), i32x4.ge_u(s, vt)));
   }
-  return s;
+  if (o < end) {
+    const lanes = (end - o) >> 2;
+    s = xorshiftV(s);
+    storePartial(out + o, v128.and(f32x4.mul(loadPartial(x + o, lanes), vk), i32x4.ge_u(s, vt)), lanes);
+  }
 }
 
-/** gx += g ⊙ mask(seed), the mask of the forward call with the same seed. */
+/** gx += g ⊙ mask(seed) / (1 − p), the mask of the forward call with the same seed. */
 export function dropoutBackward(g: usize, gx: usize, n: i32, seed: u32, threshold: u32, keep: f32): void {
-  let s = seed;
+  let s = laneStates(seed, 0);
+  const vt = i32x4.splat(threshold), vk = f32x4.splat(keep);
   const end = <usize>n << 2;
-  for (let o: usize = 0; o < end; o += 4) {
-    s = xorshift(s);
-    if (s >= threshold) store<f32>(gx + o, load<f32>(gx + o) + load<f32>(g + o) * keep);
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) {
+    s = xorshiftV(s);
+    const d = v128.and(f32x4.mul(v128.load(g + o), vk), i32x4.ge_u(s, vt));
+    v128.store(gx + o, f32x4.add(v128.load(gx + o), d));
+  }
+  if (o < end) {
+    const lanes = (end - o) >> 2;
+    s = xorshiftV(s);
+    const d = v128.and(f32x4.mul(loadPartial(g + o, lanes), vk), i32x4.ge_u(s, vt));
+    storePartial(gx + o, f32x4.add(loadPartial(gx + o, lanes), d), lanes);
   }
 }
 
@@ -542,16 +577,23 @@ export function maxPoolTimeForward(x: usize, out: usize, arg: usize, B: i32, T: 
 // ---------------------------------------------------------------------------------------------------------------
 // Fused self-attention straight from the QKV projection (see src/nn/ops/attention-core.ts for the maths).
 // qkv [B, T, 3D] holds Q | K | V with heads side by side; each head's tiles are read in place through the gemm's
-// leading dimensions. P [B·h, T, T] keeps the softmax for backward; the dropout stream is regenerated from the seed.
+// leading dimensions. P [B·h, T, T] keeps the softmax for backward; each tile's dropout mask is regenerated from the
+// seed (sub-stream b·h + head).
 
-/** Fills dst with the dropout multipliers of the next n draws; returns the state. */
-function dropoutMask(dst: usize, n: i32, s: u32, threshold: u32, keep: f32): u32 {
+/** Fills dst with the n dropout multipliers (keep or 0) of tile `tile`'s sub-stream of `seed`. */
+function dropoutMask(dst: usize, n: i32, seed: u32, tile: i32, threshold: u32, keep: f32): void {
+  let s = laneStates(seed, <u32>tile << 2);
+  const vt = i32x4.splat(threshold), vk = f32x4.splat(keep);
   const end = <usize>n << 2;
-  for (let o: usize = 0; o < end; o += 4) {
-    s = xorshift(s);
-    store<f32>(dst + o, s >= threshold ? keep : 0);
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) {
+    s = xorshiftV(s);
+    v128.store(dst + o, v128.and(vk, i32x4.ge_u(s, vt)));
   }
-  return s;
+  if (o < end) {
+    s = xorshiftV(s);
+    storePartial(dst + o, v128.and(vk, i32x4.ge_u(s, vt)), (end - o) >> 2);
+  }
 }
 
 /**
@@ -564,7 +606,6 @@ export function attentionForward(
 ): void {
   const dh = D / heads, D3 = 3 * D, TT = T * T;
   const w = work, mt = work + (<usize>TT << 2);
-  let s = seed;
   for (let b = 0; b < B; b++) {
     const xb = qkv + (<usize>(b * T * D3) << 2);
     for (let hh = 0; hh < heads; hh++) {
@@ -578,7 +619,7 @@ export function attentionForward(
       softmaxForward(pt, pt, T, T);
       let weights = pt;
       if (threshold) {
-        s = dropoutMask(mt, TT, s, threshold, keep);
+        dropoutMask(mt, TT, seed, b * heads + hh, threshold, keep);
         mulInto(pt, mt, w, TT);
         weights = w;
       }
@@ -603,7 +644,6 @@ export function attentionBackward(
 ): void {
   const dh = D / heads, D3 = 3 * D, TT = T * T;
   const w = work, mt = work + (<usize>TT << 2), dP = work + (<usize>(2 * TT) << 2);
-  let s = seed;
   for (let b = 0; b < B; b++) {
     const xb = qkv + (<usize>(b * T * D3) << 2), gb = gX + (<usize>(b * T * D3) << 2);
     for (let hh = 0; hh < heads; hh++) {
@@ -614,7 +654,7 @@ export function attentionBackward(
       const g = G + (<usize>(b * T * D + hh * dh) << 2);
       let weights = pt;
       if (threshold) {
-        s = dropoutMask(mt, TT, s, threshold, keep);
+        dropoutMask(mt, TT, seed, b * heads + hh, threshold, keep);
         mulInto(pt, mt, w, TT);
         weights = w;
       }

@@ -57,31 +57,54 @@ export function dropoutConstants(p: number): { threshold: number; keep: number }
 }
 
 /**
- * out = x ⊙ mask, the mask from the xorshift32 stream (Marsaglia 2003) started at `seed`: element i is kept (×keep)
- * when draw i, read unsigned, is ≥ the threshold. Returns the state after the last draw.
+ * The four lane states of dropout stream `seed`, sub-stream k0: fmix32(seed + (k0 + j)·0x9E3779B9) | 1 for lane j
+ * (MurmurHash3's finaliser, so nearby seeds give unrelated streams; | 1 keeps xorshift off its zero fixed point).
  */
-export function dropoutForwardRef(x: Float32Array, out: Float32Array, seed: number, p: number): number {
-  const { threshold, keep } = dropoutConstants(p);
-  let s = seed | 0;
-  for (let i = 0; i < x.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = Math.fround(x[i]! * keep) * +(s >>> 0 >= threshold);
+export function dropoutLaneStates(seed: number, k0: number): Int32Array {
+  const s = new Int32Array(4);
+  for (let j = 0; j < 4; j++) {
+    let h = (seed + Math.imul(k0 + j, 0x9e3779b9)) | 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    s[j] = h | 1;
   }
   return s;
 }
 
-/** gx += g ⊙ mask, the mask of dropoutForwardRef with the same seed. */
-export function dropoutBackwardRef(g: Float32Array, gx: Float32Array, seed: number, p: number): void {
+/**
+ * The dropout stream: four interleaved xorshift32 generators (Marsaglia 2003); element i advances lane i mod 4 (for
+ * the ⌊i/4⌋-th time) and is kept when that draw, read unsigned, is ≥ threshold. Writes keep or 0 per element.
+ */
+export function dropoutMultipliers(dst: Float32Array, seed: number, k0: number, p: number): void {
   const { threshold, keep } = dropoutConstants(p);
-  let s = seed | 0;
-  for (let i = 0; i < g.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    gx[i] = gx[i]! + Math.fround(g[i]! * keep) * +(s >>> 0 >= threshold);
+  const s = dropoutLaneStates(seed, k0);
+  for (let i = 0; i < dst.length; i++) {
+    const j = i & 3;
+    let v = s[j]!;
+    v ^= v << 13;
+    v ^= v >>> 17;
+    v ^= v << 5;
+    s[j] = v;
+    dst[i] = keep * +(v >>> 0 >= threshold);
   }
+}
+
+/** out = x ⊙ mask / (1 − p), the mask of `dropoutMultipliers(seed, 0)`. */
+export function dropoutForwardRef(x: Float32Array, out: Float32Array, seed: number, p: number): void {
+  const m = new Float32Array(x.length);
+  dropoutMultipliers(m, seed, 0, p);
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * m[i]!;
+}
+
+/** gx += g ⊙ mask / (1 − p), the mask of dropoutForwardRef with the same seed. */
+export function dropoutBackwardRef(g: Float32Array, gx: Float32Array, seed: number, p: number): void {
+  const m = new Float32Array(g.length);
+  dropoutMultipliers(m, seed, 0, p);
+  // The product rounded to float32 first, as the kernel does.
+  for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + Math.fround(g[i]! * m[i]!);
 }
 
 /** y = softmax(x) per row (x and y may alias). */
@@ -291,17 +314,6 @@ export interface AttentionShape {
   seed: number;
 }
 
-/** Next n dropout multipliers (keep or 0) of the xorshift32 stream; returns the state. */
-function dropoutMaskRef(dst: Float32Array, s: number, threshold: number, keep: number): number {
-  for (let i = 0; i < dst.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    dst[i] = keep * +(s >>> 0 >= threshold);
-  }
-  return s;
-}
-
 function gatherTile(dst: Float32Array, X: Float32Array, b: number, T: number, ld: number, dh: number, offset: number): void {
   for (let t = 0; t < T; t++) {
     const src = (b * T + t) * ld + offset, d0 = t * dh;
@@ -319,17 +331,17 @@ function scatterAddTile(src: Float32Array, X: Float32Array, b: number, T: number
 /**
  * Self-attention from the fused projection qkv [B, T, 3D] (Q | K | V, heads side by side): for each (b, head),
  * P = softmax(α·Q·Kᵀ, masked positions set to maskValue), out tile = Drop(P)·V with heads merged into out [B, T, D].
- * P [B·h, T, T] is kept for backward. mask: u8 [B, T, T] (1 = masked) or null.
+ * P [B·h, T, T] is kept for backward. mask: u8 [B, T, T] (1 = masked) or null. Tile b·h + head draws its dropout
+ * mask from sub-stream 4·(b·h + head) of the seed.
  */
 export function attentionForwardRef(
   qkv: Float32Array, out: Float32Array, P: Float32Array, s: AttentionShape, mask: Uint8Array | null, maskValue: number,
 ): void {
   const { B, T, D, heads, alpha } = s;
   const dh = D / heads, D3 = 3 * D, TT = T * T, tile = T * dh;
-  const { threshold, keep } = dropoutConstants(s.p);
+  const { threshold } = dropoutConstants(s.p);
   const q = new Float32Array(tile), k = new Float32Array(tile), v = new Float32Array(tile), c = new Float32Array(tile);
   const m = new Float32Array(TT), w = new Float32Array(TT);
-  let state = s.seed | 0;
   for (let b = 0; b < B; b++) {
     for (let hh = 0; hh < heads; hh++) {
       gatherTile(q, qkv, b, T, D3, dh, hh * dh);
@@ -341,7 +353,7 @@ export function attentionForwardRef(
       softmaxForwardRef(Pt, Pt, T, T);
       let weights = Pt;
       if (threshold > 0) {
-        state = dropoutMaskRef(m, state, threshold, keep);
+        dropoutMultipliers(m, s.seed, 4 * (b * heads + hh), s.p);
         for (let i = 0; i < TT; i++) w[i] = Pt[i]! * m[i]!;
         weights = w;
       }
@@ -355,11 +367,10 @@ export function attentionForwardRef(
 export function attentionBackwardRef(qkv: Float32Array, G: Float32Array, gX: Float32Array, P: Float32Array, s: AttentionShape): void {
   const { B, T, D, heads, alpha } = s;
   const dh = D / heads, D3 = 3 * D, TT = T * T, tile = T * dh;
-  const { threshold, keep } = dropoutConstants(s.p);
+  const { threshold } = dropoutConstants(s.p);
   const q = new Float32Array(tile), k = new Float32Array(tile), v = new Float32Array(tile), g = new Float32Array(tile);
   const gq = new Float32Array(tile), gk = new Float32Array(tile), gv = new Float32Array(tile);
   const m = new Float32Array(TT), w = new Float32Array(TT), dP = new Float32Array(TT);
-  let state = s.seed | 0;
   for (let b = 0; b < B; b++) {
     for (let hh = 0; hh < heads; hh++) {
       gatherTile(q, qkv, b, T, D3, dh, hh * dh);
@@ -369,7 +380,7 @@ export function attentionBackwardRef(qkv: Float32Array, G: Float32Array, gX: Flo
       const Pt = P.subarray((b * heads + hh) * TT, (b * heads + hh + 1) * TT);
       let weights = Pt;
       if (threshold > 0) {
-        state = dropoutMaskRef(m, state, threshold, keep);
+        dropoutMultipliers(m, s.seed, 4 * (b * heads + hh), s.p);
         for (let i = 0; i < TT; i++) w[i] = Pt[i]! * m[i]!;
         weights = w;
       }

@@ -35,7 +35,7 @@ export interface KernelExports {
   geluBackward(x: number, g: number, gx: number, n: number): void;
   mulAccumulate(g: number, y: number, gx: number, n: number): void;
   sumRowsInto(G: number, rows: number, cols: number, gb: number): void;
-  dropoutForward(x: number, out: number, n: number, seed: number, threshold: number, keep: number): number;
+  dropoutForward(x: number, out: number, n: number, seed: number, threshold: number, keep: number): void;
   dropoutBackward(g: number, gx: number, n: number, seed: number, threshold: number, keep: number): void;
   softmaxForward(x: number, y: number, rows: number, cols: number): void;
   softmaxBackward(y: number, g: number, gx: number, rows: number, cols: number): void;

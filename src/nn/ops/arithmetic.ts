@@ -1,9 +1,11 @@
 /**
  * @module Elementwise arithmetic with broadcasting: add, sub, mul, div, and scalar forms.
  *
- * Same-shape inputs take a plain loop; other shapes go through a cached broadcast index map. Backward reduces
+ * Same-shape inputs run the SIMD vector kernels; other shapes go through a cached broadcast index map. Backward reduces
  * the gradient over broadcast axes by accumulating through the same map.
  */
+import { add as addInto, axpy, mul as mulInto, sub as subInto } from '../../math/kernels.js';
+import { mulAccumulate } from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
 import { broadcastIndex, broadcastShape, sameShape } from './broadcast.js';
 
@@ -18,9 +20,10 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
   const ia = same ? null : broadcastIndex(a.shape, shape);
   const ib = same ? null : broadcastIndex(b.shape, shape);
   if (ia === null || ib === null) {
-    if (kind === 0) for (let i = 0; i < n; i++) o[i] = x[i]! + y[i]!;
-    else if (kind === 1) for (let i = 0; i < n; i++) o[i] = x[i]! - y[i]!;
-    else if (kind === 2) for (let i = 0; i < n; i++) o[i] = x[i]! * y[i]!;
+    // Same shapes: the vector kernels (exactly rounded, so the result does not depend on which path runs).
+    if (kind === 0) addInto(x, y, o);
+    else if (kind === 1) subInto(x, y, o);
+    else if (kind === 2) mulInto(x, y, o);
     else for (let i = 0; i < n; i++) o[i] = x[i]! / y[i]!;
   } else {
     if (kind === 0) for (let i = 0; i < n; i++) o[i] = x[ia[i]!]! + y[ib[i]!]!;
@@ -31,9 +34,9 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
   const backB = (g: Float32Array): void => {
     const gb = b.ensureGrad();
     if (ib === null) {
-      if (kind === 0) for (let i = 0; i < n; i++) gb[i] = gb[i]! + g[i]!;
-      else if (kind === 1) for (let i = 0; i < n; i++) gb[i] = gb[i]! - g[i]!;
-      else if (kind === 2) for (let i = 0; i < n; i++) gb[i] = gb[i]! + g[i]! * x[i]!;
+      if (kind === 0) axpy(1, g, gb);
+      else if (kind === 1) axpy(-1, g, gb);
+      else if (kind === 2) mulAccumulate(g, x, gb);
       else for (let i = 0; i < n; i++) gb[i] = gb[i]! - (g[i]! * x[i]!) / (y[i]! * y[i]!);
     } else {
       const ja = ia!;
@@ -57,8 +60,8 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
       }
       const ga = a.ensureGrad();
       if (ia === null) {
-        if (kind <= 1) for (let i = 0; i < n; i++) ga[i] = ga[i]! + g[i]!;
-        else if (kind === 2) for (let i = 0; i < n; i++) ga[i] = ga[i]! + g[i]! * y[i]!;
+        if (kind <= 1) axpy(1, g, ga);
+        else if (kind === 2) mulAccumulate(g, y, ga);
         else for (let i = 0; i < n; i++) ga[i] = ga[i]! + g[i]! / y[i]!;
       } else {
         const jb = ib!;

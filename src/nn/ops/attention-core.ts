@@ -5,12 +5,13 @@
  * the mask, softmax and dropout applied in place (the unfused chain streamed three [B·h, T, T] arrays through
  * memory and allocated each). Backward per tile, with P the softmax and M the dropout multipliers:
  * ∂V = (P⊙M)ᵀ·∂C, ∂(P⊙M) = ∂C·Vᵀ, ∂P = ∂(P⊙M)⊙M, ∂S = P⊙(∂P − rowsum(∂P⊙P)), ∂Q = α·∂S·K, ∂K = α·∂Sᵀ·Q.
- * Dropout draws the same xorshift32 stream, in the same order, as the `dropout` op on the weights would.
+ * Tile i's dropout mask is sub-stream 4i of the seed's stream (`dropoutMultipliers`), as in `selfAttention`.
  */
 import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { gemm } from '../../math/gemm.js';
 import { attentionBackward, attentionForward, type AttentionShape } from '../../math/nn-kernels.js';
+import { dropoutMultipliers } from '../../math/nn-kernels.ref.js';
 import { Tensor, record, willRecord } from '../tensor.js';
 
 export interface AttentionCoreOptions {
@@ -44,8 +45,7 @@ export function attentionCore(q: Tensor, k: Tensor, v: Tensor, options: Attentio
   const scratch = new Float32Array(TT);
   const out = new Tensor(new Float32Array(BH * tile), [BH, T, dh]);
   const Q = q.data, K = k.data, V = v.data, C = out.data;
-  let s = p > 0 ? options.rng!.uint32() | 1 : 1;
-  const keep = 1 / (1 - p), threshold = Math.floor(p * 4294967296);
+  const seed = p > 0 ? options.rng!.uint32() | 1 : 1;
   for (let bh = 0; bh < BH; bh++) {
     const Pt = P.subarray(bh * TT, (bh + 1) * TT);
     gemm({ m: T, n: T, k: dh, a: Q.subarray(bh * tile, (bh + 1) * tile), b: K.subarray(bh * tile, (bh + 1) * tile), c: Pt, transB: true, alpha: scale });
@@ -69,14 +69,8 @@ export function attentionCore(q: Tensor, k: Tensor, v: Tensor, options: Attentio
     let weights = Pt;
     if (M !== null) {
       const Mt = M.subarray(bh * TT, (bh + 1) * TT);
-      for (let i = 0; i < TT; i++) {
-        s ^= s << 13;
-        s ^= s >>> 17;
-        s ^= s << 5;
-        const m = keep * +(s >>> 0 >= threshold);
-        Mt[i] = m;
-        scratch[i] = Pt[i]! * m;
-      }
+      dropoutMultipliers(Mt, seed, 4 * bh, p);
+      for (let i = 0; i < TT; i++) scratch[i] = Pt[i]! * Mt[i]!;
       weights = scratch;
     }
     gemm({ m: T, n: dh, k: T, a: weights, b: V.subarray(bh * tile, (bh + 1) * tile), c: C.subarray(bh * tile, (bh + 1) * tile) });

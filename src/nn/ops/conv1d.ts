@@ -10,6 +10,7 @@ import { gemm } from '../../math/gemm.js';
 import { allocF32, freeF32 } from '../../math/kernels.js';
 import { col2im, im2col, sumRowsInto, type Conv1dShape } from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
+import { fillRows } from './matmul.js';
 
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, padding = 0): Tensor {
   if (x.ndim !== 3 || weight.ndim !== 3 || weight.shape[2] !== x.shape[2]) {
@@ -28,7 +29,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, pa
   im2col(xd, cols, shape);
   const out = new Tensor(new Float32Array(rows * Cout), [B, Tout, Cout]);
   const Y = out.data;
-  if (bias !== null) for (let r = 0; r < rows; r++) Y.set(bias.data, r * Cout);
+  if (bias !== null) fillRows(Y, bias.data);
   gemm({ m: rows, n: Cout, k: KC, a: cols, b: weight.data, c: Y, transB: true, beta: bias === null ? 0 : 1 });
   record(out, bias === null ? [x, weight] : [x, weight, bias], () => {
     const G = out.grad!;

@@ -23,8 +23,7 @@ export function embedding(weight: Tensor, ids: Int32Array | readonly number[], i
     const id = ids[i]!;
     if (id === pad) continue;
     if (!(id >= 0 && id < V)) throw createError('INVALID_INPUT', { field: `embedding.ids[${i}]`, problem: `id ${id} outside the table [0, ${V})` });
-    const base = id * D, ob = i * D;
-    for (let j = 0; j < D; j++) o[ob + j] = w[base + j]!;
+    o.set(w.subarray(id * D, (id + 1) * D), i * D);
   }
   const idCopy = Int32Array.from(ids);
   record(out, [weight], () => {

@@ -105,10 +105,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const rows = x.size / inF;
   const out = new Tensor(new Float32Array(rows * outF), [...x.shape.slice(0, -1), outF]);
   const Y = out.data;
-  if (b !== null) {
-    const bd = b.data;
-    for (let r = 0; r < rows; r++) Y.set(bd, r * outF);
-  }
+  if (b !== null) fillRows(Y, b.data);
   gemm({ m: rows, n: outF, k: inF, a: x.data, b: w.data, c: Y, transB: true, beta: b === null ? 0 : 1 });
   record(out, b === null ? [x, w] : [x, w, b], () => {
     const G = out.grad!;
@@ -117,4 +114,11 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     if (b !== null && b.requiresGrad) sumRowsInto(G, rows, outF, b.ensureGrad());
   });
   return out;
+}
+
+/** @internal Repeats `row` over every row of y (y.length a multiple of row.length) in log₂(rows) block copies. */
+export function fillRows(y: Float32Array, row: Float32Array): void {
+  if (y.length === 0) return;
+  y.set(row, 0);
+  for (let filled = row.length; filled < y.length; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, y.length - filled));
 }

@@ -11,7 +11,8 @@ import { gruSequence, lstmSequence } from './recurrent.js';
 import { mergeHeads, splitHeads } from './heads.js';
 import { attentionCore, selfAttention } from './attention-core.js';
 import { softmax } from './softmax.js';
-import { dropout } from './dropout.js';
+import { dropoutMultipliers } from '../../math/nn-kernels.ref.js';
+import { mul } from './arithmetic.js';
 import { matmul } from './matmul.js';
 import { sigmoidScalar } from './activation.js';
 
@@ -88,13 +89,17 @@ describe('gradient checks: shape, sequence and layer ops', () => {
     const a = param([4, 3, 2], rng), b = param([4, 5, 2], rng);
     expectGrad(() => probe(matmul(a, b, { transB: true, alpha: 0.7 })), [a, b]);
   });
-  it('fused attention core equals matmul → mask → softmax → dropout → matmul, and its gradients check', () => {
+  it('fused attention core equals matmul → mask → softmax → dropout mask → matmul, and its gradients check', () => {
     const q = param([4, 5, 3], rng), k = param([4, 5, 3], rng), v = param([4, 5, 3], rng);
     const mask = new Uint8Array(2 * 25);
     for (let i = 0; i < mask.length; i++) mask[i] = (i % 5) > Math.floor((i % 25) / 5) || i === 49 ? 1 : 0; // causal + one padded key
     const composed = (p: number): Tensor => {
       const s = reshape(maskedFill(reshape(matmul(q, k, { transB: true, alpha: 0.5 }), [2, 2, 5, 5]), mask, [2, 1, 5, 5], -1e9), [4, 5, 5]);
-      return matmul(dropout(softmax(s), p, createRng(8)), v);
+      if (p === 0) return matmul(softmax(s), v);
+      // Tile i's multipliers come from sub-stream 4i of the seed the core draws from its rng.
+      const keep = new Float32Array(100), seed = createRng(8).uint32() | 1;
+      for (let i = 0; i < 4; i++) dropoutMultipliers(keep.subarray(25 * i, 25 * (i + 1)), seed, 4 * i, p);
+      return matmul(mul(softmax(s), tensor(keep, [4, 5, 5])), v);
     };
     const fused = (p: number): Tensor => attentionCore(q, k, v, { scale: 0.5, heads: 2, mask, dropout: p, rng: createRng(8) });
     for (const p of [0, 0.3]) {
