@@ -2,43 +2,49 @@
  * @module BPR-MF (Rendle, Freudenthaler, Gantner & Schmidt-Thieme 2009, "BPR: Bayesian Personalized Ranking
  * from Implicit Feedback").
  *
- * p(i >_u j) = σ(x_uij), x_uij = p_uᵀ(q_i − q_j) + b_i − b_j. LearnBPR: stochastic gradient ascent on
- * ln σ(x_uij) − (λ/2)‖Θ‖² over triples with (u, i) drawn uniformly from the interactions and j drawn from the
- * user's non-positives, uniformly (the paper) or ∝ popularity^β (`negativeSampler: 'popularity'`). One epoch
- * draws as many triples as there are interactions. Initialisation and update order follow Cornac's BPR.
+ * p(i >_u j) = σ(x_uij), x_uij = p_uᵀ(q_i − q_j) + b_i − b_j; score(u, i) = p_uᵀq_i + b_i. LearnBPR: stochastic
+ * gradient ascent on ln σ(x_uij) − (λ/2)‖Θ‖² over triples with (u, i) drawn uniformly from the training pairs
+ * (with replacement) and j drawn from the items that have training interactions, uniformly (the paper) or
+ * ∝ popularity^β (`negativeSampler: 'popularity'`). One epoch draws as many triples as there are pairs.
+ *
+ * The defaults are Cornac's `BPR` as Microsoft Recommenders' MovieLens benchmark runs it (k = 200, max_iter = 200,
+ * learning_rate = 0.01, lambda_reg = 0.001, item bias, one thread because a seed is given), and so is the
+ * algorithm: factors uniform in (−0.5, 0.5)/k, zero biases; a triple whose j is one of u's positives is skipped,
+ * not redrawn; u, i, j and both biases updated per triple with the old p_u (cornac/models/bpr/recom_bpr.pyx).
+ * The steps run in the SIMD kernel of bpr-sgd.as.ts when WebAssembly is available (bpr-wasm.ts).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
-import { AliasTable, createRng } from '../../core/rng.js';
+import { AliasTable, createRng, type Rng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { colCounts } from '../../math/csr.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { bprWasmState } from './bpr-wasm.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
 
 export const BPR_ID = 'mf/bpr';
 
 export const bprParamsSchema = z
   .object({
-    /** Latent dimension (200 as in the Microsoft Recommenders ml-100k benchmark of Cornac's BPR). */
+    /** Latent dimension (Cornac's k; 200 in the Microsoft Recommenders MovieLens benchmark). */
     factors: z.number().int().min(1).max(1024).default(200),
-    /**
-     * Epochs of nnz sampled triples each. Cornac's ml-100k setting is 100 epochs at lr 0.01, λ 0.001; on our msr
-     * split that gave nDCG@10 0.4125, and 50 epochs at lr 0.05, λ 0.01 gave 0.4192 in half the time.
-     */
-    epochs: z.number().int().min(1).max(10_000).default(50),
-    learningRate: z.number().positive().default(0.05),
-    /** λ on factors and biases. */
-    regularization: z.number().min(0).default(0.01),
+    /** Epochs of one sampled triple per training pair each (Cornac's max_iter; 200 in that benchmark). */
+    epochs: z.number().int().min(1).max(10_000).default(200),
+    learningRate: z.number().positive().default(0.01),
+    /** λ on factors and biases (Cornac's lambda_reg). */
+    regularization: z.number().min(0).default(0.001),
     /** Item bias b_i (true in Rendle's MF with bias and in Cornac). */
     bias: z.boolean().default(true),
     /** How negatives j are drawn: uniformly, or ∝ (item popularity)^β. */
     negativeSampler: z.enum(['uniform', 'popularity']).default('uniform'),
     /** β of the popularity sampler (0 = uniform, 1 = proportional to popularity). */
     popularityExponent: z.number().min(0).max(2).default(0.75),
+    /** A drawn j that u interacted with: skip the triple (Cornac) or draw again, up to 64 times. */
+    sampledPositive: z.enum(['skip', 'resample']).default('skip'),
   })
   .strict();
 
@@ -94,6 +100,18 @@ function inRow(indptr: Int32Array, indices: Int32Array, u: number, item: number)
   return false;
 }
 
+/**
+ * A draw of a negative candidate j among the items with training interactions (Cornac's train_set items): uniform,
+ * or ∝ count^β. Items with no training pair are never drawn, so they neither absorb updates nor get pushed down.
+ */
+function negativeDraw(m: Dataset['interactions'], params: Pick<BprParams, 'negativeSampler' | 'popularityExponent'>, rng: Rng): () => number {
+  const counts = colCounts(m);
+  const pool = Int32Array.from(Array.from(counts.keys()).filter((i) => counts[i]! > 0));
+  if (params.negativeSampler === 'uniform') return () => pool[rng.int(pool.length)]!;
+  const alias = new AliasTable(Array.from(pool, (i) => Math.pow(counts[i]!, params.popularityExponent)));
+  return () => pool[alias.sample(rng)]!;
+}
+
 export class BprRecommender extends BaseRecommender {
   readonly id = BPR_ID;
   readonly params: Readonly<BprParams>;
@@ -110,40 +128,48 @@ export class BprRecommender extends BaseRecommender {
     const m = data.interactions;
     const nnz = m.indices.length;
     if (nnz === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
-    const { factors: f, epochs, learningRate: lr, regularization: reg } = this.params;
+    const { factors: f, epochs, learningRate: lr, regularization: reg, bias } = this.params;
     const nUsers = m.rows, nItems = m.cols;
     const progress = options.progress ?? (() => {});
     const rng = createRng(options.seed ?? 42);
     // Cornac's initialisation: uniform in (−0.5, 0.5)/f, zero biases.
-    const p = Float32Array.from({ length: nUsers * f }, () => (rng.next() - 0.5) / f);
-    const q = Float32Array.from({ length: nItems * f }, () => (rng.next() - 0.5) / f);
-    const b = new Float32Array(nItems);
+    let p = Float32Array.from({ length: nUsers * f }, () => (rng.next() - 0.5) / f);
+    let q = Float32Array.from({ length: nItems * f }, () => (rng.next() - 0.5) / f);
+    let b = new Float32Array(nItems);
     const rowOf = new Int32Array(nnz);
     for (let u = 0; u < nUsers; u++) rowOf.fill(u, m.indptr[u]!, m.indptr[u + 1]!);
-    let sampler: AliasTable | undefined;
-    if (this.params.negativeSampler === 'popularity') {
-      const counts = colCounts(m);
-      sampler = new AliasTable(Array.from(counts, (c) => Math.pow(c + 1, this.params.popularityExponent)));
-    }
-    const bias = this.params.bias ? b : undefined;
+    const drawNegative = negativeDraw(m, this.params, rng);
+    const skip = this.params.sampledPositive === 'skip';
+    const wasm = bprWasmState(p, q, b, f, nnz);
+    const users = wasm?.users ?? new Int32Array(nnz), pos = wasm?.pos ?? new Int32Array(nnz), neg = wasm?.neg ?? new Int32Array(nnz);
     for (let epoch = 0; epoch < epochs; epoch++) {
       throwIfAborted(options.signal, this.id);
+      let n = 0;
       for (let s = 0; s < nnz; s++) {
         const k = rng.int(nnz);
-        const u = rowOf[k]!, i = m.indices[k]!;
-        // A user who interacted with every item has no negative; the try cap keeps that from looping forever.
-        let j = -1;
-        for (let tries = 0; tries < 64; tries++) {
-          const c = sampler ? sampler.sample(rng) : rng.int(nItems);
-          if (!inRow(m.indptr, m.indices, u, c)) { j = c; break; }
+        const u = rowOf[k]!;
+        let j = drawNegative();
+        // A user who interacted with every item has no negative; the try cap keeps resampling from looping forever.
+        for (let tries = 1; inRow(m.indptr, m.indices, u, j); tries++) {
+          j = skip || tries === 64 ? -1 : drawNegative();
+          if (j < 0) break;
         }
         if (j < 0) continue;
-        bprStep(p, q, bias, f, u, i, j, lr, reg);
+        users[n] = u;
+        pos[n] = m.indices[k]!;
+        neg[n++] = j;
       }
+      if (wasm) wasm.run(n, lr, reg, bias);
+      else for (let t = 0; t < n; t++) bprStep(p, q, bias ? b : undefined, f, users[t]!, pos[t]!, neg[t]!, lr, reg);
       progress(epoch + 1, epochs, 'epoch');
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     throwIfAborted(options.signal, this.id);
+    if (wasm) {
+      p = wasm.p.slice();
+      q = wasm.q.slice();
+      b = wasm.b.slice();
+    }
     this.p = p;
     this.q = q;
     this.b = b;
