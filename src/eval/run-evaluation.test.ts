@@ -29,9 +29,11 @@ const pop = (): TinyPopularity => new TinyPopularity();
 
 describe('runEvaluation', () => {
   it('scores an oracle perfectly and a popularity model in between', async () => {
-    const truth = makeSplit(data, 'msr', 42, {}, false).test;
+    // Per user, so that every user has ⌊0.75·8⌋ = 6 train and 2 test items.
+    const perUser = { msr: { filterBy: 'user' as const } };
+    const truth = makeSplit(data, 'msr', 42, perUser, false).test;
     const result = await runEvaluation({
-      data, protocol: 'msr', k: 5, models: ['test/oracle', 'test/popular'],
+      data, protocol: 'msr', protocolOptions: perUser, k: 5, models: ['test/oracle', 'test/popular'],
       createModel: (id) => (id === 'test/oracle' ? new Oracle(truth) : pop()),
     });
     const [oracle, popular] = result.models;

@@ -1,5 +1,5 @@
 /**
- * @module One entry point for the evaluation protocols: `msr` (stratified 75/25 per user, seed 42), `loo`
+ * @module One entry point for the evaluation protocols: `msr` (stratified 75/25 per item, seed 42), `loo`
  * (leave-last-one-out per user) and `temporal` (global time quantile), each with a validation part carved
  * from its training part, plus `validationSplit` to carve one from any training Dataset.
  */
@@ -22,7 +22,8 @@ export interface ProtocolOptions {
 export function makeSplit(data: Dataset, protocol: ProtocolName, seed = 42, options: ProtocolOptions = {}, validation = true): Split {
   switch (protocol) {
     case 'msr':
-      return stratifiedSplit(data, { ...options.msr, seed, validation });
+      // Per item, as the notebook behind the published table calls python_stratified_split (see stratified-split.ts).
+      return stratifiedSplit(data, { filterBy: 'item', ...options.msr, seed, validation });
     case 'loo':
       return leaveLastOutSplit(data, { ...options.loo, validation });
     case 'temporal':
@@ -43,9 +44,10 @@ export function describeProtocol(protocol: ProtocolName, options: ProtocolOption
     case 'msr': {
       const o = options.msr ?? {};
       const ratio = o.ratio ?? 0.75;
-      return `Microsoft Recommenders python_stratified_split: each ${o.filterBy ?? 'user'}'s interactions shuffled with the seed, ` +
+      const by = o.filterBy ?? 'item';
+      return `Microsoft Recommenders python_stratified_split (filter_by="${by}"): each ${by}'s interactions shuffled with the seed, ` +
         `the first ${Math.round(ratio * 100)}% (rank/size ≤ ${ratio}) train, the rest test` +
-        `${(o.minRating ?? 1) > 1 ? `, ${o.filterBy ?? 'user'}s with fewer than ${o.minRating} interactions dropped` : ''}; ` +
+        `${(o.minRating ?? 1) > 1 ? `, ${by}s with fewer than ${o.minRating} interactions dropped` : ''}; ` +
         'same protocol as the published table, a different random draw (our PRNG is not NumPy\'s)';
     }
     case 'loo':

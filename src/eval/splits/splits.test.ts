@@ -70,6 +70,17 @@ describe('msr stratified split', () => {
     expect(rowIndices(filtered.test, 0).length).toBe(0);
   });
 
+  it('the msr protocol splits each item 75/25, as the published benchmark calls python_stratified_split', () => {
+    // Items 0–3 have 3 users each and users have 4 items: per item ⌊0.75·3⌋ = 2 train, 1 test.
+    const d = fixture([4, 4, 4], 4);
+    const s = makeSplit(d, 'msr', 42, {}, false);
+    expect(entries(s.test)).toEqual(entries(stratifiedSplit(d, { filterBy: 'item', validation: false }).test));
+    const perItem = new Int32Array(4);
+    for (const i of s.test.indices) perItem[i]!++;
+    expect(Array.from(perItem)).toEqual([1, 1, 1, 1]);
+    expect(entries(makeSplit(d, 'msr', 42, { msr: { filterBy: 'user' } }, false).test)).toEqual(entries(stratifiedSplit(d, { validation: false }).test));
+  });
+
   it('rejects bad options with coded errors', () => {
     expect(() => stratifiedSplit(data, { ratio: 1 })).toThrow(/ratio/);
     expect(() => makeSplit(data, 'nope' as 'msr')).toThrow(/protocol/);

@@ -11,12 +11,14 @@
  *    `rank ≤ t₀` and to test when `t₀ < rank ≤ t₁`. With ratio 0.75 a group of n keeps ⌊0.75·n⌋ in train: a
  *    user with one interaction has it in test only, 2 → 1/1, 3 → 2/1, 4 → 3/1, 5 → 3/2.
  *
- * Defaults are those of the notebooks behind the published Microsoft Recommenders MovieLens table
- * (`python_stratified_split(data, ratio=0.75, col_user=…, col_item=…, seed=42)`): ratio 0.75, seed 42,
- * `filter_by='user'` (the function's default, so each *user's* interactions are split 75/25; the benchmark
- * README says so too), `min_rating=1` (no filtering). Our random keys come from Resonate's xoshiro128**, not
- * NumPy's Mersenne Twister: this is the same protocol with a different random draw, so per-user test sets
- * differ from theirs and numbers match only up to split noise.
+ * The function's own defaults are those of `python_stratified_split` (ratio 0.75, seed 42, `filter_by='user'`,
+ * `min_rating=1`). The `msr` protocol (make-split.ts) calls it as the notebook behind the published Microsoft
+ * Recommenders MovieLens table does: `python_stratified_split(df, ratio=0.75, min_rating=1, filter_by="item", …)`
+ * (examples/06_benchmarks/movielens.ipynb), where `filter_by` also picks the grouping column
+ * (`split_by_column = col_user if filter_by == "user" else col_item`), so each *item's* ratings are split 75/25
+ * (the benchmark README's "75% of each user's ratings" describes the user variant). Our random keys come from
+ * Resonate's xoshiro128**, not NumPy's Mersenne Twister: this is the same protocol with a different random draw,
+ * so the test sets differ from theirs and numbers match only up to split noise.
  *
  * Works on unique (user, item) pairs (MovieLens has one rating per pair, so this is their row set).
  */
@@ -29,7 +31,7 @@ import type { Split, SplitPart } from './types.js';
 export interface StratifiedSplitOptions {
   /** Fraction of each group's interactions that go to train (default 0.75). */
   ratio?: number;
-  /** Stratify by user (default, what the published table used) or by item. */
+  /** Stratify by user (the function's default) or by item (what the msr protocol and the published table use). */
   filterBy?: 'user' | 'item';
   /** Drop groups with fewer interactions than this (default 1: keep all). */
   minRating?: number;

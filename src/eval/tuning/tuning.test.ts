@@ -79,7 +79,7 @@ describe('tune', () => {
   it('picks the popularity-respecting parameter on validation data only', async () => {
     const seenUsers: number[] = [];
     const res = await tune({
-      data, modelId: 'test/popular', budget: 9, seed: 42,
+      data, modelId: 'test/popular', budget: 9, seed: 42, protocolOptions: { msr: { filterBy: 'user' } },
       space: { bias: { type: 'choice', values: [0, 100] } },
       createModel: (_id, params) => {
         const m = new TinyPopularity(params);
