@@ -38,6 +38,10 @@ const SKINNY: Shape[] = [
   { name: '128×50 · 50×50 (NT)', m: 128, n: 50, k: 50, transA: false, transB: true },
   // Scoring 20 000 items of dimension 64 against one user vector (GEMV).
   { name: '20000×64 · 64 (Items·u)', m: 20000, n: 1, k: 64, transA: false, transB: false },
+  // TextCNN's widest convolution as im2col · Wᵀ: 64 sequences × 46 windows of 5 × 100 embedding values, 100 filters.
+  { name: '2944×500 · 500×100 (NT, conv1d)', m: 2944, n: 100, k: 500, transA: false, transB: true },
+  // The Transformer's fused QKV projection: 64 × 50 tokens of width 64 → 3 × 64 (x·Wᵀ).
+  { name: '3200×64 · 64×192 (NT, QKV)', m: 3200, n: 192, k: 64, transA: false, transB: true },
   // Attention scores Q·Kᵀ for 256 (sequence, head) pairs of 50 positions × 32 dimensions (gemmBatched).
   { name: '256 × (50×32 · 32×50) (NT, batched)', m: 50, n: 50, k: 32, transA: false, transB: true, batch: 256 },
 ];
