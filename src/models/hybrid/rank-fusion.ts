@@ -11,18 +11,11 @@ import type { TensorMap } from '../../nn/safetensors.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
-import { createModel, loadModel, type ModelFactory } from '../registry.js';
+import type { ModelFactory } from '../registry.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';
-
-const memberSchema = z
-  .object({
-    id: z.string().min(1),
-    params: z.record(z.string(), z.unknown()).default({}),
-    weight: z.number().positive().default(1),
-  })
-  .strict();
 
 export const rankFusionParamsSchema = z
   .object({
@@ -45,13 +38,13 @@ export class RankFusionRecommender extends BaseRecommender {
     super();
     this.params = parseParams(RANK_FUSION_ID, rankFusionParamsSchema, params);
     // Build members now so bad member ids or params fail at construction.
-    this.members = this.params.members.map((m) => createModel(m.id, m.params));
+    this.members = createMembers(this.params.members);
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
     const progress = options.progress ?? (() => {});
     const n = this.params.members.length;
-    const fresh = this.params.members.map((m) => createModel(m.id, m.params));
+    const fresh = createMembers(this.params.members);
     for (let j = 0; j < n; j++) {
       throwIfAborted(options.signal, this.id);
       await fresh[j]!.fit(data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
@@ -116,11 +109,7 @@ export class RankFusionRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
-    const members = this.members.map((m, j) => {
-      const a = m.save();
-      for (const [name, t] of Object.entries(a.tensors)) tensors[`m${j}.${name}`] = t;
-      return { kind: a.kind, version: a.version, params: a.params, state: a.state, tensors: Object.keys(a.tensors) };
-    });
+    const members = saveMembers(this.members, tensors);
     return { kind: RANK_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
   }
 
@@ -128,19 +117,7 @@ export class RankFusionRecommender extends BaseRecommender {
     const where = `${RANK_FUSION_ID} artifact`;
     const m = new RankFusionRecommender(a.params);
     const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
-    const saved = a.state.members;
-    if (!Array.isArray(saved) || saved.length !== m.params.members.length) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.members does not match params.members' });
-    m.members = saved.map((s: unknown, j) => {
-      const e = s as { kind?: unknown; version?: unknown; params?: unknown; state?: unknown; tensors?: unknown };
-      if (typeof e.kind !== 'string' || typeof e.version !== 'number' || !Array.isArray(e.tensors)) throw createError('ARTIFACT_INVALID', { path: where, problem: `state.members[${j}] is malformed` });
-      const tensors: TensorMap = {};
-      for (const name of e.tensors as unknown[]) {
-        const t = a.tensors[`m${j}.${String(name)}`];
-        if (!t) throw createError('ARTIFACT_INVALID', { path: where, problem: `missing tensor m${j}.${String(name)}` });
-        tensors[String(name)] = t;
-      }
-      return loadModel({ kind: e.kind, version: e.version, params: (e.params ?? {}) as Record<string, unknown>, state: (e.state ?? {}) as Record<string, unknown>, tensors }, `${where} member ${j}`);
-    });
+    m.members = loadMembers(a.state.members, a.tensors, m.params.members.length, where);
     m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
     m.nUsers = nUsers;
     m.nItems = nItems;

@@ -1,0 +1,163 @@
+/**
+ * @module Hybrid by weighted score fusion: any registered models are fitted side by side; for each user every
+ * member's scores are put on a common scale, then summed with the members' weights:
+ *   score(i) = Σ_m w_m · norm_m(s_m(i)),
+ * `zscore`: (s − μ) / σ, `minmax`: (s − min) / (max − min), with μ, σ, min, max over the items the user has not
+ * interacted with (those are what gets ranked). An item a member leaves unscored counts as that member's lowest
+ * score. Unlike rank fusion, a member that is very sure about a few items can outvote the others there.
+ */
+import { z } from 'zod';
+import { createError } from '../../core/errors.js';
+import { throwIfAborted } from '../../core/progress.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { TensorMap } from '../../nn/safetensors.js';
+import { BaseRecommender } from '../base-recommender.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import type { Artifact, FitOptions, Recommender } from '../recommender.js';
+import type { ModelFactory } from '../registry.js';
+import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
+
+export const SCORE_FUSION_ID = 'hybrid/score-fusion';
+
+export const scoreFusionParamsSchema = z
+  .object({
+    members: z.array(memberSchema).min(1),
+    normalize: z.enum(['zscore', 'minmax']).default('zscore'),
+  })
+  .strict()
+  .refine((p) => p.members.some((m) => m.weight > 0), { message: 'at least one member needs a weight above 0', path: ['members'] });
+
+export type ScoreFusionParams = z.output<typeof scoreFusionParamsSchema>;
+
+/**
+ * Adds w · norm(s) to `out` for one member's scores `s` (NaN = unscored), statistics over the items not in `seen`
+ * (over every scored item when all scored items are seen). Returns false when the member scored nothing.
+ */
+export function addNormalized(s: Float64Array, seen: Uint8Array, w: number, how: 'zscore' | 'minmax', out: Float32Array): boolean {
+  const stats = (useSeen: boolean): { n: number; mean: number; sd: number; min: number; max: number } => {
+    let n = 0, sum = 0, sq = 0, min = Infinity, max = -Infinity;
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (Number.isNaN(v) || (!useSeen && seen[i] === 1)) continue;
+      n++; sum += v; sq += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const mean = n > 0 ? sum / n : 0;
+    return { n, mean, sd: Math.sqrt(Math.max(0, sq / Math.max(1, n) - mean * mean)), min, max };
+  };
+  let st = stats(false);
+  if (st.n === 0) st = stats(true);
+  if (st.n === 0) return false;
+  let floor = Infinity;
+  for (let i = 0; i < s.length; i++) if (!Number.isNaN(s[i]!) && s[i]! < floor) floor = s[i]!;
+  const scale = how === 'zscore' ? (st.sd > 0 ? 1 / st.sd : 0) : st.max > st.min ? 1 / (st.max - st.min) : 0;
+  const centre = how === 'zscore' ? st.mean : st.min;
+  for (let i = 0; i < s.length; i++) {
+    const v = Number.isNaN(s[i]!) ? floor : s[i]!;
+    out[i]! += w * (v - centre) * scale;
+  }
+  return true;
+}
+
+export class ScoreFusionRecommender extends BaseRecommender {
+  readonly id = SCORE_FUSION_ID;
+  readonly params: Readonly<ScoreFusionParams>;
+  private members: Recommender[];
+
+  constructor(params: Record<string, unknown> = {}) {
+    super();
+    this.params = parseParams(SCORE_FUSION_ID, scoreFusionParamsSchema, params);
+    // Built now so bad member ids or params fail at construction.
+    this.members = createMembers(this.params.members);
+  }
+
+  async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+    const progress = options.progress ?? (() => {});
+    const n = this.params.members.length;
+    const fresh = createMembers(this.params.members);
+    for (let j = 0; j < n; j++) {
+      throwIfAborted(options.signal, this.id);
+      // A member with weight 0 does not vote: skip its fit (it is refitted when its weight changes).
+      if (this.params.members[j]!.weight === 0) continue;
+      await fresh[j]!.fit(data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
+    }
+    this.members = fresh;
+    this.setSeen(data);
+    progress(n, n, 'done');
+  }
+
+  /** The fused scores of one user; false when no member scored anything. */
+  private fuse(user: number, out: Float32Array): boolean {
+    out.fill(0);
+    const seen = new Uint8Array(this.nItems);
+    if (user < this.nUsers) for (const i of this.historyOf(user).items) seen[i] = 1;
+    const s = new Float64Array(this.nItems);
+    let any = false;
+    this.members.forEach((m, j) => {
+      const w = this.params.members[j]!.weight;
+      if (w === 0) return;
+      s.fill(NaN);
+      for (const r of m.recommend(user, { k: this.nItems, excludeSeen: false })) s[r.item] = r.score;
+      if (addNormalized(s, seen, w, this.params.normalize, out)) any = true;
+    });
+    return any;
+  }
+
+  protected scoreUser(user: number, out: Float32Array): void {
+    if (!this.fuse(user, out)) out.fill(-Infinity);
+  }
+
+  protected override scoreUnknownUser(user: number, out: Float32Array): boolean {
+    return this.fuse(user, out);
+  }
+
+  /** Forwards the update to every member that learns online and records it for seen-item exclusion. */
+  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
+    this.addHistory(user, items, weights);
+    for (const m of this.members) if (m.fitted) m.partialFit?.(user, items, weights);
+  }
+
+  override similarItems(item: number, k: number): ReturnType<Recommender['similarItems']> {
+    this.requireItem(item);
+    // The first voting member that defines item similarity answers.
+    for (let j = 0; j < this.members.length; j++) {
+      if (this.params.members[j]!.weight === 0) continue;
+      try {
+        return this.members[j]!.similarItems(item, k);
+      } catch {
+        // no item similarity in this member: ask the next
+      }
+    }
+    throw createError('INVALID_INPUT', { field: 'similarItems', problem: `no member of ${this.id} defines item similarity` });
+  }
+
+  save(): Artifact {
+    this.requireFitted();
+    const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
+    const voting = this.members.filter((_, j) => this.params.members[j]!.weight > 0);
+    const members = saveMembers(voting, tensors);
+    return { kind: SCORE_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+  }
+
+  static load(a: Artifact): ScoreFusionRecommender {
+    const where = `${SCORE_FUSION_ID} artifact`;
+    const m = new ScoreFusionRecommender(a.params);
+    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const voting = m.params.members.map((x, j) => ({ x, j })).filter(({ x }) => x.weight > 0);
+    const loaded = loadMembers(a.state.members, a.tensors, voting.length, where);
+    voting.forEach(({ j }, v) => { m.members[j] = loaded[v]!; });
+    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
+    m.nUsers = nUsers;
+    m.nItems = nItems;
+    return m;
+  }
+}
+
+export const scoreFusionFactory: ModelFactory = {
+  id: SCORE_FUSION_ID,
+  description: 'Hybrid: weighted sum of per-user standardised scores of any registered models',
+  version: 1,
+  create: (params) => new ScoreFusionRecommender(params),
+  load: (artifact) => ScoreFusionRecommender.load(artifact),
+};
