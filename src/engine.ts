@@ -24,6 +24,9 @@ import { createBehaviorPredictor, type BehaviorPrediction, type BehaviorPredicto
 import { vaderCompound } from './text/sentiment/lexicon.js';
 import type { FeedItem, PageOptions as FeedPageOptions } from './feed/types.js';
 import type { TrendingTag } from './feed/trending.js';
+import { findTrendingModel } from './feed/trending.js';
+import { fitPostTopics, topicTrends, type PostTopics, type TrendingTopic } from './feed/trending-topics.js';
+import { popularList } from './feed/sources/trending-source.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -82,6 +85,8 @@ export interface Engine {
   trendingPosts(k?: number): Promise<HydratedItem[]>;
   /** Hashtags whose posts gain engagement fastest (time-decayed popularity of their posts). */
   trendingHashtags(k?: number): Promise<TrendingTag[]>;
+  /** Topics (NMF over the texts of posts with momentum) ranked by the engagement momentum of their posts. */
+  trendingTopics(k?: number): TrendingTopic[];
   search(query: string, limit?: number): Promise<SearchHit[]>;
   /** Top-k post ids for a user from one model (or the feed when `model` is omitted). */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
@@ -109,6 +114,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   let closed = false;
   const closing = new AbortController();
   let materializedFeeds = 0;
+  let topics: { data: Dataset; topics: PostTopics } | undefined;
   /** Hydrated feed pages by the feed's page (items array); `postsGeneration` counts post writes. */
   const hydratedPages = new WeakMap<readonly FeedItem[], { postsGeneration: number; page: HydratedPage }>();
   let postsGeneration = 0;
@@ -157,6 +163,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       }
     }
     if (feed && dataset === data && !closed) await materialize(feed, data);
+    if (dataset === data && !closed) {
+      try {
+        topics = { data, topics: fitTopicsWithMomentum(data, fitted, config.seed) };
+      } catch (e) {
+        logger.warn({ err: e }, 'topic model training failed; trending topics are unavailable');
+      }
+    }
     if (config.models.behavior && !closed) {
       behaviorState = 'training';
       try {
@@ -260,6 +273,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return (await requireTrained().feed.trending({ kind: 'tags', k })).slice(0, k);
     },
 
+    trendingTopics(k = 20) {
+      const { dataset: data } = requireTrained();
+      const trend = findTrendingModel(Object.fromEntries(models));
+      if (!topics || topics.data !== data || !trend) throw createError('MODEL_NOT_FITTED', { model: 'topics (fitted in the background after training)' });
+      return topicTrends(trend.model, data, topics.topics).slice(0, k);
+    },
+
     async search(query, limit = 20) {
       if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
       return store.searchPosts(query, limit);
@@ -313,6 +333,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
   };
   return engine;
+}
+
+/** Up to 3,000 posts with the most engagement momentum (what trends are made of), and their topics. */
+function fitTopicsWithMomentum(data: Dataset, fitted: ReadonlyMap<string, Recommender>, seed: number): PostTopics {
+  const trend = findTrendingModel(Object.fromEntries(fitted));
+  const items = trend ? popularList(trend.model, 3000).map((r) => r.item) : undefined;
+  return fitPostTopics(data, { items, seed });
 }
 
 /** Users ordered by how much they interacted in the snapshot (most first), at most `n`. */

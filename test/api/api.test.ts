@@ -100,7 +100,10 @@ describe('HTTP API', () => {
     const tags = (await app.inject('/v1/trending?kind=hashtags&k=2')).json() as { items: { tag: string; label: string; score: number }[] };
     expect(tags.items.map((t) => t.tag).sort()).toEqual(['cooking', 'football']);
     expect(tags.items[0]!.label).toMatch(/^#/);
-    expect((await app.inject('/v1/trending?kind=topics')).json()).toMatchObject({ code: 'INVALID_INPUT' });
+    const topics = (await app.inject('/v1/trending?kind=topics&k=3')).json() as { items: { words: string[]; label: string; score: number }[] };
+    expect(topics.items.length).toBeGreaterThan(0);
+    for (const t of topics.items) expect(t.words.includes('#cooking') !== t.words.includes('#football')).toBe(true); // one subject each
+    expect((await app.inject('/v1/trending?kind=people')).json()).toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   describe('bad input gets a clear error and writes nothing', () => {

@@ -22,7 +22,7 @@ const kParam = z.coerce.number().int().min(1).max(500);
 // Built once: a zod schema compiles itself on first use, which would otherwise be paid on every request.
 const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional() });
 const similarQuery = z.object({ k: kParam.default(10) });
-const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags']).default('posts'), k: kParam.default(20) });
+const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), k: kParam.default(20) });
 const searchQuery = z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) });
 const usersQuery = z.object({ limit: kParam.default(50) });
 const serializedPages = new WeakMap<object, string>();
@@ -95,14 +95,15 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     {
       schema: {
         tags: ['recommend'],
-        summary: 'What is trending now: posts, or hashtags (kind=hashtags)',
-        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags'] }, k: { type: 'integer', minimum: 1, maximum: 500 } } },
+        summary: 'What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics)',
+        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'] }, k: { type: 'integer', minimum: 1, maximum: 500 } } },
       },
     },
     async (request) => {
       auth(request, 'read');
       const q = parseQuery(trendingQuery, request.query);
-      return { kind: q.kind, items: q.kind === 'posts' ? await engine.trendingPosts(q.k) : await engine.trendingHashtags(q.k) };
+      const items = q.kind === 'posts' ? await engine.trendingPosts(q.k) : q.kind === 'hashtags' ? await engine.trendingHashtags(q.k) : engine.trendingTopics(q.k);
+      return { kind: q.kind, items };
     },
   );
 

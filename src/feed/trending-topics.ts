@@ -1,0 +1,95 @@
+/**
+ * @module Trending topics: NMF topics of the snapshot's post texts (TF-IDF, Lee & Seung multiplicative updates,
+ * see text/topics/nmf.ts) weighted by the popularity model's trending scores. A topic's trend is
+ * Σ_i trending(i) · mixture(i, topic): the engagement momentum of its posts, shared by their topic mixtures.
+ */
+import type { Dataset } from '../data/dataset.js';
+import type { Recommender } from '../models/recommender.js';
+import { npmiCoherence } from '../text/topics/coherence.js';
+import { fitNmf, topicMixtures, topTermIndices } from '../text/topics/nmf.js';
+import { createVectorizer } from '../text/vectorizer.js';
+import { popularList } from './sources/trending-source.js';
+
+export interface PostTopics {
+  readonly k: number;
+  /** Top words of each topic (mentions and links left out). */
+  readonly words: readonly (readonly string[])[];
+  /** NPMI coherence of each topic's top words over the posts (−1…1, higher is more coherent). */
+  readonly coherence: readonly number[];
+  /** The snapshot posts (dataset item indices) the topics were fitted on. */
+  readonly items: Int32Array;
+  /** Topic mixture of each of those posts (items.length × k, rows sum to 1). */
+  readonly mixtures: Float64Array;
+}
+
+export interface TrendingTopic {
+  topic: number;
+  score: number;
+  /** The topic's top words. */
+  words: string[];
+  /** Its three top words joined, for display. */
+  label: string;
+  coherence: number;
+}
+
+export interface PostTopicsOptions {
+  /** Number of topics (default 20, fewer when there are few posts). */
+  k?: number;
+  /** NMF iterations (default 50). */
+  maxIter?: number;
+  seed?: number;
+  /** Words kept per topic (default 8). */
+  topWords?: number;
+  /**
+   * The posts to fit on (dataset item indices; default all). The engine passes the posts with engagement
+   * momentum, which is what a trend is made of and keeps the fit to a second or two on large catalogues.
+   */
+  items?: ArrayLike<number>;
+}
+
+const isWord = (t: string): boolean => !t.startsWith('@') && !/^https?:/.test(t) && t.length > 1;
+
+/** Fits topics on the snapshot's post texts and tags. */
+export function fitPostTopics(dataset: Dataset, options: PostTopicsOptions = {}): PostTopics {
+  const items = options.items ? Int32Array.from(options.items) : Int32Array.from({ length: dataset.items.size }, (_, i) => i);
+  const n = items.length;
+  const texts = Array.from(items, (i) => `${dataset.itemTexts[i] ?? ''} ${(dataset.itemTags[i] ?? []).map((t) => `#${t.replace(/^#/, '')}`).join(' ')}`);
+  const k = Math.max(1, Math.min(options.k ?? 20, Math.floor(n / 5)));
+  // Words in at least 5 posts (2 on tiny catalogues) and in at most half of them: topic words, not filler.
+  const vectorizer = createVectorizer({ blocks: [{ analyzer: 'word', minDf: n >= 100 ? 5 : 2, maxDf: 0.5 }], sublinearTf: true });
+  const X = vectorizer.fitTransform(texts);
+  const names = vectorizer.featureNames();
+  const nmf = fitNmf(X, { k, maxIter: options.maxIter ?? 50, seed: options.seed ?? 42 });
+  const top = topTermIndices(nmf, 4 * (options.topWords ?? 8));
+  const kept = top.map((terms) => terms.filter((j) => isWord(names[j]!)).slice(0, options.topWords ?? 8));
+  return {
+    k,
+    words: kept.map((terms) => terms.map((j) => names[j]!)),
+    coherence: kept.map((terms) => npmiCoherence(X, terms)),
+    items,
+    mixtures: topicMixtures(nmf.W, k),
+  };
+}
+
+/**
+ * Every topic's trend over the posts the topics were fitted on, best first (ties by topic number). Topics whose
+ * top words hardly co-occur (NPMI below `minCoherence`, default 0.1: filler words, not a subject) are left out.
+ */
+export function topicTrends(model: Recommender, dataset: Dataset, topics: PostTopics, minCoherence = 0.1): TrendingTopic[] {
+  const score = new Float64Array(topics.k);
+  const row = new Map(Array.from(topics.items, (item, r) => [item, r]));
+  for (const r of popularList(model, dataset.items.size)) {
+    const at = row.get(r.item);
+    if (at === undefined) continue;
+    for (let t = 0; t < topics.k; t++) score[t]! += r.score * topics.mixtures[at * topics.k + t]!;
+  }
+  return Array.from({ length: topics.k }, (_, t) => ({
+    topic: t,
+    score: score[t]!,
+    words: [...topics.words[t]!],
+    label: topics.words[t]!.slice(0, 3).join(' · '),
+    coherence: topics.coherence[t]!,
+  }))
+    .filter((t) => t.coherence >= minCoherence)
+    .sort((a, b) => b.score - a.score || a.topic - b.topic);
+}
