@@ -79,4 +79,4 @@ describe('rp3beta', () => {
 });
 
 runRecommenderContract('rp3beta', {});
-runRecommenderContract('rp3beta', { alpha: 0.8, beta: 0.3, neighbours: 4, normalize: true, binary: false });
+runRecommenderContract('rp3beta', { alpha: 0.8, beta: 0.3, neighbours: 5, normalize: true, binary: false });
