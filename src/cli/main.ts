@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, stats, eval, text.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, stats, eval, tune, text.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -8,6 +8,7 @@ import { registerServeCommands } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerTextCommands } from './commands/text.js';
+import { registerTuneCommand } from './commands/tune.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerModelCommands(program);
   registerEvalCommand(program);
+  registerTuneCommand(program);
   registerTextCommands(program);
   return program;
 }

@@ -7,12 +7,19 @@
  * otherwise the share of validation users scored (nested random subsets, so each rung re-scores a superset).
  * Epochs save fit time, which dominates for iterative models; validation users save scoring time for
  * closed-form models (EASE, kNN), which fit once per configuration anyway.
+ *
+ * Nested parameters are searched by dotted paths: `members.1.weight` sets the weight of a hybrid's second member
+ * inside the `fixed` member list. Hybrid members are fitted once per (id, params) and reused across trials
+ * (hybrid/fit-cache), so a search over blend weights costs scoring only. `folds: n` carves n validation splits
+ * (seeds seed, seed + 1, …, each from the same training part) and averages the objective over them: less noise
+ * when candidates differ by little.
  */
 import { createError } from '../../core/errors.js';
 import { noProgress, type Progress } from '../../core/progress.js';
 import { createRng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { rowIndices } from '../../math/csr.js';
+import { withMemberFitCache } from '../../models/hybrid/fit-cache.js';
 import type { Recommender } from '../../models/recommender.js';
 import { createModel as registryCreate } from '../../models/registry.js';
 import { evaluateRankings } from '../metrics/evaluate-rankings.js';
@@ -43,8 +50,10 @@ export interface TuneOptions {
   halving?: boolean;
   /** What a rung's resource fraction scales (see the module comment). */
   resource?: 'auto' | 'users' | { param: string; max: number };
-  /** Parameters fixed for every trial. */
+  /** Parameters fixed for every trial; searched dotted paths (`members.0.weight`) are set inside them. */
   fixed?: Record<string, unknown>;
+  /** Validation splits to average the objective over (default 1). */
+  folds?: number;
   progress?: Progress;
   createModel?: (id: string, params?: Record<string, unknown>) => Recommender;
 }
@@ -56,47 +65,82 @@ export interface TuneResult {
   trials: Trial[];
   /** What the resource fraction scaled: `users` or the parameter name. */
   resource: string;
-  validation: { users: number; protocol: ProtocolName; seed: number };
+  validation: { users: number; protocol: ProtocolName; seed: number; folds: number };
+}
+
+/**
+ * `fixed` with every searched value written at its path: `a` sets a key, `a.b.2.c` walks objects and array
+ * indices (copying what it touches, never mutating `fixed`). A path through a missing or scalar value is
+ * INVALID_INPUT.
+ */
+export function withParams(fixed: Record<string, unknown>, params: Params): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...fixed };
+  for (const [path, value] of Object.entries(params)) {
+    const keys = path.split('.');
+    let node: Record<string, unknown> | unknown[] = out;
+    for (let d = 0; d < keys.length - 1; d++) {
+      const key = keys[d]!;
+      const child: unknown = Array.isArray(node) ? node[Number(key)] : node[key];
+      if (child === null || typeof child !== 'object') throw createError('INVALID_INPUT', { field: `space.${path}`, problem: `"${keys.slice(0, d + 1).join('.')}" is not an object or array in the fixed parameters` });
+      const copy: Record<string, unknown> | unknown[] = Array.isArray(child) ? [...(child as unknown[])] : { ...(child as Record<string, unknown>) };
+      if (Array.isArray(node)) node[Number(key)] = copy;
+      else node[key] = copy;
+      node = copy;
+    }
+    const last = keys[keys.length - 1]!;
+    if (Array.isArray(node)) node[Number(last)] = value;
+    else node[last] = value;
+  }
+  return out;
 }
 
 export async function tune(o: TuneOptions): Promise<TuneResult> {
-  const { data, modelId, space, seed = 42, protocol = 'msr', k = 10, fixed = {} } = o;
+  const { data, modelId, space, seed = 42, protocol = 'msr', k = 10, fixed = {}, folds = 1 } = o;
+  if (!(Number.isInteger(folds) && folds >= 1)) throw createError('INVALID_INPUT', { field: 'folds', problem: `expected an integer ≥ 1, got ${folds}` });
   const metric = o.metric ?? `ndcg@${k}`;
   const create = o.createModel ?? registryCreate;
-  const split = makeSplit(data, protocol, seed, o.protocolOptions ?? {}, true);
-  const validation: SplitPart = split.validation!;
-  const users = testUsers(validation.test, validation.train.interactions);
-  if (users.length === 0) throw createError('DATASET_EMPTY', { what: 'validation users (too few interactions per user to carve a validation split)' });
-  // Nested subsets for the users resource: one shuffle, rung r scores a prefix.
-  const order = createRng(seed ^ 0x5bd1e995).shuffle(Array.from(users));
-  const resource = resolveResource(o.resource ?? 'auto', create(modelId, { ...fixed }), space);
+  // Fold f carves its validation part from the same training part (the test part stays aside) with seed + f.
+  const train: Dataset = makeSplit(data, protocol, seed, o.protocolOptions ?? {}, false).train;
+  const parts: { validation: SplitPart; order: number[] }[] = [];
+  for (let f = 0; f < folds; f++) {
+    const validation = f === 0 ? makeSplit(data, protocol, seed, o.protocolOptions ?? {}, true).validation! : makeSplit(train, protocol, seed + f, o.protocolOptions ?? {}, false);
+    const users = testUsers(validation.test, validation.train.interactions);
+    if (users.length === 0) throw createError('DATASET_EMPTY', { what: 'validation users (too few interactions per user to carve a validation split)' });
+    // Nested subsets for the users resource: one shuffle, rung r scores a prefix.
+    parts.push({ validation, order: createRng((seed + f) ^ 0x5bd1e995).shuffle(Array.from(users)) });
+  }
+  const resource = resolveResource(o.resource ?? 'auto', create(modelId, withParams(fixed, {})), space);
 
-  const evaluate = async (params: Params, fraction: number): Promise<number> => {
-    const p: Record<string, unknown> = { ...fixed, ...params };
-    let evalUsers = order;
-    if (resource.kind === 'param') {
-      const max = typeof p[resource.param] === 'number' ? (p[resource.param] as number) : resource.max;
-      p[resource.param] = Math.max(1, Math.ceil(fraction * max));
-    } else {
-      evalUsers = order.slice(0, Math.max(1, Math.ceil(fraction * order.length)));
-    }
+  const evaluateFold = async (p: Record<string, unknown>, fraction: number, part: { validation: SplitPart; order: number[] }): Promise<number> => {
+    let evalUsers = part.order;
+    if (resource.kind === 'users') evalUsers = part.order.slice(0, Math.max(1, Math.ceil(fraction * part.order.length)));
     const model = create(modelId, p);
-    await model.fit(validation.train, { seed });
+    await model.fit(part.validation.train, { seed });
     const lists = recommendLists(model, evalUsers, k);
-    const relevant = evalUsers.map((u) => new Set<number>(rowIndices(validation.test, u)));
+    const relevant = evalUsers.map((u) => new Set<number>(rowIndices(part.validation.test, u)));
     const m = evaluateRankings({ lists, relevant, ks: [k] });
     if (!(metric in m)) throw createError('UNKNOWN_OPTION', { kind: 'metric', name: metric, expected: Object.keys(m).join(', ') });
     return m[metric]!;
   };
+  const evaluate = async (params: Params, fraction: number): Promise<number> => {
+    const p = withParams(fixed, params);
+    if (resource.kind === 'param') {
+      const max = typeof p[resource.param] === 'number' ? (p[resource.param] as number) : resource.max;
+      p[resource.param] = Math.max(1, Math.ceil(fraction * max));
+    }
+    let total = 0;
+    for (const part of parts) total += await evaluateFold(p, fraction, part);
+    return total / parts.length;
+  };
 
-  const res = await successiveHalving({ space, evaluate, budget: o.budget, eta: o.eta, halving: o.halving, seed, progress: o.progress ?? noProgress });
+  const res = await withMemberFitCache(() => successiveHalving({ space, evaluate, budget: o.budget, eta: o.eta, halving: o.halving, seed, progress: o.progress ?? noProgress }));
   return {
     modelId,
     metric,
-    best: { params: { ...fixed, ...res.best.params }, score: res.best.score },
+    best: { params: withParams(fixed, res.best.params), score: res.best.score },
     trials: res.trials,
     resource: resource.kind === 'param' ? resource.param : 'users',
-    validation: { users: users.length, protocol, seed },
+    validation: { users: parts[0]!.order.length, protocol, seed, folds },
   };
 }
 

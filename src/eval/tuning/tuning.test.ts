@@ -5,7 +5,7 @@ import { datasetFromInteractions } from '../../data/dataset-builder.js';
 import { TinyPopularity } from '../test-models.js';
 import { checkSpace, sampleParams } from './search-space.js';
 import { rungPlan, successiveHalving } from './successive-halving.js';
-import { tune } from './tune.js';
+import { tune, withParams } from './tune.js';
 import { trialsMarkdown } from './trials-table.js';
 
 describe('search space', () => {
@@ -110,5 +110,36 @@ describe('tune', () => {
     // Rungs at 1/9, 1/3, 1 of 9 epochs: 9 fits with 1 epoch, 3 with 3, 1 with 9.
     expect(epochsSeen).toEqual([...Array(9).fill(1), 3, 3, 3, 9]);
     expect(res.best.params.bias).toBe(0);
+  });
+
+  it('averages the objective over several validation carves of the same training part', async () => {
+    const fitted: string[] = [];
+    const res = await tune({
+      data, modelId: 'test/popular', budget: 2, seed: 42, folds: 3, halving: false,
+      space: { bias: { type: 'choice', values: [0, 100] } },
+      createModel: (_id, params) => {
+        const m = new TinyPopularity(params);
+        const fit = m.fit.bind(m);
+        m.fit = (d, o) => { fitted.push(Array.from(d.interactions.indices).join()); return fit(d, o); };
+        return m;
+      },
+    });
+    expect(res.validation.folds).toBe(3);
+    // 2 configurations × 3 folds: three different validation training parts, each fitted twice.
+    expect(fitted).toHaveLength(6);
+    expect(new Set(fitted).size).toBe(3);
+    expect(res.best.params.bias).toBe(0);
+    await expect(tune({ data, modelId: 'test/popular', space: {}, folds: 0, createModel: () => new TinyPopularity() })).rejects.toThrow(/folds/);
+  });
+});
+
+describe('withParams', () => {
+  it('writes searched values at dotted paths without touching the fixed parameters', () => {
+    const fixed = { members: [{ id: 'a', weight: 1 }, { id: 'b', weight: 1, params: { k: 3 } }], depth: 5 };
+    const out = withParams(fixed, { 'members.1.weight': 0.25, 'members.1.params.k': 7, depth: 9, extra: true });
+    expect(out).toEqual({ members: [{ id: 'a', weight: 1 }, { id: 'b', weight: 0.25, params: { k: 7 } }], depth: 9, extra: true });
+    expect(fixed.members[1]).toEqual({ id: 'b', weight: 1, params: { k: 3 } });
+    expect(() => withParams(fixed, { 'depth.x': 1 })).toThrow(/depth/);
+    expect(() => withParams(fixed, { 'members.4.weight': 1 })).toThrow(/members\.4/);
   });
 });

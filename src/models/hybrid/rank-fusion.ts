@@ -13,6 +13,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { fitMember } from './fit-cache.js';
 import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';
@@ -47,7 +48,7 @@ export class RankFusionRecommender extends BaseRecommender {
     const fresh = createMembers(this.params.members);
     for (let j = 0; j < n; j++) {
       throwIfAborted(options.signal, this.id);
-      await fresh[j]!.fit(data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
+      fresh[j] = await fitMember(fresh[j]!, this.params.members[j]!.params, data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
     }
     this.members = fresh;
     this.setSeen(data);

@@ -15,6 +15,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { fitMember } from './fit-cache.js';
 import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const SCORE_FUSION_ID = 'hybrid/score-fusion';
@@ -80,7 +81,7 @@ export class ScoreFusionRecommender extends BaseRecommender {
       throwIfAborted(options.signal, this.id);
       // A member with weight 0 does not vote: skip its fit (it is refitted when its weight changes).
       if (this.params.members[j]!.weight === 0) continue;
-      await fresh[j]!.fit(data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
+      fresh[j] = await fitMember(fresh[j]!, this.params.members[j]!.params, data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
     }
     this.members = fresh;
     this.setSeen(data);
