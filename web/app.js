@@ -33,6 +33,17 @@ async function loadCounts() {
   }
 }
 
+async function loadTrends() {
+  const tags = await api('/v1/trending?kind=hashtags&k=8');
+  $('trending-tags').replaceChildren(...tags.items.map((t) => text('li', 'tag', t.label)));
+  try {
+    const topics = await api('/v1/trending?kind=topics&k=5');
+    $('trending-topics').replaceChildren(...topics.items.map((t) => text('li', 'topic', t.words.slice(0, 4).join(' · '))));
+  } catch {
+    // Topics are fitted in the background after training; until then only hashtags show.
+  }
+}
+
 async function loadUsers() {
   const { items } = await api('/v1/users?limit=100');
   $('user-list').replaceChildren(...items.map((u) => Object.assign(document.createElement('option'), { value: u.id })));
@@ -88,6 +99,7 @@ $('user-input').addEventListener('keydown', (e) => { if (e.key === 'Enter') show
 
 try {
   await loadCounts();
+  await loadTrends();
   await loadUsers();
   await showFeed(false);
 } catch (e) {

@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
+import { ENGLISH_STOPWORDS } from '../text/stopwords.js';
 import { npmiCoherence } from '../text/topics/coherence.js';
 import { fitNmf, topicMixtures, topTermIndices } from '../text/topics/nmf.js';
 import { createVectorizer } from '../text/vectorizer.js';
@@ -12,7 +13,7 @@ import { popularList } from './sources/trending-source.js';
 
 export interface PostTopics {
   readonly k: number;
-  /** Top words of each topic (mentions and links left out). */
+  /** Top words of each topic (mentions, links and English function words left out). */
   readonly words: readonly (readonly string[])[];
   /** NPMI coherence of each topic's top words over the posts (−1…1, higher is more coherent). */
   readonly coherence: readonly number[];
@@ -47,7 +48,7 @@ export interface PostTopicsOptions {
   items?: ArrayLike<number>;
 }
 
-const isWord = (t: string): boolean => !t.startsWith('@') && !/^https?:/.test(t) && t.length > 1;
+const isWord = (t: string): boolean => !t.startsWith('@') && !/^https?:/.test(t) && t.length > 1 && !ENGLISH_STOPWORDS.has(t);
 
 /** Fits topics on the snapshot's post texts and tags. */
 export function fitPostTopics(dataset: Dataset, options: PostTopicsOptions = {}): PostTopics {

@@ -3,11 +3,7 @@
  * term frequency 1 + ln(tf), smoothed idf ln((1 + N)/(1 + df)) + 1 (scikit-learn's defaults), rows L2-normalised.
  */
 import { csrFromCoo, type Csr } from '../../math/csr.js';
-
-/** Common English function words that carry no topic. */
-const STOPWORDS = new Set(
-  'a an and are as at be but by for from has have i in is it its of on or that the this to was were will with you your we our they their he she his her not no so if then than there these those what which who whom into over about after before just also can do does did'.split(' '),
-);
+import { ENGLISH_STOPWORDS as STOPWORDS } from '../../text/stopwords.js';
 
 /** Word tokens of a text: runs of letters/digits, lower-cased, at least 2 characters, stopwords dropped. */
 export function tokenize(text: string): string[] {
