@@ -669,3 +669,129 @@ export function attentionBackward(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// GRU gates (Cho et al. 2014, PyTorch form), one time step s for the whole batch; the products h·W_hhᵀ run as gemms
+// between calls. Sample b reads time t = s (or L_b − 1 − s when reverse) and stops (carries h) once s ≥ L_b.
+// Layouts: X [B, T, 3H] (input projections r | z | n), gh [B, 3H] (W_hh·h + b_hh), h* [B, H], Y [B, T, H];
+// R, Z, N, GHN [B, H] slices of this step (kept for backward; zero for finished samples).
+
+// @ts-ignore: decorator
+@inline function sigmoidV(x: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+}
+
+/** r = σ(x_r + gh_r), z = σ(x_z + gh_z), n = tanh(x_n + r ⊙ gh_n), h' = (1 − z) ⊙ n + z ⊙ h. */
+export function gruForwardStep(
+  X: usize, gh: usize, hPrev: usize, hNext: usize, Y: usize, R: usize, Z: usize, N: usize, GHN: usize,
+  B: i32, T: i32, H: i32, s: i32, lengths: usize, reverse: i32,
+): void {
+  const rowBytes = <usize>H << 2;
+  const one = f32x4.splat(1);
+  for (let b = 0; b < B; b++) {
+    const L = load<i32>(lengths + (<usize>b << 2));
+    const hb = <usize>b * rowBytes;
+    if (s >= L) {
+      memory.copy(hNext + hb, hPrev + hb, rowBytes);
+      memory.fill(R + hb, 0, rowBytes);
+      memory.fill(Z + hb, 0, rowBytes);
+      memory.fill(N + hb, 0, rowBytes);
+      memory.fill(GHN + hb, 0, rowBytes);
+      continue;
+    }
+    const t = reverse ? L - 1 - s : s;
+    const xb = X + <usize>(b * T + t) * 3 * rowBytes, gb = gh + <usize>b * 3 * rowBytes, yb = Y + <usize>(b * T + t) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const lanes = min<usize>(4, (rowBytes - o) >> 2);
+      const full = lanes == 4;
+      const xr = full ? v128.load(xb + o) : loadPartial(xb + o, lanes);
+      const xz = full ? v128.load(xb + rowBytes + o) : loadPartial(xb + rowBytes + o, lanes);
+      const xn = full ? v128.load(xb + 2 * rowBytes + o) : loadPartial(xb + 2 * rowBytes + o, lanes);
+      const gr = full ? v128.load(gb + o) : loadPartial(gb + o, lanes);
+      const gz = full ? v128.load(gb + rowBytes + o) : loadPartial(gb + rowBytes + o, lanes);
+      const gn = full ? v128.load(gb + 2 * rowBytes + o) : loadPartial(gb + 2 * rowBytes + o, lanes);
+      const hp = full ? v128.load(hPrev + hb + o) : loadPartial(hPrev + hb + o, lanes);
+      const r = sigmoidV(f32x4.add(xr, gr));
+      const z = sigmoidV(f32x4.add(xz, gz));
+      const n = tanhV(f32x4.add(xn, f32x4.mul(r, gn)));
+      const h = f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, hp));
+      if (full) {
+        v128.store(hNext + hb + o, h);
+        v128.store(yb + o, h);
+        v128.store(R + hb + o, r);
+        v128.store(Z + hb + o, z);
+        v128.store(N + hb + o, n);
+        v128.store(GHN + hb + o, gn);
+      } else {
+        storePartial(hNext + hb + o, h, lanes);
+        storePartial(yb + o, h, lanes);
+        storePartial(R + hb + o, r, lanes);
+        storePartial(Z + hb + o, z, lanes);
+        storePartial(N + hb + o, n, lanes);
+        storePartial(GHN + hb + o, gn, lanes);
+      }
+    }
+  }
+}
+
+/**
+ * Backward through the gates of step s: with d = ∂h' (dh + G at the step's output), writes dGh [B, 3H] (the
+ * pre-activation gradients ∂r̃, ∂z̃ and r ⊙ ∂ñ, i.e. the gradient of gh), dhPrev = d ⊙ z (the products' part is
+ * added by a gemm afterwards) and adds ∂r̃ | ∂z̃ | ∂ñ into gX [B, T, 3H] (0: skipped). Finished samples pass dh on.
+ */
+export function gruBackwardStep(
+  G: usize, dh: usize, dhPrev: usize, dGh: usize, gX: usize, hPrev: usize, R: usize, Z: usize, N: usize, GHN: usize,
+  B: i32, T: i32, H: i32, s: i32, lengths: usize, reverse: i32,
+): void {
+  const rowBytes = <usize>H << 2;
+  const one = f32x4.splat(1);
+  for (let b = 0; b < B; b++) {
+    const L = load<i32>(lengths + (<usize>b << 2));
+    const hb = <usize>b * rowBytes, gb = dGh + <usize>b * 3 * rowBytes;
+    if (s >= L) {
+      memory.copy(dhPrev + hb, dh + hb, rowBytes);
+      memory.fill(gb, 0, 3 * rowBytes);
+      continue;
+    }
+    const t = reverse ? L - 1 - s : s;
+    const yb = G + <usize>(b * T + t) * rowBytes, xb = gX + <usize>(b * T + t) * 3 * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const lanes = min<usize>(4, (rowBytes - o) >> 2);
+      const full = lanes == 4;
+      const d = f32x4.add(full ? v128.load(dh + hb + o) : loadPartial(dh + hb + o, lanes), full ? v128.load(yb + o) : loadPartial(yb + o, lanes));
+      const r = full ? v128.load(R + hb + o) : loadPartial(R + hb + o, lanes);
+      const z = full ? v128.load(Z + hb + o) : loadPartial(Z + hb + o, lanes);
+      const n = full ? v128.load(N + hb + o) : loadPartial(N + hb + o, lanes);
+      const ghn = full ? v128.load(GHN + hb + o) : loadPartial(GHN + hb + o, lanes);
+      const hp = full ? v128.load(hPrev + hb + o) : loadPartial(hPrev + hb + o, lanes);
+      const omz = f32x4.sub(one, z);
+      const dn = f32x4.mul(f32x4.mul(d, omz), f32x4.sub(one, f32x4.mul(n, n)));
+      const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(hp, n)), z), omz);
+      const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, ghn), r), f32x4.sub(one, r));
+      const dnr = f32x4.mul(dn, r);
+      const dp = f32x4.mul(d, z);
+      if (full) {
+        v128.store(gb + o, dr);
+        v128.store(gb + rowBytes + o, dz);
+        v128.store(gb + 2 * rowBytes + o, dnr);
+        v128.store(dhPrev + hb + o, dp);
+      } else {
+        storePartial(gb + o, dr, lanes);
+        storePartial(gb + rowBytes + o, dz, lanes);
+        storePartial(gb + 2 * rowBytes + o, dnr, lanes);
+        storePartial(dhPrev + hb + o, dp, lanes);
+      }
+      if (gX) {
+        if (full) {
+          v128.store(xb + o, f32x4.add(v128.load(xb + o), dr));
+          v128.store(xb + rowBytes + o, f32x4.add(v128.load(xb + rowBytes + o), dz));
+          v128.store(xb + 2 * rowBytes + o, f32x4.add(v128.load(xb + 2 * rowBytes + o), dn));
+        } else {
+          storePartial(xb + o, f32x4.add(loadPartial(xb + o, lanes), dr), lanes);
+          storePartial(xb + rowBytes + o, f32x4.add(loadPartial(xb + rowBytes + o, lanes), dz), lanes);
+          storePartial(xb + 2 * rowBytes + o, f32x4.add(loadPartial(xb + 2 * rowBytes + o, lanes), dn), lanes);
+        }
+      }
+    }
+  }
+}

@@ -43,8 +43,18 @@ const managed = wasmKernels === null ? null : new FinalizationRegistry<number>((
 export function allocManagedF32(n: number): Float32Array {
   if (managed === null) return new Float32Array(n);
   const x = wasmKernels!.heap.allocF32(n);
-  managed.register(x, x.byteOffset);
+  managed.register(x, x.byteOffset, x);
   return x;
+}
+
+/**
+ * Frees a view from `allocManagedF32` now, when its owner knows it is done with it (the view must not be used
+ * afterwards, and must be the view itself, not a subarray). Ordinary arrays are ignored.
+ */
+export function freeManagedF32(x: Float32Array): void {
+  if (managed === null || !wasmKernels!.heap.owns(x)) return;
+  managed.unregister(x);
+  wasmKernels!.heap.freeAt(x.byteOffset);
 }
 
 /** Returns a block from `allocF32`; ordinary arrays are ignored. */

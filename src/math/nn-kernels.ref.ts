@@ -402,3 +402,96 @@ export function attentionBackwardRef(qkv: Float32Array, G: Float32Array, gX: Flo
     }
   }
 }
+
+/** Shape of one GRU step (see gruForwardStepRef): batch, steps, hidden size, step index, direction. */
+export interface GruStep {
+  B: number;
+  T: number;
+  H: number;
+  /** Step index s: sample b reads time s (L_b − 1 − s when reverse) and is finished once s ≥ L_b. */
+  s: number;
+  lengths: Int32Array;
+  reverse: boolean;
+}
+
+function stepTime(p: GruStep, b: number): number {
+  const L = p.lengths[b]!;
+  if (p.s >= L) return -1;
+  return p.reverse ? L - 1 - p.s : p.s;
+}
+
+/** σ(v) = 1 / (1 + e^−v); in float64 e^−v overflows to ∞ for v < −709 and the result is 0, not NaN. */
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
+}
+
+/**
+ * One GRU step for the batch (Cho et al. 2014, PyTorch form): r = σ(x_r + gh_r), z = σ(x_z + gh_z),
+ * n = tanh(x_n + r ⊙ gh_n), h' = (1 − z) ⊙ n + z ⊙ h, with X [B, T, 3H], gh [B, 3H] = h·W_hhᵀ + b_hh, and this
+ * step's h, h', R, Z, N, GHN (= gh_n) as [B, H]. Finished samples carry h over (and get zero gates).
+ */
+export function gruForwardStepRef(
+  X: Float32Array, gh: Float32Array, hPrev: Float32Array, hNext: Float32Array, Y: Float32Array,
+  R: Float32Array, Z: Float32Array, N: Float32Array, GHN: Float32Array, p: GruStep,
+): void {
+  const { B, T, H } = p, H3 = 3 * H;
+  for (let b = 0; b < B; b++) {
+    const t = stepTime(p, b), hb = b * H;
+    if (t < 0) {
+      for (let j = 0; j < H; j++) hNext[hb + j] = hPrev[hb + j]!;
+      for (const a of [R, Z, N, GHN]) a.fill(0, hb, hb + H);
+      continue;
+    }
+    const xb = (b * T + t) * H3, gb = b * H3, yb = (b * T + t) * H;
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(X[xb + j]! + gh[gb + j]!);
+      const z = sigmoid(X[xb + H + j]! + gh[gb + H + j]!);
+      const ghn = gh[gb + 2 * H + j]!;
+      const n = Math.tanh(X[xb + 2 * H + j]! + r * ghn);
+      const h = (1 - z) * n + z * hPrev[hb + j]!;
+      hNext[hb + j] = h;
+      Y[yb + j] = h;
+      R[hb + j] = r;
+      Z[hb + j] = z;
+      N[hb + j] = n;
+      GHN[hb + j] = ghn;
+    }
+  }
+}
+
+/**
+ * Backward through the gates of one GRU step: with d = dh + G (at the step's output), dGh [B, 3H] = (∂r̃, ∂z̃,
+ * r ⊙ ∂ñ), dhPrev = d ⊙ z (the W_hh part is added by a gemm afterwards), gX += (∂r̃, ∂z̃, ∂ñ) when given.
+ * Finished samples pass dh on and get zero dGh.
+ */
+export function gruBackwardStepRef(
+  G: Float32Array, dh: Float32Array, dhPrev: Float32Array, dGh: Float32Array, gX: Float32Array | null, hPrev: Float32Array,
+  R: Float32Array, Z: Float32Array, N: Float32Array, GHN: Float32Array, p: GruStep,
+): void {
+  const { B, T, H } = p, H3 = 3 * H;
+  for (let b = 0; b < B; b++) {
+    const t = stepTime(p, b), hb = b * H, gb = b * H3;
+    if (t < 0) {
+      for (let j = 0; j < H; j++) dhPrev[hb + j] = dh[hb + j]!;
+      dGh.fill(0, gb, gb + H3);
+      continue;
+    }
+    const yb = (b * T + t) * H, xb = (b * T + t) * H3;
+    for (let j = 0; j < H; j++) {
+      const d = dh[hb + j]! + G[yb + j]!;
+      const r = R[hb + j]!, z = Z[hb + j]!, n = N[hb + j]!, ghn = GHN[hb + j]!;
+      const dnPre = d * (1 - z) * (1 - n * n);
+      const dzPre = d * (hPrev[hb + j]! - n) * z * (1 - z);
+      const drPre = dnPre * ghn * r * (1 - r);
+      dGh[gb + j] = drPre;
+      dGh[gb + H + j] = dzPre;
+      dGh[gb + 2 * H + j] = dnPre * r;
+      dhPrev[hb + j] = d * z;
+      if (gX !== null) {
+        gX[xb + j] = gX[xb + j]! + drPre;
+        gX[xb + H + j] = gX[xb + H + j]! + dzPre;
+        gX[xb + 2 * H + j] = gX[xb + 2 * H + j]! + dnPre;
+      }
+    }
+  }
+}

@@ -189,6 +189,30 @@ describe.each([false, true])('nn kernels against their TypeScript twins (residen
     }
   });
 
+  it('GRU steps with ragged lengths, both directions, forward and backward', () => {
+    resident = isResident;
+    for (const [B, T, H] of [[3, 4, 5], [4, 6, 16], [2, 3, 33]] as const) {
+      for (const reverse of [false, true]) {
+        for (const s of [0, 2]) {
+          const p: K.GruStep = { B, T, H, s, lengths: Int32Array.from({ length: B }, (_, b) => [T, 2, 1, T][b % 4]!), reverse };
+          const X = arr(B * T * 3 * H, 2), gh = arr(B * 3 * H, 2), hPrev = arr(B * H);
+          const got = [arr(B * H), arr(B * T * H), arr(B * H), arr(B * H), arr(B * H), arr(B * H)] as const;
+          const want = got.map((x) => plain(x));
+          K.gruForwardStep(X, gh, hPrev, got[0], got[1], got[2], got[3], got[4], got[5], p);
+          R.gruForwardStepRef(plain(X), plain(gh), plain(hPrev), want[0]!, want[1]!, want[2]!, want[3]!, want[4]!, want[5]!, p);
+          got.forEach((x, i) => expect(err(x, want[i]!), `GRU step ${i} [${B}, ${T}, ${H}] s ${s} reverse ${reverse}`).toBeLessThan(1e-6));
+          const G = arr(B * T * H), dh = arr(B * H), gX = arr(B * T * 3 * H);
+          const dhPrev = arr(B * H), dGh = arr(B * 3 * H), eX = plain(gX), eP = new Float32Array(B * H), eG = new Float32Array(B * 3 * H);
+          K.gruBackwardStep(G, dh, dhPrev, dGh, gX, hPrev, want[2]!, want[3]!, want[4]!, want[5]!, p);
+          R.gruBackwardStepRef(plain(G), plain(dh), eP, eG, eX, plain(hPrev), want[2]!, want[3]!, want[4]!, want[5]!, p);
+          expect(err(dhPrev, eP), 'GRU dhPrev').toBeLessThan(1e-6);
+          expect(err(dGh, eG), 'GRU dGh').toBeLessThan(1e-6);
+          expect(err(gX, eX), 'GRU gX').toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
   it('fused self-attention, with and without mask and dropout, forward and backward', () => {
     resident = isResident;
     for (const [B, T, D, heads] of [[2, 5, 8, 2], [3, 13, 12, 3], [1, 50, 64, 2], [2, 7, 6, 1]] as const) {

@@ -15,12 +15,12 @@ import {
   dropoutForwardRef, geluBackwardRef, geluForwardRef, im2colRef, layerNormBackwardRef, layerNormForwardRef,
   logSoftmaxBackwardRef, logSoftmaxForwardRef, maxPoolTimeForwardRef, mulAccumulateRef, reluBackwardRef,
   reluForwardRef, softmaxBackwardRef, softmaxForwardRef, sumRowsIntoRef,
-  type AdamStepArgs, type AttentionShape, type Conv1dShape,
+  gruBackwardStepRef, gruForwardStepRef, type AdamStepArgs, type AttentionShape, type Conv1dShape, type GruStep,
 } from './nn-kernels.ref.js';
 import { wasmKernels } from './wasm/module.js';
 import { round16, stagingStart, trimStaging } from './wasm/staging.js';
 
-export type { AdamStepArgs, AttentionShape, Conv1dShape } from './nn-kernels.ref.js';
+export type { AdamStepArgs, AttentionShape, Conv1dShape, GruStep } from './nn-kernels.ref.js';
 
 /**
  * Below this many elements the TypeScript twin runs: a call into WASM costs about a microsecond of dispatch and
@@ -403,5 +403,56 @@ export function attentionBackward(qkv: Float32Array, G: Float32Array, gX: Float3
   const pq = put(qkv, true), pG = put(G, true), pgX = put(gX, true), pP = put(P, true), work = scratch(3 * TT);
   wasm.exports.attentionBackward(pq, pG, pgX, pP, s.B, s.T, s.D, s.heads, s.alpha, s.seed, threshold, keep, work, gemmScratch);
   back(gX, pgX);
+  end();
+}
+
+// ---------------------------------------------------------------------------------------------------- GRU
+
+function checkGru(op: string, X: Float32Array, step: Float32Array[], p: GruStep): void {
+  const BH = p.B * p.H;
+  check(op, X.length === p.B * p.T * 3 * p.H && step.every((v) => v.length === BH) && p.lengths.length === p.B,
+    () => `X ${X.length} / step buffers do not fit B ${p.B}, T ${p.T}, H ${p.H}`);
+}
+
+/**
+ * One GRU step for the whole batch (see gruForwardStepRef): the gates from X [B, T, 3H] and gh [B, 3H] into
+ * hNext, Y [B, T, H] and this step's R, Z, N, GHN [B, H]. Meant for WASM-resident operands (a fused sequence op
+ * keeps its state in WASM memory); others are staged whole.
+ */
+export function gruForwardStep(
+  X: Float32Array, gh: Float32Array, hPrev: Float32Array, hNext: Float32Array, Y: Float32Array,
+  R: Float32Array, Z: Float32Array, N: Float32Array, GHN: Float32Array, p: GruStep,
+): void {
+  checkGru('gruForwardStep', X, [hPrev, hNext, R, Z, N, GHN], p);
+  check('gruForwardStep', gh.length === p.B * 3 * p.H && Y.length === p.B * p.T * p.H, () => `gh ${gh.length}, Y ${Y.length}`);
+  if (!nnKernelsUseWasm(p.B * p.H)) return gruForwardStepRef(X, gh, hPrev, hNext, Y, R, Z, N, GHN, p);
+  begin(need(X) + need(gh) + need(hPrev) + need(hNext) + need(Y) + need(R) + need(Z) + need(N) + need(GHN) + need(p.lengths));
+  const px = put(X, true), pgh = put(gh, true), php = put(hPrev, true), phn = put(hNext, false), py = put(Y, true);
+  const pr = put(R, false), pz = put(Z, false), pn = put(N, false), pghn = put(GHN, false), pl = put(p.lengths, true);
+  wasm!.exports.gruForwardStep(px, pgh, php, phn, py, pr, pz, pn, pghn, p.B, p.T, p.H, p.s, pl, p.reverse ? 1 : 0);
+  back(hNext, phn);
+  back(Y, py);
+  back(R, pr);
+  back(Z, pz);
+  back(N, pn);
+  back(GHN, pghn);
+  end();
+}
+
+/** Backward through one GRU step's gates (see gruBackwardStepRef); gX may be null. */
+export function gruBackwardStep(
+  G: Float32Array, dh: Float32Array, dhPrev: Float32Array, dGh: Float32Array, gX: Float32Array | null, hPrev: Float32Array,
+  R: Float32Array, Z: Float32Array, N: Float32Array, GHN: Float32Array, p: GruStep,
+): void {
+  checkGru('gruBackwardStep', gX ?? new Float32Array(p.B * p.T * 3 * p.H), [dh, dhPrev, hPrev, R, Z, N, GHN], p);
+  check('gruBackwardStep', G.length === p.B * p.T * p.H && dGh.length === p.B * 3 * p.H, () => `G ${G.length}, dGh ${dGh.length}`);
+  if (!nnKernelsUseWasm(p.B * p.H)) return gruBackwardStepRef(G, dh, dhPrev, dGh, gX, hPrev, R, Z, N, GHN, p);
+  begin(need(G) + need(dh) + need(dhPrev) + need(dGh) + need(gX) + need(hPrev) + need(R) + need(Z) + need(N) + need(GHN) + need(p.lengths));
+  const pG = put(G, true), pdh = put(dh, true), pdp = put(dhPrev, false), pdg = put(dGh, false), pgx = put(gX, true);
+  const php = put(hPrev, true), pr = put(R, true), pz = put(Z, true), pn = put(N, true), pghn = put(GHN, true), pl = put(p.lengths, true);
+  wasm!.exports.gruBackwardStep(pG, pdh, pdp, pdg, pgx, php, pr, pz, pn, pghn, p.B, p.T, p.H, p.s, pl, p.reverse ? 1 : 0);
+  back(dhPrev, pdp);
+  back(dGh, pdg);
+  back(gX, pgx);
   end();
 }

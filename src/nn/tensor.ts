@@ -59,6 +59,8 @@ export class Tensor {
   parents: Tensor[] = [];
   /** @internal Adds this tensor's grad into its parents' grads. */
   backwardFn: (() => void) | null = null;
+  /** @internal Frees what the op kept for backward, once the graph is released (see `onRelease`). */
+  releaseFn: (() => void) | null = null;
 
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
     const n = sizeOf(shape);
@@ -145,6 +147,10 @@ export class Tensor {
         if (node.backwardFn !== null) {
           node.backwardFn = null;
           node.parents = [];
+          if (node.releaseFn !== null) {
+            node.releaseFn();
+            node.releaseFn = null;
+          }
           const g = node.grad;
           if (g !== null && node !== this) {
             node.grad = null;
@@ -230,6 +236,14 @@ export function record(out: Tensor, parents: Tensor[], backwardFn: () => void): 
   out.parents = parents;
   out.backwardFn = backwardFn;
   return true;
+}
+
+/**
+ * @internal Runs `fn` when `backward` releases the graph through `out` (not with retainGraph): an op frees the
+ * WASM buffers it kept for backward there. If backward never runs they are freed when garbage-collected.
+ */
+export function onRelease(out: Tensor, fn: () => void): void {
+  out.releaseFn = fn;
 }
 
 /** @internal True when an op's output will be recorded (lets ops skip saving forward state otherwise). */

@@ -47,6 +47,14 @@ export interface KernelExports {
   im2col(x: number, cols: number, B: number, T: number, Cin: number, K: number, pad: number, Tout: number): void;
   col2im(dcols: number, gx: number, B: number, T: number, Cin: number, K: number, pad: number, Tout: number): void;
   maxPoolTimeForward(x: number, out: number, arg: number, B: number, T: number, C: number, lengths: number): void;
+  gruForwardStep(
+    X: number, gh: number, hPrev: number, hNext: number, Y: number, R: number, Z: number, N: number, GHN: number,
+    B: number, T: number, H: number, s: number, lengths: number, reverse: number,
+  ): void;
+  gruBackwardStep(
+    G: number, dh: number, dhPrev: number, dGh: number, gX: number, hPrev: number, R: number, Z: number, N: number, GHN: number,
+    B: number, T: number, H: number, s: number, lengths: number, reverse: number,
+  ): void;
   attentionForward(
     qkv: number, out: number, P: number, B: number, T: number, D: number, heads: number, alpha: number, mask: number,
     maskValue: number, seed: number, threshold: number, keep: number, work: number, scratch: number,

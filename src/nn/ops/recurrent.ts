@@ -9,7 +9,10 @@
  */
 import { createError } from '../../core/errors.js';
 import { gemm } from '../../math/gemm.js';
-import { Tensor, record, willRecord } from '../tensor.js';
+import { allocManagedF32, axpy, freeManagedF32, isWasmBacked, kernelsBackend } from '../../math/kernels.js';
+import { gruBackwardStep, gruForwardStep, sumRowsInto, type GruStep } from '../../math/nn-kernels.js';
+import { Tensor, onRelease, record, willRecord } from '../tensor.js';
+import { fillRows } from './matmul.js';
 import { sigmoidScalar } from './activation.js';
 
 export interface SequenceOptions {
@@ -54,6 +57,10 @@ function timeAt(p: Plan, b: number, s: number): number {
  * GRU over a sequence (Cho et al. 2014, PyTorch form):
  * r = σ(x_r + W_hr h + b_hr), z = σ(x_z + W_hz h + b_hz), n = tanh(x_n + r ⊙ (W_hn h + b_hn)),
  * h' = (1 − z) ⊙ n + z ⊙ h. Returns the outputs [B, T, H].
+ *
+ * The gates of each step run as one SIMD kernel (src/math/nn-kernels.ts `gruForwardStep` / `gruBackwardStep`)
+ * on state kept in WASM memory for the whole sequence (input projections, W_hh, hidden states, gates), so the
+ * per-step gemms and kernels copy nothing; the state is freed when backward releases the graph.
  */
 export function gruSequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, options: SequenceOptions = {}): Tensor {
   const p = plan(xProj, wHh, bHh, 3, options, 'gruSequence');
@@ -61,91 +68,79 @@ export function gruSequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, options: Se
   const H3 = 3 * H, BH = B * H;
   const keep = willRecord(xProj, wHh, bHh, ...(options.h0 ? [options.h0] : []));
   const out = new Tensor(new Float32Array(B * T * H), [B, T, H]);
-  const hs = new Float32Array((T + 1) * BH);
+  const X = residentCopy(xProj.data), W = residentCopy(wHh.data);
+  const hs = allocManagedF32((T + 1) * BH);
   if (options.h0) hs.set(options.h0.data);
-  const R = new Float32Array(T * BH), Z = new Float32Array(T * BH), N = new Float32Array(T * BH), GHN = new Float32Array(T * BH);
-  const gh = new Float32Array(B * H3);
-  const X = xProj.data, Y = out.data, bh = bHh.data;
+  const R = allocManagedF32(T * BH), Z = allocManagedF32(T * BH), N = allocManagedF32(T * BH), GHN = allocManagedF32(T * BH);
+  const gh = allocManagedF32(B * H3), Y = allocManagedF32(B * T * H);
+  const step: GruStep = { B, T, H, s: 0, lengths: p.lengths, reverse: p.reverse };
+  const bh = bHh.data;
   for (let s = 0; s < T; s++) {
-    const hPrev = hs.subarray(s * BH, (s + 1) * BH), hNext = hs.subarray((s + 1) * BH, (s + 2) * BH);
-    for (let b = 0; b < B; b++) gh.set(bh, b * H3);
-    gemm({ m: B, n: H3, k: H, a: hPrev, b: wHh.data, c: gh, transB: true, beta: 1 });
     const so = s * BH;
-    for (let b = 0; b < B; b++) {
-      const t = timeAt(p, b, s);
-      const hb = b * H;
-      if (t < 0) {
-        for (let j = 0; j < H; j++) hNext[hb + j] = hPrev[hb + j]!;
-        continue;
-      }
-      const xb = (b * T + t) * H3, gb = b * H3, yb = (b * T + t) * H;
-      for (let j = 0; j < H; j++) {
-        const r = sigmoidScalar(X[xb + j]! + gh[gb + j]!);
-        const z = sigmoidScalar(X[xb + H + j]! + gh[gb + H + j]!);
-        const ghn = gh[gb + 2 * H + j]!;
-        const n = Math.tanh(X[xb + 2 * H + j]! + r * ghn);
-        const h = (1 - z) * n + z * hPrev[hb + j]!;
-        hNext[hb + j] = h;
-        Y[yb + j] = h;
-        R[so + hb + j] = r;
-        Z[so + hb + j] = z;
-        N[so + hb + j] = n;
-        GHN[so + hb + j] = ghn;
-      }
-    }
+    const hPrev = hs.subarray(so, so + BH), hNext = hs.subarray(so + BH, so + 2 * BH);
+    fillRows(gh, bh);
+    gemm({ m: B, n: H3, k: H, a: hPrev, b: W, c: gh, transB: true, beta: 1 });
+    step.s = s;
+    gruForwardStep(X, gh, hPrev, hNext, Y, R.subarray(so, so + BH), Z.subarray(so, so + BH), N.subarray(so, so + BH), GHN.subarray(so, so + BH), step);
   }
-  if (!keep) return out;
+  out.data.set(Y);
+  freeManagedF32(gh);
+  freeManagedF32(Y);
+  const state = [hs, R, Z, N, GHN];
+  if (X !== xProj.data) state.push(X);
+  if (W !== wHh.data) state.push(W);
+  const release = (): void => {
+    for (const a of state) freeManagedF32(a);
+  };
+  if (!keep) {
+    release();
+    return out;
+  }
   const parents = [xProj, wHh, bHh];
   if (options.h0) parents.push(options.h0);
   const h0 = options.h0;
   record(out, parents, () => {
-    const G = out.grad!;
-    const gX = xProj.requiresGrad ? xProj.ensureGrad() : null;
+    const G = residentCopy(out.grad!);
+    const gXOut = xProj.requiresGrad ? xProj.ensureGrad() : null;
+    // Accumulate ∂x in WASM memory (a temporary when the gradient buffer lives elsewhere).
+    const gX = gXOut === null || isWasmBacked(gXOut) || kernelsBackend === 'js' ? gXOut : allocManagedF32(gXOut.length);
     const gW = wHh.requiresGrad ? wHh.ensureGrad() : null;
     const gB = bHh.requiresGrad ? bHh.ensureGrad() : null;
-    let dh = new Float32Array(BH), dhPrev = new Float32Array(BH);
-    const dGh = new Float32Array(B * H3);
+    let dh = allocManagedF32(BH), dhPrev = allocManagedF32(BH);
+    const dGh = allocManagedF32(B * H3);
     for (let s = T - 1; s >= 0; s--) {
-      const hPrev = hs.subarray(s * BH, (s + 1) * BH);
       const so = s * BH;
-      for (let b = 0; b < B; b++) {
-        const t = timeAt(p, b, s);
-        const hb = b * H, gb = b * H3;
-        if (t < 0) {
-          for (let j = 0; j < H; j++) { dhPrev[hb + j] = dh[hb + j]!; dGh[gb + j] = 0; dGh[gb + H + j] = 0; dGh[gb + 2 * H + j] = 0; }
-          continue;
-        }
-        const yb = (b * T + t) * H, xb = (b * T + t) * H3;
-        for (let j = 0; j < H; j++) {
-          const d = dh[hb + j]! + G[yb + j]!;
-          const r = R[so + hb + j]!, z = Z[so + hb + j]!, n = N[so + hb + j]!, ghn = GHN[so + hb + j]!;
-          const dnPre = d * (1 - z) * (1 - n * n);
-          const dzPre = d * (hPrev[hb + j]! - n) * z * (1 - z);
-          const drPre = dnPre * ghn * r * (1 - r);
-          dGh[gb + j] = drPre;
-          dGh[gb + H + j] = dzPre;
-          dGh[gb + 2 * H + j] = dnPre * r;
-          dhPrev[hb + j] = d * z;
-          if (gX) {
-            gX[xb + j] = gX[xb + j]! + drPre;
-            gX[xb + H + j] = gX[xb + H + j]! + dzPre;
-            gX[xb + 2 * H + j] = gX[xb + 2 * H + j]! + dnPre;
-          }
-        }
-      }
+      const hPrev = hs.subarray(so, so + BH);
+      step.s = s;
+      gruBackwardStep(G, dh, dhPrev, dGh, gX, hPrev, R.subarray(so, so + BH), Z.subarray(so, so + BH), N.subarray(so, so + BH), GHN.subarray(so, so + BH), step);
       if (gW) gemm({ m: H3, n: H, k: B, a: dGh, transA: true, b: hPrev, c: gW, beta: 1 });
-      if (gB) for (let b = 0; b < B; b++) for (let j = 0; j < H3; j++) gB[j] = gB[j]! + dGh[b * H3 + j]!;
-      gemm({ m: B, n: H, k: H3, a: dGh, b: wHh.data, c: dhPrev, beta: 1 });
+      if (gB) sumRowsInto(dGh, B, H3, gB);
+      gemm({ m: B, n: H, k: H3, a: dGh, b: W, c: dhPrev, beta: 1 });
       const tmp = dh;
       dh = dhPrev;
       dhPrev = tmp;
     }
-    if (h0 && h0.requiresGrad) {
-      const g0 = h0.ensureGrad();
-      for (let i = 0; i < BH; i++) g0[i] = g0[i]! + dh[i]!;
+    if (h0 && h0.requiresGrad) axpy(1, dh, h0.ensureGrad());
+    if (gX !== null && gX !== gXOut) {
+      axpy(1, gX, gXOut!);
+      freeManagedF32(gX);
     }
+    if (G !== out.grad) freeManagedF32(G);
+    for (const a of [dh, dhPrev, dGh]) freeManagedF32(a);
   });
+  onRelease(out, release);
   return out;
+}
+
+/**
+ * x itself when it lives in WASM memory (or there is no WASM), else a managed WASM copy: free it with
+ * freeManagedF32 when done, and only when it is not x.
+ */
+function residentCopy(x: Float32Array): Float32Array {
+  if (isWasmBacked(x) || kernelsBackend === 'js') return x;
+  const c = allocManagedF32(x.length);
+  c.set(x);
+  return c;
 }
 
 /**
