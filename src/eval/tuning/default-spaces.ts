@@ -34,6 +34,16 @@ export const DEFAULT_SPACES: Readonly<Record<string, SearchSpace>> = {
     bandwidthDays: { type: 'float', min: 0.5, max: 120, log: true },
     prior: { type: 'float', min: 0.1, max: 1000, log: true },
   },
+  'time-proximity/knn': {
+    tauMinutes: { type: 'float', min: 0.5, max: 1440, log: true },
+    gamma: { type: 'float', min: 0, max: 1 },
+    neighbours: { type: 'int', min: 20, max: 1000, log: true },
+  },
+  'time-proximity/ease': {
+    tauMinutes: { type: 'float', min: 0.5, max: 1440, log: true },
+    gamma: { type: 'float', min: 0, max: 1 },
+    lambda: { type: 'float', min: 50, max: 5000, log: true },
+  },
   'popular/trending': { halfLifeHours: { type: 'float', min: 1, max: 24 * 365, log: true } },
   'item-knn/cosine': KNN,
   'item-knn/jaccard': KNN,
