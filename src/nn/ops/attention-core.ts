@@ -12,7 +12,8 @@ import type { Rng } from '../../core/rng.js';
 import { gemm } from '../../math/gemm.js';
 import { attentionBackward, attentionForward, type AttentionShape } from '../../math/nn-kernels.js';
 import { dropoutMultipliers } from '../../math/nn-kernels.ref.js';
-import { Tensor, record, willRecord } from '../tensor.js';
+import { allocManagedF32, freeManagedF32 } from '../../math/kernels.js';
+import { Tensor, onRelease, record, willRecord } from '../tensor.js';
 
 export interface AttentionCoreOptions {
   /** α, usually 1/√d_h. */
@@ -122,11 +123,16 @@ export function selfAttention(qkv: Tensor, options: AttentionCoreOptions): Tenso
   const p = options.training === false ? 0 : (options.dropout ?? 0);
   if (p > 0 && options.rng === undefined) throw createError('INVALID_INPUT', { field: 'selfAttention.rng', problem: 'dropout needs an rng' });
   const shape: AttentionShape = { B, T, D, heads, alpha: options.scale, p, seed: p > 0 ? options.rng!.uint32() | 1 : 1 };
-  const P = new Float32Array(B * heads * T * T);
+  // P stays in WASM memory until backward releases the graph (no copies out and back in).
+  const P = allocManagedF32(B * heads * T * T);
   const out = new Tensor(new Float32Array(B * T * D), [B, T, D]);
   const X = qkv.data;
   attentionForward(X, out.data, P, shape, mask, maskValue);
-  if (!willRecord(qkv)) return out;
+  if (!willRecord(qkv)) {
+    freeManagedF32(P);
+    return out;
+  }
   record(out, [qkv], () => attentionBackward(X, out.grad!, qkv.ensureGrad(), P, shape));
+  onRelease(out, () => freeManagedF32(P));
   return out;
 }

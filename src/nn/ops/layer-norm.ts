@@ -6,7 +6,8 @@
  */
 import { createError } from '../../core/errors.js';
 import { layerNormBackward, layerNormForward } from '../../math/nn-kernels.js';
-import { Tensor, record, willRecord } from '../tensor.js';
+import { allocManagedF32, freeManagedF32 } from '../../math/kernels.js';
+import { Tensor, onRelease, record, willRecord } from '../tensor.js';
 
 export function layerNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, eps = 1e-5): Tensor {
   const n = x.shape[x.ndim - 1]!, rows = x.size / n;
@@ -16,16 +17,22 @@ export function layerNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, 
   const out = new Tensor(new Float32Array(x.size), x.shape);
   const keep = willRecord(x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : []));
   // Without recording, x̂ is written into the output (then overwritten by γx̂ + β).
-  const xhat = keep ? new Float32Array(x.size) : out.data;
-  const rstd = new Float32Array(rows);
+  // x̂ and 1/σ stay in WASM memory until backward releases the graph.
+  const xhat = keep ? allocManagedF32(x.size) : out.data;
+  const rstd = keep ? allocManagedF32(rows) : new Float32Array(rows);
   const gm = gamma?.data ?? null;
   layerNormForward(x.data, gm, beta?.data ?? null, out.data, xhat, rstd, rows, n, eps);
   const parents = [x];
   if (gamma) parents.push(gamma);
   if (beta) parents.push(beta);
+  if (!keep) return out;
   record(out, parents, () => {
     layerNormBackward(out.grad!, xhat, rstd, gm, x.requiresGrad ? x.ensureGrad() : null,
       gamma?.requiresGrad ? gamma.ensureGrad() : null, beta?.requiresGrad ? beta.ensureGrad() : null, rows, n);
+  });
+  onRelease(out, () => {
+    freeManagedF32(xhat);
+    freeManagedF32(rstd);
   });
   return out;
 }
