@@ -110,10 +110,12 @@ describe('runEvaluation', () => {
     expect(result.evaluatedUsers).toBe(warm);
   });
 
-  it("expands 'all' to every registered model", async () => {
+  it("expands 'all' to every registered model that builds with default parameters", async () => {
     registerModel({ id: 'test/tiny-popular', description: 'test', version: 1, create: (p) => new TinyPopularity(p), load: () => new TinyPopularity() });
+    // Like a hybrid without members: cannot be built without parameters, so 'all' leaves it out.
+    registerModel({ id: 'test/needs-params', description: 'test', version: 1, create: (p) => { if (!p?.members) throw new Error('members required'); return new TinyPopularity(); }, load: () => new TinyPopularity() });
     const result = await runEvaluation({ data, models: 'all', beyondAccuracy: false });
-    expect(result.models.map((m) => m.id)).toEqual(modelIds());
+    expect(result.models.map((m) => m.id)).toEqual(modelIds().filter((id) => id !== 'test/needs-params'));
     expect(result.models.map((m) => m.id)).toContain('test/tiny-popular');
   });
 

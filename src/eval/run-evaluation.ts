@@ -170,11 +170,21 @@ export function seedList(seeds: number | readonly number[]): number[] {
   return [...seeds];
 }
 
+function buildsWithDefaults(id: string): boolean {
+  try {
+    registryCreate(id, {});
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function expandModels(models: EvaluationOptions['models']): { id: string; params?: Record<string, unknown>; label?: string }[] {
   const list = models === 'all' ? ['all' as const] : models;
   const out: { id: string; params?: Record<string, unknown>; label?: string }[] = [];
   for (const m of list) {
-    if (m === 'all') out.push(...modelIds().map((id) => ({ id })));
+    // Models that need parameters to exist at all (hybrids need their members) are left out of `all`.
+    if (m === 'all') out.push(...modelIds().filter(buildsWithDefaults).map((id) => ({ id })));
     else out.push(typeof m === 'string' ? { id: m } : m);
   }
   if (out.length === 0) throw createError('INVALID_INPUT', { field: 'models', problem: 'no model to evaluate (is the model registry loaded? import src/models/index.js)' });
