@@ -1,6 +1,6 @@
 /**
  * @module The word2vec training loop in AssemblyScript with 128-bit SIMD (compiled by
- * scripts/build-word2vec-wasm.mjs into src/text/word2vec/kernel-wasm.generated.ts). It is the twin of
+ * scripts/build-text-wasm.mjs into src/text/word2vec/kernel-wasm.generated.ts). It is the twin of
  * `word2vecKernel` in src/text/word2vec/kernel.ts and follows it step for step (same random stream, same order of
  * updates), computing in f32 where the TypeScript reference uses f64 intermediates.
  *

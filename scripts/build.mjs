@@ -8,7 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
 // Every AssemblyScript module: the shared math kernels and the iALS conjugate-gradient row solver.
-for (const script of ['scripts/build-wasm.mjs', 'src/models/mf/build-ials-wasm.mjs', 'scripts/build-word2vec-wasm.mjs']) {
+for (const script of ['scripts/build-wasm.mjs', 'src/models/mf/build-ials-wasm.mjs', 'scripts/build-text-wasm.mjs']) {
   if (existsSync(join(root, script))) run(process.execPath, [script]);
 }
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);

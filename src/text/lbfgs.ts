@@ -41,6 +41,45 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** out = x + t·d. */
+function step(out: Float64Array, x: Float64Array, t: number, d: Float64Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! + t * d[i]!;
+}
+
+/** d ← (d + a·v)·scale, returning w·d (the new d), or 0 without w. One pass over the arrays. */
+function axpyDot(d: Float64Array, a: number, v: Float64Array, scale: number, w: Float64Array | null): number {
+  const n = d.length;
+  if (!w) {
+    for (let i = 0; i < n; i++) d[i] = (d[i]! + a * v[i]!) * scale;
+    return 0;
+  }
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (d[i]! + a * v[i]!) * scale;
+    d[i] = x;
+    acc += w[i]! * x;
+  }
+  return acc;
+}
+
+/** s = x_new − x, y = g_new − g, then x ← x_new, g ← g_new; returns sᵀy, sᵀs, yᵀy and max |g_new|. */
+function advance(x: Float64Array, g: Float64Array, xNew: Float64Array, gNew: Float64Array, s: Float64Array, y: Float64Array): { sy: number; ss: number; yy: number; gInf: number } {
+  let sy = 0, ss = 0, yy = 0, gInf = 0;
+  for (let i = 0; i < x.length; i++) {
+    const si = xNew[i]! - x[i]!, gi = gNew[i]!, yi = gi - g[i]!;
+    s[i] = si;
+    y[i] = yi;
+    sy += si * yi;
+    ss += si * si;
+    yy += yi * yi;
+    x[i] = xNew[i]!;
+    g[i] = gi;
+    const ag = gi < 0 ? -gi : gi;
+    if (ag > gInf) gInf = ag;
+  }
+  return { sy, ss, yy, gInf };
+}
+
 function infNorm(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
@@ -62,47 +101,53 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
   const d = new Float64Array(n);
+  // The last m pairs in a ring: slot (head − 1 − j) mod m is the j-th newest; allocated once.
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  const rho = new Float64Array(m);
   const alpha = new Float64Array(m);
+  let head = 0; // next slot to write
+  let count = 0; // pairs held
+  let gammaH0 = 1;
+  const slot = (age: number): number => (head - 1 - age + 2 * m) % m;
   let fx = f(x, g);
   let evaluations = 1;
   let iterations = 0;
   let converged = infNorm(g) <= gtol;
 
   while (!converged && iterations < maxIter) {
-    // Two-loop recursion: d = −H g.
+    // Two-loop recursion d = −H g (Nocedal & Wright 2006, Alg. 7.4); each pass also takes the dot product the
+    // next step needs, so every stored pair costs two passes over n instead of four.
     for (let i = 0; i < n; i++) d[i] = -g[i]!;
-    const k = S.length;
-    for (let j = k - 1; j >= 0; j--) {
-      alpha[j] = rho[j]! * dot(S[j]!, d);
-      const y = Y[j]!, a = alpha[j]!;
-      for (let i = 0; i < n; i++) d[i]! -= a * y[i]!;
-    }
-    if (k > 0) {
-      const gamma = dot(S[k - 1]!, Y[k - 1]!) / dot(Y[k - 1]!, Y[k - 1]!);
-      for (let i = 0; i < n; i++) d[i]! *= gamma;
-    }
-    for (let j = 0; j < k; j++) {
-      const s = S[j]!;
-      const b = alpha[j]! - rho[j]! * dot(Y[j]!, d);
-      for (let i = 0; i < n; i++) d[i]! += b * s[i]!;
+    if (count > 0) {
+      let sd = dot(S[slot(0)]!, d);
+      for (let age = 0; age < count; age++) {
+        const k = slot(age);
+        const a = rho[k]! * sd;
+        alpha[k] = a;
+        // The last pair also scales by H₀ = γI and takes y_oldest·d for the second loop.
+        const last = age + 1 === count;
+        sd = axpyDot(d, -a, Y[k]!, last ? gammaH0 : 1, last ? Y[slot(count - 1)]! : S[slot(age + 1)]!);
+      }
+      let yd = sd;
+      for (let age = count - 1; age >= 0; age--) {
+        const k = slot(age);
+        const b = alpha[k]! - rho[k]! * yd;
+        yd = axpyDot(d, b, S[k]!, 1, age > 0 ? Y[slot(age - 1)]! : null);
+      }
     }
     let gd = dot(g, d);
     if (!(gd < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
+      count = 0;
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
       gd = dot(g, d);
     }
-    let t = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-gd)) : 1;
+    let t = count === 0 ? Math.min(1, 1 / Math.sqrt(-gd)) : 1;
     let fNew = Infinity;
     let accepted = false;
     for (let b = 0; b < MAX_BACKTRACK; b++) {
-      for (let i = 0; i < n; i++) xNew[i] = x[i]! + t * d[i]!;
+      step(xNew, x, t, d);
       fNew = f(xNew, gNew);
       evaluations++;
       if (fNew <= fx + C1 * t * gd) {
@@ -113,28 +158,23 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     }
     if (!accepted) break;
     iterations++;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xNew[i]! - x[i]!;
-      y[i] = gNew[i]! - g[i]!;
+    // New pair s = x_new − x, y = g_new − g into slot `head` (the oldest once the ring is full); x and g move on
+    // in the same pass.
+    if (S.length === head) {
+      S.push(new Float64Array(n));
+      Y.push(new Float64Array(n));
     }
-    const sy = dot(s, y);
-    if (sy > 1e-10 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(y);
-      rho.push(1 / sy);
+    const { sy, ss, yy, gInf } = advance(x, g, xNew, gNew, S[head]!, Y[head]!);
+    if (sy > 1e-10 * Math.sqrt(ss * yy)) {
+      rho[head] = 1 / sy;
+      gammaH0 = sy / yy;
+      head = (head + 1) % m;
+      count = Math.min(count + 1, m);
+    } else if (count === m) {
+      count--; // the rejected pair overwrote the oldest one
     }
     const decrease = fx - fNew;
-    x.set(xNew);
-    g.set(gNew);
     fx = fNew;
-    const gInf = infNorm(g);
     if (gInf <= gtol || decrease <= ftol * Math.max(Math.abs(fx), Math.abs(fNew), 1)) converged = true;
     if (options.onIteration?.(iterations, fx, gInf) === false) break;
   }

@@ -1,14 +1,19 @@
 /**
  * @module Multinomial logistic regression with the loss and gradient split across threads: the main thread takes
- * the first rows, each worker a later slice; X, labels and weights live in SharedArrayBuffers, and each L-BFGS
- * evaluation is a blocking hand-off (Atomics.notify / Atomics.wait), so the optimiser stays the same synchronous
- * code as `fitLogisticRegression`. Results equal the single-thread fit up to summation order.
+ * the first rows, each worker a later slice, and each L-BFGS evaluation is a blocking hand-off (Atomics.notify /
+ * Atomics.wait), so the optimiser stays the same synchronous code as `fitLogisticRegression`. Up to four classes
+ * the threads run the WebAssembly kernel over one shared memory (logistic-loss-wasm.ts); otherwise X, labels and
+ * weights live in SharedArrayBuffers and the threads run `logisticLossGrad`. Results equal the single-thread fit
+ * up to summation order.
  */
 import { Worker } from 'node:worker_threads';
 import type { Csr } from '../math/csr.js';
 import { createError } from '../core/errors.js';
 import { lbfgs } from './lbfgs.js';
-import { classWeights, fitLogisticRegression, logisticLossGrad, rowWeights, type LogisticFit, type LogisticRegressionConfig } from './logistic-regression.js';
+import {
+  classWeights, fitLogisticRegression, fitResult, lbfgsOptions, logisticLossGrad, rowWeights, wasmEngine,
+  type LogisticFit, type LogisticRegressionConfig,
+} from './logistic-regression.js';
 
 export interface ParallelLogisticConfig extends LogisticRegressionConfig {
   /** Threads including this one, default 2. 1 falls back to the single-thread fit. */
@@ -59,6 +64,16 @@ export async function fitLogisticRegressionParallel(
     if (!(yi[i]! >= 0 && yi[i]! < K)) throw createError('INVALID_INPUT', { field: `labels[${i}]`, problem: `expected a class index in [0, ${K}), got ${yi[i]}` });
   }
   const { w, S } = rowWeights(yi, classWeights(yi, K, config.classWeight));
+  const fitIntercept = config.fitIntercept ?? true;
+  const wasm = wasmEngine(config.backend, X, yi, K, w, S, C, fitIntercept, threads);
+  if (wasm) {
+    try {
+      await wasm.ready;
+      return fitResult(lbfgs(wasm.engine.evaluate, new Float64Array(P), lbfgsOptions(config)), D, K, 'wasm-simd');
+    } finally {
+      await wasm.engine.close();
+    }
+  }
   // Split rows so each thread gets about the same number of non-zeros.
   const nnzTotal = X.indptr[X.rows]!;
   const bounds = [0];
@@ -96,7 +111,6 @@ export async function fitLogisticRegressionParallel(
   }
   try {
     await Promise.all(ready);
-    const fitIntercept = config.fitIntercept ?? true;
     let gen = 0;
     const objective = (x: Float64Array, grad: Float64Array): number => {
       params.set(x);
@@ -118,16 +132,7 @@ export async function fitLogisticRegressionParallel(
       if (!fitIntercept) grad.fill(0, D * K);
       return f;
     };
-    const res = lbfgs(objective, new Float64Array(P), {
-      maxIter: config.maxIter ?? 100,
-      gtol: config.tol ?? 1e-4,
-      ftol: config.ftol ?? 1e-9,
-      ...(config.onIteration ? { onIteration: config.onIteration } : {}),
-    });
-    return {
-      nFeatures: D, nClasses: K, weights: res.x.subarray(0, D * K), bias: res.x.subarray(D * K),
-      iterations: res.iterations, loss: res.f, converged: res.converged,
-    };
+    return fitResult(lbfgs(objective, new Float64Array(P), lbfgsOptions(config)), D, K, 'js');
   } finally {
     Atomics.store(ctrl, 2, 1);
     Atomics.add(ctrl, 0, 1);

@@ -5,6 +5,7 @@ import { classWeights, fitLogisticRegression, logisticLossGrad, predictProba, ro
 import { logisticLossGradRef } from './logistic-loss.ref.js';
 import { lbfgs } from './lbfgs.js';
 import { fitLogisticRegressionParallel } from './logistic-parallel.js';
+import { createWasmLossEngine, frequencyOrder, logisticWasmAvailable } from './logistic-loss-wasm.js';
 
 function randomProblem(seed: number, n: number, D: number, K: number, density = 0.4): { X: number[][]; y: number[] } {
   const rng = createRng(seed);
@@ -98,6 +99,59 @@ describe('logistic regression', () => {
     params.set(m.bias, 18);
     logisticLossGrad(Xc, y, 3, w, S, 1, params, grad);
     for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-7);
+  });
+
+  const wasm = logisticWasmAvailable();
+  it.skipIf(!wasm)('the WebAssembly kernel gives the TypeScript loss and gradient (K = 2, 3, 4; 1 and 2 threads)', async () => {
+    for (const [seed, K, threads, intercept] of [[21, 2, 1, true], [22, 3, 2, true], [23, 4, 1, false], [24, 3, 3, false]] as const) {
+      const { X, y } = randomProblem(seed, 60, 9, K, 0.3);
+      const Xc = csrFromDense(60, 9, X.flat());
+      const rng = createRng(seed + 100);
+      const params = Float64Array.from({ length: 9 * K + K }, () => rng.normal() * 0.5);
+      const { w, S } = rowWeights(y, classWeights(y, K, 'balanced'));
+      const want = new Float64Array(params.length);
+      const loss = logisticLossGrad(Xc, y, K, w, S, 0.7, params, want);
+      if (!intercept) want.fill(0, 9 * K);
+      const e = createWasmLossEngine(Xc, y, K, w, S, 0.7, intercept, threads)!;
+      await e.ready;
+      try {
+        const got = new Float64Array(params.length);
+        // Twice: buffers are reused between evaluations and must start from zero each time.
+        e.engine.evaluate(params, got);
+        expect(e.engine.evaluate(params, got)).toBeCloseTo(loss, 6);
+        // f32 weights and accumulation: agreement to ~1e-6 relative.
+        for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6);
+      } finally {
+        await e.engine.close();
+      }
+    }
+  });
+
+  it('numbers columns by falling frequency, ties by column', () => {
+    // Column 2 appears 3 times, column 0 twice, columns 1 and 3 once.
+    expect(Array.from(frequencyOrder(Int32Array.from([2, 0, 2, 1, 0, 2, 3]), 4))).toEqual([1, 2, 0, 3]);
+  });
+
+  it.skipIf(!wasm)('fits to the same optimum with the kernel and with the TypeScript objective', () => {
+    const { X, y } = randomProblem(31, 120, 10, 3, 0.5);
+    const Xc = csrFromDense(120, 10, X.flat());
+    const cfg = { C: 2, classWeight: 'balanced', tol: 1e-7, ftol: 0, maxIter: 300 } as const;
+    const a = fitLogisticRegression(Xc, y, 3, { ...cfg, backend: 'js' });
+    const b = fitLogisticRegression(Xc, y, 3, { ...cfg, backend: 'wasm-simd' });
+    expect([a.backend, b.backend]).toEqual(['js', 'wasm-simd']);
+    for (let i = 0; i < a.weights.length; i++) expect(b.weights[i]).toBeCloseTo(a.weights[i]!, 4);
+    expect(b.loss).toBeCloseTo(a.loss, 7);
+    expect(() => fitLogisticRegression(Xc, y.map((c) => c + 2), 5, { backend: 'wasm-simd' })).toThrow(/5 classes/);
+  });
+
+  it('the two-thread fit equals the single-thread fit (TypeScript objective, five classes)', async () => {
+    const { X, y } = randomProblem(12, 200, 15, 5, 0.3);
+    const Xc = csrFromDense(200, 15, X.flat());
+    const a = fitLogisticRegression(Xc, y, 5, { classWeight: 'balanced', maxIter: 50 });
+    const b = await fitLogisticRegressionParallel(Xc, y, 5, { classWeight: 'balanced', maxIter: 50, threads: 2 });
+    expect([a.backend, b.backend]).toEqual(['js', 'js']);
+    expect(b.iterations).toBe(a.iterations);
+    for (let i = 0; i < a.weights.length; i++) expect(b.weights[i]).toBeCloseTo(a.weights[i]!, 6);
   });
 
   it('the two-thread fit equals the single-thread fit', async () => {

@@ -9,7 +9,8 @@
  */
 import type { Csr } from '../math/csr.js';
 import { createError } from '../core/errors.js';
-import { lbfgs, type LbfgsOptions } from './lbfgs.js';
+import { lbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.js';
+import { createWasmLossEngine, WASM_MAX_CLASSES, type LossEngine } from './logistic-loss-wasm.js';
 
 export interface LogisticRegressionConfig {
   /** Inverse regularisation strength (scikit-learn's C), default 1. */
@@ -26,7 +27,14 @@ export interface LogisticRegressionConfig {
   fitIntercept?: boolean;
   /** Called after each L-BFGS iteration. */
   onIteration?: LbfgsOptions['onIteration'];
+  /**
+   * Objective evaluation: 'auto' (default) runs the WebAssembly SIMD kernel (f32 weights, up to four classes)
+   * when available, 'js' the TypeScript loop (f64), 'wasm-simd' the kernel or an error.
+   */
+  backend?: 'auto' | LogisticBackend;
 }
+
+export type LogisticBackend = 'wasm-simd' | 'js';
 
 /** A fitted linear softmax model. */
 export interface LinearModel {
@@ -41,6 +49,8 @@ export interface LogisticFit extends LinearModel {
   readonly iterations: number;
   readonly loss: number;
   readonly converged: boolean;
+  /** Where the objective was evaluated. */
+  readonly backend: LogisticBackend;
 }
 
 /** Class weights: 'balanced' gives n / (K · n_c) (King & Zeng 2001; scikit-learn's compute_class_weight). */
@@ -172,17 +182,42 @@ export function fitLogisticRegression(
   const fitIntercept = config.fitIntercept ?? true;
   const { w, S } = rowWeights(y, classWeights(y, K, config.classWeight), sampleWeight);
   if (!(S > 0)) throw createError('DATASET_EMPTY', { what: 'weighted training rows' });
-  const objective = (params: Float64Array, grad: Float64Array): number => {
+  const wasm = wasmEngine(config.backend, X, y, K, w, S, C, fitIntercept, 1);
+  const objective = wasm ? wasm.engine.evaluate : (params: Float64Array, grad: Float64Array): number => {
     const f = logisticLossGrad(X, y, K, w, S, C, params, grad);
     if (!fitIntercept) grad.fill(0, D * K);
     return f;
   };
-  const res = lbfgs(objective, new Float64Array(D * K + K), {
+  const res = lbfgs(objective, new Float64Array(D * K + K), lbfgsOptions(config));
+  return fitResult(res, D, K, wasm ? 'wasm-simd' : 'js');
+}
+
+/** The kernel's objective as `backend` asks ('auto': when it can run), or null for the TypeScript one. */
+export function wasmEngine(
+  backend: LogisticRegressionConfig['backend'], X: Csr, y: ArrayLike<number>, K: number, w: Float64Array, S: number,
+  C: number, fitIntercept: boolean, threads: number,
+): { engine: LossEngine; ready: Promise<void> } | null {
+  if (backend === 'js') return null;
+  const e = createWasmLossEngine(X, y, K, w, S, C, fitIntercept, threads);
+  if (!e && backend === 'wasm-simd') {
+    const why = K > WASM_MAX_CLASSES ? `${K} classes (at most ${WASM_MAX_CLASSES})` : 'WebAssembly SIMD unavailable or data too large';
+    throw createError('INVALID_INPUT', { field: 'backend', problem: `the WebAssembly kernel cannot run: ${why}` });
+  }
+  return e;
+}
+
+/** L-BFGS settings from the config. */
+export function lbfgsOptions(config: LogisticRegressionConfig): LbfgsOptions {
+  return {
     maxIter: config.maxIter ?? 100,
     gtol: config.tol ?? 1e-4,
     ftol: config.ftol ?? 1e-9,
     ...(config.onIteration ? { onIteration: config.onIteration } : {}),
-  });
+  };
+}
+
+/** The fitted model from L-BFGS's result x = [W (D×K), b]. */
+export function fitResult(res: LbfgsResult, D: number, K: number, backend: LogisticBackend): LogisticFit {
   return {
     nFeatures: D,
     nClasses: K,
@@ -191,6 +226,7 @@ export function fitLogisticRegression(
     iterations: res.iterations,
     loss: res.f,
     converged: res.converged,
+    backend,
   };
 }
 

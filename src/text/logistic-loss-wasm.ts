@@ -1,0 +1,226 @@
+/**
+ * @module The multinomial logistic objective evaluated by the WebAssembly SIMD kernel (assembly/logistic-loss.ts)
+ * on one or more threads. The CSR matrix, labels and row weights are copied once into a shared
+ * WebAssembly.Memory; each evaluation writes the weights there as f32 (four lanes per feature), every thread
+ * runs the kernel over its rows into its own gradient buffer, and this thread adds the buffers and the L2 penalty
+ * in f64. Threads hand off by Atomics (as logistic-parallel.ts), so the optimiser stays synchronous code.
+ * Up to four classes; RESONATE_NO_WASM=1 or a runtime without WebAssembly SIMD leaves the TypeScript objective.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Csr } from '../math/csr.js';
+import { LOGISTIC_LOSS_WASM_BASE64, LOGISTIC_LOSS_WASM_MAX_PAGES } from './logistic-loss-wasm.generated.js';
+
+/** The slice of the WebAssembly API used here (lib ES2023 does not declare the namespace). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { readonly buffer: ArrayBufferLike };
+}
+
+type LossGradFn = (
+  indptr: number, indices: number, data: number, y: number, rowWeight: number, from: number, to: number,
+  W: number, b: number, G: number, gb: number, K: number, invS: number,
+) => number;
+type ZeroFn = (at: number, bytes: number) => void;
+
+/** Most classes the kernel handles (one f32x4 per feature). */
+export const WASM_MAX_CLASSES = 4;
+
+const api = (): WasmApi | undefined => (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+let compiled: object | null | undefined;
+
+function kernelModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  const wa = api();
+  if (process.env.RESONATE_NO_WASM === '1' || !wa) return compiled;
+  try {
+    compiled = new wa.Module(new Uint8Array(Buffer.from(LOGISTIC_LOSS_WASM_BASE64, 'base64')));
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the kernel can run here. */
+export function logisticWasmAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/** Computes f(x) and writes ∇f(x) into g. */
+export interface LossEngine {
+  evaluate(params: Float64Array, grad: Float64Array): number;
+  /** Stops the worker threads. */
+  close(): Promise<void>;
+}
+
+/** slot[j] = rank of column j by number of non-zeros, most frequent first (ties by column). */
+export function frequencyOrder(indices: Int32Array, D: number): Int32Array {
+  const count = new Int32Array(D);
+  for (let p = 0; p < indices.length; p++) count[indices[p]!]!++;
+  const order = Array.from({ length: D }, (_, j) => j).sort((a, b) => count[b]! - count[a]! || a - b);
+  const slot = new Int32Array(D);
+  order.forEach((j, r) => { slot[j] = r; });
+  return slot;
+}
+
+/** Control words: generation, workers done, stop. */
+const GEN = 0, DONE = 1, STOP = 2;
+
+/** Offsets of the arrays in the shared memory (bytes). */
+interface Layout {
+  indptr: number; indices: number; data: number; y: number; rowWeight: number; W: number; b: number;
+  G: number[]; gb: number[]; ctrl: number; out: number;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData: d } = require('node:worker_threads');
+const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+const ctrl = new Int32Array(d.memory.buffer, d.at.ctrl, 4);
+const out = new Float64Array(d.memory.buffer, d.at.out, d.threads);
+const gb = new Float64Array(d.memory.buffer, d.at.gb[d.slot], 4);
+parentPort.postMessage('ready');
+let gen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${GEN}, gen);
+  gen = Atomics.load(ctrl, ${GEN});
+  if (Atomics.load(ctrl, ${STOP}) === 1) break;
+  ex.zeroBytes(d.at.G[d.slot], d.gBytes);
+  gb.fill(0);
+  out[d.slot] = ex.lossGrad(d.at.indptr, d.at.indices, d.at.data, d.at.y, d.at.rowWeight, d.from, d.to,
+    d.at.W, d.at.b, d.at.G[d.slot], d.at.gb[d.slot], d.K, d.invS);
+  Atomics.add(ctrl, ${DONE}, 1);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+/**
+ * The objective L(W, b) of logistic-regression.ts on the kernel: rowWeight sᵢ, S = Σ sᵢ, penalty ‖W‖²/(2CS),
+ * bias gradient zeroed when fitIntercept is false. Returns null when the kernel cannot run (K > 4, no SIMD,
+ * memory too large). `threads` − 1 workers are started: await `ready` before the first evaluation (with one
+ * thread it is already resolved and the engine can be used synchronously).
+ */
+export function createWasmLossEngine(
+  X: Csr, y: ArrayLike<number>, K: number, rowWeight: Float64Array, S: number, C: number, fitIntercept: boolean, threads: number,
+): { engine: LossEngine; ready: Promise<void> } | null {
+  const module = K <= WASM_MAX_CLASSES ? kernelModule() : null;
+  const wa = api();
+  if (!module || !wa) return null;
+  const D = X.cols, n = X.rows, nnz = X.indptr[n]!;
+  // The kernel's static data (exp/log tables) ends at heapBase; the arrays follow on 64-byte boundaries.
+  const probe = new wa.Instance(module, { env: { memory: new wa.Memory({ initial: 1, maximum: 1, shared: true }) } }).exports;
+  let top = Math.ceil((probe.heapBase as () => number)() / 64) * 64;
+  const take = (bytes: number): number => {
+    const at = top;
+    top += Math.ceil(Math.max(bytes, 16) / 64) * 64;
+    return at;
+  };
+  const gBytes = Math.ceil((D * 16) / 16) * 16;
+  const at: Layout = {
+    indptr: take(4 * (n + 1)), indices: take(4 * nnz), data: take(4 * nnz), y: take(4 * n), rowWeight: take(8 * n),
+    W: take(gBytes), b: take(16), G: [], gb: [], ctrl: take(16), out: take(8 * threads),
+  };
+  for (let t = 0; t < threads; t++) {
+    at.G.push(take(gBytes));
+    at.gb.push(take(32));
+  }
+  const pages = Math.ceil(top / 65536);
+  if (pages > LOGISTIC_LOSS_WASM_MAX_PAGES) return null;
+  const memory = new wa.Memory({ initial: pages, maximum: pages, shared: true });
+  const buf = memory.buffer;
+  new Int32Array(buf, at.indptr, n + 1).set(X.indptr.subarray(0, n + 1));
+  // Features renumbered by falling frequency: the weights most rows touch share a few cache-resident lines
+  // (text features are Zipf-distributed). slot[j] is feature j's row in W and G.
+  const slot = frequencyOrder(X.indices.subarray(0, nnz), D);
+  const indices = new Int32Array(buf, at.indices, nnz);
+  for (let p = 0; p < nnz; p++) indices[p] = slot[X.indices[p]!]!;
+  new Float32Array(buf, at.data, nnz).set(X.data.subarray(0, nnz));
+  const yv = new Int32Array(buf, at.y, n);
+  for (let i = 0; i < n; i++) yv[i] = y[i]!;
+  new Float64Array(buf, at.rowWeight, n).set(rowWeight);
+  const W = new Float32Array(buf, at.W, D * 4);
+  const b = new Float32Array(buf, at.b, 4);
+  const G = at.G.map((o) => new Float32Array(buf, o, D * 4));
+  const gb = at.gb.map((o) => new Float64Array(buf, o, 4));
+  const ctrl = new Int32Array(buf, at.ctrl, 4);
+  const out = new Float64Array(buf, at.out, threads);
+  const ex = new wa.Instance(module, { env: { memory } }).exports;
+  const lossGrad = ex.lossGrad as LossGradFn;
+  const zero = ex.zeroBytes as ZeroFn;
+  const invS = 1 / S;
+
+  // Rows split so each thread gets about the same number of non-zeros.
+  const bounds = [0];
+  for (let t = 1; t < threads; t++) {
+    let r = bounds[t - 1]!;
+    while (r < n && X.indptr[r]! < (t * nnz) / threads) r++;
+    bounds.push(r);
+  }
+  bounds.push(n);
+  const workers: Worker[] = [];
+  const ready: Promise<void>[] = [];
+  for (let t = 1; t < threads; t++) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, at, slot: t, threads, from: bounds[t], to: bounds[t + 1], K, invS, gBytes },
+    });
+    workers.push(worker);
+    ready.push(new Promise((res, rej) => {
+      worker.once('message', () => res());
+      worker.once('error', rej);
+    }));
+  }
+  let gen = 0;
+  const lam = 1 / (C * S);
+  const engine: LossEngine = {
+    evaluate(params, grad) {
+      for (let j = 0, o = 0; j < D; j++, o += K) {
+        const w4 = 4 * slot[j]!;
+        for (let k = 0; k < K; k++) W[w4 + k] = params[o + k]!;
+      }
+      for (let k = 0; k < K; k++) b[k] = params[D * K + k]!;
+      if (threads > 1) {
+        Atomics.store(ctrl, DONE, 0);
+        gen++;
+        Atomics.store(ctrl, GEN, gen);
+        Atomics.notify(ctrl, GEN);
+      }
+      zero(at.G[0]!, gBytes);
+      gb[0]!.fill(0);
+      let sum = lossGrad(at.indptr, at.indices, at.data, at.y, at.rowWeight, 0, bounds[1]!, at.W, at.b, at.G[0]!, at.gb[0]!, K, invS);
+      if (threads > 1) {
+        for (;;) {
+          const done = Atomics.load(ctrl, DONE);
+          if (done === threads - 1) break;
+          Atomics.wait(ctrl, DONE, done, 1000);
+        }
+        for (let t = 1; t < threads; t++) sum += out[t]!;
+      }
+      // grad = Σ_threads G + W/(CS), loss = sum/S + ‖W‖²/(2CS).
+      let sq = 0;
+      for (let j = 0, o = 0; j < D; j++, o += K) {
+        const w4 = 4 * slot[j]!;
+        for (let k = 0; k < K; k++) {
+          let g = G[0]![w4 + k]!;
+          for (let t = 1; t < threads; t++) g += G[t]![w4 + k]!;
+          const w = params[o + k]!;
+          sq += w * w;
+          grad[o + k] = g + lam * w;
+        }
+      }
+      for (let k = 0; k < K; k++) {
+        let g = 0;
+        for (let t = 0; t < threads; t++) g += gb[t]![k]!;
+        grad[D * K + k] = fitIntercept ? g : 0;
+      }
+      return sum * invS + 0.5 * lam * sq;
+    },
+    async close() {
+      Atomics.store(ctrl, STOP, 1);
+      Atomics.add(ctrl, GEN, 1);
+      Atomics.notify(ctrl, GEN);
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+  return { engine, ready: Promise.all(ready).then(() => undefined) };
+}
