@@ -795,3 +795,31 @@ export function gruBackwardStep(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Embedding rows: gather forward, scatter-add backward (rows whose id equals `pad` are skipped / left zero).
+
+/** out[i] = W[ids[i]] for n rows of width D; rows with id == pad are zero. */
+export function embeddingForward(ids: usize, W: usize, out: usize, n: i32, D: i32, pad: i32): void {
+  const rowBytes = <usize>D << 2;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    const dst = out + <usize>i * rowBytes;
+    if (id == pad) memory.fill(dst, 0, rowBytes);
+    else memory.copy(dst, W + <usize>id * rowBytes, rowBytes);
+  }
+}
+
+/** gW[ids[i]] += g[i] for n rows of width D, in row order; rows with id == pad are skipped. */
+export function embeddingBackward(ids: usize, g: usize, gW: usize, n: i32, D: i32, pad: i32): void {
+  const rowBytes = <usize>D << 2;
+  const vecEnd = rowBytes & ~(<usize>15);
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    if (id == pad) continue;
+    const src = g + <usize>i * rowBytes, dst = gW + <usize>id * rowBytes;
+    let o: usize = 0;
+    for (; o < vecEnd; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    for (; o < rowBytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}

@@ -32,18 +32,36 @@ export function allocF32(n: number): Float32Array {
   return wasmKernels === null ? new Float32Array(n) : wasmKernels.heap.allocF32(n);
 }
 
+/**
+ * Bytes of managed blocks not yet freed, and the most they may hold: managed blocks wait for a major garbage
+ * collection, so past this limit `allocManagedF32` hands out ordinary arrays (the kernels then copy them) rather
+ * than grow WASM memory, which never shrinks, without bound.
+ */
+let managedBytes = 0;
+const MANAGED_LIMIT = 768 * 2 ** 20;
+
 /** Frees the WASM block of a managed view once the view is garbage-collected. */
-const managed = wasmKernels === null ? null : new FinalizationRegistry<number>((offset) => wasmKernels!.heap.freeAt(offset));
+const managed = wasmKernels === null ? null : new FinalizationRegistry<number>((offset) => releaseManaged(offset));
+
+function releaseManaged(offset: number): void {
+  managedBytes -= managedSizes.get(offset) ?? 0;
+  managedSizes.delete(offset);
+  wasmKernels!.heap.freeAt(offset);
+}
+const managedSizes = new Map<number, number>();
 
 /**
- * Like `allocF32`, but the block is freed when the returned view is garbage-collected (do not `freeF32` it): for
- * long-lived buffers whose owner has no dispose step, such as optimizer moments and parameter gradients. Blocks
- * return only after a major garbage collection, so keep it for buffers that live about as long as their owner.
+ * Like `allocF32`, but the block is freed when the returned view is garbage-collected, or earlier by
+ * `freeManagedF32` (never by `freeF32`): for buffers whose owner has no dispose step, such as parameters,
+ * optimizer moments, gradients and the state an op keeps for backward. An ordinary array when WASM is off or
+ * too much managed memory awaits collection.
  */
 export function allocManagedF32(n: number): Float32Array {
-  if (managed === null) return new Float32Array(n);
+  if (managed === null || managedBytes + 4 * n > MANAGED_LIMIT) return new Float32Array(n);
   const x = wasmKernels!.heap.allocF32(n);
   managed.register(x, x.byteOffset, x);
+  managedSizes.set(x.byteOffset, 4 * n);
+  managedBytes += 4 * n;
   return x;
 }
 
@@ -52,9 +70,9 @@ export function allocManagedF32(n: number): Float32Array {
  * afterwards, and must be the view itself, not a subarray). Ordinary arrays are ignored.
  */
 export function freeManagedF32(x: Float32Array): void {
-  if (managed === null || !wasmKernels!.heap.owns(x)) return;
+  if (managed === null || !managedSizes.has(x.byteOffset) || !wasmKernels!.heap.owns(x)) return;
   managed.unregister(x);
-  wasmKernels!.heap.freeAt(x.byteOffset);
+  releaseManaged(x.byteOffset);
 }
 
 /** Returns a block from `allocF32`; ordinary arrays are ignored. */

@@ -495,3 +495,22 @@ export function gruBackwardStepRef(
     }
   }
 }
+
+/** out[i] = W[ids[i]] for rows of width D (rows with id == pad are zero). */
+export function embeddingForwardRef(ids: Int32Array, W: Float32Array, out: Float32Array, D: number, pad: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id === pad) out.fill(0, i * D, (i + 1) * D);
+    else out.set(W.subarray(id * D, (id + 1) * D), i * D);
+  }
+}
+
+/** gW[ids[i]] += g[i] for rows of width D, in row order (rows with id == pad skipped). */
+export function embeddingBackwardRef(ids: Int32Array, g: Float32Array, gW: Float32Array, D: number, pad: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id === pad) continue;
+    const base = id * D, gb = i * D;
+    for (let j = 0; j < D; j++) gW[base + j] = gW[base + j]! + g[gb + j]!;
+  }
+}

@@ -189,6 +189,24 @@ describe.each([false, true])('nn kernels against their TypeScript twins (residen
     }
   });
 
+  it('embedding gather and scatter-add, with a padding id and repeated ids', () => {
+    resident = isResident;
+    for (const [V, D, n] of [[7, 3, 5], [50, 16, 40], [20, 33, 9]] as const) {
+      const W = arr(V * D), ids = Int32Array.from({ length: n }, (_, i) => (i * 5) % V);
+      ids[1] = ids[0]!;
+      const pad = ids[2]!;
+      const out = arr(n * D), want = new Float32Array(n * D);
+      K.embeddingForward(ids, W, out, D, pad);
+      R.embeddingForwardRef(ids, plain(W), want, D, pad);
+      expect(err(out, want), `gather ${V}×${D}`).toBe(0);
+      expect(out.subarray(2 * D, 3 * D).every((v) => v === 0)).toBe(true);
+      const g = arr(n * D), gW = arr(V * D), e = plain(gW);
+      K.embeddingBackward(ids, g, gW, D, pad);
+      R.embeddingBackwardRef(ids, plain(g), e, D, pad);
+      expect(err(gW, e), `scatter ${V}×${D}`).toBe(0);
+    }
+  });
+
   it('GRU steps with ragged lengths, both directions, forward and backward', () => {
     resident = isResident;
     for (const [B, T, H] of [[3, 4, 5], [4, 6, 16], [2, 3, 33]] as const) {

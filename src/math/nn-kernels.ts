@@ -15,7 +15,7 @@ import {
   dropoutForwardRef, geluBackwardRef, geluForwardRef, im2colRef, layerNormBackwardRef, layerNormForwardRef,
   logSoftmaxBackwardRef, logSoftmaxForwardRef, maxPoolTimeForwardRef, mulAccumulateRef, reluBackwardRef,
   reluForwardRef, softmaxBackwardRef, softmaxForwardRef, sumRowsIntoRef,
-  gruBackwardStepRef, gruForwardStepRef, type AdamStepArgs, type AttentionShape, type Conv1dShape, type GruStep,
+  embeddingBackwardRef, embeddingForwardRef, gruBackwardStepRef, gruForwardStepRef, type AdamStepArgs, type AttentionShape, type Conv1dShape, type GruStep,
 } from './nn-kernels.ref.js';
 import { wasmKernels } from './wasm/module.js';
 import { round16, stagingStart, trimStaging } from './wasm/staging.js';
@@ -454,5 +454,32 @@ export function gruBackwardStep(
   back(dhPrev, pdp);
   back(dGh, pdg);
   back(gX, pgx);
+  end();
+}
+
+// ----------------------------------------------------------------------------------------------- embedding
+
+/**
+ * out[i] = W[ids[i]] (rows of width D; id == pad gives zeros). Ids must be valid rows. The kernel runs only when the
+ * table is in WASM memory (staging a whole table per lookup would cost more than the gather); both paths copy
+ * exactly, so the result does not depend on it.
+ */
+export function embeddingForward(ids: Int32Array, W: Float32Array, out: Float32Array, D: number, pad: number): void {
+  check('embeddingForward', out.length === ids.length * D && W.length % D === 0, () => `${ids.length} ids × ${D} vs out ${out.length}, table ${W.length}`);
+  if (wasm === null || !wasm.heap.owns(W) || out.length < MIN_WASM_LENGTH) return embeddingForwardRef(ids, W, out, D, pad);
+  begin(need(ids) + need(out));
+  const pi = put(ids, true), po = put(out, false);
+  wasm.exports.embeddingForward(pi, W.byteOffset, po, ids.length, D, pad);
+  back(out, po);
+  end();
+}
+
+/** gW[ids[i]] += g[i] in row order (id == pad skipped); in WASM when the table's gradient lives there (exact either way). */
+export function embeddingBackward(ids: Int32Array, g: Float32Array, gW: Float32Array, D: number, pad: number): void {
+  check('embeddingBackward', g.length === ids.length * D && gW.length % D === 0, () => `${ids.length} ids × ${D} vs g ${g.length}, table ${gW.length}`);
+  if (wasm === null || !wasm.heap.owns(gW) || g.length < MIN_WASM_LENGTH) return embeddingBackwardRef(ids, g, gW, D, pad);
+  begin(need(ids) + need(g));
+  const pi = put(ids, true), pg = put(g, true);
+  wasm.exports.embeddingBackward(pi, pg, gW.byteOffset, ids.length, D, pad);
   end();
 }

@@ -47,6 +47,8 @@ export interface KernelExports {
   im2col(x: number, cols: number, B: number, T: number, Cin: number, K: number, pad: number, Tout: number): void;
   col2im(dcols: number, gx: number, B: number, T: number, Cin: number, K: number, pad: number, Tout: number): void;
   maxPoolTimeForward(x: number, out: number, arg: number, B: number, T: number, C: number, lengths: number): void;
+  embeddingForward(ids: number, W: number, out: number, n: number, D: number, pad: number): void;
+  embeddingBackward(ids: number, g: number, gW: number, n: number, D: number, pad: number): void;
   gruForwardStep(
     X: number, gh: number, hPrev: number, hNext: number, Y: number, R: number, Z: number, N: number, GHN: number,
     B: number, T: number, H: number, s: number, lengths: number, reverse: number,

@@ -7,8 +7,8 @@
  */
 import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
-import { constantParam, fanInUniform } from '../init.js';
-import { Module, parameter } from '../module.js';
+import { constantParam, fanInUniform, residentParameter } from '../init.js';
+import { Module } from '../module.js';
 import { selfAttention } from '../ops/attention-core.js';
 import { linear } from '../ops/matmul.js';
 import { type Tensor, uniform } from '../tensor.js';
@@ -72,7 +72,7 @@ export class MultiHeadSelfAttention extends Module {
     this.numHeads = h;
     // Xavier-uniform bound √(6 / (fan_in + fan_out)) with fan_in = D, fan_out = 3D (Glorot & Bengio 2010).
     const bound = Math.sqrt(6 / (D + 3 * D));
-    this.inProjWeight = parameter(uniform([3 * D, D], config.rng, -bound, bound));
+    this.inProjWeight = residentParameter(uniform([3 * D, D], config.rng, -bound, bound));
     this.inProjBias = constantParam([3 * D], 0);
     this.outProjWeight = fanInUniform([D, D], D, config.rng);
     this.outProjBias = constantParam([D], 0);

@@ -4,6 +4,7 @@
  * scatter-adds into the dense gradient.
  */
 import { createError } from '../../core/errors.js';
+import { embeddingBackward, embeddingForward } from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
 
 export interface EmbeddingOptions {
@@ -18,14 +19,12 @@ export function embedding(weight: Tensor, ids: Int32Array | readonly number[], i
   const n = ids.length;
   const pad = options.paddingIdx ?? -1;
   const out = new Tensor(new Float32Array(n * D), [...shape, D]);
-  const o = out.data, w = weight.data;
-  for (let i = 0; i < n; i++) {
-    const id = ids[i]!;
-    if (id === pad) continue;
-    if (!(id >= 0 && id < V)) throw createError('INVALID_INPUT', { field: `embedding.ids[${i}]`, problem: `id ${id} outside the table [0, ${V})` });
-    o.set(w.subarray(id * D, (id + 1) * D), i * D);
-  }
   const idCopy = Int32Array.from(ids);
+  for (let i = 0; i < n; i++) {
+    const id = idCopy[i]!;
+    if (id !== pad && !(id >= 0 && id < V)) throw createError('INVALID_INPUT', { field: `embedding.ids[${i}]`, problem: `id ${id} outside the table [0, ${V})` });
+  }
+  embeddingForward(idCopy, weight.data, out.data, D, pad);
   record(out, [weight], () => {
     const g = out.grad!;
     if (weight.sparse) {
@@ -41,13 +40,7 @@ export function embedding(weight: Tensor, ids: Int32Array | readonly number[], i
       weight.sparseGrad.push({ ids: keptIds, rows });
       return;
     }
-    const gw = weight.ensureGrad();
-    for (let i = 0; i < n; i++) {
-      const id = idCopy[i]!;
-      if (id === pad) continue;
-      const base = id * D, gb = i * D;
-      for (let j = 0; j < D; j++) gw[base + j] = gw[base + j]! + g[gb + j]!;
-    }
+    embeddingBackward(idCopy, g, weight.ensureGrad(), D, pad);
   });
   return out;
 }
