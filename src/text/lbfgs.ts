@@ -18,8 +18,13 @@ export interface LbfgsOptions {
   maxIter?: number;
   /** Stop when max |g_i| ≤ gtol (scikit-learn's lbfgs tol), default 1e-4. */
   gtol?: number;
-  /** Stop when the relative decrease of f is below ftol, default 1e-9. */
+  /** Stop when the relative decrease of f over the last `ftolWindow` iterations is below ftol, default 1e-9. */
   ftol?: number;
+  /**
+   * Iterations the decrease is measured over, default 1 (scipy's rule). A longer window ignores single
+   * iterations of little progress, which L-BFGS makes now and then long before it has converged.
+   */
+  ftolWindow?: number;
   /** Called after each iteration; return false to stop. */
   onIteration?: (iter: number, f: number, gInf: number) => boolean | void;
 }
@@ -95,6 +100,7 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
   const maxIter = options.maxIter ?? 100;
   const gtol = options.gtol ?? 1e-4;
   const ftol = options.ftol ?? 1e-9;
+  const window = Math.max(1, Math.floor(options.ftolWindow ?? 1));
   const n = x0.length;
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
@@ -111,6 +117,9 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
   let gammaH0 = 1;
   const slot = (age: number): number => (head - 1 - age + 2 * m) % m;
   let fx = f(x, g);
+  // f after each of the last `window` iterations (history[i % window] = f after iteration i), f₀ first.
+  const history = new Float64Array(window);
+  history[0] = fx;
   let evaluations = 1;
   let iterations = 0;
   let converged = infNorm(g) <= gtol;
@@ -173,9 +182,12 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     } else if (count === m) {
       count--; // the rejected pair overwrote the oldest one
     }
-    const decrease = fx - fNew;
+    // Decrease since iteration (iterations − window): f then is in the slot f now replaces.
+    const before = history[iterations % window]!;
+    history[iterations % window] = fNew;
     fx = fNew;
-    if (gInf <= gtol || decrease <= ftol * Math.max(Math.abs(fx), Math.abs(fNew), 1)) converged = true;
+    const stalled = iterations >= window && before - fNew <= ftol * Math.max(Math.abs(before), Math.abs(fNew), 1);
+    if (gInf <= gtol || stalled) converged = true;
     if (options.onIteration?.(iterations, fx, gInf) === false) break;
   }
   return { x, f: fx, iterations, evaluations, converged };

@@ -27,6 +27,32 @@ describe('lbfgs', () => {
   });
 });
 
+describe('lbfgs stopping on a stalled loss', () => {
+  it('stops at the first iteration whose loss fell by ≤ ftol·max(|f|, 1) over the last ftolWindow iterations', () => {
+    // An ill-conditioned quadratic (curvatures 1 … 1e4) keeps L-BFGS busy for many small steps.
+    const n = 60;
+    const c = Float64Array.from({ length: n }, (_, i) => 10 ** ((4 * i) / (n - 1)));
+    const f = (x: Float64Array, g: Float64Array): number => {
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        v += 0.5 * c[i]! * (x[i]! - 1) ** 2;
+        g[i] = c[i]! * (x[i]! - 1);
+      }
+      return v;
+    };
+    for (const [window, ftol] of [[1, 1e-3], [5, 1e-4], [10, 1e-6]] as const) {
+      const trace = [f(new Float64Array(n), new Float64Array(n))];
+      const res = lbfgs(f, new Float64Array(n), { ftol, ftolWindow: window, gtol: 0, maxIter: 1000, m: 3, onIteration: (_, fx) => { trace.push(fx); } });
+      const stalled = (k: number): boolean => trace[k - window]! - trace[k]! <= ftol * Math.max(Math.abs(trace[k - window]!), Math.abs(trace[k]!), 1);
+      expect(res.converged).toBe(true);
+      const k = res.iterations;
+      expect(k).toBeGreaterThan(window);
+      expect(stalled(k)).toBe(true);
+      for (let j = window; j < k; j++) expect(stalled(j)).toBe(false);
+    }
+  });
+});
+
 describe('logistic regression', () => {
   it('fast loss and gradient equal the reference on random inputs', () => {
     for (const [seed, K] of [[1, 3], [2, 2], [3, 5]] as const) {
@@ -91,7 +117,8 @@ describe('logistic regression', () => {
   it('reaches the optimum: gradient near zero', () => {
     const { X, y } = randomProblem(6, 80, 6, 3, 0.8);
     const Xc = csrFromDense(80, 6, X.flat());
-    const m = fitLogisticRegression(Xc, y, 3, { C: 1, tol: 1e-8, ftol: 0, maxIter: 500 });
+    // The TypeScript objective (f64 throughout): the kernel's f32 weights limit |∇| to ~1e-6 relative.
+    const m = fitLogisticRegression(Xc, y, 3, { C: 1, tol: 1e-8, ftol: 0, maxIter: 500, backend: 'js' });
     const { w, S } = rowWeights(y, classWeights(y, 3, null));
     const grad = new Float64Array(21);
     const params = new Float64Array(21);

@@ -17,12 +17,17 @@ export interface LogisticRegressionConfig {
   C?: number;
   /** 'balanced' (n / (K·n_c)), explicit weights per class index, or none (default). */
   classWeight?: 'balanced' | readonly number[] | null;
-  /** L-BFGS iterations, default 100. */
+  /** L-BFGS iterations at most, default 300. */
   maxIter?: number;
-  /** Gradient tolerance (max |g|), default 1e-4. */
+  /** Gradient tolerance (max |g| of the objective divided by Σsᵢ), default 1e-5. */
   tol?: number;
-  /** Relative-decrease stop of L-BFGS, default 1e-9. */
+  /**
+   * Stop when the loss fell by less than ftol (relative, floor 1) over the last `ftolWindow` iterations;
+   * defaults 1e-5 over 10. Together with tol this fits to convergence rather than to an iteration count
+   * (scikit-learn's tol 1e-4 applies to the unnormalised gradient, so its fits usually end at max_iter).
+   */
   ftol?: number;
+  ftolWindow?: number;
   /** Learn a bias per class, default true. */
   fitIntercept?: boolean;
   /** Called after each L-BFGS iteration. */
@@ -209,9 +214,10 @@ export function wasmEngine(
 /** L-BFGS settings from the config. */
 export function lbfgsOptions(config: LogisticRegressionConfig): LbfgsOptions {
   return {
-    maxIter: config.maxIter ?? 100,
-    gtol: config.tol ?? 1e-4,
-    ftol: config.ftol ?? 1e-9,
+    maxIter: config.maxIter ?? 300,
+    gtol: config.tol ?? 1e-5,
+    ftol: config.ftol ?? 1e-5,
+    ftolWindow: config.ftolWindow ?? 10,
     ...(config.onIteration ? { onIteration: config.onIteration } : {}),
   };
 }
