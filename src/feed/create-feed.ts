@@ -93,6 +93,7 @@ export function createFeed(cfg: FeedConfig): Feed {
   const keepPages = cfg.materializedPages ?? DEFAULT_MATERIALIZED_PAGES;
   /** Cached lists cut to their first `keepPages` pages. */
   const truncated = new WeakSet<FeedItem[][]>();
+  const servedPages = new WeakMap<FeedItem[], FeedPage>();
   /** Per user, per page size: the snapshot time of the latest ranked list and until when (Date.now) it is reused. */
   const latest = new Map<string, Map<number, { asOf: number; reuseUntil: number }>>();
   const ttlMs = feedConfig.cacheTtlSeconds * 1000;
@@ -244,8 +245,12 @@ export function createFeed(cfg: FeedConfig): Feed {
     if (start !== offset) throw createError('INVALID_INPUT', { field: 'cursor', problem: `offset ${offset} does not start a page` });
     if (index >= pages.length) return { items: [] };
     const items = pages[index]!;
+    // A page of a cached list is the same page every time it is served (its cursor too): build it once.
+    const known = servedPages.get(items);
+    if (known) return known;
     const result: FeedPage = { items };
     if (index + 1 < pages.length || truncated.has(pages)) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
+    servedPages.set(items, result);
     return result;
   }
 
