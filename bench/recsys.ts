@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IdMap } from '../src/core/id-map.js';
-import { createRng } from '../src/core/rng.js';
 import { datasetFromInteractions } from '../src/data/dataset-builder.js';
 import type { Dataset } from '../src/data/dataset.js';
 import type { Recommender } from '../src/models/recommender.js';
@@ -21,11 +20,18 @@ import { ialsFactory } from '../src/models/mf/ials.js';
 import { bprFactory } from '../src/models/mf/bpr.js';
 import { sarFactory } from '../src/models/sar/sar.js';
 import { rankFusionFactory } from '../src/models/hybrid/rank-fusion.js';
+import { scoreFusionFactory } from '../src/models/hybrid/score-fusion.js';
 import { itemKnnFactories } from '../src/models/knn/item-knn.js';
 import { userKnnFactory } from '../src/models/knn/user-knn.js';
+import { allTimeFactory, trendingFactory } from '../src/models/popular/popular.js';
+import { rp3betaFactory } from '../src/models/rp3beta/rp3beta.js';
+import { timeWindowFactory } from '../src/models/time-window/time-window.js';
+import { timeEaseFactory, timeKnnFactory } from '../src/models/time-proximity/time-proximity.js';
+import { makeSplit, runEvaluation, type ModelSpec } from '../src/eval/index.js';
 
 // Only the models this bench runs (importing every model would load the neural ones too).
-for (const f of [easeFactory, ialsFactory, bprFactory, sarFactory, rankFusionFactory, userKnnFactory, ...itemKnnFactories]) registerModel(f);
+for (const f of [easeFactory, ialsFactory, bprFactory, sarFactory, rankFusionFactory, scoreFusionFactory, userKnnFactory, ...itemKnnFactories,
+  allTimeFactory, trendingFactory, rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory]) registerModel(f);
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const dataDir = process.env.RESONATE_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
@@ -77,63 +83,27 @@ export interface Split {
   testSize: Map<number, number>;
 }
 
-/**
- * Per-user stratified split (the "msr" protocol of Microsoft Recommenders' python_stratified_split): each
- * user's rows are shuffled with a seeded RNG and the first round(ratio·n) go to training.
- */
-export function stratifiedSplit(raw: RawRows, ratio = 0.75, seed = 42): Split {
-  const byUser = new Map<string, number[]>();
-  for (let k = 0; k < raw.user.length; k++) {
-    let list = byUser.get(raw.user[k]!);
-    if (!list) byUser.set(raw.user[k]!, (list = []));
-    list.push(k);
-  }
-  const rng = createRng(seed);
-  const trainRows: number[] = [];
-  const testRows: number[] = [];
-  for (const list of byUser.values()) {
-    rng.shuffle(list);
-    const cut = Math.round(ratio * list.length);
-    for (let j = 0; j < list.length; j++) (j < cut ? trainRows : testRows).push(list[j]!);
-  }
-  trainRows.sort((a, b) => a - b);
-  const users = new IdMap();
-  const items = new IdMap();
-  const u = new Int32Array(trainRows.length), it = new Int32Array(trainRows.length);
-  const w = new Float32Array(trainRows.length), t = new Float64Array(trainRows.length);
-  trainRows.forEach((k, j) => {
-    u[j] = users.add(raw.user[k]!);
-    it[j] = items.add(raw.item[k]!);
-    w[j] = raw.weight[k]!;
-    t[j] = raw.time[k]!;
-  });
-  const train = datasetFromInteractions({ users, items, user: u, item: it, weight: w, time: t });
+/** The msr split of src/eval (75/25 per item, as the published benchmark) of raw rows, with test sets by user. */
+export function stratifiedSplit(raw: RawRows, seed = 42): Split {
+  const data = datasetOf(raw);
+  const part = makeSplit(data, 'msr', seed, {}, false);
   const test = new Map<number, Set<number>>();
   const testSize = new Map<number, number>();
-  for (const k of testRows) {
-    const ui = users.index(raw.user[k]!);
-    if (ui < 0) continue;
-    let s = test.get(ui);
-    if (!s) test.set(ui, (s = new Set()));
-    s.add(items.index(raw.item[k]!));
-    testSize.set(ui, (testSize.get(ui) ?? 0) + 1);
+  const t = part.test, tr = part.train.interactions;
+  for (let u = 0; u < t.rows; u++) {
+    // Users with held-out items and training history, as the harness's warm users.
+    if (t.indptr[u + 1] === t.indptr[u] || tr.indptr[u + 1] === tr.indptr[u]) continue;
+    test.set(u, new Set(t.indices.subarray(t.indptr[u]!, t.indptr[u + 1]!)));
+    testSize.set(u, t.indptr[u + 1]! - t.indptr[u]!);
   }
-  return { train, test, testSize };
+  return { train: part.train, test, testSize };
 }
 
-/** Carves a validation split out of a training dataset (same protocol), for tuning without touching test. */
-export function validationSplit(train: Dataset, ratio = 0.75, seed = 7): Split {
-  const m = train.interactions;
-  const raw: RawRows = { user: [], item: [], weight: [], time: [] };
-  for (let r = 0; r < m.rows; r++) {
-    for (let k = m.indptr[r]!; k < m.indptr[r + 1]!; k++) {
-      raw.user.push(train.users.id(r));
-      raw.item.push(train.items.id(m.indices[k]!));
-      raw.weight.push(m.data[k]!);
-      raw.time.push(train.interactionTimes[k]!);
-    }
-  }
-  return stratifiedSplit(raw, ratio, seed);
+/** Raw rows as a Dataset (ids in order of appearance). */
+export function datasetOf(raw: RawRows): Dataset {
+  const users = new IdMap(), items = new IdMap();
+  const u = Int32Array.from(raw.user, (x) => users.add(x)), it = Int32Array.from(raw.item, (x) => items.add(x));
+  return datasetFromInteractions({ users, items, user: u, item: it, weight: raw.weight, time: raw.time });
 }
 
 /**
@@ -237,14 +207,89 @@ const IALS_PARAMS: Record<string, Record<string, unknown>> = {
   lastfm: { factors: 64, iterations: 15, confidence: 'log', alpha: 10, epsilon: 10 },
 };
 
+/** Published Microsoft Recommenders MovieLens 100k numbers (README table, k = 10; MAP is ÷ |relevant|). */
+const PUBLISHED_ML100K: Record<string, string> = {
+  sar: 'SAR 0.3825', 'mf/bpr': 'Cornac BPR 0.4420', 'mf/ials': 'Spark ALS (explicit) 0.0442',
+};
+const PUBLISHED_OTHERS = 'BiVAE 0.4751, LightGCN 0.4198, NCF 0.3961';
+
+/**
+ * The blend of the quality table: members and weights as `resonate tune --model hybrid/score-fusion` chose them on
+ * the validation splits carved from the ml-100k msr training part (docs/benchmarks.md "Classical recommenders").
+ */
+export const TUNED_BLEND: ModelSpec = {
+  id: 'hybrid/score-fusion',
+  label: 'hybrid/score-fusion (weights tuned on validation)',
+  params: { members: [
+    { id: 'time-proximity/ease', params: {}, weight: 1 },
+    { id: 'mf/ials', params: { factors: 32 }, weight: 1 },
+  ] },
+};
+
+/** The models of the quality tables; `dense` ones need an n×n matrix and run on ml-100k only. */
+function qualityModels(dataset: 'ml-100k' | 'lastfm'): ModelSpec[] {
+  const ials = IALS_PARAMS[dataset]!;
+  const specs: ModelSpec[] = [
+    { id: 'popular/all-time' },
+    { id: 'popular/time-window' },
+    { id: 'sar', label: 'sar (Jaccard, 30-day half-life: MS defaults)' },
+    { id: 'item-knn/cosine' },
+    { id: 'item-knn/bm25' },
+    { id: 'user-knn/cosine' },
+    { id: 'rp3beta' },
+    { id: 'time-proximity/knn' },
+    { id: 'mf/bpr', label: "mf/bpr (Cornac's setting: 200 f, 200 epochs, lr 0.01, λ 0.001)" },
+    { id: 'mf/bpr', label: 'mf/bpr λ 0.01 (chosen on validation)', params: { regularization: 0.01 } },
+    { id: 'mf/ials', label: `mf/ials ${JSON.stringify(ials)}`, params: ials },
+  ];
+  if (dataset === 'ml-100k') {
+    specs.push({ id: 'mf/ials', label: 'mf/ials {"factors":32}', params: { factors: 32 } }, { id: 'ease' }, { id: 'time-proximity/ease' }, TUNED_BLEND);
+  }
+  return specs;
+}
+
+function arg(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** One quality table: every model over `seeds` msr splits, mean ± std. */
+async function qualityTable(name: 'ml-100k' | 'lastfm', raw: RawRows, seeds: number): Promise<void> {
+  const data = datasetOf(raw);
+  const load = os.loadavg()[0]!.toFixed(1);
+  const c0 = process.cpuUsage();
+  const res = await runEvaluation({ data, protocol: 'msr', models: qualityModels(name), k: 10, seeds, beyondAccuracy: false, auc: false });
+  const cpu = process.cpuUsage(c0);
+  const f = (x: number | undefined, d = 4): string => (x === undefined ? '–' : x.toFixed(d));
+  console.log(`\n### ${name}, msr (75/25 per item), k = 10, seeds ${res.seeds.join(', ')}; ${res.evaluatedUsers.toFixed(0)} test users; load average ${load} at start, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} CPU-s in all\n`);
+  console.log('| model | nDCG@10 | MAP (÷ relevant) | precision@10 | recall@10 | fit s (mean) | published |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const m of res.models) {
+    const cell = (key: string): string => `${f(m.metrics[key])} ± ${f(m.std[key])}`;
+    const published = name === 'ml-100k' ? (m.label?.startsWith('mf/bpr λ') ? '' : PUBLISHED_ML100K[m.id] ?? '') : '';
+    console.log(`| ${m.label ?? m.id} | ${cell('ndcg@10')} | ${cell('map-rel@10')} | ${cell('precision@10')} | ${cell('recall@10')} | ${f(m.fitSeconds, 2)} | ${published} |`);
+  }
+  if (name === 'ml-100k') console.log(`\nPublished, other models: ${PUBLISHED_OTHERS}.`);
+}
+
 export async function run(args: string[]): Promise<void> {
   const quality = args.includes('--quality');
+  const only = arg(args, '--only');
+  const seeds = Number(arg(args, '--seeds') ?? 3);
   let commit = 'unknown';
   try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
   console.log(`## Classical recommenders — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, commit ${commit}`);
-  console.log('\nProtocol msr: per-user stratified 75/25 split (seed 42), nDCG@10 with binary relevance, seen items excluded.\n');
+  console.log('\nProtocol msr: 75/25 split per item (seed 42, as the published benchmark), nDCG@10 with binary relevance, seen items excluded.\n');
   const sets: Record<string, RawRows> = { 'ml-100k': loadMl100k(), lastfm: loadLastfm() };
   console.log(`Load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores). "CPU s" is process CPU time, all threads.\n`);
+  // Without --only: the speed tables, plus both quality tables with --quality; --only picks one part.
+  const wanted = (part: string): boolean => (only === undefined ? part === 'speed' || quality : only === part);
+  if (wanted('speed')) await speedTables(sets);
+  if (wanted('ml-100k')) await qualityTable('ml-100k', sets['ml-100k']!, seeds);
+  if (wanted('lastfm')) await qualityTable('lastfm', sets.lastfm!, seeds);
+}
+
+async function speedTables(sets: Record<string, RawRows>): Promise<void> {
   console.log('| dataset | model | fit (s) | CPU s | NumPy/SciPy peer (s) | peer CPU s | ratio ours/peer | implicit 0.7.3 recorded (s) | ours/implicit | nDCG@10 ours | nDCG@10 peer |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'resonate-recsys-'));
@@ -277,29 +322,6 @@ export async function run(args: string[]): Promise<void> {
     console.log('\n| recommend top-10 over all items | users/s |');
     console.log('|---|---|');
     for (const [name, f] of Object.entries(fitted)) console.log(`| ${name.includes('ease') ? name : 'mf/ials ' + name} | ${Math.round(throughput(f.model, f.nUsers))} |`);
-    if (quality) {
-      const split = stratifiedSplit(sets['ml-100k']!);
-      console.log('\n| ml-100k msr | fit (s) | CPU s | nDCG@10 | published (Microsoft Recommenders) |');
-      console.log('|---|---|---|---|---|');
-      const rows: [string, Record<string, unknown>, string][] = [
-        ['sar', {}, '0.3825'],
-        ['sar', { similarity: 'cosine' }, '—'],
-        ['mf/bpr', {}, '0.4420 (Cornac BPR)'],
-        ['mf/bpr', { learningRate: 0.05, epochs: 50, regularization: 0.01 }, '—'],
-        ['ease', {}, '0.4829'],
-        ['mf/ials', {}, '—'],
-        ['mf/ials', { factors: 32 }, '—'],
-        // Weights chosen on a validation split carved from the training part (grid 0–2, see docs/benchmarks.md).
-        ['hybrid/rank-fusion', { members: [
-          { id: 'ease', params: {}, weight: 0.25 }, { id: 'mf/ials', params: { factors: 32 }, weight: 2 },
-          { id: 'item-knn/bm25', params: {}, weight: 0.25 }, { id: 'user-knn/cosine', params: {}, weight: 0.5 },
-        ] }, '—'],
-      ];
-      for (const [id, params, published] of rows) {
-        const r = await fitAndScore(id, params, split);
-        console.log(`| ${id}${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.ndcg.toFixed(4)} | ${published} |`);
-      }
-    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createModel, registerModel } from '../registry.js';
 import { allTimeFactory, PopularRecommender, ALL_TIME_ID } from '../popular/popular.js';
 import { tinyDataset } from '../mf/test-fixtures.js';
@@ -35,5 +35,27 @@ describe('withMemberFitCache', () => {
     await blend(1).fit(data, { seed: 1 });
     await blend(2).fit(data, { seed: 1 });
     expect(fits).toBe(2);
+  });
+
+  it('keeps a shared member\'s score vectors inside a scope, so a new weight costs no rescoring', async () => {
+    const calls = vi.spyOn(CountingPopular.prototype, 'recommend');
+    await withMemberFitCache(async () => {
+      const a = blend(1), b = blend(2);
+      await a.fit(data, { seed: 1 });
+      await b.fit(data, { seed: 1 });
+      const before = calls.mock.calls.length;
+      const first = a.recommend(0, { k: 3 });
+      const afterFirst = calls.mock.calls.length;
+      expect(b.recommend(0, { k: 3 }).map((r) => r.item)).toEqual(first.map((r) => r.item));
+      expect(afterFirst - before).toBe(1); // the member scored user 0 once…
+      expect(calls.mock.calls.length).toBe(afterFirst); // …and b reused it
+    });
+    const c = blend(1);
+    await c.fit(data, { seed: 1 });
+    const before = calls.mock.calls.length;
+    c.recommend(0, { k: 3 });
+    c.recommend(0, { k: 3 });
+    expect(calls.mock.calls.length - before).toBe(2); // outside a scope: scored every time
+    calls.mockRestore();
   });
 });

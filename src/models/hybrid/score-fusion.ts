@@ -15,7 +15,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { fitMember } from './fit-cache.js';
+import { fitMember, memberScores } from './fit-cache.js';
 import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const SCORE_FUSION_ID = 'hybrid/score-fusion';
@@ -34,7 +34,7 @@ export type ScoreFusionParams = z.output<typeof scoreFusionParamsSchema>;
  * Adds w · norm(s) to `out` for one member's scores `s` (NaN = unscored), statistics over the items not in `seen`
  * (over every scored item when all scored items are seen). Returns false when the member scored nothing.
  */
-export function addNormalized(s: Float64Array, seen: Uint8Array, w: number, how: 'zscore' | 'minmax', out: Float32Array): boolean {
+export function addNormalized(s: Float32Array | Float64Array, seen: Uint8Array, w: number, how: 'zscore' | 'minmax', out: Float32Array): boolean {
   const stats = (useSeen: boolean): { n: number; mean: number; sd: number; min: number; max: number } => {
     let n = 0, sum = 0, sq = 0, min = Infinity, max = -Infinity;
     for (let i = 0; i < s.length; i++) {
@@ -93,13 +93,15 @@ export class ScoreFusionRecommender extends BaseRecommender {
     out.fill(0);
     const seen = new Uint8Array(this.nItems);
     if (user < this.nUsers) for (const i of this.historyOf(user).items) seen[i] = 1;
-    const s = new Float64Array(this.nItems);
     let any = false;
     this.members.forEach((m, j) => {
       const w = this.params.members[j]!.weight;
       if (w === 0) return;
-      s.fill(NaN);
-      for (const r of m.recommend(user, { k: this.nItems, excludeSeen: false })) s[r.item] = r.score;
+      const s = memberScores(m, user, () => {
+        const v = new Float32Array(this.nItems).fill(NaN);
+        for (const r of m.recommend(user, { k: this.nItems, excludeSeen: false })) v[r.item] = r.score;
+        return v;
+      });
       if (addNormalized(s, seen, w, this.params.normalize, out)) any = true;
     });
     return any;
