@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @module Compiles the AssemblyScript kernels of src/text (assembly/word2vec.ts, assembly/logistic-loss.ts) to
+// @module Compiles the AssemblyScript kernels of src/text (assembly/word2vec.ts, logistic-loss.ts, lbfgs.ts) to
 // WebAssembly with SIMD and threads and writes each, base64-encoded, into its committed *.generated.ts module, so
 // tests, tsx and dist run without a build step.
 //
@@ -22,6 +22,7 @@ const ASC_FLAGS = [
 const MODULES = [
   { source: 'assembly/word2vec.ts', target: 'src/text/word2vec/kernel-wasm.generated.ts', name: 'WORD2VEC', what: 'The word2vec training kernel' },
   { source: 'assembly/logistic-loss.ts', target: 'src/text/logistic-loss-wasm.generated.ts', name: 'LOGISTIC_LOSS', what: 'The sparse multinomial logistic loss kernel' },
+  { source: 'assembly/lbfgs.ts', target: 'src/text/lbfgs-wasm.generated.ts', name: 'LBFGS', what: 'The L-BFGS vector loops' },
 ];
 
 async function compile({ source }, watDir) {

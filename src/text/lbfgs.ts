@@ -25,6 +25,8 @@ export interface LbfgsOptions {
    * iterations of little progress, which L-BFGS makes now and then long before it has converged.
    */
   ftolWindow?: number;
+  /** Vector loops: 'auto' (WebAssembly SIMD for large n when available), 'wasm-simd' or 'js'. */
+  backend?: 'auto' | 'wasm-simd' | 'js';
   /** Called after each iteration; return false to stop. */
   onIteration?: (iter: number, f: number, gInf: number) => boolean | void;
 }
@@ -37,62 +39,10 @@ export interface LbfgsResult {
   converged: boolean;
 }
 
+import { createVectorSpace } from './lbfgs-vectors.js';
+
 const C1 = 1e-4;
 const MAX_BACKTRACK = 40;
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-/** out = x + t·d. */
-function step(out: Float64Array, x: Float64Array, t: number, d: Float64Array): void {
-  for (let i = 0; i < x.length; i++) out[i] = x[i]! + t * d[i]!;
-}
-
-/** d ← (d + a·v)·scale, returning w·d (the new d), or 0 without w. One pass over the arrays. */
-function axpyDot(d: Float64Array, a: number, v: Float64Array, scale: number, w: Float64Array | null): number {
-  const n = d.length;
-  if (!w) {
-    for (let i = 0; i < n; i++) d[i] = (d[i]! + a * v[i]!) * scale;
-    return 0;
-  }
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const x = (d[i]! + a * v[i]!) * scale;
-    d[i] = x;
-    acc += w[i]! * x;
-  }
-  return acc;
-}
-
-/** s = x_new − x, y = g_new − g, then x ← x_new, g ← g_new; returns sᵀy, sᵀs, yᵀy and max |g_new|. */
-function advance(x: Float64Array, g: Float64Array, xNew: Float64Array, gNew: Float64Array, s: Float64Array, y: Float64Array): { sy: number; ss: number; yy: number; gInf: number } {
-  let sy = 0, ss = 0, yy = 0, gInf = 0;
-  for (let i = 0; i < x.length; i++) {
-    const si = xNew[i]! - x[i]!, gi = gNew[i]!, yi = gi - g[i]!;
-    s[i] = si;
-    y[i] = yi;
-    sy += si * yi;
-    ss += si * si;
-    yy += yi * yi;
-    x[i] = xNew[i]!;
-    g[i] = gi;
-    const ag = gi < 0 ? -gi : gi;
-    if (ag > gInf) gInf = ag;
-  }
-  return { sy, ss, yy, gInf };
-}
-
-function infNorm(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > m) m = v;
-  }
-  return m;
-}
 
 /** Minimises f from x0 (x0 is not modified). */
 export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
@@ -102,14 +52,14 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
   const ftol = options.ftol ?? 1e-9;
   const window = Math.max(1, Math.floor(options.ftolWindow ?? 1));
   const n = x0.length;
-  const x = Float64Array.from(x0);
-  const g = new Float64Array(n);
-  const xNew = new Float64Array(n);
-  const gNew = new Float64Array(n);
-  const d = new Float64Array(n);
-  // The last m pairs in a ring: slot (head − 1 − j) mod m is the j-th newest; allocated once.
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
+  // Every array up front, in the space whose loops run on them: x, g, x_new, g_new, d, then m pairs (s, y).
+  const space = createVectorSpace(n, 5 + 2 * m, options.backend);
+  const ops = space.ops;
+  const [x, g, xNew, gNew, d] = space.vectors as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  x.set(x0);
+  // The last m pairs in a ring: slot (head − 1 − j) mod m is the j-th newest.
+  const S = space.vectors.slice(5, 5 + m);
+  const Y = space.vectors.slice(5 + m);
   const rho = new Float64Array(m);
   const alpha = new Float64Array(m);
   let head = 0; // next slot to write
@@ -122,41 +72,43 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
   history[0] = fx;
   let evaluations = 1;
   let iterations = 0;
-  let converged = infNorm(g) <= gtol;
+  let converged = ops.infNorm(g) <= gtol;
 
   while (!converged && iterations < maxIter) {
     // Two-loop recursion d = −H g (Nocedal & Wright 2006, Alg. 7.4); each pass also takes the dot product the
-    // next step needs, so every stored pair costs two passes over n instead of four.
-    for (let i = 0; i < n; i++) d[i] = -g[i]!;
+    // next step needs, so every stored pair costs two passes over n instead of four, and g·d comes out of the
+    // last pass.
+    let gd: number;
     if (count > 0) {
-      let sd = dot(S[slot(0)]!, d);
+      let sd = ops.negate(d, g, S[slot(0)]!);
       for (let age = 0; age < count; age++) {
         const k = slot(age);
         const a = rho[k]! * sd;
         alpha[k] = a;
         // The last pair also scales by H₀ = γI and takes y_oldest·d for the second loop.
         const last = age + 1 === count;
-        sd = axpyDot(d, -a, Y[k]!, last ? gammaH0 : 1, last ? Y[slot(count - 1)]! : S[slot(age + 1)]!);
+        sd = ops.axpyDot(d, -a, Y[k]!, last ? gammaH0 : 1, last ? Y[slot(count - 1)]! : S[slot(age + 1)]!);
       }
       let yd = sd;
       for (let age = count - 1; age >= 0; age--) {
         const k = slot(age);
         const b = alpha[k]! - rho[k]! * yd;
-        yd = axpyDot(d, b, S[k]!, 1, age > 0 ? Y[slot(age - 1)]! : null);
+        yd = ops.axpyDot(d, b, S[k]!, 1, age > 0 ? Y[slot(age - 1)]! : g);
       }
+      gd = yd;
+    } else {
+      gd = ops.negate(d, g, g);
     }
-    let gd = dot(g, d);
     if (!(gd < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
       count = 0;
-      for (let i = 0; i < n; i++) d[i] = -g[i]!;
-      gd = dot(g, d);
+      gd = ops.negate(d, g, g);
     }
     let t = count === 0 ? Math.min(1, 1 / Math.sqrt(-gd)) : 1;
     let fNew = Infinity;
     let accepted = false;
     for (let b = 0; b < MAX_BACKTRACK; b++) {
-      step(xNew, x, t, d);
+      ops.step(xNew, x, t, d);
       fNew = f(xNew, gNew);
       evaluations++;
       if (fNew <= fx + C1 * t * gd) {
@@ -169,11 +121,7 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     iterations++;
     // New pair s = x_new − x, y = g_new − g into slot `head` (the oldest once the ring is full); x and g move on
     // in the same pass.
-    if (S.length === head) {
-      S.push(new Float64Array(n));
-      Y.push(new Float64Array(n));
-    }
-    const { sy, ss, yy, gInf } = advance(x, g, xNew, gNew, S[head]!, Y[head]!);
+    const { sy, ss, yy, gInf } = ops.advance(x, g, xNew, gNew, S[head]!, Y[head]!);
     if (sy > 1e-10 * Math.sqrt(ss * yy)) {
       rho[head] = 1 / sy;
       gammaH0 = sy / yy;
@@ -190,5 +138,6 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     if (gInf <= gtol || stalled) converged = true;
     if (options.onIteration?.(iterations, fx, gInf) === false) break;
   }
-  return { x, f: fx, iterations, evaluations, converged };
+  // A copy: x may be a view of the WebAssembly memory, which should not outlive the run.
+  return { x: Float64Array.from(x), f: fx, iterations, evaluations, converged };
 }
