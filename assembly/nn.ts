@@ -823,3 +823,130 @@ export function embeddingBackward(ids: usize, g: usize, gW: usize, n: i32, D: i3
     for (; o < rowBytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// LSTM gates (Hochreiter & Schmidhuber 1997, PyTorch form: i, f, g, o), one time step s for the whole batch, with
+// the same conventions as the GRU steps. X [B, T, 4H], gh [B, 4H], h*, c* [B, H], Y [B, T, H]; this step's
+// activated gates A [B, 4H] and tanh(c') TC [B, H] are kept for backward (zero for finished samples).
+
+/** i, f, o = σ(x + gh), g = tanh(x + gh); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). */
+export function lstmForwardStep(
+  X: usize, gh: usize, hPrev: usize, cPrev: usize, hNext: usize, cNext: usize, Y: usize, A: usize, TC: usize,
+  B: i32, T: i32, H: i32, s: i32, lengths: usize, reverse: i32,
+): void {
+  const rowBytes = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const L = load<i32>(lengths + (<usize>b << 2));
+    const hb = <usize>b * rowBytes, gb = <usize>b * 4 * rowBytes;
+    if (s >= L) {
+      memory.copy(hNext + hb, hPrev + hb, rowBytes);
+      memory.copy(cNext + hb, cPrev + hb, rowBytes);
+      memory.fill(A + gb, 0, 4 * rowBytes);
+      memory.fill(TC + hb, 0, rowBytes);
+      continue;
+    }
+    const t = reverse ? L - 1 - s : s;
+    const xb = X + <usize>(b * T + t) * 4 * rowBytes, ghb = gh + gb, ab = A + gb, yb = Y + <usize>(b * T + t) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const lanes = min<usize>(4, (rowBytes - o) >> 2);
+      const full = lanes == 4;
+      const pi = f32x4.add(full ? v128.load(xb + o) : loadPartial(xb + o, lanes), full ? v128.load(ghb + o) : loadPartial(ghb + o, lanes));
+      const pf = f32x4.add(full ? v128.load(xb + rowBytes + o) : loadPartial(xb + rowBytes + o, lanes), full ? v128.load(ghb + rowBytes + o) : loadPartial(ghb + rowBytes + o, lanes));
+      const pg = f32x4.add(full ? v128.load(xb + 2 * rowBytes + o) : loadPartial(xb + 2 * rowBytes + o, lanes), full ? v128.load(ghb + 2 * rowBytes + o) : loadPartial(ghb + 2 * rowBytes + o, lanes));
+      const po = f32x4.add(full ? v128.load(xb + 3 * rowBytes + o) : loadPartial(xb + 3 * rowBytes + o, lanes), full ? v128.load(ghb + 3 * rowBytes + o) : loadPartial(ghb + 3 * rowBytes + o, lanes));
+      const cp = full ? v128.load(cPrev + hb + o) : loadPartial(cPrev + hb + o, lanes);
+      const i = sigmoidV(pi), f = sigmoidV(pf), g = tanhV(pg), og = sigmoidV(po);
+      const c = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
+      const tc = tanhV(c);
+      const h = f32x4.mul(og, tc);
+      if (full) {
+        v128.store(cNext + hb + o, c);
+        v128.store(hNext + hb + o, h);
+        v128.store(yb + o, h);
+        v128.store(ab + o, i);
+        v128.store(ab + rowBytes + o, f);
+        v128.store(ab + 2 * rowBytes + o, g);
+        v128.store(ab + 3 * rowBytes + o, og);
+        v128.store(TC + hb + o, tc);
+      } else {
+        storePartial(cNext + hb + o, c, lanes);
+        storePartial(hNext + hb + o, h, lanes);
+        storePartial(yb + o, h, lanes);
+        storePartial(ab + o, i, lanes);
+        storePartial(ab + rowBytes + o, f, lanes);
+        storePartial(ab + 2 * rowBytes + o, g, lanes);
+        storePartial(ab + 3 * rowBytes + o, og, lanes);
+        storePartial(TC + hb + o, tc, lanes);
+      }
+    }
+  }
+}
+
+/**
+ * Backward through the gates of step s: d = dh + G, ∂c = dc + d ⊙ o ⊙ (1 − tanh²c'); dGh [B, 4H] = the gates'
+ * pre-activation gradients, dc ← ∂c ⊙ f (in place), dhPrev = 0 (the products' part is added by a gemm), gX += dGh
+ * rows (0: skipped). Finished samples pass dh and dc on.
+ */
+export function lstmBackwardStep(
+  G: usize, dh: usize, dc: usize, dhPrev: usize, dGh: usize, gX: usize, cPrev: usize, A: usize, TC: usize,
+  B: i32, T: i32, H: i32, s: i32, lengths: usize, reverse: i32,
+): void {
+  const rowBytes = <usize>H << 2;
+  const one = f32x4.splat(1);
+  for (let b = 0; b < B; b++) {
+    const L = load<i32>(lengths + (<usize>b << 2));
+    const hb = <usize>b * rowBytes, gb = <usize>b * 4 * rowBytes;
+    if (s >= L) {
+      memory.copy(dhPrev + hb, dh + hb, rowBytes);
+      memory.fill(dGh + gb, 0, 4 * rowBytes);
+      continue;
+    }
+    memory.fill(dhPrev + hb, 0, rowBytes);
+    const t = reverse ? L - 1 - s : s;
+    const yb = G + <usize>(b * T + t) * rowBytes, xb = gX + <usize>(b * T + t) * 4 * rowBytes, ab = A + gb, db = dGh + gb;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const lanes = min<usize>(4, (rowBytes - o) >> 2);
+      const full = lanes == 4;
+      const d = f32x4.add(full ? v128.load(dh + hb + o) : loadPartial(dh + hb + o, lanes), full ? v128.load(yb + o) : loadPartial(yb + o, lanes));
+      const i = full ? v128.load(ab + o) : loadPartial(ab + o, lanes);
+      const f = full ? v128.load(ab + rowBytes + o) : loadPartial(ab + rowBytes + o, lanes);
+      const g = full ? v128.load(ab + 2 * rowBytes + o) : loadPartial(ab + 2 * rowBytes + o, lanes);
+      const og = full ? v128.load(ab + 3 * rowBytes + o) : loadPartial(ab + 3 * rowBytes + o, lanes);
+      const tc = full ? v128.load(TC + hb + o) : loadPartial(TC + hb + o, lanes);
+      const cp = full ? v128.load(cPrev + hb + o) : loadPartial(cPrev + hb + o, lanes);
+      const dcIn = full ? v128.load(dc + hb + o) : loadPartial(dc + hb + o, lanes);
+      const dcv = f32x4.add(dcIn, f32x4.mul(f32x4.mul(d, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const di = f32x4.mul(f32x4.mul(f32x4.mul(dcv, g), i), f32x4.sub(one, i));
+      const df = f32x4.mul(f32x4.mul(f32x4.mul(dcv, cp), f), f32x4.sub(one, f));
+      const dg = f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g)));
+      const dO = f32x4.mul(f32x4.mul(f32x4.mul(d, tc), og), f32x4.sub(one, og));
+      const dcOut = f32x4.mul(dcv, f);
+      if (full) {
+        v128.store(dc + hb + o, dcOut);
+        v128.store(db + o, di);
+        v128.store(db + rowBytes + o, df);
+        v128.store(db + 2 * rowBytes + o, dg);
+        v128.store(db + 3 * rowBytes + o, dO);
+      } else {
+        storePartial(dc + hb + o, dcOut, lanes);
+        storePartial(db + o, di, lanes);
+        storePartial(db + rowBytes + o, df, lanes);
+        storePartial(db + 2 * rowBytes + o, dg, lanes);
+        storePartial(db + 3 * rowBytes + o, dO, lanes);
+      }
+      if (gX) {
+        if (full) {
+          v128.store(xb + o, f32x4.add(v128.load(xb + o), di));
+          v128.store(xb + rowBytes + o, f32x4.add(v128.load(xb + rowBytes + o), df));
+          v128.store(xb + 2 * rowBytes + o, f32x4.add(v128.load(xb + 2 * rowBytes + o), dg));
+          v128.store(xb + 3 * rowBytes + o, f32x4.add(v128.load(xb + 3 * rowBytes + o), dO));
+        } else {
+          storePartial(xb + o, f32x4.add(loadPartial(xb + o, lanes), di), lanes);
+          storePartial(xb + rowBytes + o, f32x4.add(loadPartial(xb + rowBytes + o, lanes), df), lanes);
+          storePartial(xb + 2 * rowBytes + o, f32x4.add(loadPartial(xb + 2 * rowBytes + o, lanes), dg), lanes);
+          storePartial(xb + 3 * rowBytes + o, f32x4.add(loadPartial(xb + 3 * rowBytes + o, lanes), dO), lanes);
+        }
+      }
+    }
+  }
+}

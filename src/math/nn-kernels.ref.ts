@@ -514,3 +514,88 @@ export function embeddingBackwardRef(ids: Int32Array, g: Float32Array, gW: Float
     for (let j = 0; j < D; j++) gW[base + j] = gW[base + j]! + g[gb + j]!;
   }
 }
+
+/**
+ * One LSTM step for the batch (Hochreiter & Schmidhuber 1997, PyTorch form): i, f, o = σ(x + gh), g = tanh(x + gh)
+ * over X [B, T, 4H] and gh [B, 4H] (gate order i, f, g, o); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). Keeps this
+ * step's gates A [B, 4H] and tanh(c') TC [B, H] (zero for finished samples, which carry h and c over).
+ */
+export function lstmForwardStepRef(
+  X: Float32Array, gh: Float32Array, hPrev: Float32Array, cPrev: Float32Array, hNext: Float32Array, cNext: Float32Array,
+  Y: Float32Array, A: Float32Array, TC: Float32Array, p: GruStep,
+): void {
+  const { B, T, H } = p, H4 = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const t = stepTime(p, b), hb = b * H, gb = b * H4;
+    if (t < 0) {
+      for (let j = 0; j < H; j++) {
+        hNext[hb + j] = hPrev[hb + j]!;
+        cNext[hb + j] = cPrev[hb + j]!;
+      }
+      A.fill(0, gb, gb + H4);
+      TC.fill(0, hb, hb + H);
+      continue;
+    }
+    const xb = (b * T + t) * H4, yb = (b * T + t) * H;
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(X[xb + j]! + gh[gb + j]!);
+      const f = sigmoid(X[xb + H + j]! + gh[gb + H + j]!);
+      const g = Math.tanh(X[xb + 2 * H + j]! + gh[gb + 2 * H + j]!);
+      const o = sigmoid(X[xb + 3 * H + j]! + gh[gb + 3 * H + j]!);
+      const c = f * cPrev[hb + j]! + i * g;
+      const tc = Math.tanh(c);
+      const h = o * tc;
+      cNext[hb + j] = c;
+      hNext[hb + j] = h;
+      Y[yb + j] = h;
+      A[gb + j] = i;
+      A[gb + H + j] = f;
+      A[gb + 2 * H + j] = g;
+      A[gb + 3 * H + j] = o;
+      TC[hb + j] = tc;
+    }
+  }
+}
+
+/**
+ * Backward through one LSTM step's gates: d = dh + G, ∂c = dc + d ⊙ o ⊙ (1 − tanh²c'); dGh = (∂ĩ, ∂f̃, ∂g̃, ∂õ);
+ * dc ← ∂c ⊙ f in place; dhPrev = 0 (the W_hh part comes from a gemm); gX += dGh rows when given. Finished samples
+ * pass dh and dc on and get zero dGh.
+ */
+export function lstmBackwardStepRef(
+  G: Float32Array, dh: Float32Array, dc: Float32Array, dhPrev: Float32Array, dGh: Float32Array, gX: Float32Array | null,
+  cPrev: Float32Array, A: Float32Array, TC: Float32Array, p: GruStep,
+): void {
+  const { B, T, H } = p, H4 = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const t = stepTime(p, b), hb = b * H, gb = b * H4;
+    if (t < 0) {
+      for (let j = 0; j < H; j++) dhPrev[hb + j] = dh[hb + j]!;
+      dGh.fill(0, gb, gb + H4);
+      continue;
+    }
+    const yb = (b * T + t) * H, xb = (b * T + t) * H4;
+    for (let j = 0; j < H; j++) {
+      const d = dh[hb + j]! + G[yb + j]!;
+      const i = A[gb + j]!, f = A[gb + H + j]!, g = A[gb + 2 * H + j]!, o = A[gb + 3 * H + j]!;
+      const tc = TC[hb + j]!;
+      const dcv = dc[hb + j]! + d * o * (1 - tc * tc);
+      const di = dcv * g * i * (1 - i);
+      const df = dcv * cPrev[hb + j]! * f * (1 - f);
+      const dg = dcv * i * (1 - g * g);
+      const dO = d * tc * o * (1 - o);
+      dc[hb + j] = dcv * f;
+      dGh[gb + j] = di;
+      dGh[gb + H + j] = df;
+      dGh[gb + 2 * H + j] = dg;
+      dGh[gb + 3 * H + j] = dO;
+      dhPrev[hb + j] = 0;
+      if (gX !== null) {
+        gX[xb + j] = gX[xb + j]! + di;
+        gX[xb + H + j] = gX[xb + H + j]! + df;
+        gX[xb + 2 * H + j] = gX[xb + 2 * H + j]! + dg;
+        gX[xb + 3 * H + j] = gX[xb + 3 * H + j]! + dO;
+      }
+    }
+  }
+}

@@ -231,6 +231,32 @@ describe.each([false, true])('nn kernels against their TypeScript twins (residen
     }
   });
 
+  it('LSTM steps with ragged lengths, both directions, forward and backward', () => {
+    resident = isResident;
+    for (const [B, T, H] of [[3, 4, 5], [4, 6, 16], [2, 3, 33]] as const) {
+      for (const reverse of [false, true]) {
+        for (const s of [0, 2]) {
+          const p: K.GruStep = { B, T, H, s, lengths: Int32Array.from({ length: B }, (_, b) => [T, 2, 1, T][b % 4]!), reverse };
+          const X = arr(B * T * 4 * H, 2), gh = arr(B * 4 * H, 2), hPrev = arr(B * H), cPrev = arr(B * H, 2);
+          const got = [arr(B * H), arr(B * H), arr(B * T * H), arr(B * 4 * H), arr(B * H)] as const;
+          const want = got.map((x) => plain(x));
+          K.lstmForwardStep(X, gh, hPrev, cPrev, got[0], got[1], got[2], got[3], got[4], p);
+          R.lstmForwardStepRef(plain(X), plain(gh), plain(hPrev), plain(cPrev), want[0]!, want[1]!, want[2]!, want[3]!, want[4]!, p);
+          got.forEach((x, i) => expect(err(x, want[i]!), `LSTM step ${i} [${B}, ${T}, ${H}] s ${s} reverse ${reverse}`).toBeLessThan(1e-6));
+          const G = arr(B * T * H), dh = arr(B * H), dc = arr(B * H), gX = arr(B * T * 4 * H);
+          const dhPrev = arr(B * H), dGh = arr(B * 4 * H);
+          const eC = plain(dc), eX = plain(gX), eP = new Float32Array(B * H), eG = new Float32Array(B * 4 * H);
+          K.lstmBackwardStep(G, dh, dc, dhPrev, dGh, gX, cPrev, want[3]!, want[4]!, p);
+          R.lstmBackwardStepRef(plain(G), plain(dh), eC, eP, eG, eX, plain(cPrev), want[3]!, want[4]!, p);
+          expect(err(dc, eC), 'LSTM dc').toBeLessThan(1e-6);
+          expect(err(dhPrev, eP), 'LSTM dhPrev').toBeLessThan(1e-6);
+          expect(err(dGh, eG), 'LSTM dGh').toBeLessThan(1e-6);
+          expect(err(gX, eX), 'LSTM gX').toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
   it('fused self-attention, with and without mask and dropout, forward and backward', () => {
     resident = isResident;
     for (const [B, T, D, heads] of [[2, 5, 8, 2], [3, 13, 12, 3], [1, 50, 64, 2], [2, 7, 6, 1]] as const) {

@@ -15,7 +15,7 @@ import {
   dropoutForwardRef, geluBackwardRef, geluForwardRef, im2colRef, layerNormBackwardRef, layerNormForwardRef,
   logSoftmaxBackwardRef, logSoftmaxForwardRef, maxPoolTimeForwardRef, mulAccumulateRef, reluBackwardRef,
   reluForwardRef, softmaxBackwardRef, softmaxForwardRef, sumRowsIntoRef,
-  embeddingBackwardRef, embeddingForwardRef, gruBackwardStepRef, gruForwardStepRef, type AdamStepArgs, type AttentionShape, type Conv1dShape, type GruStep,
+  embeddingBackwardRef, embeddingForwardRef, gruBackwardStepRef, gruForwardStepRef, lstmBackwardStepRef, lstmForwardStepRef, type AdamStepArgs, type AttentionShape, type Conv1dShape, type GruStep,
 } from './nn-kernels.ref.js';
 import { wasmKernels } from './wasm/module.js';
 import { round16, stagingStart, trimStaging } from './wasm/staging.js';
@@ -451,6 +451,50 @@ export function gruBackwardStep(
   const pG = put(G, true), pdh = put(dh, true), pdp = put(dhPrev, false), pdg = put(dGh, false), pgx = put(gX, true);
   const php = put(hPrev, true), pr = put(R, true), pz = put(Z, true), pn = put(N, true), pghn = put(GHN, true), pl = put(p.lengths, true);
   wasm!.exports.gruBackwardStep(pG, pdh, pdp, pdg, pgx, php, pr, pz, pn, pghn, p.B, p.T, p.H, p.s, pl, p.reverse ? 1 : 0);
+  back(dhPrev, pdp);
+  back(dGh, pdg);
+  back(gX, pgx);
+  end();
+}
+
+/**
+ * One LSTM step for the whole batch (see lstmForwardStepRef): gates from X [B, T, 4H] and gh [B, 4H] into hNext,
+ * cNext, Y [B, T, H] and this step's gates A [B, 4H] and tanh(c') TC [B, H]. Same residency advice as GRU steps.
+ */
+export function lstmForwardStep(
+  X: Float32Array, gh: Float32Array, hPrev: Float32Array, cPrev: Float32Array, hNext: Float32Array, cNext: Float32Array,
+  Y: Float32Array, A: Float32Array, TC: Float32Array, p: GruStep,
+): void {
+  const BH = p.B * p.H;
+  check('lstmForwardStep', X.length === p.B * p.T * 4 * p.H && gh.length === 4 * BH && A.length === 4 * BH && Y.length === p.B * p.T * p.H
+    && [hPrev, cPrev, hNext, cNext, TC].every((v) => v.length === BH) && p.lengths.length === p.B, () => `buffers do not fit B ${p.B}, T ${p.T}, H ${p.H}`);
+  if (!nnKernelsUseWasm(BH)) return lstmForwardStepRef(X, gh, hPrev, cPrev, hNext, cNext, Y, A, TC, p);
+  begin(need(X) + need(gh) + need(hPrev) + need(cPrev) + need(hNext) + need(cNext) + need(Y) + need(A) + need(TC) + need(p.lengths));
+  const px = put(X, true), pgh = put(gh, true), php = put(hPrev, true), pcp = put(cPrev, true), phn = put(hNext, false);
+  const pcn = put(cNext, false), py = put(Y, true), pa = put(A, false), ptc = put(TC, false), pl = put(p.lengths, true);
+  wasm!.exports.lstmForwardStep(px, pgh, php, pcp, phn, pcn, py, pa, ptc, p.B, p.T, p.H, p.s, pl, p.reverse ? 1 : 0);
+  back(hNext, phn);
+  back(cNext, pcn);
+  back(Y, py);
+  back(A, pa);
+  back(TC, ptc);
+  end();
+}
+
+/** Backward through one LSTM step's gates (see lstmBackwardStepRef); dc is updated in place; gX may be null. */
+export function lstmBackwardStep(
+  G: Float32Array, dh: Float32Array, dc: Float32Array, dhPrev: Float32Array, dGh: Float32Array, gX: Float32Array | null,
+  cPrev: Float32Array, A: Float32Array, TC: Float32Array, p: GruStep,
+): void {
+  const BH = p.B * p.H;
+  check('lstmBackwardStep', G.length === p.B * p.T * p.H && dGh.length === 4 * BH && A.length === 4 * BH && (gX === null || gX.length === p.B * p.T * 4 * p.H)
+    && [dh, dc, dhPrev, cPrev, TC].every((v) => v.length === BH) && p.lengths.length === p.B, () => `buffers do not fit B ${p.B}, T ${p.T}, H ${p.H}`);
+  if (!nnKernelsUseWasm(BH)) return lstmBackwardStepRef(G, dh, dc, dhPrev, dGh, gX, cPrev, A, TC, p);
+  begin(need(G) + need(dh) + need(dc) + need(dhPrev) + need(dGh) + need(gX) + need(cPrev) + need(A) + need(TC) + need(p.lengths));
+  const pG = put(G, true), pdh = put(dh, true), pdc = put(dc, true), pdp = put(dhPrev, false), pdg = put(dGh, false), pgx = put(gX, true);
+  const pcp = put(cPrev, true), pa = put(A, true), ptc = put(TC, true), pl = put(p.lengths, true);
+  wasm!.exports.lstmBackwardStep(pG, pdh, pdc, pdp, pdg, pgx, pcp, pa, ptc, p.B, p.T, p.H, p.s, pl, p.reverse ? 1 : 0);
+  back(dc, pdc);
   back(dhPrev, pdp);
   back(dGh, pdg);
   back(gX, pgx);

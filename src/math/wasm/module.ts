@@ -57,6 +57,14 @@ export interface KernelExports {
     G: number, dh: number, dhPrev: number, dGh: number, gX: number, hPrev: number, R: number, Z: number, N: number, GHN: number,
     B: number, T: number, H: number, s: number, lengths: number, reverse: number,
   ): void;
+  lstmForwardStep(
+    X: number, gh: number, hPrev: number, cPrev: number, hNext: number, cNext: number, Y: number, A: number, TC: number,
+    B: number, T: number, H: number, s: number, lengths: number, reverse: number,
+  ): void;
+  lstmBackwardStep(
+    G: number, dh: number, dc: number, dhPrev: number, dGh: number, gX: number, cPrev: number, A: number, TC: number,
+    B: number, T: number, H: number, s: number, lengths: number, reverse: number,
+  ): void;
   attentionForward(
     qkv: number, out: number, P: number, B: number, T: number, D: number, heads: number, alpha: number, mask: number,
     maskValue: number, seed: number, threshold: number, keep: number, work: number, scratch: number,
