@@ -76,11 +76,22 @@ export function reluBackward(x: usize, g: usize, gx: usize, n: i32): void {
 const GELU_C: f32 = 0.7978845608028654; // √(2/π)
 const GELU_K: f32 = 0.044715;
 
-/** tanh(u) = 1 − 2/(e^{2u} + 1), saturating to ±1 through the clamped exp. */
+/**
+ * tanh(u): Cephes' odd polynomial u + u³·P(u²) for |u| < 0.625 (where 1 − 2/(e^{2u} + 1) would lose relative
+ * precision to cancellation), else 1 − 2/(e^{2u} + 1), saturating to ±1 through the clamped exp.
+ */
 // @ts-ignore: decorator
 @inline function tanhV(u: v128): v128 {
   const e = expV(f32x4.add(u, u));
-  return f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const z = f32x4.mul(u, u);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), u), u);
+  return v128.bitselect(small, big, f32x4.lt(f32x4.abs(u), f32x4.splat(0.625)));
 }
 
 /** The first `lanes` (1–3) floats at p in a vector, the rest zero: a tail without reading past the array. */
@@ -136,6 +147,57 @@ export function geluBackward(x: usize, g: usize, gx: usize, n: i32): void {
     const lanes = (end - o) >> 2;
     const d = f32x4.mul(loadPartial(g + o, lanes), geluGradV(loadPartial(x + o, lanes)));
     storePartial(gx + o, f32x4.add(loadPartial(gx + o, lanes), d), lanes);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sigmoidV(x: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+}
+
+/** out = σ(x) = 1/(1 + e^−x) */
+export function sigmoidForward(x: usize, out: usize, n: i32): void {
+  const end = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) v128.store(out + o, sigmoidV(v128.load(x + o)));
+  if (o < end) storePartial(out + o, sigmoidV(loadPartial(x + o, (end - o) >> 2)), (end - o) >> 2);
+}
+
+/** out = tanh(x) */
+export function tanhForward(x: usize, out: usize, n: i32): void {
+  const end = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) v128.store(out + o, tanhV(v128.load(x + o)));
+  if (o < end) storePartial(out + o, tanhV(loadPartial(x + o, (end - o) >> 2)), (end - o) >> 2);
+}
+
+/** gx += g ⊙ y ⊙ (1 − y), y = σ(x) (the saved output) */
+export function sigmoidBackward(y: usize, g: usize, gx: usize, n: i32): void {
+  const end = <usize>n << 2;
+  const one = f32x4.splat(1);
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) {
+    const v = v128.load(y + o);
+    v128.store(gx + o, f32x4.add(v128.load(gx + o), f32x4.mul(v128.load(g + o), f32x4.mul(v, f32x4.sub(one, v)))));
+  }
+  for (; o < end; o += 4) {
+    const v = load<f32>(y + o);
+    store<f32>(gx + o, load<f32>(gx + o) + load<f32>(g + o) * (v * (1 - v)));
+  }
+}
+
+/** gx += g ⊙ (1 − y²), y = tanh(x) (the saved output) */
+export function tanhBackward(y: usize, g: usize, gx: usize, n: i32): void {
+  const end = <usize>n << 2;
+  const one = f32x4.splat(1);
+  let o: usize = 0;
+  for (; o + 16 <= end; o += 16) {
+    const v = v128.load(y + o);
+    v128.store(gx + o, f32x4.add(v128.load(gx + o), f32x4.mul(v128.load(g + o), f32x4.sub(one, f32x4.mul(v, v)))));
+  }
+  for (; o < end; o += 4) {
+    const v = load<f32>(y + o);
+    store<f32>(gx + o, load<f32>(gx + o) + load<f32>(g + o) * (1 - v * v));
   }
 }
 
@@ -675,11 +737,6 @@ export function attentionBackward(
 // between calls. Sample b reads time t = s (or L_b − 1 − s when reverse) and stops (carries h) once s ≥ L_b.
 // Layouts: X [B, T, 3H] (input projections r | z | n), gh [B, 3H] (W_hh·h + b_hh), h* [B, H], Y [B, T, H];
 // R, Z, N, GHN [B, H] slices of this step (kept for backward; zero for finished samples).
-
-// @ts-ignore: decorator
-@inline function sigmoidV(x: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
-}
 
 /** r = σ(x_r + gh_r), z = σ(x_z + gh_z), n = tanh(x_n + r ⊙ gh_n), h' = (1 − z) ⊙ n + z ⊙ h. */
 export function gruForwardStep(

@@ -41,6 +41,31 @@ export function geluBackwardRef(x: Float32Array, g: Float32Array, gx: Float32Arr
   }
 }
 
+/** out = e^x */
+export function expForwardRef(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!);
+}
+
+/** out = σ(x) = 1/(1 + e^−x); in float64 e^−x overflows to ∞ for x < −709 and the result is 0, not NaN. */
+export function sigmoidForwardRef(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]!));
+}
+
+/** out = tanh(x) */
+export function tanhForwardRef(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
+}
+
+/** gx += g ⊙ y ⊙ (1 − y), y = σ(x) */
+export function sigmoidBackwardRef(y: Float32Array, g: Float32Array, gx: Float32Array): void {
+  for (let i = 0; i < y.length; i++) gx[i] = gx[i]! + g[i]! * y[i]! * (1 - y[i]!);
+}
+
+/** gx += g ⊙ (1 − y²), y = tanh(x) */
+export function tanhBackwardRef(y: Float32Array, g: Float32Array, gx: Float32Array): void {
+  for (let i = 0; i < y.length; i++) gx[i] = gx[i]! + g[i]! * (1 - y[i]! * y[i]!);
+}
+
 /** gx += g ⊙ y */
 export function mulAccumulateRef(g: Float32Array, y: Float32Array, gx: Float32Array): void {
   for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * y[i]!;

@@ -63,6 +63,21 @@ describe.each([false, true])('nn kernels against their TypeScript twins (residen
       K.mulAccumulate(g, x, a);
       R.mulAccumulateRef(plain(g), plain(x), b);
       expect(err(a, b), `mulAccumulate ${n}`).toBeLessThan(1e-6);
+      const wide = arr(n, 30);
+      K.expForward(wide, out);
+      R.expForwardRef(plain(wide), want);
+      expect(err(out, want) / Math.max(1, ...Array.from(want, Math.abs)), `exp ${n}`).toBeLessThan(1e-6);
+      for (const [fwd, fwdRef, bwd, bwdRef, name] of [
+        [K.sigmoidForward, R.sigmoidForwardRef, K.sigmoidBackward, R.sigmoidBackwardRef, 'sigmoid'],
+        [K.tanhForward, R.tanhForwardRef, K.tanhBackward, R.tanhBackwardRef, 'tanh'],
+      ] as const) {
+        fwd(wide, out);
+        fwdRef(plain(wide), want);
+        expect(err(out, want), `${name} ${n}`).toBeLessThan(1e-6);
+        bwd(want, g, a);
+        bwdRef(want, plain(g), b);
+        expect(err(a, b), `${name}' ${n}`).toBeLessThan(1e-6);
+      }
     }
   });
 
@@ -87,6 +102,19 @@ describe.each([false, true])('nn kernels against their TypeScript twins (residen
     expect(dropped / n).toBeGreaterThan(0.28);
     expect(dropped / n).toBeLessThan(0.32);
     expect(out.find((v) => v !== 0)).toBeCloseTo(1 / 0.7, 6);
+  });
+
+  it('tanh keeps its relative precision near zero, and exp / sigmoid saturate cleanly', () => {
+    const x = Float32Array.of(1e-6, -3e-4, 0.5, 0.7, -20, 20, -100, 100);
+    const long = Float32Array.from({ length: 64 }, (_, i) => x[i % 8]!), out = new Float32Array(64);
+    K.tanhForward(long, out);
+    for (let i = 0; i < 8; i++) expect(Math.abs(out[i]! - Math.tanh(x[i]!)) / Math.abs(Math.tanh(x[i]!))).toBeLessThan(3e-7);
+    K.expForward(Float32Array.from({ length: 64 }, (_, i) => [-1e9, -88, 0, 88.5][i % 4]!), out);
+    expect(Array.from(out.subarray(0, 3))).toEqual([0, 0, 1]);
+    expect(Number.isFinite(out[3]!)).toBe(true);
+    K.sigmoidForward(long, out);
+    expect(out[6]).toBeLessThan(1e-30);
+    expect(out[7]).toBe(1);
   });
 
   it('softmax and log-softmax over rows, forward and backward', () => {

@@ -12,7 +12,7 @@ import { createError } from '../core/errors.js';
 import { gemmScratchOffset } from './gemm.js';
 import {
   adamStepRef, attentionBackwardRef, attentionForwardRef, col2imRef, dropoutBackwardRef, dropoutConstants,
-  dropoutForwardRef, geluBackwardRef, geluForwardRef, im2colRef, layerNormBackwardRef, layerNormForwardRef,
+  dropoutForwardRef, expForwardRef, geluBackwardRef, sigmoidBackwardRef, sigmoidForwardRef, tanhBackwardRef, tanhForwardRef, geluForwardRef, im2colRef, layerNormBackwardRef, layerNormForwardRef,
   logSoftmaxBackwardRef, logSoftmaxForwardRef, maxPoolTimeForwardRef, mulAccumulateRef, reluBackwardRef,
   reluForwardRef, softmaxBackwardRef, softmaxForwardRef, sumRowsIntoRef,
   embeddingBackwardRef, embeddingForwardRef, gruBackwardStepRef, gruForwardStepRef, lstmBackwardStepRef, lstmForwardStepRef, type AdamStepArgs, type AttentionShape, type Conv1dShape, type GruStep,
@@ -152,6 +152,59 @@ export function geluBackward(x: Float32Array, g: Float32Array, gx: Float32Array)
   begin(need(x) + need(g) + need(gx));
   const px = put(x, true), pg = put(g, true), pgx = put(gx, true);
   wasm!.exports.geluBackward(px, pg, pgx, n);
+  back(gx, pgx);
+  end();
+}
+
+/** The forward kernels of the unary activations (x → out). */
+type UnaryKernel = 'expInto' | 'sigmoidForward' | 'tanhForward';
+
+function unary(op: UnaryKernel, x: Float32Array, out: Float32Array, ref: (x: Float32Array, out: Float32Array) => void): void {
+  const n = x.length;
+  sameLength(op, n, out);
+  if (!nnKernelsUseWasm(n)) return ref(x, out);
+  begin(need(x) + need(out));
+  const px = put(x, true), po = put(out, false);
+  wasm!.exports[op](px, po, n);
+  back(out, po);
+  end();
+}
+
+/** out = e^x (vector exp: ≈ 2 ulp, exactly 0 below −87.3) */
+export function expForward(x: Float32Array, out: Float32Array): void {
+  unary('expInto', x, out, expForwardRef);
+}
+
+/** out = σ(x) */
+export function sigmoidForward(x: Float32Array, out: Float32Array): void {
+  unary('sigmoidForward', x, out, sigmoidForwardRef);
+}
+
+/** out = tanh(x) */
+export function tanhForward(x: Float32Array, out: Float32Array): void {
+  unary('tanhForward', x, out, tanhForwardRef);
+}
+
+/** gx += g ⊙ y ⊙ (1 − y) for y = σ(x) */
+export function sigmoidBackward(y: Float32Array, g: Float32Array, gx: Float32Array): void {
+  const n = y.length;
+  sameLength('sigmoidBackward', n, g, gx);
+  if (!nnKernelsUseWasm(n)) return sigmoidBackwardRef(y, g, gx);
+  begin(need(y) + need(g) + need(gx));
+  const py = put(y, true), pg = put(g, true), pgx = put(gx, true);
+  wasm!.exports.sigmoidBackward(py, pg, pgx, n);
+  back(gx, pgx);
+  end();
+}
+
+/** gx += g ⊙ (1 − y²) for y = tanh(x) */
+export function tanhBackward(y: Float32Array, g: Float32Array, gx: Float32Array): void {
+  const n = y.length;
+  sameLength('tanhBackward', n, g, gx);
+  if (!nnKernelsUseWasm(n)) return tanhBackwardRef(y, g, gx);
+  begin(need(y) + need(g) + need(gx));
+  const py = put(y, true), pg = put(g, true), pgx = put(gx, true);
+  wasm!.exports.tanhBackward(py, pg, pgx, n);
   back(gx, pgx);
   end();
 }

@@ -34,6 +34,10 @@ export interface KernelExports {
   geluForward(x: number, out: number, n: number): void;
   geluBackward(x: number, g: number, gx: number, n: number): void;
   mulAccumulate(g: number, y: number, gx: number, n: number): void;
+  sigmoidForward(x: number, out: number, n: number): void;
+  tanhForward(x: number, out: number, n: number): void;
+  sigmoidBackward(y: number, g: number, gx: number, n: number): void;
+  tanhBackward(y: number, g: number, gx: number, n: number): void;
   sumRowsInto(G: number, rows: number, cols: number, gb: number): void;
   dropoutForward(x: number, out: number, n: number, seed: number, threshold: number, keep: number): void;
   dropoutBackward(g: number, gx: number, n: number, seed: number, threshold: number, keep: number): void;

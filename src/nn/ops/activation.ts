@@ -1,10 +1,13 @@
 /**
  * @module Elementwise nonlinearities with gradients: exp, log, tanh, sigmoid, relu, gelu, softplus.
  *
- * ReLU and GELU run the SIMD kernels of src/math/nn-kernels.ts; the others have their own loop (no per-element
- * closure). Backward uses the saved output where that is cheaper (exp: y, tanh: 1 − y², sigmoid: y(1 − y)).
+ * exp, tanh, sigmoid, ReLU and GELU run the SIMD kernels of src/math/nn-kernels.ts; log and softplus have their
+ * own loop. Backward uses the saved output where that is cheaper (exp: y, tanh: 1 − y², sigmoid: y(1 − y)).
  */
-import { geluBackward, geluForward, reluBackward, reluForward } from '../../math/nn-kernels.js';
+import {
+  expForward, geluBackward, geluForward, mulAccumulate, reluBackward, reluForward, sigmoidBackward, sigmoidForward,
+  tanhBackward, tanhForward,
+} from '../../math/nn-kernels.js';
 import { Tensor, record } from '../tensor.js';
 
 function unaryOut(x: Tensor): Tensor {
@@ -13,12 +16,9 @@ function unaryOut(x: Tensor): Tensor {
 
 export function exp(x: Tensor): Tensor {
   const out = unaryOut(x);
-  const o = out.data, d = x.data;
-  for (let i = 0; i < o.length; i++) o[i] = Math.exp(d[i]!);
-  record(out, [x], () => {
-    const g = out.grad!, gx = x.ensureGrad();
-    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * o[i]!;
-  });
+  const o = out.data;
+  expForward(x.data, o);
+  record(out, [x], () => mulAccumulate(out.grad!, o, x.ensureGrad()));
   return out;
 }
 
@@ -35,24 +35,18 @@ export function log(x: Tensor): Tensor {
 
 export function tanh(x: Tensor): Tensor {
   const out = unaryOut(x);
-  const o = out.data, d = x.data;
-  for (let i = 0; i < o.length; i++) o[i] = Math.tanh(d[i]!);
-  record(out, [x], () => {
-    const g = out.grad!, gx = x.ensureGrad();
-    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * (1 - o[i]! * o[i]!);
-  });
+  const o = out.data;
+  tanhForward(x.data, o);
+  record(out, [x], () => tanhBackward(o, out.grad!, x.ensureGrad()));
   return out;
 }
 
 /** σ(x) = 1 / (1 + e^−x). */
 export function sigmoid(x: Tensor): Tensor {
   const out = unaryOut(x);
-  const o = out.data, d = x.data;
-  for (let i = 0; i < o.length; i++) o[i] = sigmoidScalar(d[i]!);
-  record(out, [x], () => {
-    const g = out.grad!, gx = x.ensureGrad();
-    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * o[i]! * (1 - o[i]!);
-  });
+  const o = out.data;
+  sigmoidForward(x.data, o);
+  record(out, [x], () => sigmoidBackward(o, out.grad!, x.ensureGrad()));
   return out;
 }
 
