@@ -7,8 +7,10 @@
  *
  * For rows [from, to): z = Wᵀx + b; loss += sᵢ·(log Σ_k exp z_k − z_y); r_k = (softmax(z)_k − [k = y])·sᵢ/S;
  * G_j += r·x_ij for every non-zero, gb += r. Pointers are byte offsets into the imported shared memory:
- * indptr, indices (i32), data (f32), y (i32), rowWeight (f64), W and G (D × 4 f32), b (4 f32), gb (4 f64).
- * The loss sum (before the 1/S scale) is returned; G and gb are accumulated into (callers zero them).
+ * indptr, indices (i32), data (f32), y (i32), rowWeight (f64), b (4 f32), gb (4 f64), and WG: per feature j,
+ * 32 bytes holding W_j (4 f32) then G_j (4 f32), so the backward pass finds G_j in the cache line the forward
+ * pass brought in for W_j. The loss sum (before the 1/S scale) is returned; G and gb are accumulated into
+ * (callers zero them).
  */
 
 /** First free byte after static data. */
@@ -16,14 +18,10 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Zeroes n bytes at p (n a multiple of 16). */
-export function zeroBytes(p: usize, n: usize): void {
-  memory.fill(p, 0, n);
-}
 
 export function lossGrad(
   indptr: usize, indices: usize, data: usize, y: usize, rowWeight: usize, from: i32, to: i32,
-  W: usize, b: usize, G: usize, gb: usize, K: i32, invS: f64,
+  WG: usize, b: usize, gb: usize, K: i32, invS: f64,
 ): f64 {
   const bias = v128.load(b);
   let loss: f64 = 0;
@@ -39,12 +37,12 @@ export function lossGrad(
     for (; p + 1 < end; p += 2) {
       const j0 = <usize>load<i32>(indices + (<usize>p << 2));
       const j1 = <usize>load<i32>(indices + (<usize>(p + 1) << 2));
-      za = f32x4.add(za, f32x4.mul(v128.load32_splat(data + (<usize>p << 2)), v128.load(W + (j0 << 4))));
-      zb = f32x4.add(zb, f32x4.mul(v128.load32_splat(data + (<usize>(p + 1) << 2)), v128.load(W + (j1 << 4))));
+      za = f32x4.add(za, f32x4.mul(v128.load32_splat(data + (<usize>p << 2)), v128.load(WG + (j0 << 5))));
+      zb = f32x4.add(zb, f32x4.mul(v128.load32_splat(data + (<usize>(p + 1) << 2)), v128.load(WG + (j1 << 5))));
     }
     if (p < end) {
       const j = <usize>load<i32>(indices + (<usize>p << 2));
-      za = f32x4.add(za, f32x4.mul(v128.load32_splat(data + (<usize>p << 2)), v128.load(W + (j << 4))));
+      za = f32x4.add(za, f32x4.mul(v128.load32_splat(data + (<usize>p << 2)), v128.load(WG + (j << 5))));
     }
     const z = f32x4.add(za, zb);
     const z0 = <f64>f32x4.extract_lane(z, 0), z1 = <f64>f32x4.extract_lane(z, 1);
@@ -74,7 +72,7 @@ export function lossGrad(
     r = f32x4.replace_lane(r, 2, <f32>r2);
     r = f32x4.replace_lane(r, 3, <f32>r3);
     for (p = start; p < end; p++) {
-      const g = G + (<usize>load<i32>(indices + (<usize>p << 2)) << 4);
+      const g = WG + (<usize>load<i32>(indices + (<usize>p << 2)) << 5) + 16;
       v128.store(g, f32x4.add(v128.load(g), f32x4.mul(v128.load32_splat(data + (<usize>p << 2)), r)));
     }
   }
@@ -83,4 +81,48 @@ export function lossGrad(
   store<f64>(gb + 16, load<f64>(gb + 16) + gb2);
   store<f64>(gb + 24, load<f64>(gb + 24) + gb3);
   return loss;
+}
+
+/**
+ * Writes the weights of params (D × K f64, feature-major) into WG as f32, feature j at row slot[j], and zeroes
+ * the gradient half of every row (lanes beyond K stay zero).
+ */
+export function pack(params: usize, slot: usize, WG: usize, D: i32, K: i32): void {
+  for (let j = 0; j < D; j++) {
+    const row = WG + (<usize>load<i32>(slot + (<usize>j << 2)) << 5);
+    const p = params + (<usize>(j * K) << 3);
+    let w = f32x4.splat(0);
+    w = f32x4.replace_lane(w, 0, <f32>load<f64>(p));
+    if (K > 1) w = f32x4.replace_lane(w, 1, <f32>load<f64>(p + 8));
+    if (K > 2) w = f32x4.replace_lane(w, 2, <f32>load<f64>(p + 16));
+    if (K > 3) w = f32x4.replace_lane(w, 3, <f32>load<f64>(p + 24));
+    v128.store(row, w);
+    v128.store(row + 16, f32x4.splat(0));
+  }
+}
+
+/**
+ * grad_jk = Σ_t G_t[slot[j]]_k + lam·params_jk over D × K, the G_t being the gradient halves of the `threads`
+ * regions whose offsets are at regions (i32 each). Returns Σ params_jk² (for the penalty).
+ */
+export function reduce(params: usize, slot: usize, regions: usize, threads: i32, grad: usize, D: i32, K: i32, lam: f64): f64 {
+  let sq: f64 = 0;
+  for (let j = 0; j < D; j++) {
+    const off = (<usize>load<i32>(slot + (<usize>j << 2)) << 5) + 16;
+    let g = v128.load(<usize>load<i32>(regions) + off);
+    for (let t = 1; t < threads; t++) g = f32x4.add(g, v128.load(<usize>load<i32>(regions + (<usize>t << 2)) + off));
+    const p = params + (<usize>(j * K) << 3);
+    const q = grad + (<usize>(j * K) << 3);
+    for (let k = 0; k < K; k++) {
+      const w = load<f64>(p + (<usize>k << 3));
+      sq += w * w;
+      let gk: f64;
+      if (k == 0) gk = <f64>f32x4.extract_lane(g, 0);
+      else if (k == 1) gk = <f64>f32x4.extract_lane(g, 1);
+      else if (k == 2) gk = <f64>f32x4.extract_lane(g, 2);
+      else gk = <f64>f32x4.extract_lane(g, 3);
+      store<f64>(q + (<usize>k << 3), gk + lam * w);
+    }
+  }
+  return sq;
 }

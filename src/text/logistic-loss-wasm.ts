@@ -1,9 +1,9 @@
 /**
  * @module The multinomial logistic objective evaluated by the WebAssembly SIMD kernel (assembly/logistic-loss.ts)
  * on one or more threads. The CSR matrix, labels and row weights are copied once into a shared
- * WebAssembly.Memory; each evaluation writes the weights there as f32 (four lanes per feature), every thread
- * runs the kernel over its rows into its own gradient buffer, and this thread adds the buffers and the L2 penalty
- * in f64. Threads hand off by Atomics (as logistic-parallel.ts), so the optimiser stays synchronous code.
+ * WebAssembly.Memory. Each evaluation copies the parameters there; every thread writes its own f32 copy of the
+ * weights (four lanes per feature, interleaved with its own zeroed gradient) and runs the kernel over its rows;
+ * then this thread adds the gradients and the L2 penalty in f64, in WebAssembly too. Threads hand off by Atomics (as logistic-parallel.ts), so the optimiser stays synchronous code.
  * Up to four classes; RESONATE_NO_WASM=1 or a runtime without WebAssembly SIMD leaves the TypeScript objective.
  */
 import { Worker } from 'node:worker_threads';
@@ -19,9 +19,10 @@ interface WasmApi {
 
 type LossGradFn = (
   indptr: number, indices: number, data: number, y: number, rowWeight: number, from: number, to: number,
-  W: number, b: number, G: number, gb: number, K: number, invS: number,
+  WG: number, b: number, gb: number, K: number, invS: number,
 ) => number;
-type ZeroFn = (at: number, bytes: number) => void;
+type PackFn = (params: number, slot: number, WG: number, D: number, K: number) => void;
+type ReduceFn = (params: number, slot: number, regions: number, threads: number, grad: number, D: number, K: number, lam: number) => number;
 
 /** Most classes the kernel handles (one f32x4 per feature). */
 export const WASM_MAX_CLASSES = 4;
@@ -69,8 +70,12 @@ const GEN = 0, DONE = 1, STOP = 2;
 
 /** Offsets of the arrays in the shared memory (bytes). */
 interface Layout {
-  indptr: number; indices: number; data: number; y: number; rowWeight: number; W: number; b: number;
-  G: number[]; gb: number[]; ctrl: number; out: number;
+  indptr: number; indices: number; data: number; y: number; rowWeight: number; b: number;
+  /** D × K f64 each; slot (D i32); the WG offsets (threads i32). */
+  params: number; grad: number; slot: number; regions: number;
+  /** Per thread: D × [W_j (4 f32), G_j (4 f32)]. */
+  WG: number[];
+  gb: number[]; ctrl: number; out: number;
 }
 
 const WORKER_SOURCE = `
@@ -78,17 +83,15 @@ const { parentPort, workerData: d } = require('node:worker_threads');
 const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 const ctrl = new Int32Array(d.memory.buffer, d.at.ctrl, 4);
 const out = new Float64Array(d.memory.buffer, d.at.out, d.threads);
-const gb = new Float64Array(d.memory.buffer, d.at.gb[d.slot], 4);
 parentPort.postMessage('ready');
 let gen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${GEN}, gen);
   gen = Atomics.load(ctrl, ${GEN});
   if (Atomics.load(ctrl, ${STOP}) === 1) break;
-  ex.zeroBytes(d.at.G[d.slot], d.gBytes);
-  gb.fill(0);
+  ex.pack(d.at.params, d.at.slot, d.at.WG[d.slot], d.D, d.K);
   out[d.slot] = ex.lossGrad(d.at.indptr, d.at.indices, d.at.data, d.at.y, d.at.rowWeight, d.from, d.to,
-    d.at.W, d.at.b, d.at.G[d.slot], d.at.gb[d.slot], d.K, d.invS);
+    d.at.WG[d.slot], d.at.b, d.at.gb[d.slot], d.K, d.invS);
   Atomics.add(ctrl, ${DONE}, 1);
   Atomics.notify(ctrl, ${DONE});
 }
@@ -115,13 +118,13 @@ export function createWasmLossEngine(
     top += Math.ceil(Math.max(bytes, 16) / 64) * 64;
     return at;
   };
-  const gBytes = Math.ceil((D * 16) / 16) * 16;
   const at: Layout = {
     indptr: take(4 * (n + 1)), indices: take(4 * nnz), data: take(4 * nnz), y: take(4 * n), rowWeight: take(8 * n),
-    W: take(gBytes), b: take(16), G: [], gb: [], ctrl: take(16), out: take(8 * threads),
+    b: take(16), WG: [], gb: [], ctrl: take(16), out: take(8 * threads),
+    params: take(8 * D * K), grad: take(8 * D * K), slot: take(4 * D), regions: take(4 * threads),
   };
   for (let t = 0; t < threads; t++) {
-    at.G.push(take(gBytes));
+    at.WG.push(take(32 * D));
     at.gb.push(take(32));
   }
   const pages = Math.ceil(top / 65536);
@@ -132,21 +135,24 @@ export function createWasmLossEngine(
   // Features renumbered by falling frequency: the weights most rows touch share a few cache-resident lines
   // (text features are Zipf-distributed). slot[j] is feature j's row in W and G.
   const slot = frequencyOrder(X.indices.subarray(0, nnz), D);
+  new Int32Array(buf, at.slot, D).set(slot);
+  new Int32Array(buf, at.regions, threads).set(at.WG);
   const indices = new Int32Array(buf, at.indices, nnz);
   for (let p = 0; p < nnz; p++) indices[p] = slot[X.indices[p]!]!;
   new Float32Array(buf, at.data, nnz).set(X.data.subarray(0, nnz));
   const yv = new Int32Array(buf, at.y, n);
   for (let i = 0; i < n; i++) yv[i] = y[i]!;
   new Float64Array(buf, at.rowWeight, n).set(rowWeight);
-  const W = new Float32Array(buf, at.W, D * 4);
   const b = new Float32Array(buf, at.b, 4);
-  const G = at.G.map((o) => new Float32Array(buf, o, D * 4));
   const gb = at.gb.map((o) => new Float64Array(buf, o, 4));
+  const paramsView = new Float64Array(buf, at.params, D * K);
+  const gradView = new Float64Array(buf, at.grad, D * K);
   const ctrl = new Int32Array(buf, at.ctrl, 4);
   const out = new Float64Array(buf, at.out, threads);
   const ex = new wa.Instance(module, { env: { memory } }).exports;
   const lossGrad = ex.lossGrad as LossGradFn;
-  const zero = ex.zeroBytes as ZeroFn;
+  const pack = ex.pack as PackFn;
+  const reduce = ex.reduce as ReduceFn;
   const invS = 1 / S;
 
   // Rows split so each thread gets about the same number of non-zeros.
@@ -162,7 +168,7 @@ export function createWasmLossEngine(
   for (let t = 1; t < threads; t++) {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory, at, slot: t, threads, from: bounds[t], to: bounds[t + 1], K, invS, gBytes },
+      workerData: { module, memory, at, slot: t, threads, from: bounds[t], to: bounds[t + 1], D, K, invS },
     });
     workers.push(worker);
     ready.push(new Promise((res, rej) => {
@@ -174,20 +180,17 @@ export function createWasmLossEngine(
   const lam = 1 / (C * S);
   const engine: LossEngine = {
     evaluate(params, grad) {
-      for (let j = 0, o = 0; j < D; j++, o += K) {
-        const w4 = 4 * slot[j]!;
-        for (let k = 0; k < K; k++) W[w4 + k] = params[o + k]!;
-      }
+      paramsView.set(params.subarray(0, D * K));
       for (let k = 0; k < K; k++) b[k] = params[D * K + k]!;
+      for (const g of gb) g.fill(0);
       if (threads > 1) {
         Atomics.store(ctrl, DONE, 0);
         gen++;
         Atomics.store(ctrl, GEN, gen);
         Atomics.notify(ctrl, GEN);
       }
-      zero(at.G[0]!, gBytes);
-      gb[0]!.fill(0);
-      let sum = lossGrad(at.indptr, at.indices, at.data, at.y, at.rowWeight, 0, bounds[1]!, at.W, at.b, at.G[0]!, at.gb[0]!, K, invS);
+      pack(at.params, at.slot, at.WG[0]!, D, K);
+      let sum = lossGrad(at.indptr, at.indices, at.data, at.y, at.rowWeight, 0, bounds[1]!, at.WG[0]!, at.b, at.gb[0]!, K, invS);
       if (threads > 1) {
         for (;;) {
           const done = Atomics.load(ctrl, DONE);
@@ -197,17 +200,8 @@ export function createWasmLossEngine(
         for (let t = 1; t < threads; t++) sum += out[t]!;
       }
       // grad = Σ_threads G + W/(CS), loss = sum/S + ‖W‖²/(2CS).
-      let sq = 0;
-      for (let j = 0, o = 0; j < D; j++, o += K) {
-        const w4 = 4 * slot[j]!;
-        for (let k = 0; k < K; k++) {
-          let g = G[0]![w4 + k]!;
-          for (let t = 1; t < threads; t++) g += G[t]![w4 + k]!;
-          const w = params[o + k]!;
-          sq += w * w;
-          grad[o + k] = g + lam * w;
-        }
-      }
+      const sq = reduce(at.params, at.slot, at.regions, threads, at.grad, D, K, lam);
+      grad.set(gradView);
       for (let k = 0; k < K; k++) {
         let g = 0;
         for (let t = 0; t < threads; t++) g += gb[t]![k]!;
