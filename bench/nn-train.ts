@@ -3,7 +3,9 @@
  * the same shapes, init scheme and batch (peer: bench/peers/nn_train.py), at 1 and 2 threads.
  *
  *   npx tsx -e "import('./bench/nn-train.ts').then(m => m.run([]))"      (or npm run bench -- nn-train)
- *   args: --steps N (timed steps, default 10), --models mlp,textcnn,gru,transformer, --threads 1,2, --no-peer
+ *   args: --steps N (timed steps, default 10), --models mlp,textcnn,gru,transformer, --threads 1,2, --no-peer,
+ *         --omp-passive (run the peer with OMP_WAIT_POLICY=PASSIVE: on a shared machine PyTorch's OpenMP threads
+ *         otherwise spin-wait for descheduled peers and its 2-thread times collapse)
  *
  * Models: MLP 784→256→128→10 (batch 64); TextCNN (vocab 20k, embedding 100, filters 3/4/5 × 100, max over time,
  * dropout 0.5, 3 classes, batch 64, length 50); GRU classifier (embedding 100, hidden 128, last state → 3 classes);
@@ -131,11 +133,17 @@ function timeOurs(name: string, steps: number): Timing {
   return { ms: totals[totals.length >> 1]!, cpu: (cpu.user + cpu.system) / 1000 / steps, forward: fw / steps, backward: bw / steps, optim: op / steps };
 }
 
-function timePeer(models: string[], threads: number, steps: number): Map<string, Timing> | string {
+function timePeer(models: string[], threads: number, steps: number, ompPassive: boolean): Map<string, Timing> | string {
   const py = python();
   if (py === undefined) return 'no /usr/bin/python3';
   const script = join(dirname(fileURLToPath(import.meta.url)), 'peers', 'nn_train.py');
-  const out = execFileSync(py, [script, '--threads', String(threads), '--steps', String(steps), '--models', models.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const env = ompPassive ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;
+  let out: string;
+  try {
+    out = execFileSync(py, [script, '--threads', String(threads), '--steps', String(steps), '--models', models.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20, env });
+  } catch (err) {
+    return `the peer failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
   const res = new Map<string, Timing>();
   for (const line of out.trim().split('\n')) {
     const j = JSON.parse(line) as { error?: string; model: string } & Timing;
@@ -155,11 +163,12 @@ export async function run(args: string[]): Promise<void> {
   const models = (arg(args, '--models') ?? 'mlp,textcnn,gru,transformer').split(',');
   const threadList = (arg(args, '--threads') ?? '1,2').split(',').map(Number);
   const peer = !args.includes('--no-peer');
-  console.log(`## nn training steps\n\n${machineLine()}; load average ${loadavg()[0]!.toFixed(1)}; ${steps} timed steps (median), batch ${B}\n`);
+  const ompPassive = args.includes('--omp-passive');
+  console.log(`## nn training steps\n\n${machineLine()}; load average ${loadavg()[0]!.toFixed(1)}; ${steps} timed steps (median), batch ${B}${ompPassive ? '; peer with OMP_WAIT_POLICY=PASSIVE' : ''}\n`);
   const rows: (string | number)[][] = [];
   for (const threads of threadList) {
     configureGemm({ threads });
-    const theirs = peer ? timePeer(models, threads, steps) : 'skipped (--no-peer)';
+    const theirs = peer ? timePeer(models, threads, steps, ompPassive) : 'skipped (--no-peer)';
     if (typeof theirs === 'string') console.log(`PyTorch peer: ${theirs}`);
     for (const name of models) {
       const ours = timeOurs(name, steps);

@@ -4,6 +4,7 @@
  * TextCNN, GRU, Transformer at 1 and 2 threads, wall and CPU time, bench/nn-train.ts).
  *
  *   npm run bench -- nn [--quick] [--no-peer] [--steps N] [--models mlp,textcnn] [--threads 1,2] [--no-matmul] [--no-train]
+ *                       [--omp-passive]   (see bench/nn-train.ts)
  *
  * The peer is Debian's python3-torch. When `import torch` fails the bench tries `apt-get install python3-torch`
  * (as root, with apt-get present; never anything outside Debian's packages) and otherwise runs without the peer,
@@ -69,6 +70,6 @@ export async function run(args: string[]): Promise<void> {
       return v === undefined ? [] : [name, v];
     });
     if (args.includes('--quick') && option(args, '--steps') === undefined) pass.push('--steps', '5');
-    await runTrain([...pass, ...peerArgs]);
+    await runTrain([...pass, ...peerArgs, ...(args.includes('--omp-passive') ? ['--omp-passive'] : [])]);
   }
 }

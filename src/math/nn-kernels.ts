@@ -21,6 +21,8 @@ import { wasmKernels } from './wasm/module.js';
 import { round16, stagingStart, trimStaging } from './wasm/staging.js';
 
 export type { AdamStepArgs, AttentionShape, Conv1dShape, GruStep } from './nn-kernels.ref.js';
+/** The dropout stream's multipliers (keep or 0) of a seed's sub-stream, for ops that apply a mask themselves. */
+export { dropoutMultipliers } from './nn-kernels.ref.js';
 
 /**
  * Below this many elements the TypeScript twin runs: a call into WASM costs about a microsecond of dispatch and

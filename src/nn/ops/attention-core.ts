@@ -10,8 +10,7 @@
 import { createError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { gemm } from '../../math/gemm.js';
-import { attentionBackward, attentionForward, type AttentionShape } from '../../math/nn-kernels.js';
-import { dropoutMultipliers } from '../../math/nn-kernels.ref.js';
+import { attentionBackward, attentionForward, dropoutMultipliers, type AttentionShape } from '../../math/nn-kernels.js';
 import { allocManagedF32, freeManagedF32 } from '../../math/kernels.js';
 import { Tensor, onRelease, record, willRecord } from '../tensor.js';
 

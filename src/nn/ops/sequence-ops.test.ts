@@ -11,7 +11,7 @@ import { gruSequence, lstmSequence } from './recurrent.js';
 import { mergeHeads, splitHeads } from './heads.js';
 import { attentionCore, selfAttention } from './attention-core.js';
 import { softmax } from './softmax.js';
-import { dropoutMultipliers } from '../../math/nn-kernels.ref.js';
+import { dropoutMultipliers } from '../../math/nn-kernels.js';
 import { mul } from './arithmetic.js';
 import { matmul } from './matmul.js';
 import { sigmoidScalar } from './activation.js';
