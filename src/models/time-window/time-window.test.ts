@@ -54,7 +54,7 @@ describe('popular/time-window', () => {
   });
 
   it('log-lift scores items by how much more popular they were then than overall', async () => {
-    const m = createModel('popular/time-window', { bandwidthDays: 3, prior: 0 });
+    const m = createModel('popular/time-window', { bandwidthDays: 3, prior: 0, output: 'log-lift' });
     await m.fit(data);
     const all = m.recommend(0, { k: 6, excludeSeen: false });
     // In January every interaction is on items 0–2: lift = share / g = (1/3) / (1/6) = 2 for each, 0 for June's.
@@ -71,4 +71,5 @@ describe('popular/time-window', () => {
 });
 
 runRecommenderContract('popular/time-window', {}, { personalized: false, similarItems: false });
+runRecommenderContract('popular/time-window', { output: 'log-lift' }, { personalized: false, similarItems: false });
 runRecommenderContract('popular/time-window', { binDays: 0.01, bandwidthDays: 0, output: 'share' }, { personalized: false, similarItems: false });

@@ -33,8 +33,11 @@ export const timeWindowParamsSchema = z
     bandwidthDays: z.number().min(0).default(7),
     /** Pseudo-interactions α that shrink each bin's shares toward the all-time shares g_i. */
     prior: z.number().min(0).default(10),
-    /** `share`: the user-time share itself; `log-lift`: log(share / g_i), how much more than usual. */
-    output: z.enum(['share', 'log-lift']).default('log-lift'),
+    /**
+     * `share`: the user-time share itself (a popularity list of the user's time); `log-lift`: log(share / g_i), how
+     * much more than usual — useless alone (rare items get the largest lifts), meant as a blend member.
+     */
+    output: z.enum(['share', 'log-lift']).default('share'),
   })
   .strict();
 
