@@ -1,6 +1,6 @@
 /**
  * @module Benchmark of the offline evaluation harness on real data: the Microsoft Recommenders protocol on
- * MovieLens 100k (stratified 75/25 per user, k = 10, several seeds) with our numbers beside the published
+ * MovieLens 100k (stratified 75/25 per item, as the published notebook, k = 10, several seeds) with our numbers beside the published
  * ones, and SASRec's protocol (leave-last-one-out, 100 sampled negatives) on Amazon Video Games; plus what
  * the harness itself costs (split, scoring).
  *
@@ -84,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
     t0 = performance.now();
     evaluateRankings({ lists, relevant, ks: [1, 5, 10, 20, 50], beyond: { train: split.train.interactions, ks: [10] } });
     const scoreMs = performance.now() - t0;
-    console.log(`### MovieLens 100k, protocol msr (python_stratified_split 0.75 per user), k = 10, seeds ${seeds} (42…)\n`);
+    console.log(`### MovieLens 100k, protocol msr (python_stratified_split 0.75 per item), k = 10, seeds ${seeds} (42…)\n`);
     console.log(`Harness cost: msr split of ${data.interactions.indices.length} ratings ${splitMs.toFixed(0)} ms; scoring ${users.length} users' top-50 lists at k ∈ {1,5,10,20,50} + beyond-accuracy ${scoreMs.toFixed(0)} ms.\n`);
     const res = await runEvaluation({ data, protocol: 'msr', models: wanted, k: 10, seeds });
     const keys = ['precision@10', 'recall@10', 'ndcg@10', 'map-rel@10', 'map@10', 'auc', 'coverage@10'];
