@@ -44,7 +44,9 @@ const MANAGED_LIMIT = 768 * 2 ** 20;
 const managed = wasmKernels === null ? null : new FinalizationRegistry<number>((offset) => releaseManaged(offset));
 
 function releaseManaged(offset: number): void {
-  managedBytes -= managedSizes.get(offset) ?? 0;
+  const bytes = managedSizes.get(offset);
+  if (bytes === undefined) return; // already freed
+  managedBytes -= bytes;
   managedSizes.delete(offset);
   wasmKernels!.heap.freeAt(offset);
 }
