@@ -126,4 +126,21 @@ describe('vector kernels against the reference loops', () => {
     expect(() => add(new Float32Array(3), new Float32Array(4))).toThrow(/add: operands have lengths 3 and 4/);
     expect(() => scoreItems(new Float32Array(10), 3, new Float32Array(3))).toThrow(/scoreItems/);
   });
+
+  it('managed blocks live in WASM memory until freed once; ordinary arrays are ignored', async () => {
+    const { allocManagedF32, freeManagedF32 } = await import('./kernels.js');
+    const { wasmKernels } = await import('./wasm/module.js');
+    const x = allocManagedF32(1000);
+    expect(isWasmBacked(x)).toBe(kernelsBackend === 'wasm-simd');
+    expect(x.every((v) => v === 0)).toBe(true);
+    x.fill(3);
+    const live = wasmKernels?.heap.liveBytes() ?? 0;
+    freeManagedF32(x);
+    expect(live - (wasmKernels?.heap.liveBytes() ?? 0)).toBe(wasmKernels === null ? 0 : 4096);
+    freeManagedF32(x); // a second free is ignored
+    freeManagedF32(new Float32Array(8)); // so is an ordinary array
+    const y = allocManagedF32(1000);
+    expect(y.every((v) => v === 0)).toBe(true); // a reused block comes back zeroed
+    freeManagedF32(y);
+  });
 });

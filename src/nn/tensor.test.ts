@@ -8,7 +8,7 @@ import { reshape } from './ops/shape.js';
 import { crossEntropy } from './ops/loss.js';
 import { sum } from './ops/reduce.js';
 import { Adam } from './optim/adam.js';
-import { isGradEnabled, noGrad, tensor, uniform } from './tensor.js';
+import { Tensor, isGradEnabled, noGrad, onRelease, record, tensor, uniform } from './tensor.js';
 
 describe('autograd tape', () => {
   it('computes the gradient of a shared subexpression once per use (diamond graph)', () => {
@@ -50,6 +50,29 @@ describe('autograd tape', () => {
   });
   it('shape errors name the op and both shapes', () => {
     expect(() => add(tensor([1, 2, 3]), tensor([1, 2]))).toThrow(/add: shapes \[3\] and \[2\] do not broadcast/);
+  });
+});
+
+describe('release of what ops keep for backward', () => {
+  it('runs once when backward releases the graph, not while it is retained', () => {
+    const x = tensor([1, 2], [2], { requiresGrad: true });
+    let released = 0, ran = 0;
+    const make = (): Tensor => {
+      const out = new Tensor(Float32Array.of(x.data[0]! + x.data[1]!), []);
+      record(out, [x], () => {
+        ran++;
+        x.ensureGrad();
+      });
+      onRelease(out, () => released++);
+      return out;
+    };
+    const y = make();
+    y.backward(undefined, true);
+    expect(released).toBe(0);
+    y.backward();
+    expect([ran, released]).toEqual([2, 1]);
+    make().backward();
+    expect([ran, released]).toEqual([3, 2]);
   });
 });
 
