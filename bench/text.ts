@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { createRng } from '../src/core/rng.js';
@@ -74,6 +74,9 @@ export function airline(): Split {
   return s;
 }
 
+/** The 1-minute load average, for the record (the machine may be shared). */
+const load = (): string => loadavg()[0]!.toFixed(2);
+
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -135,6 +138,7 @@ function runPeer(args: string[]): Record<string, number> | undefined {
 
 async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string, withNbsvm: boolean): Promise<void> {
   for (const s of splits) {
+    const loadBefore = load();
     const rows: (string | number)[][] = [];
     const lex = await trainSentiment({ texts: s.trainText, labels: s.trainLabels, model: 'lexicon' });
     const lr = await timedAsync(() => trainSentiment({ texts: s.trainText, labels: s.trainLabels, model: 'linear' }));
@@ -161,7 +165,7 @@ async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string, 
         rows.push(['ratio ours LR / scikit-learn', ours.macroRecall / peer.macro_recall!, '', '', lr.seconds / peer.fit_seconds!, lr.cpu / peer.fit_cpu_seconds!, '']);
       }
     }
-    console.log(`\n### Sentiment: ${s.name} (${s.trainText.length} train, ${s.valText.length} validation)\n`);
+    console.log(`\n### Sentiment: ${s.name} (${s.trainText.length} train, ${s.valText.length} validation; load average ${loadBefore} → ${load()})\n`);
     console.log(table(['model', 'macro-recall', 'macro-F1', 'accuracy', 'fit s (wall)', 'fit s (CPU)', 'predict tweets/s'], rows));
   }
 }
@@ -188,13 +192,14 @@ async function benchWord2Vec(te: Split, air: Split, skipPeers: boolean, tmp: str
   const corpusPath = join(tmp, 'corpus.txt');
   writeFileSync(corpusPath, corpus.map((s) => s.join(' ')).join('\n') + '\n');
   const rows: (string | number)[][] = [];
+  const loadBefore = load();
   for (const arch of ['skipgram', 'cbow'] as const) {
     const r = await timedAsync(() => trainWord2Vec(corpus, { architecture: arch, threads: 2, seed: 42 }));
     const ours = r.value;
     const oursPath = join(tmp, `ours-${arch}.bin`);
     saveWord2Vec(oursPath, ours, 'binary');
     const q = downstream(ours, te, tok);
-    rows.push([`resonate ${arch}`, Math.round(ours.wordsPerSecond), r.seconds, r.cpu, ours.words.length, q]);
+    rows.push([`resonate ${arch} (${ours.backend})`, Math.round(ours.wordsPerSecond), r.seconds, r.cpu, ours.words.length, q]);
     if (!skipPeers) {
       const gPath = join(tmp, `gensim-${arch}.bin`);
       const peer = runPeer([resolve('bench/peers/word2vec_gensim.py'), corpusPath, gPath, arch === 'skipgram' ? '1' : '0', '2', oursPath]);
@@ -206,7 +211,7 @@ async function benchWord2Vec(te: Split, air: Split, skipPeers: boolean, tmp: str
       }
     }
   }
-  console.log(`\n### word2vec (${corpus.length} tweets, dim 100, window 5, negative 5, min count 5, sample 1e-3, 5 epochs, 2 threads)\n`);
+  console.log(`\n### word2vec (${corpus.length} tweets, dim 100, window 5, negative 5, min count 5, sample 1e-3, 5 epochs, 2 threads; load average ${loadBefore} → ${load()})\n`);
   console.log(table(['model', 'words/s', 'train s (wall)', 'train s (CPU, all threads)', 'vocabulary', 'downstream macro-recall (LR on mean vectors, TweetEval val)'], rows));
 }
 
