@@ -14,6 +14,7 @@ import path from 'node:path';
 import { IdMap } from '../src/core/id-map.js';
 import { datasetFromInteractions } from '../src/data/dataset-builder.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { loadEvaluationData } from '../src/eval/load-data.js';
 import { evaluateRankings, makeSplit, runEvaluation, testUsers, trialsMarkdown, tune, writeReport, type EvaluationResult } from '../src/eval/index.js';
 import { rowIndices } from '../src/math/csr.js';
 import { modelIds } from '../src/models/registry.js';
@@ -33,15 +34,9 @@ function arg(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-function loadMl100k(): Dataset {
-  const users = new IdMap(), items = new IdMap();
-  const u: number[] = [], i: number[] = [], w: number[] = [], t: number[] = [];
-  for (const line of readFileSync(path.join(dataDir(), 'ml-100k/u.data'), 'utf8').split('\n')) {
-    if (!line) continue;
-    const [a, b, r, s] = line.split('\t');
-    u.push(users.add(a!)); i.push(items.add(b!)); w.push(Number(r)); t.push(Number(s) * 1000);
-  }
-  return datasetFromInteractions({ users, items, user: u, item: i, weight: w, time: t });
+/** MovieLens 100k as `resonate eval --data movielens:…` loads it, so both draw the same msr splits. */
+function loadMl100k(): Promise<Dataset> {
+  return loadEvaluationData(`movielens:${path.join(dataDir(), 'ml-100k')}`);
 }
 
 /** SASRec's Video.txt: "user item" lines, each user's interactions in time order (line number = time). */
@@ -73,7 +68,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(`## Offline evaluation harness\n\n${machineLine()}\n`);
 
   if (hasData('ml-100k') && wanted.length > 0) {
-    const data = loadMl100k();
+    const data = await loadMl100k();
     // Harness cost alone: one split, and scoring a fixed list per user.
     let t0 = performance.now();
     const split = makeSplit(data, 'msr', 42, {}, false);
@@ -96,7 +91,7 @@ export async function run(args: string[]): Promise<void> {
   } else console.log('ml-100k not found or no model selected: skipped\n');
 
   if (args.includes('--tune') && hasData('ml-100k') && modelIds().includes('mf/ials')) {
-    const data = loadMl100k();
+    const data = await loadMl100k();
     const t0 = performance.now();
     const res = await tune({
       data, modelId: 'mf/ials', budget: 9, seed: 42, k: 10,

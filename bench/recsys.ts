@@ -28,6 +28,7 @@ import { rp3betaFactory } from '../src/models/rp3beta/rp3beta.js';
 import { timeWindowFactory } from '../src/models/time-window/time-window.js';
 import { timeEaseFactory, timeKnnFactory } from '../src/models/time-proximity/time-proximity.js';
 import { makeSplit, runEvaluation, type ModelSpec } from '../src/eval/index.js';
+import { loadEvaluationData } from '../src/eval/load-data.js';
 
 // Only the models this bench runs (importing every model would load the neural ones too).
 for (const f of [easeFactory, ialsFactory, bprFactory, sarFactory, rankFusionFactory, scoreFusionFactory, userKnnFactory, ...itemKnnFactories,
@@ -45,7 +46,16 @@ export interface RawRows {
   time: number[];
 }
 
-/** MovieLens 100k u.data: user, item, rating 1–5, unix seconds. */
+/**
+ * MovieLens 100k as `resonate eval --data movielens:<folder>` loads it (the movielens importer into an in-memory
+ * store, then the Dataset): the same ids in the same order, so seed s draws the same msr split here and in the CLI,
+ * and every number of the quality table can be reproduced with `resonate eval`.
+ */
+export function loadMl100kDataset(folder = path.join(dataDir, 'ml-100k')): Promise<Dataset> {
+  return loadEvaluationData(`movielens:${folder}`);
+}
+
+/** MovieLens 100k u.data rows in file order (user, item, rating 1–5, unix seconds); the bench uses `loadMl100kDataset`. */
 export function loadMl100k(file = path.join(dataDir, 'ml-100k/u.data')): RawRows {
   const rows: RawRows = { user: [], item: [], weight: [], time: [] };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -83,9 +93,8 @@ export interface Split {
   testSize: Map<number, number>;
 }
 
-/** The msr split of src/eval (75/25 per item, as the published benchmark) of raw rows, with test sets by user. */
-export function stratifiedSplit(raw: RawRows, seed = 42): Split {
-  const data = datasetOf(raw);
+/** The msr split of src/eval (75/25 per item, as the published benchmark) of a dataset, with test sets by user. */
+export function stratifiedSplit(data: Dataset, seed = 42): Split {
   const part = makeSplit(data, 'msr', seed, {}, false);
   const test = new Map<number, Set<number>>();
   const testSize = new Map<number, number>();
@@ -266,8 +275,7 @@ function arg(args: string[], name: string): string | undefined {
 }
 
 /** One quality table: every model over `seeds` msr splits, mean ± std. */
-async function qualityTable(name: 'ml-100k' | 'lastfm', raw: RawRows, seeds: number): Promise<void> {
-  const data = datasetOf(raw);
+async function qualityTable(name: 'ml-100k' | 'lastfm', data: Dataset, seeds: number): Promise<void> {
   const load = os.loadavg()[0]!.toFixed(1);
   const c0 = process.cpuUsage();
   const res = await runEvaluation({ data, protocol: 'msr', models: qualityModels(name), k: 10, seeds, beyondAccuracy: false, auc: false });
@@ -292,7 +300,9 @@ export async function run(args: string[]): Promise<void> {
   try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
   console.log(`## Classical recommenders — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, commit ${commit}`);
   console.log('\nProtocol msr: 75/25 split per item (seed 42, as the published benchmark), nDCG@10 with binary relevance, seen items excluded.\n');
-  const sets: Record<string, RawRows> = { 'ml-100k': loadMl100k(), lastfm: loadLastfm() };
+  // ml-100k through the CLI's loader (same splits as `resonate eval`); Last.fm from the raw play counts (the
+  // lastfm-hetrec importer stores ln(1 + plays), which would change the iALS confidences of the speed table).
+  const sets: Record<string, Dataset> = { 'ml-100k': await loadMl100kDataset(), lastfm: datasetOf(loadLastfm()) };
   console.log(`Load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores). "CPU s" is process CPU time, all threads.\n`);
   // Without --only: the speed tables, plus both quality tables with --quality; --only picks one part.
   const wanted = (part: string): boolean => (only === undefined ? part === 'speed' || quality : only === part);
@@ -301,14 +311,14 @@ export async function run(args: string[]): Promise<void> {
   if (wanted('lastfm')) await qualityTable('lastfm', sets.lastfm!, seeds);
 }
 
-async function speedTables(sets: Record<string, RawRows>): Promise<void> {
+async function speedTables(sets: Record<string, Dataset>): Promise<void> {
   console.log('| dataset | model | fit (s) | CPU s | NumPy/SciPy peer (s) | peer CPU s | ratio ours/peer | implicit 0.7.3 recorded (s) | ours/implicit | nDCG@10 ours | nDCG@10 peer |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'resonate-recsys-'));
   const fitted: Record<string, { model: Recommender; nUsers: number }> = {};
   try {
-    for (const [name, raw] of Object.entries(sets)) {
-      const split = stratifiedSplit(raw);
+    for (const [name, data] of Object.entries(sets)) {
+      const split = stratifiedSplit(data);
       const params = IALS_PARAMS[name]!;
       const r = await fitAndScore('mf/ials', params, split);
       fitted[name] = { model: r.model, nUsers: split.train.users.size };
@@ -321,9 +331,9 @@ async function speedTables(sets: Record<string, RawRows>): Promise<void> {
       const label = `mf/ials ${mp.factors}f × ${mp.iterations} it, ${(r.model.params as { threads: number }).threads || Math.min(os.availableParallelism(), 8)} threads`;
       console.log(`| ${name} | ${label} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${peerCells[0]} | ${peerCells[1]} | ${peerCells[2]} | ${imp} | ${(r.seconds / imp).toFixed(2)} | ${r.ndcg.toFixed(4)} | ${typeof peer === 'string' ? '—' : peer.ndcg10.toFixed(4)} |`);
     }
-    const easeSets: [string, RawRows][] = [['ml-100k', sets['ml-100k']!], ['lastfm (artists with ≥ 5 listeners)', minItemUsers(sets.lastfm!, 5)]];
-    for (const [name, raw] of easeSets) {
-      const split = stratifiedSplit(raw);
+    const easeSets: [string, Dataset][] = [['ml-100k', sets['ml-100k']!], ['lastfm (artists with ≥ 5 listeners)', datasetOf(minItemUsers(loadLastfm(), 5))]];
+    for (const [name, data] of easeSets) {
+      const split = stratifiedSplit(data);
       const r = await fitAndScore('ease', {}, split);
       writePeerInput(tmp, split, new Float32Array(split.train.interactions.data.length).fill(1));
       const peer = runPython('ease_numpy.py', [tmp, String((r.model.params as { lambda: number }).lambda)]);

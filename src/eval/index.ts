@@ -13,6 +13,7 @@ export * from './evaluation-result.js';
 export * from './fingerprint.js';
 export * from './sampled-negatives.js';
 export * from './run-evaluation.js';
+export * from './model-list.js';
 export * from './report/charts.js';
 export * from './report/markdown.js';
 export * from './report/write-report.js';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createError } from '../../core/errors.js';
 import { createProgressBar } from '../../core/progress.js';
 import { loadEvaluationData } from '../../eval/load-data.js';
-import { runEvaluation, writeReport, type Protocol } from '../../eval/index.js';
+import { parseModelList, runEvaluation, writeReport, type Protocol } from '../../eval/index.js';
 import { configFrom } from '../shared.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
@@ -16,7 +16,7 @@ export function registerEvalCommand(program: Command): void {
     .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
     .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
-    .option('--models <ids>', 'comma-separated model ids, or "all"', 'all')
+    .option('--models <ids>', 'comma-separated model ids, "all", or JSON model files (*.json: a spec {id, params, label} or an array), e.g. ease,configs/ml-100k-blend.json', 'all')
     .option('-k, --k <n>', 'cut-off for ranking metrics', '10')
     .option('--seeds <n>', 'number of seeds (random splits and model inits); mean ± std reported', '1')
     .option('--sampled-negatives <n>', 'rank each test item among n sampled unseen items (SASRec protocol) instead of the full catalogue')
@@ -30,7 +30,7 @@ export function registerEvalCommand(program: Command): void {
         const result = await runEvaluation({
           data,
           protocol: opts.protocol as Protocol,
-          models: opts.models === 'all' ? 'all' : opts.models.split(',').map((s) => s.trim()).filter(Boolean),
+          models: opts.models === 'all' ? 'all' : parseModelList(opts.models),
           k: Number(opts.k),
           seeds: Number(opts.seeds),
           sampledNegatives: opts.sampledNegatives === undefined ? undefined : Number(opts.sampledNegatives),
@@ -40,7 +40,7 @@ export function registerEvalCommand(program: Command): void {
         await writeReport(result, opts.out);
         for (const m of result.models) {
           const metrics = Object.entries(m.metrics).filter(([name]) => name.endsWith(`@${opts.k}`)).map(([name, v]) => `${name} ${v.toFixed(4)}`).join('  ');
-          console.log(`${m.id.padEnd(28)} ${metrics}  fit ${m.fitSeconds.toFixed(2)} s`);
+          console.log(`${(m.label ?? m.id).padEnd(28)} ${metrics}  fit ${m.fitSeconds.toFixed(2)} s`);
         }
         console.log(`report written to ${opts.out}/ (result.json, report.md, charts)`);
       } finally {
