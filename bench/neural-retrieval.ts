@@ -6,14 +6,21 @@
  *
  *   npx tsx -e "import('./bench/neural-retrieval.ts').then(m => m.run([]))"                 # speed
  *   npx tsx -e "import('./bench/neural-retrieval.ts').then(m => m.run(['quality', 'ml-100k', 'lightgcn']))"
+ *   npx tsx -e "import('./bench/neural-retrieval.ts').then(m => m.run(['peer', 'ml-100k', '3']))"         # vs PyTorch
+ *   (`['peer', <data>, <seeds>, <epochs>]`; default 30 epochs)
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEvaluationData } from '../src/eval/load-data.js';
-import { runEvaluation, type ModelSpec } from '../src/eval/run-evaluation.js';
+import { evaluateRankings } from '../src/eval/metrics/evaluate-rankings.js';
+import { recommendLists } from '../src/eval/recommend-lists.js';
+import { mean, runEvaluation, sampleStd, seedList, type ModelSpec } from '../src/eval/run-evaluation.js';
+import { makeSplit } from '../src/eval/splits/make-split.js';
+import { testUsers } from '../src/eval/splits/pairs.js';
+import type { Csr } from '../src/math/csr.js';
 import '../src/models/index.js';
 import { createRng } from '../src/core/rng.js';
 import { topK } from '../src/math/top-k.js';
@@ -79,7 +86,75 @@ async function quality(dataName: string, set: string, seeds: number): Promise<vo
   writeFileSync(path.join(os.tmpdir(), `neural-quality-${dataName}-${set}.json`), JSON.stringify(result, null, 1));
 }
 
+/** Settings of the LightGCN-vs-PyTorch run: `lightgcn-fast` (d 64, K 3, λ 1e-4, batch 2048, lr 0.01, 30 epochs). */
+const PEER_SETTINGS = { factors: 64, layers: 3, regularization: 1e-4, batchSize: 2048, learningRate: 0.01, epochs: 30 } as const;
+
+/** "user item" lines of a users × items matrix. */
+function edgeLines(m: Csr): string {
+  const lines: string[] = [];
+  for (let u = 0; u < m.rows; u++) for (let q = m.indptr[u]!; q < m.indptr[u + 1]!; q++) lines.push(`${u} ${m.indices[q]!}`);
+  return lines.join('\n');
+}
+
+/**
+ * graph/lightgcn and the PyTorch peer on the same `msr` split per seed, same settings, each single-threaded
+ * (ours is): nDCG@10 and friends scored by the same code from each side's top-10 unseen items, and seconds per
+ * epoch (ours: fit ÷ epochs; the peer's: mean epoch, sampling included on both sides).
+ */
+async function peerQuality(dataName: string, seeds: number, epochs: number = PEER_SETTINGS.epochs): Promise<void> {
+  const spec = DATA[dataName];
+  if (!spec) throw new Error(`peer: unknown data "${dataName}"`);
+  const data = await loadEvaluationData(spec);
+  const k = 10, e = epochs;
+  type Row = { ndcg: number; map: number; precision: number; recall: number; epochWall: number; epochCpu: number };
+  const ours: Row[] = [], theirs: Row[] = [];
+  let torchVersion = '?';
+  const c0 = process.cpuUsage(), t0 = performance.now(), load0 = os.loadavg()[0]!;
+  for (const seed of seedList(seeds)) {
+    const split = makeSplit(data, 'msr', seed, {}, false);
+    const users = testUsers(split.test, split.train.interactions);
+    const relevant = Array.from(users, (u) => new Set<number>(split.test.indices.subarray(split.test.indptr[u]!, split.test.indptr[u + 1]!)));
+    const score = (lists: Int32Array[]) => evaluateRankings({ lists, relevant, ks: [k] });
+    const model = new LightgcnRecommender({ ...PEER_SETTINGS, epochs: e, validationFraction: 0 });
+    const fit = await timed(() => model.fit(split.train, { seed }));
+    const m = score(recommendLists(model, users, k));
+    ours.push({ ndcg: m['ndcg@10']!, map: m['map@10']!, precision: m['precision@10']!, recall: m['recall@10']!, epochWall: fit.wall / e, epochCpu: fit.cpu / e });
+    const edgesPath = path.join(os.tmpdir(), `lightgcn-edges-${process.pid}-${seed}.txt`), topPath = `${edgesPath}.top`;
+    writeFileSync(edgesPath, edgeLines(split.train.interactions));
+    const p = PEER_SETTINGS;
+    const out = execSync(
+      `/usr/bin/python3 ${path.join(repoRoot, 'bench/peers/lightgcn_torch.py')} ${edgesPath} ${e} 1 --lr ${p.learningRate} --batch ${p.batchSize} ` +
+        `--dim ${p.factors} --layers ${p.layers} --reg ${p.regularization} --users ${data.users.size} --items ${data.items.size} --seed ${seed} --topk ${topPath} --k ${k}`,
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 },
+    );
+    const peer = JSON.parse(out.trim().split('\n').pop()!) as { torch: string; wallMean: number; cpuMean: number };
+    torchVersion = peer.torch;
+    const top = new Map<number, Int32Array>();
+    for (const line of readFileSync(topPath, 'utf8').trim().split('\n')) {
+      const [u, ...items] = line.split(' ').map(Number);
+      top.set(u!, Int32Array.from(items));
+    }
+    const pm = score(Array.from(users, (u) => top.get(u) ?? new Int32Array(0)));
+    theirs.push({ ndcg: pm['ndcg@10']!, map: pm['map@10']!, precision: pm['precision@10']!, recall: pm['recall@10']!, epochWall: peer.wallMean, epochCpu: peer.cpuMean });
+    rmSync(edgesPath, { force: true });
+    rmSync(topPath, { force: true });
+    console.error(`seed ${seed}: ours nDCG ${ours.at(-1)!.ndcg.toFixed(4)}, torch ${theirs.at(-1)!.ndcg.toFixed(4)}`);
+  }
+  const cpu = process.cpuUsage(c0);
+  const ms = (rows: Row[], key: keyof Row, digits = 4) => `${mean(rows.map((r) => r[key])).toFixed(digits)} ± ${sampleStd(rows.map((r) => r[key])).toFixed(digits)}`;
+  console.log(`\n### ${dataName}: graph/lightgcn vs PyTorch ${torchVersion} (msr split, ${seeds} seeds, d 64, K 3, batch 2048, lr 0.01, ${e} epochs, 1 thread each)\n`);
+  console.log(`${machine()} (load at start ${load0.toFixed(1)}); wall ${((performance.now() - t0) / 1000).toFixed(0)} s, CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s\n`);
+  console.log('| implementation | nDCG@10 (± sd) | MAP@10 | P@10 | R@10 | s per epoch, wall | s per epoch, CPU |\n|---|---|---|---|---|---|---|');
+  for (const [label, rows] of [['graph/lightgcn (TypeScript)', ours], [`PyTorch ${torchVersion} peer`, theirs]] as const) {
+    console.log(`| ${label} | ${ms(rows, 'ndcg')} | ${ms(rows, 'map')} | ${ms(rows, 'precision')} | ${ms(rows, 'recall')} | ${ms(rows, 'epochWall', 2)} | ${ms(rows, 'epochCpu', 2)} |`);
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
+  if (args[0] === 'peer') {
+    await peerQuality(args[1] ?? 'ml-100k', Number(args[2] ?? 3), args[3] === undefined ? undefined : Number(args[3]));
+    return;
+  }
   if (args[0] === 'quality') {
     await quality(args[1] ?? 'ml-100k', args[2] ?? 'lightgcn', Number(args[3] ?? 3));
     return;
