@@ -1,10 +1,13 @@
 /**
  * @module The multinomial logistic objective evaluated by the WebAssembly SIMD kernel (assembly/logistic-loss.ts)
  * on one or more threads. The CSR matrix, labels and row weights are copied once into a shared
- * WebAssembly.Memory. Each evaluation copies the parameters there; every thread writes its own f32 copy of the
- * weights (four lanes per feature, interleaved with its own zeroed gradient) and runs the kernel over its rows;
- * then this thread adds the gradients and the L2 penalty in f64, in WebAssembly too. Threads hand off by Atomics (as logistic-parallel.ts), so the optimiser stays synchronous code.
- * Up to four classes; RESONATE_NO_WASM=1 or a runtime without WebAssembly SIMD leaves the TypeScript objective.
+ * WebAssembly.Memory. Each evaluation copies the parameters there; every thread that joins writes its own f32 copy
+ * of the weights (four lanes per feature, interleaved with its own zeroed gradient) and claims chunks of rows from
+ * an atomic counter until none are left (dynamic scheduling: on a busy machine a thread that is not running does
+ * not hold the others up, and one that has not started by the time the rows are done is left out). This thread
+ * then adds the gradients of the threads that joined and the L2 penalty in f64, in WebAssembly too. The hand-off
+ * is by Atomics, so the optimiser stays synchronous code. Up to four classes; RESONATE_NO_WASM=1 or a runtime
+ * without WebAssembly SIMD leaves the TypeScript objective.
  */
 import { Worker } from 'node:worker_threads';
 import type { Csr } from '../math/csr.js';
@@ -65,8 +68,12 @@ export function frequencyOrder(indices: Int32Array, D: number): Int32Array {
   return slot;
 }
 
-/** Control words: generation, workers done, stop. */
-const GEN = 0, DONE = 1, STOP = 2;
+/** Control words: generation, next chunk, stop; then one state per worker (index STATE + t). */
+const GEN = 0, NEXT = 1, STOP = 2, STATE = 3;
+/** Worker states within a generation. */
+const IDLE = 0, WORKING = 1, CLOSED = 2, FINISHED = 3;
+/** Chunks of rows per thread (by non-zeros): small enough to balance, large enough to keep atomics rare. */
+const CHUNKS_PER_THREAD = 32;
 
 /** Offsets of the arrays in the shared memory (bytes). */
 interface Layout {
@@ -81,19 +88,30 @@ interface Layout {
 const WORKER_SOURCE = `
 const { parentPort, workerData: d } = require('node:worker_threads');
 const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
-const ctrl = new Int32Array(d.memory.buffer, d.at.ctrl, 4);
+const ctrl = new Int32Array(d.memory.buffer, d.at.ctrl, ${STATE} + d.threads);
 const out = new Float64Array(d.memory.buffer, d.at.out, d.threads);
+const gb = new Float64Array(d.memory.buffer, d.at.gb[d.slot], 4);
+const chunks = d.chunks, nChunks = chunks.length - 1, state = ${STATE} + d.slot;
 parentPort.postMessage('ready');
 let gen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${GEN}, gen);
   gen = Atomics.load(ctrl, ${GEN});
   if (Atomics.load(ctrl, ${STOP}) === 1) break;
+  // Join the evaluation unless the caller has already closed it (or this thread has done it).
+  if (Atomics.compareExchange(ctrl, state, ${IDLE}, ${WORKING}) !== ${IDLE}) continue;
   ex.pack(d.at.params, d.at.slot, d.at.WG[d.slot], d.D, d.K);
-  out[d.slot] = ex.lossGrad(d.at.indptr, d.at.indices, d.at.data, d.at.y, d.at.rowWeight, d.from, d.to,
-    d.at.WG[d.slot], d.at.b, d.at.gb[d.slot], d.K, d.invS);
-  Atomics.add(ctrl, ${DONE}, 1);
-  Atomics.notify(ctrl, ${DONE});
+  gb.fill(0);
+  let sum = 0;
+  for (;;) {
+    const c = Atomics.add(ctrl, ${NEXT}, 1);
+    if (c >= nChunks) break;
+    sum += ex.lossGrad(d.at.indptr, d.at.indices, d.at.data, d.at.y, d.at.rowWeight, chunks[c], chunks[c + 1],
+      d.at.WG[d.slot], d.at.b, d.at.gb[d.slot], d.K, d.invS);
+  }
+  out[d.slot] = sum;
+  Atomics.store(ctrl, state, ${FINISHED});
+  Atomics.notify(ctrl, state);
 }
 `;
 
@@ -120,7 +138,7 @@ export function createWasmLossEngine(
   };
   const at: Layout = {
     indptr: take(4 * (n + 1)), indices: take(4 * nnz), data: take(4 * nnz), y: take(4 * n), rowWeight: take(8 * n),
-    b: take(16), WG: [], gb: [], ctrl: take(16), out: take(8 * threads),
+    b: take(16), WG: [], gb: [], ctrl: take(4 * (STATE + threads)), out: take(8 * threads),
     params: take(8 * D * K), grad: take(8 * D * K), slot: take(4 * D), regions: take(4 * threads),
   };
   for (let t = 0; t < threads; t++) {
@@ -136,7 +154,6 @@ export function createWasmLossEngine(
   // (text features are Zipf-distributed). slot[j] is feature j's row in W and G.
   const slot = frequencyOrder(X.indices.subarray(0, nnz), D);
   new Int32Array(buf, at.slot, D).set(slot);
-  new Int32Array(buf, at.regions, threads).set(at.WG);
   const indices = new Int32Array(buf, at.indices, nnz);
   for (let p = 0; p < nnz; p++) indices[p] = slot[X.indices[p]!]!;
   new Float32Array(buf, at.data, nnz).set(X.data.subarray(0, nnz));
@@ -147,7 +164,8 @@ export function createWasmLossEngine(
   const gb = at.gb.map((o) => new Float64Array(buf, o, 4));
   const paramsView = new Float64Array(buf, at.params, D * K);
   const gradView = new Float64Array(buf, at.grad, D * K);
-  const ctrl = new Int32Array(buf, at.ctrl, 4);
+  const ctrl = new Int32Array(buf, at.ctrl, STATE + threads);
+  const regions = new Int32Array(buf, at.regions, threads);
   const out = new Float64Array(buf, at.out, threads);
   const ex = new wa.Instance(module, { env: { memory } }).exports;
   const lossGrad = ex.lossGrad as LossGradFn;
@@ -155,20 +173,22 @@ export function createWasmLossEngine(
   const reduce = ex.reduce as ReduceFn;
   const invS = 1 / S;
 
-  // Rows split so each thread gets about the same number of non-zeros.
+  // Chunk c is rows [chunks[c], chunks[c + 1]), about nnz / nChunks non-zeros each.
+  const nChunks = threads === 1 ? 1 : Math.min(n, CHUNKS_PER_THREAD * threads);
   const bounds = [0];
-  for (let t = 1; t < threads; t++) {
-    let r = bounds[t - 1]!;
-    while (r < n && X.indptr[r]! < (t * nnz) / threads) r++;
+  for (let c = 1; c < nChunks; c++) {
+    let r = bounds[c - 1]!;
+    while (r < n && X.indptr[r]! < (c * nnz) / nChunks) r++;
     bounds.push(r);
   }
   bounds.push(n);
+  const chunks = Int32Array.from(bounds);
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
   for (let t = 1; t < threads; t++) {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory, at, slot: t, threads, from: bounds[t], to: bounds[t + 1], D, K, invS },
+      workerData: { module, memory, at, slot: t, threads, chunks, D, K, invS },
     });
     workers.push(worker);
     ready.push(new Promise((res, rej) => {
@@ -180,31 +200,39 @@ export function createWasmLossEngine(
   const lam = 1 / (C * S);
   const engine: LossEngine = {
     evaluate(params, grad) {
+      // Every input of the evaluation is in place before a worker can join (state IDLE).
       paramsView.set(params.subarray(0, D * K));
       for (let k = 0; k < K; k++) b[k] = params[D * K + k]!;
-      for (const g of gb) g.fill(0);
+      gb[0]!.fill(0);
       if (threads > 1) {
-        Atomics.store(ctrl, DONE, 0);
+        Atomics.store(ctrl, NEXT, 0);
+        for (let t = 1; t < threads; t++) Atomics.store(ctrl, STATE + t, IDLE);
         gen++;
         Atomics.store(ctrl, GEN, gen);
         Atomics.notify(ctrl, GEN);
       }
       pack(at.params, at.slot, at.WG[0]!, D, K);
-      let sum = lossGrad(at.indptr, at.indices, at.data, at.y, at.rowWeight, 0, bounds[1]!, at.WG[0]!, at.b, at.gb[0]!, K, invS);
-      if (threads > 1) {
-        for (;;) {
-          const done = Atomics.load(ctrl, DONE);
-          if (done === threads - 1) break;
-          Atomics.wait(ctrl, DONE, done, 1000);
-        }
-        for (let t = 1; t < threads; t++) sum += out[t]!;
+      let sum = 0, next = 0;
+      const claim = (): number => (threads > 1 ? Atomics.add(ctrl, NEXT, 1) : next++);
+      for (let c = claim(); c < nChunks; c = claim()) {
+        sum += lossGrad(at.indptr, at.indices, at.data, at.y, at.rowWeight, chunks[c]!, chunks[c + 1]!, at.WG[0]!, at.b, at.gb[0]!, K, invS);
       }
-      // grad = Σ_threads G + W/(CS), loss = sum/S + ‖W‖²/(2CS).
-      const sq = reduce(at.params, at.slot, at.regions, threads, at.grad, D, K, lam);
+      // The workers that joined: wait for them; close the evaluation to the others.
+      regions[0] = at.WG[0]!;
+      const joined = [0];
+      for (let t = 1; t < threads; t++) {
+        if (Atomics.compareExchange(ctrl, STATE + t, IDLE, CLOSED) === IDLE) continue;
+        while (Atomics.load(ctrl, STATE + t) !== FINISHED) Atomics.wait(ctrl, STATE + t, WORKING, 1000);
+        sum += out[t]!;
+        regions[joined.length] = at.WG[t]!;
+        joined.push(t);
+      }
+      // grad = Σ_joined G + W/(CS), loss = sum/S + ‖W‖²/(2CS).
+      const sq = reduce(at.params, at.slot, at.regions, joined.length, at.grad, D, K, lam);
       grad.set(gradView);
       for (let k = 0; k < K; k++) {
         let g = 0;
-        for (let t = 0; t < threads; t++) g += gb[t]![k]!;
+        for (const t of joined) g += gb[t]![k]!;
         grad[D * K + k] = fitIntercept ? g : 0;
       }
       return sum * invS + 0.5 * lam * sq;

@@ -129,25 +129,27 @@ describe('logistic regression', () => {
   });
 
   const wasm = logisticWasmAvailable();
-  it.skipIf(!wasm)('the WebAssembly kernel gives the TypeScript loss and gradient (K = 2, 3, 4; 1 and 2 threads)', async () => {
+  it.skipIf(!wasm)('the WebAssembly kernel gives the TypeScript loss and gradient (K = 2, 3, 4; 1 to 3 threads)', async () => {
     for (const [seed, K, threads, intercept] of [[21, 2, 1, true], [22, 3, 2, true], [23, 4, 1, false], [24, 3, 3, false]] as const) {
-      const { X, y } = randomProblem(seed, 60, 9, K, 0.3);
-      const Xc = csrFromDense(60, 9, X.flat());
+      const { X, y } = randomProblem(seed, 300, 9, K, 0.3);
+      const Xc = csrFromDense(300, 9, X.flat());
       const rng = createRng(seed + 100);
-      const params = Float64Array.from({ length: 9 * K + K }, () => rng.normal() * 0.5);
       const { w, S } = rowWeights(y, classWeights(y, K, 'balanced'));
-      const want = new Float64Array(params.length);
-      const loss = logisticLossGrad(Xc, y, K, w, S, 0.7, params, want);
-      if (!intercept) want.fill(0, 9 * K);
       const e = createWasmLossEngine(Xc, y, K, w, S, 0.7, intercept, threads)!;
       await e.ready;
       try {
-        const got = new Float64Array(params.length);
-        // Twice: buffers are reused between evaluations and must start from zero each time.
-        e.engine.evaluate(params, got);
-        expect(e.engine.evaluate(params, got)).toBeCloseTo(loss, 6);
-        // f32 weights and accumulation: agreement to ~1e-6 relative.
-        for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6);
+        // Repeated evaluations at new points: buffers are reused and must start from zero each time, and
+        // workers join or miss evaluations in any order.
+        for (let rep = 0; rep < 12; rep++) {
+          const params = Float64Array.from({ length: 9 * K + K }, () => rng.normal() * 0.5);
+          const want = new Float64Array(params.length);
+          const loss = logisticLossGrad(Xc, y, K, w, S, 0.7, params, want);
+          if (!intercept) want.fill(0, 9 * K);
+          const got = new Float64Array(params.length);
+          expect(e.engine.evaluate(params, got)).toBeCloseTo(loss, 6);
+          // f32 weights and accumulation: agreement to ~1e-6.
+          for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6);
+        }
       } finally {
         await e.engine.close();
       }
