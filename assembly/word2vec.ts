@@ -297,13 +297,15 @@ export function trainSentence(
 }
 
 /**
- * Trains on sentences [sentenceFrom, sentenceTo) for `epochs` passes. Returns the words this thread processed.
- * corpus: i32 word ids; sentences: i32 start offsets (plus a final end); syn0, syn1: V × dim f32; table: i32
- * noise table of tableSize entries; keep: f32 per word; expTable: 1000 f32 logistic values; progress: the
- * shared i32 word counter.
+ * Trains until the shared chunk counter passes epochs × nChunks: each claim c is chunk c mod nChunks of epoch
+ * ⌊c / nChunks⌋, i.e. sentences [chunks[c mod nChunks], chunks[c mod nChunks + 1]) (dynamic scheduling: threads
+ * that get more CPU take more chunks; one thread goes through every epoch in order). Returns the words this
+ * thread processed. corpus: i32 word ids; sentences: i32 start offsets (plus a final end); chunks: i32 sentence
+ * indices (nChunks + 1); claim: the shared i32 chunk counter; syn0, syn1: V × dim f32; table: i32 noise table of
+ * tableSize entries; keep: f32 per word; expTable: 1000 f32 logistic values; progress: the shared i32 word counter.
  */
 export function train(
-  corpus: usize, sentences: usize, sentenceFrom: i32, sentenceTo: i32,
+  corpus: usize, sentences: usize, chunks: usize, nChunks: i32, claim: usize,
   syn0: usize, syn1: usize, table: usize, tableSize: u32, keep: usize, expTable: usize, progress: usize,
   scratch: usize, dim: i32, window: i32, negative: i32, sg: i32, alpha0: f64, epochs: i32, totalWords: f64, seed: u32,
 ): f64 {
@@ -312,8 +314,12 @@ export function train(
   let processed: f64 = 0;
   let alpha = <f32>alpha0;
   const floor = alpha0 * 0.0001;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let s = sentenceFrom; s < sentenceTo; s++) {
+  const claims = epochs * nChunks;
+  for (let c = atomic.add<i32>(claim, 1); c < claims; c = atomic.add<i32>(claim, 1)) {
+    const chunk = c % nChunks;
+    const from = load<i32>(chunks + (<usize>chunk << 2));
+    const to = load<i32>(chunks + (<usize>(chunk + 1) << 2));
+    for (let s = from; s < to; s++) {
       const begin = load<i32>(sentences + (<usize>s << 2));
       let end = load<i32>(sentences + (<usize>(s + 1) << 2));
       if (end - begin > MAX_SENTENCE) end = begin + MAX_SENTENCE;

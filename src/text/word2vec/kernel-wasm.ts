@@ -17,7 +17,7 @@ interface WasmApi {
 }
 
 type TrainFn = (
-  corpus: number, sentences: number, sentenceFrom: number, sentenceTo: number, syn0: number, syn1: number,
+  corpus: number, sentences: number, chunks: number, nChunks: number, claim: number, syn0: number, syn1: number,
   table: number, tableSize: number, keep: number, expTable: number, progress: number, scratch: number,
   dim: number, window: number, negative: number, sg: number, alpha0: number, epochs: number, totalWords: number, seed: number,
 ) => number;
@@ -60,6 +60,9 @@ export interface ArenaSizes {
   threads: number;
 }
 
+/** Chunks of sentences per thread and epoch, claimed dynamically (about 30 per thread keeps the tail short). */
+const CHUNKS_PER_THREAD = 32;
+
 /** The arrays of a training run as views of one shared WebAssembly.Memory, and each thread's scratch offset. */
 export interface Word2VecArena {
   module: object;
@@ -73,6 +76,9 @@ export interface Word2VecArena {
   keep: Float32Array;
   expTable: Float32Array;
   progress: Int32Array;
+  /** Sentence index where each chunk starts, plus n (set by `planChunks`), and the shared claim counter. */
+  chunks: Int32Array;
+  claim: Int32Array;
   scratch: number[];
 }
 
@@ -96,8 +102,9 @@ export function allocateArena(s: ArenaSizes): Word2VecArena | null {
     top += Math.ceil((Math.max(count, 1) * 4) / 64) * 64;
     return at;
   };
+  const nChunks = s.threads === 1 ? 1 : Math.max(1, Math.min(s.sentences, CHUNKS_PER_THREAD * s.threads));
   const at = {
-    progress: take(1), expTable: take(EXP_TABLE_SIZE), corpus: take(s.corpusWords), sentences: take(s.sentences + 1),
+    progress: take(1), claim: take(1), chunks: take(nChunks + 1), expTable: take(EXP_TABLE_SIZE), corpus: take(s.corpusWords), sentences: take(s.sentences + 1),
     syn0: take(s.vocabulary * s.dim), syn1: take(s.vocabulary * s.dim), table: take(s.tableSize), keep: take(s.vocabulary),
     scratch: Array.from({ length: s.threads }, () => take(scratchBytes / 4)),
   };
@@ -113,6 +120,8 @@ export function allocateArena(s: ArenaSizes): Word2VecArena | null {
   return {
     module, memory, expTable,
     progress: new Int32Array(buf, at.progress, 1),
+    claim: new Int32Array(buf, at.claim, 1),
+    chunks: new Int32Array(buf, at.chunks, nChunks + 1),
     corpus: new Int32Array(buf, at.corpus, s.corpusWords),
     sentences: new Int32Array(buf, at.sentences, s.sentences + 1),
     syn0: new Float32Array(buf, at.syn0, s.vocabulary * s.dim),
@@ -123,13 +132,25 @@ export function allocateArena(s: ArenaSizes): Word2VecArena | null {
   };
 }
 
-/** The per-run settings handed to the kernel (the arrays are the arena's). */
-export type WasmKernelArgs = Omit<KernelArgs, 'corpus' | 'sentences' | 'syn0' | 'syn1' | 'table' | 'keep' | 'progress'>;
+/** Splits the sentences (offsets filled in) into the arena's chunks of about equal word counts. */
+export function planChunks(a: Word2VecArena): void {
+  const nChunks = a.chunks.length - 1, n = a.sentences.length - 1, words = a.sentences[n]!;
+  let s = 0;
+  a.chunks[0] = 0;
+  for (let c = 1; c < nChunks; c++) {
+    while (s < n && a.sentences[s]! < (c * words) / nChunks) s++;
+    a.chunks[c] = s;
+  }
+  a.chunks[nChunks] = n;
+}
+
+/** The per-run settings handed to the kernel (the arrays, and the sentences through the chunks, are the arena's). */
+export type WasmKernelArgs = Omit<KernelArgs, 'corpus' | 'sentences' | 'syn0' | 'syn1' | 'table' | 'keep' | 'progress' | 'sentenceFrom' | 'sentenceTo'>;
 
 /** Arguments of the exported `train`, in order. */
 function trainArgs(a: Word2VecArena, k: WasmKernelArgs, thread: number): number[] {
   return [
-    a.corpus.byteOffset, a.sentences.byteOffset, k.sentenceFrom, k.sentenceTo, a.syn0.byteOffset, a.syn1.byteOffset,
+    a.corpus.byteOffset, a.sentences.byteOffset, a.chunks.byteOffset, a.chunks.length - 1, a.claim.byteOffset, a.syn0.byteOffset, a.syn1.byteOffset,
     a.table.byteOffset, a.table.length, a.keep.byteOffset, a.expTable.byteOffset, a.progress.byteOffset, a.scratch[thread]!,
     k.dim, k.window, k.negative, k.sg ? 1 : 0, k.alpha0, k.epochs, k.totalWords, k.seed >>> 0,
   ];

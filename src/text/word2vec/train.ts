@@ -10,7 +10,7 @@ import { createError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import type { Progress } from '../../core/progress.js';
 import { word2vecKernel, type KernelArgs } from './kernel.js';
-import { allocateArena, runWasmKernel, runWasmWorker, word2vecBackend, type ArenaSizes, type Word2VecArena } from './kernel-wasm.js';
+import { allocateArena, planChunks, runWasmKernel, runWasmWorker, word2vecBackend, type ArenaSizes, type Word2VecArena } from './kernel-wasm.js';
 import { createWordVectors, type WordVectors } from './model.js';
 
 export interface Word2VecConfig {
@@ -173,10 +173,14 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
   }
   const arena = arrays.arena;
   try {
-    if (cfg.threads === 1) {
-      const job = { ...settings, sentenceFrom: 0, sentenceTo: n, seed: rng.uint32() | 1 };
-      if (arena) runWasmKernel(arena, job);
-      else word2vecKernel({ ...arrays.views, ...job });
+    if (arena) {
+      // One kernel per thread, all pulling chunks of sentences from a shared counter.
+      planChunks(arena);
+      const seeds = Array.from({ length: cfg.threads }, () => rng.uint32() | 1);
+      if (cfg.threads === 1) runWasmKernel(arena, { ...settings, seed: seeds[0]! });
+      else await Promise.all(seeds.map((seed, t) => runWasmWorker(arena, { ...settings, seed }, t)));
+    } else if (cfg.threads === 1) {
+      word2vecKernel({ ...arrays.views, ...settings, sentenceFrom: 0, sentenceTo: n, seed: rng.uint32() | 1 });
     } else {
       // Split sentences so each worker gets about the same number of words.
       const jobs: Promise<number>[] = [];
@@ -185,8 +189,7 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], c
         const goal = ((t + 1) * p) / cfg.threads;
         let to = from;
         while (to < n && (t === cfg.threads - 1 || offsets[to]! < goal)) to++;
-        const job = { ...settings, sentenceFrom: from, sentenceTo: to, seed: rng.uint32() | 1 };
-        jobs.push(arena ? runWasmWorker(arena, job, t) : runWorker({ ...arrays.views, ...job }));
+        jobs.push(runWorker({ ...arrays.views, ...settings, sentenceFrom: from, sentenceTo: to, seed: rng.uint32() | 1 }));
         from = to;
       }
       await Promise.all(jobs);
