@@ -27,7 +27,7 @@ import { allTimeFactory, trendingFactory } from '../src/models/popular/popular.j
 import { rp3betaFactory } from '../src/models/rp3beta/rp3beta.js';
 import { timeWindowFactory } from '../src/models/time-window/time-window.js';
 import { timeEaseFactory, timeKnnFactory } from '../src/models/time-proximity/time-proximity.js';
-import { makeSplit, runEvaluation, type ModelSpec } from '../src/eval/index.js';
+import { makeSplit, parseModelFile, runEvaluation, type ModelSpec } from '../src/eval/index.js';
 import { loadEvaluationData } from '../src/eval/load-data.js';
 
 // Only the models this bench runs (importing every model would load the neural ones too).
@@ -223,23 +223,14 @@ const PUBLISHED_ML100K: Record<string, string> = {
 const PUBLISHED_OTHERS = 'BiVAE 0.4751, LightGCN 0.4198, NCF 0.3961';
 
 /**
- * The blend of the quality table: members and weights as `resonate tune --model hybrid/score-fusion` chose them on
- * the validation splits carved from the ml-100k msr training part (docs/benchmarks.md "Classical recommenders").
+ * The ml-100k variants and the blend of the quality table, as `resonate eval --models configs/…json` reads them:
+ * parameters, members and weights chosen on validation splits carved from the msr training part
+ * (docs/benchmarks.md "Classical recommenders"; how each was chosen is in the file's `about`).
  */
-export const TUNED_BLEND: ModelSpec = {
-  id: 'hybrid/score-fusion',
-  label: 'hybrid/score-fusion (weights tuned on validation)',
-  params: { members: [
-    // Its parameters chosen on validation too: `resonate tune --model time-proximity/ease --budget 27 --folds 2`.
-    { id: 'time-proximity/ease', params: { tauMinutes: 23, gamma: 0.9, lambda: 160 }, weight: 1.318 },
-    { id: 'mf/ials', params: { factors: 32 }, weight: 1.051 },
-    { id: 'mf/ials', params: { factors: 128 }, weight: 1.671 },
-    { id: 'time-proximity/knn', params: { tauMinutes: 3 }, weight: 0.581 },
-    { id: 'time-proximity/knn', params: {}, weight: 0.322 },
-    { id: 'rp3beta', params: {}, weight: 0.911 },
-    { id: 'ease', params: {}, weight: 0.239 },
-  ] },
-};
+export function ml100kConfigs(): { variants: ModelSpec[]; blend: ModelSpec[] } {
+  const read = (name: string): ModelSpec[] => parseModelFile(readFileSync(path.join(repoRoot, 'configs', name), 'utf8'), `configs/${name}`);
+  return { variants: read('ml-100k-variants.json'), blend: read('ml-100k-blend.json') };
+}
 
 /** The models of the quality tables; `dense` ones need an n×n matrix and run on ml-100k only. */
 function qualityModels(dataset: 'ml-100k' | 'lastfm'): ModelSpec[] {
@@ -254,17 +245,12 @@ function qualityModels(dataset: 'ml-100k' | 'lastfm'): ModelSpec[] {
     { id: 'rp3beta' },
     { id: 'time-proximity/knn' },
     { id: 'mf/bpr', label: "mf/bpr (Cornac's setting: 200 f, 200 epochs, lr 0.01, λ 0.001)" },
-    { id: 'mf/bpr', label: 'mf/bpr λ 0.01 (chosen on validation)', params: { regularization: 0.01 } },
-    { id: 'mf/ials', label: `mf/ials ${JSON.stringify(ials)}`, params: ials },
   ];
+  if (dataset === 'lastfm') specs.push({ id: 'mf/bpr', label: 'mf/bpr λ 0.01 (chosen on validation)', params: { regularization: 0.01 } });
+  specs.push({ id: 'mf/ials', label: `mf/ials ${JSON.stringify(ials)}`, params: ials });
   if (dataset === 'ml-100k') {
-    specs.push(
-      { id: 'mf/ials', label: 'mf/ials {"factors":32}', params: { factors: 32 } },
-      { id: 'ease', label: 'ease (λ 500)' },
-      { id: 'time-proximity/ease' },
-      { id: 'time-proximity/ease', label: 'time-proximity/ease τ 23 min, γ 0.9, λ 160 (tuned on validation)', params: { tauMinutes: 23, gamma: 0.9, lambda: 160 } },
-      TUNED_BLEND,
-    );
+    const { variants, blend } = ml100kConfigs();
+    specs.push({ id: 'ease', label: 'ease (λ 500)' }, { id: 'time-proximity/ease' }, ...variants, ...blend);
   }
   return specs;
 }

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createModel } from '../models/registry.js';
+import '../models/index.js';
 import { parseModelList } from './model-list.js';
 
 const blend = JSON.stringify({
@@ -31,5 +34,19 @@ describe('parseModelList', () => {
     expect(() => parseModelList('bad.json', () => '{')).toThrow(/not valid JSON/);
     expect(() => parseModelList('bad.json', () => '{"params":{}}')).toThrow(/id/);
     expect(() => parseModelList('bad.json', () => '{"id":"ease","weights":1}')).toThrow(/weights|Unrecognized/);
+  });
+});
+
+describe('configs/*.json', () => {
+  it('every committed model file parses and builds with the registry', () => {
+    const dir = new URL('../../configs/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('ml-100k-blend.json');
+    for (const f of files) {
+      for (const spec of parseModelList(`configs/${f}`, () => readFileSync(new URL(f, dir), 'utf8'))) {
+        if (spec === 'all' || typeof spec === 'string') throw new Error(`${f}: expected specs`);
+        expect(() => createModel(spec.id, spec.params)).not.toThrow();
+      }
+    }
   });
 });
