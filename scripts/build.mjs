@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
-// Every AssemblyScript module: the shared math kernels and the iALS conjugate-gradient row solver.
+// Every AssemblyScript module: the shared math and nn kernels, the iALS and BPR solvers, and the text kernels
+// (word2vec, logistic loss, L-BFGS vector loops).
 for (const script of ['scripts/build-wasm.mjs', 'src/models/mf/build-ials-wasm.mjs', 'scripts/build-text-wasm.mjs']) {
   if (existsSync(join(root, script))) run(process.execPath, [script]);
 }

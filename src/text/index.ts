@@ -18,6 +18,7 @@ export * from './word2vec/train.js';
 export * from './word2vec/io.js';
 export * from './word2vec/doc-vectors.js';
 export { word2vecKernel, type KernelArgs } from './word2vec/kernel.js';
+export { word2vecBackend } from './word2vec/kernel-wasm.js';
 export * from './topics/nmf.js';
 export * from './topics/coherence.js';
 export * from './trends.js';
