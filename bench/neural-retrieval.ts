@@ -45,6 +45,11 @@ export const QUALITY_MODELS: Record<string, ModelSpec[]> = {
     { id: 'graph/lightgcn', label: 'lightgcn d32', params: { factors: 32, batchSize: 2048, learningRate: 0.01, epochs: 15, validationFraction: 0 } },
     { id: 'graph/lightgcn', label: 'lightgcn d32 + friends', params: { factors: 32, batchSize: 2048, learningRate: 0.01, epochs: 15, validationFraction: 0, socialEdges: true } },
   ],
+  // The ml-100k `lightgcn-fast` settings (d 64, lr 0.01, 30 epochs) with and without friend edges.
+  'lightgcn-social-d64': [
+    { id: 'graph/lightgcn', label: 'lightgcn d64', params: { batchSize: 2048, learningRate: 0.01, epochs: 30, validationFraction: 0 } },
+    { id: 'graph/lightgcn', label: 'lightgcn d64 + friends', params: { batchSize: 2048, learningRate: 0.01, epochs: 30, validationFraction: 0, socialEdges: true } },
+  ],
   'neural-fast': [
     { id: 'neural/two-tower', label: 'two-tower (10 epochs, early stop)', params: { epochs: 10 } },
     { id: 'neural/neumf', label: 'neumf (10 epochs, early stop)', params: { epochs: 10 } },
