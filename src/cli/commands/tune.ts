@@ -27,6 +27,7 @@ interface TuneCliOptions {
   eta: string;
   halving: boolean;
   folds: string;
+  validationRatio?: string;
   protocol: string;
   metric?: string;
   k: string;
@@ -75,6 +76,7 @@ export function registerTuneCommand(program: Command): void {
     .option('--eta <n>', 'successive-halving reduction factor', '3')
     .option('--no-halving', 'plain random search, every configuration at full resource')
     .option('--folds <n>', 'validation splits to average the objective over', '1')
+    .option('--validation-ratio <r>', 'msr: share of each item\'s training pairs the validation carve fits on (default 0.75, as the test split)')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
     .option('--metric <name>', 'objective (default ndcg@k)')
     .option('-k, --k <n>', 'cut-off for ranking metrics', '10')
@@ -98,6 +100,7 @@ export function registerTuneCommand(program: Command): void {
         const res = await tune({
           data, modelId: opts.model, space, fixed: fixedParams, protocol, k, seed, metric: opts.metric,
           budget: count(opts.budget, '--budget', 1), eta: Number(opts.eta), halving: opts.halving, folds: count(opts.folds, '--folds', 1),
+          validationRatio: opts.validationRatio === undefined ? undefined : Number(opts.validationRatio),
           progress: bar.report,
         });
         const seconds = (performance.now() - t0) / 1000;
@@ -115,7 +118,7 @@ export function registerTuneCommand(program: Command): void {
           params: res.best.params,
           metric: res.metric,
           validationScore: res.best.score,
-          protocol, seed, folds: res.validation.folds, k,
+          protocol, seed, folds: res.validation.folds, ...(res.validation.ratio === undefined ? {} : { validationRatio: res.validation.ratio }), k,
           data: { spec: opts.data, fingerprint: dataFingerprint(data) },
           trials: res.trials.length,
           seconds,
@@ -127,7 +130,7 @@ export function registerTuneCommand(program: Command): void {
           `# Tuning ${opts.model}`,
           '',
           `Data \`${opts.data}\` (fingerprint ${best.data.fingerprint.slice(0, 12)}), protocol ${protocol}, seed ${seed}. Objective ${res.metric} on ` +
-            `${res.validation.folds} validation split(s) carved from the training part (${res.validation.users} validation users); the test part is not used by the search.`,
+            `${res.validation.folds} validation split(s) carved from the training part${res.validation.ratio === undefined ? '' : ` (each keeping ${res.validation.ratio} of every item's training pairs to fit on)`} (${res.validation.users} validation users); the test part is not used by the search.`,
           `Random search over ${count(opts.budget, '--budget', 1)} configurations${opts.halving ? ` with successive halving (η = ${opts.eta}, resource: ${res.resource})` : ''}: ${res.trials.length} trials in ${seconds.toFixed(1)} s.`,
           '',
           `Best on validation: ${res.metric} ${res.best.score.toFixed(4)} with`,

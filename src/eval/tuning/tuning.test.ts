@@ -96,6 +96,25 @@ describe('tune', () => {
     expect(new Set(seenUsers)).toEqual(new Set([40 * 5]));
   });
 
+  it('carves validation by validationRatio from the same training part when given', async () => {
+    const seen: number[] = [];
+    const res = await tune({
+      data, modelId: 'test/popular', budget: 2, seed: 42, folds: 2, halving: false, validationRatio: 0.9, protocolOptions: { msr: { filterBy: 'user' } },
+      space: { bias: { type: 'choice', values: [0, 100] } },
+      createModel: (_id, params) => {
+        const m = new TinyPopularity(params);
+        const fit = m.fit.bind(m);
+        m.fit = (d, o) => { seen.push(d.interactions.indices.length); return fit(d, o); };
+        return m;
+      },
+    });
+    // Test split's train keeps ⌊0.75·10⌋ = 7 per user; the carve at 0.9 fits on ⌊0.9·7⌋ = 6 (at 0.75 it would be 5).
+    expect(new Set(seen)).toEqual(new Set([40 * 6]));
+    expect(res.validation.ratio).toBe(0.9);
+    await expect(tune({ data, modelId: 'test/popular', space: {}, protocol: 'loo', validationRatio: 0.9, createModel: () => new TinyPopularity() })).rejects.toThrow(/msr/);
+    await expect(tune({ data, modelId: 'test/popular', space: {}, validationRatio: 1, createModel: () => new TinyPopularity() })).rejects.toThrow(/validationRatio/);
+  });
+
   it('uses the model epochs parameter as the resource when it has one', async () => {
     const epochsSeen: number[] = [];
     const res = await tune({
