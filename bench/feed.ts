@@ -57,7 +57,7 @@ export async function run(args: string[]): Promise<void> {
   const genSeconds = (performance.now() - t0) / 1000;
 
   const rows: (string | number)[][] = [];
-  const row = (name: string, r: LoadResult): (string | number)[] => [name, r.requests.average, r.latency.p50, r.latency.p90, r.latency.p99, r.latency.max, r.non2xx, r.errors];
+  const row = (name: string, r: LoadResult): (string | number)[] => [name, Math.round(r.requests.average).toLocaleString('en-US'), r.latency.p50, r.latency.p90, r.latency.p99, r.latency.max, r.non2xx, r.errors];
   let notes = '';
   for (const mode of ['materialized', 'ranked per request'] as const) {
     const feed = mode === 'materialized' ? {} : { materializeUsers: 0, cacheTtlSeconds: 0 };
