@@ -10,11 +10,10 @@ import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
-import { BaseRecommender } from '../base-recommender.js';
-import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
+import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { topK } from '../../math/top-k.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { parseParams } from '../mf/model-io.js';
+import { DenseItemItemRecommender } from './dense-item-item.js';
 import { spdInverseBlocked } from './spd-inverse.js';
 
 export const EASE_ID = 'ease';
@@ -57,11 +56,12 @@ export function easeWeights(p: Float64Array | Float32Array, n: number): Float32A
   return b;
 }
 
-export class EaseRecommender extends BaseRecommender {
+export class EaseRecommender extends DenseItemItemRecommender {
   readonly id = EASE_ID;
   readonly params: Readonly<EaseParams>;
-  /** n×n item weights, row i = how item i votes for every item. */
-  private b: Float32Array | undefined;
+  protected get binaryHistory(): boolean {
+    return this.params.binary;
+  }
 
   constructor(params: Record<string, unknown> = {}) {
     super();
@@ -98,49 +98,8 @@ export class EaseRecommender extends BaseRecommender {
     return this.b!;
   }
 
-  protected scoreUser(user: number, out: Float32Array): void {
-    const b = this.b!, n = this.nItems;
-    const h = this.historyOf(user);
-    out.fill(0);
-    for (let k = 0; k < h.items.length; k++) {
-      const x = this.params.binary ? 1 : h.weights[k]!;
-      const row = h.items[k]! * n;
-      for (let j = 0; j < n; j++) out[j]! += x * b[row + j]!;
-    }
-  }
-
-  /** Online update: new interactions enter x_u at once (B is fixed), so scores follow without refitting. */
-  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
-    this.addHistory(user, items, weights);
-  }
-
-  override similarItems(item: number, k: number): Recommendation[] {
-    this.requireItem(item);
-    const row = this.b!.subarray(item * this.nItems, (item + 1) * this.nItems);
-    return topK(row, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
-  }
-
-  save(): Artifact {
-    this.requireFitted();
-    const n = this.nItems;
-    return {
-      kind: EASE_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: { b: { data: this.b!, shape: [n, n] }, ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: n },
-    };
-  }
-
   static load(a: Artifact): EaseRecommender {
-    const where = `${EASE_ID} artifact`;
-    const m = new EaseRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
-    m.b = f32Tensor(a.tensors, 'b', nItems * nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
-    return m;
+    return new EaseRecommender(a.params).restore(a);
   }
 }
 

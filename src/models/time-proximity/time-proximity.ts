@@ -18,8 +18,9 @@ import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
+import { DenseItemItemRecommender } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 
@@ -197,11 +198,10 @@ export class TimeKnnRecommender extends BaseRecommender {
   }
 }
 
-export class TimeEaseRecommender extends BaseRecommender {
+export class TimeEaseRecommender extends DenseItemItemRecommender {
   readonly id = TIME_EASE_ID;
   readonly params: Readonly<TimeEaseParams>;
-  /** n×n weights, row i = how item i votes for every item. */
-  private b: Float32Array | undefined;
+  protected readonly binaryHistory = true;
 
   constructor(params: Record<string, unknown> = {}) {
     super();
@@ -223,49 +223,12 @@ export class TimeEaseRecommender extends BaseRecommender {
     this.setSeen(data);
   }
 
-  protected scoreUser(user: number, out: Float32Array): void {
-    const b = this.b!, n = this.nItems;
-    out.fill(0);
-    for (const i of this.historyOf(user).items) {
-      const row = i * n;
-      for (let j = 0; j < n; j++) out[j]! += b[row + j]!;
-    }
-  }
-
-  /** Online update: new interactions enter x_u at once (B is fixed). */
-  partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
-    this.addHistory(user, items, weights);
-  }
-
-  override similarItems(item: number, k: number): Recommendation[] {
-    this.requireItem(item);
-    const row = this.b!.subarray(item * this.nItems, (item + 1) * this.nItems);
-    return topK(row, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
-  }
-
-  save(): Artifact {
-    this.requireFitted();
-    const n = this.nItems;
-    return {
-      kind: TIME_EASE_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: { b: { data: this.b!, shape: [n, n] }, ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: n },
-    };
-  }
-
   static load(a: Artifact): TimeEaseRecommender {
-    const where = `${TIME_EASE_ID} artifact`;
-    const m = new TimeEaseRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
-    m.b = f32Tensor(a.tensors, 'b', nItems * nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, nItems, 'seen', where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    const m = new TimeEaseRecommender(a.params).restore(a);
+    checkIndices(m.seen!, m.nItems, 'seen', `${TIME_EASE_ID} artifact`);
     return m;
   }
+
 }
 
 export const timeKnnFactory: ModelFactory = {
