@@ -1,13 +1,16 @@
 /**
  * @module What every hybrid shares: the schema of a member (a registered model id, its parameters and a weight),
- * building the members, and saving / loading them inside the hybrid's artifact (each member's tensors under
+ * building and fitting the members, and saving / loading them inside the hybrid's artifact (each member's tensors under
  * `m<j>.`, its kind, version, params and state in `state.members`).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
+import { throwIfAborted } from '../../core/progress.js';
+import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
-import type { Recommender } from '../recommender.js';
+import type { FitOptions, Recommender } from '../recommender.js';
 import { createModel, loadModel } from '../registry.js';
+import { fitMember } from './fit-cache.js';
 
 export const memberSchema = z
   .object({
@@ -23,6 +26,29 @@ export type Member = z.output<typeof memberSchema>;
 /** Unfitted members (throws on an unknown id or bad member params). */
 export function createMembers(members: readonly Member[]): Recommender[] {
   return members.map((m) => createModel(m.id, m.params));
+}
+
+/**
+ * Fits fresh members in order (through the tuning fit cache, see fit-cache.ts), reporting progress as member j of
+ * n; members for which `skip(j)` holds are built but not fitted (a score-fusion member with weight 0 casts no vote).
+ */
+export async function fitMembers(
+  owner: string,
+  specs: readonly Member[],
+  data: Dataset,
+  options: FitOptions,
+  skip: (j: number) => boolean = () => false,
+): Promise<Recommender[]> {
+  const progress = options.progress ?? (() => {});
+  const n = specs.length;
+  const fresh = createMembers(specs);
+  for (let j = 0; j < n; j++) {
+    throwIfAborted(options.signal, owner);
+    if (skip(j)) continue;
+    fresh[j] = await fitMember(fresh[j]!, specs[j]!.params, data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${specs[j]!.id} ${label ?? ''}`.trim()) });
+  }
+  progress(n, n, 'done');
+  return fresh;
 }
 
 /** Adds each member's tensors to `tensors` (prefixed `m<j>.`) and returns what `state.members` records. */

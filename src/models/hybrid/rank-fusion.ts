@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
-import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { topK } from '../../math/top-k.js';
@@ -13,8 +12,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
-import { fitMember } from './fit-cache.js';
-import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
+import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';
 
@@ -43,16 +41,8 @@ export class RankFusionRecommender extends BaseRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    const progress = options.progress ?? (() => {});
-    const n = this.params.members.length;
-    const fresh = createMembers(this.params.members);
-    for (let j = 0; j < n; j++) {
-      throwIfAborted(options.signal, this.id);
-      fresh[j] = await fitMember(fresh[j]!, this.params.members[j]!.params, data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
-    }
-    this.members = fresh;
+    this.members = await fitMembers(this.id, this.params.members, data, options);
     this.setSeen(data);
-    progress(n, n, 'done');
   }
 
   /** RRF over the members' rankings of one user; returns false when no member ranked anything. */

@@ -8,15 +8,14 @@
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
-import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { fitMember, memberScores } from './fit-cache.js';
-import { createMembers, loadMembers, memberSchema, saveMembers } from './members.js';
+import { memberScores } from './fit-cache.js';
+import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const SCORE_FUSION_ID = 'hybrid/score-fusion';
 
@@ -74,18 +73,9 @@ export class ScoreFusionRecommender extends BaseRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    const progress = options.progress ?? (() => {});
-    const n = this.params.members.length;
-    const fresh = createMembers(this.params.members);
-    for (let j = 0; j < n; j++) {
-      throwIfAborted(options.signal, this.id);
-      // A member with weight 0 does not vote: skip its fit (it is refitted when its weight changes).
-      if (this.params.members[j]!.weight === 0) continue;
-      fresh[j] = await fitMember(fresh[j]!, this.params.members[j]!.params, data, { ...options, progress: (d, t, label) => progress(j + (t > 0 ? d / t : 0), n, `${this.params.members[j]!.id} ${label ?? ''}`.trim()) });
-    }
-    this.members = fresh;
+    // A member with weight 0 does not vote: skip its fit (it is refitted when its weight changes).
+    this.members = await fitMembers(this.id, this.params.members, data, options, (j) => this.params.members[j]!.weight === 0);
     this.setSeen(data);
-    progress(n, n, 'done');
   }
 
   /** The fused scores of one user; false when no member scored anything. */
