@@ -23,8 +23,7 @@ import { createEngagementRanker, type EngagementRanker } from './models/ranker/i
 import { createBehaviorPredictor, type BehaviorPrediction, type BehaviorPredictor } from './models/behavior/index.js';
 import { vaderCompound } from './text/sentiment/lexicon.js';
 import type { FeedItem, PageOptions as FeedPageOptions } from './feed/types.js';
-import type { TrendingTag } from './feed/trending.js';
-import { findTrendingModel } from './feed/trending.js';
+import { findTrendingModel, type TrendingTag } from './feed/trending.js';
 import { fitPostTopics, topicTrends, type PostTopics, type TrendingTopic } from './feed/trending-topics.js';
 import { popularList } from './feed/sources/trending-source.js';
 
