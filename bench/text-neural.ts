@@ -12,59 +12,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { createRng } from '../src/core/rng.js';
 import { trainSentiment } from '../src/text/sentiment/registry.js';
 import { lastNeuralTrainReport } from '../src/text/sentiment/neural/index.js';
 import { classificationReport } from '../src/text/sentiment/metrics.js';
-import { labelIndices, labelSet } from '../src/text/sentiment/labels.js';
-import { dataDir, machineLine, table } from './_machine.js';
+import { labelIndices } from '../src/text/sentiment/labels.js';
+import { airline, tweeteval, type SentimentSplit } from './_sentiment-data.js';
+import { machineLine, table } from './_machine.js';
 
-interface Split {
-  name: string;
-  trainText: string[];
-  trainLabels: string[];
-  valText: string[];
-  valLabels: string[];
-}
-
-const lines = (path: string): string[] => {
-  const all = readFileSync(path, 'utf8').split('\n');
-  if (all[all.length - 1] === '') all.pop();
-  return all;
-};
-
-/** TweetEval sentiment; derived/train_text.stripped.txt stands in for the original train_text.txt (SOURCE.md). */
-function tweeteval(): Split {
-  const d = resolve(dataDir(), 'tweeteval-sentiment');
-  return {
-    name: 'tweeteval',
-    trainText: lines(join(d, 'derived/train_text.stripped.txt')),
-    trainLabels: lines(join(d, 'train_labels.txt')).map((l) => l.trim()),
-    valText: lines(join(d, 'val_text.txt')).map((l) => l.trim()),
-    valLabels: lines(join(d, 'val_labels.txt')).map((l) => l.trim()),
-  };
-}
-
-/** Airline tweets, stratified 80/20 split with seed 42 (per class: shuffle, first 20 % to validation), as bench/text.ts. */
-function airline(): Split {
-  const rows = parse(readFileSync(resolve(dataDir(), 'twitter-airline-sentiment/Tweets.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-  const text = rows.map((r) => r.text!.replace(/[\r\n]+/g, ' ').trim());
-  const label = rows.map((r) => r.airline_sentiment!);
-  const rng = createRng(42);
-  const val = new Set<number>();
-  for (const c of labelSet(label)) {
-    const idx = rng.shuffle(label.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0));
-    for (const i of idx.slice(0, Math.round(idx.length * 0.2))) val.add(i);
-  }
-  const s: Split = { name: 'airline', trainText: [], trainLabels: [], valText: [], valLabels: [] };
-  text.forEach((t, i) => {
-    const [tt, tl] = val.has(i) ? [s.valText, s.valLabels] : [s.trainText, s.trainLabels];
-    tt.push(t);
-    tl.push(label[i]!);
-  });
-  return s;
-}
 
 function cpuSeconds(): number {
   const u = process.cpuUsage();
@@ -104,7 +58,7 @@ function modelOptions(name: string, epochs: number, budgetMin: number, w2v: bool
   throw new Error(`unknown model ${name}`);
 }
 
-function metrics(P: Float64Array, labels: string[], s: Split): { macroRecall: number; macroF1: number; accuracy: number } {
+function metrics(P: Float64Array, labels: string[], s: SentimentSplit): { macroRecall: number; macroF1: number; accuracy: number } {
   const K = labels.length, pred = new Int32Array(s.valText.length);
   for (let i = 0; i < pred.length; i++) {
     let a = 0;
@@ -115,7 +69,7 @@ function metrics(P: Float64Array, labels: string[], s: Split): { macroRecall: nu
   return { macroRecall: r.macroRecall, macroF1: r.macroF1, accuracy: r.accuracy };
 }
 
-async function fitAndScore(s: Split, name: string, epochs: number, budgetMin: number, w2v: boolean, cache: string | undefined): Promise<Result> {
+async function fitAndScore(s: SentimentSplit, name: string, epochs: number, budgetMin: number, w2v: boolean, cache: string | undefined): Promise<Result> {
   const file = cache ? join(cache, `${s.name}.${name}.result.json`) : undefined;
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Result;
   const { model, options } = modelOptions(name, epochs, budgetMin, w2v);
@@ -174,7 +128,7 @@ export async function run(args: string[]): Promise<void> {
       const per = 1 / (1 / neural.perSecond + 1 / lin.perSecond), perCpu = 1 / (1 / neural.perCpuSecond + 1 / lin.perCpuSecond);
       rows.push([`ensemble: ${display(neural.model)} + linear`, r.macroRecall, r.macroF1, r.accuracy, neural.fitSeconds + lin.fitSeconds, neural.fitCpu + lin.fitCpu, Math.round(per), Math.round(perCpu), 'equal-weight mean of calibrated probabilities']);
     }
-    console.log(`\n### ${s.name} (${s.trainText.length} train, ${s.valText.length} validation)\n`);
+    console.log(`\n### ${s.title} (${s.trainText.length} train, ${s.valText.length} validation)\n`);
     console.log(table(['model', 'macro-recall', 'macro-F1', 'accuracy', 'fit s (wall)', 'fit s (CPU)', 'predict texts/s (wall)', 'predict texts/s (CPU)', 'notes'], rows));
   }
 }

@@ -5,11 +5,9 @@
  * `npm run bench -- text [--only tokenizer,sentiment,word2vec] [--skip-peers] [--no-nbsvm]`
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { createRng } from '../src/core/rng.js';
 import { csrFromDense } from '../src/math/csr.js';
 import { tokenize, tokenizeToStrings } from '../src/text/tokenize.js';
 import { trainSentiment, createEnsembleModel } from '../src/text/sentiment/registry.js';
@@ -21,58 +19,9 @@ import { loadWord2Vec, saveWord2Vec } from '../src/text/word2vec/io.js';
 import { meanVectors } from '../src/text/word2vec/doc-vectors.js';
 import type { WordVectors } from '../src/text/word2vec/model.js';
 import { fitLogisticRegression, predictProba } from '../src/text/logistic-regression.js';
-import { dataDir, machineLine, python, table } from './_machine.js';
+import { airline, tweeteval, type SentimentSplit } from './_sentiment-data.js';
+import { machineLine, python, table } from './_machine.js';
 
-interface Split {
-  name: string;
-  trainText: string[];
-  trainLabels: string[];
-  valText: string[];
-  valLabels: string[];
-}
-
-const lines = (path: string): string[] => {
-  const all = readFileSync(path, 'utf8').split('\n');
-  if (all[all.length - 1] === '') all.pop();
-  return all;
-};
-
-export function tweeteval(): Split {
-  const d = resolve(dataDir(), 'tweeteval-sentiment');
-  // derived/train_text.stripped.txt stands in for the original train_text.txt (see the dataset's SOURCE.md).
-  return {
-    name: 'TweetEval',
-    trainText: lines(join(d, 'derived/train_text.stripped.txt')),
-    trainLabels: lines(join(d, 'train_labels.txt')).map((l) => l.trim()),
-    valText: lines(join(d, 'val_text.txt')).map((l) => l.trim()),
-    valLabels: lines(join(d, 'val_labels.txt')).map((l) => l.trim()),
-  };
-}
-
-/** Airline tweets, stratified 80/20 split with seed 42 (per class: shuffle, first 20 % to validation). */
-export function airline(): Split {
-  const rows = parse(readFileSync(resolve(dataDir(), 'twitter-airline-sentiment/Tweets.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-  // One line per tweet: embedded line breaks become spaces (the peer reads line files too).
-  const text = rows.map((r) => r.text!.replace(/[\r\n]+/g, ' ').trim());
-  const label = rows.map((r) => r.airline_sentiment!);
-  const rng = createRng(42);
-  const val = new Set<number>();
-  for (const c of labelSet(label)) {
-    const idx = rng.shuffle(label.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0));
-    for (const i of idx.slice(0, Math.round(idx.length * 0.2))) val.add(i);
-  }
-  const s: Split = { name: 'Airline', trainText: [], trainLabels: [], valText: [], valLabels: [] };
-  text.forEach((t, i) => {
-    if (val.has(i)) {
-      s.valText.push(t);
-      s.valLabels.push(label[i]!);
-    } else {
-      s.trainText.push(t);
-      s.trainLabels.push(label[i]!);
-    }
-  });
-  return s;
-}
 
 /** The 1-minute load average, for the record (the machine may be shared). */
 const load = (): string => loadavg()[0]!.toFixed(2);
@@ -96,7 +45,7 @@ async function timedAsync<T>(f: () => Promise<T>): Promise<{ value: T; seconds: 
   return { value, seconds: (performance.now() - t) / 1000, cpu: cpuSeconds() - c };
 }
 
-function evaluate(m: SentimentModel, s: Split): { macroRecall: number; macroF1: number; accuracy: number; perSecond: number } {
+function evaluate(m: SentimentModel, s: SentimentSplit): { macroRecall: number; macroF1: number; accuracy: number; perSecond: number } {
   const { value: pred, seconds } = timed(() => m.predict(s.valText));
   const r = classificationReport(labelIndices(s.valLabels, m.labels), labelIndices(pred.map((p) => p.label), m.labels), m.labels.length);
   return { macroRecall: r.macroRecall, macroF1: r.macroF1, accuracy: r.accuracy, perSecond: s.valText.length / seconds };
@@ -136,7 +85,7 @@ function runPeer(args: string[]): Record<string, number> | undefined {
   }
 }
 
-async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string, withNbsvm: boolean): Promise<void> {
+async function benchSentiment(splits: SentimentSplit[], skipPeers: boolean, tmp: string, withNbsvm: boolean): Promise<void> {
   for (const s of splits) {
     const loadBefore = load();
     const rows: (string | number)[][] = [];
@@ -165,13 +114,13 @@ async function benchSentiment(splits: Split[], skipPeers: boolean, tmp: string, 
         rows.push(['ratio ours LR / scikit-learn', ours.macroRecall / peer.macro_recall!, '', '', lr.seconds / peer.fit_seconds!, lr.cpu / peer.fit_cpu_seconds!, '']);
       }
     }
-    console.log(`\n### Sentiment: ${s.name} (${s.trainText.length} train, ${s.valText.length} validation; load average ${loadBefore} → ${load()})\n`);
+    console.log(`\n### Sentiment: ${s.title} (${s.trainText.length} train, ${s.valText.length} validation; load average ${loadBefore} → ${load()})\n`);
     console.log(table(['model', 'macro-recall', 'macro-F1', 'accuracy', 'fit s (wall)', 'fit s (CPU)', 'predict tweets/s'], rows));
   }
 }
 
 /** Macro-recall of balanced LR on mean word vectors, TweetEval train → validation. */
-function downstream(wv: WordVectors, s: Split, tok: (t: string) => string[]): number {
+function downstream(wv: WordVectors, s: SentimentSplit, tok: (t: string) => string[]): number {
   const toCsr = (texts: string[]) => csrFromDense(texts.length, wv.dim, meanVectors(texts.map(tok), wv));
   const set = labelSet(s.trainLabels);
   const m = fitLogisticRegression(toCsr(s.trainText), labelIndices(s.trainLabels, set), set.length, { classWeight: 'balanced', C: 10, maxIter: 300 });
@@ -185,7 +134,7 @@ function downstream(wv: WordVectors, s: Split, tok: (t: string) => string[]): nu
   return classificationReport(labelIndices(s.valLabels, set), pred, K).macroRecall;
 }
 
-async function benchWord2Vec(te: Split, air: Split, skipPeers: boolean, tmp: string): Promise<void> {
+async function benchWord2Vec(te: SentimentSplit, air: SentimentSplit, skipPeers: boolean, tmp: string): Promise<void> {
   const tok = (t: string): string[] => tokenizeToStrings(t, { punctuation: false });
   const all = [...te.trainText, ...te.valText, ...air.trainText, ...air.valText];
   const corpus = all.map(tok);
