@@ -7,9 +7,11 @@
  * Usage: npx tsx bench/neural-seq.ts (or npm run bench -- neural-seq)
  *   --epochs N (default 20)  --eval-every N (validation NDCG@10, default 5)  --models seq/sasrec,seq/gru4rec
  *   --no-peer  --sequential (run the peer after ours instead of beside it: cleaner wall times, twice as long)
+ *   --checkpoint-dir DIR (keep the training checkpoints there: a stopped run resumes where its last validation left
+ *   it, and a run with fewer --epochs than the checkpoint holds trains no further and only evaluates)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,7 +84,9 @@ export async function run(args: string[]): Promise<void> {
   let peer: Promise<PeerResult> | undefined = peerWanted && !args.includes('--sequential') ? runPeer(file, epochs, evalEvery) : undefined;
   const data = await loadEvaluationData(`interactions:${file}`);
   console.log(`${data.users.size} users, ${data.items.size} items, ${data.log.user.length} interactions; ${epochs} epochs, validation every ${evalEvery}\n`);
-  const dir = mkdtempSync(join(tmpdir(), 'neural-seq-'));
+  const keepDir = args.includes('--checkpoint-dir') ? resolve(arg(args, '--checkpoint-dir', '')) : undefined;
+  if (keepDir !== undefined) mkdirSync(keepDir, { recursive: true });
+  const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'neural-seq-'));
   const rows: (string | number)[][] = [];
   const curves: string[] = [];
   try {
@@ -107,7 +111,7 @@ export async function run(args: string[]): Promise<void> {
       curves.push(`${id} validation NDCG@10: ${history.filter((h) => h.ndcg !== undefined).map((h) => `e${h.epoch} ${h.ndcg!.toFixed(3)}`).join(', ')}`);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (keepDir === undefined) rmSync(dir, { recursive: true, force: true });
   }
   if (peerWanted && peer === undefined) peer = runPeer(file, epochs, evalEvery);
   if (peer !== undefined) {

@@ -19,6 +19,7 @@ import { timeEaseFactory, timeKnnFactory } from './time-proximity/time-proximity
 import { sasrecFactory } from './seq/sasrec.js';
 import { gru4recFactory } from './seq/gru4rec.js';
 import { lightgcnFactory } from './graph/lightgcn.js';
+import { gfCfFactory } from './graph/gf-cf.js';
 import { neumfFactory } from './neumf/neumf.js';
 import { twoTowerFactory } from './two-tower/two-tower.js';
 
@@ -39,6 +40,7 @@ for (const f of itemKnnFactories) registerModel(f);
 registerModel(userKnnFactory);
 registerModel(inNetworkFactory);
 registerModel(lightgcnFactory);
+registerModel(gfCfFactory);
 registerModel(neumfFactory);
 registerModel(twoTowerFactory);
 registerModel(sasrecFactory);
