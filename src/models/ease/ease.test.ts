@@ -69,6 +69,27 @@ describe('ease', () => {
     expect(m.similarItems(1, 2).map((r) => r.item).sort()).toEqual([0, 2]);
   });
 
+  it('with minSupport, fits B over the items enough users took and never recommends the rest', async () => {
+    // The hand example plus item 3, taken by user 0 only: with minSupport 2, B is the 3×3 of the hand example.
+    const tail = tinyDataset(3, 4, [[0, 0], [0, 1], [0, 3], [1, 1], [1, 2], [2, 0], [2, 1], [2, 2]]);
+    const m = new EaseRecommender({ lambda: 1, minSupport: 2 });
+    await m.fit(tail);
+    const expected = [0, 0.5, 0, 0.5, 0, 0.5, 0, 0.5, 0];
+    const b = m.weights();
+    expect(b.length).toBe(9);
+    for (let k = 0; k < 9; k++) expect(b[k]).toBeCloseTo(expected[k]!, 6);
+    // user 1 (items 1, 2): item 0 scores B_10 + B_20 = 0.5; item 3 is outside B.
+    expect(m.recommend(1, { k: 4 })).toEqual([{ item: 0, score: expect.closeTo(0.5, 6) }]);
+    expect(m.similarItems(3, 2)).toEqual([]);
+    expect(m.similarItems(0, 3).map((r) => r.item)).toEqual([1, 2]);
+    const back = loadModel(decodeArtifact(encodeArtifact(m.save())));
+    expect(back.recommend([0, 1, 2], { k: 3 })).toEqual(m.recommend([0, 1, 2], { k: 3 }));
+    expect(back.similarItems(3, 2)).toEqual([]);
+    // A catalogue too large for maxItems fits once minSupport trims it.
+    await expect(new EaseRecommender({ lambda: 1, maxItems: 3 }).fit(tail)).rejects.toThrow(/minSupport/);
+    await new EaseRecommender({ lambda: 1, maxItems: 3, minSupport: 2 }).fit(tail);
+  });
+
   it('recovers planted blocks', async () => {
     const fx = plantedBlocks(createRng(3), { users: 120, items: 60, groups: 4, pIn: 0.5, pOut: 0.02 });
     const m = createModel('ease', { lambda: 10 });

@@ -13,7 +13,7 @@ import type { Dataset } from '../../data/dataset.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { parseParams } from '../mf/model-io.js';
-import { DenseItemItemRecommender } from './dense-item-item.js';
+import { DenseItemItemRecommender, minSupportParam, restrictToSupported } from './dense-item-item.js';
 import { spdInverseBlocked } from './spd-inverse.js';
 
 export const EASE_ID = 'ease';
@@ -26,6 +26,8 @@ export const easeParamsSchema = z
     binary: z.boolean().default(true),
     /** Largest catalogue accepted: a dense n×n Float64 Gram matrix of 20,000 items is 3.2 GB. */
     maxItems: z.number().int().positive().default(20_000),
+    /** B covers only items with at least this many training users; the rest are never recommended. */
+    minSupport: minSupportParam,
   })
   .strict();
 
@@ -69,30 +71,30 @@ export class EaseRecommender extends DenseItemItemRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    const n = data.items.size;
     if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
+    const sub = restrictToSupported(data, this.params.minSupport);
+    const n = sub.interactions.cols;
     if (n > this.params.maxItems) {
       throw createError('INVALID_INPUT', {
         field: `${EASE_ID} items`,
-        problem: `${n} items exceed maxItems ${this.params.maxItems}: EASE needs a dense ${n}×${n} matrix; use item-knn/cosine for large catalogues`,
+        problem: `${n} items exceed maxItems ${this.params.maxItems}: EASE needs a dense ${n}×${n} matrix; raise minSupport or use item-knn/cosine for large catalogues`,
       });
     }
     const progress = options.progress ?? (() => {});
     throwIfAborted(options.signal, this.id);
     progress(0, 3, 'gram');
-    const g = gramFromCsr(data.interactions, this.params.binary);
+    const g = gramFromCsr(sub.interactions, this.params.binary);
     for (let i = 0; i < n; i++) g[i * n + i]! += this.params.lambda;
     throwIfAborted(options.signal, this.id);
     progress(1, 3, 'inverse');
     const p = spdInverseBlocked(Float32Array.from(g), n);
     throwIfAborted(options.signal, this.id);
     progress(2, 3, 'weights');
-    this.b = easeWeights(p, n);
-    this.setSeen(data);
+    this.setWeights(easeWeights(p, n), sub.kept, data);
     progress(3, 3, 'done');
   }
 
-  /** The n×n weight matrix B (row-major), for tests and inspection. */
+  /** The weight matrix B (row-major, over the kept items), for tests and inspection. */
   weights(): Float32Array {
     this.requireFitted();
     return this.b!;

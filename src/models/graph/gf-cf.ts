@@ -11,7 +11,7 @@
  * vectors of R̃ (the top-k eigenvectors of P̃). The authors' defaults: k = 256, α = 0.3. Both terms fold into one
  * dense item–item matrix B = P̃ + α·D_I^{-½} V Vᵀ D_I^{½}, served like EASE. V comes from subspace iteration on
  * P̃ applied through the sparse R̃ (two sparse products a step), so P̃'s spectrum is never formed densely.
- * Items nobody has taken have degree 0: their rows and columns of B are 0.
+ * Items nobody has taken have degree 0: their rows and columns of B are 0 (or, with `minSupport`, outside B).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -19,7 +19,7 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { topEigenpairs } from '../../math/eigen.js';
 import { gemm } from '../../math/gemm.js';
-import { DenseItemItemRecommender } from '../ease/dense-item-item.js';
+import { DenseItemItemRecommender, minSupportParam, restrictToSupported } from '../ease/dense-item-item.js';
 import { parseParams } from '../mf/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -36,6 +36,8 @@ export const gfCfParamsSchema = z
     iterations: z.number().int().min(1).max(1000).default(30),
     /** Largest catalogue accepted (dense n×n, as EASE). */
     maxItems: z.number().int().positive().default(20_000),
+    /** B covers only items with at least this many training users, as EASE's. */
+    minSupport: minSupportParam,
   })
   .strict();
 
@@ -66,10 +68,11 @@ export class GfCfRecommender extends DenseItemItemRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    const m = data.interactions, n = data.items.size;
-    if (m.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
+    if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
+    const sub = restrictToSupported(data, this.params.minSupport);
+    const m = sub.interactions, n = m.cols;
     if (n > this.params.maxItems) {
-      throw createError('INVALID_INPUT', { field: `${GF_CF_ID} items`, problem: `${n} items exceed maxItems ${this.params.maxItems}: the model needs a dense ${n}×${n} matrix; use item-knn/cosine for large catalogues` });
+      throw createError('INVALID_INPUT', { field: `${GF_CF_ID} items`, problem: `${n} items exceed maxItems ${this.params.maxItems}: the model needs a dense ${n}×${n} matrix; raise minSupport or use item-knn/cosine for large catalogues` });
     }
     const progress = options.progress ?? (() => {});
     throwIfAborted(options.signal, this.id);
@@ -119,8 +122,7 @@ export class GfCfRecommender extends DenseItemItemRecommender {
       gemm({ transB: true, m: n, n, k, a: left, b: right, c: b, beta: 1 });
     }
     throwIfAborted(options.signal, this.id);
-    this.b = b;
-    this.setSeen(data);
+    this.setWeights(b, sub.kept, data);
     progress(1, 1, 'done');
   }
 

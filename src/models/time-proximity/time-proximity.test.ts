@@ -71,6 +71,21 @@ describe('time proximity', () => {
     expect(a!.score).toBeCloseTo(b!.score, 6);
   });
 
+  it('time-proximity/ease with minSupport equals the model fitted without the rare items (times carried along)', async () => {
+    const { pairs, times } = randomData(7, 15, 8);
+    // Item 8 is taken once, by user 0: below minSupport 2, so B must be the 8×8 fit without it.
+    const withRare = tinyDataset(15, 9, [...pairs, [0, 8]], [...times, 5 * MIN]);
+    const without = tinyDataset(15, 8, pairs, times);
+    const p = { tauMinutes: 15, gamma: 0.8, lambda: 2 };
+    const a = new TimeEaseRecommender({ ...p, minSupport: 2 }), b = new TimeEaseRecommender(p);
+    await a.fit(withRare);
+    await b.fit(without);
+    const ba = (a as unknown as { b: Float32Array }).b, bb = (b as unknown as { b: Float32Array }).b;
+    expect(ba.length).toBe(64);
+    for (let k = 0; k < 64; k++) expect(ba[k]).toBeCloseTo(bb[k]!, 5);
+    for (let u = 1; u < 15; u++) expect(a.recommend(u, { k: 9 }).map((r) => r.item)).not.toContain(8);
+  });
+
   it('refuses catalogues above maxItems in the dense model', async () => {
     const { data } = randomData(6);
     await expect(createModel('time-proximity/ease', { maxItems: 4 }).fit(data)).rejects.toThrow(/maxItems/);

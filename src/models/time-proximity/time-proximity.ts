@@ -18,7 +18,7 @@ import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
-import { DenseItemItemRecommender } from '../ease/dense-item-item.js';
+import { DenseItemItemRecommender, minSupportParam, restrictToSupported } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
@@ -51,6 +51,8 @@ export const timeEaseParamsSchema = z
     lambda: z.number().positive().default(500),
     /** Largest catalogue accepted (dense n×n, as EASE). */
     maxItems: z.number().int().positive().default(20_000),
+    /** B covers only items with at least this many training users, as EASE's. */
+    minSupport: minSupportParam,
   })
   .strict();
 
@@ -209,18 +211,18 @@ export class TimeEaseRecommender extends DenseItemItemRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    const n = data.items.size;
     if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
+    const sub = restrictToSupported(data, this.params.minSupport);
+    const n = sub.interactions.cols;
     if (n > this.params.maxItems) {
-      throw createError('INVALID_INPUT', { field: `${TIME_EASE_ID} items`, problem: `${n} items exceed maxItems ${this.params.maxItems}: the model needs a dense ${n}×${n} matrix; use time-proximity/knn for large catalogues` });
+      throw createError('INVALID_INPUT', { field: `${TIME_EASE_ID} items`, problem: `${n} items exceed maxItems ${this.params.maxItems}: the model needs a dense ${n}×${n} matrix; raise minSupport or use time-proximity/knn for large catalogues` });
     }
     throwIfAborted(options.signal, this.id);
-    const g = proximityGram(data.interactions, data.interactionTimes, this.params, options.signal);
+    const g = proximityGram(sub.interactions, sub.times, this.params, options.signal);
     for (let i = 0; i < n; i++) g[i * n + i]! += this.params.lambda;
     throwIfAborted(options.signal, this.id);
-    this.b = easeWeights(spdInverseBlocked(Float32Array.from(g), n), n);
     this.added.clear();
-    this.setSeen(data);
+    this.setWeights(easeWeights(spdInverseBlocked(Float32Array.from(g), n), n), sub.kept, data);
   }
 
   static load(a: Artifact): TimeEaseRecommender {
