@@ -3,9 +3,9 @@
  * time-proximity variant, GF-CF): score_u = x_u·B over the user's history, neighbours = a row of B, artifacts
  * holding B and the history.
  *
- * B may cover only the items with at least `minSupport` training users (`restrictToSupported`): a catalogue's
- * long tail of items taken once can never co-occur, so it adds nothing to B but n² memory and n³ time. Items
- * outside B score −∞ (never recommended) and have no neighbours.
+ * B covers only the items with at least `minSupport` training users (`restrictToSupported`; default 1, the items
+ * anyone took): a catalogue's long tail of items nobody or one person took carries almost no co-occurrence, yet
+ * would cost n² memory and n³ time. Items outside B score −∞ (never recommended) and have no neighbours.
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -28,12 +28,15 @@ export interface ItemSubset {
   kept: Int32Array | null;
 }
 
-/** Keeps the items with at least `minSupport` training users (all of them when minSupport ≤ 1). */
+/**
+ * Keeps the items with at least `minSupport` training users (≥ 1: items nobody took have an empty row and column
+ * in B and nothing to score them with; under a per-item split an item seen once sits in test only).
+ */
 export function restrictToSupported(data: Dataset, minSupport: number): ItemSubset {
   const m = data.interactions;
-  if (minSupport <= 1) return { interactions: m, times: data.interactionTimes, kept: null };
   const count = new Int32Array(m.cols);
   for (let q = 0; q < m.indices.length; q++) count[m.indices[q]!]! += 1;
+  if (count.every((c) => c >= minSupport)) return { interactions: m, times: data.interactionTimes, kept: null };
   const pos = new Int32Array(m.cols).fill(-1);
   const keptList: number[] = [];
   for (let i = 0; i < m.cols; i++) if (count[i]! >= minSupport) { pos[i] = keptList.length; keptList.push(i); }

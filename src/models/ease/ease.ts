@@ -26,7 +26,7 @@ export const easeParamsSchema = z
     binary: z.boolean().default(true),
     /** Largest catalogue accepted: a dense n×n Float64 Gram matrix of 20,000 items is 3.2 GB. */
     maxItems: z.number().int().positive().default(20_000),
-    /** B covers only items with at least this many training users; the rest are never recommended. */
+    /** B covers only items with at least this many training users (1: every item anyone took); the rest are never recommended. */
     minSupport: minSupportParam,
   })
   .strict();
