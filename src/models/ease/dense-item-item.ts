@@ -62,6 +62,20 @@ export function restrictToSupported(data: Dataset, minSupport: number): ItemSubs
   return { interactions: { rows: m.rows, cols: keptList.length, indptr, indices, data: values }, times, kept: Int32Array.from(keptList) };
 }
 
+/**
+ * The items a dense model fits B over, checked: DATASET_EMPTY without interactions, INVALID_INPUT naming
+ * `maxItems` when B would still be too large (`alternative` is the sparse model to suggest).
+ */
+export function denseSubset(id: string, data: Dataset, p: { minSupport: number; maxItems: number }, alternative: string): ItemSubset {
+  if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
+  const sub = restrictToSupported(data, p.minSupport);
+  const n = sub.interactions.cols;
+  if (n > p.maxItems) {
+    throw createError('INVALID_INPUT', { field: `${id} items`, problem: `${n} items exceed maxItems ${p.maxItems}: the model needs a dense ${n}×${n} matrix; raise minSupport or use ${alternative} for large catalogues` });
+  }
+  return sub;
+}
+
 export abstract class DenseItemItemRecommender extends BaseRecommender {
   /** m×m weights over the kept items (all n when `kept` is null), row i = how item i votes for every item. */
   protected b: Float32Array | undefined;

@@ -7,13 +7,12 @@
  * with every product in the SIMD gemm (spd-inverse.ts); dense n×n, so catalogues above `maxItems` are refused.
  */
 import { z } from 'zod';
-import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { parseParams } from '../mf/model-io.js';
-import { DenseItemItemRecommender, minSupportParam, restrictToSupported } from './dense-item-item.js';
+import { denseSubset, DenseItemItemRecommender, minSupportParam } from './dense-item-item.js';
 import { spdInverseBlocked } from './spd-inverse.js';
 
 export const EASE_ID = 'ease';
@@ -71,15 +70,8 @@ export class EaseRecommender extends DenseItemItemRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
-    const sub = restrictToSupported(data, this.params.minSupport);
+    const sub = denseSubset(EASE_ID, data, this.params, 'item-knn/cosine');
     const n = sub.interactions.cols;
-    if (n > this.params.maxItems) {
-      throw createError('INVALID_INPUT', {
-        field: `${EASE_ID} items`,
-        problem: `${n} items exceed maxItems ${this.params.maxItems}: EASE needs a dense ${n}×${n} matrix; raise minSupport or use item-knn/cosine for large catalogues`,
-      });
-    }
     const progress = options.progress ?? (() => {});
     throwIfAborted(options.signal, this.id);
     progress(0, 3, 'gram');

@@ -14,12 +14,11 @@
  * Items nobody has taken have degree 0: their rows and columns of B are 0 (or, with `minSupport`, outside B).
  */
 import { z } from 'zod';
-import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { topEigenpairs } from '../../math/eigen.js';
 import { gemm } from '../../math/gemm.js';
-import { DenseItemItemRecommender, minSupportParam, restrictToSupported } from '../ease/dense-item-item.js';
+import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { parseParams } from '../mf/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -68,12 +67,8 @@ export class GfCfRecommender extends DenseItemItemRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
-    const sub = restrictToSupported(data, this.params.minSupport);
+    const sub = denseSubset(GF_CF_ID, data, this.params, 'item-knn/cosine');
     const m = sub.interactions, n = m.cols;
-    if (n > this.params.maxItems) {
-      throw createError('INVALID_INPUT', { field: `${GF_CF_ID} items`, problem: `${n} items exceed maxItems ${this.params.maxItems}: the model needs a dense ${n}×${n} matrix; raise minSupport or use item-knn/cosine for large catalogues` });
-    }
     const progress = options.progress ?? (() => {});
     throwIfAborted(options.signal, this.id);
     const { values, itemDegree } = normalizedInteractions(m);

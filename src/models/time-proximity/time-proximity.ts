@@ -18,7 +18,7 @@ import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
-import { DenseItemItemRecommender, minSupportParam, restrictToSupported } from '../ease/dense-item-item.js';
+import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
@@ -211,12 +211,8 @@ export class TimeEaseRecommender extends DenseItemItemRecommender {
   }
 
   async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
-    if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
-    const sub = restrictToSupported(data, this.params.minSupport);
+    const sub = denseSubset(TIME_EASE_ID, data, this.params, 'time-proximity/knn');
     const n = sub.interactions.cols;
-    if (n > this.params.maxItems) {
-      throw createError('INVALID_INPUT', { field: `${TIME_EASE_ID} items`, problem: `${n} items exceed maxItems ${this.params.maxItems}: the model needs a dense ${n}×${n} matrix; raise minSupport or use time-proximity/knn for large catalogues` });
-    }
     throwIfAborted(options.signal, this.id);
     const g = proximityGram(sub.interactions, sub.times, this.params, options.signal);
     for (let i = 0; i < n; i++) g[i * n + i]! += this.params.lambda;
