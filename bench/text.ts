@@ -2,7 +2,9 @@
  * @module Text benchmark: tokenizer throughput (vs wink-nlp), sentiment quality and speed on TweetEval and the
  * airline tweets (vs scikit-learn), word2vec speed and downstream quality (vs gensim).
  *
- * `npm run bench -- text [--only tokenizer,sentiment,word2vec] [--skip-peers] [--no-nbsvm]`
+ * `npm run bench -- text [--only tokenizer,sentiment,word2vec] [--skip-peers] [--no-nbsvm] [--quality-seeds N]`
+ * (`--quality-seeds N`: the word2vec downstream quality of ours and gensim's over seeds 42…42+N−1, mean ± sd,
+ * since one Hogwild run varies by about a point)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -134,7 +136,7 @@ function downstream(wv: WordVectors, s: SentimentSplit, tok: (t: string) => stri
   return classificationReport(labelIndices(s.valLabels, set), pred, K).macroRecall;
 }
 
-async function benchWord2Vec(te: SentimentSplit, air: SentimentSplit, skipPeers: boolean, tmp: string): Promise<void> {
+async function benchWord2Vec(te: SentimentSplit, air: SentimentSplit, skipPeers: boolean, tmp: string, qualitySeeds = 0): Promise<void> {
   const tok = (t: string): string[] => tokenizeToStrings(t, { punctuation: false });
   const all = [...te.trainText, ...te.valText, ...air.trainText, ...air.valText];
   const corpus = all.map(tok);
@@ -162,6 +164,32 @@ async function benchWord2Vec(te: SentimentSplit, air: SentimentSplit, skipPeers:
   }
   console.log(`\n### word2vec (${corpus.length} tweets, dim 100, window 5, negative 5, min count 5, sample 1e-3, 5 epochs, 2 threads; load average ${loadBefore} → ${load()})\n`);
   console.log(table(['model', 'words/s', 'train s (wall)', 'train s (CPU, all threads)', 'vocabulary', 'downstream macro-recall (LR on mean vectors, TweetEval val)'], rows));
+  if (qualitySeeds > 0) await downstreamOverSeeds(corpus, corpusPath, te, tok, qualitySeeds, skipPeers, tmp);
+}
+
+const meanSd = (v: number[]): string => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+  return `${m.toFixed(4)} ± ${sd.toFixed(4)}`;
+};
+
+/** Downstream macro-recall of ours and gensim's vectors over `n` seeds per architecture (the quality target). */
+async function downstreamOverSeeds(corpus: string[][], corpusPath: string, te: SentimentSplit, tok: (t: string) => string[], n: number, skipPeers: boolean, tmp: string): Promise<void> {
+  const rows: (string | number)[][] = [];
+  for (const arch of ['skipgram', 'cbow'] as const) {
+    const ours: number[] = [], theirs: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const seed = 42 + k;
+      ours.push(downstream(await trainWord2Vec(corpus, { architecture: arch, threads: 2, seed }), te, tok));
+      if (skipPeers) continue;
+      const gPath = join(tmp, `gensim-${arch}-${seed}.bin`);
+      if (runPeer([resolve('bench/peers/word2vec_gensim.py'), corpusPath, gPath, arch === 'skipgram' ? '1' : '0', '2', '-', String(seed)])) theirs.push(downstream(loadWord2Vec(gPath, true), te, tok));
+    }
+    const diff = theirs.length === ours.length ? ours.map((q, k) => q - theirs[k]!) : [];
+    rows.push([arch, meanSd(ours), theirs.length ? meanSd(theirs) : '—', diff.length ? meanSd(diff) : '—']);
+  }
+  console.log(`\n### word2vec downstream quality over ${n} seeds (42…${41 + n}; LR on mean vectors, TweetEval validation macro-recall)\n`);
+  console.log(table(['architecture', 'ours (mean ± sd)', 'gensim (mean ± sd)', 'ours − gensim, same seed (mean ± sd)'], rows));
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -175,5 +203,6 @@ export async function run(args: string[]): Promise<void> {
   const air = airline();
   if (want('tokenizer')) await benchTokenizer(te.trainText);
   if (want('sentiment')) await benchSentiment([te, air], skipPeers, tmp, !args.includes('--no-nbsvm'));
-  if (want('word2vec')) await benchWord2Vec(te, air, skipPeers, tmp);
+  const seedsArg = args.indexOf('--quality-seeds');
+  if (want('word2vec')) await benchWord2Vec(te, air, skipPeers, tmp, seedsArg >= 0 ? Number(args[seedsArg + 1]) : 0);
 }
