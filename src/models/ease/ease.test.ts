@@ -85,6 +85,12 @@ describe('ease', () => {
     const back = loadModel(decodeArtifact(encodeArtifact(m.save())));
     expect(back.recommend([0, 1, 2], { k: 3 })).toEqual(m.recommend([0, 1, 2], { k: 3 }));
     expect(back.similarItems(3, 2)).toEqual([]);
+    // A kept-item map that is not increasing, or points outside the catalogue, is refused.
+    const bad = m.save();
+    for (const kept of [Int32Array.from([0, 2, 1]), Int32Array.from([0, 1, 7])]) {
+      const art = { ...bad, tensors: { ...bad.tensors, kept: { data: kept, shape: [3] } } };
+      expect(() => loadModel(art)).toThrow(/kept/);
+    }
     // A catalogue too large for maxItems fits once minSupport trims it.
     await expect(new EaseRecommender({ lambda: 1, maxItems: 3 }).fit(tail)).rejects.toThrow(/minSupport/);
     await new EaseRecommender({ lambda: 1, maxItems: 3, minSupport: 2 }).fit(tail);

@@ -11,7 +11,7 @@
  * vectors of R̃ (the top-k eigenvectors of P̃). The authors' defaults: k = 256, α = 0.3. Both terms fold into one
  * dense item–item matrix B = P̃ + α·D_I^{-½} V Vᵀ D_I^{½}, served like EASE. V comes from subspace iteration on
  * P̃ applied through the sparse R̃ (two sparse products a step), so P̃'s spectrum is never formed densely.
- * Items nobody has taken have degree 0: their rows and columns of B are 0 (or, with `minSupport`, outside B).
+ * Items nobody has taken (degree 0) are outside B (`minSupport` ≥ 1).
  */
 import { z } from 'zod';
 import { throwIfAborted } from '../../core/progress.js';
@@ -19,6 +19,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { topEigenpairs } from '../../math/eigen.js';
 import { gemm } from '../../math/gemm.js';
 import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
+import { gramFromCsr } from '../ease/ease.js';
 import { parseParams } from '../mf/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -72,16 +73,8 @@ export class GfCfRecommender extends DenseItemItemRecommender {
     const progress = options.progress ?? (() => {});
     throwIfAborted(options.signal, this.id);
     const { values, itemDegree } = normalizedInteractions(m);
-    // P̃ = R̃ᵀR̃, accumulated per user (Float64, as EASE's Gram).
-    const p = new Float64Array(n * n);
-    for (let u = 0; u < m.rows; u++) {
-      const s = m.indptr[u]!, e = m.indptr[u + 1]!;
-      for (let a = s; a < e; a++) {
-        const row = m.indices[a]! * n, va = values[a]!;
-        for (let c = s; c < e; c++) p[row + m.indices[c]!]! += va * values[c]!;
-      }
-    }
-    const b = Float32Array.from(p);
+    // P̃ = R̃ᵀR̃: EASE's Gram matrix of the normalised values.
+    const b = Float32Array.from(gramFromCsr({ ...m, data: values }, false));
     const k = Math.min(this.params.factors, n);
     if (this.params.alpha > 0) {
       // Z = P̃·Q = R̃ᵀ(R̃·Q): the block is n×w, R̃·Q is users×w.
@@ -108,7 +101,7 @@ export class GfCfRecommender extends DenseItemItemRecommender {
       // B += α · (D^{-½}V)(D^{½}V)ᵀ
       const left = new Float32Array(n * k), right = new Float32Array(n * k);
       for (let i = 0; i < n; i++) {
-        const d = itemDegree[i]!, inv = d > 0 ? 1 / Math.sqrt(d) : 0, sq = Math.sqrt(d);
+        const sq = Math.sqrt(itemDegree[i]!), inv = 1 / sq; // every item in B has degree ≥ minSupport ≥ 1
         for (let c = 0; c < k; c++) {
           left[i * k + c] = this.params.alpha * inv * vectors[i * k + c]!;
           right[i * k + c] = sq * vectors[i * k + c]!;
