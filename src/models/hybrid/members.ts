@@ -75,3 +75,15 @@ export function loadMembers(saved: unknown, tensors: TensorMap, count: number, w
     return loadModel({ kind: e.kind, version: e.version, params: (e.params ?? {}) as Record<string, unknown>, state: (e.state ?? {}) as Record<string, unknown>, tensors: own }, `${where} member ${j}`);
   });
 }
+
+/** Item similarity from the first member that defines it, or INVALID_INPUT naming the hybrid. */
+export function similarItemsOfMembers(owner: string, members: readonly Recommender[], item: number, k: number): ReturnType<Recommender['similarItems']> {
+  for (const m of members) {
+    try {
+      return m.similarItems(item, k);
+    } catch {
+      // no item similarity in this member: ask the next
+    }
+  }
+  throw createError('INVALID_INPUT', { field: 'similarItems', problem: `no member of ${owner} defines item similarity` });
+}

@@ -7,7 +7,6 @@
  * score. Unlike rank fusion, a member that is very sure about a few items can outvote the others there.
  */
 import { z } from 'zod';
-import { createError } from '../../core/errors.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { BaseRecommender } from '../base-recommender.js';
@@ -15,7 +14,7 @@ import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-i
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { memberScores } from './fit-cache.js';
-import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
+import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers, similarItemsOfMembers } from './members.js';
 
 export const SCORE_FUSION_ID = 'hybrid/score-fusion';
 
@@ -60,6 +59,15 @@ export function addNormalized(s: Float32Array | Float64Array, seen: Uint8Array, 
   return true;
 }
 
+/** Every item's score from one fitted member for `user` (NaN where the member gives none), through the fit cache. */
+export function memberScoreVector(member: Recommender, user: number, nItems: number): Float32Array {
+  return memberScores(member, user, () => {
+    const v = new Float32Array(nItems).fill(NaN);
+    for (const r of member.recommend(user, { k: nItems, excludeSeen: false })) v[r.item] = r.score;
+    return v;
+  });
+}
+
 export class ScoreFusionRecommender extends BaseRecommender {
   readonly id = SCORE_FUSION_ID;
   readonly params: Readonly<ScoreFusionParams>;
@@ -87,12 +95,7 @@ export class ScoreFusionRecommender extends BaseRecommender {
     this.members.forEach((m, j) => {
       const w = this.params.members[j]!.weight;
       if (w === 0) return;
-      const s = memberScores(m, user, () => {
-        const v = new Float32Array(this.nItems).fill(NaN);
-        for (const r of m.recommend(user, { k: this.nItems, excludeSeen: false })) v[r.item] = r.score;
-        return v;
-      });
-      if (addNormalized(s, seen, w, this.params.normalize, out)) any = true;
+      if (addNormalized(memberScoreVector(m, user, this.nItems), seen, w, this.params.normalize, out)) any = true;
     });
     return any;
   }
@@ -113,16 +116,7 @@ export class ScoreFusionRecommender extends BaseRecommender {
 
   override similarItems(item: number, k: number): ReturnType<Recommender['similarItems']> {
     this.requireItem(item);
-    // The first voting member that defines item similarity answers.
-    for (let j = 0; j < this.members.length; j++) {
-      if (this.params.members[j]!.weight === 0) continue;
-      try {
-        return this.members[j]!.similarItems(item, k);
-      } catch {
-        // no item similarity in this member: ask the next
-      }
-    }
-    throw createError('INVALID_INPUT', { field: 'similarItems', problem: `no member of ${this.id} defines item similarity` });
+    return similarItemsOfMembers(this.id, this.members.filter((_, j) => this.params.members[j]!.weight > 0), item, k);
   }
 
   save(): Artifact {
