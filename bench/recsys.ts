@@ -3,7 +3,9 @@
  * conjugate-gradient iALS in the same run (ml-100k and Last.fm), EASE fit time and recommend throughput, with
  * nDCG@10 on the Microsoft Recommenders "msr" protocol next to every speed.
  *
- * Run: `npx tsx -e "import('./bench/recsys.ts').then(m => m.run([]))"` (or `npm run bench -- recsys`).
+ * Run: `npx tsx -e "import('./bench/recsys.ts').then(m => m.run([]))"` (or `npm run bench -- recsys`); `--quality` adds
+ * both quality tables, `--only speed|ml-100k|lastfm` runs one part, `--seeds N`, `--match a,b` keeps the quality rows
+ * whose label contains a or b.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { bprFactory } from '../src/models/mf/bpr.js';
 import { sarFactory } from '../src/models/sar/sar.js';
 import { rankFusionFactory } from '../src/models/hybrid/rank-fusion.js';
 import { scoreFusionFactory } from '../src/models/hybrid/score-fusion.js';
+import { stackingFactory } from '../src/models/hybrid/stacking.js';
 import { itemKnnFactories } from '../src/models/knn/item-knn.js';
 import { userKnnFactory } from '../src/models/knn/user-knn.js';
 import { allTimeFactory, trendingFactory } from '../src/models/popular/popular.js';
@@ -33,7 +36,7 @@ import { loadEvaluationData } from '../src/eval/load-data.js';
 
 // Only the models this bench runs (importing every model would load the neural ones too).
 for (const f of [easeFactory, ialsFactory, bprFactory, sarFactory, rankFusionFactory, scoreFusionFactory, userKnnFactory, ...itemKnnFactories,
-  allTimeFactory, trendingFactory, rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory, gfCfFactory]) registerModel(f);
+  allTimeFactory, trendingFactory, rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory, gfCfFactory, stackingFactory]) registerModel(f);
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const dataDir = process.env.RESONATE_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
@@ -230,7 +233,12 @@ const PUBLISHED_OTHERS = 'BiVAE 0.4751, LightGCN 0.4198, NCF 0.3961';
  */
 export function ml100kConfigs(): { variants: ModelSpec[]; blend: ModelSpec[] } {
   const read = (name: string): ModelSpec[] => parseModelFile(readFileSync(path.join(repoRoot, 'configs', name), 'utf8'), `configs/${name}`);
-  return { variants: read('ml-100k-variants.json'), blend: read('ml-100k-blend.json') };
+  return { variants: read('ml-100k-variants.json'), blend: [...read('ml-100k-blend.json'), ...read('ml-100k-stacking.json')] };
+}
+
+/** The Last.fm stacking hybrid (members at their table settings, weights learned by the model itself). */
+function lastfmStacking(): ModelSpec[] {
+  return parseModelFile(readFileSync(path.join(repoRoot, 'configs', 'lastfm-stacking.json'), 'utf8'), 'configs/lastfm-stacking.json');
 }
 
 /** The models of the quality tables (the tuned variants and the blend are ml-100k's). */
@@ -255,6 +263,8 @@ function qualityModels(dataset: 'ml-100k' | 'lastfm'): ModelSpec[] {
   if (dataset === 'ml-100k') {
     const { variants, blend } = ml100kConfigs();
     specs.push(...variants, ...blend);
+  } else {
+    specs.push(...lastfmStacking());
   }
   return specs;
 }
@@ -265,10 +275,15 @@ function arg(args: string[], name: string): string | undefined {
 }
 
 /** One quality table: every model over `seeds` msr splits, mean ± std. */
-async function qualityTable(name: 'ml-100k' | 'lastfm', data: Dataset, seeds: number): Promise<void> {
+async function qualityTable(name: 'ml-100k' | 'lastfm', data: Dataset, seeds: number, match?: string): Promise<void> {
   const load = os.loadavg()[0]!.toFixed(1);
   const c0 = process.cpuUsage();
-  const res = await runEvaluation({ data, protocol: 'msr', models: qualityModels(name), k: 10, seeds, beyondAccuracy: false, auc: false });
+  // --match keeps the rows whose label or id contains one of its comma-separated words (a re-run of a few rows).
+  const words = match?.split(',').filter((w) => w !== '');
+  const rowName = (m: ModelSpec): string => (typeof m === 'string' ? m : m.label ?? m.id);
+  const models = qualityModels(name).filter((m) => !words || words.some((w) => rowName(m).includes(w)));
+  if (models.length === 0) throw new Error(`--match ${match}: no ${name} row matches`);
+  const res = await runEvaluation({ data, protocol: 'msr', models, k: 10, seeds, beyondAccuracy: false, auc: false });
   const cpu = process.cpuUsage(c0);
   const f = (x: number | undefined, d = 4): string => (x === undefined ? '–' : x.toFixed(d));
   console.log(`\n### ${name}, msr (75/25 per item), k = 10, seeds ${res.seeds.join(', ')}; ${res.evaluatedUsers.toFixed(0)} test users; load average ${load} at start, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} CPU-s in all\n`);
@@ -297,8 +312,8 @@ export async function run(args: string[]): Promise<void> {
   // Without --only: the speed tables, plus both quality tables with --quality; --only picks one part.
   const wanted = (part: string): boolean => (only === undefined ? part === 'speed' || quality : only === part);
   if (wanted('speed')) await speedTables(sets);
-  if (wanted('ml-100k')) await qualityTable('ml-100k', sets['ml-100k']!, seeds);
-  if (wanted('lastfm')) await qualityTable('lastfm', sets.lastfm!, seeds);
+  if (wanted('ml-100k')) await qualityTable('ml-100k', sets['ml-100k']!, seeds, arg(args, '--match'));
+  if (wanted('lastfm')) await qualityTable('lastfm', sets.lastfm!, seeds, arg(args, '--match'));
 }
 
 async function speedTables(sets: Record<string, Dataset>): Promise<void> {
