@@ -236,7 +236,7 @@ export function ml100kConfigs(): { variants: ModelSpec[]; blend: ModelSpec[] } {
   return { variants: read('ml-100k-variants.json'), blend: [...read('ml-100k-blend.json'), ...read('ml-100k-stacking.json')] };
 }
 
-/** The Last.fm stacking hybrid (members at their table settings, weights learned by the model itself). */
+/** The Last.fm hybrids: six members with equal weights, and stacked (weights learned by the model itself). */
 function lastfmStacking(): ModelSpec[] {
   return parseModelFile(readFileSync(path.join(repoRoot, 'configs', 'lastfm-stacking.json'), 'utf8'), 'configs/lastfm-stacking.json');
 }
