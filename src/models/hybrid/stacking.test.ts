@@ -49,6 +49,11 @@ describe('meta-features', () => {
     writeFeatures(zs, 1, 2, 3, out, 1);
     expect(Array.from(out)).toEqual([0, -1, 0.25, -2, 0.5, 2, 3]);
     expect(Array.from(blendCoefficients([2, 0.5], featureCount(2)))).toEqual([2, 0.5, 0, 0, 0, 0]);
+    // Parts switched off are left out.
+    const only = new Float64Array(featureCount(2, { activity: false, popularity: true }));
+    writeFeatures(zs, 0, 2, 3, only, 0, { activity: false, popularity: true });
+    expect(Array.from(only)).toEqual([0.5, 2, 3]);
+    expect(featureCount(2, { activity: true, popularity: false })).toBe(5);
   });
 });
 
@@ -142,6 +147,19 @@ describe('hybrid/stacking', () => {
     const h = createModel('hybrid/stacking', { members: [{ id: 'popular/all-time', weight: 2 }, { id: 'ease', params: { lambda: 1 }, weight: 0.5 }] });
     await h.fit(data);
     expect(Array.from(h.save().tensors.coef!.data as Float32Array)).toEqual([2, 0.5, 0, 0, 0, 0]);
+  });
+
+  it('without the activity features it cannot let a member\'s weight follow activity, and ranks the planted fresh draws worse', async () => {
+    const { data, fresh } = planted(5);
+    const hits = async (activity: boolean): Promise<number> => {
+      const m = createModel('hybrid/stacking', { members, activity });
+      await m.fit(data, { seed: 2 });
+      expect(m.save().tensors.coef!.data.length).toBe(activity ? 6 : 3);
+      let n = 0;
+      for (const [u, items] of fresh) for (const r of m.recommend(u, { k: 3 })) if (items.has(r.item)) n++;
+      return n;
+    };
+    expect(await hits(true)).toBeGreaterThan(await hits(false));
   });
 
   it('rejects bad params with the field named', () => {

@@ -40,30 +40,41 @@ export const stackingParamsSchema = z
     C: z.number().positive().default(1),
     /** Carve users the meta-model learns from at most (a seeded sample when there are more). */
     maxUsers: z.number().int().min(1).default(5000),
+    /** Meta-features z · a and a (member weights that follow the user's activity a). */
+    activity: z.boolean().default(true),
+    /** Meta-feature ln(1 + item popularity). */
+    popularity: z.boolean().default(true),
   })
   .strict()
   .refine((p) => p.members.some((m) => m.weight > 0), { message: 'at least one member needs a weight above 0 (the candidate blend)', path: ['members'] });
 
 export type StackingParams = z.output<typeof stackingParamsSchema>;
 
-/** Meta-features per member (z, z · activity) plus activity and log popularity. */
-export function featureCount(members: number): number {
-  return 2 * members + 2;
+/** Which meta-features beside the members' z-scores. */
+export interface FeatureSet {
+  activity: boolean;
+  popularity: boolean;
+}
+
+/** Meta-features: M z-scores, then M products z · a and a (with `activity`), then ln(1 + pop) (with `popularity`). */
+export function featureCount(members: number, set: FeatureSet = { activity: true, popularity: true }): number {
+  return members + (set.activity ? members + 1 : 0) + (set.popularity ? 1 : 0);
 }
 
 /**
- * Writes the meta-features of item `i` into `out` at `offset`: [z_1 … z_M, z_1·a … z_M·a, a, lp].
- * `zs[m]` holds member m's per-user z-scores, `activity` is a_u = ln(1 + |I_u|), `logPop` ln(1 + pop(i)).
+ * Writes the meta-features of item `i` into `out` at `offset`: [z_1 … z_M, z_1·a … z_M·a, a, lp] (the parts `set`
+ * switches off left out). `zs[m]` holds member m's per-user z-scores, `activity` is a_u = ln(1 + |I_u|), `logPop`
+ * ln(1 + pop(i)).
  */
-export function writeFeatures(zs: readonly Float32Array[], i: number, activity: number, logPop: number, out: Float64Array, offset: number): void {
+export function writeFeatures(zs: readonly Float32Array[], i: number, activity: number, logPop: number, out: Float64Array, offset: number, set: FeatureSet = { activity: true, popularity: true }): void {
   const M = zs.length;
-  for (let m = 0; m < M; m++) {
-    const v = zs[m]![i]!;
-    out[offset + m] = v;
-    out[offset + M + m] = v * activity;
+  let o = offset;
+  for (let m = 0; m < M; m++) out[o++] = zs[m]![i]!;
+  if (set.activity) {
+    for (let m = 0; m < M; m++) out[o++] = zs[m]![i]! * activity;
+    out[o++] = activity;
   }
-  out[offset + 2 * M] = activity;
-  out[offset + 2 * M + 1] = logPop;
+  if (set.popularity) out[o++] = logPop;
 }
 
 interface UserView {
@@ -106,7 +117,7 @@ export class StackingRecommender extends BaseRecommender {
       if (carve.held.indptr[u + 1]! > carve.held.indptr[u]! && carve.train.interactions.indptr[u + 1]! > carve.train.interactions.indptr[u]!) users.push(u);
     }
     const sample = users.length > this.params.maxUsers ? rng.shuffle(users).slice(0, this.params.maxUsers).sort((a, b) => a - b) : users;
-    const F = featureCount(this.members.length);
+    const F = featureCount(this.members.length, this.params);
     const rows: Float64Array[] = [];
     const labels: number[] = [];
     sample.forEach((u, n) => {
@@ -115,7 +126,7 @@ export class StackingRecommender extends BaseRecommender {
       const held = new Set(rowItems(carve.held, u));
       const x = new Float64Array(view.candidates.length * F);
       view.candidates.forEach((i, r) => {
-        writeFeatures(view.zs, i, view.activity, logPopCarve[i]!, x, r * F);
+        writeFeatures(view.zs, i, view.activity, logPopCarve[i]!, x, r * F, this.params);
         labels.push(held.has(i) ? 1 : 0);
       });
       rows.push(x);
@@ -158,12 +169,12 @@ export class StackingRecommender extends BaseRecommender {
     const { items } = this.historyOf(user);
     const view = this.userView(this.members, user, items, this.nItems);
     if (!view.any) return false;
-    const F = featureCount(this.members.length);
+    const F = featureCount(this.members.length, this.params);
     const x = new Float64Array(F);
     let lowest = Infinity, cut = Infinity;
     const isCandidate = new Uint8Array(this.nItems);
     for (const i of view.candidates) {
-      writeFeatures(view.zs, i, view.activity, this.logPop[i]!, x, 0);
+      writeFeatures(view.zs, i, view.activity, this.logPop[i]!, x, 0, this.params);
       let s = 0;
       for (let f = 0; f < F; f++) s += this.coef[f]! * x[f]!;
       out[i] = s;
@@ -213,7 +224,7 @@ export class StackingRecommender extends BaseRecommender {
     const m = new StackingRecommender(a.params);
     const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
     m.members = loadMembers(a.state.members, a.tensors, m.params.members.length, where);
-    m.coef = f32Tensor(a.tensors, 'coef', featureCount(m.params.members.length), where);
+    m.coef = f32Tensor(a.tensors, 'coef', featureCount(m.params.members.length, m.params), where);
     m.logPop = f32Tensor(a.tensors, 'logPop', nItems, where);
     m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
     m.nUsers = nUsers;
