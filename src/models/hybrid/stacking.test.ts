@@ -162,6 +162,19 @@ describe('hybrid/stacking', () => {
     expect(await hits(true)).toBeGreaterThan(await hits(false));
   });
 
+  it('shrinks the meta-model with a smaller C and learns from at most maxUsers carve users', async () => {
+    const { data } = planted(3);
+    const coefOf = async (extra: Record<string, unknown>): Promise<number[]> => {
+      const m = createModel('hybrid/stacking', { members, ...extra });
+      await m.fit(data, { seed: 1 });
+      return Array.from(m.save().tensors.coef!.data as Float32Array);
+    };
+    const norm = (c: number[]): number => Math.hypot(...c);
+    const full = await coefOf({});
+    expect(norm(await coefOf({ C: 1e-4 }))).toBeLessThan(norm(full) / 10);
+    expect(await coefOf({ maxUsers: 20 })).not.toEqual(full);
+  });
+
   it('rejects bad params with the field named', () => {
     expect(() => createModel('hybrid/stacking', { members: [] })).toThrow(/members/);
     expect(() => createModel('hybrid/stacking', { members, keep: 1 })).toThrow(/keep/);

@@ -154,8 +154,8 @@ export class StackingRecommender extends BaseRecommender {
     let any = false;
     const zs = members.map((m, j) => {
       const zm = new Float32Array(nItems);
+      // A member that scored nothing leaves its z-scores at 0.
       if (addNormalized(memberScoreVector(m, user, nItems), seen, 1, 'zscore', zm)) any = true;
-      else zm.fill(0);
       const w = this.params.members[j]!.weight;
       if (w > 0) for (let i = 0; i < nItems; i++) blend[i]! += w * zm[i]!;
       return zm;
