@@ -18,8 +18,10 @@ import { loadEvaluationData } from '../src/eval/load-data.js';
 import { evaluateRankings, makeSplit, runEvaluation, testUsers, trialsMarkdown, tune, writeReport, type EvaluationResult } from '../src/eval/index.js';
 import { rowIndices } from '../src/math/csr.js';
 import { modelIds } from '../src/models/registry.js';
-import '../src/models/index.js';
+import { registerBuiltinModels } from '../src/models/builtin.js';
 import { dataDir, hasData, machineLine, table } from './_machine.js';
+
+registerBuiltinModels();
 
 /**
  * Microsoft Recommenders README, MovieLens 100k, k = 10, python_stratified_split(ratio 0.75, seed 42); their

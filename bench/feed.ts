@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createEngine, type Engine } from '../src/engine.js';
+import { createEngine, type Engine } from '../src/engine/index.js';
 import { createServer } from '../src/api/server.js';
 import { generateToStore } from '../src/data/synthetic/index.js';
 import { machineLine, table } from './_machine.js';

@@ -21,12 +21,14 @@ import { mean, runEvaluation, sampleStd, seedList, type ModelSpec } from '../src
 import { makeSplit } from '../src/eval/splits/make-split.js';
 import { testUsers } from '../src/eval/splits/pairs.js';
 import type { Csr } from '../src/math/csr.js';
-import '../src/models/index.js';
+import { registerBuiltinModels } from '../src/models/builtin.js';
 import { createRng } from '../src/core/rng.js';
 import { topK } from '../src/math/top-k.js';
 import { LightgcnRecommender } from '../src/models/graph/lightgcn.js';
 import { buildItemIndex } from '../src/models/two-tower/item-index.js';
 import { TwoTowerRecommender } from '../src/models/two-tower/two-tower.js';
+
+registerBuiltinModels();
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.RESONATE_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');

@@ -17,11 +17,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadEvaluationData } from '../src/eval/load-data.js';
 import { runEvaluation } from '../src/eval/run-evaluation.js';
-import '../src/models/index.js';
+import { registerBuiltinModels } from '../src/models/builtin.js';
 import { createModel } from '../src/models/registry.js';
 import type { Recommender } from '../src/models/recommender.js';
 import type { EpochReport } from '../src/models/seq/seq-recommender.js';
 import { dataDir, hasData, machineLine, python, table } from './_machine.js';
+
+registerBuiltinModels();
 
 /** SASRec paper, Table III, Video Games (Kang & McAuley 2018). */
 const PAPER = { hr10: 0.741, ndcg10: 0.536 };

@@ -13,9 +13,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import { DatasetBuilder } from '../src/data/dataset-builder.js';
 import { generateNetwork } from '../src/data/synthetic/index.js';
 import { createModel } from '../src/models/registry.js';
-import '../src/models/index.js';
+import { registerBuiltinModels } from '../src/models/builtin.js';
 import { renderSvg } from '../src/eval/report/charts.js';
 import { machineLine, table } from './_machine.js';
+
+registerBuiltinModels();
 
 interface Row {
   users: number;

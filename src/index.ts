@@ -8,7 +8,8 @@
  * await engine.train();
  * const page = await engine.feed('alice');
  */
-export { createEngine, type Engine, type EngineOptions, type EngineStats, type TrainReport, type HydratedItem, type HydratedPage } from './engine.js';
+export { createEngine, type Engine, type EngineOptions, type EngineStats, type TrainReport, type HydratedItem, type HydratedPage } from './engine/index.js';
+import { registerBuiltinModels as registerAll } from './models/builtin.js';
 export { createServer, type ServerOptions } from './api/server.js';
 export * from './core/index.js';
 export * from './data/schemas.js';
@@ -21,10 +22,13 @@ export { openStore } from './storage/open-store.js';
 export type { Store, StoreWriter, WriteBatch, WriteSummary, SearchHit } from './storage/store.js';
 export type { Recommender, RecommendOptions, Recommendation, FitOptions, Artifact } from './models/recommender.js';
 export { createModel, loadModel, loadModelFile, saveModel, modelIds, registerModel, getModelFactory, type ModelFactory } from './models/registry.js';
-import './models/index.js';
+export { registerBuiltinModels, builtinModels } from './models/builtin.js';
 export { createFeed, type Feed, type FeedConfig } from './feed/create-feed.js';
 export { createEngagementRanker } from './models/ranker/index.js';
 export { createBehaviorPredictor } from './models/behavior/index.js';
 export * as evaluation from './eval/index.js';
 export * as text from './text/index.js';
 export * as nn from './nn/index.js';
+
+// The library entry point is a composition root too: every built-in model is available to its users.
+registerAll();

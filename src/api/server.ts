@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine/index.js';
 import { createError, httpReason, isResonateError, type ResonateError } from '../core/errors.js';
 import { createAuth } from './auth.js';
 import { registerIngestRoutes } from './routes/ingest.js';

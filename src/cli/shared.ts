@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type ResonateConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
-import { createEngine, type Engine } from '../engine.js';
+import { createEngine, type Engine } from '../engine/index.js';
 
 export interface GlobalOptions {
   config?: string;

@@ -16,6 +16,17 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 const scopes = z.enum(['read', 'write', 'admin']);
 
+/**
+ * A model spec as written in a config: a registry id, the path of a JSON spec file (ending in `.json`, the format
+ * of `resonate eval --models` files and of `resonate tune`'s best.json), or `{ id, params?, weight?, label? }`.
+ * Checked against the model registry when the engine starts (src/models/model-spec.ts).
+ */
+const modelSpecEntry = z.union([
+  z.string().min(1),
+  z.looseObject({ id: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), weight: z.number().min(0).optional(), label: z.string().optional() }),
+]);
+export type ModelSpecConfigEntry = z.output<typeof modelSpecEntry>;
+
 export const configSchema = z.strictObject({
   /** Where data lives: `sqlite://path` (embedded default) or `postgres://…` (scale-out). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
@@ -75,18 +86,39 @@ export const configSchema = z.strictObject({
       rankerWeight: z.number().min(0).max(1).default(0.5),
       /** Candidates the second-stage ranker re-ranks: the first stage's top N (the rest keep first-stage order). */
       rerankTop: z.number().int().positive().default(200),
-      /** Relative weight of each candidate source in the blended score. */
+      /**
+       * Candidate sources, each a model spec whose `weight` is its relative weight in the blended score. `in-network`
+       * also reads fresh posts of followees from the store; `popular/*` models are the trending source; any other
+       * model (a hybrid, SASRec, LightGCN …) proposes its top items for the user. The older form, an object of
+       * source id → weight, is still read.
+       */
       sources: z
-        .record(z.string(), z.number())
-        .default({ 'in-network': 1.0, 'item-knn/cosine': 1.0, 'popular/trending': 0.5 }),
+        .union([z.array(modelSpecEntry).min(1), z.record(z.string(), z.number()).transform((r) => Object.entries(r).map(([id, weight]) => ({ id, weight })))])
+        .default([
+          { id: 'in-network', weight: 1.0 },
+          { id: 'item-knn/cosine', weight: 1.0 },
+          { id: 'popular/trending', weight: 0.5 },
+        ]),
+      /** The model behind similar posts (`GET /v1/posts/{id}/similar`): a model spec whose `similarItems` is asked. */
+      similar: modelSpecEntry.default('item-knn/cosine'),
     })
     .prefault({}),
   models: z
     .strictObject({
-      /** Models `resonate train` and `start` fit, by registry id. */
-      train: z.array(z.string()).default(['popular/trending', 'in-network', 'item-knn/cosine']),
-      /** Folder for saved model artifacts. */
+      /**
+       * Further models `resonate train` and `start` fit beside the feed's sources and the similar-posts model (model
+       * specs; `resonate recommend --model KEY` asks one by its label or id).
+       */
+      train: z.array(modelSpecEntry).default([]),
+      /** Folder of the saved model versions (one sub-folder per training; see `resonate models list`). */
       dir: z.string().default('./.resonate/models'),
+      /**
+       * Seconds between scheduled retrainings while serving (0: never). A retraining runs only when the data changed
+       * since the serving version, in a child process; the new version replaces the serving one when it is ready.
+       */
+      retrainEvery: z.number().min(0).default(0),
+      /** Model versions kept on disk after each training (older ones are pruned; the serving one is always kept). */
+      keepVersions: z.number().int().min(1).default(5),
       /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models. */
       ranker: z.boolean().default(true),
       /** Train the user-behaviour predictor (next action, churn risk) in the background after the first models. */

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../models/registry.js';
-import '../models/index.js';
+import { registerBuiltinModels } from '../models/builtin.js';
 import { parseModelList } from './model-list.js';
+
+registerBuiltinModels();
 
 const blend = JSON.stringify({
   id: 'hybrid/score-fusion',

@@ -187,7 +187,7 @@ function expandModels(models: EvaluationOptions['models']): { id: string; params
     if (m === 'all') out.push(...modelIds().filter(buildsWithDefaults).map((id) => ({ id })));
     else out.push(typeof m === 'string' ? { id: m } : m);
   }
-  if (out.length === 0) throw createError('INVALID_INPUT', { field: 'models', problem: 'no model to evaluate (is the model registry loaded? import src/models/index.js)' });
+  if (out.length === 0) throw createError('INVALID_INPUT', { field: 'models', problem: 'no model to evaluate (is the model registry loaded? call registerBuiltinModels() from src/models/builtin.js)' });
   return out;
 }
 

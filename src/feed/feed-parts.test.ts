@@ -77,7 +77,7 @@ describe('explanations', () => {
 
 describe('applyRerank', () => {
   it('blends min-max scaled first-stage and ranker scores; unscored items get the mean', async () => {
-    const { applyRerank } = await import('./create-feed.js');
+    const { applyRerank } = await import('./second-stage.js');
     const items = [{ score: 10 }, { score: 20 }, { score: 30 }];
     applyRerank(items, Float32Array.from([1, NaN, 0]), 0.5);
     // first-stage scaled: 0, 0.5, 1; ranker scaled: 1, mean 0.5 → 0.5, 0

@@ -4,6 +4,7 @@
 import type { ResonateConfig } from '../core/config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
+import type { Post } from '../data/schemas.js';
 import type { Store } from '../storage/store.js';
 
 /** One post of a feed page. */
@@ -19,8 +20,20 @@ export interface FeedItem {
   explanation: string;
 }
 
+/** A feed item with its post, ready to render. */
+export interface HydratedItem extends FeedItem {
+  post: Post;
+}
+
+/** A candidate source of the feed: the fitted model's key, its registry id (which picks the source kind), a blend weight. */
+export interface SourceSpec {
+  key: string;
+  id: string;
+  weight: number;
+}
+
 export interface FeedPage {
-  items: FeedItem[];
+  items: HydratedItem[];
   /** Opaque; pass it back for the next page. Absent on the last page. */
   nextCursor?: string;
 }

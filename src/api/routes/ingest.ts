@@ -2,7 +2,7 @@
  * @module POST /v1/users|posts|follows|events: idempotent batches of up to `server.maxBatch` rows.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Engine } from '../../engine.js';
+import type { Engine } from '../../engine/index.js';
 import { ROW_KINDS } from '../../data/validate.js';
 import type { AuthCheck } from '../auth.js';
 import { errorSchema, rowSchemas } from '../openapi.js';

@@ -3,7 +3,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Engine } from '../../engine.js';
+import type { Engine } from '../../engine/index.js';
 import { createError } from '../../core/errors.js';
 import { firstProblem } from '../../data/schemas.js';
 import type { AuthCheck } from '../auth.js';

@@ -1,43 +1,109 @@
 /**
- * @module `resonate train` and `resonate recommend`.
+ * @module `resonate train`, `resonate recommend` and `resonate models list | show | rollback | prune`.
  */
 import type { Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
-import { engineFrom, printJson } from '../shared.js';
+import { createError } from '../../core/errors.js';
+import { listVersions, pruneVersions, readManifest, setCurrentVersion, versionNumbers } from '../../engine/model-versions.js';
+import type { Engine } from '../../engine/index.js';
+import { configFrom, engineFrom, printJson } from '../shared.js';
+
+function versionArg(raw: string): number {
+  const v = Number(raw.replace(/^v0*/, ''));
+  if (!Number.isInteger(v) || v < 1) throw createError('INVALID_INPUT', { field: 'VERSION', problem: `expected a version number such as 3 or v000003, got ${JSON.stringify(raw)}` });
+  return v;
+}
+
+/** Serves the saved version when one matches the config, else trains (without saving) for a one-off answer. */
+async function loadOrTrain(engine: Engine): Promise<void> {
+  if (!(await engine.load({ secondary: false }))) await engine.train({ save: false, secondary: false });
+}
 
 export function registerModelCommands(program: Command): void {
   program
     .command('train')
-    .description('build the dataset from the store and fit the configured models (saved under models.dir)')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .description('build the dataset from the store, fit the configured models and save them as a new model version')
+    .option('--no-background', 'skip the background models (engagement ranker, behaviour, topics)')
+    .option('--quiet', 'no progress bar')
+    .action(async (opts: { background: boolean; quiet?: boolean }, cmd: Command) => {
       const engine = await engineFrom(cmd);
-      const bar = createProgressBar('train');
+      const bar = opts.quiet ? undefined : createProgressBar('train');
       try {
-        const report = await engine.train({ progress: bar.report });
+        const report = await engine.train({ progress: bar?.report, secondary: opts.background });
         await engine.secondaryTraining();
-        bar.stop();
+        bar?.stop();
         const stats = await engine.stats();
         printJson({ ...report, ranker: stats.ranker, behavior: stats.behavior });
       } finally {
-        bar.stop();
+        bar?.stop();
         await engine.close();
       }
     });
 
   program
     .command('recommend')
-    .description("a user's feed (or one model's top-k)")
+    .description("a user's feed (or one model's top-k), from the saved model version (trained now when there is none)")
     .requiredOption('--user <id>', 'user id')
     .option('-k, --k <n>', 'how many', '10')
-    .option('--model <id>', 'one model instead of the blended feed')
+    .option('--model <key>', 'one model (its label or id) instead of the blended feed')
     .action(async (opts: { user: string; k: string; model?: string }, cmd: Command) => {
       const engine = await engineFrom(cmd);
       try {
-        await engine.train({ save: false, secondary: false });
+        await loadOrTrain(engine);
         if (opts.model) printJson(await engine.recommend(opts.user, { k: Number(opts.k), model: opts.model }));
-        else printJson((await engine.feed(opts.user, { pageSize: Number(opts.k) })).items);
+        else printJson((await engine.feed(opts.user, { pageSize: Number(opts.k) })).items.map(({ post: _post, ...item }) => item));
       } finally {
         await engine.close();
       }
     });
+
+  const models = program.command('models').description('saved model versions: list, show, rollback, prune');
+  models
+    .command('list')
+    .description('every saved version, newest first (* marks the one served)')
+    .option('--json', 'as JSON')
+    .action((opts: { json?: boolean }, cmd: Command) => {
+      const dir = configFrom(cmd).models.dir;
+      const { versions, skipped, current } = listVersions(dir);
+      if (opts.json) return printJson({ current: current ?? null, versions: versions.map(summary), skipped });
+      if (versions.length === 0) console.log(`no model versions in ${dir} (run \`resonate train\`)`);
+      for (const m of versions) {
+        const s = summary(m);
+        console.log(`${m.version === current ? '*' : ' '} v${m.version}  ${m.createdAt}  ${s.models.join(', ')}  (${s.data.users} users × ${s.data.items} posts, fit ${s.fitSeconds.toFixed(1)} s)`);
+      }
+      for (const s of skipped) console.log(`  v${s.version}  unreadable: ${s.problem}`);
+    });
+  models
+    .command('show <version>')
+    .description("one version's manifest: specs, data fingerprint, timings, validation metrics")
+    .action((version: string, _opts: unknown, cmd: Command) => {
+      printJson(readManifest(configFrom(cmd).models.dir, existing(configFrom(cmd).models.dir, versionArg(version))));
+    });
+  models
+    .command('rollback <version>')
+    .description('serve this version from the next start (a running server picks it up at its next load)')
+    .action((version: string, _opts: unknown, cmd: Command) => {
+      const dir = configFrom(cmd).models.dir;
+      const v = existing(dir, versionArg(version));
+      readManifest(dir, v);
+      setCurrentVersion(dir, v);
+      console.log(`v${v} is now the current version`);
+    });
+  models
+    .command('prune')
+    .description('delete old versions, keeping the newest N and the current one')
+    .requiredOption('--keep <n>', 'versions to keep')
+    .action((opts: { keep: string }, cmd: Command) => {
+      const removed = pruneVersions(configFrom(cmd).models.dir, Number(opts.keep));
+      console.log(removed.length === 0 ? 'nothing to prune' : `removed ${removed.map((v) => `v${v}`).join(', ')}`);
+    });
+}
+
+function existing(dir: string, version: number): number {
+  if (!versionNumbers(dir).includes(version)) throw createError('MODEL_VERSION_NOT_FOUND', { version: String(version), dir });
+  return version;
+}
+
+function summary(m: ReturnType<typeof listVersions>['versions'][number]): { version: number; createdAt: string; models: string[]; data: { users: number; items: number }; fitSeconds: number } {
+  return { version: m.version, createdAt: m.createdAt, models: m.models.map((x) => x.key), data: { users: m.data.users, items: m.data.items }, fitSeconds: m.timings.fitSeconds };
 }

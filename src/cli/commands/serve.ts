@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
 import { createServer } from '../../api/server.js';
 import { generateToStore } from '../../data/synthetic/index.js';
-import type { Engine } from '../../engine.js';
+import type { Engine } from '../../engine/index.js';
 import { engineFrom } from '../shared.js';
 
 async function listen(engine: Engine, opts: { host?: string; port?: string }): Promise<void> {
@@ -24,10 +24,31 @@ async function listen(engine: Engine, opts: { host?: string; port?: string }): P
   process.once('SIGTERM', () => void stop());
 }
 
+/**
+ * Serves the newest saved version that matches the config, at once; retrains in the background when the data
+ * changed since it was trained. Trains in the foreground only when no version matches.
+ */
+async function loadOrTrain(engine: Engine): Promise<void> {
+  const loaded = await engine.load();
+  if (loaded) {
+    console.log(`Serving model version v${loaded.manifest.version} (trained ${loaded.manifest.createdAt})`);
+    if (await engine.dataChanged()) {
+      console.log('The data changed since that version: retraining in the background');
+      void engine.retrain();
+    }
+  } else {
+    const bar = createProgressBar('train');
+    const report = await engine.train({ progress: bar.report });
+    bar.stop();
+    console.log(`Trained ${report.models.map((m) => `${m.id} (${m.fitSeconds.toFixed(1)} s)`).join(', ')} on ${report.users} users × ${report.items} posts (model version v${report.version})`);
+  }
+  engine.scheduleRetraining();
+}
+
 export function registerServeCommands(program: Command): void {
   program
     .command('start')
-    .description('create the store with the demo network if it is empty, train the default models, and serve')
+    .description('create the store with the demo network if it is empty, load the saved models (or train them), and serve')
     .option('--host <host>', 'address to listen on')
     .option('--port <port>', 'port to listen on')
     .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
@@ -42,22 +63,19 @@ export function registerServeCommands(program: Command): void {
         bar.stop();
         console.log(`  ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
       }
-      const bar = createProgressBar('train');
-      const report = await engine.train({ progress: bar.report });
-      bar.stop();
-      console.log(`Trained ${report.models.map((m) => `${m.id} (${m.fitSeconds.toFixed(1)} s)`).join(', ')} on ${report.users} users × ${report.items} posts`);
+      await loadOrTrain(engine);
       await listen(engine, opts);
       console.log(`Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });
 
   program
     .command('serve')
-    .description('train on the current store and serve the API and dashboard')
+    .description('serve the saved model version (training first when there is none) with the API and dashboard')
     .option('--host <host>', 'address to listen on')
     .option('--port <port>', 'port to listen on')
     .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
       const engine = await engineFrom(cmd);
-      await engine.train();
+      await loadOrTrain(engine);
       await listen(engine, opts);
     });
 }

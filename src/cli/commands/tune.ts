@@ -13,8 +13,10 @@ import { loadEvaluationData } from '../../eval/load-data.js';
 import { dataFingerprint, runEvaluation, trialsMarkdown, tune, type Protocol, type SearchSpace } from '../../eval/index.js';
 import { DEFAULT_SPACES, memberWeightSpace } from '../../eval/tuning/default-spaces.js';
 import { getModelFactory } from '../../models/registry.js';
-import '../../models/index.js';
+import { registerBuiltinModels } from '../../models/builtin.js';
 import { configFrom } from '../shared.js';
+
+registerBuiltinModels();
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
 

@@ -1,7 +1,8 @@
 /**
- * @module Registers every built-in model with the registry (import for its side effect).
+ * @module The built-in models, registered explicitly: the composition roots (createEngine, the CLI, benchmarks)
+ * call `registerBuiltinModels()` once; importing this module registers nothing by itself.
  */
-import { registerModel } from './registry.js';
+import { registerModel, type ModelFactory } from './registry.js';
 import { allTimeFactory, trendingFactory } from './popular/popular.js';
 import { itemKnnFactories } from './knn/item-knn.js';
 import { userKnnFactory } from './knn/user-knn.js';
@@ -24,26 +25,20 @@ import { gfCfFactory } from './graph/gf-cf.js';
 import { neumfFactory } from './neumf/neumf.js';
 import { twoTowerFactory } from './two-tower/two-tower.js';
 
-registerModel(easeFactory);
-registerModel(ialsFactory);
-registerModel(bprFactory);
-registerModel(sarFactory);
-registerModel(contentTfidfFactory);
-registerModel(rankFusionFactory);
-registerModel(scoreFusionFactory);
-registerModel(stackingFactory);
-registerModel(rp3betaFactory);
-registerModel(timeWindowFactory);
-registerModel(timeKnnFactory);
-registerModel(timeEaseFactory);
-registerModel(trendingFactory);
-registerModel(allTimeFactory);
-for (const f of itemKnnFactories) registerModel(f);
-registerModel(userKnnFactory);
-registerModel(inNetworkFactory);
-registerModel(lightgcnFactory);
-registerModel(gfCfFactory);
-registerModel(neumfFactory);
-registerModel(twoTowerFactory);
-registerModel(sasrecFactory);
-registerModel(gru4recFactory);
+/** Every built-in model factory. */
+export function builtinModels(): ModelFactory[] {
+  return [
+    easeFactory, ialsFactory, bprFactory, sarFactory, contentTfidfFactory, rankFusionFactory, scoreFusionFactory, stackingFactory,
+    rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory, trendingFactory, allTimeFactory, ...itemKnnFactories,
+    userKnnFactory, inNetworkFactory, lightgcnFactory, gfCfFactory, neumfFactory, twoTowerFactory, sasrecFactory, gru4recFactory,
+  ];
+}
+
+let registered = false;
+
+/** Registers every built-in model (idempotent). */
+export function registerBuiltinModels(): void {
+  if (registered) return;
+  registered = true;
+  for (const f of builtinModels()) registerModel(f);
+}

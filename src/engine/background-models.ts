@@ -1,0 +1,106 @@
+/**
+ * @module The models that train after the serving models, in the background, so start-up is not held back by
+ * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum) and the
+ * behaviour predictor. Each becomes live when it is ready; a failure is logged and leaves the feed on its
+ * first-stage ranking. Work yields to the event loop between steps so requests keep being served.
+ */
+import type { ResonateConfig } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { Dataset } from '../data/dataset.js';
+import { findTrendingModel } from '../feed/trending.js';
+import { fitPostTopics, type PostTopics } from '../feed/trending-topics.js';
+import { popularList } from '../feed/sources/trending-source.js';
+import { createBehaviorPredictor, type BehaviorPredictor } from '../models/behavior/index.js';
+import { createEngagementRanker, type EngagementRanker } from '../models/ranker/index.js';
+import type { Recommender } from '../models/recommender.js';
+
+export type BackgroundState = 'off' | 'training' | 'ready' | 'failed';
+
+export interface BackgroundModels {
+  readonly rankerState: BackgroundState;
+  readonly behaviorState: BackgroundState;
+  /** The ranker fitted on this snapshot, once ready. */
+  ranker(data: Dataset): EngagementRanker | undefined;
+  behavior(data: Dataset): BehaviorPredictor | undefined;
+  topics(data: Dataset): PostTopics | undefined;
+  /**
+   * Trains everything for a new snapshot (dropping what belonged to the previous one). `onRanker` runs when the
+   * ranker is live, `beforeTopics` (awaited) once the feed is final for this snapshot, e.g. to materialize pages. Resolves when all are done.
+   */
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }): Promise<void>;
+  /** Marks both states off (a training without background models). */
+  disable(): void;
+}
+
+/** Up to 3,000 posts with the most engagement momentum (what trends are made of), and their topics. */
+function fitTopicsWithMomentum(data: Dataset, fitted: ReadonlyMap<string, Recommender>, seed: number): PostTopics {
+  const trend = findTrendingModel(Object.fromEntries(fitted));
+  const items = trend ? popularList(trend.model, 3000).map((r) => r.item) : undefined;
+  return fitPostTopics(data, { items, seed });
+}
+
+export function createBackgroundModels(config: ResonateConfig, logger: Logger, signal: AbortSignal): BackgroundModels {
+  let rankerState: BackgroundState = config.models.ranker ? 'training' : 'off';
+  let behaviorState: BackgroundState = config.models.behavior ? 'training' : 'off';
+  let snapshot: Dataset | undefined;
+  let ranker: EngagementRanker | undefined;
+  let behavior: BehaviorPredictor | undefined;
+  let topics: PostTopics | undefined;
+  const current = (data: Dataset): boolean => snapshot === data && !signal.aborted;
+
+  /** Runs one fit; returns the state it ends in ('off' when the engine closed meanwhile). */
+  async function attempt(what: string, fit: () => Promise<void>): Promise<BackgroundState> {
+    try {
+      await fit();
+      return 'ready';
+    } catch (e) {
+      if (signal.aborted) return 'off';
+      logger.warn({ err: e }, `${what} training failed`);
+      return 'failed';
+    }
+  }
+
+  return {
+    get rankerState() {
+      return rankerState;
+    },
+    get behaviorState() {
+      return behaviorState;
+    },
+    ranker: (data) => (data === snapshot ? ranker : undefined),
+    behavior: (data) => (data === snapshot ? behavior : undefined),
+    topics: (data) => (data === snapshot ? topics : undefined),
+    disable() {
+      rankerState = behaviorState = 'off';
+    },
+
+    async train(data, models, hooks) {
+      snapshot = data;
+      ranker = behavior = topics = undefined;
+      await new Promise((r) => setImmediate(r));
+      if (config.models.ranker && current(data)) {
+        rankerState = 'training';
+        const r = createEngagementRanker({ seed: config.seed });
+        rankerState = await attempt('engagement ranker', () => r.fit(data, { signal }).then(() => undefined));
+        if (rankerState === 'ready' && current(data)) {
+          ranker = r;
+          hooks.onRanker();
+        }
+      }
+      if (current(data)) await hooks.beforeTopics();
+      if (current(data)) {
+        try {
+          topics = fitTopicsWithMomentum(data, models, config.seed);
+        } catch (e) {
+          logger.warn({ err: e }, 'topic model training failed; trending topics are unavailable');
+        }
+      }
+      if (config.models.behavior && current(data)) {
+        behaviorState = 'training';
+        const b = createBehaviorPredictor({ seed: config.seed });
+        behaviorState = await attempt('behaviour predictor', () => b.fit(data, { signal }).then(() => undefined));
+        if (behaviorState === 'ready' && current(data)) behavior = b;
+      }
+    },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * @module createEngine: the composition root. It picks the concrete parts (store backend, model plan, the
+ * model lifecycle with its trainer and feed, the ingest path) and wires them; it holds no training or caching
+ * logic of its own. The API, the CLI and the workers all go through it.
+ */
+import { loadConfig, type ResonateConfig, type ResonateConfigInput } from '../core/config.js';
+import { createError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { Progress } from '../core/progress.js';
+import type { Dataset } from '../data/dataset.js';
+import type { RowKind } from '../data/validate.js';
+import type { FeedPage, HydratedItem, PageOptions } from '../feed/types.js';
+import type { TrendingTag } from '../feed/trending.js';
+import { findTrendingModel } from '../feed/trending.js';
+import { topicTrends, type TrendingTopic } from '../feed/trending-topics.js';
+import type { BehaviorPrediction } from '../models/behavior/index.js';
+import { registerBuiltinModels } from '../models/builtin.js';
+import type { Recommender } from '../models/recommender.js';
+import { openStore } from '../storage/open-store.js';
+import type { SearchHit, Store, StoreCounts, WriteSummary } from '../storage/store.js';
+import type { BackgroundState } from './background-models.js';
+import { createIngest } from './ingest.js';
+import { createLifecycle, type RetrainState } from './lifecycle.js';
+import { planModels, type ModelPlan } from './model-plan.js';
+import type { SkippedVersion, VersionManifest } from './model-versions.js';
+import type { ServingSet } from './serving.js';
+
+export interface EngineOptions {
+  /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
+  config?: ResonateConfig;
+  overrides?: ResonateConfigInput;
+  logger?: Logger;
+  /** Use this store instead of opening `config.store.url` (tests, embedding). */
+  store?: Store;
+}
+
+export interface TrainReport {
+  models: { id: string; fitSeconds: number }[];
+  users: number;
+  items: number;
+  interactions: number;
+  datasetSeconds: number;
+  /** The model version written (absent when not saved). */
+  version?: number;
+}
+
+export type SecondaryState = BackgroundState;
+
+export interface EngineStats extends StoreCounts {
+  trainedAt: string | null;
+  models: string[];
+  /** The model version serving (null before the first training, or for an unsaved one). */
+  modelVersion: { version: number; createdAt: string; validation?: VersionManifest['validation'] } | null;
+  /** A retraining in the background: 'idle' | 'running' | 'failed' (the serving version stays on failure). */
+  retraining: RetrainState;
+  lastRetrainError: string | null;
+  /** Second-stage models trained in the background after `train`: 'off' | 'training' | 'ready' | 'failed'. */
+  ranker: SecondaryState;
+  behavior: SecondaryState;
+  datasetUsers: number;
+  datasetItems: number;
+  /** Users whose first feed page is precomputed in memory (feed.materializeUsers). */
+  materializedFeeds: number;
+}
+
+export type { HydratedItem };
+export type HydratedPage = FeedPage;
+
+export interface Engine {
+  readonly config: ResonateConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** The models to fit and how the feed uses them, resolved from the config. */
+  readonly plan: ModelPlan;
+  /** The snapshot the serving models were trained on (undefined before the first `train` or `load`). */
+  readonly dataset: Dataset | undefined;
+  readonly models: ReadonlyMap<string, Recommender>;
+  /** Validates and writes one batch of rows in one transaction; new positive events update online models. */
+  ingest(kind: RowKind, rows: unknown): Promise<WriteSummary>;
+  /** Builds the dataset from the store, fits the planned models, saves them as a new version and serves them. */
+  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean; secondary?: boolean }): Promise<TrainReport>;
+  /** Serves the newest saved version whose specs match the config, without training; undefined when none does. */
+  load(options?: { secondary?: boolean }): Promise<{ manifest: VersionManifest; skipped: SkippedVersion[] } | undefined>;
+  /** Whether the store changed since the serving version was trained. */
+  dataChanged(): Promise<boolean>;
+  /** Trains a new version out of the request loop (a child process for a file store) and swaps it in. */
+  retrain(): Promise<void>;
+  /** Starts the `models.retrainEvery` schedule. */
+  scheduleRetraining(): void;
+  feed(userId: string, options?: PageOptions): Promise<HydratedPage>;
+  similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
+  trendingPosts(k?: number): Promise<HydratedItem[]>;
+  /** Hashtags whose posts gain engagement fastest (time-decayed popularity of their posts). */
+  trendingHashtags(k?: number): Promise<TrendingTag[]>;
+  /** Topics (NMF over the texts of posts with momentum) ranked by the engagement momentum of their posts. */
+  trendingTopics(k?: number): TrendingTopic[];
+  search(query: string, limit?: number): Promise<SearchHit[]>;
+  /** Top-k post ids for a user from one model (by key) or the feed when `model` is omitted. */
+  recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
+  /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
+  behavior(userId: string): BehaviorPrediction;
+  /** Resolves when the background models of the latest training or load have finished (ready or failed). */
+  secondaryTraining(): Promise<void>;
+  stats(): Promise<EngineStats>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  registerBuiltinModels();
+  const config = options.config ?? loadConfig({ overrides: options.overrides });
+  const logger = options.logger ?? silentLogger;
+  const plan = planModels(config);
+  const store = options.store ?? (await openStore(config.store.url));
+  const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined });
+  const ingest = createIngest(store, config, lifecycle.serving);
+
+  const serving = (): ServingSet => {
+    const s = lifecycle.serving.current;
+    if (!s) throw createError('MODEL_NOT_FITTED', { model: 'feed (run `resonate train` or POST /v1/admin/train)' });
+    return s;
+  };
+  const userIndex = (data: Dataset, userId: string): number => {
+    const u = data.users.index(userId);
+    if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+    return u;
+  };
+
+  const engine: Engine = {
+    config,
+    store,
+    logger,
+    plan,
+    get dataset() {
+      return lifecycle.serving.current?.dataset;
+    },
+    get models() {
+      return lifecycle.serving.current?.models ?? new Map<string, Recommender>();
+    },
+    ingest,
+    async train(opts = {}) {
+      const set = await lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary });
+      const d = set.dataset;
+      return {
+        models: [...set.models.keys()].map((id) => ({ id, fitSeconds: set.fitSeconds[id] ?? 0 })),
+        users: d.users.size, items: d.items.size, interactions: d.interactions.indptr[d.users.size]!, datasetSeconds: set.datasetSeconds,
+        ...(set.manifest ? { version: set.manifest.version } : {}),
+      };
+    },
+    load: (opts = {}) => lifecycle.load({ background: opts.secondary }),
+    dataChanged: () => lifecycle.dataChanged(),
+    retrain: () => lifecycle.retrain(),
+    scheduleRetraining: () => lifecycle.schedule(),
+    feed: (userId, opts) => serving().feed.page(userId, opts),
+    async similarPosts(postId, k = 10) {
+      return serving().feed.similarPosts(postId, k);
+    },
+    trendingPosts: (k = 20) => serving().feed.trending({ kind: 'posts', k }),
+    trendingHashtags: (k = 20) => serving().feed.trending({ kind: 'tags', k }),
+    trendingTopics(k = 20) {
+      const { dataset, models } = serving();
+      const trend = findTrendingModel(Object.fromEntries(models));
+      const topics = lifecycle.background.topics(dataset);
+      if (!topics || !trend) throw createError('MODEL_NOT_FITTED', { model: 'topics (fitted in the background after training)' });
+      return topicTrends(trend.model, dataset, topics).slice(0, k);
+    },
+    async search(query, limit = 20) {
+      if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
+      return store.searchPosts(query, limit);
+    },
+    async recommend(userId, opts = {}) {
+      const k = opts.k ?? config.feed.pageSize;
+      const { dataset, models, feed } = serving();
+      if (opts.model === undefined) return (await feed.page(userId, { pageSize: k })).items.map((it) => ({ postId: it.postId, score: it.score }));
+      const model = models.get(opts.model);
+      if (!model) throw createError('MODEL_UNKNOWN', { model: opts.model, expected: [...models.keys()].join(', ') });
+      return model.recommend(userIndex(dataset, userId), { k }).map((r) => ({ postId: dataset.items.id(r.item), score: r.score }));
+    },
+    behavior(userId) {
+      const { dataset } = serving();
+      const predictor = lifecycle.background.behavior(dataset);
+      if (!predictor) throw createError('MODEL_NOT_FITTED', { model: `behaviour predictor (${lifecycle.background.behaviorState})` });
+      return predictor.predictUser(userIndex(dataset, userId));
+    },
+    secondaryTraining: () => lifecycle.backgroundDone(),
+    stats: () => engineStats(store, lifecycle),
+    async close() {
+      await lifecycle.close();
+      await store.close();
+    },
+  };
+  return engine;
+}
+
+async function engineStats(store: Store, lifecycle: ReturnType<typeof createLifecycle>): Promise<EngineStats> {
+  const counts = await store.counts();
+  const live = lifecycle.serving.current;
+  const m = live?.manifest;
+  return {
+    ...counts,
+    trainedAt: live?.trainedAt.toISOString() ?? null,
+    models: live ? [...live.models.keys()] : [],
+    modelVersion: m ? { version: m.version, createdAt: m.createdAt, ...(m.validation ? { validation: m.validation } : {}) } : null,
+    retraining: lifecycle.retrainState,
+    lastRetrainError: lifecycle.lastRetrainError ?? null,
+    ranker: lifecycle.background.rankerState,
+    behavior: lifecycle.background.behaviorState,
+    datasetUsers: live?.dataset.users.size ?? 0,
+    datasetItems: live?.dataset.items.size ?? 0,
+    materializedFeeds: lifecycle.materializedFeeds,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * @module The ingest path: validate a batch, give posts their sentiment, write it in one transaction, then
+ * fold the newly stored positive events into the models that learn online and drop the cached pages the write
+ * made stale (the actor's own page; a new post reaches its author's followers; a new follow the follower's).
+ */
+import type { ResonateConfig } from '../core/config.js';
+import type { Dataset } from '../data/dataset.js';
+import { eventWeight } from '../data/dataset-builder.js';
+import type { Recommender } from '../models/recommender.js';
+import type { Event, Follow, Post } from '../data/schemas.js';
+import { validateRows, type RowKind } from '../data/validate.js';
+import type { Feed } from '../feed/create-feed.js';
+import { vaderCompound } from '../text/sentiment/lexicon.js';
+import type { Store, WriteBatch, WriteSummary } from '../storage/store.js';
+import type { ServingSlot } from './serving.js';
+
+/**
+ * Every post ingested gets a sentiment: the VADER compound score in [-1, 1] and its label with VADER's
+ * thresholds (±0.05). Posts that already carry `features.sentiment` keep theirs.
+ */
+export function addSentiment(posts: Post[]): void {
+  for (const p of posts) {
+    if (p.features?.sentiment !== undefined || p.text === '') continue;
+    const c = vaderCompound(p.text);
+    p.features = { ...p.features, sentiment: c >= 0.05 ? 'positive' : c <= -0.05 ? 'negative' : 'neutral', sentiment_score: Math.round(c * 1e4) / 1e4 };
+  }
+}
+
+export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
+  return async (kind, rows) => {
+    const parsed = validateRows(kind, rows, config.server.maxBatch);
+    if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
+    const batch: WriteBatch = { [kind]: parsed };
+    const summary = await store.write(batch);
+    const live = serving.current;
+    if (!live) return summary;
+    if (kind === 'events') {
+      const events = parsed as Event[];
+      applyOnlineUpdates(events, live.dataset, live.models, config);
+      for (const user of new Set(events.map((e) => e.user))) live.feed.invalidate(user);
+    }
+    if (kind === 'posts') live.feed.postsChanged();
+    await invalidateAffected(live.feed, store, kind, parsed);
+    return summary;
+  };
+}
+
+/** Drops the first pages a write makes stale (events are handled where they are ingested). */
+async function invalidateAffected(feed: Feed, store: Store, kind: RowKind, rows: readonly unknown[]): Promise<void> {
+  if (kind === 'follows') for (const f of rows as Follow[]) feed.invalidate(f.follower);
+  if (kind !== 'posts') return;
+  for (const author of new Set((rows as Post[]).map((p) => p.author))) {
+    for (const follower of await store.followers(author)) feed.invalidate(follower);
+  }
+}
+
+/** Folds new positive events into models that learn online (item-kNN histories, iALS fold-in, sequences). */
+function applyOnlineUpdates(events: readonly Event[], data: Dataset, models: ReadonlyMap<string, Recommender>, config: ResonateConfig): void {
+  for (const e of events) {
+    if (e.post === undefined) continue;
+    const w = eventWeight(e, config.weights);
+    if (!(w > 0)) continue;
+    const u = data.users.index(e.user);
+    const i = data.items.index(e.post);
+    if (u < 0 || i < 0) continue;
+    for (const m of models.values()) m.partialFit?.(u, [i], [w]);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported) → blended
+ * score × freshness → second-stage re-rank of the head → author cap → pages. Falls back to trending when no
+ * source has anything for the user (cold start, or everything filtered out).
+ */
+import { pagesWithAuthorCap } from './author-cap.js';
+import { blend, freshness } from './blend.js';
+import { isExcluded, loadExclusions } from './exclusions.js';
+import { explain, type ExplainContext } from './explain.js';
+import { loadPostInfo } from './post-info.js';
+import { byScore, cascade, secondStageScores, type SecondStage } from './second-stage.js';
+import { trendingSource } from './sources/trending-source.js';
+import type { Candidate, CandidateSource, FeedItem, PostInfo, SourceContext } from './types.js';
+
+export interface RankInput {
+  ctx: SourceContext;
+  sources: readonly { source: CandidateSource; weight: number }[];
+  /** Name of the trending model for the cold-start fallback. */
+  trending: string | undefined;
+  secondStage: SecondStage | undefined;
+  explainContext(infos: Map<string, PostInfo>): ExplainContext;
+  pageSize: number;
+}
+
+type Ranked = FeedItem & { author: string };
+
+interface SourceLists {
+  lists: { name: string; weight: number; candidates: Candidate[] }[];
+  infos: Map<string, PostInfo>;
+}
+
+async function gatherCandidates(input: RankInput): Promise<SourceLists> {
+  const { ctx, sources } = input;
+  const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf), ...sources.map(({ source }) => source.candidates(ctx))]);
+  let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
+  const infos = await loadPostInfo(ctx.store, ctx.dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
+  const keep = (c: Candidate): boolean => {
+    const p = infos.get(c.postId);
+    return p !== undefined && !isExcluded(exclusions, p);
+  };
+  lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
+  if (lists.every((l) => l.candidates.length === 0) && input.trending) {
+    const fallback = await trendingSource(input.trending).candidates(ctx);
+    for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
+    lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
+  }
+  return { lists, infos };
+}
+
+/** The user's ranked list, cut into pages under the author cap. */
+export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
+  const { ctx } = input;
+  const { lists, infos } = await gatherCandidates(input);
+  const ex = input.explainContext(infos);
+  const items: Ranked[] = blend(lists).map((b) => {
+    const post = infos.get(b.postId)!;
+    return {
+      postId: b.postId,
+      score: b.score * freshness(ctx.scoreTime - post.createdAt, ctx.config.freshnessHalfLifeHours),
+      source: b.sources[0]!,
+      sources: b.sources,
+      explanation: explain(b.reason, post, ex),
+      author: post.author,
+    };
+  });
+  items.sort(byScore);
+  const stage = input.secondStage;
+  if (stage && ctx.config.rankerWeight > 0) {
+    const itemIndex = (id: string): number => ctx.dataset.items.index(id);
+    cascade(items, ctx.config.rerankTop, ctx.config.rankerWeight, (ids) => secondStageScores(stage, ctx.userIndex, itemIndex, ids));
+  }
+  return pagesWithAuthorCap(items, input.pageSize, ctx.config.authorCap, (i) => i.author).map((page) => page.map(({ author: _author, ...item }) => item));
+}
