@@ -1,0 +1,8 @@
+/**
+ * @module Differential-privacy accounting for DP-SGD: Rényi DP of the Sampled Gaussian Mechanism, its conversion
+ * to (ε, δ)-DP, and a running accountant.
+ */
+export { computeRdp, DEFAULT_ORDERS, DP_SGD_ORDERS } from './rdp.js';
+export { CONVERSIONS, epsilonFromRdp, type Conversion, type EpsilonResult } from './conversion.js';
+export { createRdpAccountant, type RdpAccountant, type RdpAccountantOptions } from './accountant.js';
+export { stepsForEpochs } from './steps.js';
