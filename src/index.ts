@@ -29,6 +29,7 @@ export { createBehaviorPredictor } from './models/behavior/index.js';
 export * as evaluation from './eval/index.js';
 export * as text from './text/index.js';
 export * as nn from './nn/index.js';
+export * as privacy from './privacy/index.js';
 
 // The library entry point is a composition root too: every built-in model is available to its users.
 registerAll();
