@@ -20,7 +20,7 @@ import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { KnownIds } from './known-ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
-import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteResult } from './store.js';
+import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -151,7 +151,7 @@ export class SqliteStore implements Store {
     return this.exclusive(async () => {
       this.begin();
       try {
-        const summary = this.apply(batch);
+        const summary = this.apply(batch, true);
         this.commit();
         return summary;
       } catch (e) {
@@ -171,7 +171,7 @@ export class SqliteStore implements Store {
         return await this.inTransaction.run(context, async () => {
           this.begin();
           try {
-            const result = await fn({ write: (b) => this.writeInSavepoint(b) });
+            const result = await fn({ write: (b) => this.writeInSavepoint(b, false) });
             this.commit();
             return result;
           } catch (e) {
@@ -194,7 +194,7 @@ export class SqliteStore implements Store {
     const name = `nested_${++this.savepointSeq}`;
     this.db.exec(`SAVEPOINT ${name}`);
     try {
-      const result = await fn({ write: (b) => this.writeInSavepoint(b) });
+      const result = await fn({ write: (b) => this.writeInSavepoint(b, false) });
       this.db.exec(`RELEASE ${name}`);
       return result;
     } catch (e) {
@@ -203,11 +203,17 @@ export class SqliteStore implements Store {
     }
   }
 
-  private async writeInSavepoint(batch: WriteBatch): Promise<WriteResult> {
+  /**
+   * A transaction's writer (`withIds` false: bulk imports and generation) skips collecting the inserted event
+   * ids, which costs a RETURNING row per new event; `Store.write` from inside a transaction still reports them.
+   */
+  private async writeInSavepoint(batch: WriteBatch): Promise<WriteResult>;
+  private async writeInSavepoint(batch: WriteBatch, withIds: false): Promise<WriteSummary>;
+  private async writeInSavepoint(batch: WriteBatch, withIds = true): Promise<WriteSummary> {
     const name = `batch_${++this.savepointSeq}`;
     this.db.exec(`SAVEPOINT ${name}`);
     try {
-      const summary = this.apply(batch);
+      const summary = this.apply(batch, withIds);
       this.db.exec(`RELEASE ${name}`);
       return summary;
     } catch (e) {
@@ -260,8 +266,10 @@ export class SqliteStore implements Store {
   }
 
   /** Applies a batch on the open transaction, in the order users, posts, follows, unfollows, events. */
-  private apply(batch: WriteBatch): WriteResult {
-    const summary: WriteResult = { users: 0, posts: 0, follows: 0, unfollows: 0, events: 0, duplicateEvents: 0, insertedEventIds: [] };
+  private apply(batch: WriteBatch, withIds: true): WriteResult;
+  private apply(batch: WriteBatch, withIds: boolean): WriteSummary;
+  private apply(batch: WriteBatch, withIds: boolean): WriteSummary {
+    const summary: WriteSummary = { users: 0, posts: 0, follows: 0, unfollows: 0, events: 0, duplicateEvents: 0 };
     const events = batch.events ?? [];
     const firstOf = new Map<string, Event>();
     for (const e of events) {
@@ -314,43 +322,49 @@ export class SqliteStore implements Store {
     for (const f of batch.unfollows ?? []) summary.unfollows += deleteFollow.run(f.follower, f.followee).changes;
 
     events.forEach((e, i) => this.checkEventReferences(e, i));
-    const inserted = this.insertEvents(events);
-    summary.events += inserted.size;
-    summary.duplicateEvents += events.length - inserted.size;
+    const ids = withIds ? new Set<string>() : undefined;
+    const inserted = this.insertEvents(events, ids);
+    summary.events += inserted;
+    summary.duplicateEvents += events.length - inserted;
+    if (ids === undefined) return summary;
     // RETURNING gives no order: restore the batch's (a repeat within the batch is listed once).
-    if (inserted.size > 0) for (const e of events) if (inserted.delete(e.id)) summary.insertedEventIds.push(e.id);
-    return summary;
+    const insertedEventIds: string[] = [];
+    if (ids.size > 0) for (const e of events) if (ids.delete(e.id)) insertedEventIds.push(e.id);
+    const result: WriteResult = { ...summary, insertedEventIds };
+    return result;
   }
 
   /**
-   * INSERT OR IGNORE … RETURNING id in statements of EVENT_ROWS_PER_STATEMENT rows (one native call per 64 rows
-   * instead of per row); returns the ids that were new. References were checked before; a chunk that fails for
-   * another reason is replayed row by row so the error comes from the first bad row.
+   * INSERT OR IGNORE in statements of EVENT_ROWS_PER_STATEMENT rows (one native call per 64 rows instead of
+   * per row); returns how many were new, and adds their ids to `ids` when given (RETURNING id). References were
+   * checked before; a chunk that fails for another reason is replayed row by row so the error comes from the
+   * first bad row.
    */
-  private insertEvents(events: readonly Event[]): Set<string> {
-    const inserted = new Set<string>();
-    const single = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(1)} RETURNING id`).pluck();
-    const multi = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(EVENT_ROWS_PER_STATEMENT)} RETURNING id`).pluck();
+  private insertEvents(events: readonly Event[], ids: Set<string> | undefined): number {
+    const returning = ids === undefined ? '' : ' RETURNING id';
+    const single = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(1)}${returning}`);
+    const multi = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(EVENT_ROWS_PER_STATEMENT)}${returning}`);
+    const exec = (stmt: Database.Statement, params: unknown[]): number => {
+      if (ids === undefined) return stmt.run(params).changes;
+      const rows = stmt.pluck().all(params) as string[];
+      for (const id of rows) ids.add(id);
+      return rows.length;
+    };
+    let inserted = 0;
     const params: unknown[] = new Array<unknown>(EVENT_ROWS_PER_STATEMENT * 8);
     let start = 0;
     for (; start + EVENT_ROWS_PER_STATEMENT <= events.length; start += EVENT_ROWS_PER_STATEMENT) {
       for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) eventParams(events[start + k]!, params, k * 8);
       try {
-        for (const id of multi.all(params) as string[]) inserted.add(id);
+        inserted += exec(multi, params);
       } catch (err) {
         // The failed statement changed nothing; find the culprit one row at a time (this throws).
-        for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) this.insertEvent(single, events, start + k, inserted);
+        for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) inserted += exec(single, eventRow(events[start + k]!));
         throw err;
       }
     }
-    for (; start < events.length; start++) this.insertEvent(single, events, start, inserted);
+    for (; start < events.length; start++) inserted += exec(single, eventRow(events[start]!));
     return inserted;
-  }
-
-  private insertEvent(stmt: Database.Statement, events: readonly Event[], i: number, inserted: Set<string>): void {
-    const params: unknown[] = new Array<unknown>(8);
-    eventParams(events[i]!, params, 0);
-    for (const id of stmt.all(params) as string[]) inserted.add(id);
   }
 
   /**
@@ -604,6 +618,13 @@ function typeFilter(types: readonly EventType[] | undefined): [string | null, st
 
 function eventPlaceholders(rows: number): string {
   return Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+}
+
+/** The 8 bound values of one event. */
+function eventRow(e: Event): unknown[] {
+  const params: unknown[] = new Array<unknown>(8);
+  eventParams(e, params, 0);
+  return params;
 }
 
 /** Writes the 8 bound values of one event (in EVENT_COLUMNS order) into params at offset. */

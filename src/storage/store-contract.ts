@@ -167,6 +167,12 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect((await store.write({ users: [users[0]!] })).insertedEventIds).toEqual([]);
       });
 
+      it('store.write from inside a transaction still names the events it stored', async () => {
+        await store.write({ users, posts, events: [events[0]!] });
+        const s = await store.transaction(async () => store.write({ events: [events[0]!, events[1]!, events[1]!] }));
+        expect(s).toMatchObject({ events: 1, duplicateEvents: 2, insertedEventIds: ['e2'] });
+      });
+
       it('a stored event id is ignored whatever the retry carries (never compared, never re-checked)', async () => {
         await store.write(seed);
         const s = await store.write({ events: [{ ...events[0]!, post: 'ghost', timestamp: 1 }] });

@@ -35,7 +35,8 @@ export interface WriteSummary {
 export interface WriteResult extends WriteSummary {
   /**
    * Ids of the events this write stored, in batch order, each once; ids already stored, and repeats within
-   * the batch, are left out. Only these events are new facts (e.g. for online model updates).
+   * the batch, are left out. Only these events are new facts (e.g. for online model updates). A transaction's
+   * own writer (`tx.write`, used for bulk imports) reports only the counts.
    */
   insertedEventIds: string[];
 }
