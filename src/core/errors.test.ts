@@ -18,6 +18,15 @@ describe('errors', () => {
     expect(createError('NOT_FOUND', { kind: 'user' }).message).toBe('user {id} not found');
   });
 
+  it('carries a retry hint from the retryAfterSeconds parameter (STORE_BUSY is a 503)', () => {
+    const busy = createError('STORE_BUSY', { retryAfterSeconds: 2 });
+    expect(busy.statusCode).toBe(503);
+    expect(busy.retryAfterSeconds).toBe(2);
+    expect(busy.toJSON()).toMatchObject({ error: 'Service Unavailable', code: 'STORE_BUSY' });
+    expect(busy.message).toContain('retry in 2 s');
+    expect(createError('NOT_FOUND', { kind: 'user', id: 'u' }).retryAfterSeconds).toBeUndefined();
+  });
+
   it('every code has a valid HTTP status and a doc line', () => {
     for (const [code, spec] of Object.entries(ERRORS)) {
       expect(spec.status, code).toBeGreaterThanOrEqual(400);

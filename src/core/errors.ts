@@ -23,6 +23,7 @@ export const ERRORS = {
   INVALID_UTF8: { status: 400, message: '{where}: text is not valid UTF-8', doc: 'Input bytes are not valid UTF-8; re-encode the file (e.g. `iconv -f latin1 -t utf8`).' },
   BATCH_TOO_LARGE: { status: 413, message: 'batch of {size} {kind} exceeds the limit of {limit}', doc: 'A write batch is larger than the configured limit; split it.' },
   DUPLICATE_ID: { status: 400, message: '{kind} id {id} appears more than once in the batch', doc: 'One batch names the same id twice with different content.' },
+  POST_AUTHOR_IMMUTABLE: { status: 409, message: '{field}: post {id} belongs to {author}; its author cannot change to {attempted}', doc: 'An upsert names another author for an existing post. A post\'s author never changes (the same author may edit its text and tags); nothing of the batch was written.' },
   UNKNOWN_REFERENCE: { status: 422, message: '{field}: unknown {kind} {id}', doc: 'A row refers to a user or post that does not exist.' },
   INVALID_CONFIG: { status: 500, message: 'configuration {field}: {problem}', doc: 'resonate.config.json or a RESONATE_* variable holds an invalid value.' },
   UNKNOWN_OPTION: { status: 400, message: 'unknown {kind} "{name}"; expected one of: {expected}', doc: 'A name (model id, import format, protocol, metric) is not one Resonate knows.' },
@@ -33,7 +34,9 @@ export const ERRORS = {
   STORE_UNSUPPORTED: { status: 400, message: 'unsupported store URL "{url}"; expected sqlite://path or postgres://…', doc: 'The store URL has a scheme no backend handles.' },
   STORE_WRITE_FAILED: { status: 500, message: 'write to the store failed and was rolled back: {problem}', doc: 'A batch could not be written; nothing of it was kept.' },
   MIGRATION_FAILED: { status: 500, message: 'migration {version} failed: {problem}', doc: 'A schema migration failed; the database was left at its previous version.' },
-  IMPORT_ABORTED: { status: 400, message: 'import aborted at {where}: {problem}; nothing was written', doc: 'A strict import met an invalid row, or the import failed; the store is unchanged.' },
+  STORE_BUSY: { status: 503, message: 'the store is busy with another writer (an import?); nothing was written, retry in {retryAfterSeconds} s', doc: 'Another process holds the database write lock (e.g. a `--strict` or `--atomic` import); the write was refused at once instead of waiting. Retry after the `retry-after` seconds.' },
+  IMPORT_ABORTED: { status: 400, message: 'import aborted at {where}: {problem}; nothing was written', doc: 'A strict import met an invalid row, or the import failed before its first commit; the store is unchanged.' },
+  IMPORT_INCOMPLETE: { status: 500, message: 'import stopped at {where}: {problem}; the {committed} rows committed before it are kept (run the same import again to finish: stored events are skipped, users, posts and follows upserted)', doc: 'A chunked import (the default into a database file) failed after some of its chunks were committed; re-running it completes it without duplicates.' },
 
   // Models
   MODEL_NOT_FITTED: { status: 409, message: 'model {model} has not been fitted yet', doc: 'Recommend or save was called before fit; train first (`resonate train`).' },
@@ -59,6 +62,11 @@ export class ResonateError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
   readonly params: ErrorParams;
+  /**
+   * Seconds after which a retry may succeed, from the `retryAfterSeconds` parameter (STORE_BUSY): the API sends
+   * it as the `retry-after` header.
+   */
+  readonly retryAfterSeconds?: number;
 
   constructor(code: ErrorCode, params: ErrorParams = {}, options?: { cause?: unknown }) {
     super(formatMessage(ERRORS[code].message, params), options);
@@ -66,6 +74,7 @@ export class ResonateError extends Error {
     this.code = code;
     this.statusCode = ERRORS[code].status;
     this.params = params;
+    if (typeof params.retryAfterSeconds === 'number') this.retryAfterSeconds = params.retryAfterSeconds;
   }
 
   toJSON(): { error: string; code: ErrorCode; message: string; statusCode: number } {
@@ -95,7 +104,7 @@ function formatMessage(template: string, params: ErrorParams): string {
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
   413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 499: 'Client Closed Request',
-  500: 'Internal Server Error',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export function httpReason(status: number): string {

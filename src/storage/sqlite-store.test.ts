@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isResonateError } from '../core/errors.js';
+import { isResonateError, type ResonateError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { Event, Follow } from '../data/schemas.js';
-import type { WriteBatch, WriteSummary } from './store.js';
+import type { WriteBatch, WriteResult } from './store.js';
 import { emptyRefState, scanEventsRef, writeBatchRef } from './write-batch.ref.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import { openStore, sqlitePath } from './open-store.js';
-import { createSqliteStore, toMatchExpression } from './sqlite-store.js';
+import { createSqliteStore, toMatchExpression, type SqliteStore } from './sqlite-store.js';
 import { runStoreContract } from './store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'resonate-sqlite-'));
@@ -115,6 +115,72 @@ describe('SqliteStore specifics', () => {
   });
 });
 
+describe('a second writer on the same file', () => {
+  /** Starts a transaction on `holder` that keeps the file's write lock until the returned release is called. */
+  async function holdWriteLock(holder: SqliteStore): Promise<{ release: () => void; done: Promise<void> }> {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    const done = holder.transaction(async (tx) => {
+      await tx.write({ users: [{ id: 'imported' }] });
+      locked();
+      await gate;
+    });
+    await holding;
+    return { release, done };
+  }
+
+  const batch: WriteBatch = {
+    users: [{ id: 'u1' }],
+    posts: [{ id: 'p1', author: 'u1', text: 'hello', created_at: 0, tags: [] }],
+    events: [{ id: 'e1', user: 'u1', type: 'like', post: 'p1', timestamp: 1 }],
+  };
+
+  it('fails fast with STORE_BUSY (503, a retry hint) while another connection holds the lock, writing nothing', async () => {
+    const path = freshPath();
+    const importer = await createSqliteStore({ path });
+    const server = await createSqliteStore({ path });
+    const lock = await holdWriteLock(importer);
+    const t0 = Date.now();
+    const err = await server.write(batch).then(() => undefined, (e: unknown) => e);
+    // A bound far above the 100 ms busy wait and far below the old 5 s stall, not a speed figure.
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(isResonateError(err, 'STORE_BUSY'), String(err)).toBe(true);
+    expect((err as ResonateError).statusCode).toBe(503);
+    expect((err as ResonateError).retryAfterSeconds).toBeGreaterThan(0);
+    // A transaction of the server's is refused the same way, before its function runs.
+    let ran = false;
+    await expect(server.transaction(async (tx) => ((ran = true), tx.write(batch)))).rejects.toMatchObject({ code: 'STORE_BUSY' });
+    expect(ran).toBe(false);
+    lock.release();
+    await lock.done;
+    expect(await server.counts()).toEqual({ users: 1, posts: 0, follows: 0, events: 0 });
+    expect(await server.existingUsers(['u1', 'imported'])).toEqual(new Set(['imported']));
+    // Refused ids were not remembered as written: the retry needs (and passes) its reference checks.
+    expect(await server.write(batch)).toMatchObject({ users: 1, posts: 1, events: 1, insertedEventIds: ['e1'] });
+    expect(await server.counts()).toEqual({ users: 2, posts: 1, follows: 0, events: 1 });
+    await importer.close();
+    await server.close();
+  });
+
+  it('a busy timeout can be set per store; a file store reports multiProcess, :memory: does not', async () => {
+    const path = freshPath();
+    const a = await createSqliteStore({ path, busyTimeoutMs: 0 });
+    const b = await createSqliteStore({ path, busyTimeoutMs: 0 });
+    expect(a.multiProcess).toBe(true);
+    const lock = await holdWriteLock(a);
+    await expect(b.write(batch)).rejects.toMatchObject({ code: 'STORE_BUSY' });
+    lock.release();
+    await lock.done;
+    await a.close();
+    await b.close();
+    const m = await createSqliteStore({ path: ':memory:' });
+    expect(m.multiProcess).toBe(false);
+    await m.close();
+  });
+});
+
 describe('openStore', () => {
   it('parses sqlite URLs and plain .db paths', async () => {
     expect(sqlitePath('sqlite://./data/r.db')).toBe('./data/r.db');
@@ -178,12 +244,17 @@ describe('SqliteStore against its reference twin (write-batch.ref.ts)', () => {
     for (let round = 0; round < 60; round++) {
       const batch: WriteBatch = {
         users: Array.from({ length: rng.int(4) }, () => ({ id: pick(userIds), name: `n${rng.int(3)}` })),
-        posts: Array.from({ length: rng.int(4) }, () => ({ id: pick(postIds), author: rng.next() < 0.9 ? pick(userIds) : 'ghost', text: `t${rng.int(5)}`, created_at: rng.int(100), tags: [] })),
+        posts: Array.from({ length: rng.int(4) }, () => {
+          // Mostly the owner editing (post i belongs to user i % 8); sometimes another author, or an unknown one.
+          const k = rng.int(postIds.length), r = rng.next();
+          const author = r < 0.93 ? userIds[k % 8]! : r < 0.97 ? pick(userIds) : 'ghost';
+          return { id: postIds[k]!, author, text: `t${rng.int(5)}`, created_at: rng.int(100), tags: [] };
+        }),
         follows: Array.from({ length: rng.int(3) }, () => ({ follower: pick(userIds), followee: pick(userIds) })),
         unfollows: Array.from({ length: rng.int(2) }, () => ({ follower: pick(userIds), followee: pick(userIds) })),
         events: Array.from({ length: rng.int(4) === 0 ? 130 + rng.int(80) : rng.int(20) }, () => makeEvent(rng.int(300))),
       };
-      let expected: { summary?: WriteSummary; error?: unknown } = {};
+      let expected: { summary?: WriteResult; error?: unknown } = {};
       try {
         const r = writeBatchRef(ref, batch);
         expected = { summary: r.summary };
@@ -191,7 +262,7 @@ describe('SqliteStore against its reference twin (write-batch.ref.ts)', () => {
       } catch (e) {
         expected = { error: e };
       }
-      let actual: { summary?: WriteSummary; error?: unknown } = {};
+      let actual: { summary?: WriteResult; error?: unknown } = {};
       try {
         actual = { summary: await store.write(batch) };
       } catch (e) {

@@ -7,6 +7,10 @@
  * transactions of their own. Writes from other async contexts wait until it ends. Reads are not queued: a read
  * issued elsewhere while a transaction is open sees its uncommitted rows (one connection). So `fn` must not
  * wait for a write started outside it (that write is queued behind `fn`: a deadlock).
+ *
+ * Another process (a CLI import beside a server) may hold the file's write lock. better-sqlite3 waits for it
+ * synchronously, blocking Node's only thread, so the wait is kept short (`busyTimeoutMs`, 100 ms) and then the
+ * write fails with STORE_BUSY (503, nothing written, a retry hint) instead of stalling every request.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
@@ -16,14 +20,24 @@ import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { KnownIds } from './known-ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
-import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteSummary } from './store.js';
+import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
   path: string;
   /** Schema steps to apply (tests inject failing ones); defaults to `SQLITE_MIGRATIONS`. */
   migrations?: readonly Migration[];
+  /**
+   * Longest wait for another connection's write lock before STORE_BUSY (default 100 ms). The wait blocks the
+   * event loop, so keep it short on a serving process.
+   */
+  busyTimeoutMs?: number;
 }
+
+/** Default wait for another connection's write lock: short, because it blocks the event loop. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 100;
+/** Retry hint sent with STORE_BUSY: imports commit chunks of ~5,000 rows, each well under a second. */
+export const STORE_BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** Rows per page of a scan: a page is read in one go so no cursor stays open across an `await`. */
 const SCAN_PAGE = 2000;
@@ -94,7 +108,7 @@ export class SqliteStore implements Store {
       this.db.pragma('synchronous = NORMAL');
       // References are checked in-process against KnownIds (a third of ingestion time was SQLite's FK probes).
       this.db.pragma('foreign_keys = OFF');
-      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
       this.db.pragma('temp_store = MEMORY');
       // 64 MiB page cache (negative = KiB): the event indexes stay hot during bulk ingestion.
       this.db.pragma('cache_size = -65536');
@@ -120,6 +134,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** True for a database file, which other processes may write too (imports then commit in chunks). */
+  get multiProcess(): boolean {
+    return this.path !== ':memory:' && this.path !== '';
+  }
+
   /** Schema version the database is at. */
   schemaVersion(): number {
     return currentVersion(this.db);
@@ -127,12 +146,12 @@ export class SqliteStore implements Store {
 
   // ---------------------------------------------------------------- writes
 
-  async write(batch: WriteBatch): Promise<WriteSummary> {
+  async write(batch: WriteBatch): Promise<WriteResult> {
     if (this.inTransaction.getStore()?.open) return this.writeInSavepoint(batch);
     return this.exclusive(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.begin();
       try {
-        const summary = this.apply(batch);
+        const summary = this.apply(batch, true);
         this.commit();
         return summary;
       } catch (e) {
@@ -150,15 +169,15 @@ export class SqliteStore implements Store {
       const context = { open: true };
       try {
         return await this.inTransaction.run(context, async () => {
-          this.db.exec('BEGIN IMMEDIATE');
+          this.begin();
           try {
-            const result = await fn({ write: (b) => this.writeInSavepoint(b) });
+            const result = await fn({ write: (b) => this.writeInSavepoint(b, false) });
             this.commit();
             return result;
           } catch (e) {
             if (this.db.inTransaction) this.rollback();
             else this.forgetUncommittedIds();
-            throw e;
+            throw asBusyError(e);
           } finally {
             context.open = false;
           }
@@ -175,7 +194,7 @@ export class SqliteStore implements Store {
     const name = `nested_${++this.savepointSeq}`;
     this.db.exec(`SAVEPOINT ${name}`);
     try {
-      const result = await fn({ write: (b) => this.writeInSavepoint(b) });
+      const result = await fn({ write: (b) => this.writeInSavepoint(b, false) });
       this.db.exec(`RELEASE ${name}`);
       return result;
     } catch (e) {
@@ -184,15 +203,30 @@ export class SqliteStore implements Store {
     }
   }
 
-  private async writeInSavepoint(batch: WriteBatch): Promise<WriteSummary> {
+  /**
+   * A transaction's writer (`withIds` false: bulk imports and generation) skips collecting the inserted event
+   * ids, which costs a RETURNING row per new event; `Store.write` from inside a transaction still reports them.
+   */
+  private async writeInSavepoint(batch: WriteBatch): Promise<WriteResult>;
+  private async writeInSavepoint(batch: WriteBatch, withIds: false): Promise<WriteSummary>;
+  private async writeInSavepoint(batch: WriteBatch, withIds = true): Promise<WriteSummary> {
     const name = `batch_${++this.savepointSeq}`;
     this.db.exec(`SAVEPOINT ${name}`);
     try {
-      const summary = this.apply(batch);
+      const summary = this.apply(batch, withIds);
       this.db.exec(`RELEASE ${name}`);
       return summary;
     } catch (e) {
       this.rollbackTo(name);
+      throw asWriteError(e);
+    }
+  }
+
+  /** Takes the write lock, waiting at most busyTimeoutMs for another connection to release it (STORE_BUSY). */
+  private begin(): void {
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
       throw asWriteError(e);
     }
   }
@@ -205,7 +239,8 @@ export class SqliteStore implements Store {
   }
 
   private rollback(): void {
-    this.db.exec('ROLLBACK');
+    // Some errors (SQLITE_FULL, SQLITE_IOERR …) have already rolled the transaction back.
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.forgetUncommittedIds();
   }
 
@@ -231,7 +266,9 @@ export class SqliteStore implements Store {
   }
 
   /** Applies a batch on the open transaction, in the order users, posts, follows, unfollows, events. */
-  private apply(batch: WriteBatch): WriteSummary {
+  private apply(batch: WriteBatch, withIds: true): WriteResult;
+  private apply(batch: WriteBatch, withIds: boolean): WriteSummary;
+  private apply(batch: WriteBatch, withIds: boolean): WriteSummary {
     const summary: WriteSummary = { users: 0, posts: 0, follows: 0, unfollows: 0, events: 0, duplicateEvents: 0 };
     const events = batch.events ?? [];
     const firstOf = new Map<string, Event>();
@@ -251,14 +288,21 @@ export class SqliteStore implements Store {
       summary.users++;
     }
 
+    // A post's author is immutable: the update applies only when the author is the same, so no change means
+    // another author owns the post (any key may write posts; only the owner's rows may be edited).
     const upsertPost = this.stmt(
       `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET author = excluded.author, text = excluded.text, created_at = excluded.created_at,
-         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features`,
+       ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at,
+         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features
+       WHERE posts.author = excluded.author`,
     );
     (batch.posts ?? []).forEach((p, i) => {
       this.requireUser(`posts[${i}].author`, p.author);
-      upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features));
+      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features)).changes;
+      if (changed === 0) {
+        const author = this.stmt('SELECT author FROM posts WHERE id = ?').pluck().get(p.id) as string;
+        throw createError('POST_AUTHOR_IMMUTABLE', { field: `posts[${i}].author`, id: p.id, author, attempted: p.author });
+      }
       this.knownPosts.add(p.id);
       summary.posts++;
     });
@@ -278,41 +322,49 @@ export class SqliteStore implements Store {
     for (const f of batch.unfollows ?? []) summary.unfollows += deleteFollow.run(f.follower, f.followee).changes;
 
     events.forEach((e, i) => this.checkEventReferences(e, i));
-    const inserted = this.insertEvents(events);
+    const ids = withIds ? new Set<string>() : undefined;
+    const inserted = this.insertEvents(events, ids);
     summary.events += inserted;
     summary.duplicateEvents += events.length - inserted;
-    return summary;
+    if (ids === undefined) return summary;
+    // RETURNING gives no order: restore the batch's (a repeat within the batch is listed once).
+    const insertedEventIds: string[] = [];
+    if (ids.size > 0) for (const e of events) if (ids.delete(e.id)) insertedEventIds.push(e.id);
+    const result: WriteResult = { ...summary, insertedEventIds };
+    return result;
   }
 
   /**
    * INSERT OR IGNORE in statements of EVENT_ROWS_PER_STATEMENT rows (one native call per 64 rows instead of
-   * per row); returns how many were new. References were checked before; a chunk that fails for another reason
-   * is replayed row by row so the error comes from the first bad row.
+   * per row); returns how many were new, and adds their ids to `ids` when given (RETURNING id). References were
+   * checked before; a chunk that fails for another reason is replayed row by row so the error comes from the
+   * first bad row.
    */
-  private insertEvents(events: readonly Event[]): number {
+  private insertEvents(events: readonly Event[], ids: Set<string> | undefined): number {
+    const returning = ids === undefined ? '' : ' RETURNING id';
+    const single = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(1)}${returning}`);
+    const multi = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(EVENT_ROWS_PER_STATEMENT)}${returning}`);
+    const exec = (stmt: Database.Statement, params: unknown[]): number => {
+      if (ids === undefined) return stmt.run(params).changes;
+      const rows = stmt.pluck().all(params) as string[];
+      for (const id of rows) ids.add(id);
+      return rows.length;
+    };
     let inserted = 0;
-    const single = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(1)}`);
-    const multi = this.stmt(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES ${eventPlaceholders(EVENT_ROWS_PER_STATEMENT)}`);
     const params: unknown[] = new Array<unknown>(EVENT_ROWS_PER_STATEMENT * 8);
     let start = 0;
     for (; start + EVENT_ROWS_PER_STATEMENT <= events.length; start += EVENT_ROWS_PER_STATEMENT) {
       for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) eventParams(events[start + k]!, params, k * 8);
       try {
-        inserted += multi.run(params).changes;
+        inserted += exec(multi, params);
       } catch (err) {
         // The failed statement changed nothing; find the culprit one row at a time (this throws).
-        for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) inserted += this.insertEvent(single, events, start + k);
+        for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) inserted += exec(single, eventRow(events[start + k]!));
         throw err;
       }
     }
-    for (; start < events.length; start++) inserted += this.insertEvent(single, events, start);
+    for (; start < events.length; start++) inserted += exec(single, eventRow(events[start]!));
     return inserted;
-  }
-
-  private insertEvent(stmt: Database.Statement, events: readonly Event[], i: number): number {
-    const params: unknown[] = new Array<unknown>(8);
-    eventParams(events[i]!, params, 0);
-    return stmt.run(params).changes;
   }
 
   /**
@@ -534,10 +586,24 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
 
 // ------------------------------------------------------------------ helpers
 
-/** Our own errors (UNKNOWN_REFERENCE, DUPLICATE_ID …) pass through; driver errors become STORE_WRITE_FAILED. */
+/**
+ * Our own errors (UNKNOWN_REFERENCE, DUPLICATE_ID …) pass through; a lock held by another connection becomes
+ * STORE_BUSY; other driver errors become STORE_WRITE_FAILED.
+ */
 function asWriteError(e: unknown): unknown {
   if (isResonateError(e)) return e;
+  const busy = asBusyError(e);
+  if (busy !== e) return busy;
   return createError('STORE_WRITE_FAILED', { problem: (e as Error).message ?? String(e) }, e);
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED (and their extended codes) become STORE_BUSY; anything else is returned as is. */
+function asBusyError(e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
+    return createError('STORE_BUSY', { retryAfterSeconds: STORE_BUSY_RETRY_AFTER_SECONDS }, e);
+  }
+  return e;
 }
 
 function json(v: unknown): string | null {
@@ -552,6 +618,13 @@ function typeFilter(types: readonly EventType[] | undefined): [string | null, st
 
 function eventPlaceholders(rows: number): string {
   return Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+}
+
+/** The 8 bound values of one event. */
+function eventRow(e: Event): unknown[] {
+  const params: unknown[] = new Array<unknown>(8);
+  eventParams(e, params, 0);
+  return params;
 }
 
 /** Writes the 8 bound values of one event (in EVENT_COLUMNS order) into params at offset. */

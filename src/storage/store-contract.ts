@@ -82,7 +82,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     describe('round trips', () => {
       it('stores and reads back users, posts, follows and events unchanged', async () => {
         const summary = await store.write(seed);
-        expect(summary).toEqual({ users: 3, posts: 4, follows: 3, unfollows: 0, events: 6, duplicateEvents: 0 });
+        expect(summary).toEqual({ users: 3, posts: 4, follows: 3, unfollows: 0, events: 6, duplicateEvents: 0, insertedEventIds: events.map((e) => e.id) });
         for (const u of users) expect(await store.getUser(u.id)).toEqual(u);
         for (const p of posts) expect(await store.getPost(p.id)).toEqual(p);
         expect(await store.getUser('nobody')).toBeUndefined();
@@ -148,10 +148,29 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       it('a retried event batch never duplicates', async () => {
         await store.write(seed);
         const retry = await store.write({ events });
-        expect(retry).toMatchObject({ events: 0, duplicateEvents: 6 });
+        expect(retry).toMatchObject({ events: 0, duplicateEvents: 6, insertedEventIds: [] });
         const mixed = await store.write({ events: [events[0]!, { id: 'e7', user: 'carol', type: 'like', post: 'p2', timestamp: T0 + 20 * MIN }] });
-        expect(mixed).toMatchObject({ events: 1, duplicateEvents: 1 });
+        expect(mixed).toMatchObject({ events: 1, duplicateEvents: 1, insertedEventIds: ['e7'] });
         expect((await store.counts()).events).toBe(7);
+      });
+
+      it('write names the events it stored: in batch order, once each, never a stored or repeated id', async () => {
+        await store.write({ users, posts, events: [events[1]!, events[3]!] });
+        // More than one multi-row statement's worth, mixing new ids, stored ids and in-batch repeats.
+        const fresh: Event[] = Array.from({ length: 150 }, (_, i) => ({ id: `n${149 - i}`, user: 'carol', type: 'view', post: 'p2', timestamp: T0 + i }));
+        const batch = [events[0]!, events[1]!, ...fresh.slice(0, 100), events[0]!, events[2]!, ...fresh.slice(40, 60), events[3]!, ...fresh.slice(100)];
+        const s = await store.write({ events: batch });
+        const want = [events[0]!.id, ...fresh.slice(0, 100).map((e) => e.id), events[2]!.id, ...fresh.slice(100).map((e) => e.id)];
+        expect(s.insertedEventIds).toEqual(want);
+        expect(s).toMatchObject({ events: want.length, duplicateEvents: batch.length - want.length });
+        expect((await store.write({ events: batch })).insertedEventIds).toEqual([]);
+        expect((await store.write({ users: [users[0]!] })).insertedEventIds).toEqual([]);
+      });
+
+      it('store.write from inside a transaction still names the events it stored', async () => {
+        await store.write({ users, posts, events: [events[0]!] });
+        const s = await store.transaction(async () => store.write({ events: [events[0]!, events[1]!, events[1]!] }));
+        expect(s).toMatchObject({ events: 1, duplicateEvents: 2, insertedEventIds: ['e2'] });
       });
 
       it('a stored event id is ignored whatever the retry carries (never compared, never re-checked)', async () => {
@@ -168,6 +187,34 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         const before = await snapshot(store);
         await expectCode(store.write({ events: [events[1]!, { ...events[1]!, type: 'like' }] }), 'DUPLICATE_ID', { id: 'e2' });
         expect(await snapshot(store)).toEqual(before);
+      });
+    });
+
+    describe('post authors', () => {
+      it('the same author may edit a post; another author is POST_AUTHOR_IMMUTABLE and nothing of the batch is kept', async () => {
+        await store.write(seed);
+        const edited = { ...posts[0]!, text: 'Sourdough at noon', tags: ['bread'] };
+        expect((await store.write({ posts: [edited] })).posts).toBe(1);
+        expect(await store.getPost('p1')).toEqual(edited);
+        const before = await snapshot(store);
+        const hijack: WriteBatch = {
+          users: [{ id: 'mallory' }],
+          posts: [{ id: 'p9', author: 'mallory', text: 'new', created_at: T0, tags: [] }, { ...posts[1]!, author: 'mallory', text: 'pwned' }],
+          events: [{ id: 'h1', user: 'mallory', type: 'like', post: 'p9', timestamp: T0 }],
+        };
+        await expectCode(store.write(hijack), 'POST_AUTHOR_IMMUTABLE', { field: 'posts[1].author', id: 'p2', author: 'bob', attempted: 'mallory' });
+        expect(await snapshot(store)).toEqual(before);
+        expect(await store.searchPosts('pwned')).toEqual([]);
+        // An author known to the store but not the owner is refused the same way.
+        await expectCode(store.write({ posts: [{ ...posts[3]!, author: 'alice' }] }), 'POST_AUTHOR_IMMUTABLE', { id: 'p4', author: 'carol' });
+        expect((await store.getPost('p4'))?.author).toBe('carol');
+      });
+
+      it('one batch may not give a new post two authors', async () => {
+        await store.write({ users });
+        const p = { id: 'q1', author: 'alice', text: '', created_at: T0, tags: [] };
+        await expectCode(store.write({ posts: [p, { ...p, author: 'bob' }] }), 'POST_AUTHOR_IMMUTABLE', { field: 'posts[1].author', author: 'alice' });
+        expect(await store.getPost('q1')).toBeUndefined();
       });
     });
 

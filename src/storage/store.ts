@@ -1,9 +1,12 @@
 /**
  * @module The Store contract: where users, posts, follows and events live.
  *
- * Upserts are idempotent; events are append-only and deduplicated by their client-supplied id (a retried batch
- * never duplicates); every write batch is one transaction (all or nothing). Backends: SQLite (embedded
- * default) and PostgreSQL (scale-out), opened by URL with `openStore(url)`.
+ * Upserts are idempotent; a post's author never changes (an upsert naming another author is
+ * POST_AUTHOR_IMMUTABLE; the same author may edit text, tags and the rest); events are append-only and
+ * deduplicated by their client-supplied id (a retried batch never duplicates, and `write` says which events
+ * were new); every write batch is one transaction (all or nothing). A write that cannot get the database's
+ * write lock at once (another process holds it) fails fast with STORE_BUSY rather than waiting. Backends:
+ * SQLite (embedded default) and PostgreSQL (scale-out), opened by URL with `openStore(url)`.
  */
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { EventType } from '../core/config.js';
@@ -26,6 +29,16 @@ export interface WriteSummary {
   events: number;
   /** Events whose id was already stored (ignored). */
   duplicateEvents: number;
+}
+
+/** What a stand-alone `Store.write` reports: the counts, and which events were stored by this write. */
+export interface WriteResult extends WriteSummary {
+  /**
+   * Ids of the events this write stored, in batch order, each once; ids already stored, and repeats within
+   * the batch, are left out. Only these events are new facts (e.g. for online model updates). A transaction's
+   * own writer (`tx.write`, used for bulk imports) reports only the counts.
+   */
+  insertedEventIds: string[];
 }
 
 /** Writes applied inside one transaction. */
@@ -59,6 +72,8 @@ export interface SearchHit {
 
 export interface Store extends StoreWriter {
   readonly kind: 'sqlite' | 'postgres';
+  /** One batch in one transaction; says which of its events were new. */
+  write(batch: WriteBatch): Promise<WriteResult>;
   /** Runs fn in one transaction: everything it writes is kept, or nothing if it throws. */
   transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
 

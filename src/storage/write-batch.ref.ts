@@ -5,7 +5,7 @@
  */
 import { createError } from '../core/errors.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
-import type { WriteBatch, WriteSummary } from './store.js';
+import type { WriteBatch, WriteResult } from './store.js';
 
 export interface RefState {
   users: Map<string, User>;
@@ -26,9 +26,9 @@ function sameEvent(a: Event, b: Event): boolean {
 }
 
 /** Applies a batch to a copy of `state`; returns the new state and summary, or throws (state untouched). */
-export function writeBatchRef(state: RefState, batch: WriteBatch): { state: RefState; summary: WriteSummary } {
+export function writeBatchRef(state: RefState, batch: WriteBatch): { state: RefState; summary: WriteResult } {
   const s: RefState = { users: new Map(state.users), posts: new Map(state.posts), follows: new Map(state.follows), events: [...state.events] };
-  const summary: WriteSummary = { users: 0, posts: 0, follows: 0, unfollows: 0, events: 0, duplicateEvents: 0 };
+  const summary: WriteResult = { users: 0, posts: 0, follows: 0, unfollows: 0, events: 0, duplicateEvents: 0, insertedEventIds: [] };
   const events = batch.events ?? [];
   for (let i = 0; i < events.length; i++) {
     for (let j = 0; j < i; j++) {
@@ -47,6 +47,10 @@ export function writeBatchRef(state: RefState, batch: WriteBatch): { state: RefS
   }
   (batch.posts ?? []).forEach((p, i) => {
     needUser(`posts[${i}].author`, p.author);
+    const old = s.posts.get(p.id);
+    if (old !== undefined && old.author !== p.author) {
+      throw createError('POST_AUTHOR_IMMUTABLE', { field: `posts[${i}].author`, id: p.id, author: old.author, attempted: p.author });
+    }
     s.posts.set(p.id, p);
     summary.posts++;
   });
@@ -70,6 +74,7 @@ export function writeBatchRef(state: RefState, batch: WriteBatch): { state: RefS
       ids.add(e.id);
       s.events.push(e);
       summary.events++;
+      summary.insertedEventIds.push(e.id);
     }
   });
   return { state: s, summary };

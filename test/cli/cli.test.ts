@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createSqliteStore } from '../../src/storage/sqlite-store.js';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/resonate.js');
@@ -83,6 +84,31 @@ describe('resonate CLI', () => {
     expect(missing.stderr).toMatch(/FILE_NOT_FOUND/);
     const badFormat = await resonate(cwd, 'import', 'parquet', 'plays.tsv');
     expect(badFormat.stderr).toMatch(/UNKNOWN_OPTION|parquet/);
+  }, 60_000);
+
+  it('an import waits for another process\'s write lock rather than failing, with or without --atomic', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    writeFileSync(join(cwd, 'plays.tsv'), 'user\titem\tvalue\nu1\ti1\t3\nu2\ti2\t1\n');
+    const other = await createSqliteStore({ path: join(cwd, 'resonate.db') });
+    try {
+      for (const flags of [[], ['--atomic']]) {
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let locked!: () => void;
+        const holding = new Promise<void>((r) => (locked = r));
+        const held = other.transaction(async () => (locked(), gate));
+        await holding;
+        const timer = setTimeout(release, 300);
+        const res = await resonate(cwd, 'import', 'interactions', 'plays.tsv', ...flags);
+        await held;
+        clearTimeout(timer);
+        expect(res.code, res.stderr).toBe(0);
+        expect(res.stdout).toMatch(/accepted: .* 2 events/);
+      }
+      expect(await other.counts()).toMatchObject({ events: 2 });
+    } finally {
+      await other.close();
+    }
   }, 60_000);
 
   it('refuses a corrupt database with a clear error', async () => {

@@ -13,14 +13,17 @@ export function registerDataCommands(program: Command): void {
     .description(`import a file or folder into the store; formats: ${IMPORT_FORMATS.join(', ')}`)
     .argument('<format>', 'input format')
     .argument('<path>', 'file or folder')
-    .option('--strict', 'abort on the first invalid row and write nothing')
+    .option('--strict', 'abort on the first invalid row and write nothing (one transaction)')
+    .option('--atomic', 'one transaction for the whole import; a running server gets STORE_BUSY for writes until it ends')
     .option('--delimiter <d>', 'column delimiter for interactions files (default: detected)')
     .option('--max-errors <n>', 'rejected rows to list (all are counted)', '20')
-    .action(async (format: string, path: string, opts: { strict?: boolean; delimiter?: string; maxErrors: string }, cmd: Command) => {
+    .action(async (format: string, path: string, opts: { strict?: boolean; atomic?: boolean; delimiter?: string; maxErrors: string }, cmd: Command) => {
       const engine = await engineFrom(cmd);
       const bar = createProgressBar(`import ${format}`);
       try {
-        const report = await importData(engine.store, format, path, { strict: opts.strict === true, delimiter: opts.delimiter, progress: bar.report });
+        // Without --atomic/--strict an import into a database file commits every 5,000 rows (see ImportOptions.atomic).
+        const atomic = opts.atomic === true ? true : undefined;
+        const report = await importData(engine.store, format, path, { strict: opts.strict === true, atomic, delimiter: opts.delimiter, progress: bar.report });
         bar.stop();
         const shown = report.rejected.slice(0, Number(opts.maxErrors));
         for (const r of shown) console.error(`line ${r.line}: ${r.reason}`);

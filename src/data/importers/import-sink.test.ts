@@ -3,8 +3,13 @@ import { isResonateError } from '../../core/errors.js';
 import { importData, IMPORT_FORMATS, runImport } from './index.js';
 import type { BatchWriter, ImportTarget, RowBatch } from './types.js';
 import { fixture, memoryStore } from '../../../test/fixtures/import/helpers.js';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Store } from '../../storage/store.js';
+import { createSqliteStore, type SqliteStore } from '../../storage/sqlite-store.js';
+import type { ImportSink } from './import-sink.js';
 
 /** Compile-time check: every Store is an ImportTarget. */
 export const storeIsTarget = (s: Store): ImportTarget => s;
@@ -81,6 +86,145 @@ describe('import transaction and reporting', () => {
     await expect(importData(store, 'parquet', 'x')).rejects.toMatchObject({ code: 'UNKNOWN_OPTION', message: expect.stringContaining(IMPORT_FORMATS.join(', ')) });
     await expect(importData(store, 'interactions', fixture('missing.csv'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('missing.csv') });
     await expect(importData(store, 'tweets-csv', fixture('missing.csv'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    await store.close();
+  });
+});
+
+describe('imports beside another writer (a database file a server may be serving)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'resonate-import-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let seq = 0;
+  const fileStore = (): Promise<SqliteStore> => createSqliteStore({ path: join(dir, `s${++seq}.db`) });
+
+  /** Counts the transactions an import opens on `store`. */
+  function counting(store: SqliteStore): { target: ImportTarget; transactions: () => number } {
+    let n = 0;
+    const target: ImportTarget = {
+      existingUsers: (ids) => store.existingUsers(ids),
+      existingPosts: (ids) => store.existingPosts(ids),
+      getPosts: (ids) => store.getPosts(ids),
+      multiProcess: store.multiProcess,
+      transaction: (fn) => (n++, store.transaction(fn)),
+    };
+    return { target, transactions: () => n };
+  }
+
+  /** A user, a post and `n` events; throws after `failAfter` events when given. */
+  function body(n: number, failAfter?: number): (sink: ImportSink) => Promise<void> {
+    return async (sink) => {
+      await sink.ensureUser('u');
+      await sink.post({ line: 0 }, { id: 'p', author: 'u', created_at: 0 });
+      for (let i = 0; i < n; i++) {
+        if (i === failAfter) throw new Error('disk unplugged');
+        await sink.event({ line: i + 1 }, { id: `e${i}`, user: 'u', type: 'like', post: 'p', timestamp: i });
+      }
+    };
+  }
+
+  it('commits batch by batch by default; a failure keeps the committed batches (IMPORT_INCOMPLETE) and a re-run finishes', async () => {
+    const store = await fileStore();
+    const { target, transactions } = counting(store);
+    const err = await runImport(target, { batchSize: 3 }, 0, body(10, 7)).catch((e: unknown) => e);
+    expect(isResonateError(err, 'IMPORT_INCOMPLETE'), String(err)).toBe(true);
+    expect((err as Error).message).toContain('disk unplugged');
+    const kept = (err as { params: { committed: number } }).params.committed;
+    expect(kept).toBe(9); // three batches of three rows: user + post + e0, e1..e3, e4..e6
+    expect(transactions()).toBe(3);
+    expect(await store.counts()).toMatchObject({ users: 1, posts: 1, events: 7 });
+    const report = await runImport(target, { batchSize: 3 }, 0, body(10));
+    expect(report.accepted.events).toBe(10);
+    expect(report.duplicates).toBe(7); // e0..e6 were stored by the first run
+    expect(await store.counts()).toMatchObject({ users: 1, posts: 1, events: 10 });
+    await store.close();
+  });
+
+  it('--strict (and atomic) imports into a file are one transaction: a failure keeps nothing', async () => {
+    for (const options of [{ strict: true }, { atomic: true }]) {
+      const store = await fileStore();
+      const { target, transactions } = counting(store);
+      const err = await runImport(target, { ...options, batchSize: 3 }, 0, body(10, 7)).catch((e: unknown) => e);
+      expect(isResonateError(err, 'IMPORT_ABORTED'), String(err)).toBe(true);
+      expect(transactions()).toBe(1);
+      expect(await store.counts()).toEqual({ users: 0, posts: 0, follows: 0, events: 0 });
+      await store.close();
+    }
+  });
+
+  it('holds the write lock only while a batch is written: another connection writes between batches', async () => {
+    const path = join(dir, 'shared.db');
+    const importer = await createSqliteStore({ path });
+    const server = await createSqliteStore({ path });
+    const serverWrite = async (id: string): Promise<unknown> => server.write({ users: [{ id }] }).then(() => 'ok', (e: unknown) => (e as { code?: string }).code);
+    const results: unknown[] = [];
+    const during = (sink: ImportSink, atomic: boolean): Promise<void> => body(0)(sink).then(async () => {
+      await sink.flush();
+      results.push(await serverWrite(atomic ? 'during-atomic' : 'during-chunked'));
+    });
+    await runImport(importer, { batchSize: 2 }, 0, (sink) => during(sink, false));
+    await runImport(importer, { atomic: true, batchSize: 2 }, 0, (sink) => during(sink, true));
+    expect(results).toEqual(['ok', 'STORE_BUSY']);
+    await importer.close();
+    await server.close();
+  });
+
+  it('waits (without blocking the event loop) for another writer to let go of the lock', async () => {
+    const path = join(dir, 'waits.db');
+    const importer = await createSqliteStore({ path });
+    const server = await createSqliteStore({ path });
+    for (const options of [{}, { strict: true }]) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const holding = new Promise<void>((r) => (locked = r));
+      const held = server.transaction(async () => {
+        locked();
+        await gate;
+      });
+      await holding;
+      const timer = setTimeout(release, 300);
+      const report = await runImport(importer, { ...options, batchSize: 3 }, 0, body(5));
+      expect(report.accepted.events).toBe(5);
+      await held;
+      clearTimeout(timer);
+    }
+    // With no time to wait, the import gives up at once: STORE_BUSY, nothing written.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    const held = server.transaction(async () => {
+      locked();
+      await gate;
+    });
+    await holding;
+    const before = await importer.counts();
+    await expect(runImport(importer, { busyWaitMs: 0 }, 0, async (sink) => sink.ensureUser('late'))).rejects.toMatchObject({ code: 'STORE_BUSY' });
+    release();
+    await held;
+    expect(await importer.counts()).toEqual(before);
+    await importer.close();
+    await server.close();
+  });
+});
+
+describe('post authors in imports', () => {
+  it('a row giving an existing post another author is rejected; the same author may edit it', async () => {
+    const store = await memoryStore();
+    await store.write({ users: [{ id: 'a' }, { id: 'b' }], posts: [{ id: 'p', author: 'a', text: 'old', created_at: 0, tags: [] }] });
+    const report = await runImport(store, {}, 0, async (sink) => {
+      await sink.post({ line: 1 }, { id: 'p', author: 'b', text: 'hijacked', created_at: 0 });
+      await sink.post({ line: 2 }, { id: 'p', author: 'a', text: 'edited', created_at: 0 });
+      await sink.post({ line: 3 }, { id: 'q', author: 'b', text: 'new', created_at: 0 });
+      await sink.post({ line: 4 }, { id: 'q', author: 'a', text: 'taken over', created_at: 0 });
+    });
+    expect(report.rejected.map((r) => r.line)).toEqual([1, 4]);
+    expect(report.rejected[0]!.reason).toContain('belongs to "a"');
+    expect(report.accepted.posts).toBe(2);
+    expect(await store.getPost('p')).toMatchObject({ author: 'a', text: 'edited' });
+    expect(await store.getPost('q')).toMatchObject({ author: 'b', text: 'new' });
+    await expect(
+      runImport(store, { strict: true }, 0, (sink) => sink.post({ line: 1 }, { id: 'p', author: 'b', created_at: 0 }).then(() => undefined)),
+    ).rejects.toMatchObject({ code: 'IMPORT_ABORTED', params: { where: 'line 1' } });
     await store.close();
   });
 });

@@ -1,19 +1,31 @@
 /**
  * @module ImportSink: where every importer puts its rows. It validates each row with the domain schemas,
- * checks references (to rows earlier in the input or already in the store), batches writes inside the
- * import's single transaction, and keeps the report. `runImport` wraps it all in one `transaction`, so an
- * import that fails or is interrupted leaves the store untouched.
+ * checks references (to rows earlier in the input or already in the store) and post authors (a post's author
+ * never changes), batches writes, and keeps the report.
+ *
+ * `runImport` picks the transactions. Atomic (with `strict`, `atomic`, or into a `:memory:` store): one
+ * transaction, so an import that fails or is interrupted leaves the store untouched, but the store's write lock
+ * is held throughout and other processes' writes get STORE_BUSY meanwhile. Chunked (the default into a database
+ * file, which a server may be serving): each batch of `batchSize` rows is its own transaction, so the lock is
+ * held only for one batch at a time; a failure keeps the batches already committed (IMPORT_INCOMPLETE), and
+ * running the same import again finishes it (stored event ids are skipped, the rest is upserted). Either way a
+ * transaction that meets another writer's lock is retried for up to `busyWaitMs`.
  */
 import type { z } from 'zod';
-import { createError, isResonateError } from '../../core/errors.js';
+import { createError, isResonateError, type ResonateError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import { eventSchema, firstProblem, followSchema, postSchema, userSchema, type Event, type Follow, type Post, type User } from '../schemas.js';
-import type { BatchWriter, ImportOptions, ImportReport, ImportTarget, RejectedRow } from './types.js';
+import type { BatchWriter, ImportOptions, ImportReport, ImportTarget, RejectedRow, RowBatch } from './types.js';
 
 /** Rows per write: large enough to amortise a savepoint, small enough to keep memory flat. */
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Rejected rows listed in the report; beyond this only `rejectedCount` grows (a broken 10 GB file stays cheap). */
 export const MAX_LISTED_REJECTIONS = 1000;
+/** How long one transaction keeps retrying while another process holds the write lock. */
+export const DEFAULT_BUSY_WAIT_MS = 60_000;
+/** First and longest pause between those retries (doubling in between). */
+const BUSY_PAUSE_MS = 50;
+const MAX_BUSY_PAUSE_MS = 1000;
 
 /** Where a row came from: its 1-based line and, for multi-file formats, the file. */
 export interface RowOrigin {
@@ -44,13 +56,15 @@ export class ImportSink {
   /** Ids known to exist: written by this import or found in the store. */
   private readonly knownUsers = new Set<string>();
   private readonly knownPosts = new Set<string>();
+  /** Authors of posts seen in this input or looked up in the store (a post's author never changes). */
+  private readonly postAuthors = new Map<string, string>();
   private readonly batchSize: number;
   private readonly strict: boolean;
   private bytesDone = 0;
 
   constructor(
     private readonly tx: BatchWriter,
-    private readonly target: Pick<ImportTarget, 'existingUsers' | 'existingPosts'>,
+    private readonly target: Pick<ImportTarget, 'existingUsers' | 'existingPosts' | 'getPosts'>,
     private readonly options: ImportOptions = {},
     private readonly totalBytes = 0,
   ) {
@@ -95,6 +109,12 @@ export class ImportSink {
     if (p === undefined) return false;
     const refs: Ref[] = [['author', 'user', p.author]];
     if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
+    const owner = await this.authorOf(p.id);
+    if (owner !== undefined && owner !== p.author) {
+      this.reject(at, `author: post ${JSON.stringify(p.id)} belongs to ${JSON.stringify(owner)}; a post's author cannot change`);
+      return false;
+    }
+    if (owner === undefined) this.postAuthors.set(p.id, p.author);
     this.posts.push(p);
     this.knownPosts.add(p.id);
     if (this.importedPosts.has(p.id)) this.report.duplicates++;
@@ -153,6 +173,7 @@ export class ImportSink {
     if (this.knownPosts.has(init.id)) return;
     this.knownPosts.add(init.id);
     if ((await this.target.existingPosts([init.id])).size > 0) return;
+    this.postAuthors.set(init.id, init.author);
     this.posts.push(init);
     this.report.created.posts++;
   }
@@ -195,6 +216,15 @@ export class ImportSink {
     return this.users.length + this.posts.length + this.follows.length + this.events.length;
   }
 
+  /** The author of a post of this input or of the store (looked up once), or undefined for a new post. */
+  private async authorOf(id: string): Promise<string | undefined> {
+    const known = this.postAuthors.get(id);
+    if (known !== undefined || this.importedPosts.has(id) || this.target.getPosts === undefined) return known;
+    const [stored] = await this.target.getPosts([id]);
+    if (stored !== undefined) this.postAuthors.set(id, stored.author);
+    return stored?.author;
+  }
+
   /** The synchronous fast path: every reference already known (no store lookup, no await). */
   private refsKnown(refs: Ref[]): boolean {
     for (const [, kind, id] of refs) {
@@ -233,9 +263,15 @@ function where(at: RowOrigin): string {
   return at.file === undefined ? `line ${at.line}` : `${at.file} line ${at.line}`;
 }
 
+/** Whether an import runs in one transaction: always when strict; by default unless other processes may write. */
+export function isAtomicImport(target: Pick<ImportTarget, 'multiProcess'>, options: ImportOptions): boolean {
+  return options.strict === true || (options.atomic ?? target.multiProcess !== true);
+}
+
 /**
- * Runs an import body inside one store transaction: nothing is kept unless the body finishes. Errors other than
- * our own become IMPORT_ABORTED.
+ * Runs an import body, in one store transaction (atomic: nothing is kept unless the body finishes) or one per
+ * batch (chunked; see the module comment). Errors other than our own become IMPORT_ABORTED, or
+ * IMPORT_INCOMPLETE once a chunk has been committed.
  */
 export async function runImport(
   target: ImportTarget,
@@ -243,14 +279,70 @@ export async function runImport(
   totalBytes: number,
   body: (sink: ImportSink) => Promise<void>,
 ): Promise<ImportReport> {
+  const busyWaitMs = options.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
+  if (isAtomicImport(target, options)) {
+    try {
+      let started = false;
+      // Retried only while the transaction could not begin (another writer holds the lock): nothing ran yet.
+      return await retryWhileBusy(busyWaitMs, () => !started, () =>
+        target.transaction(async (tx) => {
+          started = true;
+          const sink = new ImportSink(tx, target, options, totalBytes);
+          await body(sink);
+          return sink.finish();
+        }),
+      );
+    } catch (e) {
+      if (isResonateError(e)) throw e;
+      throw createError('IMPORT_ABORTED', { where: 'input', problem: (e as Error).message ?? String(e) }, e);
+    }
+  }
+  let committed = 0;
+  const chunks: BatchWriter = {
+    // A chunk that fails rolls back whole, so retrying it after STORE_BUSY is safe.
+    write: async (batch) => {
+      const summary = await retryWhileBusy(busyWaitMs, () => true, () => target.transaction((tx) => tx.write(batch)));
+      committed += rowCount(batch);
+      return summary;
+    },
+  };
   try {
-    return await target.transaction(async (tx) => {
-      const sink = new ImportSink(tx, target, options, totalBytes);
-      await body(sink);
-      return sink.finish();
-    });
+    const sink = new ImportSink(chunks, target, options, totalBytes);
+    await body(sink);
+    return await sink.finish();
   } catch (e) {
+    if (committed > 0) {
+      const own = isResonateError(e) ? e : undefined;
+      const where = typeof own?.params.where === 'string' ? own.params.where : 'input';
+      throw createError('IMPORT_INCOMPLETE', { where, problem: problemOf(e, own), committed }, e);
+    }
     if (isResonateError(e)) throw e;
     throw createError('IMPORT_ABORTED', { where: 'input', problem: (e as Error).message ?? String(e) }, e);
+  }
+}
+
+function rowCount(b: RowBatch): number {
+  return (b.users?.length ?? 0) + (b.posts?.length ?? 0) + (b.follows?.length ?? 0) + (b.events?.length ?? 0);
+}
+
+/** The cause in a few words: IMPORT_ABORTED's own problem (its message ends "nothing was written", untrue here). */
+function problemOf(e: unknown, own: ResonateError | undefined): string {
+  if (own?.code === 'IMPORT_ABORTED' && typeof own.params.problem === 'string') return own.params.problem;
+  return own ? `${own.code}: ${own.message}` : (e as Error).message ?? String(e);
+}
+
+/**
+ * Runs `run`, again after a pause while it fails with STORE_BUSY and `retryable()` holds, for at most `waitMs`
+ * in all. The pauses are timers, so the event loop is free meanwhile.
+ */
+async function retryWhileBusy<T>(waitMs: number, retryable: () => boolean, run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let pause = BUSY_PAUSE_MS; ; pause = Math.min(2 * pause, MAX_BUSY_PAUSE_MS)) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isResonateError(e, 'STORE_BUSY') || !retryable() || Date.now() + pause > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }

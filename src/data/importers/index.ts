@@ -1,5 +1,6 @@
 /**
- * @module importData: brings a file or folder of a known format into a store, in one transaction.
+ * @module importData: brings a file or folder of a known format into a store (in one transaction, or batch by batch
+ * into a database file: see `ImportOptions.atomic`).
  *
  * Formats (`IMPORT_FORMATS`): `interactions` (user,item[,value][,timestamp] as CSV/TSV/JSONL), `jsonl` (typed
  * rows), `movielens` (ml-100k folder), `lastfm-hetrec` (HetRec 2011 folder), `tweets-csv` (airline Tweets.csv).

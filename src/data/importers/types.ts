@@ -17,16 +17,39 @@ export interface BatchWriter {
   write(batch: RowBatch): Promise<{ duplicateEvents: number }>;
 }
 
-/** What an import needs of a store: one transaction to write in, and existence checks. Every `Store` fits. */
+/** What an import needs of a store: transactions to write in, and existence checks. Every `Store` fits. */
 export interface ImportTarget {
   transaction<T>(fn: (tx: BatchWriter) => Promise<T>): Promise<T>;
   existingUsers(ids: readonly string[]): Promise<Set<string>>;
   existingPosts(ids: readonly string[]): Promise<Set<string>>;
+  /** Stored posts among these ids (their authors are checked: a post's author never changes). */
+  getPosts?(ids: readonly string[]): Promise<readonly Pick<Post, 'id' | 'author'>[]>;
+  /**
+   * True when other processes may write the same store meanwhile (a database file, which a server may be
+   * serving): imports then commit batch by batch unless `atomic` or `strict`.
+   */
+  readonly multiProcess?: boolean;
 }
 
 export interface ImportOptions {
-  /** Abort on the first invalid row (IMPORT_ABORTED / INVALID_UTF8) and write nothing. Default false: skip and report. */
+  /**
+   * Abort on the first invalid row (IMPORT_ABORTED / INVALID_UTF8) and write nothing. Default false: skip and
+   * report. A strict import is always one transaction (`atomic`).
+   */
   strict?: boolean;
+  /**
+   * One transaction for the whole import: all or nothing, but it holds the store's write lock throughout, so
+   * other processes' writes fail with STORE_BUSY until it ends. Otherwise each batch commits on its own: the
+   * lock is held only while a batch is written, and a failed import keeps the batches committed before it
+   * (IMPORT_INCOMPLETE; running it again finishes it). Default: true with `strict` or into a store no other
+   * process writes (`:memory:`), false into a database file (`multiProcess`).
+   */
+  atomic?: boolean;
+  /**
+   * How long one transaction may keep retrying while another process holds the write lock, before the import
+   * fails with STORE_BUSY (default 60,000 ms).
+   */
+  busyWaitMs?: number;
   /**
    * `interactions` only: field delimiter (`'\t'`, `','`, `'::'`, `'|'`, `';'`, `' '` for any whitespace, or the
    * names `tab`, `comma`, `pipe`, `semicolon`, `whitespace`); detected from the first line when absent.
@@ -34,11 +57,11 @@ export interface ImportOptions {
   delimiter?: string;
   /** `interactions` only: whether the first line is a header; detected when absent. */
   header?: boolean;
-  /** Rows per write batch inside the import's transaction (default 5,000). */
+  /** Rows per write batch, and per transaction when the import is not `atomic` (default 5,000). */
   batchSize?: number;
   /** Bytes read of the total size of the input files. */
   progress?: Progress;
-  /** Stops the import (IMPORT_ABORTED, nothing written). */
+  /** Stops the import (IMPORT_ABORTED, nothing written; IMPORT_INCOMPLETE once a batch has been committed). */
   signal?: AbortSignal;
 }
 
