@@ -37,8 +37,17 @@ export const configSchema = z.strictObject({
       /** API keys and their scopes. An empty list means an open server (development only). */
       apiKeys: z.array(z.strictObject({ key: z.string().min(8), scopes: z.array(scopes).min(1), name: z.string().optional() })).default([]),
       rateLimit: z.strictObject({ max: z.number().int().positive().default(6000), timeWindowMs: z.number().int().positive().default(60_000) }).prefault({}),
-      /** Most rows one write request may carry. */
+      /**
+       * Most rows one write request may carry. Users and posts are capped lower (1,000 and 500, see
+       * `batchRowLimit` in src/data/validate.ts) so that a batch of their largest valid rows fits a request body.
+       */
       maxBatch: z.number().int().positive().max(100_000).default(10_000),
+      /**
+       * Seconds a timestamp of a live write may lie ahead of the server clock (client clocks drift): a later time
+       * is refused with TIMESTAMP_IN_FUTURE (`validateRows`' `now` and `maxFutureSkewMs` options), so that a
+       * far-future event cannot be stored. Imports of files (history) are not checked against the clock.
+       */
+      maxFutureSkewSeconds: z.number().min(0).default(300),
       dashboard: z.boolean().default(true),
     })
     .prefault({}),

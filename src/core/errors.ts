@@ -21,6 +21,7 @@ export const ERRORS = {
   INVALID_EVENT: { status: 400, message: 'event {id}: {problem}', doc: 'An interaction event fails validation (unknown type, missing target, bad timestamp).' },
   INVALID_JSON: { status: 400, message: 'malformed JSON at {where}: {problem}', doc: 'A request body or JSONL line is not valid JSON.' },
   INVALID_UTF8: { status: 400, message: '{where}: text is not valid UTF-8', doc: 'Input bytes are not valid UTF-8; re-encode the file (e.g. `iconv -f latin1 -t utf8`).' },
+  TIMESTAMP_IN_FUTURE: { status: 400, message: '{field}: {time} is later than the server clock ({now}) plus the tolerance of {tolerance} s', doc: 'A live write carries a time that has not happened yet (beyond `server.maxFutureSkewSeconds`); check the client clock and send epoch milliseconds or ISO-8601 with an offset.' },
   BATCH_TOO_LARGE: { status: 413, message: 'batch of {size} {kind} exceeds the limit of {limit}', doc: 'A write batch is larger than the configured limit; split it.' },
   DUPLICATE_ID: { status: 400, message: '{kind} id {id} appears more than once in the batch', doc: 'One batch names the same id twice with different content.' },
   POST_AUTHOR_IMMUTABLE: { status: 409, message: '{field}: post {id} belongs to {author}; its author cannot change to {attempted}', doc: 'An upsert names another author for an existing post. A post\'s author never changes (the same author may edit its text and tags); nothing of the batch was written.' },

@@ -58,4 +58,25 @@ describe('DatasetBuilder', () => {
     expect(Array.from(d.log.time)).toEqual([10, 20, 30]);
     expect(d.now).toBe(30);
   });
+
+  it('"now" ignores a far-future event or post among normal ones, and is the latest time otherwise', () => {
+    const t0 = Date.UTC(2024, 4, 1);
+    const hour = 3_600_000;
+    const far = Date.UTC(2100, 0, 1);
+    const events = Array.from({ length: 200 }, (_, i) => ev(`e${i}`, `u${i % 7}`, 'like', t0 + i * hour, { post: `p${i % 5}` }));
+    const normal = t0 + 199 * hour;
+    expect(buildDataset({ events }).now).toBe(normal);
+    expect(buildDataset({ events: [...events, ev('x', 'u1', 'like', far, { post: 'p1' })] }).now).toBe(normal);
+    expect(buildDataset({ posts: [post('late', 'u1', far)], events }).now).toBe(normal);
+    // Old data stays old: MovieLens-era times with nothing ahead of the clock keep their latest time.
+    expect(buildDataset({ events: [ev('a', 'u', 'rating', 874_965_758_000, { post: 'p', value: 4 })] }).now).toBe(874_965_758_000);
+    // Data wholly ahead of the clock (a fixture, a clock set wrong) keeps its latest time, not its outlier.
+    const clock = { clock: () => Date.UTC(2020, 0, 1) };
+    expect(buildDataset({ events }, DEFAULT_CONFIG.weights, clock).now).toBe(normal);
+    expect(buildDataset({ events: [...events, ev('x', 'u1', 'like', far, { post: 'p1' })] }, DEFAULT_CONFIG.weights, clock).now).toBe(normal);
+    const users = IdMap.from(['a']);
+    const items = IdMap.from(['x']);
+    const fromRows = datasetFromInteractions({ users, items, user: [0, 0, 0], item: [0, 0, 0], time: [t0, t0 + hour, far] });
+    expect(fromRows.now).toBe(t0 + hour);
+  });
 });

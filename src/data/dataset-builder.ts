@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, EVENT_TYPES, type ResonateConfig } from '../core/config
 import { IdMap } from '../core/id-map.js';
 import { csrFromCoo } from '../math/csr.js';
 import type { Dataset } from './dataset.js';
+import { NowTracker, type DatasetNowOptions } from './dataset-now.js';
 import type { Event, Follow, Post, User } from './schemas.js';
 
 export type EventWeights = ResonateConfig['weights'];
@@ -63,9 +64,15 @@ export class DatasetBuilder {
   private readonly logTime = new GrowableArray((n) => new Float64Array(n));
   private readonly negUser: number[] = [];
   private readonly negItem: number[] = [];
-  private latest = -Infinity;
+  private readonly clock: NowTracker;
 
-  constructor(private readonly weights: EventWeights = DEFAULT_CONFIG.weights) {}
+  constructor(
+    private readonly weights: EventWeights = DEFAULT_CONFIG.weights,
+    /** How `now` is told (the wall clock, for telling far-future outliers; see dataset-now.ts). */
+    nowOptions: DatasetNowOptions = {},
+  ) {
+    this.clock = new NowTracker(nowOptions);
+  }
 
   addUser(u: Pick<User, 'id'>): number {
     return this.users.add(u.id);
@@ -77,7 +84,7 @@ export class DatasetBuilder {
     this.tags[ix] = p.tags.slice();
     this.authors[ix] = this.users.add(p.author);
     this.createdAt[ix] = p.created_at;
-    if (p.created_at > this.latest) this.latest = p.created_at;
+    this.clock.add(p.created_at);
     return ix;
   }
 
@@ -99,7 +106,7 @@ export class DatasetBuilder {
   /** Adds one event; events must come in ascending time order. */
   addEvent(e: Event): void {
     const u = this.users.add(e.user);
-    if (e.timestamp > this.latest) this.latest = e.timestamp;
+    this.clock.add(e.timestamp);
     if (e.type === 'follow' && e.target_user !== undefined) return this.addFollow({ follower: e.user, followee: e.target_user });
     if (e.type === 'unfollow' && e.target_user !== undefined) return this.removeFollow({ follower: e.user, followee: e.target_user });
     if (e.post === undefined) return;
@@ -164,7 +171,7 @@ export class DatasetBuilder {
       itemTags,
       itemAuthors,
       itemCreatedAt,
-      now: Number.isFinite(this.latest) ? this.latest : Date.now(),
+      now: this.clock.now() ?? Date.now(),
     };
   }
 
@@ -189,8 +196,9 @@ function findEntry(indptr: Int32Array, indices: Int32Array, r: number, c: number
 export function buildDataset(
   input: { users?: Iterable<Pick<User, 'id'>>; posts?: Iterable<Post>; follows?: Iterable<Follow>; events?: Iterable<Event> },
   weights: EventWeights = DEFAULT_CONFIG.weights,
+  nowOptions: DatasetNowOptions = {},
 ): Dataset {
-  const b = new DatasetBuilder(weights);
+  const b = new DatasetBuilder(weights, nowOptions);
   for (const u of input.users ?? []) b.addUser(u);
   for (const p of input.posts ?? []) b.addPost(p);
   for (const f of input.follows ?? []) b.addFollow(f);
@@ -204,15 +212,18 @@ export function buildDataset(
  * Rows must already be in time order when `time` is given; each row becomes one positive event of type `like`
  * (or `rating` when `asRating`).
  */
-export function datasetFromInteractions(rows: {
-  users: IdMap;
-  items: IdMap;
-  user: ArrayLike<number>;
-  item: ArrayLike<number>;
-  weight?: ArrayLike<number>;
-  time?: ArrayLike<number>;
-  base?: Pick<Dataset, 'itemTexts' | 'itemTags' | 'itemAuthors' | 'itemCreatedAt' | 'follows'>;
-}): Dataset {
+export function datasetFromInteractions(
+  rows: {
+    users: IdMap;
+    items: IdMap;
+    user: ArrayLike<number>;
+    item: ArrayLike<number>;
+    weight?: ArrayLike<number>;
+    time?: ArrayLike<number>;
+    base?: Pick<Dataset, 'itemTexts' | 'itemTags' | 'itemAuthors' | 'itemCreatedAt' | 'follows'>;
+  },
+  nowOptions: DatasetNowOptions = {},
+): Dataset {
   const n = rows.user.length;
   const nUsers = rows.users.size, nItems = rows.items.size;
   const order = Array.from({ length: n }, (_, k) => k);
@@ -230,8 +241,8 @@ export function datasetFromInteractions(rows: {
     const pos = findEntry(interactions.indptr, interactions.indices, log.user[k]!, log.item[k]!);
     interactionTimes[pos] = Math.max(interactionTimes[pos]!, log.time[k]!);
   }
-  let now = -Infinity;
-  for (let k = 0; k < n; k++) if (log.time[k]! > now) now = log.time[k]!;
+  const clock = new NowTracker(nowOptions);
+  for (let k = 0; k < n; k++) clock.add(log.time[k]!);
   const base = rows.base;
   return {
     users: rows.users,
@@ -245,6 +256,6 @@ export function datasetFromInteractions(rows: {
     itemTags: base?.itemTags ?? Array.from({ length: nItems }, () => []),
     itemAuthors: base?.itemAuthors ?? new Int32Array(nItems).fill(-1),
     itemCreatedAt: base?.itemCreatedAt ?? new Float64Array(nItems).fill(NaN),
-    now: Number.isFinite(now) ? now : Date.now(),
+    now: clock.now() ?? Date.now(),
   };
 }

@@ -87,4 +87,20 @@ describe('datasetFromStore', () => {
     expect(d.log.time.length).toBe(1);
     await store.close();
   });
+
+  it('keeps "now" at the normal events when one event and one post are stamped in the year 2100', async () => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    const t0 = Date.UTC(2024, 4, 1);
+    const hour = 3_600_000;
+    const far = Date.UTC(2100, 0, 1);
+    await store.write({
+      users: [{ id: 'u' }, { id: 'v' }],
+      posts: [{ id: 'p', author: 'u', text: '', created_at: t0, tags: [] }, { id: 'q', author: 'v', text: '', created_at: far, tags: [] }],
+      events: [...Array.from({ length: 300 }, (_, i) => ev(`e${i}`, i % 2 ? 'u' : 'v', 'like', t0 + i * hour, { post: 'p' })), ev('x', 'v', 'like', far, { post: 'p' })],
+    });
+    const d = await datasetFromStore(store);
+    expect(d.now).toBe(t0 + 299 * hour);
+    expect(d.log.time.at(-1)).toBe(far); // the event itself is kept
+    await store.close();
+  });
 });

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from '../core/config.js';
 import type { Progress } from '../core/progress.js';
 import { DatasetBuilder, type EventWeights } from './dataset-builder.js';
 import type { Dataset } from './dataset.js';
+import type { DatasetNowOptions } from './dataset-now.js';
 import type { Event, Follow, Post, User } from './schemas.js';
 
 /**
@@ -33,8 +34,9 @@ export async function datasetFromStore(
   store: RowSource,
   weights: EventWeights = DEFAULT_CONFIG.weights,
   progress?: Progress,
+  nowOptions: DatasetNowOptions = {},
 ): Promise<Dataset> {
-  const builder = new DatasetBuilder(weights);
+  const builder = new DatasetBuilder(weights, nowOptions);
   const c = await store.counts();
   const total = c.users + c.posts + c.follows + c.events;
   let done = 0;

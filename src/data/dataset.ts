@@ -42,7 +42,10 @@ export interface Dataset {
   readonly itemAuthors: Int32Array;
   /** Per item: creation time (epoch ms), NaN when unknown. */
   readonly itemCreatedAt: Float64Array;
-  /** Latest event time in the data (epoch ms): "now" for time decay during offline evaluation. */
+  /**
+   * "Now" for time decay (epoch ms): the latest event or post time, except times ahead of the wall clock that are
+   * outliers of the data (see dataset-now.ts), so one far-future event cannot age everything else.
+   */
   readonly now: number;
 }
 

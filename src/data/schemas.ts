@@ -2,60 +2,146 @@
  * @module The domain: zod schemas of User, Post, Follow and Event, shared by the API, importers and the store.
  *
  * External JSON uses snake_case (`created_at`, `reply_to`, `target_user`). Timestamps arrive as ISO-8601
- * strings or epoch milliseconds and are normalised to epoch milliseconds.
+ * strings or epoch milliseconds and are normalised to epoch milliseconds. `LIMITS` holds every bound.
  */
 import { z } from 'zod';
 import { EVENT_TYPES, type EventType } from '../core/config.js';
 
 export { EVENT_TYPES, type EventType };
 
-const MAX_ID = 256;
-const MAX_TEXT = 20_000;
+/**
+ * Every bound a row must keep. They guard the store and the models against hostile input, and they fix the
+ * worst-case size of a row, from which `validate.ts` derives the largest batch that fits a request body.
+ */
+export const LIMITS = {
+  /** Characters (UTF-16 code units) of an id. */
+  idChars: 256,
+  /** Characters of a post's text. */
+  postTextChars: 20_000,
+  /** Characters of an event's text (a short comment; a long reply is a post with `reply_to`). */
+  eventTextChars: 1_000,
+  nameChars: 512,
+  tags: 64,
+  tagChars: 128,
+  langChars: 16,
+  /** Keys of a `features` object, characters of a key and of a string value. */
+  featureKeys: 32,
+  featureKeyChars: 64,
+  featureStringChars: 256,
+  /** |value| of an event (a rating, seconds of dwell). */
+  maxAbsValue: 1e6,
+  /** Characters of a timestamp written as a string (ISO-8601 with nanoseconds and an offset is 35). */
+  timestampChars: 35,
+  /** Earliest and latest timestamps: 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z (epoch ms), the years ISO-8601 writes with four digits. */
+  minTime: -62_167_219_200_000,
+  maxTime: 253_402_300_799_999,
+} as const;
 
-/** An external id: 1–256 characters, no control characters. */
+// A lone surrogate (half of a UTF-16 pair) cannot be encoded as UTF-8: stored, it reads back as U+FFFD or breaks
+// the next write. With the `u` flag a well-formed pair is one code point, so \p{Cs} matches only lone halves.
+const LONE_SURROGATE = /\p{Cs}/u;
+// Control characters other than tab, line feed and carriage return.
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
+const LONE_SURROGATE_MESSAGE = 'must not contain a lone UTF-16 surrogate (\\ud800–\\udfff without its pair)';
+
+/** Free text of at most `max` characters: well-formed UTF-16, no control characters but tab and line breaks. */
+function textSchema(max: number) {
+  return z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine(wellFormed, LONE_SURROGATE_MESSAGE)
+    .refine((s) => !CONTROL_IN_TEXT.test(s), 'must not contain control characters other than tab and line breaks');
+}
+
+/** An external id: 1–256 characters, no control characters, no lone surrogates. */
 export const idSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(MAX_ID, `must be at most ${MAX_ID} characters`)
+  .max(LIMITS.idChars, `must be at most ${LIMITS.idChars} characters`)
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+  .refine(wellFormed, LONE_SURROGATE_MESSAGE);
 
-/** Epoch milliseconds from an ISO-8601 string, a number of milliseconds, or a numeric string. */
+const TIME_RANGE = `between 0000-01-01 and 9999-12-31 (epoch ms ${LIMITS.minTime} to ${LIMITS.maxTime})`;
+// ISO-8601 date, or date and time (seconds and fraction optional) with an optional Z or ±hh[:]mm offset.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?)?$/;
+
+/**
+ * Epoch milliseconds of a timestamp, or undefined when it is not one: a finite number, a string of digits
+ * (epoch ms, optional leading minus: dates before 1970 are allowed), or an ISO-8601 date whose fields exist
+ * (no 2024-02-30). A date-time without an offset is read in the server's time zone, as `Date.parse` does.
+ */
+export function parseTimestamp(v: number | string): number | undefined {
+  let ms: number;
+  if (typeof v === 'number') ms = v;
+  else if (/^-?\d{1,15}$/.test(v)) ms = Number(v);
+  else {
+    const m = v.length <= LIMITS.timestampChars ? ISO_DATE.exec(v) : null;
+    if (!m) return undefined;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const daysInMonth = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    if (daysInMonth === undefined || day < 1 || day > daysInMonth) return undefined;
+    if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return undefined;
+    ms = Date.parse(v);
+  }
+  return Number.isFinite(ms) && ms >= LIMITS.minTime && ms <= LIMITS.maxTime ? ms : undefined;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Epoch milliseconds from an ISO-8601 string, a number of milliseconds, or a string of digits (see `parseTimestamp`). */
 export const timestampSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const ms = typeof v === 'number' ? v : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 date or epoch milliseconds, got ${JSON.stringify(v)}` });
+  const ms = parseTimestamp(v);
+  if (ms === undefined) {
+    const shown = typeof v === 'string' && v.length > 64 ? `${JSON.stringify(v.slice(0, 64))}…` : JSON.stringify(v);
+    ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 date or epoch milliseconds ${TIME_RANGE}, got ${shown}` });
     return z.NEVER;
   }
   return ms;
 });
 
-const featureValue = z.union([z.number(), z.string(), z.boolean()]);
+const featureKey = z
+  .string()
+  .min(1, 'feature names must not be empty')
+  .max(LIMITS.featureKeyChars, `feature names must be at most ${LIMITS.featureKeyChars} characters`)
+  .refine(wellFormed, LONE_SURROGATE_MESSAGE)
+  .refine((s) => !CONTROL_IN_TEXT.test(s), 'feature names must not contain control characters');
+const featureValue = z.union([z.number(), textSchema(LIMITS.featureStringChars), z.boolean()]);
+/** Free-form features (age bucket, locale, …) that models may use: at most 32 keys of 64 characters, strings of 256. */
+const featuresSchema = z
+  .record(featureKey, featureValue)
+  .refine((f) => Object.keys(f).length <= LIMITS.featureKeys, `must have at most ${LIMITS.featureKeys} keys`);
 
 export const userSchema = z.strictObject({
   id: idSchema,
-  name: z.string().max(512).optional(),
+  name: textSchema(LIMITS.nameChars).optional(),
   created_at: timestampSchema.optional(),
-  /** Free-form features (age bucket, locale, …) that models may use. */
-  features: z.record(z.string(), featureValue).optional(),
+  features: featuresSchema.optional(),
 });
 
 export const postSchema = z.strictObject({
   id: idSchema,
   author: idSchema,
-  text: z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`).default(''),
+  text: textSchema(LIMITS.postTextChars).default(''),
   created_at: timestampSchema,
-  tags: z.array(z.string().min(1).max(128)).max(64).default([]),
+  tags: z.array(textSchema(LIMITS.tagChars).min(1)).max(LIMITS.tags, `must have at most ${LIMITS.tags} tags`).default([]),
   reply_to: idSchema.nullish(),
-  lang: z.string().max(16).nullish(),
-  features: z.record(z.string(), featureValue).optional(),
+  lang: textSchema(LIMITS.langChars).nullish(),
+  features: featuresSchema.optional(),
 });
 
-export const followSchema = z.strictObject({
-  follower: idSchema,
-  followee: idSchema,
-  created_at: timestampSchema.optional(),
-});
+export const followSchema = z
+  .strictObject({
+    follower: idSchema,
+    followee: idSchema,
+    created_at: timestampSchema.optional(),
+  })
+  .refine((f) => f.follower !== f.followee, { path: ['followee'], message: 'a user cannot follow themselves' });
 
 const POST_EVENTS: readonly EventType[] = ['view', 'like', 'share', 'comment', 'hide', 'report', 'rating', 'dwell'];
 const USER_EVENTS: readonly EventType[] = ['follow', 'unfollow'];
@@ -68,8 +154,13 @@ export const eventSchema = z
     type: z.enum(EVENT_TYPES),
     post: idSchema.optional(),
     target_user: idSchema.optional(),
-    value: z.number().finite().optional(),
-    text: z.string().max(MAX_TEXT).optional(),
+    value: z
+      .number()
+      .finite()
+      .min(-LIMITS.maxAbsValue, `must be between -${LIMITS.maxAbsValue} and ${LIMITS.maxAbsValue}`)
+      .max(LIMITS.maxAbsValue, `must be between -${LIMITS.maxAbsValue} and ${LIMITS.maxAbsValue}`)
+      .optional(),
+    text: textSchema(LIMITS.eventTextChars).optional(),
     timestamp: timestampSchema,
   })
   .superRefine((e, ctx) => {
@@ -81,6 +172,9 @@ export const eventSchema = z
     }
     if (USER_EVENTS.includes(e.type) && e.target_user === undefined) {
       ctx.addIssue({ code: 'custom', path: ['target_user'], message: `a "${e.type}" event needs a target_user` });
+    }
+    if (USER_EVENTS.includes(e.type) && e.target_user === e.user) {
+      ctx.addIssue({ code: 'custom', path: ['target_user'], message: `a user cannot ${e.type} themselves` });
     }
     if ((e.type === 'rating' || e.type === 'dwell') && e.value === undefined) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `a "${e.type}" event needs a numeric value` });
@@ -102,10 +196,26 @@ export interface FieldProblem {
   problem: string;
 }
 
-/** Flattens a zod error to its first problem, with the path prefixed by `where` (e.g. `events[3]`). */
+/**
+ * Flattens a zod error to its first problem, with the path prefixed by `where` (e.g. `events[3]`). A bad record
+ * key reports the key's own problem; a key that is not a plain name is shown quoted and cut (it may be huge or hold
+ * a lone surrogate).
+ */
 export function firstProblem(error: z.ZodError, where = ''): FieldProblem {
-  const issue = error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  const field = (where + path).replace(/^\./, '') || where || '(root)';
+  let issue: z.core.$ZodIssue = error.issues[0]!;
+  const path = [...issue.path];
+  while (issue.code === 'invalid_key' && issue.issues[0] !== undefined) issue = issue.issues[0];
+  const field = (where + path.map(pathSegment).join('')).replace(/^\./, '') || where || '(root)';
   return { field, problem: issue.message };
+}
+
+const MAX_SHOWN_KEY = 64;
+
+function pathSegment(p: PropertyKey): string {
+  if (typeof p === 'number') return `[${p}]`;
+  const key = String(p);
+  if (/^[\w-]{1,64}$/.test(key)) return `.${key}`;
+  // JSON.stringify escapes control characters and lone surrogates, so the message stays well-formed.
+  const cut = key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key;
+  return `[${JSON.stringify(cut)}]`;
 }

@@ -114,6 +114,12 @@ describe('HTTP API', () => {
       ['not an array', '/v1/users', { id: 'x' }, 400, 'INVALID_INPUT', /expected a JSON array/],
       ['unknown reference', '/v1/events', [{ id: 'zz1', user: 'ana', type: 'like', post: 'nope', timestamp: 1 }], 422, 'UNKNOWN_REFERENCE', /nope/],
       ['duplicate ids', '/v1/users', [{ id: 'dup', name: 'a' }, { id: 'dup', name: 'b' }], 400, 'DUPLICATE_ID', /dup/],
+      ['lone surrogate escaped in JSON', '/v1/users', '[{"id": "sur\\ud800"}]', 400, 'INVALID_INPUT', /^users\[0\]\.id: must not contain a lone UTF-16 surrogate/],
+      ['self-follow', '/v1/follows', [{ follower: 'ana', followee: 'ana' }], 400, 'INVALID_INPUT', /^follows\[0\]\.followee: a user cannot follow themselves/],
+      ['follow event aimed at oneself', '/v1/events', [{ id: 'self1', user: 'ana', type: 'follow', target_user: 'ana', timestamp: 1 }], 400, 'INVALID_INPUT', /target_user: a user cannot follow themselves/],
+      ['huge features', '/v1/users', [{ id: 'fat', features: { blob: 'x'.repeat(11_000_000) } }], 400, 'INVALID_INPUT', /^users\[0\]\.features\.blob: must be at most 256 characters/],
+      ['far-out timestamp', '/v1/events', [{ id: 'far1', user: 'ana', type: 'like', post: 'c1', timestamp: 1e308 }], 400, 'INVALID_INPUT', /events\[0\]\.timestamp: expected an ISO-8601 date/],
+      ['a year given as a string', '/v1/events', [{ id: 'far2', user: 'ana', type: 'like', post: 'c1', timestamp: ' 1 ' }], 400, 'INVALID_INPUT', /events\[0\]\.timestamp/],
     ];
     for (const [name, url, payload, status, code, message] of cases) {
       it(name, async () => {
@@ -134,6 +140,13 @@ describe('HTTP API', () => {
       const res = await app.inject({ method: 'POST', url: '/v1/users', payload: rows });
       expect(res.statusCode).toBe(413);
       expect(res.json().code).toBe('BATCH_TOO_LARGE');
+    });
+
+    it('posts are capped at 500 a batch, so that a batch of the largest valid posts fits the body limit', async () => {
+      const rows = Array.from({ length: 501 }, (_, i) => ({ id: `many${i}`, author: 'ana', created_at: 1 }));
+      const res = await app.inject({ method: 'POST', url: '/v1/posts', payload: rows });
+      expect(res.statusCode).toBe(413);
+      expect(res.json().message).toBe('batch of 501 posts exceeds the limit of 500');
     });
 
     it('invalid UTF-8', async () => {

@@ -1,9 +1,10 @@
 /**
- * @module POST /v1/users|posts|follows|events: idempotent batches of up to `server.maxBatch` rows.
+ * @module POST /v1/users|posts|follows|events: idempotent batches of up to `server.maxBatch` rows (fewer users and
+ * posts, see `batchRowLimit`).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/index.js';
-import { ROW_KINDS } from '../../data/validate.js';
+import { ROW_KINDS, batchRowLimit } from '../../data/validate.js';
 import type { AuthCheck } from '../auth.js';
 import { errorSchema, rowSchemas } from '../openapi.js';
 
@@ -14,7 +15,7 @@ export function registerIngestRoutes(app: FastifyInstance, engine: Engine, auth:
       {
         schema: {
           tags: ['ingest'],
-          summary: `Upsert a batch of ${kind} (at most ${engine.config.server.maxBatch}); retries are idempotent`,
+          summary: `Upsert a batch of ${kind} (at most ${batchRowLimit(kind, engine.config.server.maxBatch)}); retries are idempotent`,
           body: { type: 'array', items: rowSchemas[kind] },
           response: {
             200: { type: 'object', properties: { users: { type: 'integer' }, posts: { type: 'integer' }, follows: { type: 'integer' }, unfollows: { type: 'integer' }, events: { type: 'integer' }, duplicateEvents: { type: 'integer' } } },

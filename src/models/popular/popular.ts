@@ -4,7 +4,7 @@
  * so they also serve as the cold-start fallback.
  *
  * trending: score_i = Σ_{events e on i} w_e · 2^(−(now − t_e) / halfLife), with `now` = dataset.now (the latest
- * event, so offline evaluation does not depend on the wall clock) and the half-life in hours.
+ * event bar far-future outliers, so offline evaluation does not depend on the wall clock) and the half-life in hours.
  * all-time:  score_i = Σ_{events e on i} w_e.
  */
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 /**
  * @module SAR, Simple Algorithm for Recommendation, as in Microsoft Recommenders' `SARSingleNode`.
  *
- * Affinity a_ui = Σ_events w_e · 2^(−(t_now − t_e)/T½) (time decay relative to the latest event, half-life T½;
+ * Affinity a_ui = Σ_events w_e · 2^(−(t_now − t_e)/T½) (time decay relative to dataset.now, the latest event bar far-future outliers, half-life T½;
  * w_e the event's weight, which the Dataset already scales per event type). Co-occurrence C = UᵀU over the
  * binary user × item matrix, entries below `threshold` dropped; similarity from C and its diagonal d
  * (item frequencies): jaccard C_ij/(d_i + d_j − C_ij), lift C_ij/(d_i·d_j), cosine C_ij/√(d_i·d_j),
