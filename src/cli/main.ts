@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, stats, eval, tune, text.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, stats, eval, tune, text, keys.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -9,6 +9,7 @@ import { registerModelCommands } from './commands/models.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerTextCommands } from './commands/text.js';
 import { registerTuneCommand } from './commands/tune.js';
+import { registerKeyCommands } from './commands/keys.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerTuneCommand(program);
   registerTextCommands(program);
+  registerKeyCommands(program);
   return program;
 }
 
