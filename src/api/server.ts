@@ -19,6 +19,8 @@ import { assertSafeBinding } from './binding.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 
+export { assertSafeBinding } from './binding.js';
+
 export interface ServerOptions {
   /** Log every request and response at info level (errors are always logged); off by default. */
   logRequests?: boolean;

@@ -83,6 +83,8 @@ describe('authentication runs before the body is read', () => {
     expect((await app.inject({ method: 'POST', url: '/v1/nothing-here' })).json()).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await app.inject({ method: 'POST', url: '/v1/nothing-here', headers: { 'x-api-key': READER } })).json()).toMatchObject({ code: 'NOT_FOUND' });
     expect((await app.inject({ method: 'POST', url: '/v1/stats', headers: { 'x-api-key': READER } })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'HEAD', url: '/v1/stats' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'HEAD', url: '/health' })).statusCode).toBe(200);
   });
 });
 

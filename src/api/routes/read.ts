@@ -144,7 +144,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     return engine.train();
   });
 
-  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness' } }, async () => {
+  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed)', security: [] } }, async () => {
     const s = await engine.stats();
     return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind };
   });
