@@ -44,20 +44,23 @@ function webDir(): string | undefined {
   return undefined;
 }
 
-/** Keys that can pollute an object's prototype when copied with assignment (`Object.assign`, merges). */
-function pollutingKey(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const k = pollutingKey(v);
-      if (k !== undefined) return k;
+/**
+ * The first key that can pollute an object's prototype when copied with assignment (`Object.assign`, merges):
+ * `__proto__`, or `constructor` holding an object. Walks with an explicit stack: bodies may nest deeply.
+ */
+function pollutingKey(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const v of value) stack.push(v);
+      continue;
     }
-    return undefined;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__' || (k === 'constructor' && v !== null && typeof v === 'object')) return k;
-    const inner = pollutingKey(v);
-    if (inner !== undefined) return inner;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__proto__' || (k === 'constructor' && v !== null && typeof v === 'object')) return k;
+      stack.push(v);
+    }
   }
   return undefined;
 }

@@ -60,6 +60,9 @@ const MALFORMED_JSON = [
   '', ' ', '[', '{"a":', '[{"id": "x",', 'NaN', '[NaN]', '[Infinity]', '[-Infinity]', '[{"id":"x","created_at":NaN}]',
   '[{"id":"x","created_at":Infinity}]', 'undefined', "[{'id':'x'}]", '[{"id":"x"}]]', '\u0000', '[1,]', '{"__proto__":',
   '['.repeat(50_000), '{"a":'.repeat(20_000), '"\\ud800"', '[{"id":"\\u0000"}]',
+  // Deep but valid: the prototype-key scan and validation must not overflow the stack.
+  `${'['.repeat(100_000)}"constructor"${']'.repeat(100_000)}`, `[{"id":"a","features":${'{"constructor":'.repeat(50_000)}1${'}'.repeat(50_000)}}]`,
+  `[{"id":"a","features":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}]`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
 ];
 
 const huge = 'x'.repeat(2_000_000);
