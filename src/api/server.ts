@@ -1,24 +1,34 @@
 /**
  * @module The HTTP API (fastify): ingestion, feeds, similar posts, trending, search, OpenAPI at /docs, the
- * dashboard at /. Errors always come back as `{ error, code, message, statusCode }`.
+ * dashboard at /. Errors always come back as `{ error, code, message, statusCode }`; a 5xx answer carries a
+ * generic message and a `requestId`, and the full error goes to the log under that id.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyListenOptions, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Engine } from '../engine/index.js';
 import { createError, httpReason, isResonateError, type ResonateError } from '../core/errors.js';
-import { createAuth } from './auth.js';
+import { REDACT_PATHS, type Logger } from '../core/logger.js';
+import { installAuth } from './auth.js';
+import { assertSafeBinding } from './binding.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 
+export { assertSafeBinding } from './binding.js';
+
 export interface ServerOptions {
-  /** Log requests (pino); off by default so tests and benchmarks stay quiet. */
+  /** Log every request and response at info level (errors are always logged); off by default. */
   logRequests?: boolean;
+  /**
+   * Where the server logs; defaults to the engine's logger (the CLI's logs at `log.level` on stderr, a library
+   * engine's is silent unless given one). API keys, tokens and the Authorization header are redacted.
+   */
+  logger?: Logger;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -34,10 +44,41 @@ function webDir(): string | undefined {
   return undefined;
 }
 
+/**
+ * The first key that can pollute an object's prototype when copied with assignment (`Object.assign`, merges):
+ * `__proto__`, or `constructor` holding an object. Walks with an explicit stack: bodies may nest deeply.
+ */
+function pollutingKey(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const v of value) stack.push(v);
+      continue;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__proto__' || (k === 'constructor' && v !== null && typeof v === 'object')) return k;
+      stack.push(v);
+    }
+  }
+  return undefined;
+}
+
 export async function createServer(engine: Engine, options: ServerOptions = {}): Promise<FastifyInstance> {
   const config = engine.config;
-  // Bodies of a full batch (10,000 rows) of posts fit in 64 MiB; anything larger is an error, not a crash.
-  const app = Fastify({ logger: options.logRequests ? { level: 'info' } : false, bodyLimit: 64 * 1024 * 1024 });
+  const base = options.logger ?? engine.logger;
+  const logger = base.child({ module: 'http' }, { redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
+    // A random id: a 5xx answer names it and the log line of the error carries it as `reqId`.
+    genReqId: () => randomUUID(),
+    // Bodies of a full batch (10,000 rows) of posts fit in 64 MiB; anything larger is an error, not a crash.
+    bodyLimit: 64 * 1024 * 1024,
+    // Errors fastify raises before routing (a malformed URL) get the same catalogued answer as any other.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+  });
 
   // Our own JSON parser: rejects invalid UTF-8 and malformed JSON with catalogued errors naming the problem.
   app.removeContentTypeParser('application/json');
@@ -53,35 +94,32 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
       done(createError('INVALID_JSON', { where: 'request body', problem: 'the body is empty' }), undefined);
       return;
     }
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch (e) {
       done(createError('INVALID_JSON', { where: 'request body', problem: (e as Error).message }), undefined);
+      return;
     }
+    // Like fastify's own parser: refuse prototype-poisoning keys (only scanned when the text names one).
+    const bad = text.includes('__proto__') || text.includes('constructor') ? pollutingKey(value) : undefined;
+    if (bad !== undefined) {
+      done(createError('INVALID_JSON', { where: 'request body', problem: `the key "${bad}" is not allowed` }), undefined);
+      return;
+    }
+    done(null, value);
   });
   // Validation is done with zod in the engine (one schema, clear messages); JSON Schemas are for the docs.
   app.setValidatorCompiler(() => () => true);
 
-  app.setErrorHandler((error: FastifyError | ResonateError, _request, reply) => {
-    const e = toResonateError(error);
-    if (e.statusCode >= 500) app.log.error(error);
-    if (e.code === 'RATE_LIMITED') void reply.header('retry-after', '60');
-    void reply.status(e.statusCode).send(e.toJSON());
-  });
+  app.setErrorHandler((error: FastifyError | ResonateError, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
-    const e = createError('NOT_FOUND', { kind: 'route', id: `${request.method} ${request.url}` });
+    const e = createError('NOT_FOUND', { kind: 'route', id: `${request.method} ${request.url.slice(0, 200)}` });
     void reply.status(404).send(e.toJSON());
   });
 
-  await app.register(rateLimit, {
-    max: config.server.rateLimit.max,
-    timeWindow: config.server.rateLimit.timeWindowMs,
-    keyGenerator: (req) => (req.headers['x-api-key'] as string | undefined) ?? req.ip,
-    errorResponseBuilder: (_req, ctx) => {
-      const e = createError('RATE_LIMITED', { retryAfter: ctx.after });
-      return e.toJSON();
-    },
-  });
+  // Authentication and rate limits run on every request before its body is read (auth.ts).
+  await installAuth(app, config);
 
   await app.register(swagger, {
     openapi: {
@@ -90,26 +128,65 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
       security: [{ apiKey: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerIngestRoutes(app, engine);
+  registerReadRoutes(app, engine);
 
-  const auth = createAuth(config);
-  registerIngestRoutes(app, engine, auth);
-  registerReadRoutes(app, engine, auth);
+  // The API docs and the dashboard files are public: every route registered in this context is marked so.
+  await app.register(async (pub) => {
+    pub.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await pub.register(swaggerUi, { routePrefix: '/docs' });
+    const web = webDir();
+    if (config.server.dashboard && web) await pub.register(fastifyStatic, { root: web, prefix: '/', index: 'index.html' });
+  });
 
-  const web = webDir();
-  if (config.server.dashboard && web) await app.register(fastifyStatic, { root: web, prefix: '/', index: 'index.html' });
+  guardListen(app, engine);
   return app;
+}
+
+/** Refuses (OPEN_SERVER_NOT_LOOPBACK) to listen off loopback without API keys, whoever calls `listen`. */
+function guardListen(app: FastifyInstance, engine: Engine): void {
+  const listen = app.listen.bind(app) as (...args: unknown[]) => unknown;
+  const guarded = (...args: unknown[]): unknown => {
+    const opts = (args[0] ?? {}) as FastifyListenOptions;
+    try {
+      // fastify listens on `localhost` when no host is given; a Unix socket path is not on the network.
+      if (opts.path == null) assertSafeBinding(engine.config, opts.host ?? 'localhost');
+    } catch (e) {
+      const callback = args.at(-1);
+      if (typeof callback === 'function') return void (callback as (err: unknown) => void)(e);
+      return Promise.reject(e as Error);
+    }
+    return listen(...args);
+  };
+  app.listen = guarded as FastifyInstance['listen'];
+}
+
+function sendError(error: FastifyError | ResonateError, request: FastifyRequest, reply: FastifyReply): void {
+  const e = toResonateError(error);
+  if (e.statusCode >= 500) {
+    // The stack and message stay in the log; the client gets an id to quote.
+    request.log.error({ err: error }, 'request failed');
+    void reply.status(e.statusCode).send({
+      error: httpReason(e.statusCode), code: e.code, statusCode: e.statusCode, requestId: request.id,
+      message: `internal error; the server log has the details under request id ${request.id}`,
+    });
+    return;
+  }
+  void reply.status(e.statusCode).send(e.toJSON());
 }
 
 function toResonateError(error: FastifyError | ResonateError): ResonateError {
   if (isResonateError(error)) return error;
   const f = error as FastifyError & { statusCode?: number };
-  // A rate-limit response built by errorResponseBuilder arrives as a plain object with our shape.
-  const shaped = error as unknown as { code?: string; statusCode?: number };
-  if (shaped.code === 'RATE_LIMITED') return createError('RATE_LIMITED', { retryAfter: '1 minute' });
   if (f.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return createError('BATCH_TOO_LARGE', { size: 'over 64 MiB of', kind: 'bytes', limit: '64 MiB' });
   if (f.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return createError('INVALID_INPUT', { field: 'content-type', problem: 'send application/json' });
   if (f.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return createError('INVALID_JSON', { where: 'request body', problem: 'the body is empty' });
-  if (f.statusCode !== undefined && f.statusCode < 500) return createError('INVALID_INPUT', { field: 'request', problem: `${httpReason(f.statusCode)}: ${f.message}` });
+  if (f.code === 'FST_ERR_BAD_URL') return createError('INVALID_INPUT', { field: 'url', problem: 'malformed URL (bad percent-encoding or characters)' });
+  // Any other client error fastify raises (bad content length, unsupported media…): a named 400 of ours.
+  if (f.statusCode !== undefined && f.statusCode >= 400 && f.statusCode < 500) {
+    return createError('INVALID_INPUT', { field: 'request', problem: `${httpReason(f.statusCode)}: ${f.message.slice(0, 200)}` });
+  }
   return createError('INTERNAL', { problem: f.message }, error);
 }

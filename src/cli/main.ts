@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, stats, eval, tune, text, privacy.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, tune, text, privacy, keys.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerTextCommands } from './commands/text.js';
 import { registerTuneCommand } from './commands/tune.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
+import { registerKeyCommands } from './commands/keys.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTuneCommand(program);
   registerTextCommands(program);
   registerPrivacyCommands(program);
+  registerKeyCommands(program);
   return program;
 }
 

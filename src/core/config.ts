@@ -27,6 +27,19 @@ const modelSpecEntry = z.union([
 ]);
 export type ModelSpecConfigEntry = z.output<typeof modelSpecEntry>;
 
+/** `hmac-sha256$<16-byte salt, base64url>$<32-byte digest, base64url>`: see src/api/api-keys.ts. */
+export const API_KEY_HASH = /^hmac-sha256\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/;
+
+const apiKeyEntry = z.strictObject({
+  /** Plain-text keys were accepted before hashed keys; refuse them with a message saying what to do. */
+  key: z.never({ error: 'plain-text keys are no longer accepted; run `resonate keys create --scopes …` and store its "hash" entry instead' }).optional(),
+  hash: z.string().regex(API_KEY_HASH, 'expected "hmac-sha256$<salt>$<digest>" as printed by `resonate keys create`'),
+  scopes: z.array(scopes).min(1),
+  /** Shown in logs and used for the key's rate limit; never the secret. */
+  name: z.string().min(1).max(100).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+
 export const configSchema = z.strictObject({
   /** Where data lives: `sqlite://path` (embedded default) or `postgres://…` (scale-out). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
@@ -34,9 +47,24 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(3000),
-      /** API keys and their scopes. An empty list means an open server (development only). */
-      apiKeys: z.array(z.strictObject({ key: z.string().min(8), scopes: z.array(scopes).min(1), name: z.string().optional() })).default([]),
-      rateLimit: z.strictObject({ max: z.number().int().positive().default(6000), timeWindowMs: z.number().int().positive().default(60_000) }).prefault({}),
+      /**
+       * API keys, stored as salted hashes made by `resonate keys create` (the secret itself is never in the
+       * config), with their scopes (read < write < admin) and an optional expiry. An empty list means an open
+       * server, which only starts on a loopback address (development).
+       */
+      apiKeys: z.array(apiKeyEntry).default([]),
+      /**
+       * Requests per window: `max` per verified key (by its name), or per client address when the server is open
+       * or the route is public; `authFailureMax` per client address for requests with a missing, unknown or
+       * expired key (key guessing).
+       */
+      rateLimit: z
+        .strictObject({
+          max: z.number().int().positive().default(6000),
+          timeWindowMs: z.number().int().positive().default(60_000),
+          authFailureMax: z.number().int().positive().default(30),
+        })
+        .prefault({}),
       /**
        * Most rows one write request may carry. Users and posts are capped lower (1,000 and 500, see
        * `batchRowLimit` in src/data/validate.ts) so that a batch of their largest valid rows fits a request body.

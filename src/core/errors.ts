@@ -50,10 +50,12 @@ export const ERRORS = {
 
   // API
   NOT_FOUND: { status: 404, message: '{kind} {id} not found', doc: 'The user, post or resource does not exist.' },
-  UNAUTHORIZED: { status: 401, message: 'missing or unknown API key', doc: 'Send a configured key in the `x-api-key` header (or `Authorization: Bearer`).' },
+  UNAUTHORIZED: { status: 401, message: 'missing or unknown API key', doc: 'Send a configured key in the `x-api-key` header (or `Authorization: Bearer`). Failed attempts are rate-limited per client address (`server.rateLimit.authFailureMax`).' },
+  API_KEY_EXPIRED: { status: 401, message: 'API key "{name}" expired at {expiresAt}', doc: 'The key is past its `expiresAt`; create a new one with `resonate keys create` and replace the entry.' },
   FORBIDDEN: { status: 403, message: 'API key lacks the "{scope}" scope', doc: 'The key is valid but not allowed to do this; use a key with the named scope.' },
-  RATE_LIMITED: { status: 429, message: 'rate limit exceeded; retry in {retryAfter}', doc: 'Too many requests from this key or address.' },
-  INTERNAL: { status: 500, message: 'internal error: {problem}', doc: 'A bug; the log holds the stack trace.' },
+  RATE_LIMITED: { status: 429, message: 'rate limit exceeded; retry in {retryAfter}', doc: 'Too many requests from this key or address; the `retry-after` header gives the seconds to wait.' },
+  OPEN_SERVER_NOT_LOOPBACK: { status: 500, message: 'refusing to serve on {host} without API keys: an open server may only listen on a loopback address (127.0.0.1, ::1, localhost)', doc: 'Add keys to `server.apiKeys` (`resonate keys create`) or listen on 127.0.0.1.' },
+  INTERNAL: { status: 500, message: 'internal error: {problem}', doc: 'A bug. Over HTTP, every 5xx answer carries only a generic message and a `requestId`; the server log (at `log.level` error or lower) holds the full error and stack trace under that `reqId`.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -5,9 +5,30 @@ import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
+/**
+ * Paths pino blanks in every log line: API keys, tokens, cookies and the Authorization header, wherever a
+ * request, its headers or a config object is logged.
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
+  'headers.authorization', 'headers["x-api-key"]', 'headers.cookie',
+  'authorization', 'apiKey', 'apiKeys', 'secret', 'token', 'password',
+  '*.authorization', '*.apiKey', '*.apiKeys', '*.secret', '*.token', '*.password',
+];
+
 export function createLogger(level: string = process.env.RESONATE_LOG_LEVEL ?? 'info', name = 'resonate'): Logger {
-  return pino({ name, level }, destination(2));
+  return pino({ name, level, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, destination(2));
 }
 
 /** A logger that drops everything (library default, tests). */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/**
+ * A URL (or any text holding URLs) with credentials masked: `postgres://u:secret@h/db` → `postgres://u:***@h/db`,
+ * and the values of query parameters named like secrets (`password=`, `token=`, `key=`, …) → `***`.
+ */
+export function redactUrl(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/?#\s:@]*):[^@/?#\s]*@/gi, '$1:***@')
+    .replace(/([?&;](?:password|passwd|pwd|pass|secret|token|access_token|api[_-]?key|key|auth|sslpassword)=)[^&;#\s]*/gi, '$1***');
+}

@@ -5,6 +5,7 @@
  * `{"__metadata__": {string: string}, name: {dtype, shape, data_offsets: [begin, end]}}` padded with spaces to
  * a multiple of 8, then the raw little-endian tensor bytes. Offsets are relative to the end of the header.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { createError } from '../core/errors.js';
 
@@ -100,10 +101,14 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors'): { t
   return { tensors, metadata };
 }
 
-/** Writes a file atomically: to a temporary name, fsync, then rename over the target. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'w');
+/**
+ * Writes a file atomically: to a fresh temporary name, fsync, then rename over the target, so readers never
+ * see half a file. The file is created
+ * owner-only (0600 by default): model weights and checkpoints can encode the data they were trained on.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array, mode = 0o600): void {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const fd = openSync(tmp, 'wx', mode);
   try {
     writeSync(fd, bytes);
     fsyncSync(fd);

@@ -3,9 +3,11 @@
  *
  * `sqlite://./path.db`, `sqlite:///abs/path.db`, `sqlite://:memory:` and plain paths ending in `.db` open the
  * embedded SQLite store. `postgres://` / `postgresql://` have a slot in `BACKENDS` for the PostgreSQL store;
- * until it is registered there they fail like any unknown scheme, with STORE_UNSUPPORTED.
+ * until it is registered there they fail like any unknown scheme, with STORE_UNSUPPORTED. A URL put in an error
+ * has its password (and secret-like query parameters) masked.
  */
 import { createError } from '../core/errors.js';
+import { redactUrl } from '../core/logger.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -26,16 +28,16 @@ export async function openStore(url: string): Promise<Store> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) {
     if (url === ':memory:' || /\.(db|sqlite3?)$/i.test(url)) return createSqliteStore({ path: url });
-    throw createError('STORE_UNSUPPORTED', { url });
+    throw createError('STORE_UNSUPPORTED', { url: redactUrl(url) });
   }
   const open = BACKENDS[scheme];
-  if (open === undefined) throw createError('STORE_UNSUPPORTED', { url });
+  if (open === undefined) throw createError('STORE_UNSUPPORTED', { url: redactUrl(url) });
   return open(url);
 }
 
 /** `sqlite://./a.db` → `./a.db`, `sqlite:///abs/a.db` → `/abs/a.db`, `sqlite://:memory:` → `:memory:`. */
 export function sqlitePath(url: string): string {
   const rest = url.replace(/^sqlite:\/\//i, '');
-  if (rest === '') throw createError('STORE_UNSUPPORTED', { url });
+  if (rest === '') throw createError('STORE_UNSUPPORTED', { url: redactUrl(url) });
   return decodeURIComponent(rest);
 }

@@ -19,6 +19,7 @@ import type { EventType } from '../core/config.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { KnownIds } from './known-ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
@@ -96,6 +97,7 @@ export class SqliteStore implements Store {
   constructor(config: SqliteStoreConfig) {
     this.path = config.path;
     try {
+      createPrivateFile(config.path);
       this.db = new Database(config.path);
     } catch (e) {
       if (/directory does not exist/i.test((e as Error).message)) throw createError('FILE_NOT_FOUND', { path: config.path }, e);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { createServer } from '../../src/api/server.js';
+import { hashSecret } from '../../src/api/api-keys.js';
 import { smallNetwork } from '../fixtures/small-network.js';
 
 let engine: Engine;
@@ -172,7 +173,8 @@ describe('HTTP API', () => {
 
 describe('API keys and scopes', () => {
   it('rejects missing keys and keys without the scope', async () => {
-    const e = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, server: { apiKeys: [{ key: 'reader-key-123', scopes: ['read'] }, { key: 'writer-key-123', scopes: ['write'] }] } } });
+    const apiKeys = [{ hash: hashSecret('reader-key-123'), scopes: ['read' as const] }, { hash: hashSecret('writer-key-123'), scopes: ['write' as const] }];
+    const e = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, server: { apiKeys } } });
     const a = await createServer(e);
     try {
       expect((await a.inject('/v1/stats')).json()).toMatchObject({ code: 'UNAUTHORIZED', statusCode: 401 });

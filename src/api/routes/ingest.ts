@@ -5,14 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/index.js';
 import { ROW_KINDS, batchRowLimit } from '../../data/validate.js';
-import type { AuthCheck } from '../auth.js';
 import { errorSchema, rowSchemas } from '../openapi.js';
 
-export function registerIngestRoutes(app: FastifyInstance, engine: Engine, auth: AuthCheck): void {
+export function registerIngestRoutes(app: FastifyInstance, engine: Engine): void {
   for (const kind of ROW_KINDS) {
     app.post(
       `/v1/${kind}`,
       {
+        config: { scope: 'write' },
         schema: {
           tags: ['ingest'],
           summary: `Upsert a batch of ${kind} (at most ${batchRowLimit(kind, engine.config.server.maxBatch)}); retries are idempotent`,
@@ -24,7 +24,6 @@ export function registerIngestRoutes(app: FastifyInstance, engine: Engine, auth:
         },
       },
       async (request) => {
-        auth(request, 'write');
         return engine.ingest(kind, request.body);
       },
     );

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
 import { createError } from '../../core/errors.js';
 import { firstProblem } from '../../data/schemas.js';
-import type { AuthCheck } from '../auth.js';
 import { errorSchema, postOut } from '../openapi.js';
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
@@ -27,10 +26,11 @@ const searchQuery = z.object({ q: z.string().min(1, 'must not be empty').max(512
 const usersQuery = z.object({ limit: kParam.default(50) });
 const serializedPages = new WeakMap<object, string>();
 
-export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: AuthCheck): void {
+export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/users/:id/feed',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['recommend'],
         summary: "A user's personalized feed, one page at a time, each item with its source and a human explanation",
@@ -40,7 +40,6 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
       },
     },
     async (request, reply) => {
-      auth(request, 'read');
       const { id } = request.params as { id: string };
       const q = parseQuery(feedQuery, request.query);
       const page = await engine.feed(id, { cursor: q.cursor, pageSize: q.limit });
@@ -57,6 +56,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
   app.get(
     '/v1/users/:id/behavior',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['recommend'],
         summary: "A user's predicted next action (probability per event type) and churn risk (no activity in the next 7 days), calibrated",
@@ -65,7 +65,6 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
       },
     },
     async (request) => {
-      auth(request, 'read');
       const { id } = request.params as { id: string };
       return { user: id, ...engine.behavior(id) };
     },
@@ -74,6 +73,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
   app.get(
     '/v1/posts/:id/similar',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['recommend'],
         summary: 'Posts similar to a post',
@@ -83,7 +83,6 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
       },
     },
     async (request) => {
-      auth(request, 'read');
       const { id } = request.params as { id: string };
       const q = parseQuery(similarQuery, request.query);
       return { items: await engine.similarPosts(id, q.k) };
@@ -93,6 +92,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
   app.get(
     '/v1/trending',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['recommend'],
         summary: 'What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics)',
@@ -100,7 +100,6 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
       },
     },
     async (request) => {
-      auth(request, 'read');
       const q = parseQuery(trendingQuery, request.query);
       const items = q.kind === 'posts' ? await engine.trendingPosts(q.k) : q.kind === 'hashtags' ? await engine.trendingHashtags(q.k) : engine.trendingTopics(q.k);
       return { kind: q.kind, items };
@@ -110,6 +109,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
   app.get(
     '/v1/search',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['search'],
         summary: 'Full-text search over posts (BM25)',
@@ -118,22 +118,19 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
       },
     },
     async (request) => {
-      auth(request, 'read');
       const q = parseQuery(searchQuery, request.query);
       return { items: await engine.search(q.q, q.limit) };
     },
   );
 
-  app.get('/v1/stats', { schema: { tags: ['admin'], summary: 'Dataset counts and training state' } }, async (request) => {
-    auth(request, 'read');
+  app.get('/v1/stats', { config: { scope: 'read' }, schema: { tags: ['admin'], summary: 'Dataset counts and training state' } }, async () => {
     return engine.stats();
   });
 
   app.get(
     '/v1/users',
-    { schema: { tags: ['admin'], summary: 'A sample of user ids (most active first), for the dashboard', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } } },
+    { config: { scope: 'read' }, schema: { tags: ['admin'], summary: 'A sample of user ids (most active first), for the dashboard', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } } },
     async (request) => {
-      auth(request, 'read');
       const q = parseQuery(usersQuery, request.query);
       const d = engine.dataset;
       if (!d) return { items: [] };
@@ -143,12 +140,11 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine, auth: A
     },
   );
 
-  app.post('/v1/admin/train', { schema: { tags: ['admin'], summary: 'Rebuild the dataset and refit the models' } }, async (request) => {
-    auth(request, 'admin');
+  app.post('/v1/admin/train', { config: { scope: 'admin' }, schema: { tags: ['admin'], summary: 'Rebuild the dataset and refit the models' } }, async () => {
     return engine.train();
   });
 
-  app.get('/health', { schema: { tags: ['admin'], summary: 'Liveness and readiness' } }, async () => {
+  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed)', security: [] } }, async () => {
     const s = await engine.stats();
     return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind };
   });
