@@ -5,7 +5,8 @@
  * (through the page cursor) give the metrics at larger cut-offs.
  *
  * Fitting writes the training part into a fresh in-memory store (`writeDatasetToStore`, with the original
- * events of each training pair, so the engagement ranker reads the data's own event types), creates an engine
+ * events of each training pair, so the engagement ranker reads the data's own event types; items created after
+ * the training part's latest event that nobody interacted with in it are left out, as they did not exist yet), creates an engine
  * on it, trains it without saving artifacts and waits for the background ranker. Serving-only work is turned
  * off (materialized first pages, the behaviour predictor), as it does not change what the feed answers.
  * Historical data are replayed on their own clock: the feed measures ages from the snapshot's latest event
@@ -56,7 +57,7 @@ class EngineFeedModel implements ListRecommender {
     };
     const store = await openStore('sqlite://:memory:');
     try {
-      await writeDatasetToStore(train, store, { weights: config.weights, history: this.data });
+      await writeDatasetToStore(train, store, { weights: config.weights, history: this.data, onlyExistingAtNow: true });
     } catch (e) {
       await store.close();
       throw e;

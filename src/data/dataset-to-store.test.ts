@@ -109,6 +109,27 @@ describe('writeDatasetToStore', () => {
     for (let i = 0; i < back.items.size; i++) expect(back.users.id(back.itemAuthors[i]!)).toBe(CATALOG_AUTHOR);
   });
 
+  it('leaves out items created after the snapshot nobody interacted with, when asked', async () => {
+    const base = fixture();
+    const late = base.items.index('p2');
+    const d: Dataset = { ...base, itemCreatedAt: Float64Array.from(base.itemCreatedAt, (t, i) => (i === late ? base.now + 1 : t)) };
+    // ann's dwell and cat's view are on p2: with them it stays; in a part without them it is left out.
+    const kept = await roundTrip(d);
+    expect(kept.back.items.has('p2')).toBe(true);
+    const part = trainPart(d, (u) => u === 'ben');
+    const store = await createSqliteStore({ path: ':memory:' });
+    try {
+      const report = await writeDatasetToStore(part, store, { onlyExistingAtNow: true });
+      const back = await datasetFromStore(store);
+      expect(report.posts).toBe(2);
+      expect(back.items.has('p2')).toBe(false);
+      expect(weightsById(back)).toEqual(weightsById(part));
+      expect(back.now).toBe(part.now);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('picks the event type whose weight is the entry weight', () => {
     const w = DEFAULT_CONFIG.weights;
     const T = (t: (typeof EVENT_TYPES)[number]): number => EVENT_TYPES.indexOf(t);

@@ -35,6 +35,12 @@ export interface WriteDatasetOptions {
    * store-backed pipeline reads (likes, shares, ratings, views for the engagement ranker) stay those of the data.
    */
   history?: Dataset;
+  /**
+   * Leave out items created after `dataset.now` (the latest event of a training part) that nobody interacted
+   * with in it: at that time they did not exist yet, so a store-backed pipeline must not propose them (a temporal
+   * split's later posts would otherwise be the freshest candidates), and they would move the rebuilt `now`.
+   */
+  onlyExistingAtNow?: boolean;
   /** Rows per write (one transaction each; default 10 000). */
   batchSize?: number;
 }
@@ -78,6 +84,7 @@ export async function writeDatasetToStore(dataset: Dataset, sink: RowSink, optio
   for (let i = 0; i < items.size; i++) {
     const a = dataset.itemAuthors[i]!;
     const created = dataset.itemCreatedAt[i]!;
+    if (options.onlyExistingAtNow && created > dataset.now && !Number.isFinite(firstSeen[i]!)) continue;
     posts.push({
       id: items.id(i),
       author: a >= 0 ? users.id(a) : CATALOG_AUTHOR,
