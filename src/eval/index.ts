@@ -18,6 +18,7 @@ export * from './report/charts.js';
 export * from './report/markdown.js';
 export * from './report/write-report.js';
 export * from './recommend-lists.js';
+export * from './list-model.js';
 export * from './tuning/search-space.js';
 export * from './tuning/successive-halving.js';
 export * from './tuning/tune.js';

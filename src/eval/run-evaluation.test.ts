@@ -9,6 +9,8 @@ import { makeSplit } from './splits/make-split.js';
 import { modelIds, registerModel } from '../models/registry.js';
 import { Constant, Oracle, TinyPopularity } from './test-models.js';
 import { dataFingerprint } from './fingerprint.js';
+import type { ListModelFactory } from './list-model.js';
+import { recommendLists } from './recommend-lists.js';
 
 /** 40 users × 30 items; user u likes ~8 items drawn with a popularity skew (low indices more often). */
 function toyData(seed = 1): Dataset {
@@ -132,6 +134,59 @@ describe('runEvaluation', () => {
     await expect(runEvaluation({ data, models: ['p'], k: 0, createModel: pop })).rejects.toThrow(/k/);
     await expect(runEvaluation({ data, models: ['p'], protocol: 'x' as 'msr', createModel: pop })).rejects.toThrow(/protocol/);
     await expect(runEvaluation({ data, models: ['nope/none'] })).rejects.toThrow(/unknown model/);
+  });
+});
+
+describe('runEvaluation with list models', () => {
+  /** A list model answering each user's lab-popularity list asynchronously, recording what it was asked. */
+  function asyncPopular(calls: { depth: number; k: number; closed: number; fitted: Dataset[] }): ListModelFactory {
+    return () => {
+      const inner = pop();
+      return {
+        params: { kind: 'async-popular' },
+        async fit(train, options) {
+          calls.fitted.push(train);
+          await inner.fit(train, options);
+        },
+        recommendLists(users, depth, { k }) {
+          calls.depth = depth;
+          calls.k = k;
+          return Promise.resolve(recommendLists(inner, users, depth));
+        },
+        close() {
+          calls.closed++;
+          return Promise.resolve();
+        },
+      };
+    };
+  }
+
+  it('fits a list model on the same split and scores its lists like the registry model they equal', async () => {
+    const calls = { depth: 0, k: 0, closed: 0, fitted: [] as Dataset[] };
+    const result = await runEvaluation({ data, k: 5, seeds: 2, models: ['lists', 'p'], createModel: pop, listModels: { lists: asyncPopular(calls) } });
+    const [lists, plain] = result.models;
+    expect(lists!.id).toBe('lists');
+    expect(lists!.params).toEqual({ kind: 'async-popular' });
+    expect(calls).toMatchObject({ depth: 50, k: 5, closed: 2 });
+    expect(calls.fitted).toHaveLength(2);
+    for (const key of ['ndcg@5', 'precision@5', 'map@5', 'coverage@5']) expect(lists!.metrics[key]).toBeCloseTo(plain!.metrics[key]!, 12);
+    expect(lists!.atK['50']).toEqual(plain!.atK['50']);
+    // Lists are not full rankings: no AUC for them.
+    expect(lists!.metrics.auc).toBeUndefined();
+    expect(plain!.metrics.auc).toBeGreaterThan(0);
+  });
+
+  it('closes a list model whose recommendations fail, and refuses sampled candidates', async () => {
+    let closed = 0;
+    const failing: ListModelFactory = () => ({
+      params: {},
+      fit: () => Promise.resolve(),
+      recommendLists: () => Promise.reject(new Error('boom')),
+      close: () => { closed++; return Promise.resolve(); },
+    });
+    await expect(runEvaluation({ data, models: ['f'], listModels: { f: failing } })).rejects.toThrow(/boom/);
+    expect(closed).toBe(1);
+    await expect(runEvaluation({ data, models: ['f'], sampledNegatives: 5, listModels: { f: failing } })).rejects.toThrow(/sampled/);
   });
 });
 

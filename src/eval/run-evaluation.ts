@@ -8,6 +8,10 @@
  * Ranking is over the full catalogue by default (every item the user did not train on is a candidate);
  * `sampledNegatives: n` ranks each user's test items among n sampled unseen items instead (SASRec), and the
  * result says `ranking: 'sampled'`.
+ *
+ * List models (`listModels`, e.g. the served feed) are fitted the same way and asked for each test user's list
+ * asynchronously; their lists are not full rankings, so they get no `auc`, and they cannot rank sampled
+ * candidates.
  */
 import { createError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -26,6 +30,7 @@ import { testUsers } from './splits/pairs.js';
 import type { ProtocolName } from './splits/types.js';
 import { sampleNegatives } from './sampled-negatives.js';
 import { recommendLists } from './recommend-lists.js';
+import type { ListModelFactory } from './list-model.js';
 
 export type Protocol = ProtocolName;
 
@@ -66,6 +71,8 @@ export interface EvaluationOptions {
   logger?: Logger;
   /** Builds a model (default: the registry). */
   createModel?: (id: string, params?: Record<string, unknown>) => Recommender;
+  /** Models by id that answer lists asynchronously (e.g. `feed`, the whole engine); checked before `createModel`. */
+  listModels?: Readonly<Record<string, ListModelFactory>>;
 }
 
 /** Catalogue size up to which `auc: 'auto'` ranks the full catalogue per user. */
@@ -90,6 +97,12 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const create = options.createModel ?? registryCreate;
   const itemSimilarity = options.itemVectors ? cosineFromVectors(options.itemVectors) : undefined;
 
+  const listModelOf = (id: string): ListModelFactory | undefined => (options.listModels && Object.hasOwn(options.listModels, id) ? options.listModels[id] : undefined);
+  const listSpec = specs.find((s) => listModelOf(s.id));
+  if (listSpec && sampled !== undefined) {
+    throw createError('INVALID_INPUT', { field: 'sampledNegatives', problem: `model ${listSpec.id} answers lists, it cannot rank sampled candidates` });
+  }
+
   // runs[m][s]: metrics of model m at seed s.
   const runs = specs.map(() => [] as { metrics: Record<string, number>; fit: number; rec: number }[]);
   const params: Record<string, unknown>[] = specs.map(() => ({}));
@@ -112,18 +125,37 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
       throwIfAborted(options.signal, 'evaluation');
       const spec = specs[m]!;
       progress(done, total, `${spec.label ?? spec.id} seed ${seed}: fit`);
-      const model = create(spec.id, spec.params);
-      params[m] = { ...model.params };
-      const t0 = performance.now();
-      await model.fit(split.train, { seed, signal: options.signal, logger: options.logger });
-      const fit = (performance.now() - t0) / 1000;
-      progress(done, total, `${spec.label ?? spec.id} seed ${seed}: recommend`);
-      const t1 = performance.now();
-      const lists = sampled === undefined
-        ? recommendLists(model, users, auc ? nItems : ks[ks.length - 1]!)
-        : Array.from(users, (u, j) => Int32Array.from(model.recommend(u, { k: candidates![j]!.length, candidates: candidates![j]!, excludeSeen: true }), (r) => r.item));
-      const rec = (performance.now() - t1) / 1000;
-      const aucCandidates = !auc ? undefined : sampled === undefined
+      const listFactory = listModelOf(spec.id);
+      const depth = auc && !listFactory ? nItems : ks[ks.length - 1]!;
+      let fit: number, rec: number, lists: Int32Array[];
+      if (listFactory) {
+        const model = listFactory({ data, params: spec.params });
+        params[m] = { ...model.params };
+        try {
+          const t0 = performance.now();
+          await model.fit(split.train, { seed, signal: options.signal, logger: options.logger });
+          fit = (performance.now() - t0) / 1000;
+          progress(done, total, `${spec.label ?? spec.id} seed ${seed}: recommend`);
+          const t1 = performance.now();
+          lists = await model.recommendLists(Int32Array.from(users), depth, { k, signal: options.signal });
+          rec = (performance.now() - t1) / 1000;
+        } finally {
+          await model.close?.();
+        }
+      } else {
+        const model = create(spec.id, spec.params);
+        params[m] = { ...model.params };
+        const t0 = performance.now();
+        await model.fit(split.train, { seed, signal: options.signal, logger: options.logger });
+        fit = (performance.now() - t0) / 1000;
+        progress(done, total, `${spec.label ?? spec.id} seed ${seed}: recommend`);
+        const t1 = performance.now();
+        lists = sampled === undefined
+          ? recommendLists(model, users, depth)
+          : Array.from(users, (u, j) => Int32Array.from(model.recommend(u, { k: candidates![j]!.length, candidates: candidates![j]!, excludeSeen: true }), (r) => r.item));
+        rec = (performance.now() - t1) / 1000;
+      }
+      const aucCandidates = !auc || listFactory ? undefined : sampled === undefined
         ? Int32Array.from(users, (u) => nItems - rowNnz(split.train.interactions, u))
         : Int32Array.from(users, (_, j) => candidates![j]!.length);
       const metrics = evaluateRankings({

@@ -44,6 +44,11 @@ describe('author cap', () => {
     // A single-author tail makes short pages rather than breaking the cap.
     expect(pagesWithAuthorCap(['a1', 'a2', 'a3', 'a4', 'a5'], 4, 2, (x) => x[0]!)).toEqual([['a1', 'a2'], ['a3', 'a4'], ['a5']]);
   });
+
+  it('does not cap catalogue items (the __catalog__ author), only real authors', () => {
+    const author = (x: string): string => (x.startsWith('m') ? '__catalog__' : x[0]!);
+    expect(pagesWithAuthorCap(['m1', 'm2', 'a1', 'm3', 'a2', 'a3', 'm4'], 5, 2, author)).toEqual([['m1', 'm2', 'a1', 'm3', 'a2'], ['a3', 'm4']]);
+  });
 });
 
 describe('cursor', () => {

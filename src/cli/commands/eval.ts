@@ -6,6 +6,7 @@ import { createError } from '../../core/errors.js';
 import { createProgressBar } from '../../core/progress.js';
 import { loadEvaluationData } from '../../eval/load-data.js';
 import { parseModelList, runEvaluation, writeReport, type Protocol } from '../../eval/index.js';
+import { feedModel } from '../../engine-feed-model.js';
 import { configFrom } from '../shared.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
@@ -16,7 +17,7 @@ export function registerEvalCommand(program: Command): void {
     .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
     .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
-    .option('--models <ids>', 'comma-separated model ids, "all", or JSON model files (*.json: a spec {id, params, label} or an array), e.g. ease,configs/ml-100k-blend.json', 'all')
+    .option('--models <ids>', 'comma-separated model ids, "all", "feed" (the whole engine as configured by --config, as the API serves it), or JSON model files (*.json: a spec {id, params, label} or an array), e.g. feed,ease,configs/ml-100k-blend.json', 'all')
     .option('-k, --k <n>', 'cut-off for ranking metrics', '10')
     .option('--seeds <n>', 'number of seeds (random splits and model inits); mean ± std reported', '1')
     .option('--sampled-negatives <n>', 'rank each test item among n sampled unseen items (SASRec protocol) instead of the full catalogue')
@@ -35,6 +36,7 @@ export function registerEvalCommand(program: Command): void {
           seeds: Number(opts.seeds),
           sampledNegatives: opts.sampledNegatives === undefined ? undefined : Number(opts.sampledNegatives),
           progress: bar.report,
+          listModels: { feed: feedModel({ config }) },
         });
         bar.stop();
         await writeReport(result, opts.out);
