@@ -16,6 +16,7 @@ import { createError, httpReason, isResonateError, type ResonateError } from '..
 import { REDACT_PATHS, type Logger } from '../core/logger.js';
 import { installAuth } from './auth.js';
 import { assertSafeBinding } from './binding.js';
+import { requestBodyLimitBytes } from '../data/validate.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 
@@ -68,14 +69,15 @@ function pollutingKey(root: unknown): string | undefined {
 export async function createServer(engine: Engine, options: ServerOptions = {}): Promise<FastifyInstance> {
   const config = engine.config;
   const base = options.logger ?? engine.logger;
+  const bodyLimit = requestBodyLimitBytes(config.server.maxBatch);
   const logger = base.child({ module: 'http' }, { redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
     // A random id: a 5xx answer names it and the log line of the error carries it as `reqId`.
     genReqId: () => randomUUID(),
-    // Bodies of a full batch (10,000 rows) of posts fit in 64 MiB; anything larger is an error, not a crash.
-    bodyLimit: 64 * 1024 * 1024,
+    // A batch of `maxBatch` rows of the largest valid kind fits (posts and users are capped lower, see validate.ts).
+    bodyLimit,
     // Errors fastify raises before routing (a malformed URL) get the same catalogued answer as any other.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   });
@@ -165,7 +167,9 @@ function guardListen(app: FastifyInstance, engine: Engine): void {
 
 function sendError(error: FastifyError | ResonateError, request: FastifyRequest, reply: FastifyReply): void {
   const e = toResonateError(error);
-  if (e.statusCode >= 500) {
+  if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(e.retryAfterSeconds));
+  // A busy store is a named, expected 503: its message says what to do and carries nothing internal.
+  if (e.statusCode >= 500 && e.code !== 'STORE_BUSY') {
     // The stack and message stay in the log; the client gets an id to quote.
     request.log.error({ err: error }, 'request failed');
     void reply.status(e.statusCode).send({
@@ -180,7 +184,7 @@ function sendError(error: FastifyError | ResonateError, request: FastifyRequest,
 function toResonateError(error: FastifyError | ResonateError): ResonateError {
   if (isResonateError(error)) return error;
   const f = error as FastifyError & { statusCode?: number };
-  if (f.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return createError('BATCH_TOO_LARGE', { size: 'over 64 MiB of', kind: 'bytes', limit: '64 MiB' });
+  if (f.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return createError('BATCH_TOO_LARGE', { size: 'a body over the limit of', kind: 'bytes', limit: 'server.maxBatch rows of the largest valid kind' });
   if (f.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return createError('INVALID_INPUT', { field: 'content-type', problem: 'send application/json' });
   if (f.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return createError('INVALID_JSON', { where: 'request body', problem: 'the body is empty' });
   if (f.code === 'FST_ERR_BAD_URL') return createError('INVALID_INPUT', { field: 'url', problem: 'malformed URL (bad percent-encoding or characters)' });

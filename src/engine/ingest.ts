@@ -11,7 +11,7 @@ import type { Event, Follow, Post } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
 import type { Feed } from '../feed/create-feed.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
-import type { Store, WriteBatch, WriteSummary } from '../storage/store.js';
+import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
 import type { ServingSlot } from './serving.js';
 
 /**
@@ -28,7 +28,13 @@ export function addSentiment(posts: Post[]): void {
 
 export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   return async (kind, rows) => {
-    const parsed = validateRows(kind, rows, config.server.maxBatch);
+    const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
+    return counts;
+  };
+
+  async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
+    // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
+    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: Date.now(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
@@ -36,13 +42,15 @@ export function createIngest(store: Store, config: ResonateConfig, serving: Serv
     if (!live) return summary;
     if (kind === 'events') {
       const events = parsed as Event[];
-      applyOnlineUpdates(events, live.dataset, live.models, config);
+      // Only events this write stored are new: a retried or repeated event must not be learned twice.
+      const inserted = new Set(summary.insertedEventIds);
+      applyOnlineUpdates(events.filter((e) => inserted.delete(e.id)), live.dataset, live.models, config);
       for (const user of new Set(events.map((e) => e.user))) live.feed.invalidate(user);
     }
     if (kind === 'posts') live.feed.postsChanged();
     await invalidateAffected(live.feed, store, kind, parsed);
     return summary;
-  };
+  }
 }
 
 /** Drops the first pages a write makes stale (events are handled where they are ingested). */

@@ -6,7 +6,7 @@ import { createError } from '../../core/errors.js';
 import { createProgressBar } from '../../core/progress.js';
 import { loadEvaluationData } from '../../eval/load-data.js';
 import { parseModelList, runEvaluation, writeReport, type Protocol } from '../../eval/index.js';
-import { feedModel } from '../../engine-feed-model.js';
+import { feedModel } from '../../engine/feed-model.js';
 import { configFrom } from '../shared.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];

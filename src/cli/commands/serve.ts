@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
-import { createServer } from '../../api/server.js';
+import { assertSafeBinding, createServer } from '../../api/server.js';
 import { generateToStore } from '../../data/synthetic/index.js';
 import type { Engine } from '../../engine/index.js';
 import { engineFrom } from '../shared.js';
@@ -45,6 +45,15 @@ async function loadOrTrain(engine: Engine): Promise<void> {
   engine.scheduleRetraining();
 }
 
+async function closeOnError(engine: Engine, check: () => void): Promise<void> {
+  try {
+    check();
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+}
+
 export function registerServeCommands(program: Command): void {
   program
     .command('start')
@@ -54,6 +63,8 @@ export function registerServeCommands(program: Command): void {
     .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
       const t0 = performance.now();
       const engine = await engineFrom(cmd);
+      // Refuse an open server on a public address before generating or training anything.
+      await closeOnError(engine, () => assertSafeBinding(engine.config, opts.host ?? engine.config.server.host));
       const counts = await engine.store.counts();
       if (counts.posts === 0) {
         const { users, seed } = engine.config.demo;
@@ -75,6 +86,7 @@ export function registerServeCommands(program: Command): void {
     .option('--port <port>', 'port to listen on')
     .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
       const engine = await engineFrom(cmd);
+      await closeOnError(engine, () => assertSafeBinding(engine.config, opts.host ?? engine.config.server.host));
       await loadOrTrain(engine);
       await listen(engine, opts);
     });

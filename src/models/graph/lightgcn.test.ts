@@ -8,13 +8,15 @@ import { datasetFromInteractions } from '../../data/dataset-builder.js';
 import { csrFromCoo, csrToDense } from '../../math/csr.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { createModel } from '../registry.js';
-import '../index.js';
+import { registerBuiltinModels } from '../builtin.js';
 import { blockScores, plantedBlocks } from '../mf/test-fixtures.js';
 import { backpropagate, bprBatchGrad, LightgcnRecommender, propagate, sampleEpoch } from './lightgcn.js';
 import { carveValidation } from './holdout.js';
 import { normalizedAdjacency } from './normalized-adjacency.js';
 import { spmm } from './spmm.js';
 import { spmmRef } from './spmm.ref.js';
+
+registerBuiltinModels();
 
 describe('spmm', () => {
   it('matches the dense reference on random sparse matrices', () => {

@@ -3,9 +3,11 @@ import { createRng } from '../../core/rng.js';
 import { csrFromCoo, csrToDense } from '../../math/csr.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { createModel } from '../registry.js';
-import '../index.js';
+import { registerBuiltinModels } from '../builtin.js';
 import { blockScores, plantedBlocks } from '../mf/test-fixtures.js';
 import { NeumfNet, NeumfRecommender, pointwiseInstances } from './neumf.js';
+
+registerBuiltinModels();
 
 describe('NeuMF network', () => {
   it('computes hᵀ[p ⊙ q; ReLU-MLP([p′; q′])] + b by hand', () => {

@@ -5,12 +5,14 @@ import { datasetFromInteractions } from '../../data/dataset-builder.js';
 import { gradCheck, randomProbe } from '../../nn/grad-check.js';
 import { randn } from '../../nn/tensor.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
-import '../index.js';
+import { registerBuiltinModels } from '../builtin.js';
 import { blockScores, plantedBlocks } from '../mf/test-fixtures.js';
 import { embeddingBag } from './embedding-bag.js';
 import { l2Normalize } from './l2-normalize.js';
 import { bucketOf, buildTextFeatures } from './text-features.js';
 import { logitAdjustment, TwoTowerRecommender } from './two-tower.js';
+
+registerBuiltinModels();
 
 describe('two-tower ops', () => {
   it('embeddingBag is the weighted sum of rows (by hand) and its gradient matches finite differences', () => {

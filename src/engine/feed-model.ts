@@ -12,15 +12,15 @@
  * Historical data are replayed on their own clock: the feed measures ages from the snapshot's latest event
  * when that is older than a week (see createFeed).
  */
-import type { ResonateConfig } from './core/config.js';
-import { DEFAULT_CONFIG } from './core/config.js';
-import { throwIfAborted } from './core/progress.js';
-import type { Logger } from './core/logger.js';
-import type { Dataset } from './data/dataset.js';
-import { writeDatasetToStore } from './data/dataset-to-store.js';
-import { createEngine, type Engine } from './engine.js';
-import type { ListModelFactory, ListRecommender } from './eval/list-model.js';
-import { openStore } from './storage/open-store.js';
+import type { ResonateConfig } from '../core/config.js';
+import { DEFAULT_CONFIG } from '../core/config.js';
+import { throwIfAborted } from '../core/progress.js';
+import type { Logger } from '../core/logger.js';
+import type { Dataset } from '../data/dataset.js';
+import { writeDatasetToStore } from '../data/dataset-to-store.js';
+import { createEngine, type Engine } from './create-engine.js';
+import type { ListModelFactory, ListRecommender } from '../eval/list-model.js';
+import { openStore } from '../storage/open-store.js';
 
 export interface FeedModelOptions {
   /** Engine configuration (default: the config defaults); `seed` is replaced by each evaluation seed. */
