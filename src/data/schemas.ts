@@ -119,6 +119,11 @@ const featuresSchema = z
 
 export const userSchema = z.strictObject({
   id: idSchema,
+  /**
+   * false: the user's feed is built without profiling (accounts they follow and what is popular only) and their
+   * events stay out of model training (the EU Digital Services Act's non-profiling option). Default true.
+   */
+  personalization: z.boolean().optional(),
   name: textSchema(LIMITS.nameChars).optional(),
   created_at: timestampSchema.optional(),
   features: featuresSchema.optional(),

@@ -4,8 +4,9 @@
  *
  * Why not SQLite's own foreign keys: with them on, every event insert probes the users and posts primary-key
  * indexes inside the B-tree layer, which cost about a third of ingestion time (see docs/benchmarks.md,
- * "Ingestion and dataset build"). Users and posts are never deleted, so "exists" never turns false once true
- * and caching positive answers is safe even when another process writes the same file. Ids added by a
+ * "Ingestion and dataset build"). Users and posts are deleted only by an erasure, which calls `forget`, so a
+ * positive answer stays true in this process. (Another process that cached an id before it was erased may still
+ * accept a row naming it until it restarts; such a row refers to nothing and is never served.) Ids added by a
  * transaction that is then rolled back must be forgotten: the store calls `forgetUncommitted()` on rollback.
  */
 import type Database from 'better-sqlite3';
@@ -46,6 +47,14 @@ export class KnownIds {
     if (this.committed.size + this.pending.size > this.capacity) this.committed.clear();
     for (const id of this.pending) this.committed.add(id);
     this.pending.clear();
+  }
+
+  /** These ids were deleted (an erasure). */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.committed.delete(id);
+      this.pending.delete(id);
+    }
   }
 
   /** The open transaction (or a savepoint in it) rolled back: forget what it may have added. */

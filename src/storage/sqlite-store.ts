@@ -21,7 +21,7 @@ import { KnownIds } from './known-ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
-import type { EventQuery, SearchHit, Store, StoreCounts, StoreWriter, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import type { AuditEntry, ErasureSummary, EventQuery, SearchHit, Store, StoreCounts, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -53,7 +53,7 @@ const DEFAULT_SEARCH_LIMIT = 20;
 const MIN_TIME = -Number.MAX_VALUE;
 const MAX_TIME = Number.MAX_VALUE;
 
-interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null }
+interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null }
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
   reply_to: string | null; lang: string | null; features: string | null;
@@ -281,11 +281,15 @@ export class SqliteStore implements Store {
     }
 
     const upsertUser = this.stmt(
-      `INSERT INTO users (id, name, created_at, features) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features`,
+      `INSERT INTO users (id, name, created_at, features, personalization) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features,
+         personalization = excluded.personalization`,
     );
+    // Writing an erased id creates a new user: it is no longer erased.
+    const unErase = this.stmt('DELETE FROM erased_users WHERE id = ?');
     for (const u of batch.users ?? []) {
-      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features));
+      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization));
+      unErase.run(u.id);
       this.knownUsers.add(u.id);
       summary.users++;
     }
@@ -396,7 +400,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- reads
 
   async getUser(id: string): Promise<User | undefined> {
-    const row = this.stmt('SELECT id, name, created_at, features FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.stmt('SELECT id, name, created_at, features, personalization FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row && toUser(row);
   }
 
@@ -492,10 +496,68 @@ export class SqliteStore implements Store {
     return { ...row };
   }
 
+  // ---------------------------------------------------------------- erasure, export, audit
+
+  async eraseUser(id: string, options: { replies?: 'keep' | 'delete'; actor?: string } = {}): Promise<ErasureSummary | undefined> {
+    return this.exclusive(async () => {
+      this.begin();
+      try {
+        const summary = this.erase(id, options.replies ?? 'keep', options.actor);
+        this.commit();
+        return summary;
+      } catch (e) {
+        this.rollback();
+        throw asWriteError(e);
+      }
+    });
+  }
+
+  private erase(id: string, replies: 'keep' | 'delete', actor: string | undefined): ErasureSummary | undefined {
+    if (this.stmt('SELECT 1 FROM users WHERE id = ?').get(id) === undefined) return undefined;
+    const run = (sql: string, ...params: unknown[]): number => this.stmt(sql).run(...params).changes;
+    const own = this.stmt('SELECT id FROM posts WHERE author = ?').pluck().all(id) as string[];
+    const replyIds = replies === 'delete' ? (this.stmt(`SELECT id FROM posts WHERE reply_to IN (SELECT value FROM json_each(?)) AND author <> ?`).pluck().all(JSON.stringify(own), id) as string[]) : [];
+    const gone = JSON.stringify([...own, ...replyIds]);
+    const events = run('DELETE FROM events WHERE user_id = ? OR target_user_id = ?', id, id) + run('DELETE FROM events WHERE post_id IN (SELECT value FROM json_each(?))', gone);
+    const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
+    run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
+    run('DELETE FROM users WHERE id = ?', id);
+    run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
+    const summary: ErasureSummary = { user: id, posts: own.length, replies: replyIds.length, follows, events };
+    this.audit({ at: Date.now(), action: 'erase', subject: id, actor, details: { ...summary } });
+    // The id caches hold only ids known to exist: forget the erased ones.
+    this.knownUsers.forget([id]);
+    this.knownPosts.forget([...own, ...replyIds]);
+    return summary;
+  }
+
+  async isErased(id: string): Promise<boolean> {
+    return this.stmt('SELECT 1 FROM erased_users WHERE id = ?').get(id) !== undefined;
+  }
+
+  async exportUser(id: string, options: { actor?: string } = {}): Promise<UserExport | undefined> {
+    const user = await this.getUser(id);
+    if (!user) return undefined;
+    const posts = (this.stmt(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.author = ? ORDER BY p.created_at, p.rowid`).all(id) as PostRow[]).map(toPost);
+    const events = (this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ? ORDER BY ts, rowid`).all(id) as EventRow[]).map(toEvent);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events };
+    await this.exclusive(async () => this.audit({ at: Date.now(), action: 'export', subject: id, actor: options.actor, details: { posts: posts.length, events: events.length } }));
+    return out;
+  }
+
+  async auditLog(limit = 100): Promise<AuditEntry[]> {
+    const rows = this.stmt('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: string | null }[];
+    return rows.map((r) => ({ at: r.at, action: r.action, subject: r.subject, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}) }));
+  }
+
+  private audit(e: AuditEntry): void {
+    this.stmt('INSERT INTO audit_log (at, action, subject, actor, details) VALUES (?, ?, ?, ?, ?)').run(e.at, e.action, e.subject, e.actor ?? null, e.details ? JSON.stringify(e.details) : null);
+  }
+
   // ---------------------------------------------------------------- scans
 
   scanUsers(): AsyncIterable<User> {
-    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features FROM users', toUser);
+    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization FROM users', toUser);
   }
 
   scanPosts(): AsyncIterable<Post> {
@@ -663,6 +725,7 @@ function toUser(r: UserRow): User {
   if (r.name !== null) u.name = r.name;
   if (r.created_at !== null) u.created_at = r.created_at;
   if (r.features !== null) u.features = JSON.parse(r.features) as User['features'];
+  if (r.personalization !== null) u.personalization = r.personalization !== 0;
   return u;
 }
 

@@ -70,6 +70,34 @@ export interface SearchHit {
   score: number;
 }
 
+/** What one erasure removed. */
+export interface ErasureSummary {
+  user: string;
+  posts: number;
+  /** Replies by others to the erased posts, removed when asked (`replies: 'delete'`). */
+  replies: number;
+  follows: number;
+  /** The user's own events, and others' events on the erased posts or aimed at the user. */
+  events: number;
+}
+
+/** Everything stored about one user (GET /v1/users/{id}/export). */
+export interface UserExport {
+  user: User;
+  posts: Post[];
+  following: string[];
+  followers: string[];
+  events: Event[];
+}
+
+export interface AuditEntry {
+  at: number;
+  action: 'erase' | 'export';
+  subject: string;
+  actor?: string;
+  details?: Record<string, unknown>;
+}
+
 export interface Store extends StoreWriter {
   readonly kind: 'sqlite' | 'postgres';
   /** One batch in one transaction; says which of its events were new. */
@@ -98,6 +126,19 @@ export interface Store extends StoreWriter {
   /** Full-text search over post text (BM25). */
   searchPosts(query: string, limit?: number): Promise<SearchHit[]>;
   counts(): Promise<StoreCounts>;
+
+  /**
+   * Erases a user in one transaction: the user row, their posts (and others' replies to them with `replies:
+   * 'delete'`), follows both ways, their events, others' events on the erased posts or aimed at the user; records
+   * the id as erased and writes an audit entry. Undefined (nothing written) when the user does not exist.
+   */
+  eraseUser(id: string, options?: { replies?: 'keep' | 'delete'; actor?: string }): Promise<ErasureSummary | undefined>;
+  /** Whether the id was erased (and not created again since). */
+  isErased(id: string): Promise<boolean>;
+  /** Everything stored about a user, audited; undefined when the user does not exist. */
+  exportUser(id: string, options?: { actor?: string }): Promise<UserExport | undefined>;
+  /** Audit entries, newest first. */
+  auditLog(limit?: number): Promise<AuditEntry[]>;
 
   /** Streams for building a Dataset in one pass. Events come in ascending time order. */
   scanUsers(): AsyncIterable<User>;

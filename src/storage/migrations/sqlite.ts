@@ -77,4 +77,29 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- NULL: personalized (the default); 0: the user switched personalization off (following and popular only).
+      ALTER TABLE users ADD COLUMN personalization INTEGER;
+
+      -- Users erased on request: every read of the id answers USER_ERASED until the id is created again.
+      CREATE TABLE erased_users (
+        id        TEXT PRIMARY KEY,
+        erased_at REAL NOT NULL
+      );
+
+      -- Erasures and exports (who, whom, when, what); never the exported data itself.
+      CREATE TABLE audit_log (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      REAL NOT NULL,
+        action  TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        actor   TEXT,
+        details TEXT
+      );
+      CREATE INDEX events_post ON events(post_id);
+      CREATE INDEX events_target_user ON events(target_user_id);
+    `,
+  },
 ];
