@@ -1,8 +1,8 @@
 /**
  * @module Fresh-post candidate source (`fresh`): a pseudo-source that needs no fitted model. It proposes
  *
- * - posts of the fresh pool (written since the snapshot, or recent snapshot posts with little engagement) that
- *   match the user's interest profile by text and tags, scored match × early-engagement boost; these may take
+ * - posts of the fresh pool (written since the snapshot, or recent snapshot posts with little engagement) by
+ *   authors the user does not follow (in-network serves those) that match the user's interest profile by text and tags, scored match × early-engagement boost; these may take
  *   the page's exploration slots (`feed.explorationShare`);
  * - neighbours (`similarItems` of the similar-posts model, else any item-kNN) of the posts the user engaged with
  *   since the snapshot: a user the snapshot does not know gets a first page from their first likes at once.
@@ -78,17 +78,20 @@ export function createFreshSource(name: string = FRESH_SOURCE, options: FreshSou
 
 async function freshCandidates(ctx: SourceContext, st: State, weights: EventWeights, similarKey: string | undefined): Promise<Candidate[]> {
   const { dataset } = ctx;
-  const [pool, events] = await Promise.all([
+  const [pool, events, followees] = await Promise.all([
     st.pool.at(ctx.asOf),
     // A user the snapshot knows: their events since it; a new user: all their events.
     ctx.store.userEvents(ctx.userId, { ...(ctx.userIndex >= 0 ? { since: dataset.now + 1 } : {}), before: ctx.asOf + 1, limit: MAX_USER_EVENTS }),
+    ctx.store.following(ctx.userId),
   ]);
+  // Posts of followees are the in-network source's (explained "You follow …"); this one serves the others.
+  const skip = new Set([ctx.userId, ...followees]);
   const recent = await recentPosts(ctx, st, pool, events, weights);
   const profile = st.profiles.profile(ctx.userIndex, recent);
   const out: Candidate[] = [];
   if (profile.terms.size > 0) {
     for (const p of pool) {
-      if (p.author === ctx.userId) continue;
+      if (skip.has(p.author)) continue;
       const m = match(profile, p.vector);
       if (m < MIN_MATCH) continue;
       out.push({ postId: p.id, score: m * engagementBoost(st.pool.engagement(p, ctx.asOf)), reason: becauseOf(profile, p.vector), explore: true });
