@@ -88,7 +88,8 @@ export const configSchema = z.strictObject({
       rerankTop: z.number().int().positive().default(200),
       /**
        * Candidate sources, each a model spec whose `weight` is its relative weight in the blended score. `in-network`
-       * also reads fresh posts of followees from the store; `popular/*` models are the trending source; any other
+       * also reads fresh posts of followees from the store; `fresh` (no model) proposes posts written since the last
+       * training that match the user's interests, and neighbours of their likes since; `popular/*` models are the trending source; any other
        * model (a hybrid, SASRec, LightGCN …) proposes its top items for the user. The older form, an object of
        * source id → weight, is still read.
        */
@@ -98,6 +99,7 @@ export const configSchema = z.strictObject({
           { id: 'in-network', weight: 1.0 },
           { id: 'item-knn/cosine', weight: 1.0 },
           { id: 'popular/trending', weight: 0.5 },
+          { id: 'fresh', weight: 0.5 },
         ]),
       /**
        * Share of the first page reserved for exploration: new posts the fresh source proposes (written since the
