@@ -125,7 +125,8 @@ export const configSchema = z.strictObject({
       rerankTop: z.number().int().positive().default(200),
       /**
        * Candidate sources, each a model spec whose `weight` is its relative weight in the blended score. `in-network`
-       * also reads fresh posts of followees from the store; `popular/*` models are the trending source; any other
+       * also reads fresh posts of followees from the store; `fresh` (no model) proposes posts written since the last
+       * training that match the user's interests, and neighbours of their likes since; `popular/*` models are the trending source; any other
        * model (a hybrid, SASRec, LightGCN …) proposes its top items for the user. The older form, an object of
        * source id → weight, is still read.
        */
@@ -135,7 +136,20 @@ export const configSchema = z.strictObject({
           { id: 'in-network', weight: 1.0 },
           { id: 'item-knn/cosine', weight: 1.0 },
           { id: 'popular/trending', weight: 0.5 },
+          { id: 'fresh', weight: 0.5 },
         ]),
+      /**
+       * Share of the first page reserved for exploration: new posts the fresh source proposes (written since the
+       * last training, or recent with little engagement) that the blend did not rank onto the page. Rounded to
+       * whole posts (20 posts → 2 slots; 0 turns the reservation off).
+       */
+      explorationShare: z.number().min(0).max(1).default(0.1),
+      /** Newest posts written since the last training that the fresh source considers (read once per refresh, shared by all users). */
+      freshPosts: z.number().int().positive().default(500),
+      /** Seconds between two reads of the fresh-post pool and of the events on it from the store. */
+      freshRefreshSeconds: z.number().min(0).default(5),
+      /** Snapshot posts younger than this (hours before the snapshot's latest event) with little engagement are fresh too. */
+      freshMaxAgeHours: z.number().min(0).default(48),
       /** The model behind similar posts (`GET /v1/posts/{id}/similar`): a model spec whose `similarItems` is asked. */
       similar: modelSpecEntry.default('item-knn/cosine'),
     })

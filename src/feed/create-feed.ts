@@ -3,8 +3,9 @@
  * that proposed it and an explanation; similar posts; trending posts and hashtags.
  *
  * Sources are model keys with a blend weight (`sources`, from `config.feed.sources`): `in-network` (Store posts
- * of followees + the in-network model), `popular/*` (trending), and any other fitted model (item-kNN, a hybrid,
- * SASRec …). A page is cut from a ranked list computed once per (user, snapshot time, page size) and kept
+ * of followees + the in-network model), `fresh` (new posts matching the user's interest profile, and neighbours
+ * of their likes since the snapshot; no model), `popular/*` (trending), and any other fitted model (item-kNN, a
+ * hybrid, SASRec …). A page is cut from a ranked list computed once per (user, snapshot time, page size) and kept
  * (RankedLists); the cursor carries the snapshot time, so a recomputed list reads the same Store state and pages
  * do not repeat. A served page is hydrated with one Store read and kept until a post is written. Unknown users
  * get the cold-start feed: trending (plus the posts of anyone they already follow).
@@ -27,6 +28,7 @@ import { rankFeed } from './rank.js';
 import { RankedLists } from './ranked-lists.js';
 import type { SecondStage } from './second-stage.js';
 import { similarPosts } from './similar-posts.js';
+import { createFreshSource, FRESH_SOURCE } from './sources/fresh-source.js';
 import { createInNetworkSource, IN_NETWORK_SOURCE } from './sources/in-network-source.js';
 import { modelSource } from './sources/model-source.js';
 import { popularList, trendingSource } from './sources/trending-source.js';
@@ -57,6 +59,8 @@ export interface FeedConfig {
   cacheSize?: number;
   /** Pages kept of a materialized list (default 5). */
   materializedPages?: number;
+  /** Event weights (`config.weights`) for the fresh source's profiles and early engagement (default: the config defaults). */
+  weights?: ResonateConfig['weights'];
 }
 
 export interface Feed {
@@ -90,8 +94,15 @@ function sourcesFromConfig(feed: ResonateConfig['feed']): SourceSpec[] {
   });
 }
 
-function candidateSource(spec: SourceSpec): CandidateSource {
+/** Sources that need no fitted model. */
+const PSEUDO_SOURCES: ReadonlySet<string> = new Set([IN_NETWORK_SOURCE, FRESH_SOURCE]);
+
+function candidateSource(spec: SourceSpec, cfg: Pick<FeedConfig, 'weights' | 'similar' | 'config'>): CandidateSource {
   if (spec.id === IN_NETWORK_SOURCE) return createInNetworkSource(spec.key);
+  if (spec.id === FRESH_SOURCE) {
+    const similar = cfg.similar ?? (cfg.config ?? DEFAULT_CONFIG).feed.similar;
+    return createFreshSource(spec.key, { weights: cfg.weights, similar: typeof similar === 'string' ? similar : similar.label ?? similar.id });
+  }
   if (spec.id.startsWith('popular/')) return trendingSource(spec.key);
   return modelSource(spec.key);
 }
@@ -115,7 +126,7 @@ export function createFeed(cfg: FeedConfig): Feed {
   const createdAt = now();
   /** Subtracted from the wall clock to get the time ages are measured from (0 for live data). */
   const timeShift = dataset.now < createdAt - REPLAY_AFTER_MS ? createdAt - dataset.now : 0;
-  const sources = (cfg.sources ?? sourcesFromConfig(feedConfig)).filter((s) => s.weight > 0 && (models[s.key] || s.id === IN_NETWORK_SOURCE)).map((s) => ({ source: candidateSource(s), weight: s.weight }));
+  const sources = (cfg.sources ?? sourcesFromConfig(feedConfig)).filter((s) => s.weight > 0 && (models[s.key] || PSEUDO_SOURCES.has(s.id))).map((s) => ({ source: candidateSource(s, cfg), weight: s.weight }));
   const similarKey = cfg.similar ?? (typeof feedConfig.similar === 'string' ? feedConfig.similar : feedConfig.similar.label ?? feedConfig.similar.id);
   let tags: Map<string, number> | undefined;
 

@@ -1,12 +1,13 @@
 /**
  * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported) → blended
- * score × freshness → second-stage re-rank of the head → author cap → pages. Falls back to trending when no
- * source has anything for the user (cold start, or everything filtered out).
+ * score × freshness → second-stage re-rank of the head → author cap → pages, with the first page's
+ * exploration slots given to new posts (`explore` candidates) the blend left off it. Falls back to trending
+ * when no source has anything for the user (cold start, or everything filtered out).
  */
-import { pagesWithAuthorCap } from './author-cap.js';
 import { blend, freshness } from './blend.js';
 import { isExcluded, loadExclusions } from './exclusions.js';
 import { explain, type ExplainContext } from './explain.js';
+import { explorationSlots, pagesWithExploration } from './exploration.js';
 import { loadPostInfo } from './post-info.js';
 import { byScore, cascade, secondStageScores, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
@@ -22,11 +23,13 @@ export interface RankInput {
   pageSize: number;
 }
 
-type Ranked = FeedItem & { author: string };
+type Ranked = FeedItem & { author: string; explore: boolean };
 
 interface SourceLists {
   lists: { name: string; weight: number; candidates: Candidate[] }[];
   infos: Map<string, PostInfo>;
+  /** Posts some source marked `explore`. */
+  explore: Set<string>;
 }
 
 async function gatherCandidates(input: RankInput): Promise<SourceLists> {
@@ -44,13 +47,14 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
     for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
-  return { lists, infos };
+  const explore = new Set(lists.flatMap((l) => l.candidates.filter((c) => c.explore).map((c) => c.postId)));
+  return { lists, infos, explore };
 }
 
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const { lists, infos } = await gatherCandidates(input);
+  const { lists, infos, explore } = await gatherCandidates(input);
   const ex = input.explainContext(infos);
   const items: Ranked[] = blend(lists).map((b) => {
     const post = infos.get(b.postId)!;
@@ -61,6 +65,7 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
       sources: b.sources,
       explanation: explain(b.reason, post, ex),
       author: post.author,
+      explore: explore.has(b.postId),
     };
   });
   items.sort(byScore);
@@ -69,5 +74,12 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
     const itemIndex = (id: string): number => ctx.dataset.items.index(id);
     cascade(items, ctx.config.rerankTop, ctx.config.rankerWeight, (ids) => secondStageScores(stage, ctx.userIndex, itemIndex, ids));
   }
-  return pagesWithAuthorCap(items, input.pageSize, ctx.config.authorCap, (i) => i.author).map((page) => page.map(({ author: _author, ...item }) => item));
+  const pages = pagesWithExploration(items, {
+    pageSize: input.pageSize,
+    cap: ctx.config.authorCap,
+    slots: explorationSlots(input.pageSize, ctx.config),
+    authorOf: (i) => i.author,
+    explore: (i) => i.explore,
+  });
+  return pages.map((page) => page.map(({ author: _author, explore: _explore, ...item }) => item));
 }

@@ -56,6 +56,11 @@ export interface Candidate {
   /** The source's own score (any scale; the blend normalises per source). */
   score: number;
   reason: Reason;
+  /**
+   * A post the collaborative models cannot rank yet (new, little engagement): it may take one of the first
+   * page's exploration slots (`feed.explorationShare`) when its blended score does not earn it a place.
+   */
+  explore?: boolean;
 }
 
 /** What every candidate source receives. */

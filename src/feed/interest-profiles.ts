@@ -1,0 +1,222 @@
+/**
+ * @module Interest profiles: what a user reads about, as one L2-normalised TF-IDF vector over post text and tags.
+ *
+ * The vocabulary and idf are fitted once per snapshot (`interestProfiles(dataset)`, shared by every feed made on
+ * it) with the TF-IDF vectorizer of src/text (sublinear tf, smoothed idf, unit rows); a post's document is its
+ * text without stopwords plus its tags as `#tag` terms (twice: tags are curated, words are noisy). A user's
+ * profile is the engagement-weighted mean of the vectors of the posts they engaged with: their snapshot history
+ * (cached per user, least recently used dropped past the capacity) plus the events given at request time (the
+ * Store's events since the snapshot), so p_u = Σ w_i v_i / ‖Σ w_i v_i‖ and match(u, post) = p_u · v_post, a
+ * cosine in [0, 1]. Terms the snapshot never saw are not in the vocabulary and do not match.
+ */
+import type { Dataset } from '../data/dataset.js';
+import type { Csr } from '../math/csr.js';
+import { ENGLISH_STOPWORDS } from '../text/stopwords.js';
+import { createVectorizer, type Vectorizer } from '../text/vectorizer.js';
+
+/** A sparse, L2-normalised document vector (columns ascending). */
+export interface SparseVector {
+  readonly cols: Int32Array;
+  readonly vals: Float32Array;
+}
+
+/** One post of a profile with its weight (the user's summed event weights on it). */
+export interface ProfilePost {
+  postId: string;
+  weight: number;
+  vector: SparseVector;
+}
+
+export interface InterestProfile {
+  /** term column → weight; unit length (empty for users with no text signal). */
+  readonly terms: ReadonlyMap<number, number>;
+  /** The posts it was built from, heaviest first (for "Because you liked …"). */
+  readonly posts: readonly ProfilePost[];
+}
+
+export interface InterestProfilesOptions {
+  /** User profiles kept (least recently used dropped). */
+  cacheSize?: number;
+  /** Post vectors kept (least recently used dropped). */
+  vectorCacheSize?: number;
+  /** Most snapshot posts (newest) the vocabulary and idf are fitted on. */
+  maxFitPosts?: number;
+  /** Most posts of a user's snapshot history in the profile (the most recent). */
+  historyLimit?: number;
+}
+
+const DEFAULTS: Required<InterestProfilesOptions> = { cacheSize: 10_000, vectorCacheSize: 50_000, maxFitPosts: 50_000, historyLimit: 200 };
+const EMPTY_VECTOR: SparseVector = { cols: new Int32Array(0), vals: new Float32Array(0) };
+/** A tag is repeated this many times in a post's document. */
+const TAG_REPEAT = 2;
+const WORD = /[\p{L}\p{N}'’]+/gu;
+
+/** The document a post is vectorized from: text without stopwords, then its tags as hashtags. */
+export function postDocument(text: string, tags: readonly string[]): string {
+  const words = text.replace(WORD, (w) => (ENGLISH_STOPWORDS.has(w.toLowerCase()) ? ' ' : w));
+  const hashtags = tags.map((t) => `#${t.replace(/^#/, '').toLowerCase()}`).filter((t) => t.length > 1);
+  return [words, ...Array.from({ length: TAG_REPEAT }, () => hashtags.join(' '))].join(' ');
+}
+
+/** Dot product of a profile and a post vector (both unit length: their cosine). */
+export function match(profile: InterestProfile, v: SparseVector): number {
+  let s = 0;
+  for (let k = 0; k < v.cols.length; k++) s += (profile.terms.get(v.cols[k]!) ?? 0) * v.vals[k]!;
+  return s;
+}
+
+/** Dot product of two sparse vectors (columns ascending). */
+export function dot(a: SparseVector, b: SparseVector): number {
+  let s = 0;
+  for (let i = 0, j = 0; i < a.cols.length && j < b.cols.length; ) {
+    const ca = a.cols[i]!, cb = b.cols[j]!;
+    if (ca === cb) s += a.vals[i++]! * b.vals[j++]!;
+    else if (ca < cb) i++;
+    else j++;
+  }
+  return s;
+}
+
+/** Small LRU over a Map (insertion order = recency). */
+class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly capacity: number) {}
+  get(k: K): V | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: K, v: V): void {
+    this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+function rows(m: Csr): SparseVector[] {
+  const out: SparseVector[] = [];
+  for (let r = 0; r < m.rows; r++) {
+    const a = m.indptr[r]!, b = m.indptr[r + 1]!;
+    out.push(a === b ? EMPTY_VECTOR : { cols: m.indices.slice(a, b), vals: m.data.slice(a, b) });
+  }
+  return out;
+}
+
+export class InterestProfiles {
+  private readonly options: Required<InterestProfilesOptions>;
+  private vectorizer: Vectorizer | undefined;
+  private readonly vectorCache: Lru<number, SparseVector>;
+  private readonly profiles: Lru<number, ProfilePost[]>;
+
+  constructor(
+    private readonly dataset: Dataset,
+    options: InterestProfilesOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.vectorCache = new Lru(this.options.vectorCacheSize);
+    this.profiles = new Lru(this.options.cacheSize);
+  }
+
+  /** Fitted on first use: the newest `maxFitPosts` snapshot posts. */
+  private fitted(): Vectorizer {
+    if (this.vectorizer) return this.vectorizer;
+    const d = this.dataset;
+    let items = Array.from({ length: d.items.size }, (_, i) => i);
+    if (items.length > this.options.maxFitPosts) {
+      items.sort((a, b) => (d.itemCreatedAt[b]! || 0) - (d.itemCreatedAt[a]! || 0));
+      items = items.slice(0, this.options.maxFitPosts);
+    }
+    const v = createVectorizer({
+      blocks: [{ analyzer: 'word', maxDf: 0.5 }],
+      sublinearTf: true,
+      tokenize: { punctuation: false, hashtags: 'both', urls: 'drop', mentions: 'drop' },
+    });
+    v.fit(items.map((i) => postDocument(d.itemTexts[i] ?? '', d.itemTags[i] ?? [])));
+    this.vectorizer = v;
+    return v;
+  }
+
+  /** Vectors of posts given by text and tags (posts the snapshot does not hold). */
+  vectorize(posts: readonly { text: string; tags: readonly string[] }[]): SparseVector[] {
+    if (posts.length === 0) return [];
+    return rows(this.fitted().transform(posts.map((p) => postDocument(p.text, p.tags))));
+  }
+
+  /** Vectors of snapshot posts by dense index (cached). */
+  snapshotVectors(items: readonly number[]): SparseVector[] {
+    const found = new Map<number, SparseVector>();
+    for (const i of items) {
+      const v = this.vectorCache.get(i);
+      if (v) found.set(i, v);
+    }
+    const missing = [...new Set(items.filter((i) => !found.has(i)))];
+    const made = this.vectorize(missing.map((i) => ({ text: this.dataset.itemTexts[i] ?? '', tags: this.dataset.itemTags[i] ?? [] })));
+    missing.forEach((i, k) => {
+      found.set(i, made[k]!);
+      this.vectorCache.set(i, made[k]!);
+    });
+    return items.map((i) => found.get(i)!);
+  }
+
+  /** The posts of a user's snapshot history (most recent `historyLimit`), cached. */
+  private history(user: number): ProfilePost[] {
+    const cached = this.profiles.get(user);
+    if (cached) return cached;
+    const d = this.dataset;
+    const m = d.interactions;
+    const entries: { item: number; weight: number; time: number }[] = [];
+    if (user >= 0 && user < m.rows) {
+      for (let q = m.indptr[user]!; q < m.indptr[user + 1]!; q++) entries.push({ item: m.indices[q]!, weight: m.data[q]!, time: d.interactionTimes[q]! });
+    }
+    entries.sort((a, b) => b.time - a.time);
+    const kept = entries.slice(0, this.options.historyLimit).filter((e) => e.weight > 0);
+    const vectors = this.snapshotVectors(kept.map((e) => e.item));
+    const posts = kept.map((e, k) => ({ postId: d.items.id(e.item), weight: e.weight, vector: vectors[k]! }));
+    this.profiles.set(user, posts);
+    return posts;
+  }
+
+  /**
+   * The profile of a user (dense index, −1 when the snapshot does not know them) with `recent` posts added
+   * (engagement since the snapshot; a post in both adds its weights).
+   */
+  profile(user: number, recent: readonly ProfilePost[] = []): InterestProfile {
+    const byPost = new Map<string, ProfilePost>();
+    for (const p of [...(user >= 0 ? this.history(user) : []), ...recent]) {
+      const prev = byPost.get(p.postId);
+      byPost.set(p.postId, prev ? { ...prev, weight: prev.weight + p.weight } : p);
+    }
+    const posts = [...byPost.values()].filter((p) => p.weight > 0 && p.vector.cols.length > 0).sort((a, b) => b.weight - a.weight);
+    const terms = new Map<number, number>();
+    for (const p of posts) {
+      for (let k = 0; k < p.vector.cols.length; k++) terms.set(p.vector.cols[k]!, (terms.get(p.vector.cols[k]!) ?? 0) + p.weight * p.vector.vals[k]!);
+    }
+    let norm = 0;
+    for (const x of terms.values()) norm += x * x;
+    if (norm > 0) {
+      const inv = 1 / Math.sqrt(norm);
+      for (const [t, x] of terms) terms.set(t, x * inv);
+    }
+    return { terms, posts };
+  }
+
+  /** Users whose snapshot history is cached (for tests of the bound). */
+  get cachedUsers(): number {
+    return this.profiles.size;
+  }
+}
+
+const shared = new WeakMap<Dataset, InterestProfiles>();
+
+/** The profiles of a snapshot, made once and shared by every feed on it. */
+export function interestProfiles(dataset: Dataset): InterestProfiles {
+  let p = shared.get(dataset);
+  if (!p) shared.set(dataset, (p = new InterestProfiles(dataset)));
+  return p;
+}

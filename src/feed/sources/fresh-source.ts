@@ -1,0 +1,192 @@
+/**
+ * @module Fresh-post candidate source (`fresh`): a pseudo-source that needs no fitted model. It proposes
+ *
+ * - posts of the fresh pool (written since the snapshot, or recent snapshot posts with little engagement) by
+ *   authors the user does not follow (in-network serves those) that match the user's interest profile by text and tags, scored match × early-engagement boost; these may take
+ *   the page's exploration slots (`feed.explorationShare`);
+ * - neighbours (`similarItems` of the similar-posts model, else any item-kNN) of the posts the user engaged with
+ *   since the snapshot: a user the snapshot does not know gets a first page from their first likes at once.
+ *
+ * The profile folds in the user's Store events since the snapshot (all of them for a user the snapshot does
+ * not know), so a like counts before the next training.
+ */
+import { DEFAULT_CONFIG } from '../../core/config.js';
+import { eventWeight, type EventWeights } from '../../data/dataset-builder.js';
+import type { Event } from '../../data/schemas.js';
+import type { Recommendation, Recommender } from '../../models/recommender.js';
+import { dot, interestProfiles, match, type InterestProfile, type InterestProfiles, type ProfilePost, type SparseVector } from '../interest-profiles.js';
+import type { Candidate, CandidateSource, Reason, SourceContext } from '../types.js';
+import { FreshPool } from './fresh-pool.js';
+
+export const FRESH_SOURCE = 'fresh';
+
+export interface FreshSourceOptions {
+  /** Event weights (default: the config defaults); the engine passes `config.weights`. */
+  weights?: EventWeights;
+  /** Key of the model whose `similarItems` gives neighbours of liked posts (item-kNN when absent). */
+  similar?: string;
+}
+
+/** Most of the user's recent events read per ranking. */
+const MAX_USER_EVENTS = 500;
+/** Liked posts whose neighbours are proposed (the most recent). */
+const MAX_LIKED = 20;
+/** Below this cosine a post does not match the profile. */
+const MIN_MATCH = 0.01;
+/** Early engagement at which a post's score is boosted by half (×1.5); the boost tends to ×2. */
+const ENGAGEMENT_HALF = 3;
+/** Profile posts compared with a candidate to pick the "Because you liked …" post. */
+const EXPLAIN_POSTS = 50;
+/** Event types that say the user liked a post (their neighbours are proposed). */
+const LIKES = new Set<Event['type']>(['like', 'share', 'comment', 'rating']);
+
+/** Score multiplier of early engagement e (weighted events since the snapshot): 1 + e/(e + 3) above 0, 1/(1 − e) below. */
+export function engagementBoost(e: number): number {
+  return e >= 0 ? 1 + e / (e + ENGAGEMENT_HALF) : 1 / (1 - e);
+}
+
+interface State {
+  key: object;
+  profiles: InterestProfiles;
+  pool: FreshPool;
+}
+
+export interface FreshSource extends CandidateSource {
+  /** The pool of the snapshot last ranked (undefined before the first ranking). */
+  readonly pool: FreshPool | undefined;
+}
+
+/** The fresh source; its pool is made at the first ranking and kept for the feed's snapshot. */
+export function createFreshSource(name: string = FRESH_SOURCE, options: FreshSourceOptions = {}): FreshSource {
+  const weights = options.weights ?? DEFAULT_CONFIG.weights;
+  let state: (State & { store: object }) | undefined;
+  const stateFor = (ctx: SourceContext): State => {
+    if (state?.key !== ctx.dataset || state.store !== ctx.store) {
+      const profiles = interestProfiles(ctx.dataset);
+      state = { key: ctx.dataset, store: ctx.store, profiles, pool: new FreshPool({ store: ctx.store, dataset: ctx.dataset, profiles, weights, config: ctx.config }) };
+    }
+    return state;
+  };
+  return {
+    name,
+    get pool() {
+      return state?.pool;
+    },
+    candidates: (ctx) => freshCandidates(ctx, stateFor(ctx), weights, options.similar),
+  };
+}
+
+async function freshCandidates(ctx: SourceContext, st: State, weights: EventWeights, similarKey: string | undefined): Promise<Candidate[]> {
+  const { dataset } = ctx;
+  const [pool, events, followees] = await Promise.all([
+    st.pool.at(ctx.asOf),
+    // A user the snapshot knows: their events since it; a new user: all their events.
+    ctx.store.userEvents(ctx.userId, { ...(ctx.userIndex >= 0 ? { since: dataset.now + 1 } : {}), before: ctx.asOf + 1, limit: MAX_USER_EVENTS }),
+    ctx.store.following(ctx.userId),
+  ]);
+  // Posts of followees are the in-network source's (explained "You follow …"); this one serves the others.
+  const skip = new Set([ctx.userId, ...followees]);
+  const recent = await recentPosts(ctx, st, pool, events, weights);
+  const profile = st.profiles.profile(ctx.userIndex, recent);
+  const out: Candidate[] = [];
+  if (profile.terms.size > 0) {
+    for (const p of pool) {
+      if (skip.has(p.author)) continue;
+      const m = match(profile, p.vector);
+      if (m < MIN_MATCH) continue;
+      out.push({ postId: p.id, score: m * engagementBoost(st.pool.engagement(p, ctx.asOf)), reason: becauseOf(profile, p.vector), explore: true });
+    }
+    out.sort((a, b) => b.score - a.score || (a.postId < b.postId ? -1 : 1));
+    out.length = Math.min(out.length, ctx.limit);
+  }
+  const liked = likedItems(ctx, events);
+  const model = similarityModel(ctx, similarKey);
+  if (model && liked.length > 0) out.push(...neighbourCandidates(ctx, model, liked));
+  return out;
+}
+
+/** The user's engaged posts since the snapshot with their vectors (snapshot, pool, else one Store read). */
+async function recentPosts(ctx: SourceContext, st: State, pool: readonly { id: string; vector: SparseVector }[], events: readonly Event[], weights: EventWeights): Promise<ProfilePost[]> {
+  const byPost = new Map<string, number>();
+  for (const e of events) if (e.post !== undefined) byPost.set(e.post, (byPost.get(e.post) ?? 0) + eventWeight(e, weights));
+  const engaged = [...byPost].filter(([, w]) => w > 0);
+  if (engaged.length === 0) return [];
+  const poolVectors = new Map(pool.map((p) => [p.id, p.vector]));
+  const vectors = new Map<string, SparseVector>();
+  const items = engaged.map(([id]) => ctx.dataset.items.index(id));
+  const snapshot = st.profiles.snapshotVectors(items.filter((i) => i >= 0));
+  items.filter((i) => i >= 0).forEach((i, k) => vectors.set(ctx.dataset.items.id(i), snapshot[k]!));
+  const missing: string[] = [];
+  for (const [id] of engaged) {
+    const v = vectors.get(id) ?? poolVectors.get(id);
+    if (v) vectors.set(id, v);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    const posts = await ctx.store.getPosts(missing);
+    st.profiles.vectorize(posts).forEach((v, k) => vectors.set(posts[k]!.id, v));
+  }
+  return engaged.flatMap(([postId, weight]) => {
+    const vector = vectors.get(postId);
+    return vector ? [{ postId, weight, vector }] : [];
+  });
+}
+
+/** "Because you liked …" the profile post closest to v (weighted by how much the user engaged with it). */
+function becauseOf(profile: InterestProfile, v: SparseVector): Reason {
+  let best: string | undefined, bestScore = 0;
+  for (const p of profile.posts.slice(0, EXPLAIN_POSTS)) {
+    const s = p.weight * dot(p.vector, v);
+    if (s > bestScore) [best, bestScore] = [p.postId, s];
+  }
+  return best ? { kind: 'because', postId: best } : { kind: 'recommended' };
+}
+
+/** Snapshot posts the user liked (events given newest first), most recent first, at most MAX_LIKED. */
+function likedItems(ctx: SourceContext, events: readonly Event[]): number[] {
+  const out: number[] = [];
+  for (const e of events) {
+    if (e.post === undefined || !LIKES.has(e.type) || (e.type === 'rating' && !((e.value ?? 0) > 0))) continue;
+    const i = ctx.dataset.items.index(e.post);
+    if (i >= 0 && !out.includes(i)) out.push(i);
+    if (out.length >= MAX_LIKED) break;
+  }
+  return out;
+}
+
+/** The similar-posts model when fitted, else the first fitted item-kNN model. */
+function similarityModel(ctx: SourceContext, key: string | undefined): Recommender | undefined {
+  const keys = [...(key ? [key] : []), ...Object.keys(ctx.models).filter((k) => k.startsWith('item-knn'))];
+  for (const k of keys) if (ctx.models[k]?.fitted) return ctx.models[k];
+  return undefined;
+}
+
+function similar(model: Recommender, item: number, k: number): Recommendation[] {
+  try {
+    return model.similarItems(item, k);
+  } catch {
+    return []; // a model without item similarity
+  }
+}
+
+/** Neighbours of the liked posts: Σ over liked posts of sim / (that post's best sim), reason the largest term. */
+function neighbourCandidates(ctx: SourceContext, model: Recommender, liked: readonly number[]): Candidate[] {
+  const scores = new Map<number, { score: number; because: number; best: number }>();
+  for (const item of liked) {
+    const ns = similar(model, item, ctx.limit).filter((r) => r.score > 0);
+    const top = ns[0]?.score ?? 0;
+    for (const r of ns) {
+      const s = r.score / top;
+      const prev = scores.get(r.item);
+      if (!prev) scores.set(r.item, { score: s, because: item, best: s });
+      else {
+        prev.score += s;
+        if (s > prev.best) [prev.because, prev.best] = [item, s];
+      }
+    }
+  }
+  return [...scores]
+    .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
+    .slice(0, ctx.limit)
+    .map(([item, s]) => ({ postId: ctx.dataset.items.id(item), score: s.score, reason: { kind: 'because', postId: ctx.dataset.items.id(s.because) } }));
+}
