@@ -69,7 +69,7 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
   let timer: NodeJS.Timeout | undefined;
 
   const makeFeed = (dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed =>
-    createFeed({ store, dataset, models: Object.fromEntries(models), config, sources: plan.sources, similar: plan.similar, secondStage: () => background.ranker(dataset) });
+    createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, sources: plan.sources, similar: plan.similar, secondStage: () => background.ranker(dataset) });
 
   async function materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
     materializedFeeds = 0;

@@ -5,7 +5,8 @@
  */
 import type { ResonateConfig } from '../core/config.js';
 import { createError } from '../core/errors.js';
-import { canonicalJson, resolveModelSpec, resolveModelSpecs, specKey, type ModelSpec } from '../models/model-spec.js';
+import { FEED_ONLY_SOURCES } from '../feed/create-feed.js';
+import { canonicalJson, resolveModelSpec, resolveModelSpecs, resolveModelSpecsAt, specKey, type ModelSpec, type ModelSpecEntry } from '../models/model-spec.js';
 
 export interface FeedSourceSpec {
   /** The fitted model's key (its label, else its id). */
@@ -23,8 +24,25 @@ export interface ModelPlan {
   similar: string;
 }
 
+function entryId(entry: ModelSpecEntry): string {
+  return typeof entry === 'string' ? entry : entry.id;
+}
+
+/** `fresh` reads the store and needs no fitted model. */
+function isFeedOnlySource(entry: ModelSpecEntry): boolean {
+  return FEED_ONLY_SOURCES.has(entryId(entry));
+}
+
+function feedOnlySpec(entry: ModelSpecEntry): FeedSourceSpec {
+  if (typeof entry === 'string') return { key: entry, id: entry, weight: 1 };
+  return { key: entry.label ?? entry.id, id: entry.id, weight: entry.weight ?? 1 };
+}
+
 export function planModels(config: Pick<ResonateConfig, 'feed' | 'models'>, read?: (path: string) => string): ModelPlan {
-  const sources = resolveModelSpecs(config.feed.sources, 'feed.sources', { read });
+  // Sources that are not models (nothing to fit) keep their place in the feed; the rest are model specs.
+  const entries = config.feed.sources.map((entry, j) => ({ entry, at: `feed.sources[${j}]` }));
+  const feedOnly: FeedSourceSpec[] = entries.filter((e) => isFeedOnlySource(e.entry)).map(({ entry }) => feedOnlySpec(entry));
+  const sources = resolveModelSpecsAt(entries.filter((e) => !isFeedOnlySource(e.entry)), { read });
   const similar = resolveModelSpec(config.feed.similar, 'feed.similar', { read });
   const train = resolveModelSpecs(config.models.train, 'models.train', { read });
   const byKey = new Map<string, { spec: ModelSpec; field: string }>();
@@ -42,7 +60,7 @@ export function planModels(config: Pick<ResonateConfig, 'feed' | 'models'>, read
   train.forEach((s, j) => add(s, `models.train[${j}]`));
   return {
     specs: [...byKey.values()].map((v) => v.spec),
-    sources: sources.filter((s) => s.weight > 0).map((s) => ({ key: specKey(s), id: s.id, weight: s.weight })),
+    sources: [...sources.map((s) => ({ key: specKey(s), id: s.id, weight: s.weight })), ...feedOnly].filter((s) => s.weight > 0),
     similar: specKey(similar),
   };
 }

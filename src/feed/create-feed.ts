@@ -94,8 +94,10 @@ function sourcesFromConfig(feed: ResonateConfig['feed']): SourceSpec[] {
   });
 }
 
-/** Sources that need no fitted model. */
+/** Sources that can run without a fitted model. */
 const PSEUDO_SOURCES: ReadonlySet<string> = new Set([IN_NETWORK_SOURCE, FRESH_SOURCE]);
+/** Sources that need no fitted model at all (in-network works without its model, but uses it when fitted). */
+export const FEED_ONLY_SOURCES: ReadonlySet<string> = new Set([FRESH_SOURCE]);
 
 function candidateSource(spec: SourceSpec, cfg: Pick<FeedConfig, 'weights' | 'similar' | 'config'>): CandidateSource {
   if (spec.id === IN_NETWORK_SOURCE) return createInNetworkSource(spec.key);

@@ -59,40 +59,46 @@ export function specKey(spec: Pick<ModelSpec, 'id' | 'label'>): string {
  * errors (`feed.sources` → `feed.sources[1].params: …`).
  */
 export function resolveModelSpecs(entries: readonly ModelSpecEntry[], field: string, options: ResolveOptions = {}): ModelSpec[] {
+  return checkedList(entries.map((entry, j) => ({ entry, at: `${field}[${j}]` })), options);
+}
+
+/** Like resolveModelSpecs, each entry with its own field path (for lists that mix specs with other entries). */
+export function resolveModelSpecsAt(entries: readonly { entry: ModelSpecEntry; at: string }[], options: ResolveOptions = {}): ModelSpec[] {
+  return checkedList(entries, options);
+}
+
+function checkedList(entries: readonly { entry: ModelSpecEntry; at: string }[], options: ResolveOptions): ModelSpec[] {
   const code = options.code ?? 'INVALID_CONFIG';
   const read = options.read ?? ((path: string) => readFileSync(path, 'utf8'));
   const fail = (at: string, problem: string): never => {
     throw createError(code, { field: at, problem });
   };
-  const out: ModelSpec[] = [];
-  entries.forEach((entry, j) => {
-    const at = `${field}[${j}]`;
+  const out: { spec: ModelSpec; at: string }[] = [];
+  for (const { entry, at } of entries) {
     if (typeof entry === 'string' && entry.trim().endsWith('.json')) {
-      out.push(...readSpecFile(entry.trim(), at, read, fail));
+      for (const spec of readSpecFile(entry.trim(), at, read, fail)) out.push({ spec, at });
     } else if (typeof entry === 'string') {
       if (entry.trim() === '') fail(at, 'expected a model id, got an empty string');
-      out.push({ id: entry.trim(), params: {}, weight: 1 });
+      out.push({ spec: { id: entry.trim(), params: {}, weight: 1 }, at });
     } else {
       const parsed = modelSpecObject.safeParse(entry);
       if (!parsed.success) fail(issuePath(at, parsed.error.issues[0]!.path), parsed.error.issues[0]!.message);
-      else out.push(toSpec(parsed.data));
+      else out.push({ spec: toSpec(parsed.data), at });
     }
-  });
-  if (options.check !== false) out.forEach((spec, j) => checkSpec(spec, `${field}[${j}]`, fail));
-  const keys = new Map<string, number>();
-  out.forEach((spec, j) => {
+  }
+  if (options.check !== false) for (const { spec, at } of out) checkSpec(spec, at, fail);
+  const keys = new Map<string, ModelSpec>();
+  for (const { spec, at } of out) {
     const prev = keys.get(specKey(spec));
-    if (prev !== undefined && canonicalJson(out[prev]) !== canonicalJson(spec)) {
-      fail(`${field}[${j}]`, `two different specs are both called "${specKey(spec)}"; give one a "label"`);
-    }
-    keys.set(specKey(spec), j);
-  });
-  return dedupe(out);
+    if (prev !== undefined && canonicalJson(prev) !== canonicalJson(spec)) fail(at, `two different specs are both called "${specKey(spec)}"; give one a "label"`);
+    keys.set(specKey(spec), spec);
+  }
+  return dedupe(out.map((o) => o.spec));
 }
 
 /** One spec; see resolveModelSpecs. */
 export function resolveModelSpec(entry: ModelSpecEntry, field: string, options: ResolveOptions = {}): ModelSpec {
-  const specs = resolveModelSpecs([entry], field, options);
+  const specs = resolveModelSpecsAt([{ entry, at: field }], options);
   if (specs.length !== 1) throw createError(options.code ?? 'INVALID_CONFIG', { field, problem: `expected one model spec, the file holds ${specs.length}` });
   return specs[0]!;
 }
