@@ -42,6 +42,7 @@ export const ERRORS = {
   // Models
   MODEL_NOT_FITTED: { status: 409, message: 'model {model} has not been fitted yet', doc: 'Recommend or save was called before fit; train first (`resonate train`).' },
   MODEL_UNKNOWN: { status: 404, message: 'unknown model "{model}"; registered: {expected}', doc: 'A model id is not in the registry.' },
+  USER_ERASED: { status: 404, message: 'user {id} was erased', doc: 'The user was erased on request (DELETE /v1/users/{id} or `resonate users erase`); nothing about them is kept or served.' },
   MODEL_VERSION_NOT_FOUND: { status: 404, message: 'model version {version} not found in {dir}', doc: 'No saved model version has that number; `resonate models list` shows the versions there are.' },
   ARTIFACT_INVALID: { status: 422, message: 'artifact {path}: {problem}', doc: 'A saved model file is damaged, of another kind or of an unsupported version.' },
   TRAINING_CANCELLED: { status: 499, message: 'training of {model} was cancelled', doc: 'A fit was stopped through its AbortSignal.' },

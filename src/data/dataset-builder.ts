@@ -65,6 +65,8 @@ export class DatasetBuilder {
   private readonly negUser: number[] = [];
   private readonly negItem: number[] = [];
   private readonly clock: NowTracker;
+  /** Users who switched personalization off: their engagement events stay out of training. */
+  private readonly unpersonalized = new Set<string>();
 
   constructor(
     private readonly weights: EventWeights = DEFAULT_CONFIG.weights,
@@ -74,7 +76,8 @@ export class DatasetBuilder {
     this.clock = new NowTracker(nowOptions);
   }
 
-  addUser(u: Pick<User, 'id'>): number {
+  addUser(u: Pick<User, 'id' | 'personalization'>): number {
+    if (u.personalization === false) this.unpersonalized.add(u.id);
     return this.users.add(u.id);
   }
 
@@ -109,7 +112,7 @@ export class DatasetBuilder {
     this.clock.add(e.timestamp);
     if (e.type === 'follow' && e.target_user !== undefined) return this.addFollow({ follower: e.user, followee: e.target_user });
     if (e.type === 'unfollow' && e.target_user !== undefined) return this.removeFollow({ follower: e.user, followee: e.target_user });
-    if (e.post === undefined) return;
+    if (e.post === undefined || this.unpersonalized.has(e.user)) return;
     const i = this.item(e.post);
     if (e.type === 'hide' || e.type === 'report') {
       this.negUser.push(u);

@@ -17,13 +17,14 @@ import type { BehaviorPrediction } from '../models/behavior/index.js';
 import { registerBuiltinModels } from '../models/builtin.js';
 import type { Recommender } from '../models/recommender.js';
 import { openStore } from '../storage/open-store.js';
-import type { SearchHit, Store, StoreCounts, WriteSummary } from '../storage/store.js';
+import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
 import { createLifecycle, type RetrainState } from './lifecycle.js';
 import { planModels, type ModelPlan } from './model-plan.js';
 import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
+import { UserPrivacy } from './user-privacy.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -99,6 +100,13 @@ export interface Engine {
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
   behavior(userId: string): BehaviorPrediction;
+  /**
+   * Erases a user from the store (their posts, follows, events; replies to their posts with `replies: 'delete'`),
+   * serves nothing of them from now on, and retrains the models without them in the background. Audited.
+   */
+  eraseUser(userId: string, options?: { replies?: 'keep' | 'delete'; actor?: string }): Promise<ErasureSummary>;
+  /** Everything stored about a user (audited). */
+  exportUser(userId: string, options?: { actor?: string }): Promise<UserExport>;
   /** Resolves when the background models of the latest training or load have finished (ready or failed). */
   secondaryTraining(): Promise<void>;
   stats(): Promise<EngineStats>;
@@ -111,8 +119,15 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const logger = options.logger ?? silentLogger;
   const plan = planModels(config);
   const store = options.store ?? (await openStore(config.store.url));
-  const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined });
-  const ingest = createIngest(store, config, lifecycle.serving);
+  const privacy = await UserPrivacy.load(store);
+  const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
+  const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined, audience });
+  const ingest = createIngest(store, config, lifecycle.serving, privacy);
+  /** Reads of an erased user answer USER_ERASED, whatever the snapshot still holds. */
+  const readable = (userId: string): string => {
+    if (privacy.isErased(userId)) throw createError('USER_ERASED', { id: userId });
+    return userId;
+  };
 
   const serving = (): ServingSet => {
     const s = lifecycle.serving.current;
@@ -150,7 +165,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     dataChanged: () => lifecycle.dataChanged(),
     retrain: () => lifecycle.retrain(),
     scheduleRetraining: () => lifecycle.schedule(),
-    feed: (userId, opts) => serving().feed.page(userId, opts),
+    feed: async (userId, opts) => serving().feed.page(readable(userId), opts),
     async similarPosts(postId, k = 10) {
       return serving().feed.similarPosts(postId, k);
     },
@@ -169,6 +184,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     async recommend(userId, opts = {}) {
       const k = opts.k ?? config.feed.pageSize;
+      readable(userId);
       const { dataset, models, feed } = serving();
       if (opts.model === undefined) return (await feed.page(userId, { pageSize: k })).items.map((it) => ({ postId: it.postId, score: it.score }));
       const model = models.get(opts.model);
@@ -176,10 +192,30 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return model.recommend(userIndex(dataset, userId), { k }).map((r) => ({ postId: dataset.items.id(r.item), score: r.score }));
     },
     behavior(userId) {
+      readable(userId);
       const { dataset } = serving();
       const predictor = lifecycle.background.behavior(dataset);
       if (!predictor) throw createError('MODEL_NOT_FITTED', { model: `behaviour predictor (${lifecycle.background.behaviorState})` });
       return predictor.predictUser(userIndex(dataset, userId));
+    },
+    async eraseUser(userId, opts = {}) {
+      readable(userId);
+      const summary = await store.eraseUser(userId, opts);
+      if (!summary) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+      privacy.markErased(userId);
+      const live = lifecycle.serving.current;
+      live?.feed.invalidate(userId);
+      live?.feed.postsChanged();
+      // The models still hold the user's influence until they are retrained without them (they serve nobody
+      // the user's posts meanwhile: erased authors are filtered and their posts are gone from the store).
+      if (live) void lifecycle.retrain();
+      logger.info({ erased: summary.posts + summary.events + summary.follows }, 'user erased');
+      return summary;
+    },
+    async exportUser(userId, opts = {}) {
+      const data = await store.exportUser(readable(userId), opts);
+      if (!data) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+      return data;
     },
     secondaryTraining: () => lifecycle.backgroundDone(),
     stats: () => engineStats(store, lifecycle),

@@ -7,12 +7,13 @@ import type { ResonateConfig } from '../core/config.js';
 import type { Dataset } from '../data/dataset.js';
 import { eventWeight } from '../data/dataset-builder.js';
 import type { Recommender } from '../models/recommender.js';
-import type { Event, Follow, Post } from '../data/schemas.js';
+import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
 import type { Feed } from '../feed/create-feed.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
 import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
 import type { ServingSlot } from './serving.js';
+import type { UserPrivacy } from './user-privacy.js';
 
 /**
  * Every post ingested gets a sentiment: the VADER compound score in [-1, 1] and its label with VADER's
@@ -26,7 +27,7 @@ export function addSentiment(posts: Post[]): void {
   }
 }
 
-export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
+export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   return async (kind, rows) => {
     const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
     return counts;
@@ -38,6 +39,7 @@ export function createIngest(store: Store, config: ResonateConfig, serving: Serv
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
+    if (kind === 'users') privacy.usersWritten(parsed as User[]);
     const live = serving.current;
     if (!live) return summary;
     if (kind === 'events') {

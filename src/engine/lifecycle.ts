@@ -7,7 +7,7 @@
 import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
-import { createFeed, type Feed } from '../feed/create-feed.js';
+import { createFeed, type Feed, type FeedAudience } from '../feed/create-feed.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
@@ -26,6 +26,8 @@ export interface LifecycleOptions {
   logger: Logger;
   /** The store was handed in (a child process cannot open it): retrain in this process. */
   injectedStore: boolean;
+  /** Erased and non-personalized users (the feed treats them differently). */
+  audience: FeedAudience;
 }
 
 export interface Lifecycle {
@@ -69,7 +71,7 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
   let timer: NodeJS.Timeout | undefined;
 
   const makeFeed = (dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed =>
-    createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, sources: plan.sources, similar: plan.similar, secondStage: () => background.ranker(dataset) });
+    createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience: o.audience, sources: plan.sources, similar: plan.similar, secondStage: () => background.ranker(dataset) });
 
   async function materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
     materializedFeeds = 0;

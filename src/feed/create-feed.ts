@@ -43,6 +43,11 @@ export interface FeedConfig {
   models: Readonly<Record<string, Recommender>>;
   /** Defaults to DEFAULT_CONFIG; only `feed` is read. */
   config?: Pick<ResonateConfig, 'feed'>;
+  /**
+   * Per-user rules of the engine: users who switched personalization off get only the sources that need no
+   * profile (in-network, trending); posts of erased authors never appear. Default: everyone personalized.
+   */
+  audience?: FeedAudience;
   /** Candidate sources (default: `config.feed.sources` entries that are ids or spec objects). */
   sources?: readonly SourceSpec[];
   /** Key of the similar-posts model (default: `config.feed.similar` when it is an id). */
@@ -61,6 +66,16 @@ export interface FeedConfig {
   materializedPages?: number;
   /** Event weights (`config.weights`) for the fresh source's profiles and early engagement (default: the config defaults). */
   weights?: ResonateConfig['weights'];
+}
+
+export interface FeedAudience {
+  personalized(userId: string): boolean;
+  erased(userId: string): boolean;
+}
+
+/** Sources that build no profile of the user: what a user who switched personalization off gets. */
+function profileFree(spec: SourceSpec): boolean {
+  return spec.id === IN_NETWORK_SOURCE || spec.id.startsWith('popular/');
 }
 
 export interface Feed {
@@ -128,7 +143,10 @@ export function createFeed(cfg: FeedConfig): Feed {
   const createdAt = now();
   /** Subtracted from the wall clock to get the time ages are measured from (0 for live data). */
   const timeShift = dataset.now < createdAt - REPLAY_AFTER_MS ? createdAt - dataset.now : 0;
-  const sources = (cfg.sources ?? sourcesFromConfig(feedConfig)).filter((s) => s.weight > 0 && (models[s.key] || PSEUDO_SOURCES.has(s.id))).map((s) => ({ source: candidateSource(s, cfg), weight: s.weight }));
+  const specs = (cfg.sources ?? sourcesFromConfig(feedConfig)).filter((s) => s.weight > 0 && (models[s.key] || PSEUDO_SOURCES.has(s.id)));
+  const sources = specs.map((s) => ({ source: candidateSource(s, cfg), weight: s.weight }));
+  const unprofiledSources = sources.filter((_, j) => profileFree(specs[j]!));
+  const audience = cfg.audience;
   const similarKey = cfg.similar ?? (typeof feedConfig.similar === 'string' ? feedConfig.similar : feedConfig.similar.label ?? feedConfig.similar.id);
   let tags: Map<string, number> | undefined;
 
@@ -154,7 +172,9 @@ export function createFeed(cfg: FeedConfig): Feed {
   });
 
   const rank = (userId: string, asOf: number, pageSize: number): Promise<FeedItem[][]> =>
-    rankFeed({ ctx: context(userId, asOf), sources, trending: trendingModel?.name, secondStage: cfg.secondStage?.(), explainContext, pageSize });
+    audience && !audience.personalized(userId)
+      ? rankFeed({ ctx: context(userId, asOf), sources: unprofiledSources, trending: trendingModel?.name, secondStage: undefined, explainContext, pageSize, hiddenAuthor: audience.erased })
+      : rankFeed({ ctx: context(userId, asOf), sources, trending: trendingModel?.name, secondStage: cfg.secondStage?.(), explainContext, pageSize, hiddenAuthor: audience?.erased });
 
   async function warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {
     const pageSize = options.pageSize ?? feedConfig.pageSize;

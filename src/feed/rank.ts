@@ -21,6 +21,8 @@ export interface RankInput {
   secondStage: SecondStage | undefined;
   explainContext(infos: Map<string, PostInfo>): ExplainContext;
   pageSize: number;
+  /** Authors whose posts never appear (erased users whose posts the snapshot still holds). */
+  hiddenAuthor?: (author: string) => boolean;
 }
 
 type Ranked = FeedItem & { author: string; explore: boolean };
@@ -39,7 +41,7 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
   const infos = await loadPostInfo(ctx.store, ctx.dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
   const keep = (c: Candidate): boolean => {
     const p = infos.get(c.postId);
-    return p !== undefined && !isExcluded(exclusions, p);
+    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author);
   };
   lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
   if (lists.every((l) => l.candidates.length === 0) && input.trending) {

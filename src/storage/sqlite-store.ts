@@ -545,6 +545,13 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  async userFlags(): Promise<{ erased: string[]; unpersonalized: string[] }> {
+    return {
+      erased: this.stmt('SELECT id FROM erased_users').pluck().all() as string[],
+      unpersonalized: this.stmt('SELECT id FROM users WHERE personalization = 0').pluck().all() as string[],
+    };
+  }
+
   async auditLog(limit = 100): Promise<AuditEntry[]> {
     const rows = this.stmt('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: string | null }[];
     return rows.map((r) => ({ at: r.at, action: r.action, subject: r.subject, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}) }));

@@ -137,6 +137,8 @@ export interface Store extends StoreWriter {
   isErased(id: string): Promise<boolean>;
   /** Everything stored about a user, audited; undefined when the user does not exist. */
   exportUser(id: string, options?: { actor?: string }): Promise<UserExport | undefined>;
+  /** Ids of erased users and of users who switched personalization off (read once at start). */
+  userFlags(): Promise<{ erased: string[]; unpersonalized: string[] }>;
   /** Audit entries, newest first. */
   auditLog(limit?: number): Promise<AuditEntry[]>;
 
