@@ -10,6 +10,7 @@ import { inNetworkFactory } from './in-network/in-network.js';
 import { easeFactory } from './ease/ease.js';
 import { ialsFactory } from './mf/ials.js';
 import { bprFactory } from './mf/bpr.js';
+import { dpBprFactory } from './mf/dp-bpr.js';
 import { sarFactory } from './sar/sar.js';
 import { contentTfidfFactory } from './content/tfidf.js';
 import { rankFusionFactory } from './hybrid/rank-fusion.js';
@@ -28,7 +29,7 @@ import { twoTowerFactory } from './two-tower/two-tower.js';
 /** Every built-in model factory. */
 export function builtinModels(): ModelFactory[] {
   return [
-    easeFactory, ialsFactory, bprFactory, sarFactory, contentTfidfFactory, rankFusionFactory, scoreFusionFactory, stackingFactory,
+    easeFactory, ialsFactory, bprFactory, dpBprFactory, sarFactory, contentTfidfFactory, rankFusionFactory, scoreFusionFactory, stackingFactory,
     rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory, trendingFactory, allTimeFactory, ...itemKnnFactories,
     userKnnFactory, inNetworkFactory, lightgcnFactory, gfCfFactory, neumfFactory, twoTowerFactory, sasrecFactory, gru4recFactory,
   ];

@@ -6,3 +6,5 @@ export { computeRdp, DEFAULT_ORDERS, DP_SGD_ORDERS } from './rdp.js';
 export { CONVERSIONS, epsilonFromRdp, type Conversion, type EpsilonResult } from './conversion.js';
 export { createRdpAccountant, type RdpAccountant, type RdpAccountantOptions } from './accountant.js';
 export { stepsForEpochs } from './steps.js';
+export { noiseMultiplierFor, type CalibrationOptions } from './calibrate.js';
+export { DpSgd, dpSgdStep, poissonSample, type DpSgdOptions, type DpSgdStepResult, type ExampleGradient } from './dp-sgd.js';
