@@ -19,6 +19,7 @@ import { assertSafeBinding } from './binding.js';
 import { requestBodyLimitBytes } from '../data/validate.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
+import { registerUserRoutes } from './routes/users.js';
 
 export { assertSafeBinding } from './binding.js';
 
@@ -132,6 +133,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   });
   registerIngestRoutes(app, engine);
   registerReadRoutes(app, engine);
+  registerUserRoutes(app, engine);
 
   // The API docs and the dashboard files are public: every route registered in this context is marked so.
   await app.register(async (pub) => {

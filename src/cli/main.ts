@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, tune, text, privacy, keys.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, tune, text, privacy, keys, users.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -11,6 +11,7 @@ import { registerTextCommands } from './commands/text.js';
 import { registerTuneCommand } from './commands/tune.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerUserCommands } from './commands/users.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerTextCommands(program);
   registerPrivacyCommands(program);
   registerKeyCommands(program);
+  registerUserCommands(program);
   return program;
 }
 

@@ -22,7 +22,7 @@ import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
 import { createLifecycle, type RetrainState } from './lifecycle.js';
 import { planModels, type ModelPlan } from './model-plan.js';
-import type { SkippedVersion, VersionManifest } from './model-versions.js';
+import { dropVersionsBefore, type SkippedVersion, type VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 
@@ -200,6 +200,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     async eraseUser(userId, opts = {}) {
       readable(userId);
+      const erasedAt = Date.now();
       const summary = await store.eraseUser(userId, opts);
       if (!summary) throw createError('NOT_FOUND', { kind: 'user', id: userId });
       privacy.markErased(userId);
@@ -208,7 +209,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       live?.feed.postsChanged();
       // The models still hold the user's influence until they are retrained without them (they serve nobody
       // the user's posts meanwhile: erased authors are filtered and their posts are gone from the store).
-      if (live) void lifecycle.retrain();
+      // Saved versions trained before the erasure hold the user's data: dropped once a version without them serves.
+      const forget = (): void => void dropVersionsBefore(config.models.dir, erasedAt, lifecycle.retrainState === 'failed' ? lifecycle.serving.current?.manifest?.version : undefined);
+      if (live) void lifecycle.retrain().then(forget);
       logger.info({ erased: summary.posts + summary.events + summary.follows }, 'user erased');
       return summary;
     },

@@ -58,6 +58,8 @@ export function createIngest(store: Store, config: ResonateConfig, serving: Serv
 /** Drops the first pages a write makes stale (events are handled where they are ingested). */
 async function invalidateAffected(feed: Feed, store: Store, kind: RowKind, rows: readonly unknown[]): Promise<void> {
   if (kind === 'follows') for (const f of rows as Follow[]) feed.invalidate(f.follower);
+  // A user row may switch personalization on or off: rank their next page afresh.
+  if (kind === 'users') for (const u of rows as User[]) feed.invalidate(u.id);
   if (kind !== 'posts') return;
   for (const author of new Set((rows as Post[]).map((p) => p.author))) {
     for (const follower of await store.followers(author)) feed.invalidate(follower);

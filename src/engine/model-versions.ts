@@ -224,3 +224,25 @@ function processAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Deletes every version trained before `time` (epoch ms) except `keep` (the one serving, when its successor
+ * failed to train): after an erasure, older versions still hold the erased user's data.
+ */
+export function dropVersionsBefore(dir: string, time: number, keep?: number): number[] {
+  const dropped: number[] = [];
+  for (const v of versionNumbers(dir)) {
+    if (v === keep) continue;
+    let created: number;
+    try {
+      created = Date.parse(readManifest(dir, v).createdAt);
+    } catch {
+      created = -Infinity; // unreadable: it may hold anything
+    }
+    if (created < time) {
+      rmSync(join(dir, versionName(v)), { recursive: true, force: true });
+      dropped.push(v);
+    }
+  }
+  return dropped;
+}

@@ -386,6 +386,60 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       });
     });
 
+    describe('erasure, export and audit', () => {
+      beforeEach(async () => {
+        await store.write(seed);
+      });
+
+      it('erases a user: their posts, follows both ways, own events, events on their posts and aimed at them', async () => {
+        const summary = await store.eraseUser('alice', { actor: 'test' });
+        expect(summary).toEqual({ user: 'alice', posts: 2, replies: 0, follows: 2, events: 4 });
+        expect(await store.getUser('alice')).toBeUndefined();
+        expect(await store.getPosts(['p1', 'p3'])).toEqual([]);
+        expect(await store.followers('bob')).toEqual(['carol']);
+        expect((await collect(store.scanEvents())).map((e) => e.id)).toEqual(['e4', 'e6']);
+        expect(await store.searchPosts('sourdough')).toEqual([]);
+        expect(await store.isErased('alice')).toBe(true);
+        expect((await store.userFlags()).erased).toEqual(['alice']);
+        expect(await store.auditLog()).toEqual([expect.objectContaining({ action: 'erase', subject: 'alice', actor: 'test' })]);
+      });
+
+      it('erasing an unknown user writes nothing; a new row for an erased id is a new user', async () => {
+        const before = await snapshot(store);
+        expect(await store.eraseUser('nobody')).toBeUndefined();
+        expect(await snapshot(store)).toEqual(before);
+        await store.eraseUser('carol');
+        await expectCode(store.write({ events: [{ id: 'late', user: 'carol', type: 'like', post: 'p2', timestamp: T0 }] }), 'UNKNOWN_REFERENCE');
+        await store.write({ users: [{ id: 'carol' }] });
+        expect(await store.isErased('carol')).toBe(false);
+      });
+
+      it('deletes others\' replies to the erased posts when asked', async () => {
+        await store.write({ posts: [{ id: 'r1', author: 'bob', text: 'agreed', created_at: T0 + 5 * MIN, tags: [], reply_to: 'p4' }] });
+        expect(await store.eraseUser('carol', { replies: 'delete' })).toMatchObject({ posts: 1, replies: 1 });
+        expect(await store.getPost('r1')).toBeUndefined();
+      });
+
+      it('exports everything stored about a user, audited', async () => {
+        const out = await store.exportUser('bob', { actor: 'test' });
+        expect(out?.user).toEqual(users[1]);
+        expect(out?.posts.map((p) => p.id)).toEqual(['p2']);
+        expect(out?.events.map((e) => e.id)).toEqual(['e1', 'e3', 'e4', 'e6']);
+        expect(out?.following).toEqual(['alice']);
+        expect(out?.followers).toEqual(['alice', 'carol']);
+        expect(await store.exportUser('nobody')).toBeUndefined();
+        expect((await store.auditLog())[0]).toMatchObject({ action: 'export', subject: 'bob', details: { posts: 1, events: 4 } });
+      });
+
+      it('keeps the personalization flag of a user', async () => {
+        await store.write({ users: [{ id: 'bob', name: 'Bob', personalization: false }] });
+        expect(await store.getUser('bob')).toEqual({ id: 'bob', name: 'Bob', personalization: false });
+        expect((await store.userFlags()).unpersonalized).toEqual(['bob']);
+        await store.write({ users: [{ id: 'bob', name: 'Bob' }] });
+        expect((await store.userFlags()).unpersonalized).toEqual([]);
+      });
+    });
+
     describe('full-text search', () => {
       it('ranks a short post with the term twice above a long post with it once', async () => {
         await store.write({

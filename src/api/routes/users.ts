@@ -1,0 +1,66 @@
+/**
+ * @module A user's data rights: erasure (`DELETE /v1/users/{id}`), export (`GET /v1/users/{id}/export`) and the
+ * audit log of both (`GET /v1/admin/audit`). Erasure and export need the admin scope.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { createError } from '../../core/errors.js';
+import type { Engine } from '../../engine/index.js';
+import { errorSchema } from '../openapi.js';
+
+const eraseQuery = z.object({ replies: z.enum(['keep', 'delete']).default('keep') });
+const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw createError('INVALID_INPUT', { field: `${where}.${r.error.issues[0]!.path.join('.')}`, problem: r.error.issues[0]!.message });
+  return r.data;
+}
+
+/** Who asked, for the audit log: the verified key's name (never its secret); `open` on an open server. */
+function actor(request: FastifyRequest): string {
+  return request.apiKeyId === undefined ? 'open' : `key:${request.apiKeyId}`;
+}
+
+export function registerUserRoutes(app: FastifyInstance, engine: Engine): void {
+  app.delete(
+    '/v1/users/:id',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Erase a user: their posts (and replies to them with replies=delete), follows, events and cached pages; models are retrained without them',
+        params: idParams,
+        querystring: { type: 'object', properties: { replies: { type: 'string', enum: ['keep', 'delete'] } } },
+        response: { 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { replies } = parse(eraseQuery, request.query, 'query');
+      return engine.eraseUser(id, { replies, actor: actor(request) });
+    },
+  );
+
+  app.get(
+    '/v1/users/:id/export',
+    {
+      config: { scope: 'admin' },
+      schema: { tags: ['privacy'], summary: 'Everything stored about a user, as JSON (audited)', params: idParams, response: { 404: errorSchema } },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      return engine.exportUser(id, { actor: actor(request) });
+    },
+  );
+
+  app.get(
+    '/v1/admin/audit',
+    {
+      config: { scope: 'admin' },
+      schema: { tags: ['privacy'], summary: 'Erasures and exports, newest first', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } },
+    },
+    async (request) => ({ entries: await engine.store.auditLog(parse(auditQuery, request.query, 'query').limit) }),
+  );
+}

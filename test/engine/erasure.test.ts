@@ -1,0 +1,109 @@
+/**
+ * Erasure, export and personalization switched off, through the engine and the HTTP API. The erasure test
+ * proves that after an erasure (and the retraining it starts) other users get exactly the recommendations of
+ * models trained on data that never held the erased user.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createServer } from '../../src/api/server.js';
+import { createEngine, type Engine } from '../../src/engine/index.js';
+import { smallNetwork, type SmallNetwork } from '../fixtures/small-network.js';
+
+const ERASED = 'ben';
+const overrides = { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false, dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-erasure-test-${process.pid}` }, feed: { materializeUsers: 0 } } as const;
+
+function without(net: SmallNetwork, user: string): SmallNetwork {
+  const posts = net.posts.filter((p) => p.author !== user);
+  const kept = new Set(posts.map((p) => p.id));
+  return {
+    users: net.users.filter((u) => u.id !== user),
+    posts,
+    follows: net.follows.filter((f) => f.follower !== user && f.followee !== user),
+    events: net.events.filter((e) => e.user !== user && e.target_user !== user && (e.post === undefined || kept.has(e.post))),
+  };
+}
+
+async function engineWith(net: SmallNetwork): Promise<Engine> {
+  const engine = await createEngine({ overrides });
+  for (const kind of ['users', 'posts', 'follows', 'events'] as const) await engine.ingest(kind, net[kind]);
+  await engine.train({ save: false, secondary: false });
+  return engine;
+}
+
+let full: Engine;
+let reference: Engine;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  full = await engineWith(smallNetwork());
+  reference = await engineWith(without(smallNetwork(), ERASED));
+  app = await createServer(full);
+});
+
+afterAll(async () => {
+  await app.close();
+  await Promise.all([full.close(), reference.close()]);
+});
+
+describe('erasure', () => {
+  it('exports everything stored about a user before erasure, and audits it', async () => {
+    const res = await app.inject(`/v1/users/${ERASED}/export`);
+    expect(res.statusCode, res.body).toBe(200);
+    const data = res.json() as { user: { id: string }; posts: unknown[]; events: unknown[]; following: string[]; followers: string[] };
+    expect(data.user.id).toBe(ERASED);
+    expect(data.posts).toHaveLength(3);
+    expect(data.events.length).toBe(smallNetwork().events.filter((e) => e.user === ERASED).length);
+    expect(data.following.length).toBeGreaterThan(0);
+  });
+
+  it('erases the user and their influence: other users get what models trained without them give', async () => {
+    const res = await app.inject({ method: 'DELETE', url: `/v1/users/${ERASED}` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ user: ERASED, posts: 3 });
+    await full.retrain(); // the retraining the erasure started
+    expect((await full.stats()).retraining).toBe('idle');
+    for (const user of ['ana', 'cal', 'dee', 'eve', 'fay']) {
+      for (const model of ['item-knn/cosine', 'popular/trending', 'in-network']) {
+        expect(await full.recommend(user, { model, k: 10 }), `${model} for ${user}`).toEqual(await reference.recommend(user, { model, k: 10 }));
+      }
+      const page = await full.feed(user, { pageSize: 10 });
+      expect(page.items.every((i) => i.post.author !== ERASED)).toBe(true);
+    }
+    expect(await full.store.counts()).toEqual(await reference.store.counts());
+  });
+
+  it('answers every read of the erased user with USER_ERASED, and an unknown user with NOT_FOUND', async () => {
+    for (const url of [`/v1/users/${ERASED}/feed`, `/v1/users/${ERASED}/export`, `/v1/users/${ERASED}/behavior`]) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().code, url).toBe('USER_ERASED');
+    }
+    expect((await app.inject({ method: 'DELETE', url: `/v1/users/${ERASED}` })).json().code).toBe('USER_ERASED');
+    const unknown = await app.inject({ method: 'DELETE', url: '/v1/users/nobody-here' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('NOT_FOUND');
+  });
+
+  it('writes every erasure and export to the audit log', async () => {
+    const entries = (await app.inject('/v1/admin/audit')).json().entries as { action: string; subject: string; actor?: string }[];
+    expect(entries.map((e) => `${e.action}:${e.subject}`)).toEqual([`erase:${ERASED}`, `export:${ERASED}`]);
+    expect(entries[0]!.actor).toBe('open');
+  });
+});
+
+describe('personalization off', () => {
+  it('builds the feed from follows and popularity only, and keeps the user’s events out of training', async () => {
+    const engine = await engineWith(smallNetwork());
+    const before = await engine.feed('eve', { pageSize: 10 });
+    expect(before.items.some((i) => i.sources.includes('item-knn/cosine'))).toBe(true);
+    await engine.ingest('users', [{ id: 'eve', personalization: false }]);
+    const after = await engine.feed('eve', { pageSize: 10 });
+    expect(after.items.length).toBeGreaterThan(0);
+    for (const item of after.items) for (const s of item.sources) expect(['in-network', 'popular/trending']).toContain(s);
+    await engine.train({ save: false, secondary: false });
+    const data = engine.dataset!;
+    const eve = data.users.index('eve');
+    expect(data.interactions.indptr[eve + 1]! - data.interactions.indptr[eve]!).toBe(0);
+    await engine.close();
+  });
+});
