@@ -2,6 +2,7 @@
  * @module The logger: pino, JSON lines on stderr so stdout stays free for command output.
  */
 import { destination, pino, type Logger } from 'pino';
+import { DEFAULT_NEVER_LOG } from './config.js';
 
 export type { Logger };
 
@@ -31,7 +32,8 @@ export function redactPaths(neverLog: readonly string[] = []): string[] {
 }
 
 export function createLogger(level: string = process.env.RESONATE_LOG_LEVEL ?? 'info', name = 'resonate'): Logger {
-  return pino({ name, level, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, destination(2));
+  // The server adds the configured `privacy.neverLog` fields to its own child logger; this one blanks the defaults.
+  return pino({ name, level, redact: { paths: redactPaths(DEFAULT_NEVER_LOG), censor: '[redacted]' } }, destination(2));
 }
 
 /** A logger that drops everything (library default, tests). */
