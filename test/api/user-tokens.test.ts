@@ -203,6 +203,8 @@ describe('what a user token may do', () => {
       expect(res.statusCode, url).toBe(403);
       expect(res.json().code, url).toBe('FORBIDDEN_USER');
     }
+    // HEAD routes made from the GET ones carry the same rule.
+    expect((await app.inject({ method: 'HEAD', url: '/v1/users/ben/feed', headers: bearer(jwt) })).statusCode).toBe(403);
   });
 
   it('reads public read routes (trending, search, similar posts)', async () => {
