@@ -1,6 +1,6 @@
 /**
- * @module Where an open server (no API keys) may listen: loopback addresses only, so a development setup
- * cannot be reached from the network by mistake.
+ * @module Where an open server (no API keys and no user-token config) may listen: loopback addresses only, so a
+ * development setup cannot be reached from the network by mistake.
  */
 import { BlockList, isIP } from 'node:net';
 import { createError } from '../core/errors.js';
@@ -22,11 +22,16 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/** True when the server checks no credential at all: no API key and no user-token config. */
+export function isOpenServer(config: ResonateConfig): boolean {
+  return config.server.apiKeys.length === 0 && config.server.userTokens === undefined;
+}
+
 /**
- * Throws OPEN_SERVER_NOT_LOOPBACK when no API key is configured and `host` is not a loopback address.
- * @example assertSafeBinding(engine.config, '0.0.0.0'); // throws unless server.apiKeys is set
+ * Throws OPEN_SERVER_NOT_LOOPBACK when the server is open (see `isOpenServer`) and `host` is not a loopback address.
+ * @example assertSafeBinding(engine.config, '0.0.0.0'); // throws unless server.apiKeys or server.userTokens is set
  */
 export function assertSafeBinding(config: ResonateConfig, host: string): void {
-  if (config.server.apiKeys.length > 0 || isLoopbackHost(host)) return;
+  if (!isOpenServer(config) || isLoopbackHost(host)) return;
   throw createError('OPEN_SERVER_NOT_LOOPBACK', { host });
 }

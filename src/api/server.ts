@@ -13,8 +13,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Engine } from '../engine/index.js';
 import { createError, httpReason, isResonateError, type ResonateError } from '../core/errors.js';
-import { REDACT_PATHS, type Logger } from '../core/logger.js';
+import { redactPaths, type Logger } from '../core/logger.js';
 import { installAuth } from './auth.js';
+import { installPseudonymization } from './privacy.js';
 import { assertSafeBinding } from './binding.js';
 import { requestBodyLimitBytes } from '../data/validate.js';
 import { registerIngestRoutes } from './routes/ingest.js';
@@ -28,7 +29,9 @@ export interface ServerOptions {
   logRequests?: boolean;
   /**
    * Where the server logs; defaults to the engine's logger (the CLI's logs at `log.level` on stderr, a library
-   * engine's is silent unless given one). API keys, tokens and the Authorization header are redacted.
+   * engine's is silent unless given one). API keys, tokens and the Authorization header are redacted, and so are
+   * the fields named in `privacy.neverLog`; request lines show query values only when they are plain numbers, and
+   * user routes by their pattern (`/v1/users/:id/feed`), so no user id, search text or cursor is logged.
    */
   logger?: Logger;
 }
@@ -71,7 +74,10 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   const config = engine.config;
   const base = options.logger ?? engine.logger;
   const bodyLimit = requestBodyLimitBytes(config.server.maxBatch);
-  const logger = base.child({ module: 'http' }, { redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } });
+  const logger = base.child(
+    { module: 'http' },
+    { redact: { paths: redactPaths(config.privacy.neverLog), censor: '[redacted]' }, serializers: { req: requestForLog } },
+  );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
@@ -127,15 +133,23 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   await app.register(swagger, {
     openapi: {
       info: { title: 'Resonate API', version: '0.1.0', description: 'Personalized feeds, similar posts, trending and search for social apps.' },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' },
+          // End-user JWTs (server.userTokens): only on the routes that say so in their summary.
+          userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+      security: [{ apiKey: [] }, { userToken: [] }],
     },
   });
-  registerIngestRoutes(app, engine);
+  const pseudonyms = installPseudonymization(app, config);
+  registerIngestRoutes(app, engine, pseudonyms);
   registerReadRoutes(app, engine);
   registerUserRoutes(app, engine);
 
-  // The API docs and the dashboard files are public: every route registered in this context is marked so.
+  // The API docs and the dashboard files are public: every route registered in this context is marked so. They
+  // hold no data: the dashboard's own API calls go to the /v1 routes and need a key like any other client.
   await app.register(async (pub) => {
     pub.addHook('onRoute', (route) => {
       route.config = { ...route.config, public: true };
@@ -149,7 +163,41 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   return app;
 }
 
-/** Refuses (OPEN_SERVER_NOT_LOOPBACK) to listen off loopback without API keys, whoever calls `listen`. */
+/**
+ * A request as it appears in log lines: method, a URL with nothing personal in it (see `logUrl`), host and address.
+ * Never headers (credentials) or the body.
+ */
+function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  return { method: request.method, url: logUrl(request), host: request.host, remoteAddress: request.ip };
+}
+
+/**
+ * The URL of a request for the log: a route with a user-id parameter by its pattern, any other path as it is
+ * (cut at 200 characters), and query values other than plain numbers (`limit=20`) replaced by `…`, so neither
+ * user ids, search text nor cursors reach the log.
+ */
+export function logUrl(request: Pick<FastifyRequest, 'url'> & { routeOptions?: { url?: string; config?: { user?: string } } }): string {
+  const url = typeof request.url === 'string' ? request.url : '';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const route = request.routeOptions;
+  const shownPath = route?.config?.user !== undefined && route.url !== undefined ? route.url : path.slice(0, 200);
+  if (q === -1) return shownPath;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .slice(0, 20)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq === -1) return pair.slice(0, 64);
+      const value = pair.slice(eq + 1);
+      return `${pair.slice(0, Math.min(eq, 64))}=${/^\d{1,9}$/.test(value) ? value : '…'}`;
+    })
+    .join('&');
+  return `${shownPath}?${query}`;
+}
+
+/** Refuses (OPEN_SERVER_NOT_LOOPBACK) to listen off loopback without API keys or user tokens, whoever calls `listen`. */
 function guardListen(app: FastifyInstance, engine: Engine): void {
   const listen = app.listen.bind(app) as (...args: unknown[]) => unknown;
   const guarded = (...args: unknown[]): unknown => {

@@ -40,6 +40,51 @@ const apiKeyEntry = z.strictObject({
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 
+/** JWS algorithms a user token may be signed with. `none` is not among them: unsigned tokens are never accepted. */
+export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'HS256', 'HS384', 'HS512'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/**
+ * End-user tokens: JWTs issued by the application's own sign-in, verified with `jose` (src/api/user-tokens.ts).
+ * Keys are public keys (PEM strings or JWK objects), a JWKS file read when the server starts, or a shared HMAC
+ * secret (HS256/384/512; also from RESONATE_SERVER_USER_TOKENS_SECRET). Private keys are refused.
+ */
+const userTokensSchema = z
+  .strictObject({
+    /** Expected `iss`: one issuer or a list. */
+    issuer: oneOrMore,
+    /** Expected `aud`: the token must name this audience (or one of these). */
+    audience: oneOrMore,
+    /** Allowed `alg` values; default: HS256 with a secret, RS256, PS256, ES256 and EdDSA with public keys. */
+    algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).optional(),
+    publicKeys: z.array(z.union([z.string().min(1), z.looseObject({ kty: z.string().min(1) })])).default([]),
+    jwksFile: z.string().min(1).optional(),
+    secret: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+    /** Seconds of clock skew allowed when checking `exp` and `nbf`. */
+    clockToleranceSeconds: z.number().min(0).max(300).default(30),
+  })
+  .refine((t) => t.publicKeys.length > 0 || t.jwksFile !== undefined || t.secret !== undefined, {
+    message: 'give publicKeys, jwksFile or secret: a token cannot be verified without a key',
+  });
+export type UserTokensConfig = z.output<typeof userTokensSchema>;
+
+/** Field names that are never written to logs by default: names and free text (post and event text, search queries). */
+export const DEFAULT_NEVER_LOG = ['name', 'text', 'q', 'email', 'bio'] as const;
+
+const privacySchema = z
+  .strictObject({
+    /**
+     * Keyed pseudonymization of user ids at ingest (src/privacy/pseudonymize.ts): the store holds
+     * HMAC-SHA-256(key, id) instead of the id. The key may also come from RESONATE_PRIVACY_PSEUDONYMIZE_KEY.
+     */
+    pseudonymize: z.strictObject({ key: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)') }).optional(),
+    /** Field names (at any depth up to 4) and query parameters whose values are never written to logs. */
+    neverLog: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a field name (letters, digits, _)')).default([...DEFAULT_NEVER_LOG]),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Where data lives: `sqlite://path` (embedded default) or `postgres://…` (scale-out). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
@@ -49,18 +94,21 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(3000),
       /**
        * API keys, stored as salted hashes made by `resonate keys create` (the secret itself is never in the
-       * config), with their scopes (read < write < admin) and an optional expiry. An empty list means an open
-       * server, which only starts on a loopback address (development).
+       * config), with their scopes (read < write < admin) and an optional expiry. An empty list and no
+       * `userTokens` means an open server, which only starts on a loopback address (development).
        */
       apiKeys: z.array(apiKeyEntry).default([]),
+      /** End-user JWTs (see `userTokensSchema`); absent: only API keys are accepted. */
+      userTokens: userTokensSchema.optional(),
       /**
        * Requests per window: `max` per verified key (by its name), or per client address when the server is open
        * or the route is public; `authFailureMax` per client address for requests with a missing, unknown or
-       * expired key (key guessing).
+       * expired key or token (guessing); `userMax` per end user (a user token, by its subject).
        */
       rateLimit: z
         .strictObject({
           max: z.number().int().positive().default(6000),
+          userMax: z.number().int().positive().default(600),
           timeWindowMs: z.number().int().positive().default(60_000),
           authFailureMax: z.number().int().positive().default(30),
         })
@@ -188,6 +236,7 @@ export const configSchema = z.strictObject({
       seed: z.number().int().default(42),
     })
     .prefault({}),
+  privacy: privacySchema,
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   seed: z.number().int().default(42),
 });
@@ -238,6 +287,12 @@ export function envName(path: readonly string[]): string {
   return 'RESONATE_' + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 }
 
+/** Optional secrets that may come from the environment instead of the config file. */
+const SECRET_ENV_PATHS: readonly (readonly string[])[] = [
+  ['server', 'userTokens', 'secret'],
+  ['privacy', 'pseudonymize', 'key'],
+];
+
 function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const walk = (node: unknown, path: string[]): void => {
@@ -251,6 +306,11 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
     setPath(out, path, parseEnvValue(raw, typeof node));
   };
   walk(DEFAULT_CONFIG, []);
+  // Secrets that have no default (so the walk above does not see them), read as plain strings.
+  for (const path of SECRET_ENV_PATHS) {
+    const raw = env[envName(path)];
+    if (raw !== undefined && raw !== '') setPath(out, path, raw);
+  }
   return out;
 }
 

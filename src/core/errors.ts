@@ -51,11 +51,16 @@ export const ERRORS = {
 
   // API
   NOT_FOUND: { status: 404, message: '{kind} {id} not found', doc: 'The user, post or resource does not exist.' },
-  UNAUTHORIZED: { status: 401, message: 'missing or unknown API key', doc: 'Send a configured key in the `x-api-key` header (or `Authorization: Bearer`). Failed attempts are rate-limited per client address (`server.rateLimit.authFailureMax`).' },
+  UNAUTHORIZED: { status: 401, message: 'missing or unknown API key', doc: 'Send a configured key in the `x-api-key` header (or `Authorization: Bearer`), or a user token as `Authorization: Bearer <JWT>` when `server.userTokens` is set. Failed attempts are rate-limited per client address (`server.rateLimit.authFailureMax`).' },
   API_KEY_EXPIRED: { status: 401, message: 'API key "{name}" expired at {expiresAt}', doc: 'The key is past its `expiresAt`; create a new one with `resonate keys create` and replace the entry.' },
   FORBIDDEN: { status: 403, message: 'API key lacks the "{scope}" scope', doc: 'The key is valid but not allowed to do this; use a key with the named scope.' },
-  RATE_LIMITED: { status: 429, message: 'rate limit exceeded; retry in {retryAfter}', doc: 'Too many requests from this key or address; the `retry-after` header gives the seconds to wait.' },
-  OPEN_SERVER_NOT_LOOPBACK: { status: 500, message: 'refusing to serve on {host} without API keys: an open server may only listen on a loopback address (127.0.0.1, ::1, localhost)', doc: 'Add keys to `server.apiKeys` (`resonate keys create`) or listen on 127.0.0.1.' },
+  TOKEN_EXPIRED: { status: 401, message: 'user token expired at {expiredAt}', doc: 'The JWT\'s `exp` has passed (beyond `server.userTokens.clockToleranceSeconds`); get a fresh token from the application\'s sign-in.' },
+  TOKEN_INVALID: { status: 401, message: 'user token rejected: {problem}', doc: 'The JWT is malformed, unsigned (`alg: none`), signed with an algorithm not in `server.userTokens.algorithms` or by an unknown key, or names another issuer or audience, or is not valid yet (`nbf`), or lacks `sub` or `exp`. Failed attempts count against `server.rateLimit.authFailureMax`.' },
+  FORBIDDEN_USER: { status: 403, message: 'a user token may only {action} its own data: {field} is not the token\'s subject', doc: 'A user token asked for another user\'s feed, behaviour or export, or sent rows on behalf of another user (every event\'s `user`, post\'s `author` and follow\'s `follower` must be the token\'s `sub`).' },
+  USER_TOKEN_NOT_ALLOWED: { status: 403, message: '{route} needs a service API key; a user token may read its own user routes and public read routes, and write its own events, posts and follows', doc: 'The route is not open to end-user tokens (user rows, stats, the user list, admin routes); call it from the application\'s backend with an API key.' },
+  PSEUDONYMIZATION_OFF: { status: 409, message: 'pseudonymization is off: set privacy.pseudonymize.key', doc: 'The pseudonym look-up was asked of a server that stores raw user ids.' },
+  RATE_LIMITED: { status: 429, message: 'rate limit exceeded; retry in {retryAfter}', doc: 'Too many requests from this key, user or address; the `retry-after` header gives the seconds to wait.' },
+  OPEN_SERVER_NOT_LOOPBACK: { status: 500, message: 'refusing to serve on {host} without API keys: an open server may only listen on a loopback address (127.0.0.1, ::1, localhost)', doc: 'Add keys to `server.apiKeys` (`resonate keys create`) or `server.userTokens`, or listen on 127.0.0.1.' },
   INTERNAL: { status: 500, message: 'internal error: {problem}', doc: 'A bug. Over HTTP, every 5xx answer carries only a generic message and a `requestId`; the server log (at `log.level` error or lower) holds the full error and stack trace under that `reqId`.' },
 } as const satisfies Record<string, ErrorSpec>;
 

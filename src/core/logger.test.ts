@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './logger.js';
+import { redactPaths, redactUrl } from './logger.js';
 
 describe('redactUrl', () => {
   it('masks passwords and secret-like query parameters, keeping the rest readable', () => {
@@ -8,5 +8,13 @@ describe('redactUrl', () => {
     expect(redactUrl('redis://:only-a-password@cache:6379')).toBe('redis://:***@cache:6379');
     expect(redactUrl('sqlite://./resonate.db')).toBe('sqlite://./resonate.db');
     expect(redactUrl('postgres://app@db/x')).toBe('postgres://app@db/x');
+  });
+});
+
+describe('redactPaths', () => {
+  it('adds each never-logged field at every depth up to four, and skips names that are not plain fields', () => {
+    const paths = redactPaths(['text', 'bad.path']);
+    for (const p of ['text', '*.text', '*.*.text', '*.*.*.text', '*.*.*.*.text', 'req.headers.authorization']) expect(paths).toContain(p);
+    expect(paths.some((p) => p.includes('bad.path'))).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
  * @module The logger: pino, JSON lines on stderr so stdout stays free for command output.
  */
 import { destination, pino, type Logger } from 'pino';
+import { DEFAULT_NEVER_LOG } from './config.js';
 
 export type { Logger };
 
@@ -16,8 +17,23 @@ export const REDACT_PATHS: readonly string[] = [
   '*.authorization', '*.apiKey', '*.apiKeys', '*.secret', '*.token', '*.password',
 ];
 
+/**
+ * REDACT_PATHS plus, for each field name in `neverLog` (config `privacy.neverLog`: names, post and event text…),
+ * that field at the top level and up to four levels down (`text`, `*.text`, `*.*.text`, …; `*` also runs over
+ * array items), so `{ rows: [{ text }] }` is blanked as well as `{ text }`.
+ */
+export function redactPaths(neverLog: readonly string[] = []): string[] {
+  const paths = new Set(REDACT_PATHS);
+  for (const field of neverLog) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) continue;
+    for (let depth = 0; depth <= 4; depth++) paths.add([...Array<string>(depth).fill('*'), field].join('.'));
+  }
+  return [...paths];
+}
+
 export function createLogger(level: string = process.env.RESONATE_LOG_LEVEL ?? 'info', name = 'resonate'): Logger {
-  return pino({ name, level, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, destination(2));
+  // The server adds the configured `privacy.neverLog` fields to its own child logger; this one blanks the defaults.
+  return pino({ name, level, redact: { paths: redactPaths(DEFAULT_NEVER_LOG), censor: '[redacted]' } }, destination(2));
 }
 
 /** A logger that drops everything (library default, tests). */

@@ -1,5 +1,8 @@
 /**
  * @module Read routes: feed, similar posts, trending, search, stats, users sample for the dashboard.
+ *
+ * `config.user: 'id'` marks a user's own data (a user token may read it when `id` is its subject; pseudonymized
+ * when pseudonymization is on); `config.anyUser` marks shared reads any user token may make (auth.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -30,7 +33,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/users/:id/feed',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', user: 'id' },
       schema: {
         tags: ['recommend'],
         summary: "A user's personalized feed, one page at a time, each item with its source and a human explanation",
@@ -56,7 +59,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/users/:id/behavior',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', user: 'id' },
       schema: {
         tags: ['recommend'],
         summary: "A user's predicted next action (probability per event type) and churn risk (no activity in the next 7 days), calibrated",
@@ -73,7 +76,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/posts/:id/similar',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['recommend'],
         summary: 'Posts similar to a post',
@@ -92,7 +95,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/trending',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['recommend'],
         summary: 'What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics)',
@@ -109,7 +112,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/search',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['search'],
         summary: 'Full-text search over posts (BM25)',
