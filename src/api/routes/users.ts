@@ -1,6 +1,6 @@
 /**
  * @module A user's data rights: erasure (`DELETE /v1/users/{id}`), export (`GET /v1/users/{id}/export`) and the
- * audit log of both (`GET /v1/admin/audit`). Erasure and export need the admin scope.
+ * audit log of both (`GET /v1/admin/audit`). Erasure and export need the admin scope, or a user token of that user.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -27,7 +27,8 @@ export function registerUserRoutes(app: FastifyInstance, engine: Engine): void {
   app.delete(
     '/v1/users/:id',
     {
-      config: { scope: 'admin' },
+      // A user token may erase its own account; a service key needs the admin scope.
+      config: { scope: 'admin', user: 'id' },
       schema: {
         tags: ['privacy'],
         summary: 'Erase a user: their posts (and replies to them with replies=delete), follows, events and cached pages; models are retrained without them',
@@ -46,7 +47,8 @@ export function registerUserRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(
     '/v1/users/:id/export',
     {
-      config: { scope: 'admin' },
+      // A user token reads its own export; a service key needs the admin scope.
+      config: { scope: 'admin', user: 'id' },
       schema: { tags: ['privacy'], summary: 'Everything stored about a user, as JSON (audited)', params: idParams, response: { 404: errorSchema } },
     },
     async (request) => {

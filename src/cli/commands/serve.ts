@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
 import { assertSafeBinding, createServer } from '../../api/server.js';
+import { isOpenServer } from '../../api/binding.js';
 import { generateToStore } from '../../data/synthetic/index.js';
 import type { Engine } from '../../engine/index.js';
 import { engineFrom } from '../shared.js';
@@ -13,7 +14,7 @@ async function listen(engine: Engine, opts: { host?: string; port?: string }): P
   const host = opts.host ?? engine.config.server.host;
   const port = opts.port !== undefined ? Number(opts.port) : engine.config.server.port;
   await app.listen({ host, port });
-  if (engine.config.server.apiKeys.length === 0) console.error('warning: no API keys configured; the API is open (set server.apiKeys in resonate.config.json)');
+  if (isOpenServer(engine.config)) console.error('warning: no API keys or user tokens configured; the API is open to this machine only (set server.apiKeys in resonate.config.json)');
   console.log(`Resonate is serving on http://${host}:${port}  (dashboard /, API docs /docs)`);
   const stop = async (): Promise<void> => {
     await app.close();
