@@ -4,6 +4,7 @@
  * behaviour predictor. Each becomes live when it is ready; a failure is logged and leaves the feed on its
  * first-stage ranking. Work yields to the event loop between steps so requests keep being served.
  */
+import { existsSync } from 'node:fs';
 import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
@@ -24,10 +25,11 @@ export interface BackgroundModels {
   behavior(data: Dataset): BehaviorPredictor | undefined;
   topics(data: Dataset): PostTopics | undefined;
   /**
-   * Trains everything for a new snapshot (dropping what belonged to the previous one). `onRanker` runs when the
+   * Trains everything for a new snapshot (dropping what belonged to the previous one). With `rankerFile` (the
+   * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there. `onRanker` runs when the
    * ranker is live, `beforeTopics` (awaited) once the feed is final for this snapshot, e.g. to materialize pages. Resolves when all are done.
    */
-  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }): Promise<void>;
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string }): Promise<void>;
   /** Marks both states off (a training without background models). */
   disable(): void;
 }
@@ -37,6 +39,26 @@ function fitTopicsWithMomentum(data: Dataset, fitted: ReadonlyMap<string, Recomm
   const trend = findTrendingModel(Object.fromEntries(fitted));
   const items = trend ? popularList(trend.model, 3000).map((r) => r.item) : undefined;
   return fitPostTopics(data, { items, seed });
+}
+
+/** Loads a ranker saved beside a model version; false (and a warning for a damaged file) when there is none. */
+function loadRanker(r: EngagementRanker, path: string, data: Dataset, logger: Logger): boolean {
+  if (!existsSync(path)) return false;
+  try {
+    r.load(path, data);
+    return true;
+  } catch (e) {
+    logger.warn({ err: e, path }, 'saved engagement ranker skipped; training it again');
+    return false;
+  }
+}
+
+function saveRanker(r: EngagementRanker, path: string, logger: Logger): void {
+  try {
+    r.save(path);
+  } catch (e) {
+    logger.warn({ err: e, path }, 'could not save the engagement ranker beside its model version');
+  }
 }
 
 export function createBackgroundModels(config: ResonateConfig, logger: Logger, signal: AbortSignal): BackgroundModels {
@@ -74,14 +96,16 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
       rankerState = behaviorState = 'off';
     },
 
-    async train(data, models, hooks) {
+    async train(data, models, hooks, options = {}) {
       snapshot = data;
       ranker = behavior = topics = undefined;
       await new Promise((r) => setImmediate(r));
       if (config.models.ranker && current(data)) {
         rankerState = 'training';
         const r = createEngagementRanker({ seed: config.seed });
-        rankerState = await attempt('engagement ranker', () => r.fit(data, { signal }).then(() => undefined));
+        const loaded = options.rankerFile !== undefined && loadRanker(r, options.rankerFile, data, logger);
+        rankerState = loaded ? 'ready' : await attempt('engagement ranker', () => r.fit(data, { signal }).then(() => undefined));
+        if (rankerState === 'ready' && !loaded && options.rankerFile !== undefined && current(data)) saveRanker(r, options.rankerFile, logger);
         if (rankerState === 'ready' && current(data)) {
           ranker = r;
           hooks.onRanker();

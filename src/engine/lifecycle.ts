@@ -4,6 +4,7 @@
  * first pages of the most active users; retrain (in a child process) when the data changed, on demand or every
  * `models.retrainEvery` seconds.
  */
+import { join } from 'node:path';
 import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
@@ -12,7 +13,7 @@ import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
-import { loadServingVersion, pruneVersions, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import { loadServingVersion, pruneVersions, RANKER_FILE, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
 import { childCanTrain, trainInChild } from './retrain.js';
 import { ServingSlot } from './serving.js';
 import { sameFingerprint, storeFingerprint, trainFromStore, type TrainedSet, type TrainOptions } from './trainer.js';
@@ -89,6 +90,7 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
       background.disable();
       return;
     }
+    const rankerFile = manifest ? join(config.models.dir, versionName(manifest.version), RANKER_FILE) : undefined;
     backgroundRun = background.train(dataset, models, {
       // The ranker changes every ranking: drop the pages ranked without it.
       onRanker: () => serving.generation === generation && serving.replaceFeed(makeFeed(dataset, models)),
@@ -96,7 +98,7 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
         const live = serving.current;
         if (live && serving.generation === generation) await materialize(live.feed, dataset, generation);
       },
-    });
+    }, { rankerFile });
   }
 
   async function load(options: { background?: boolean } = {}): ReturnType<Lifecycle['load']> {

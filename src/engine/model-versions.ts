@@ -4,6 +4,7 @@
  *     v000003/manifest.json      specs, data fingerprint, sizes, timings, validation metrics, file list
  *     v000003/dataset.safetensors the snapshot the models were fitted on (their dense ids refer to it)
  *     v000003/<key>.safetensors   one file per model
+ *     v000003/ranker.safetensors  the engagement ranker, saved once it has trained (optional)
  *     CURRENT                     the version to serve (written by training and by `rollback`)
  *
  * A version is written into a hidden temporary folder and renamed into place once complete, and CURRENT is
@@ -53,6 +54,8 @@ export interface SkippedVersion {
 }
 
 const FORMAT = 'resonate-model-version';
+/** The second-stage ranker of a version, written after the version when it has trained in the background. */
+export const RANKER_FILE = 'ranker.safetensors';
 const NAME = /^v(\d{6,})$/;
 
 export function versionName(version: number): string {

@@ -111,6 +111,30 @@ describe('model versions', () => {
   });
 });
 
+describe('the engagement ranker of a version', () => {
+  it('is saved beside the version once trained, and loaded instead of trained by the next engine', async () => {
+    const withRanker: ResonateConfigInput = { models: { ranker: true } };
+    const engine = await open(withRanker);
+    const { version } = await engine.train();
+    await engine.secondaryTraining();
+    const file = join(modelsDir, versionName(version!), 'ranker.safetensors');
+    expect(existsSync(file)).toBe(true);
+    await engine.close();
+    const next = await open(withRanker);
+    await next.load();
+    expect((await next.stats()).ranker).toBe('training');
+    await next.secondaryTraining();
+    expect((await next.stats()).ranker).toBe('ready');
+    await next.close();
+    truncateSync(file, 16);
+    const damaged = await open(withRanker);
+    await damaged.load();
+    await damaged.secondaryTraining();
+    expect((await damaged.stats()).ranker).toBe('ready');
+    await damaged.close();
+  });
+});
+
 describe('retraining', () => {
   it('a training process killed midway leaves the current version serving', async () => {
     const before = currentVersion(modelsDir);

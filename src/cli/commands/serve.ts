@@ -2,6 +2,7 @@
  * @module `resonate start` (demo network if empty, train, serve) and `resonate serve`.
  */
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { createProgressBar } from '../../core/progress.js';
 import { assertSafeBinding, createServer } from '../../api/server.js';
 import { isOpenServer } from '../../api/binding.js';
@@ -9,8 +10,14 @@ import { generateToStore } from '../../data/synthetic/index.js';
 import type { Engine } from '../../engine/index.js';
 import { engineFrom } from '../shared.js';
 
-async function listen(engine: Engine, opts: { host?: string; port?: string }): Promise<void> {
+/** Builds the server before any model loads or trains, so its plugins start while the event loop is free. */
+async function prepare(engine: Engine): Promise<FastifyInstance> {
   const app = await createServer(engine);
+  await app.ready();
+  return app;
+}
+
+async function listen(engine: Engine, app: FastifyInstance, opts: { host?: string; port?: string }): Promise<void> {
   const host = opts.host ?? engine.config.server.host;
   const port = opts.port !== undefined ? Number(opts.port) : engine.config.server.port;
   await app.listen({ host, port });
@@ -75,8 +82,9 @@ export function registerServeCommands(program: Command): void {
         bar.stop();
         console.log(`  ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
       }
+      const app = await prepare(engine);
       await loadOrTrain(engine);
-      await listen(engine, opts);
+      await listen(engine, app, opts);
       console.log(`Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });
 
@@ -88,7 +96,8 @@ export function registerServeCommands(program: Command): void {
     .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
       const engine = await engineFrom(cmd);
       await closeOnError(engine, () => assertSafeBinding(engine.config, opts.host ?? engine.config.server.host));
+      const app = await prepare(engine);
       await loadOrTrain(engine);
-      await listen(engine, opts);
+      await listen(engine, app, opts);
     });
 }
