@@ -6,18 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { modelSpecObject } from '../models/model-spec.js';
 import { createError } from '../core/errors.js';
 import type { ModelSpec } from './run-evaluation.js';
 
-const modelFileEntry = z
-  .object({
-    id: z.string().min(1),
-    params: z.record(z.string(), z.unknown()).optional(),
-    label: z.string().optional(),
-    /** Free text: how the configuration was chosen (ignored by the evaluation). */
-    about: z.string().optional(),
-  })
-  .strict();
+/** The one spec format (src/models/model-spec.ts): `weight`, `about` and `tuning` are read and ignored here. */
+const modelFileEntry = modelSpecObject;
 
 const modelFile = z.union([modelFileEntry, z.array(modelFileEntry).min(1)]);
 

@@ -8,6 +8,7 @@ import { resolveSpace } from './tune.js';
 import { DEFAULT_SPACES } from '../../eval/tuning/default-spaces.js';
 import { sampleParams } from '../../eval/tuning/search-space.js';
 import { createModel } from '../../models/registry.js';
+import { resolveModelSpecs } from '../../models/model-spec.js';
 
 /** 60 users in 3 taste groups over 30 items (10 per group), 8 in-group likes each plus 1 random item. */
 function writeInteractions(file: string): void {
@@ -50,12 +51,15 @@ describe('resonate tune', () => {
     const space = JSON.stringify({ neighbours: { type: 'choice', values: [1, 20] } });
     const r = await resonate('tune', '--data', `interactions:${data}`, '--model', 'item-knn/cosine', '--space', space, '--budget', '4', '--test', '--out', out);
     expect(r.code, r.out).toBe(0);
-    const best = JSON.parse(readFileSync(join(out, 'best.json'), 'utf8')) as Record<string, unknown> & { params: Record<string, unknown>; test: { tuned: Record<string, number> } };
-    expect(best.model).toBe('item-knn/cosine');
+    const text = readFileSync(join(out, 'best.json'), 'utf8');
+    const best = JSON.parse(text) as { id: string; params: Record<string, unknown>; tuning: { metric: string; validationScore: number; test: { tuned: Record<string, number> } } };
+    expect(best.id).toBe('item-knn/cosine');
     expect(best.params.neighbours).toBe(20);
-    expect(best.metric).toBe('ndcg@10');
-    expect(best.validationScore).toBeGreaterThan(0);
-    expect(best.test.tuned['ndcg@10']).toBeGreaterThan(0);
+    expect(best.tuning.metric).toBe('ndcg@10');
+    expect(best.tuning.validationScore).toBeGreaterThan(0);
+    expect(best.tuning.test.tuned['ndcg@10']).toBeGreaterThan(0);
+    // The file is a model spec the engine and the evaluation read as it is.
+    expect(resolveModelSpecs([join(out, 'best.json')], 'feed.sources')).toEqual([{ id: 'item-knn/cosine', params: best.params, weight: 1 }]);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('# Tuning item-knn/cosine');
     expect(report).toContain('| config | rung |');

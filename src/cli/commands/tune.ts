@@ -115,9 +115,9 @@ export function registerTuneCommand(program: Command): void {
           });
           test = { tuned: check.models[0]!.metrics, start: check.models[1]!.metrics };
         }
-        const best = {
-          model: opts.model,
-          params: res.best.params,
+        // best.json is a model spec (`id`, `params`) that `resonate eval --models`, `models.train` and
+        // `feed.sources` read as it is; what the search measured rides along under `tuning`.
+        const tuning = {
           metric: res.metric,
           validationScore: res.best.score,
           protocol, seed, folds: res.validation.folds, ...(res.validation.ratio === undefined ? {} : { validationRatio: res.validation.ratio }), k,
@@ -126,12 +126,13 @@ export function registerTuneCommand(program: Command): void {
           seconds,
           ...(test ? { test } : {}),
         };
+        const best = { id: opts.model, params: res.best.params, about: `tuned by resonate tune on ${opts.data}`, tuning };
         mkdirSync(opts.out, { recursive: true });
         writeFileSync(path.join(opts.out, 'best.json'), JSON.stringify(best, null, 2) + '\n');
         const lines = [
           `# Tuning ${opts.model}`,
           '',
-          `Data \`${opts.data}\` (fingerprint ${best.data.fingerprint.slice(0, 12)}), protocol ${protocol}, seed ${seed}. Objective ${res.metric} on ` +
+          `Data \`${opts.data}\` (fingerprint ${tuning.data.fingerprint.slice(0, 12)}), protocol ${protocol}, seed ${seed}. Objective ${res.metric} on ` +
             `${res.validation.folds} validation split(s) carved from the training part${res.validation.ratio === undefined ? '' : ` (each keeping ${res.validation.ratio} of every item's training pairs to fit on)`} (${res.validation.users} validation users); the test part is not used by the search.`,
           `Random search over ${count(opts.budget, '--budget', 1)} configurations${opts.halving ? ` with successive halving (η = ${opts.eta}, resource: ${res.resource})` : ''}: ${res.trials.length} trials in ${seconds.toFixed(1)} s.`,
           '',
