@@ -22,11 +22,14 @@ export const REDACT_PATHS: readonly string[] = [
  * that field at the top level and up to four levels down (`text`, `*.text`, `*.*.text`, …; `*` also runs over
  * array items), so `{ rows: [{ text }] }` is blanked as well as `{ text }`.
  */
+const PINO_KEYS: ReadonlySet<string> = new Set(['name', 'msg', 'level', 'time', 'pid', 'hostname']);
+
 export function redactPaths(neverLog: readonly string[] = []): string[] {
   const paths = new Set(REDACT_PATHS);
   for (const field of neverLog) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) continue;
-    for (let depth = 0; depth <= 4; depth++) paths.add([...Array<string>(depth).fill('*'), field].join('.'));
+    // At the top level pino's own keys (the logger's `name`, `msg` …) are not data: only nested ones are blanked.
+    for (let depth = PINO_KEYS.has(field) ? 1 : 0; depth <= 4; depth++) paths.add([...Array<string>(depth).fill('*'), field].join('.'));
   }
   return [...paths];
 }
