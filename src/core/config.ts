@@ -194,7 +194,12 @@ export const configSchema = z.strictObject({
       explorationShare: z.number().min(0).max(1).default(0.1),
       /** Newest posts written since the last training that the fresh source considers (read once per refresh, shared by all users). */
       freshPosts: z.number().int().positive().default(500),
-      /** Seconds between two reads of the fresh-post pool and of the events on it from the store. */
+      /**
+       * A first page kept in memory is ranked again when posts were written since it was ranked and it is older than
+       * this many seconds, so a new post reaches interested users' first pages within this time.
+       */
+      freshWithinSeconds: z.number().min(0).default(3),
+      /** Seconds between two reads of the fresh-post pool and of the events on it from the store (a post write reads it at once). */
       freshRefreshSeconds: z.number().min(0).default(5),
       /** Snapshot posts younger than this (hours before the snapshot's latest event) with little engagement are fresh too. */
       freshMaxAgeHours: z.number().min(0).default(48),

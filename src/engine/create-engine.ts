@@ -20,9 +20,10 @@ import { openStore } from '../storage/open-store.js';
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
-import { createLifecycle, type RetrainState } from './lifecycle.js';
+import { createLifecycle, type Lifecycle, type RetrainState } from './lifecycle.js';
+import { eraseUser } from './user-rights.js';
 import { planModels, type ModelPlan } from './model-plan.js';
-import { dropVersionsBefore, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 
@@ -55,6 +56,8 @@ export interface EngineStats extends StoreCounts {
   /** A retraining in the background: 'idle' | 'running' | 'failed' (the serving version stays on failure). */
   retraining: RetrainState;
   lastRetrainError: string | null;
+  /** The feed's candidate sources and their blend weights. */
+  feedSources: { key: string; weight: number }[];
   /** Second-stage models trained in the background after `train`: 'off' | 'training' | 'ready' | 'failed'. */
   ranker: SecondaryState;
   behavior: SecondaryState;
@@ -122,115 +125,148 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
   const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined, audience });
-  const ingest = createIngest(store, config, lifecycle.serving, privacy);
-  /** Reads of an erased user answer USER_ERASED, whatever the snapshot still holds. */
-  const readable = (userId: string): string => {
-    if (privacy.isErased(userId)) throw createError('USER_ERASED', { id: userId });
-    return userId;
-  };
-
-  const serving = (): ServingSet => {
-    const s = lifecycle.serving.current;
-    if (!s) throw createError('MODEL_NOT_FITTED', { model: 'feed (run `resonate train` or POST /v1/admin/train)' });
-    return s;
-  };
-  const userIndex = (data: Dataset, userId: string): number => {
-    const u = data.users.index(userId);
-    if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: userId });
-    return u;
-  };
-
-  const engine: Engine = {
-    config,
-    store,
-    logger,
-    plan,
-    get dataset() {
-      return lifecycle.serving.current?.dataset;
-    },
-    get models() {
-      return lifecycle.serving.current?.models ?? new Map<string, Recommender>();
-    },
-    ingest,
-    async train(opts = {}) {
-      const set = await lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary });
-      const d = set.dataset;
-      return {
-        models: [...set.models.keys()].map((id) => ({ id, fitSeconds: set.fitSeconds[id] ?? 0 })),
-        users: d.users.size, items: d.items.size, interactions: d.interactions.indptr[d.users.size]!, datasetSeconds: set.datasetSeconds,
-        ...(set.manifest ? { version: set.manifest.version } : {}),
-      };
-    },
-    load: (opts = {}) => lifecycle.load({ background: opts.secondary }),
-    dataChanged: () => lifecycle.dataChanged(),
-    retrain: () => lifecycle.retrain(),
-    scheduleRetraining: () => lifecycle.schedule(),
-    feed: async (userId, opts) => serving().feed.page(readable(userId), opts),
-    async similarPosts(postId, k = 10) {
-      return serving().feed.similarPosts(postId, k);
-    },
-    trendingPosts: (k = 20) => serving().feed.trending({ kind: 'posts', k }),
-    trendingHashtags: (k = 20) => serving().feed.trending({ kind: 'tags', k }),
-    trendingTopics(k = 20) {
-      const { dataset, models } = serving();
-      const trend = findTrendingModel(Object.fromEntries(models));
-      const topics = lifecycle.background.topics(dataset);
-      if (!topics || !trend) throw createError('MODEL_NOT_FITTED', { model: 'topics (fitted in the background after training)' });
-      return topicTrends(trend.model, dataset, topics).slice(0, k);
-    },
-    async search(query, limit = 20) {
-      if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
-      return store.searchPosts(query, limit);
-    },
-    async recommend(userId, opts = {}) {
-      const k = opts.k ?? config.feed.pageSize;
-      readable(userId);
-      const { dataset, models, feed } = serving();
-      if (opts.model === undefined) return (await feed.page(userId, { pageSize: k })).items.map((it) => ({ postId: it.postId, score: it.score }));
-      const model = models.get(opts.model);
-      if (!model) throw createError('MODEL_UNKNOWN', { model: opts.model, expected: [...models.keys()].join(', ') });
-      return model.recommend(userIndex(dataset, userId), { k }).map((r) => ({ postId: dataset.items.id(r.item), score: r.score }));
-    },
-    behavior(userId) {
-      readable(userId);
-      const { dataset } = serving();
-      const predictor = lifecycle.background.behavior(dataset);
-      if (!predictor) throw createError('MODEL_NOT_FITTED', { model: `behaviour predictor (${lifecycle.background.behaviorState})` });
-      return predictor.predictUser(userIndex(dataset, userId));
-    },
-    async eraseUser(userId, opts = {}) {
-      readable(userId);
-      const erasedAt = Date.now();
-      const summary = await store.eraseUser(userId, opts);
-      if (!summary) throw createError('NOT_FOUND', { kind: 'user', id: userId });
-      privacy.markErased(userId);
-      const live = lifecycle.serving.current;
-      live?.feed.invalidate(userId);
-      live?.feed.postsChanged();
-      // The models still hold the user's influence until they are retrained without them (they serve nobody
-      // the user's posts meanwhile: erased authors are filtered and their posts are gone from the store).
-      // Saved versions trained before the erasure hold the user's data: dropped once a version without them serves.
-      const forget = (): void => void dropVersionsBefore(config.models.dir, erasedAt, lifecycle.retrainState === 'failed' ? lifecycle.serving.current?.manifest?.version : undefined);
-      if (live) void lifecycle.retrain().then(forget);
-      logger.info({ erased: summary.posts + summary.events + summary.follows }, 'user erased');
-      return summary;
-    },
-    async exportUser(userId, opts = {}) {
-      const data = await store.exportUser(readable(userId), opts);
-      if (!data) throw createError('NOT_FOUND', { kind: 'user', id: userId });
-      return data;
-    },
-    secondaryTraining: () => lifecycle.backgroundDone(),
-    stats: () => engineStats(store, lifecycle),
-    async close() {
-      await lifecycle.close();
-      await store.close();
-    },
-  };
-  return engine;
+  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle);
 }
 
-async function engineStats(store: Store, lifecycle: ReturnType<typeof createLifecycle>): Promise<EngineStats> {
+/** The engine's API over its parts; every method delegates to the part that owns the work. */
+class ResonateEngine implements Engine {
+  readonly ingest: Engine['ingest'];
+
+  constructor(
+    readonly config: ResonateConfig,
+    readonly store: Store,
+    readonly logger: Logger,
+    readonly plan: ModelPlan,
+    private readonly privacy: UserPrivacy,
+    private readonly lifecycle: Lifecycle,
+  ) {
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy);
+  }
+
+  get dataset(): Dataset | undefined {
+    return this.lifecycle.serving.current?.dataset;
+  }
+
+  get models(): ReadonlyMap<string, Recommender> {
+    return this.lifecycle.serving.current?.models ?? new Map<string, Recommender>();
+  }
+
+  /** The serving set, or MODEL_NOT_FITTED before the first training or load. */
+  private serving(): ServingSet {
+    const s = this.lifecycle.serving.current;
+    if (!s) throw createError('MODEL_NOT_FITTED', { model: 'feed (run `resonate train` or POST /v1/admin/train)' });
+    return s;
+  }
+
+  /** Reads of an erased user answer USER_ERASED, whatever the snapshot still holds. */
+  private readable(userId: string): string {
+    if (this.privacy.isErased(userId)) throw createError('USER_ERASED', { id: userId });
+    return userId;
+  }
+
+  async train(opts: Parameters<Engine['train']>[0] = {}): Promise<TrainReport> {
+    const set = await this.lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary });
+    const d = set.dataset;
+    return {
+      models: [...set.models.keys()].map((id) => ({ id, fitSeconds: set.fitSeconds[id] ?? 0 })),
+      users: d.users.size, items: d.items.size, interactions: d.interactions.indptr[d.users.size]!, datasetSeconds: set.datasetSeconds,
+      ...(set.manifest ? { version: set.manifest.version } : {}),
+    };
+  }
+
+  load(opts: { secondary?: boolean } = {}): ReturnType<Engine['load']> {
+    return this.lifecycle.load({ background: opts.secondary });
+  }
+
+  dataChanged(): Promise<boolean> {
+    return this.lifecycle.dataChanged();
+  }
+
+  retrain(): Promise<void> {
+    return this.lifecycle.retrain();
+  }
+
+  scheduleRetraining(): void {
+    this.lifecycle.schedule();
+  }
+
+  async feed(userId: string, opts?: PageOptions): Promise<HydratedPage> {
+    return this.serving().feed.page(this.readable(userId), opts);
+  }
+
+  async similarPosts(postId: string, k = 10): Promise<HydratedItem[]> {
+    return this.serving().feed.similarPosts(postId, k);
+  }
+
+  trendingPosts(k = 20): Promise<HydratedItem[]> {
+    return this.serving().feed.trending({ kind: 'posts', k });
+  }
+
+  trendingHashtags(k = 20): Promise<TrendingTag[]> {
+    return this.serving().feed.trending({ kind: 'tags', k });
+  }
+
+  trendingTopics(k = 20): TrendingTopic[] {
+    const { dataset, models } = this.serving();
+    const trend = findTrendingModel(Object.fromEntries(models));
+    const topics = this.lifecycle.background.topics(dataset);
+    if (!topics || !trend) throw createError('MODEL_NOT_FITTED', { model: 'topics (fitted in the background after training)' });
+    return topicTrends(trend.model, dataset, topics).slice(0, k);
+  }
+
+  async search(query: string, limit = 20): Promise<SearchHit[]> {
+    if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
+    return this.store.searchPosts(query, limit);
+  }
+
+  async recommend(userId: string, opts: { k?: number; model?: string } = {}): Promise<{ postId: string; score: number }[]> {
+    const k = opts.k ?? this.config.feed.pageSize;
+    const { dataset, models, feed } = this.serving();
+    if (opts.model === undefined) return (await feed.page(this.readable(userId), { pageSize: k })).items.map((it) => ({ postId: it.postId, score: it.score }));
+    const model = models.get(opts.model);
+    if (!model) throw createError('MODEL_UNKNOWN', { model: opts.model, expected: [...models.keys()].join(', ') });
+    return model.recommend(userIndex(dataset, this.readable(userId)), { k }).map((r) => ({ postId: dataset.items.id(r.item), score: r.score }));
+  }
+
+  behavior(userId: string): BehaviorPrediction {
+    this.readable(userId);
+    const { dataset } = this.serving();
+    const predictor = this.lifecycle.background.behavior(dataset);
+    if (!predictor) throw createError('MODEL_NOT_FITTED', { model: `behaviour predictor (${this.lifecycle.background.behaviorState})` });
+    return predictor.predictUser(userIndex(dataset, userId));
+  }
+
+  eraseUser(userId: string, opts: { replies?: 'keep' | 'delete'; actor?: string } = {}): Promise<ErasureSummary> {
+    return eraseUser({ store: this.store, config: this.config, logger: this.logger, privacy: this.privacy, lifecycle: this.lifecycle }, this.readable(userId), opts);
+  }
+
+  async exportUser(userId: string, opts: { actor?: string } = {}): Promise<UserExport> {
+    const data = await this.store.exportUser(this.readable(userId), opts);
+    if (!data) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+    return data;
+  }
+
+  secondaryTraining(): Promise<void> {
+    return this.lifecycle.backgroundDone();
+  }
+
+  stats(): Promise<EngineStats> {
+    return engineStats(this.store, this.lifecycle, this.plan);
+  }
+
+  async close(): Promise<void> {
+    await this.lifecycle.close();
+    await this.store.close();
+  }
+}
+
+function userIndex(data: Dataset, userId: string): number {
+  const u = data.users.index(userId);
+  if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+  return u;
+}
+
+async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan): Promise<EngineStats> {
   const counts = await store.counts();
   const live = lifecycle.serving.current;
   const m = live?.manifest;
@@ -241,6 +277,7 @@ async function engineStats(store: Store, lifecycle: ReturnType<typeof createLife
     modelVersion: m ? { version: m.version, createdAt: m.createdAt, ...(m.validation ? { validation: m.validation } : {}) } : null,
     retraining: lifecycle.retrainState,
     lastRetrainError: lifecycle.lastRetrainError ?? null,
+    feedSources: plan.sources.map((x) => ({ key: x.key, weight: x.weight })),
     ranker: lifecycle.background.rankerState,
     behavior: lifecycle.background.behaviorState,
     datasetUsers: live?.dataset.users.size ?? 0,

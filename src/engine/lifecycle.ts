@@ -59,122 +59,119 @@ export function mostActiveUsers(data: Dataset, n: number): string[] {
   return order.slice(0, n).map((u) => data.users.id(u));
 }
 
-export function createLifecycle(o: LifecycleOptions): Lifecycle {
-  const { store, config, plan, logger } = o;
-  const closing = new AbortController();
-  const serving = new ServingSlot();
-  const background = createBackgroundModels(config, logger, closing.signal);
-  let backgroundRun: Promise<void> = Promise.resolve();
-  let retrainState: RetrainState = 'idle';
-  let lastRetrainError: string | undefined;
-  let retraining: Promise<void> | undefined;
-  let materializedFeeds = 0;
-  let timer: NodeJS.Timeout | undefined;
+export function createLifecycle(options: LifecycleOptions): Lifecycle {
+  return new ModelLifecycle(options);
+}
 
-  const makeFeed = (dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed =>
-    createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience: o.audience, sources: plan.sources, similar: plan.similar, secondStage: () => background.ranker(dataset) });
+class ModelLifecycle implements Lifecycle {
+  readonly serving = new ServingSlot();
+  readonly background: BackgroundModels;
+  retrainState: RetrainState = 'idle';
+  lastRetrainError: string | undefined;
+  materializedFeeds = 0;
+  private readonly closing = new AbortController();
+  private backgroundRun: Promise<void> = Promise.resolve();
+  private retraining: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
-  async function materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
-    materializedFeeds = 0;
-    const t0 = performance.now();
-    const n = await feed.warm(mostActiveUsers(data, config.feed.materializeUsers), { signal: closing.signal });
-    if (serving.generation !== generation) return;
-    materializedFeeds = n;
-    logger.info({ users: n, seconds: Math.round(performance.now() - t0) / 1000 }, 'feeds materialized');
+  constructor(private readonly o: LifecycleOptions) {
+    this.background = createBackgroundModels(o.config, o.logger, this.closing.signal);
   }
 
-  function publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean): void {
-    serving.swap({ dataset, models, feed: makeFeed(dataset, models), manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
-    const generation = serving.generation;
+  private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed {
+    const { store, config, plan, audience } = this.o;
+    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset) });
+  }
+
+  private async materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
+    this.materializedFeeds = 0;
+    const t0 = performance.now();
+    const n = await feed.warm(mostActiveUsers(data, this.o.config.feed.materializeUsers), { signal: this.closing.signal });
+    if (this.serving.generation !== generation) return;
+    this.materializedFeeds = n;
+    this.o.logger.info({ users: n, seconds: Math.round(performance.now() - t0) / 1000 }, 'feeds materialized');
+  }
+
+  /** Swaps a new set in, then trains its background models (the ranker from the version folder when saved). */
+  private publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean): void {
+    this.serving.swap({ dataset, models, feed: this.makeFeed(dataset, models), manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
+    const generation = this.serving.generation;
     if (!withBackground) {
-      background.disable();
+      this.background.disable();
       return;
     }
-    const rankerFile = manifest ? join(config.models.dir, versionName(manifest.version), RANKER_FILE) : undefined;
-    backgroundRun = background.train(dataset, models, {
+    const rankerFile = manifest ? join(this.o.config.models.dir, versionName(manifest.version), RANKER_FILE) : undefined;
+    const hooks = {
       // The ranker changes every ranking: drop the pages ranked without it.
-      onRanker: () => serving.generation === generation && serving.replaceFeed(makeFeed(dataset, models)),
+      onRanker: () => this.serving.generation === generation && this.serving.replaceFeed(this.makeFeed(dataset, models)),
       beforeTopics: async () => {
-        const live = serving.current;
-        if (live && serving.generation === generation) await materialize(live.feed, dataset, generation);
+        const live = this.serving.current;
+        if (live && this.serving.generation === generation) await this.materialize(live.feed, dataset, generation);
       },
-    }, { rankerFile });
+    };
+    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile });
   }
 
-  async function load(options: { background?: boolean } = {}): ReturnType<Lifecycle['load']> {
-    const { loaded, skipped } = loadServingVersion(config.models.dir, plan.specs);
-    for (const s of skipped) logger.warn({ version: s.version, problem: s.problem }, 'model version skipped');
+  async load(options: { background?: boolean } = {}): ReturnType<Lifecycle['load']> {
+    const { loaded, skipped } = loadServingVersion(this.o.config.models.dir, this.o.plan.specs);
+    for (const s of skipped) this.o.logger.warn({ version: s.version, problem: s.problem }, 'model version skipped');
     if (!loaded) return undefined;
-    publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false);
+    this.publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false);
     return { manifest: loaded.manifest, skipped };
   }
 
-  async function train(options: TrainOptions & { background?: boolean } = {}): Promise<TrainedSet> {
+  async train(options: TrainOptions & { background?: boolean } = {}): Promise<TrainedSet> {
+    const { store, config, plan, logger } = this.o;
     const set = await trainFromStore(store, config, plan, { ...options, logger });
     if (set.manifest) pruneVersions(config.models.dir, config.models.keepVersions);
-    publish(set.dataset, set.models, set.manifest, options.background !== false);
+    this.publish(set.dataset, set.models, set.manifest, options.background !== false);
     return set;
   }
 
-  async function dataChanged(): Promise<boolean> {
-    const m = serving.current?.manifest;
-    return !m || !sameFingerprint(m.data.fingerprint, await storeFingerprint(store));
+  async dataChanged(): Promise<boolean> {
+    const m = this.serving.current?.manifest;
+    return !m || !sameFingerprint(m.data.fingerprint, await storeFingerprint(this.o.store));
   }
 
-  async function retrainOnce(): Promise<void> {
-    retrainState = 'running';
+  private async retrainOnce(): Promise<void> {
+    this.retrainState = 'running';
     try {
-      if (childCanTrain(config, o.injectedStore)) {
-        await trainInChild(config, closing.signal);
-        if (!(await load())) throw new Error('the training process wrote no loadable version');
+      if (childCanTrain(this.o.config, this.o.injectedStore)) {
+        await trainInChild(this.o.config, this.closing.signal);
+        if (!(await this.load())) throw new Error('the training process wrote no loadable version');
       } else {
-        await train();
+        await this.train();
       }
-      retrainState = 'idle';
-      lastRetrainError = undefined;
+      this.retrainState = 'idle';
+      this.lastRetrainError = undefined;
     } catch (e) {
-      if (closing.signal.aborted) return;
-      retrainState = 'failed';
-      lastRetrainError = (e as Error).message;
-      logger.error({ err: e }, 'retraining failed; the serving version stays');
+      if (this.closing.signal.aborted) return;
+      this.retrainState = 'failed';
+      this.lastRetrainError = (e as Error).message;
+      this.o.logger.error({ err: e }, 'retraining failed; the serving version stays');
     }
   }
 
-  function retrain(): Promise<void> {
-    retraining ??= retrainOnce().finally(() => (retraining = undefined));
-    return retraining;
+  retrain(): Promise<void> {
+    this.retraining ??= this.retrainOnce().finally(() => (this.retraining = undefined));
+    return this.retraining;
   }
 
-  function schedule(): void {
-    if (!(config.models.retrainEvery > 0) || timer) return;
-    timer = setInterval(() => {
-      void dataChanged().then((changed) => (changed && !retraining ? retrain() : undefined));
-    }, config.models.retrainEvery * 1000);
-    timer.unref();
+  schedule(): void {
+    if (!(this.o.config.models.retrainEvery > 0) || this.timer) return;
+    this.timer = setInterval(() => {
+      void this.dataChanged().then((changed) => (changed && !this.retraining ? this.retrain() : undefined));
+    }, this.o.config.models.retrainEvery * 1000);
+    this.timer.unref();
   }
 
-  return {
-    serving,
-    background,
-    get retrainState() {
-      return retrainState;
-    },
-    get lastRetrainError() {
-      return lastRetrainError;
-    },
-    get materializedFeeds() {
-      return materializedFeeds;
-    },
-    load,
-    train,
-    dataChanged,
-    retrain,
-    schedule,
-    backgroundDone: () => backgroundRun,
-    async close() {
-      if (timer) clearInterval(timer);
-      closing.abort();
-      await Promise.allSettled([backgroundRun, retraining]);
-    },
-  };
+  backgroundDone(): Promise<void> {
+    return this.backgroundRun;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.closing.abort();
+    await Promise.allSettled([this.backgroundRun, this.retraining]);
+  }
 }

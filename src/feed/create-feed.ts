@@ -28,7 +28,7 @@ import { rankFeed } from './rank.js';
 import { RankedLists } from './ranked-lists.js';
 import type { SecondStage } from './second-stage.js';
 import { similarPosts } from './similar-posts.js';
-import { createFreshSource, FRESH_SOURCE } from './sources/fresh-source.js';
+import { createFreshSource, FRESH_SOURCE, type FreshSource } from './sources/fresh-source.js';
 import { createInNetworkSource, IN_NETWORK_SOURCE } from './sources/in-network-source.js';
 import { modelSource } from './sources/model-source.js';
 import { popularList, trendingSource } from './sources/trending-source.js';
@@ -129,141 +129,195 @@ function checkCount(field: string, k: number): void {
 }
 
 export function createFeed(cfg: FeedConfig): Feed {
-  const { store, dataset, models } = cfg;
-  const feedConfig = (cfg.config ?? DEFAULT_CONFIG).feed;
-  const now = cfg.now ?? Date.now;
-  const lists = new RankedLists(cfg.cacheSize ?? 1000 + feedConfig.materializeUsers);
-  const keepPages = cfg.materializedPages ?? DEFAULT_MATERIALIZED_PAGES;
+  return new ServedFeed(cfg);
+}
+
+/** A page reused from memory: its ranked pages, where it starts, and the snapshot time and size of its list. */
+interface ListAt {
+  pages: FeedItem[][];
+  offset: number;
+  asOf: number;
+  pageSize: number;
+}
+
+class ServedFeed implements Feed {
+  private readonly store: Store;
+  private readonly dataset: Dataset;
+  private readonly models: Readonly<Record<string, Recommender>>;
+  private readonly feedConfig: ResonateConfig['feed'];
+  private readonly now: () => number;
+  private readonly lists: RankedLists;
+  private readonly keepPages: number;
   /** Hydrated pages by the ranked page they show, with the post generation they were read at. */
-  const hydrated = new WeakMap<FeedItem[], { generation: number; page: FeedPage }>();
-  let postGeneration = 0;
-  const ttlMs = feedConfig.cacheTtlSeconds * 1000;
-  const materializedTtlMs = feedConfig.materializeTtlSeconds * 1000;
-  const trendingModel = findTrendingModel(models);
-  const createdAt = now();
+  private readonly hydrated = new WeakMap<FeedItem[], { generation: number; page: FeedPage }>();
+  private postGeneration = 0;
+  /** Wall time (Date.now) of the latest post write. */
+  private lastPostWrite = -Infinity;
+  private readonly trendingModel: { name: string; model: Recommender } | undefined;
   /** Subtracted from the wall clock to get the time ages are measured from (0 for live data). */
-  const timeShift = dataset.now < createdAt - REPLAY_AFTER_MS ? createdAt - dataset.now : 0;
-  const specs = (cfg.sources ?? sourcesFromConfig(feedConfig)).filter((s) => s.weight > 0 && (models[s.key] || PSEUDO_SOURCES.has(s.id)));
-  const sources = specs.map((s) => ({ source: candidateSource(s, cfg), weight: s.weight }));
-  const unprofiledSources = sources.filter((_, j) => profileFree(specs[j]!));
-  const audience = cfg.audience;
-  const similarKey = cfg.similar ?? (typeof feedConfig.similar === 'string' ? feedConfig.similar : feedConfig.similar.label ?? feedConfig.similar.id);
-  let tags: Map<string, number> | undefined;
+  private readonly timeShift: number;
+  private readonly sources: { source: CandidateSource; weight: number }[];
+  private readonly unprofiledSources: { source: CandidateSource; weight: number }[];
+  private readonly similarKey: string;
+  private tags: Map<string, number> | undefined;
 
-  const tagScore = (tag: string): number => {
-    tags ??= new Map(trendingModel ? tagTrends(trendingModel.model, dataset).map((t) => [t.tag, t.score]) : []);
-    return tags.get(tag.replace(/^#/, '')) ?? 0;
-  };
+  constructor(private readonly cfg: FeedConfig) {
+    ({ store: this.store, dataset: this.dataset, models: this.models } = cfg);
+    this.feedConfig = (cfg.config ?? DEFAULT_CONFIG).feed;
+    this.now = cfg.now ?? Date.now;
+    this.lists = new RankedLists(cfg.cacheSize ?? 1000 + this.feedConfig.materializeUsers);
+    this.keepPages = cfg.materializedPages ?? DEFAULT_MATERIALIZED_PAGES;
+    this.trendingModel = findTrendingModel(this.models);
+    const createdAt = this.now();
+    this.timeShift = this.dataset.now < createdAt - REPLAY_AFTER_MS ? createdAt - this.dataset.now : 0;
+    const specs = (cfg.sources ?? sourcesFromConfig(this.feedConfig)).filter((s) => s.weight > 0 && (this.models[s.key] || PSEUDO_SOURCES.has(s.id)));
+    this.sources = specs.map((s) => ({ source: candidateSource(s, cfg), weight: s.weight }));
+    this.unprofiledSources = this.sources.filter((_, j) => profileFree(specs[j]!));
+    const similar = this.feedConfig.similar;
+    this.similarKey = cfg.similar ?? (typeof similar === 'string' ? similar : similar.label ?? similar.id);
+  }
 
-  const explainContext = (infos: Map<string, PostInfo>): ExplainContext => ({
-    post: (id) => infos.get(id) ?? datasetPostInfo(dataset, id),
-    trendingTag: (post) => {
-      let best: string | undefined, bestScore = 0;
-      for (const t of post.tags) {
-        const s = tagScore(t);
-        if (s > bestScore) [best, bestScore] = [t, s];
-      }
-      return best;
-    },
-  });
+  private tagScore(tag: string): number {
+    this.tags ??= new Map(this.trendingModel ? tagTrends(this.trendingModel.model, this.dataset).map((t) => [t.tag, t.score]) : []);
+    return this.tags.get(tag.replace(/^#/, '')) ?? 0;
+  }
 
-  const context = (userId: string, asOf: number): SourceContext => ({
-    userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig,
-  });
+  private explainContext(infos: Map<string, PostInfo>): ExplainContext {
+    return {
+      post: (id) => infos.get(id) ?? datasetPostInfo(this.dataset, id),
+      trendingTag: (post) => {
+        let best: string | undefined, bestScore = 0;
+        for (const t of post.tags) {
+          const s = this.tagScore(t);
+          if (s > bestScore) [best, bestScore] = [t, s];
+        }
+        return best;
+      },
+    };
+  }
 
-  const rank = (userId: string, asOf: number, pageSize: number): Promise<FeedItem[][]> =>
-    audience && !audience.personalized(userId)
-      ? rankFeed({ ctx: context(userId, asOf), sources: unprofiledSources, trending: trendingModel?.name, secondStage: undefined, explainContext, pageSize, hiddenAuthor: audience.erased })
-      : rankFeed({ ctx: context(userId, asOf), sources, trending: trendingModel?.name, secondStage: cfg.secondStage?.(), explainContext, pageSize, hiddenAuthor: audience?.erased });
+  private context(userId: string, asOf: number): SourceContext {
+    const { dataset, store, models, feedConfig } = this;
+    return { userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - this.timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig };
+  }
 
-  async function warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {
-    const pageSize = options.pageSize ?? feedConfig.pageSize;
+  private rank(userId: string, asOf: number, pageSize: number): Promise<FeedItem[][]> {
+    const audience = this.cfg.audience;
+    const personalized = !audience || audience.personalized(userId);
+    return rankFeed({
+      ctx: this.context(userId, asOf),
+      sources: personalized ? this.sources : this.unprofiledSources,
+      trending: this.trendingModel?.name,
+      secondStage: personalized ? this.cfg.secondStage?.() : undefined,
+      explainContext: (infos) => this.explainContext(infos),
+      pageSize,
+      hiddenAuthor: audience?.erased,
+    });
+  }
+
+  async warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {
+    const pageSize = options.pageSize ?? this.feedConfig.pageSize;
     let done = 0;
-    for (const userId of userIds.slice(0, feedConfig.materializeUsers)) {
+    for (const userId of userIds.slice(0, this.feedConfig.materializeUsers)) {
       await new Promise((r) => setImmediate(r));
       if (options.signal?.aborted) break;
-      const asOf = now();
-      const pages = await rank(userId, asOf, pageSize);
-      lists.put(userId, asOf, pageSize, pages.length > keepPages ? pages.slice(0, keepPages) : pages, pages.length > keepPages);
-      lists.reuse(userId, pageSize, asOf, materializedTtlMs);
+      const asOf = this.now();
+      const pages = await this.rank(userId, asOf, pageSize);
+      const keep = this.keepPages;
+      this.lists.put(userId, asOf, pageSize, pages.length > keep ? pages.slice(0, keep) : pages, pages.length > keep);
+      this.lists.reuse(userId, pageSize, asOf, this.feedConfig.materializeTtlSeconds * 1000);
       done++;
     }
     return done;
   }
 
+  /**
+   * The snapshot time a first page reuses: the last list's, unless posts were written since it was ranked and it
+   * is older than `feed.freshWithinSeconds` (so a new post reaches interested users within that time).
+   */
+  private reusableFirstPage(userId: string, pageSize: number): number | undefined {
+    const asOf = this.lists.reusable(userId, pageSize);
+    if (asOf === undefined) return undefined;
+    const stale = this.lastPostWrite >= asOf && Date.now() - asOf >= this.feedConfig.freshWithinSeconds * 1000;
+    return stale ? undefined : asOf;
+  }
+
   /** The ranked list a request reads: cached, or ranked now (and cached). */
-  async function rankedList(userId: string, options: PageOptions): Promise<{ pages: FeedItem[][]; offset: number; asOf: number; pageSize: number }> {
+  private async rankedList(userId: string, options: PageOptions): Promise<ListAt> {
     let offset = 0, asOf: number, pageSize: number;
     if (options.cursor) {
       ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
     } else {
-      pageSize = options.pageSize ?? feedConfig.pageSize;
+      pageSize = options.pageSize ?? this.feedConfig.pageSize;
       checkCount('pageSize', pageSize);
       // A first page asked again within the TTL reuses the ranked list of the last snapshot (its cursor too).
-      asOf = lists.reusable(userId, pageSize) ?? now();
+      asOf = this.reusableFirstPage(userId, pageSize) ?? this.now();
     }
-    let pages = lists.get(userId, asOf, pageSize);
-    const truncated = pages !== undefined && lists.isTruncated(pages);
-    if (pages && truncated && offset >= pages.reduce((n, p) => n + p.length, 0)) pages = await rank(userId, asOf, pageSize);
+    let pages = this.lists.get(userId, asOf, pageSize);
+    const truncated = pages !== undefined && this.lists.isTruncated(pages);
+    if (pages && truncated && offset >= pages.reduce((n, p) => n + p.length, 0)) pages = await this.rank(userId, asOf, pageSize);
     if (!pages) {
-      pages = await rank(userId, asOf, pageSize);
-      if (!options.cursor) lists.reuse(userId, pageSize, asOf, ttlMs);
+      pages = await this.rank(userId, asOf, pageSize);
+      if (!options.cursor) this.lists.reuse(userId, pageSize, asOf, this.feedConfig.cacheTtlSeconds * 1000);
     }
-    lists.put(userId, asOf, pageSize, pages, truncated && lists.isTruncated(pages));
+    this.lists.put(userId, asOf, pageSize, pages, truncated && this.lists.isTruncated(pages));
     return { pages, offset, asOf, pageSize };
   }
 
-  async function page(userId: string, options: PageOptions = {}): Promise<FeedPage> {
+  async page(userId: string, options: PageOptions = {}): Promise<FeedPage> {
     if (typeof userId !== 'string' || userId.length === 0) throw createError('INVALID_INPUT', { field: 'userId', problem: 'expected a non-empty user id' });
-    const { pages, offset, asOf, pageSize } = await rankedList(userId, options);
+    const { pages, offset, asOf, pageSize } = await this.rankedList(userId, options);
     let start = 0, index = 0;
     while (index < pages.length && start < offset) start += pages[index++]!.length;
     if (start !== offset) throw createError('INVALID_INPUT', { field: 'cursor', problem: `offset ${offset} does not start a page` });
     if (index >= pages.length) return { items: [] };
     const items = pages[index]!;
     // A page served again (same ranked page, no post written since) is the same object, hydration included.
-    const known = hydrated.get(items);
-    if (known && known.generation === postGeneration) return known.page;
-    const generation = postGeneration;
-    const result: FeedPage = { items: await hydrate(store, items) };
-    if (index + 1 < pages.length || lists.isTruncated(pages)) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
-    hydrated.set(items, { generation, page: result });
+    const known = this.hydrated.get(items);
+    if (known && known.generation === this.postGeneration) return known.page;
+    const generation = this.postGeneration;
+    const result: FeedPage = { items: await hydrate(this.store, items) };
+    if (index + 1 < pages.length || this.lists.isTruncated(pages)) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
+    this.hydrated.set(items, { generation, page: result });
     return result;
   }
 
-  async function similar(postId: string, k = 10): Promise<HydratedItem[]> {
+  invalidate(userId: string): void {
+    this.lists.invalidate(userId);
+  }
+
+  postsChanged(): void {
+    this.postGeneration++;
+    this.lastPostWrite = Date.now();
+    for (const { source } of this.sources) (source as Partial<FreshSource>).pool?.stale();
+  }
+
+  async similarPosts(postId: string, k = 10): Promise<HydratedItem[]> {
     checkCount('k', k);
+    const { store, dataset, models } = this;
     const post = (await loadPostInfo(store, dataset, [postId])).get(postId);
     if (!post) throw createError('NOT_FOUND', { kind: 'post', id: postId });
-    const model = models[similarKey] ? { key: similarKey, model: models[similarKey] } : undefined;
+    const model = models[this.similarKey] ? { key: this.similarKey, model: models[this.similarKey] } : undefined;
     return hydrate(store, await similarPosts({ store, dataset, post, k, model }));
   }
 
-  function trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
-  function trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
-  async function trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<HydratedItem[] | TrendingTag[]> {
-    const k = options.k ?? feedConfig.pageSize;
+  trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
+  trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
+  async trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<HydratedItem[] | TrendingTag[]> {
+    const k = options.k ?? this.feedConfig.pageSize;
     checkCount('k', k);
-    if (options.kind === 'tags') return trendingModel ? tagTrends(trendingModel.model, dataset).slice(0, k) : [];
+    const trend = this.trendingModel;
+    if (options.kind === 'tags') return trend ? tagTrends(trend.model, this.dataset).slice(0, k) : [];
     if (options.kind !== 'posts') throw createError('INVALID_INPUT', { field: 'kind', problem: `expected "posts" or "tags", got ${JSON.stringify(options.kind)}` });
-    if (!trendingModel) return [];
-    const list = popularList(trendingModel.model, k);
-    const ids = list.map((r) => dataset.items.id(r.item));
-    const infos = await loadPostInfo(store, dataset, ids);
-    const ex = explainContext(infos);
+    if (!trend) return [];
+    const list = popularList(trend.model, k);
+    const ids = list.map((r) => this.dataset.items.id(r.item));
+    const infos = await loadPostInfo(this.store, this.dataset, ids);
+    const ex = this.explainContext(infos);
     const items = list.map((r, j) => {
-      const post = infos.get(ids[j]!) ?? { id: ids[j]!, author: '', text: '', tags: dataset.itemTags[r.item] ?? [], createdAt: NaN };
-      return { postId: ids[j]!, score: r.score, source: trendingModel.name, sources: [trendingModel.name], explanation: explain({ kind: 'trending' }, post, ex) };
+      const post = infos.get(ids[j]!) ?? { id: ids[j]!, author: '', text: '', tags: this.dataset.itemTags[r.item] ?? [], createdAt: NaN };
+      return { postId: ids[j]!, score: r.score, source: trend.name, sources: [trend.name], explanation: explain({ kind: 'trending' }, post, ex) };
     });
-    return hydrate(store, items);
+    return hydrate(this.store, items);
   }
-
-  return {
-    page,
-    invalidate: (userId) => lists.invalidate(userId),
-    postsChanged: () => void postGeneration++,
-    warm,
-    similarPosts: similar,
-    trending,
-  };
 }

@@ -56,6 +56,11 @@ export class FreshPool {
     return this.posts.filter((p) => p.createdAt <= asOf);
   }
 
+  /** Posts were written: the next ranking reads the pool again instead of waiting for the refresh period. */
+  stale(): void {
+    this.readAt = -Infinity;
+  }
+
   /** Early engagement of a pool post as of `asOf`: snapshot weight plus the weights of the events since. */
   engagement(post: FreshPost, asOf: number): number {
     let e = post.base;
