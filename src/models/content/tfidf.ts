@@ -14,7 +14,7 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import { tfidf } from './tfidf-vectorizer.js';
 
 export const CONTENT_TFIDF_ID = 'content/tfidf';

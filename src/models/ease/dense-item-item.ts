@@ -13,7 +13,7 @@ import type { Dataset } from '../../data/dataset.js';
 import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, stateInt, tensor } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, Recommendation } from '../recommender.js';
 
 /** The `minSupport` parameter every dense item–item model takes. */

@@ -11,7 +11,7 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { parseParams } from '../mf/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import { denseSubset, DenseItemItemRecommender, minSupportParam } from './dense-item-item.js';
 import { spdInverseBlocked } from './spd-inverse.js';
 

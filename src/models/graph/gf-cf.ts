@@ -20,7 +20,7 @@ import { topEigenpairs } from '../../math/eigen.js';
 import { gemm } from '../../math/gemm.js';
 import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { gramFromCsr } from '../ease/ease.js';
-import { parseParams } from '../mf/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 

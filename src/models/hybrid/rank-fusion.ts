@@ -11,7 +11,7 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { memberScores } from './fit-cache.js';

@@ -19,7 +19,7 @@ import { topK } from '../../math/top-k.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { fitLogisticRegression } from '../../text/logistic-regression.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { carveByItem } from './item-carve.js';

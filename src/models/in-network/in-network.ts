@@ -19,7 +19,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { checkIndices } from '../knn/item-knn.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 

@@ -22,7 +22,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrGet, csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { bm25Weight } from './bm25-weight.js';

@@ -12,7 +12,7 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { checkIndices } from './item-knn.js';

@@ -24,7 +24,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { bprWasmState } from './bpr-wasm.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 
 export const BPR_ID = 'mf/bpr';
 

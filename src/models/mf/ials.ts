@@ -21,7 +21,7 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { directSolveRow, gramPlusRidge } from './ials-kernel.js';
 import { allocateIals, createIalsPool } from './ials-pool.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 
 export const IALS_ID = 'mf/ials';
 

@@ -25,13 +25,13 @@ import { reshape, concat } from '../../nn/ops/shape.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { noGrad, type Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { runFingerprint } from '../graph/checkpoint.js';
-import { carveValidation, validationNdcg } from '../graph/holdout.js';
+import { runFingerprint } from '../shared/checkpoint.js';
+import { carveValidation, validationNdcg } from '../shared/holdout.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { trainLoop, type TrainSummary } from './train-loop.js';
+import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 
 export const NEUMF_ID = 'neural/neumf';
 

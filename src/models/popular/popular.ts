@@ -12,7 +12,7 @@ import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 

@@ -16,7 +16,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 

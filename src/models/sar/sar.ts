@@ -16,7 +16,7 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, csrWithAdditions, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, csrWithAdditions, parseParams, stateInt } from '../shared/model-io.js';
 
 export const SAR_ID = 'sar';
 const DAY_MS = 86_400_000;

@@ -24,7 +24,7 @@ import { gruSequence } from '../../nn/ops/recurrent.js';
 import { noGrad, type Tensor } from '../../nn/tensor.js';
 import type { Artifact } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { parseParams } from '../mf/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import { bprMaxLoss } from './bpr-max.js';
 import { SeqRecommender, type SeqModelHooks, type SeqNetwork, type SeqTrainParams } from './seq-recommender.js';
 import { sequenceOf, type Sequences } from './sequences.js';

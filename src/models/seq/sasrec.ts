@@ -16,7 +16,7 @@ import { bceWithLogits } from '../../nn/ops/loss.js';
 import type { Tensor } from '../../nn/tensor.js';
 import type { Artifact } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { parseParams } from '../mf/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import { SasrecNet } from './sasrec-net.js';
 import { rowDot } from './seq-ops.js';
 import { SeqRecommender, type SeqModelHooks, type SeqTrainParams } from './seq-recommender.js';

@@ -20,7 +20,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
 import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 

@@ -16,7 +16,7 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 
