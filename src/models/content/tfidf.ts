@@ -14,10 +14,13 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import { tfidf } from './tfidf-vectorizer.js';
 
 export const CONTENT_TFIDF_ID = 'content/tfidf';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const contentTfidfParamsSchema = z
   .object({
@@ -100,7 +103,7 @@ export class ContentTfidfRecommender extends BaseRecommender {
     this.requireFitted();
     return {
       kind: CONTENT_TFIDF_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: { ...csrTensors('vectors', this.vectors!), ...csrTensors('seen', this.historyCsr()) },
       state: { nUsers: this.nUsers, nItems: this.nItems, nTerms: this.vectors!.cols },
@@ -120,10 +123,11 @@ export class ContentTfidfRecommender extends BaseRecommender {
   }
 }
 
-export const contentTfidfFactory: ModelFactory = {
+export const contentTfidfFactory: ModelFactory = defineModel({
   id: CONTENT_TFIDF_ID,
+  version: VERSION,
   description: 'Content-based: TF-IDF of item text and tags, user profile = weighted mean, cosine; serves cold-start items',
-  version: 1,
+  params: contentTfidfParamsSchema,
   create: (params) => new ContentTfidfRecommender(params),
-  load: (artifact) => ContentTfidfRecommender.load(artifact),
-};
+  restore: (artifact) => ContentTfidfRecommender.load(artifact),
+});

@@ -16,6 +16,9 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, f32Tensor, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, Recommendation } from '../recommender.js';
 
+/** Artifact layout version of every dense item–item model (EASE, GF-CF, time-EASE): they share `save`. */
+export const DENSE_ITEM_ITEM_VERSION = 1;
+
 /** The `minSupport` parameter every dense item–item model takes. */
 export const minSupportParam = z.number().int().min(1).default(1);
 
@@ -145,7 +148,7 @@ export abstract class DenseItemItemRecommender extends BaseRecommender {
     const m = this.size;
     return {
       kind: this.id,
-      version: 1,
+      version: DENSE_ITEM_ITEM_VERSION,
       params: { ...this.params },
       tensors: {
         b: { data: this.b!, shape: [m, m] },

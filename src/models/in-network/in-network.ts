@@ -22,6 +22,7 @@ import { checkIndices } from '../knn/item-knn.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const IN_NETWORK_ID = 'in-network';
 const VERSION = 1;
@@ -161,10 +162,11 @@ function buildAuthorItems(itemAuthors: Int32Array, nAuthors: number): Csr {
   return csrFromCoo(nAuthors, itemAuthors.length, rows, cols);
 }
 
-export const inNetworkFactory: ModelFactory = {
+export const inNetworkFactory: ModelFactory = defineModel({
   id: IN_NETWORK_ID,
-  description: 'In-network: recent posts of followed accounts, by recency × author affinity',
   version: VERSION,
+  description: 'In-network: recent posts of followed accounts, by recency × author affinity',
+  params: inNetworkParamsSchema,
   create: (params) => new InNetworkRecommender(params),
-  load: (artifact) => InNetworkRecommender.load(artifact),
-};
+  restore: (artifact) => InNetworkRecommender.load(artifact),
+});

@@ -25,6 +25,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { bm25Weight } from './bm25-weight.js';
 import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, squaredNorms, type SimilarityMeasure } from './similarity.js';
 
@@ -36,7 +37,7 @@ const neighbours = z.number().int().positive().default(100);
 const shrink = z.number().min(0).default(0);
 
 /** One variant: its parameters, how it weights X, and its similarity measure. */
-export interface ItemKnnVariant<S extends z.ZodType = z.ZodType> {
+export interface ItemKnnVariant<S extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {
   readonly id: string;
   readonly description: string;
   readonly schema: S;
@@ -45,7 +46,7 @@ export interface ItemKnnVariant<S extends z.ZodType = z.ZodType> {
   measure(params: z.output<S>): SimilarityMeasure;
 }
 
-function variant<S extends z.ZodType>(v: ItemKnnVariant<S>): ItemKnnVariant {
+function variant<S extends z.ZodType<Record<string, unknown>>>(v: ItemKnnVariant<S>): ItemKnnVariant {
   return v as unknown as ItemKnnVariant;
 }
 
@@ -213,10 +214,12 @@ export function checkIndices(m: Csr, where: string, name: string): void {
   }
 }
 
-export const itemKnnFactories: readonly ModelFactory[] = ITEM_KNN_VARIANTS.map((v) => ({
+/** One factory per similarity variant; they share the artifact layout and the recommender class. */
+export const itemKnnFactories: readonly ModelFactory[] = ITEM_KNN_VARIANTS.map((v) => defineModel({
   id: v.id,
-  description: v.description,
   version: VERSION,
+  description: v.description,
+  params: v.schema,
   create: (params) => new ItemKnnRecommender(v.id, params),
-  load: (artifact) => ItemKnnRecommender.load(artifact),
+  restore: (artifact) => ItemKnnRecommender.load(artifact),
 }));

@@ -15,6 +15,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { checkIndices } from './item-knn.js';
 import { cosineMeasure, knnSimilarity, squaredNorms } from './similarity.js';
 
@@ -99,10 +100,11 @@ export class UserKnnRecommender extends BaseRecommender {
   }
 }
 
-export const userKnnFactory: ModelFactory = {
+export const userKnnFactory: ModelFactory = defineModel({
   id: USER_KNN_ID,
-  description: 'User-kNN, cosine similarity with shrinkage',
   version: VERSION,
+  description: 'User-kNN, cosine similarity with shrinkage',
+  params: userKnnParamsSchema,
   create: (params) => new UserKnnRecommender(params),
-  load: (artifact) => UserKnnRecommender.load(artifact),
-};
+  restore: (artifact) => UserKnnRecommender.load(artifact),
+});

@@ -15,6 +15,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const TRENDING_ID = 'popular/trending';
 export const ALL_TIME_ID = 'popular/all-time';
@@ -111,18 +112,20 @@ export class PopularRecommender extends BaseRecommender {
   }
 }
 
-export const trendingFactory: ModelFactory = {
+export const trendingFactory: ModelFactory = defineModel({
   id: TRENDING_ID,
+  version: VERSION,
   description: 'Trending: popularity with exponential time decay (half-life in hours); cold-start fallback',
-  version: VERSION,
+  params: trendingParamsSchema,
   create: (params) => new PopularRecommender(TRENDING_ID, params),
-  load: (artifact) => PopularRecommender.load(artifact),
-};
+  restore: (artifact) => PopularRecommender.load(artifact),
+});
 
-export const allTimeFactory: ModelFactory = {
+export const allTimeFactory: ModelFactory = defineModel({
   id: ALL_TIME_ID,
-  description: 'All-time popularity: weighted interaction counts, no decay',
   version: VERSION,
+  description: 'All-time popularity: weighted interaction counts, no decay',
+  params: allTimeParamsSchema,
   create: (params) => new PopularRecommender(ALL_TIME_ID, params),
-  load: (artifact) => PopularRecommender.load(artifact),
-};
+  restore: (artifact) => PopularRecommender.load(artifact),
+});

@@ -19,8 +19,11 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const RP3BETA_ID = 'rp3beta';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const rp3betaParamsSchema = z
   .object({
@@ -151,7 +154,7 @@ export class Rp3betaRecommender extends BaseRecommender {
     this.requireFitted();
     return {
       kind: RP3BETA_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: { ...csrTensors('w', this.w!), ...csrTensors('seen', this.historyCsr()) },
       state: { nUsers: this.nUsers, nItems: this.nItems },
@@ -175,10 +178,11 @@ export class Rp3betaRecommender extends BaseRecommender {
   }
 }
 
-export const rp3betaFactory: ModelFactory = {
+export const rp3betaFactory: ModelFactory = defineModel({
   id: RP3BETA_ID,
+  version: VERSION,
   description: 'RP3beta: 3-step random walk item graph with a popularity penalty (Paudel et al. 2017)',
-  version: 1,
+  params: rp3betaParamsSchema,
   create: (params) => new Rp3betaRecommender(params),
-  load: (artifact) => Rp3betaRecommender.load(artifact),
-};
+  restore: (artifact) => Rp3betaRecommender.load(artifact),
+});

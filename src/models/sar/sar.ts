@@ -16,9 +16,12 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { csrFromTensors, csrTensors, csrWithAdditions, parseParams, stateInt } from '../shared/model-io.js';
 
 export const SAR_ID = 'sar';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 const DAY_MS = 86_400_000;
 
 export const sarParamsSchema = z
@@ -160,7 +163,7 @@ export class SarRecommender extends BaseRecommender {
     this.requireFitted();
     return {
       kind: SAR_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: {
         ...csrTensors('affinity', csrWithAdditions(this.affinity!, this.added, this.nUsers)),
@@ -184,10 +187,11 @@ export class SarRecommender extends BaseRecommender {
   }
 }
 
-export const sarFactory: ModelFactory = {
+export const sarFactory: ModelFactory = defineModel({
   id: SAR_ID,
+  version: VERSION,
   description: 'SAR: time-decayed affinity × item co-occurrence similarity (jaccard, lift, cosine…), as Microsoft Recommenders',
-  version: 1,
+  params: sarParamsSchema,
   create: (params) => new SarRecommender(params),
-  load: (artifact) => SarRecommender.load(artifact),
-};
+  restore: (artifact) => SarRecommender.load(artifact),
+});

@@ -18,14 +18,17 @@ import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
-import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
+import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const TIME_KNN_ID = 'time-proximity/knn';
 export const TIME_EASE_ID = 'time-proximity/ease';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 const MINUTE_MS = 60_000;
 
 const tauMinutes = z.number().positive();
@@ -179,7 +182,7 @@ export class TimeKnnRecommender extends BaseRecommender {
     this.requireFitted();
     return {
       kind: TIME_KNN_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: { ...csrTensors('w', this.w!), ...csrTensors('seen', this.historyCsr()) },
       state: { nUsers: this.nUsers, nItems: this.nItems },
@@ -229,18 +232,20 @@ export class TimeEaseRecommender extends DenseItemItemRecommender {
 
 }
 
-export const timeKnnFactory: ModelFactory = {
+export const timeKnnFactory: ModelFactory = defineModel({
   id: TIME_KNN_ID,
+  version: VERSION,
   description: 'Item-kNN on co-occurrences weighted by how close in time the user took the two items',
-  version: 1,
+  params: timeKnnParamsSchema,
   create: (params) => new TimeKnnRecommender(params),
-  load: (artifact) => TimeKnnRecommender.load(artifact),
-};
+  restore: (artifact) => TimeKnnRecommender.load(artifact),
+});
 
-export const timeEaseFactory: ModelFactory = {
+export const timeEaseFactory: ModelFactory = defineModel({
   id: TIME_EASE_ID,
+  version: DENSE_ITEM_ITEM_VERSION,
   description: 'EASE on a Gram matrix whose co-occurrences are weighted by time proximity (Steck 2019 + a time kernel)',
-  version: 1,
+  params: timeEaseParamsSchema,
   create: (params) => new TimeEaseRecommender(params),
-  load: (artifact) => TimeEaseRecommender.load(artifact),
-};
+  restore: (artifact) => TimeEaseRecommender.load(artifact),
+});

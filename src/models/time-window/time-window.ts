@@ -19,8 +19,11 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const TIME_WINDOW_ID = 'popular/time-window';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 const DAY_MS = 86_400_000;
 /** Largest bins × items table kept; longer histories get wider bins (see `binWidth`). */
 const MAX_TABLE = 50_000_000;
@@ -155,7 +158,7 @@ export class TimeWindowRecommender extends BaseRecommender {
     this.requireFitted();
     return {
       kind: TIME_WINDOW_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: {
         share: { data: this.share, shape: [this.nBins, this.nItems] },
@@ -186,10 +189,11 @@ export class TimeWindowRecommender extends BaseRecommender {
   }
 }
 
-export const timeWindowFactory: ModelFactory = {
+export const timeWindowFactory: ModelFactory = defineModel({
   id: TIME_WINDOW_ID,
+  version: VERSION,
   description: 'Popularity around each user\'s own activity times (Gaussian-smoothed share of activity per time bin)',
-  version: 1,
+  params: timeWindowParamsSchema,
   create: (params) => new TimeWindowRecommender(params),
-  load: (artifact) => TimeWindowRecommender.load(artifact),
-};
+  restore: (artifact) => TimeWindowRecommender.load(artifact),
+});
