@@ -30,6 +30,7 @@ import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '..
 import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { adamStep, createAdamBuffers } from '../shared/adam-buffers.js';
 import { loadCheckpoint, runFingerprint, saveCheckpoint } from '../shared/checkpoint.js';
 import { createEarlyStopping, type EarlyStoppingState } from '../shared/early-stopping.js';
@@ -38,6 +39,8 @@ import { normalizedAdjacency } from './normalized-adjacency.js';
 import { spmm } from './spmm.js';
 
 export const LIGHTGCN_ID = 'graph/lightgcn';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const lightgcnParamsSchema = z
   .object({
@@ -276,7 +279,7 @@ export class LightgcnRecommender extends BaseRecommender {
     const d = this.params.factors;
     return {
       kind: LIGHTGCN_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: {
         user_embeddings: { data: this.userEmb, shape: [this.nUsers, d] },
@@ -312,10 +315,11 @@ function dot(f: Float32Array, d: number, u: number, nU: number, nI: number, out:
   }
 }
 
-export const lightgcnFactory: ModelFactory = {
+export const lightgcnFactory: ModelFactory = defineModel({
   id: LIGHTGCN_ID,
+  version: VERSION,
   description: 'LightGCN graph collaborative filtering, optional social (follow) edges (He et al. 2020)',
-  version: 1,
+  params: lightgcnParamsSchema,
   create: (params) => new LightgcnRecommender(params),
-  load: (artifact) => LightgcnRecommender.load(artifact),
-};
+  restore: (artifact) => LightgcnRecommender.load(artifact),
+});

@@ -11,10 +11,13 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const rankFusionParamsSchema = z
   .object({
@@ -101,7 +104,7 @@ export class RankFusionRecommender extends BaseRecommender {
     this.requireFitted();
     const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
     const members = saveMembers(this.members, tensors);
-    return { kind: RANK_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+    return { kind: RANK_FUSION_ID, version: VERSION, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
   }
 
   static load(a: Artifact): RankFusionRecommender {
@@ -116,10 +119,11 @@ export class RankFusionRecommender extends BaseRecommender {
   }
 }
 
-export const rankFusionFactory: ModelFactory = {
+export const rankFusionFactory: ModelFactory = defineModel({
   id: RANK_FUSION_ID,
+  version: VERSION,
   description: 'Hybrid: weighted reciprocal-rank fusion of any registered models (Cormack et al. 2009)',
-  version: 1,
+  params: rankFusionParamsSchema,
   create: (params) => new RankFusionRecommender(params),
-  load: (artifact) => RankFusionRecommender.load(artifact),
-};
+  restore: (artifact) => RankFusionRecommender.load(artifact),
+});

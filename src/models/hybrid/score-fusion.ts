@@ -13,10 +13,13 @@ import { BaseRecommender } from '../base-recommender.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { memberScores } from './fit-cache.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers, similarItemsOfMembers } from './members.js';
 
 export const SCORE_FUSION_ID = 'hybrid/score-fusion';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const scoreFusionParamsSchema = z
   .object({
@@ -124,7 +127,7 @@ export class ScoreFusionRecommender extends BaseRecommender {
     const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
     const voting = this.members.filter((_, j) => this.params.members[j]!.weight > 0);
     const members = saveMembers(voting, tensors);
-    return { kind: SCORE_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+    return { kind: SCORE_FUSION_ID, version: VERSION, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
   }
 
   static load(a: Artifact): ScoreFusionRecommender {
@@ -141,10 +144,11 @@ export class ScoreFusionRecommender extends BaseRecommender {
   }
 }
 
-export const scoreFusionFactory: ModelFactory = {
+export const scoreFusionFactory: ModelFactory = defineModel({
   id: SCORE_FUSION_ID,
+  version: VERSION,
   description: 'Hybrid: weighted sum of per-user standardised scores of any registered models',
-  version: 1,
+  params: scoreFusionParamsSchema,
   create: (params) => new ScoreFusionRecommender(params),
-  load: (artifact) => ScoreFusionRecommender.load(artifact),
-};
+  restore: (artifact) => ScoreFusionRecommender.load(artifact),
+});

@@ -23,10 +23,13 @@ import { cosineNeighbours } from '../cosine-neighbours.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { bprWasmState } from './bpr-wasm.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 
 export const BPR_ID = 'mf/bpr';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const bprParamsSchema = z
   .object({
@@ -197,7 +200,7 @@ export class BprRecommender extends BaseRecommender {
     const f = this.params.factors;
     return {
       kind: BPR_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: {
         user_factors: { data: this.p, shape: [this.nUsers, f] },
@@ -224,10 +227,11 @@ export class BprRecommender extends BaseRecommender {
   }
 }
 
-export const bprFactory: ModelFactory = {
+export const bprFactory: ModelFactory = defineModel({
   id: BPR_ID,
+  version: VERSION,
   description: 'BPR matrix factorisation with item bias, uniform or popularity negative sampling (Rendle et al. 2009)',
-  version: 1,
+  params: bprParamsSchema,
   create: (params) => new BprRecommender(params),
-  load: (artifact) => BprRecommender.load(artifact),
-};
+  restore: (artifact) => BprRecommender.load(artifact),
+});

@@ -19,11 +19,14 @@ import { cosineNeighbours } from '../cosine-neighbours.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { directSolveRow, gramPlusRidge } from './ials-kernel.js';
 import { allocateIals, createIalsPool } from './ials-pool.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 
 export const IALS_ID = 'mf/ials';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const ialsParamsSchema = z
   .object({
@@ -169,7 +172,7 @@ export class IalsRecommender extends BaseRecommender {
     const f = this.params.factors;
     return {
       kind: IALS_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: {
         user_factors: { data: this.x, shape: [this.nUsers, f] },
@@ -194,10 +197,11 @@ export class IalsRecommender extends BaseRecommender {
   }
 }
 
-export const ialsFactory: ModelFactory = {
+export const ialsFactory: ModelFactory = defineModel({
   id: IALS_ID,
+  version: VERSION,
   description: 'Implicit ALS with conjugate-gradient solves (Hu et al. 2008; Takács et al. 2011), multi-threaded',
-  version: 1,
+  params: ialsParamsSchema,
   create: (params) => new IalsRecommender(params),
-  load: (artifact) => IalsRecommender.load(artifact),
-};
+  restore: (artifact) => IalsRecommender.load(artifact),
+});

@@ -31,9 +31,12 @@ import { cosineNeighbours } from '../cosine-neighbours.js';
 import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 
 export const NEUMF_ID = 'neural/neumf';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const neumfParamsSchema = z
   .object({
@@ -216,7 +219,7 @@ export class NeumfRecommender extends BaseRecommender {
     this.requireFitted();
     return {
       kind: NEUMF_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: { ...this.net!.stateDict(), ...csrTensors('seen', this.historyCsr()) },
       state: { nUsers: this.nUsers, nItems: this.nItems, training: { ...this.trainingInfo } },
@@ -243,10 +246,11 @@ export class NeumfRecommender extends BaseRecommender {
   }
 }
 
-export const neumfFactory: ModelFactory = {
+export const neumfFactory: ModelFactory = defineModel({
   id: NEUMF_ID,
+  version: VERSION,
   description: 'Neural matrix factorisation: GMF and MLP towers, pointwise log loss with sampled negatives (He et al. 2017)',
-  version: 1,
+  params: neumfParamsSchema,
   create: (params) => new NeumfRecommender(params),
-  load: (artifact) => NeumfRecommender.load(artifact),
-};
+  restore: (artifact) => NeumfRecommender.load(artifact),
+});

@@ -38,6 +38,7 @@ import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt, tensor } 
 import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { embeddingBag } from './embedding-bag.js';
 import { buildItemIndex, type ItemIndex } from './item-index.js';
 import { l2Normalize } from './l2-normalize.js';
@@ -45,6 +46,8 @@ import { buildTextFeatures, featurise } from './text-features.js';
 import { topK } from '../../math/top-k.js';
 
 export const TWO_TOWER_ID = 'neural/two-tower';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const twoTowerParamsSchema = z
   .object({
@@ -400,7 +403,7 @@ export class TwoTowerRecommender extends BaseRecommender {
     const f = this.features!, D = this.params.outputDim, p = this.params;
     return {
       kind: TWO_TOWER_ID,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       tensors: {
         ...Object.fromEntries(Object.entries(this.net!.stateDict()).map(([k, v]) => [`net.${k}`, v])),
@@ -460,10 +463,11 @@ export class TwoTowerRecommender extends BaseRecommender {
   }
 }
 
-export const twoTowerFactory: ModelFactory = {
+export const twoTowerFactory: ModelFactory = defineModel({
   id: TWO_TOWER_ID,
+  version: VERSION,
   description: 'Two-tower retrieval: history, follows and id → user vector; id, text and author → item vector; log-Q corrected in-batch softmax; usearch index (Yi et al. 2019)',
-  version: 1,
+  params: twoTowerParamsSchema,
   create: (params) => new TwoTowerRecommender(params),
-  load: (artifact) => TwoTowerRecommender.load(artifact),
-};
+  restore: (artifact) => TwoTowerRecommender.load(artifact),
+});
