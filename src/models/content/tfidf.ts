@@ -101,24 +101,16 @@ export class ContentTfidfRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: CONTENT_TFIDF_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('vectors', this.vectors!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems, nTerms: this.vectors!.cols },
-    };
+    return this.artifactOf(VERSION, csrTensors('vectors', this.vectors!), { nTerms: this.vectors!.cols });
   }
 
   static load(a: Artifact): ContentTfidfRecommender {
     const where = `${CONTENT_TFIDF_ID} artifact`;
     const m = new ContentTfidfRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where), nTerms = stateInt(a.state, 'nTerms', where);
+    const { nItems } = m.restoreSeen(a, where);
+    const nTerms = stateInt(a.state, 'nTerms', where);
     m.vectors = csrFromTensors(a.tensors, 'vectors', nItems, nTerms, where);
     m.postings = csrTranspose(m.vectors);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

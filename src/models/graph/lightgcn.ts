@@ -26,7 +26,7 @@ import { createRng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrMap, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
+import { f32Tensor, parseParams } from '../shared/model-io.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -277,29 +277,19 @@ export class LightgcnRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const d = this.params.factors;
-    return {
-      kind: LIGHTGCN_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: {
-        user_embeddings: { data: this.userEmb, shape: [this.nUsers, d] },
-        item_embeddings: { data: this.itemEmb, shape: [this.nItems, d] },
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, training: this.trainingInfo },
-    };
+    return this.artifactOf(VERSION, {
+      user_embeddings: { data: this.userEmb, shape: [this.nUsers, d] },
+      item_embeddings: { data: this.itemEmb, shape: [this.nItems, d] },
+    }, { training: this.trainingInfo });
   }
 
   static load(a: Artifact): LightgcnRecommender {
     const where = `${LIGHTGCN_ID} artifact`;
     const m = new LightgcnRecommender(a.params);
     const d = m.params.factors;
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     m.userEmb = f32Tensor(a.tensors, 'user_embeddings', nUsers * d, where);
     m.itemEmb = f32Tensor(a.tensors, 'item_embeddings', nItems * d, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

@@ -12,7 +12,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { csrTensors, parseParams } from '../shared/model-io.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';
@@ -110,11 +110,8 @@ export class RankFusionRecommender extends BaseRecommender {
   static load(a: Artifact): RankFusionRecommender {
     const where = `${RANK_FUSION_ID} artifact`;
     const m = new RankFusionRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    m.restoreSeen(a, where);
     m.members = loadMembers(a.state.members, a.tensors, m.params.members.length, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -133,13 +133,10 @@ export class ScoreFusionRecommender extends BaseRecommender {
   static load(a: Artifact): ScoreFusionRecommender {
     const where = `${SCORE_FUSION_ID} artifact`;
     const m = new ScoreFusionRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    m.restoreSeen(a, where);
     const voting = m.params.members.map((x, j) => ({ x, j })).filter(({ x }) => x.weight > 0);
     const loaded = loadMembers(a.state.members, a.tensors, voting.length, where);
     voting.forEach(({ j }, v) => { m.members[j] = loaded[v]!; });
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

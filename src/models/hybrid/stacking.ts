@@ -19,7 +19,7 @@ import { topK } from '../../math/top-k.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { fitLogisticRegression } from '../../text/logistic-regression.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
+import { csrTensors, f32Tensor, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -225,13 +225,10 @@ export class StackingRecommender extends BaseRecommender {
   static load(a: Artifact): StackingRecommender {
     const where = `${STACKING_ID} artifact`;
     const m = new StackingRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems } = m.restoreSeen(a, where);
     m.members = loadMembers(a.state.members, a.tensors, m.params.members.length, where);
     m.coef = f32Tensor(a.tensors, 'coef', featureCount(m.params.members.length, m.params), where);
     m.logPop = f32Tensor(a.tensors, 'logPop', nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

@@ -109,24 +109,17 @@ export class InNetworkRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: {
-        ...csrTensors('follows', this.follows!),
-        ...csrTensors('seen', this.historyCsr()),
-        itemAuthors: { data: this.itemAuthors!, shape: [this.nItems] },
-        itemCreatedAt: { data: this.itemCreatedAt!, shape: [this.nItems] },
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, graphUsers: this.follows!.rows, now: this.now },
-    };
+    return this.artifactOf(VERSION, {
+      ...csrTensors('follows', this.follows!),
+      itemAuthors: { data: this.itemAuthors!, shape: [this.nItems] },
+      itemCreatedAt: { data: this.itemCreatedAt!, shape: [this.nItems] },
+    }, { graphUsers: this.follows!.rows, now: this.now });
   }
 
   static load(a: Artifact): InNetworkRecommender {
     const where = `${a.kind} artifact`;
     const m = new InNetworkRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     const graphUsers = stateInt(a.state, 'graphUsers', where);
     const now = a.state.now;
     if (typeof now !== 'number' || !Number.isFinite(now)) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.now should be epoch milliseconds' });
@@ -139,13 +132,10 @@ export class InNetworkRecommender extends BaseRecommender {
     }
     m.follows = csrFromTensors(a.tensors, 'follows', graphUsers, graphUsers, where);
     checkIndices(m.follows, where, 'follows');
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, where, 'seen');
+    checkIndices(seen, where, 'seen');
     m.itemAuthors = authors;
     m.itemCreatedAt = created;
     m.now = now;
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     m.authorItems = buildAuthorItems(authors, graphUsers);
     return m;
   }

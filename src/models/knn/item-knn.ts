@@ -22,7 +22,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrGet, csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -180,25 +180,16 @@ export class ItemKnnRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('sim', this.sim!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, csrTensors('sim', this.sim!));
   }
 
   static load(a: Artifact): ItemKnnRecommender {
     const where = `${a.kind} artifact`;
     const m = new ItemKnnRecommender(a.kind, a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     m.sim = csrFromTensors(a.tensors, 'sim', nItems, nItems, where);
     checkIndices(m.sim, where, 'sim');
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, where, 'seen');
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkIndices(seen, where, 'seen');
     return m;
   }
 }

@@ -76,26 +76,17 @@ export class UserKnnRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('sim', this.sim!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems, simUsers: this.sim!.rows },
-    };
+    return this.artifactOf(VERSION, csrTensors('sim', this.sim!), { simUsers: this.sim!.rows });
   }
 
   static load(a: Artifact): UserKnnRecommender {
     const where = `${a.kind} artifact`;
     const m = new UserKnnRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { seen } = m.restoreSeen(a, where);
     const simUsers = stateInt(a.state, 'simUsers', where);
     m.sim = csrFromTensors(a.tensors, 'sim', simUsers, simUsers, where);
     checkIndices(m.sim, where, 'sim');
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, where, 'seen');
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkIndices(seen, where, 'seen');
     return m;
   }
 }

@@ -28,7 +28,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { runFingerprint } from '../shared/checkpoint.js';
 import { carveValidation, validationNdcg } from '../shared/holdout.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -217,19 +217,13 @@ export class NeumfRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: NEUMF_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...this.net!.stateDict(), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems, training: { ...this.trainingInfo } },
-    };
+    return this.artifactOf(VERSION, { ...this.net!.stateDict() }, { training: { ...this.trainingInfo } });
   }
 
   static load(a: Artifact): NeumfRecommender {
     const where = `${NEUMF_ID} artifact`;
     const m = new NeumfRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     const net = new NeumfNet(nUsers, nItems, m.params, createRng(0));
     const weights = Object.fromEntries(Object.entries(a.tensors).filter(([k]) => !k.startsWith('seen.')));
     try {
@@ -238,9 +232,6 @@ export class NeumfRecommender extends BaseRecommender {
       throw createError('ARTIFACT_INVALID', { path: where, problem: e instanceof Error ? e.message : String(e) });
     }
     m.net = net.eval();
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     m.allItems = Int32Array.from({ length: nItems }, (_, i) => i);
     return m;
   }

@@ -12,7 +12,7 @@ import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
+import { parseParams, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -87,27 +87,18 @@ export class PopularRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { scores: { data: this.scores!, shape: [this.nItems] }, ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, { scores: { data: this.scores!, shape: [this.nItems] } });
   }
 
   static load(a: Artifact): PopularRecommender {
     const where = `${a.kind} artifact`;
     const m = new PopularRecommender(a.kind as PopularKind, a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems } = m.restoreSeen(a, where);
     const scores = tensor(a.tensors, 'scores', where).data;
     if (!(scores instanceof Float64Array) || scores.length !== nItems) {
       throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor scores should be F64 with ${nItems} values` });
     }
     m.scores = scores;
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

@@ -16,7 +16,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -152,28 +152,19 @@ export class Rp3betaRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: RP3BETA_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('w', this.w!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, csrTensors('w', this.w!));
   }
 
   static load(a: Artifact): Rp3betaRecommender {
     const where = `${RP3BETA_ID} artifact`;
     const m = new Rp3betaRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     m.w = csrFromTensors(a.tensors, 'w', nItems, nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    for (const [name, c] of [['w', m.w], ['seen', m.seen]] as const) {
+    for (const [name, c] of [['w', m.w], ['seen', seen]] as const) {
       for (let k = 0; k < c.indices.length; k++) {
         if (c.indices[k]! < 0 || c.indices[k]! >= nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} has an item index outside 0..${nItems - 1}` });
       }
     }
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

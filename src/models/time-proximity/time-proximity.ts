@@ -20,7 +20,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
 import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -180,25 +180,16 @@ export class TimeKnnRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: TIME_KNN_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('w', this.w!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, csrTensors('w', this.w!));
   }
 
   static load(a: Artifact): TimeKnnRecommender {
     const where = `${TIME_KNN_ID} artifact`;
     const m = new TimeKnnRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     m.w = csrFromTensors(a.tensors, 'w', nItems, nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
     checkIndices(m.w, nItems, 'w', where);
-    checkIndices(m.seen, nItems, 'seen', where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkIndices(seen, nItems, 'seen', where);
     return m;
   }
 }

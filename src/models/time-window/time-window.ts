@@ -156,35 +156,26 @@ export class TimeWindowRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: TIME_WINDOW_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: {
-        share: { data: this.share, shape: [this.nBins, this.nItems] },
-        global: { data: this.global, shape: [this.nItems] },
-        ...csrTensors('user_bins', this.userBins!),
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, nBins: this.nBins },
-    };
+    return this.artifactOf(VERSION, {
+      share: { data: this.share, shape: [this.nBins, this.nItems] },
+      global: { data: this.global, shape: [this.nItems] },
+      ...csrTensors('user_bins', this.userBins!),
+    }, { nBins: this.nBins });
   }
 
   static load(a: Artifact): TimeWindowRecommender {
     const where = `${TIME_WINDOW_ID} artifact`;
     const m = new TimeWindowRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where), nBins = stateInt(a.state, 'nBins', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
+    const nBins = stateInt(a.state, 'nBins', where);
     if (nBins < 1) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.nBins should be at least 1' });
     m.share = f32Tensor(a.tensors, 'share', nBins * nItems, where);
     m.global = f32Tensor(a.tensors, 'global', nItems, where);
     m.userBins = csrFromTensors(a.tensors, 'user_bins', nUsers, nBins, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
     for (let k = 0; k < m.userBins.indices.length; k++) {
       if (m.userBins.indices[k]! >= nBins) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor user_bins has a bin outside 0..${nBins - 1}` });
     }
     m.nBins = nBins;
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }

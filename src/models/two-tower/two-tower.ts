@@ -34,7 +34,7 @@ import { noGrad, Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { runFingerprint } from '../shared/checkpoint.js';
 import { carveValidation, validationNdcg } from '../shared/holdout.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt, tensor } from '../shared/model-io.js';
+import { f32Tensor, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -401,34 +401,27 @@ export class TwoTowerRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const f = this.features!, D = this.params.outputDim, p = this.params;
-    return {
-      kind: TWO_TOWER_ID,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: {
-        ...Object.fromEntries(Object.entries(this.net!.stateDict()).map(([k, v]) => [`net.${k}`, v])),
-        user_vectors: { data: this.userVecs, shape: [f.nUsers, D] },
-        item_vectors: { data: this.itemVecs, shape: [f.nItems, D] },
-        'features.history': { data: f.history, shape: [f.nUsers, Math.max(1, p.historyLength)] },
-        'features.hist_len': { data: f.histLen, shape: [f.nUsers] },
-        'features.followees': { data: f.followees, shape: [f.nUsers, Math.max(1, p.maxFollowees)] },
-        'features.foll_len': { data: f.follLen, shape: [f.nUsers] },
-        'features.text_ids': { data: f.textIds, shape: [f.nItems, p.maxTerms] },
-        'features.text_w': { data: f.textW, shape: [f.nItems, p.maxTerms] },
-        'features.idf': { data: f.idf, shape: [p.textBuckets] },
-        'features.authors': { data: f.authors, shape: [f.nItems] },
-        'features.warm': { data: f.warm, shape: [f.nItems] },
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, featureUsers: f.nUsers, training: { ...this.trainingInfo } },
-    };
+    return this.artifactOf(VERSION, {
+      ...Object.fromEntries(Object.entries(this.net!.stateDict()).map(([k, v]) => [`net.${k}`, v])),
+      user_vectors: { data: this.userVecs, shape: [f.nUsers, D] },
+      item_vectors: { data: this.itemVecs, shape: [f.nItems, D] },
+      'features.history': { data: f.history, shape: [f.nUsers, Math.max(1, p.historyLength)] },
+      'features.hist_len': { data: f.histLen, shape: [f.nUsers] },
+      'features.followees': { data: f.followees, shape: [f.nUsers, Math.max(1, p.maxFollowees)] },
+      'features.foll_len': { data: f.follLen, shape: [f.nUsers] },
+      'features.text_ids': { data: f.textIds, shape: [f.nItems, p.maxTerms] },
+      'features.text_w': { data: f.textW, shape: [f.nItems, p.maxTerms] },
+      'features.idf': { data: f.idf, shape: [p.textBuckets] },
+      'features.authors': { data: f.authors, shape: [f.nItems] },
+      'features.warm': { data: f.warm, shape: [f.nItems] },
+    }, { featureUsers: f.nUsers, training: { ...this.trainingInfo } });
   }
 
   static load(a: Artifact): TwoTowerRecommender {
     const where = `${TWO_TOWER_ID} artifact`;
     const m = new TwoTowerRecommender(a.params);
     const p = m.params, D = p.outputDim;
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems } = m.restoreSeen(a, where);
     const fU = stateInt(a.state, 'featureUsers', where);
     const int = (name: string, length: number): Int32Array => {
       const t = tensor(a.tensors, name, where).data;
@@ -455,9 +448,6 @@ export class TwoTowerRecommender extends BaseRecommender {
     m.net = net.eval();
     m.userVecs = f32Tensor(a.tensors, 'user_vectors', fU * D, where);
     m.itemVecs = f32Tensor(a.tensors, 'item_vectors', nItems * D, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     m.index = nItems > p.exactMaxItems ? m.buildIndex() : undefined;
     return m;
   }
