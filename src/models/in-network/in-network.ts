@@ -18,8 +18,7 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { checkIndices } from '../knn/item-knn.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -131,8 +130,8 @@ export class InNetworkRecommender extends BaseRecommender {
       if (authors[i]! < -1 || authors[i]! >= graphUsers) throw createError('ARTIFACT_INVALID', { path: where, problem: `itemAuthors[${i}] = ${authors[i]} is not a user index` });
     }
     m.follows = csrFromTensors(a.tensors, 'follows', graphUsers, graphUsers, where);
-    checkIndices(m.follows, where, 'follows');
-    checkIndices(seen, where, 'seen');
+    checkCsrIndices(m.follows, where, 'follows');
+    checkCsrIndices(seen, where, 'seen');
     m.itemAuthors = authors;
     m.itemCreatedAt = created;
     m.now = now;

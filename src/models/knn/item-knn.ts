@@ -22,7 +22,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrGet, csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -188,22 +188,12 @@ export class ItemKnnRecommender extends BaseRecommender {
     const m = new ItemKnnRecommender(a.kind, a.params);
     const { nItems, seen } = m.restoreSeen(a, where);
     m.sim = csrFromTensors(a.tensors, 'sim', nItems, nItems, where);
-    checkIndices(m.sim, where, 'sim');
-    checkIndices(seen, where, 'seen');
+    checkCsrIndices(m.sim, where, 'sim');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }
 
-/** Column indices inside the matrix and row pointers non-decreasing, or ARTIFACT_INVALID. */
-export function checkIndices(m: Csr, where: string, name: string): void {
-  for (let r = 0; r < m.rows; r++) {
-    if (m.indptr[r + 1]! < m.indptr[r]!) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name}.indptr decreases at row ${r}` });
-  }
-  for (let k = 0; k < m.indices.length; k++) {
-    const c = m.indices[k]!;
-    if (c < 0 || c >= m.cols) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name}.indices[${k}] = ${c} is outside 0..${m.cols - 1}` });
-  }
-}
 
 /** One factory per similarity variant; they share the artifact layout and the recommender class. */
 export const itemKnnFactories: readonly ModelFactory[] = ITEM_KNN_VARIANTS.map((v) => defineModel({

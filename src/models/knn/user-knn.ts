@@ -12,11 +12,10 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { checkIndices } from './item-knn.js';
 import { cosineMeasure, knnSimilarity, squaredNorms } from './similarity.js';
 
 export const USER_KNN_ID = 'user-knn/cosine';
@@ -85,8 +84,8 @@ export class UserKnnRecommender extends BaseRecommender {
     const { seen } = m.restoreSeen(a, where);
     const simUsers = stateInt(a.state, 'simUsers', where);
     m.sim = csrFromTensors(a.tensors, 'sim', simUsers, simUsers, where);
-    checkIndices(m.sim, where, 'sim');
-    checkIndices(seen, where, 'seen');
+    checkCsrIndices(m.sim, where, 'sim');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }

@@ -16,7 +16,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -160,11 +160,8 @@ export class Rp3betaRecommender extends BaseRecommender {
     const m = new Rp3betaRecommender(a.params);
     const { nItems, seen } = m.restoreSeen(a, where);
     m.w = csrFromTensors(a.tensors, 'w', nItems, nItems, where);
-    for (const [name, c] of [['w', m.w], ['seen', seen]] as const) {
-      for (let k = 0; k < c.indices.length; k++) {
-        if (c.indices[k]! < 0 || c.indices[k]! >= nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} has an item index outside 0..${nItems - 1}` });
-      }
-    }
+    checkCsrIndices(m.w, where, 'w');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }

@@ -20,7 +20,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
 import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
-import { csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -126,12 +126,6 @@ export function proximityNeighbours(m: Csr, times: Float64Array, p: TimeKnnParam
   return { rows: n, cols: n, indptr, indices, data };
 }
 
-function checkIndices(c: Csr, nItems: number, name: string, where: string): void {
-  for (let k = 0; k < c.indices.length; k++) {
-    if (c.indices[k]! < 0 || c.indices[k]! >= nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} has an item index outside 0..${nItems - 1}` });
-  }
-}
-
 export class TimeKnnRecommender extends BaseRecommender {
   readonly id = TIME_KNN_ID;
   readonly params: Readonly<TimeKnnParams>;
@@ -188,8 +182,8 @@ export class TimeKnnRecommender extends BaseRecommender {
     const m = new TimeKnnRecommender(a.params);
     const { nItems, seen } = m.restoreSeen(a, where);
     m.w = csrFromTensors(a.tensors, 'w', nItems, nItems, where);
-    checkIndices(m.w, nItems, 'w', where);
-    checkIndices(seen, nItems, 'seen', where);
+    checkCsrIndices(m.w, where, 'w');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }
@@ -217,7 +211,7 @@ export class TimeEaseRecommender extends DenseItemItemRecommender {
 
   static load(a: Artifact): TimeEaseRecommender {
     const m = new TimeEaseRecommender(a.params).restore(a);
-    checkIndices(m.seen!, m.nItems, 'seen', `${TIME_EASE_ID} artifact`);
+    checkCsrIndices(m.seen!, `${TIME_EASE_ID} artifact`, 'seen');
     return m;
   }
 
