@@ -33,7 +33,7 @@ import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { adamStep, createAdamBuffers } from '../shared/adam-buffers.js';
 import { loadCheckpoint, runFingerprint, saveCheckpoint } from '../shared/checkpoint.js';
-import { createEarlyStopping, type EarlyStoppingState } from '../shared/early-stopping.js';
+import { createEarlyStopping, validationParams, type EarlyStoppingState } from '../shared/early-stopping.js';
 import { carveValidation, validationNdcg } from '../shared/holdout.js';
 import { normalizedAdjacency } from './normalized-adjacency.js';
 import { spmm } from './spmm.js';
@@ -62,16 +62,8 @@ export const lightgcnParamsSchema = z
     socialEdges: z.boolean().default(false),
     /** Weight of a user–user edge relative to a user–item edge (1). */
     socialWeight: z.number().min(0).default(1),
-    /** Share of each user's training items held out for early stopping (0 disables early stopping). */
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    /** Epochs between validation evaluations. */
-    evalEvery: z.number().int().min(1).default(10),
-    /** Evaluations without improvement before stopping. */
-    patience: z.number().int().min(1).default(5),
-    /** Cut-off of the validation nDCG (paper reports @20). */
-    validationK: z.number().int().min(1).default(20),
-    /** File to write checkpoints to and resume from (optional). */
-    checkpointPath: z.string().min(1).optional(),
+    /** Validation nDCG@20 as the paper reports, every 10 epochs. */
+    ...validationParams({ validationFraction: 0.1, evalEvery: 10, patience: 5, validationK: 20 }),
   })
   .strict();
 

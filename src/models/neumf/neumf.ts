@@ -32,6 +32,7 @@ import { parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
+import { validationParams } from '../shared/early-stopping.js';
 import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 
 export const NEUMF_ID = 'neural/neumf';
@@ -51,12 +52,7 @@ export const neumfParamsSchema = z
     batchSize: z.number().int().min(1).default(256),
     /** Std of the embedding initialisation (authors' code: 0.01). */
     initStd: z.number().positive().default(0.01),
-    /** Share of each user's items held out for early stopping (0 disables it). */
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    evalEvery: z.number().int().min(1).default(1),
-    patience: z.number().int().min(1).default(3),
-    validationK: z.number().int().min(1).default(10),
-    checkpointPath: z.string().min(1).optional(),
+    ...validationParams({ validationFraction: 0.1, evalEvery: 1, patience: 3, validationK: 10 }),
   })
   .strict();
 

@@ -39,6 +39,7 @@ import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
+import { validationParams } from '../shared/early-stopping.js';
 import { embeddingBag } from './embedding-bag.js';
 import { buildItemIndex, type ItemIndex } from './item-index.js';
 import { l2Normalize } from './l2-normalize.js';
@@ -74,11 +75,7 @@ export const twoTowerParamsSchema = z
     epochs: z.number().int().min(1).max(10_000).default(20),
     learningRate: z.number().positive().default(2e-3),
     batchSize: z.number().int().min(2).default(512),
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    evalEvery: z.number().int().min(1).default(1),
-    patience: z.number().int().min(1).default(3),
-    validationK: z.number().int().min(1).default(10),
-    checkpointPath: z.string().min(1).optional(),
+    ...validationParams({ validationFraction: 0.1, evalEvery: 1, patience: 3, validationK: 10 }),
     /** Catalogues up to this size are scored exactly; larger ones through the usearch index. */
     exactMaxItems: z.number().int().min(0).default(50_000),
     /** Items the index returns per query (plus the user's history length, so exclusions leave enough). */
