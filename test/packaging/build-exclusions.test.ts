@@ -51,6 +51,13 @@ describe('npm run build', () => {
     expect([...compiled].filter(testOnly)).toEqual([]);
   });
 
+  it('the npm package ships the compiled library, not the sources or tests', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files?: string[]; main: string };
+    expect(pkg.files).toContain('dist/src/');
+    expect(pkg.main.startsWith('dist/src/')).toBe(true);
+    expect(pkg.files!.filter((f) => /^(src|test|bench)\b/.test(f))).toEqual([]);
+  });
+
   it('keeps only the reference implementations that runtime code imports', () => {
     const refs = [...compiled].filter((f) => f.endsWith('.ref.ts')).sort();
     expect(refs.every((f) => f.startsWith('src/math/'))).toBe(true);
