@@ -5,8 +5,10 @@
 import { createError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Csr } from '../math/csr.js';
+import type { TensorMap } from '../nn/safetensors.js';
 import { topK } from '../math/top-k.js';
 import type { Artifact, FitOptions, Recommendation, RecommendOptions, Recommender } from './recommender.js';
+import { csrFromTensors, csrTensors, stateInt } from './shared/model-io.js';
 
 export abstract class BaseRecommender implements Recommender {
   abstract readonly id: string;
@@ -103,6 +105,31 @@ export abstract class BaseRecommender implements Recommender {
       data.set(rows[u]!.weights, indptr[u]!);
     }
     return { rows: this.nUsers, cols: this.nItems, indptr, indices, data };
+  }
+
+  /**
+   * The artifact of a fitted model: its id, `version`, params, the model's own tensors plus the seen matrix
+   * (`seen.*`, online additions folded in), and state holding nUsers and nItems besides `state`.
+   */
+  protected artifactOf(version: number, tensors: TensorMap, state: Record<string, unknown> = {}): Artifact {
+    this.requireFitted();
+    return {
+      kind: this.id,
+      version,
+      params: { ...this.params },
+      tensors: { ...tensors, ...csrTensors('seen', this.historyCsr()) },
+      state: { nUsers: this.nUsers, nItems: this.nItems, ...state },
+    };
+  }
+
+  /** Adopts nUsers, nItems and the seen matrix of an artifact written by `artifactOf` (ARTIFACT_INVALID otherwise). */
+  protected restoreSeen(a: Artifact, where: string): { nUsers: number; nItems: number; seen: Csr } {
+    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
+    this.seen = seen;
+    this.nUsers = nUsers;
+    this.nItems = nItems;
+    return { nUsers, nItems, seen };
   }
 
   protected requireFitted(): void {

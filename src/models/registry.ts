@@ -2,6 +2,7 @@
  * @module The model registry: ids (`family/variant`) → factories, so configs, the CLI and artifact loading
  * can build any model by name. A saved artifact names its kind, so loading knows what to build.
  */
+import type { z } from 'zod';
 import { createError } from '../core/errors.js';
 import { decodeSafetensors, encodeSafetensors, loadSafetensors, writeFileAtomic } from '../nn/safetensors.js';
 import type { Artifact, Recommender } from './recommender.js';
@@ -17,6 +18,8 @@ export interface ModelFactory {
   load(artifact: Artifact): Recommender;
   /** Artifact layout version this code writes and reads. */
   readonly version: number;
+  /** The hyperparameter schema `create` validates against (set by `defineModel`; absent on ad-hoc factories). */
+  readonly paramsSchema?: z.ZodType<Record<string, unknown>>;
 }
 
 const factories = new Map<string, ModelFactory>();

@@ -6,7 +6,8 @@ export * from './vectorizer.js';
 export * from './lbfgs.js';
 export * from './logistic-regression.js';
 export * from './nbsvm.js';
-export * from './calibration.js';
+// Temperature scaling lives in math/ (the models use it too); the text namespace keeps exporting it.
+export { fitTemperature, temperatureNll } from '../math/calibration.js';
 export * from './sentiment/types.js';
 export * from './sentiment/labels.js';
 export * from './sentiment/metrics.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.js';
 import { csrFromDense } from '../math/csr.js';
 import { fitNbSvm, logCountRatios, nbSvmProba } from './nbsvm.js';
-import { fitTemperature, temperatureNll } from './calibration.js';
+import { fitTemperature, temperatureNll } from '../math/calibration.js';
 
 describe('NB-SVM', () => {
   it('log-count ratios match a hand-computed case', () => {

@@ -12,7 +12,7 @@ import type { Csr } from '../math/csr.js';
 import { createRng } from '../core/rng.js';
 import { createError } from '../core/errors.js';
 import { decisionFunction, fitLogisticRegression, softmaxRows, type LinearModel, type LogisticRegressionConfig } from './logistic-regression.js';
-import { fitTemperature } from './calibration.js';
+import { fitTemperature } from '../math/calibration.js';
 
 export interface NbSvmConfig extends LogisticRegressionConfig {
   /** Laplace smoothing α of the count vectors, default 1 (Wang & Manning). */

@@ -23,8 +23,8 @@ import { bceWithLogits, crossEntropy } from '../../nn/ops/loss.js';
 import { reshape } from '../../nn/ops/shape.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { noGrad, tensor } from '../../nn/tensor.js';
-import { applyPlatt, fitPlatt, fitTemperature, type Platt } from '../ranker/calibration.js';
-import { parseParams } from '../mf/model-io.js';
+import { applyPlatt, fitPlatt, fitTemperature, type Platt } from '../../math/calibration.js';
+import { parseParams } from '../shared/model-io.js';
 import { expectedCalibrationError, rocAuc } from '../ranker/metrics.js';
 import { sequenceFeatureDim, writeSequenceFeatures, type UserSequence } from './sequence-features.js';
 

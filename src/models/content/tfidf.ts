@@ -14,10 +14,13 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { defineModel } from '../shared/define-model.js';
+import { csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import { tfidf } from './tfidf-vectorizer.js';
 
 export const CONTENT_TFIDF_ID = 'content/tfidf';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const contentTfidfParamsSchema = z
   .object({
@@ -98,32 +101,25 @@ export class ContentTfidfRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: CONTENT_TFIDF_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: { ...csrTensors('vectors', this.vectors!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems, nTerms: this.vectors!.cols },
-    };
+    return this.artifactOf(VERSION, csrTensors('vectors', this.vectors!), { nTerms: this.vectors!.cols });
   }
 
   static load(a: Artifact): ContentTfidfRecommender {
     const where = `${CONTENT_TFIDF_ID} artifact`;
     const m = new ContentTfidfRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where), nTerms = stateInt(a.state, 'nTerms', where);
+    const { nItems } = m.restoreSeen(a, where);
+    const nTerms = stateInt(a.state, 'nTerms', where);
     m.vectors = csrFromTensors(a.tensors, 'vectors', nItems, nTerms, where);
     m.postings = csrTranspose(m.vectors);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const contentTfidfFactory: ModelFactory = {
+export const contentTfidfFactory: ModelFactory = defineModel({
   id: CONTENT_TFIDF_ID,
+  version: VERSION,
   description: 'Content-based: TF-IDF of item text and tags, user profile = weighted mean, cosine; serves cold-start items',
-  version: 1,
+  params: contentTfidfParamsSchema,
   create: (params) => new ContentTfidfRecommender(params),
-  load: (artifact) => ContentTfidfRecommender.load(artifact),
-};
+  restore: (artifact) => ContentTfidfRecommender.load(artifact),
+});

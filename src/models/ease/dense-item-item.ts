@@ -13,8 +13,11 @@ import type { Dataset } from '../../data/dataset.js';
 import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, stateInt, tensor } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, Recommendation } from '../recommender.js';
+
+/** Artifact layout version of every dense item–item model (EASE, GF-CF, time-EASE): they share `save`. */
+export const DENSE_ITEM_ITEM_VERSION = 1;
 
 /** The `minSupport` parameter every dense item–item model takes. */
 export const minSupportParam = z.number().int().min(1).default(1);
@@ -145,7 +148,7 @@ export abstract class DenseItemItemRecommender extends BaseRecommender {
     const m = this.size;
     return {
       kind: this.id,
-      version: 1,
+      version: DENSE_ITEM_ITEM_VERSION,
       params: { ...this.params },
       tensors: {
         b: { data: this.b!, shape: [m, m] },

@@ -11,8 +11,9 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { parseParams } from '../mf/model-io.js';
-import { denseSubset, DenseItemItemRecommender, minSupportParam } from './dense-item-item.js';
+import { defineModel } from '../shared/define-model.js';
+import { parseParams } from '../shared/model-io.js';
+import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from './dense-item-item.js';
 import { spdInverseBlocked } from './spd-inverse.js';
 
 export const EASE_ID = 'ease';
@@ -97,10 +98,11 @@ export class EaseRecommender extends DenseItemItemRecommender {
   }
 }
 
-export const easeFactory: ModelFactory = {
+export const easeFactory: ModelFactory = defineModel({
   id: EASE_ID,
+  version: DENSE_ITEM_ITEM_VERSION,
   description: 'EASE: closed-form item-item linear autoencoder (Steck 2019), dense, up to 20k items',
-  version: 1,
+  params: easeParamsSchema,
   create: (params) => new EaseRecommender(params),
-  load: (artifact) => EaseRecommender.load(artifact),
-};
+  restore: (artifact) => EaseRecommender.load(artifact),
+});

@@ -18,11 +18,12 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { topEigenpairs } from '../../math/eigen.js';
 import { gemm } from '../../math/gemm.js';
-import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
+import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { gramFromCsr } from '../ease/ease.js';
-import { parseParams } from '../mf/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const GF_CF_ID = 'graph/gf-cf';
 
@@ -119,10 +120,11 @@ export class GfCfRecommender extends DenseItemItemRecommender {
   }
 }
 
-export const gfCfFactory: ModelFactory = {
+export const gfCfFactory: ModelFactory = defineModel({
   id: GF_CF_ID,
+  version: DENSE_ITEM_ITEM_VERSION,
   description: 'GF-CF: training-free graph filter, normalised item–item graph plus an ideal low-pass filter (Shen et al. 2021)',
-  version: 1,
+  params: gfCfParamsSchema,
   create: (params) => new GfCfRecommender(params),
-  load: (artifact) => GfCfRecommender.load(artifact),
-};
+  restore: (artifact) => GfCfRecommender.load(artifact),
+});

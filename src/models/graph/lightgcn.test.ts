@@ -11,7 +11,7 @@ import { createModel } from '../registry.js';
 import { registerBuiltinModels } from '../builtin.js';
 import { blockScores, plantedBlocks } from '../mf/test-fixtures.js';
 import { backpropagate, bprBatchGrad, LightgcnRecommender, propagate, sampleEpoch } from './lightgcn.js';
-import { carveValidation } from './holdout.js';
+import { carveValidation } from '../shared/holdout.js';
 import { normalizedAdjacency } from './normalized-adjacency.js';
 import { spmm } from './spmm.js';
 import { spmmRef } from './spmm.ref.js';

@@ -26,18 +26,21 @@ import { createRng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrMap, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { f32Tensor, parseParams } from '../shared/model-io.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { adamStep, createAdamBuffers } from './adam-buffers.js';
-import { loadCheckpoint, runFingerprint, saveCheckpoint } from './checkpoint.js';
-import { createEarlyStopping, type EarlyStoppingState } from './early-stopping.js';
-import { carveValidation, validationNdcg } from './holdout.js';
+import { defineModel } from '../shared/define-model.js';
+import { adamStep, createAdamBuffers } from '../shared/adam-buffers.js';
+import { loadCheckpoint, runFingerprint, saveCheckpoint } from '../shared/checkpoint.js';
+import { createEarlyStopping, validationParams, type EarlyStoppingState } from '../shared/early-stopping.js';
+import { carveValidation, validationNdcg } from '../shared/holdout.js';
 import { normalizedAdjacency } from './normalized-adjacency.js';
 import { spmm } from './spmm.js';
 
 export const LIGHTGCN_ID = 'graph/lightgcn';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const lightgcnParamsSchema = z
   .object({
@@ -59,16 +62,8 @@ export const lightgcnParamsSchema = z
     socialEdges: z.boolean().default(false),
     /** Weight of a user–user edge relative to a user–item edge (1). */
     socialWeight: z.number().min(0).default(1),
-    /** Share of each user's training items held out for early stopping (0 disables early stopping). */
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    /** Epochs between validation evaluations. */
-    evalEvery: z.number().int().min(1).default(10),
-    /** Evaluations without improvement before stopping. */
-    patience: z.number().int().min(1).default(5),
-    /** Cut-off of the validation nDCG (paper reports @20). */
-    validationK: z.number().int().min(1).default(20),
-    /** File to write checkpoints to and resume from (optional). */
-    checkpointPath: z.string().min(1).optional(),
+    /** Validation nDCG@20 as the paper reports, every 10 epochs. */
+    ...validationParams({ validationFraction: 0.1, evalEvery: 10, patience: 5, validationK: 20 }),
   })
   .strict();
 
@@ -274,29 +269,19 @@ export class LightgcnRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const d = this.params.factors;
-    return {
-      kind: LIGHTGCN_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: {
-        user_embeddings: { data: this.userEmb, shape: [this.nUsers, d] },
-        item_embeddings: { data: this.itemEmb, shape: [this.nItems, d] },
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, training: this.trainingInfo },
-    };
+    return this.artifactOf(VERSION, {
+      user_embeddings: { data: this.userEmb, shape: [this.nUsers, d] },
+      item_embeddings: { data: this.itemEmb, shape: [this.nItems, d] },
+    }, { training: this.trainingInfo });
   }
 
   static load(a: Artifact): LightgcnRecommender {
     const where = `${LIGHTGCN_ID} artifact`;
     const m = new LightgcnRecommender(a.params);
     const d = m.params.factors;
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     m.userEmb = f32Tensor(a.tensors, 'user_embeddings', nUsers * d, where);
     m.itemEmb = f32Tensor(a.tensors, 'item_embeddings', nItems * d, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
@@ -312,10 +297,11 @@ function dot(f: Float32Array, d: number, u: number, nU: number, nI: number, out:
   }
 }
 
-export const lightgcnFactory: ModelFactory = {
+export const lightgcnFactory: ModelFactory = defineModel({
   id: LIGHTGCN_ID,
+  version: VERSION,
   description: 'LightGCN graph collaborative filtering, optional social (follow) edges (He et al. 2020)',
-  version: 1,
+  params: lightgcnParamsSchema,
   create: (params) => new LightgcnRecommender(params),
-  load: (artifact) => LightgcnRecommender.load(artifact),
-};
+  restore: (artifact) => LightgcnRecommender.load(artifact),
+});

@@ -11,10 +11,13 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { defineModel } from '../shared/define-model.js';
+import { csrTensors, parseParams } from '../shared/model-io.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers } from './members.js';
 
 export const RANK_FUSION_ID = 'hybrid/rank-fusion';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const rankFusionParamsSchema = z
   .object({
@@ -101,25 +104,23 @@ export class RankFusionRecommender extends BaseRecommender {
     this.requireFitted();
     const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
     const members = saveMembers(this.members, tensors);
-    return { kind: RANK_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+    return { kind: RANK_FUSION_ID, version: VERSION, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
   }
 
   static load(a: Artifact): RankFusionRecommender {
     const where = `${RANK_FUSION_ID} artifact`;
     const m = new RankFusionRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    m.restoreSeen(a, where);
     m.members = loadMembers(a.state.members, a.tensors, m.params.members.length, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const rankFusionFactory: ModelFactory = {
+export const rankFusionFactory: ModelFactory = defineModel({
   id: RANK_FUSION_ID,
+  version: VERSION,
   description: 'Hybrid: weighted reciprocal-rank fusion of any registered models (Cormack et al. 2009)',
-  version: 1,
+  params: rankFusionParamsSchema,
   create: (params) => new RankFusionRecommender(params),
-  load: (artifact) => RankFusionRecommender.load(artifact),
-};
+  restore: (artifact) => RankFusionRecommender.load(artifact),
+});

@@ -10,13 +10,16 @@ import { z } from 'zod';
 import type { Dataset } from '../../data/dataset.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { memberScores } from './fit-cache.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers, similarItemsOfMembers } from './members.js';
 
 export const SCORE_FUSION_ID = 'hybrid/score-fusion';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const scoreFusionParamsSchema = z
   .object({
@@ -124,27 +127,25 @@ export class ScoreFusionRecommender extends BaseRecommender {
     const tensors: TensorMap = { ...csrTensors('seen', this.historyCsr()) };
     const voting = this.members.filter((_, j) => this.params.members[j]!.weight > 0);
     const members = saveMembers(voting, tensors);
-    return { kind: SCORE_FUSION_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+    return { kind: SCORE_FUSION_ID, version: VERSION, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
   }
 
   static load(a: Artifact): ScoreFusionRecommender {
     const where = `${SCORE_FUSION_ID} artifact`;
     const m = new ScoreFusionRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    m.restoreSeen(a, where);
     const voting = m.params.members.map((x, j) => ({ x, j })).filter(({ x }) => x.weight > 0);
     const loaded = loadMembers(a.state.members, a.tensors, voting.length, where);
     voting.forEach(({ j }, v) => { m.members[j] = loaded[v]!; });
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const scoreFusionFactory: ModelFactory = {
+export const scoreFusionFactory: ModelFactory = defineModel({
   id: SCORE_FUSION_ID,
+  version: VERSION,
   description: 'Hybrid: weighted sum of per-user standardised scores of any registered models',
-  version: 1,
+  params: scoreFusionParamsSchema,
   create: (params) => new ScoreFusionRecommender(params),
-  load: (artifact) => ScoreFusionRecommender.load(artifact),
-};
+  restore: (artifact) => ScoreFusionRecommender.load(artifact),
+});

@@ -19,14 +19,17 @@ import { topK } from '../../math/top-k.js';
 import type { TensorMap } from '../../nn/safetensors.js';
 import { fitLogisticRegression } from '../../text/logistic-regression.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { csrTensors, f32Tensor, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommender } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { carveByItem } from './item-carve.js';
 import { createMembers, fitMembers, loadMembers, memberSchema, saveMembers, similarItemsOfMembers } from './members.js';
 import { addNormalized, memberScoreVector } from './score-fusion.js';
 
 export const STACKING_ID = 'hybrid/stacking';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const stackingParamsSchema = z
   .object({
@@ -216,19 +219,16 @@ export class StackingRecommender extends BaseRecommender {
       logPop: { data: this.logPop, shape: [this.logPop.length] },
     };
     const members = saveMembers(this.members, tensors);
-    return { kind: STACKING_ID, version: 1, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
+    return { kind: STACKING_ID, version: VERSION, params: { ...this.params }, tensors, state: { nUsers: this.nUsers, nItems: this.nItems, members } };
   }
 
   static load(a: Artifact): StackingRecommender {
     const where = `${STACKING_ID} artifact`;
     const m = new StackingRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems } = m.restoreSeen(a, where);
     m.members = loadMembers(a.state.members, a.tensors, m.params.members.length, where);
     m.coef = f32Tensor(a.tensors, 'coef', featureCount(m.params.members.length, m.params), where);
     m.logPop = f32Tensor(a.tensors, 'logPop', nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
@@ -270,10 +270,11 @@ export function blendCoefficients(weights: readonly number[], F: number): Float3
   return coef;
 }
 
-export const stackingFactory: ModelFactory = {
+export const stackingFactory: ModelFactory = defineModel({
   id: STACKING_ID,
+  version: VERSION,
   description: 'Hybrid: logistic-regression stacking of any registered models, learned on a validation carve, re-ranking their blend',
-  version: 1,
+  params: stackingParamsSchema,
   create: (params) => new StackingRecommender(params),
-  load: (artifact) => StackingRecommender.load(artifact),
-};
+  restore: (artifact) => StackingRecommender.load(artifact),
+});

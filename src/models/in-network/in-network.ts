@@ -18,10 +18,10 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { checkIndices } from '../knn/item-knn.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../mf/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const IN_NETWORK_ID = 'in-network';
 const VERSION = 1;
@@ -108,24 +108,17 @@ export class InNetworkRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: {
-        ...csrTensors('follows', this.follows!),
-        ...csrTensors('seen', this.historyCsr()),
-        itemAuthors: { data: this.itemAuthors!, shape: [this.nItems] },
-        itemCreatedAt: { data: this.itemCreatedAt!, shape: [this.nItems] },
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, graphUsers: this.follows!.rows, now: this.now },
-    };
+    return this.artifactOf(VERSION, {
+      ...csrTensors('follows', this.follows!),
+      itemAuthors: { data: this.itemAuthors!, shape: [this.nItems] },
+      itemCreatedAt: { data: this.itemCreatedAt!, shape: [this.nItems] },
+    }, { graphUsers: this.follows!.rows, now: this.now });
   }
 
   static load(a: Artifact): InNetworkRecommender {
     const where = `${a.kind} artifact`;
     const m = new InNetworkRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     const graphUsers = stateInt(a.state, 'graphUsers', where);
     const now = a.state.now;
     if (typeof now !== 'number' || !Number.isFinite(now)) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.now should be epoch milliseconds' });
@@ -137,14 +130,11 @@ export class InNetworkRecommender extends BaseRecommender {
       if (authors[i]! < -1 || authors[i]! >= graphUsers) throw createError('ARTIFACT_INVALID', { path: where, problem: `itemAuthors[${i}] = ${authors[i]} is not a user index` });
     }
     m.follows = csrFromTensors(a.tensors, 'follows', graphUsers, graphUsers, where);
-    checkIndices(m.follows, where, 'follows');
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, where, 'seen');
+    checkCsrIndices(m.follows, where, 'follows');
+    checkCsrIndices(seen, where, 'seen');
     m.itemAuthors = authors;
     m.itemCreatedAt = created;
     m.now = now;
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     m.authorItems = buildAuthorItems(authors, graphUsers);
     return m;
   }
@@ -161,10 +151,11 @@ function buildAuthorItems(itemAuthors: Int32Array, nAuthors: number): Csr {
   return csrFromCoo(nAuthors, itemAuthors.length, rows, cols);
 }
 
-export const inNetworkFactory: ModelFactory = {
+export const inNetworkFactory: ModelFactory = defineModel({
   id: IN_NETWORK_ID,
-  description: 'In-network: recent posts of followed accounts, by recency × author affinity',
   version: VERSION,
+  description: 'In-network: recent posts of followed accounts, by recency × author affinity',
+  params: inNetworkParamsSchema,
   create: (params) => new InNetworkRecommender(params),
-  load: (artifact) => InNetworkRecommender.load(artifact),
-};
+  restore: (artifact) => InNetworkRecommender.load(artifact),
+});

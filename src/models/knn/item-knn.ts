@@ -22,9 +22,10 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrGet, csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { bm25Weight } from './bm25-weight.js';
 import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, squaredNorms, type SimilarityMeasure } from './similarity.js';
 
@@ -36,7 +37,7 @@ const neighbours = z.number().int().positive().default(100);
 const shrink = z.number().min(0).default(0);
 
 /** One variant: its parameters, how it weights X, and its similarity measure. */
-export interface ItemKnnVariant<S extends z.ZodType = z.ZodType> {
+export interface ItemKnnVariant<S extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {
   readonly id: string;
   readonly description: string;
   readonly schema: S;
@@ -45,7 +46,7 @@ export interface ItemKnnVariant<S extends z.ZodType = z.ZodType> {
   measure(params: z.output<S>): SimilarityMeasure;
 }
 
-function variant<S extends z.ZodType>(v: ItemKnnVariant<S>): ItemKnnVariant {
+function variant<S extends z.ZodType<Record<string, unknown>>>(v: ItemKnnVariant<S>): ItemKnnVariant {
   return v as unknown as ItemKnnVariant;
 }
 
@@ -179,44 +180,27 @@ export class ItemKnnRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('sim', this.sim!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, csrTensors('sim', this.sim!));
   }
 
   static load(a: Artifact): ItemKnnRecommender {
     const where = `${a.kind} artifact`;
     const m = new ItemKnnRecommender(a.kind, a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     m.sim = csrFromTensors(a.tensors, 'sim', nItems, nItems, where);
-    checkIndices(m.sim, where, 'sim');
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, where, 'seen');
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkCsrIndices(m.sim, where, 'sim');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }
 
-/** Column indices inside the matrix and row pointers non-decreasing, or ARTIFACT_INVALID. */
-export function checkIndices(m: Csr, where: string, name: string): void {
-  for (let r = 0; r < m.rows; r++) {
-    if (m.indptr[r + 1]! < m.indptr[r]!) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name}.indptr decreases at row ${r}` });
-  }
-  for (let k = 0; k < m.indices.length; k++) {
-    const c = m.indices[k]!;
-    if (c < 0 || c >= m.cols) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name}.indices[${k}] = ${c} is outside 0..${m.cols - 1}` });
-  }
-}
 
-export const itemKnnFactories: readonly ModelFactory[] = ITEM_KNN_VARIANTS.map((v) => ({
+/** One factory per similarity variant; they share the artifact layout and the recommender class. */
+export const itemKnnFactories: readonly ModelFactory[] = ITEM_KNN_VARIANTS.map((v) => defineModel({
   id: v.id,
-  description: v.description,
   version: VERSION,
+  description: v.description,
+  params: v.schema,
   create: (params) => new ItemKnnRecommender(v.id, params),
-  load: (artifact) => ItemKnnRecommender.load(artifact),
+  restore: (artifact) => ItemKnnRecommender.load(artifact),
 }));

@@ -12,10 +12,10 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { checkIndices } from './item-knn.js';
+import { defineModel } from '../shared/define-model.js';
 import { cosineMeasure, knnSimilarity, squaredNorms } from './similarity.js';
 
 export const USER_KNN_ID = 'user-knn/cosine';
@@ -75,34 +75,26 @@ export class UserKnnRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { ...csrTensors('sim', this.sim!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems, simUsers: this.sim!.rows },
-    };
+    return this.artifactOf(VERSION, csrTensors('sim', this.sim!), { simUsers: this.sim!.rows });
   }
 
   static load(a: Artifact): UserKnnRecommender {
     const where = `${a.kind} artifact`;
     const m = new UserKnnRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { seen } = m.restoreSeen(a, where);
     const simUsers = stateInt(a.state, 'simUsers', where);
     m.sim = csrFromTensors(a.tensors, 'sim', simUsers, simUsers, where);
-    checkIndices(m.sim, where, 'sim');
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.seen, where, 'seen');
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkCsrIndices(m.sim, where, 'sim');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }
 
-export const userKnnFactory: ModelFactory = {
+export const userKnnFactory: ModelFactory = defineModel({
   id: USER_KNN_ID,
-  description: 'User-kNN, cosine similarity with shrinkage',
   version: VERSION,
+  description: 'User-kNN, cosine similarity with shrinkage',
+  params: userKnnParamsSchema,
   create: (params) => new UserKnnRecommender(params),
-  load: (artifact) => UserKnnRecommender.load(artifact),
-};
+  restore: (artifact) => UserKnnRecommender.load(artifact),
+});

@@ -23,10 +23,13 @@ import { cosineNeighbours } from '../cosine-neighbours.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { bprWasmState } from './bpr-wasm.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
+import { f32Tensor, parseParams } from '../shared/model-io.js';
 
 export const BPR_ID = 'mf/bpr';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const bprParamsSchema = z
   .object({
@@ -195,39 +198,30 @@ export class BprRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const f = this.params.factors;
-    return {
-      kind: BPR_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: {
-        user_factors: { data: this.p, shape: [this.nUsers, f] },
-        item_factors: { data: this.q, shape: [this.nItems, f] },
-        item_bias: { data: this.b, shape: [this.nItems] },
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, {
+      user_factors: { data: this.p, shape: [this.nUsers, f] },
+      item_factors: { data: this.q, shape: [this.nItems, f] },
+      item_bias: { data: this.b, shape: [this.nItems] },
+    });
   }
 
   static load(a: Artifact): BprRecommender {
     const where = `${BPR_ID} artifact`;
     const m = new BprRecommender(a.params);
     const f = m.params.factors;
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     m.p = f32Tensor(a.tensors, 'user_factors', nUsers * f, where);
     m.q = f32Tensor(a.tensors, 'item_factors', nItems * f, where);
     m.b = f32Tensor(a.tensors, 'item_bias', nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const bprFactory: ModelFactory = {
+export const bprFactory: ModelFactory = defineModel({
   id: BPR_ID,
+  version: VERSION,
   description: 'BPR matrix factorisation with item bias, uniform or popularity negative sampling (Rendle et al. 2009)',
-  version: 1,
+  params: bprParamsSchema,
   create: (params) => new BprRecommender(params),
-  load: (artifact) => BprRecommender.load(artifact),
-};
+  restore: (artifact) => BprRecommender.load(artifact),
+});

@@ -19,11 +19,14 @@ import { cosineNeighbours } from '../cosine-neighbours.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 import { directSolveRow, gramPlusRidge } from './ials-kernel.js';
 import { allocateIals, createIalsPool } from './ials-pool.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
+import { f32Tensor, parseParams } from '../shared/model-io.js';
 
 export const IALS_ID = 'mf/ials';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const ialsParamsSchema = z
   .object({
@@ -167,37 +170,28 @@ export class IalsRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const f = this.params.factors;
-    return {
-      kind: IALS_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: {
-        user_factors: { data: this.x, shape: [this.nUsers, f] },
-        item_factors: { data: this.y, shape: [this.nItems, f] },
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, {
+      user_factors: { data: this.x, shape: [this.nUsers, f] },
+      item_factors: { data: this.y, shape: [this.nItems, f] },
+    });
   }
 
   static load(a: Artifact): IalsRecommender {
     const where = `${IALS_ID} artifact`;
     const m = new IalsRecommender(a.params);
     const f = m.params.factors;
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     m.x = f32Tensor(a.tensors, 'user_factors', nUsers * f, where);
     m.y = f32Tensor(a.tensors, 'item_factors', nItems * f, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const ialsFactory: ModelFactory = {
+export const ialsFactory: ModelFactory = defineModel({
   id: IALS_ID,
+  version: VERSION,
   description: 'Implicit ALS with conjugate-gradient solves (Hu et al. 2008; Takács et al. 2011), multi-threaded',
-  version: 1,
+  params: ialsParamsSchema,
   create: (params) => new IalsRecommender(params),
-  load: (artifact) => IalsRecommender.load(artifact),
-};
+  restore: (artifact) => IalsRecommender.load(artifact),
+});

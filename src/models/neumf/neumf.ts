@@ -25,15 +25,19 @@ import { reshape, concat } from '../../nn/ops/shape.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { noGrad, type Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { runFingerprint } from '../graph/checkpoint.js';
-import { carveValidation, validationNdcg } from '../graph/holdout.js';
+import { runFingerprint } from '../shared/checkpoint.js';
+import { carveValidation, validationNdcg } from '../shared/holdout.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { trainLoop, type TrainSummary } from './train-loop.js';
+import { defineModel } from '../shared/define-model.js';
+import { validationParams } from '../shared/early-stopping.js';
+import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 
 export const NEUMF_ID = 'neural/neumf';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const neumfParamsSchema = z
   .object({
@@ -48,12 +52,7 @@ export const neumfParamsSchema = z
     batchSize: z.number().int().min(1).default(256),
     /** Std of the embedding initialisation (authors' code: 0.01). */
     initStd: z.number().positive().default(0.01),
-    /** Share of each user's items held out for early stopping (0 disables it). */
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    evalEvery: z.number().int().min(1).default(1),
-    patience: z.number().int().min(1).default(3),
-    validationK: z.number().int().min(1).default(10),
-    checkpointPath: z.string().min(1).optional(),
+    ...validationParams({ validationFraction: 0.1, evalEvery: 1, patience: 3, validationK: 10 }),
   })
   .strict();
 
@@ -214,19 +213,13 @@ export class NeumfRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: NEUMF_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: { ...this.net!.stateDict(), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems, training: { ...this.trainingInfo } },
-    };
+    return this.artifactOf(VERSION, { ...this.net!.stateDict() }, { training: { ...this.trainingInfo } });
   }
 
   static load(a: Artifact): NeumfRecommender {
     const where = `${NEUMF_ID} artifact`;
     const m = new NeumfRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     const net = new NeumfNet(nUsers, nItems, m.params, createRng(0));
     const weights = Object.fromEntries(Object.entries(a.tensors).filter(([k]) => !k.startsWith('seen.')));
     try {
@@ -235,18 +228,16 @@ export class NeumfRecommender extends BaseRecommender {
       throw createError('ARTIFACT_INVALID', { path: where, problem: e instanceof Error ? e.message : String(e) });
     }
     m.net = net.eval();
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     m.allItems = Int32Array.from({ length: nItems }, (_, i) => i);
     return m;
   }
 }
 
-export const neumfFactory: ModelFactory = {
+export const neumfFactory: ModelFactory = defineModel({
   id: NEUMF_ID,
+  version: VERSION,
   description: 'Neural matrix factorisation: GMF and MLP towers, pointwise log loss with sampled negatives (He et al. 2017)',
-  version: 1,
+  params: neumfParamsSchema,
   create: (params) => new NeumfRecommender(params),
-  load: (artifact) => NeumfRecommender.load(artifact),
-};
+  restore: (artifact) => NeumfRecommender.load(artifact),
+});

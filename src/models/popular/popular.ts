@@ -12,9 +12,10 @@ import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../mf/model-io.js';
+import { parseParams, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const TRENDING_ID = 'popular/trending';
 export const ALL_TIME_ID = 'popular/all-time';
@@ -86,43 +87,36 @@ export class PopularRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: this.id,
-      version: VERSION,
-      params: { ...this.params },
-      tensors: { scores: { data: this.scores!, shape: [this.nItems] }, ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, { scores: { data: this.scores!, shape: [this.nItems] } });
   }
 
   static load(a: Artifact): PopularRecommender {
     const where = `${a.kind} artifact`;
     const m = new PopularRecommender(a.kind as PopularKind, a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems } = m.restoreSeen(a, where);
     const scores = tensor(a.tensors, 'scores', where).data;
     if (!(scores instanceof Float64Array) || scores.length !== nItems) {
       throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor scores should be F64 with ${nItems} values` });
     }
     m.scores = scores;
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const trendingFactory: ModelFactory = {
+export const trendingFactory: ModelFactory = defineModel({
   id: TRENDING_ID,
+  version: VERSION,
   description: 'Trending: popularity with exponential time decay (half-life in hours); cold-start fallback',
-  version: VERSION,
+  params: trendingParamsSchema,
   create: (params) => new PopularRecommender(TRENDING_ID, params),
-  load: (artifact) => PopularRecommender.load(artifact),
-};
+  restore: (artifact) => PopularRecommender.load(artifact),
+});
 
-export const allTimeFactory: ModelFactory = {
+export const allTimeFactory: ModelFactory = defineModel({
   id: ALL_TIME_ID,
-  description: 'All-time popularity: weighted interaction counts, no decay',
   version: VERSION,
+  description: 'All-time popularity: weighted interaction counts, no decay',
+  params: allTimeParamsSchema,
   create: (params) => new PopularRecommender(ALL_TIME_ID, params),
-  load: (artifact) => PopularRecommender.load(artifact),
-};
+  restore: (artifact) => PopularRecommender.load(artifact),
+});

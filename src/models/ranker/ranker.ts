@@ -16,9 +16,9 @@ import { Adam } from '../../nn/optim/adam.js';
 import { loadSafetensors, saveSafetensors, type TensorMap } from '../../nn/safetensors.js';
 import { noGrad, tensor, type Tensor } from '../../nn/tensor.js';
 import { add, scale } from '../../nn/ops/arithmetic.js';
-import { f32Tensor, parseParams } from '../mf/model-io.js';
+import { f32Tensor, parseParams } from '../shared/model-io.js';
 import { BINARY_TASKS, DENSE_DIM, RANKER_TASKS, buildExposures, finalFeatureState, type Exposures, type FeatureState, type RankerTask } from './features.js';
-import { fitPlatt } from './calibration.js';
+import { fitPlatt } from '../../math/calibration.js';
 import { rocAuc } from './metrics.js';
 import { MmoeNet } from './mmoe-net.js';
 

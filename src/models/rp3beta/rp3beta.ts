@@ -16,11 +16,14 @@ import type { Dataset } from '../../data/dataset.js';
 import { csrTranspose, type Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const RP3BETA_ID = 'rp3beta';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const rp3betaParamsSchema = z
   .object({
@@ -149,36 +152,25 @@ export class Rp3betaRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: RP3BETA_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: { ...csrTensors('w', this.w!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, csrTensors('w', this.w!));
   }
 
   static load(a: Artifact): Rp3betaRecommender {
     const where = `${RP3BETA_ID} artifact`;
     const m = new Rp3betaRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     m.w = csrFromTensors(a.tensors, 'w', nItems, nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    for (const [name, c] of [['w', m.w], ['seen', m.seen]] as const) {
-      for (let k = 0; k < c.indices.length; k++) {
-        if (c.indices[k]! < 0 || c.indices[k]! >= nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} has an item index outside 0..${nItems - 1}` });
-      }
-    }
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkCsrIndices(m.w, where, 'w');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }
 
-export const rp3betaFactory: ModelFactory = {
+export const rp3betaFactory: ModelFactory = defineModel({
   id: RP3BETA_ID,
+  version: VERSION,
   description: 'RP3beta: 3-step random walk item graph with a popularity penalty (Paudel et al. 2017)',
-  version: 1,
+  params: rp3betaParamsSchema,
   create: (params) => new Rp3betaRecommender(params),
-  load: (artifact) => Rp3betaRecommender.load(artifact),
-};
+  restore: (artifact) => Rp3betaRecommender.load(artifact),
+});

@@ -16,9 +16,12 @@ import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, csrWithAdditions, parseParams, stateInt } from '../mf/model-io.js';
+import { defineModel } from '../shared/define-model.js';
+import { csrFromTensors, csrTensors, csrWithAdditions, parseParams } from '../shared/model-io.js';
 
 export const SAR_ID = 'sar';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 const DAY_MS = 86_400_000;
 
 export const sarParamsSchema = z
@@ -158,36 +161,27 @@ export class SarRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: SAR_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: {
-        ...csrTensors('affinity', csrWithAdditions(this.affinity!, this.added, this.nUsers)),
-        ...csrTensors('similarity', this.similarity!),
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, {
+      ...csrTensors('affinity', csrWithAdditions(this.affinity!, this.added, this.nUsers)),
+      ...csrTensors('similarity', this.similarity!),
+    });
   }
 
   static load(a: Artifact): SarRecommender {
     const where = `${SAR_ID} artifact`;
     const m = new SarRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
     m.affinity = csrFromTensors(a.tensors, 'affinity', nUsers, nItems, where);
     m.similarity = csrFromTensors(a.tensors, 'similarity', nItems, nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const sarFactory: ModelFactory = {
+export const sarFactory: ModelFactory = defineModel({
   id: SAR_ID,
+  version: VERSION,
   description: 'SAR: time-decayed affinity × item co-occurrence similarity (jaccard, lift, cosine…), as Microsoft Recommenders',
-  version: 1,
+  params: sarParamsSchema,
   create: (params) => new SarRecommender(params),
-  load: (artifact) => SarRecommender.load(artifact),
-};
+  restore: (artifact) => SarRecommender.load(artifact),
+});

@@ -24,12 +24,15 @@ import { gruSequence } from '../../nn/ops/recurrent.js';
 import { noGrad, type Tensor } from '../../nn/tensor.js';
 import type { Artifact } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { parseParams } from '../mf/model-io.js';
+import { defineModel } from '../shared/define-model.js';
+import { parseParams } from '../shared/model-io.js';
 import { bprMaxLoss } from './bpr-max.js';
 import { SeqRecommender, type SeqModelHooks, type SeqNetwork, type SeqTrainParams } from './seq-recommender.js';
 import { sequenceOf, type Sequences } from './sequences.js';
 
 export const GRU4REC_ID = 'seq/gru4rec';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const gru4recParamsSchema = z
   .object({
@@ -162,7 +165,7 @@ export class Gru4recRecommender extends SeqRecommender<Gru4recNet> {
   }
 
   save(): Artifact {
-    return this.artifact(GRU4REC_ID, 1);
+    return this.artifact(GRU4REC_ID, VERSION);
   }
 
   static load(a: Artifact): Gru4recRecommender {
@@ -172,11 +175,12 @@ export class Gru4recRecommender extends SeqRecommender<Gru4recNet> {
   }
 }
 
-export const gru4recFactory: ModelFactory = {
+export const gru4recFactory: ModelFactory = defineModel({
   id: GRU4REC_ID,
+  version: VERSION,
   description: 'GRU4Rec: a GRU over the user\'s item sequence, BPR-max over in-batch and sampled negatives (Hidasi et al. 2016, 2018)',
-  version: 1,
+  params: gru4recParamsSchema,
   create: (params) => new Gru4recRecommender(params),
-  load: (artifact) => Gru4recRecommender.load(artifact),
-};
+  restore: (artifact) => Gru4recRecommender.load(artifact),
+});
 

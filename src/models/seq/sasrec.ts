@@ -16,13 +16,16 @@ import { bceWithLogits } from '../../nn/ops/loss.js';
 import type { Tensor } from '../../nn/tensor.js';
 import type { Artifact } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { parseParams } from '../mf/model-io.js';
+import { defineModel } from '../shared/define-model.js';
+import { parseParams } from '../shared/model-io.js';
 import { SasrecNet } from './sasrec-net.js';
 import { rowDot } from './seq-ops.js';
 import { SeqRecommender, type SeqModelHooks, type SeqTrainParams } from './seq-recommender.js';
 import { rightAlign, sequenceOf, type Sequences } from './sequences.js';
 
 export const SASREC_ID = 'seq/sasrec';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const sasrecParamsSchema = z
   .object({
@@ -124,7 +127,7 @@ export class SasrecRecommender extends SeqRecommender<SasrecNet> {
   }
 
   save(): Artifact {
-    return this.artifact(SASREC_ID, 1);
+    return this.artifact(SASREC_ID, VERSION);
   }
 
   static load(a: Artifact): SasrecRecommender {
@@ -134,10 +137,11 @@ export class SasrecRecommender extends SeqRecommender<SasrecNet> {
   }
 }
 
-export const sasrecFactory: ModelFactory = {
+export const sasrecFactory: ModelFactory = defineModel({
   id: SASREC_ID,
+  version: VERSION,
   description: 'SASRec: causal self-attention over the user\'s recent items, BCE with one sampled negative (Kang & McAuley 2018)',
-  version: 1,
+  params: sasrecParamsSchema,
   create: (params) => new SasrecRecommender(params),
-  load: (artifact) => SasrecRecommender.load(artifact),
-};
+  restore: (artifact) => SasrecRecommender.load(artifact),
+});

@@ -21,7 +21,7 @@ import { Adam } from '../../nn/optim/adam.js';
 import { loadSafetensors, saveSafetensors, type TensorMap } from '../../nn/safetensors.js';
 import { noGrad, type Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, stateInt, tensor } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, stateInt, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import { holdOutLast, sequenceOf, userSequences, type Sequences } from './sequences.js';
 

@@ -18,14 +18,17 @@ import type { Csr } from '../../math/csr.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { easeWeights } from '../ease/ease.js';
-import { denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
+import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from '../ease/dense-item-item.js';
 import { spdInverseBlocked } from '../ease/spd-inverse.js';
-import { csrFromTensors, csrTensors, parseParams, stateInt } from '../mf/model-io.js';
+import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../shared/model-io.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const TIME_KNN_ID = 'time-proximity/knn';
 export const TIME_EASE_ID = 'time-proximity/ease';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 const MINUTE_MS = 60_000;
 
 const tauMinutes = z.number().positive();
@@ -123,12 +126,6 @@ export function proximityNeighbours(m: Csr, times: Float64Array, p: TimeKnnParam
   return { rows: n, cols: n, indptr, indices, data };
 }
 
-function checkIndices(c: Csr, nItems: number, name: string, where: string): void {
-  for (let k = 0; k < c.indices.length; k++) {
-    if (c.indices[k]! < 0 || c.indices[k]! >= nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} has an item index outside 0..${nItems - 1}` });
-  }
-}
-
 export class TimeKnnRecommender extends BaseRecommender {
   readonly id = TIME_KNN_ID;
   readonly params: Readonly<TimeKnnParams>;
@@ -177,25 +174,16 @@ export class TimeKnnRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: TIME_KNN_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: { ...csrTensors('w', this.w!), ...csrTensors('seen', this.historyCsr()) },
-      state: { nUsers: this.nUsers, nItems: this.nItems },
-    };
+    return this.artifactOf(VERSION, csrTensors('w', this.w!));
   }
 
   static load(a: Artifact): TimeKnnRecommender {
     const where = `${TIME_KNN_ID} artifact`;
     const m = new TimeKnnRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems, seen } = m.restoreSeen(a, where);
     m.w = csrFromTensors(a.tensors, 'w', nItems, nItems, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    checkIndices(m.w, nItems, 'w', where);
-    checkIndices(m.seen, nItems, 'seen', where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
+    checkCsrIndices(m.w, where, 'w');
+    checkCsrIndices(seen, where, 'seen');
     return m;
   }
 }
@@ -223,24 +211,26 @@ export class TimeEaseRecommender extends DenseItemItemRecommender {
 
   static load(a: Artifact): TimeEaseRecommender {
     const m = new TimeEaseRecommender(a.params).restore(a);
-    checkIndices(m.seen!, m.nItems, 'seen', `${TIME_EASE_ID} artifact`);
+    checkCsrIndices(m.seen!, `${TIME_EASE_ID} artifact`, 'seen');
     return m;
   }
 
 }
 
-export const timeKnnFactory: ModelFactory = {
+export const timeKnnFactory: ModelFactory = defineModel({
   id: TIME_KNN_ID,
+  version: VERSION,
   description: 'Item-kNN on co-occurrences weighted by how close in time the user took the two items',
-  version: 1,
+  params: timeKnnParamsSchema,
   create: (params) => new TimeKnnRecommender(params),
-  load: (artifact) => TimeKnnRecommender.load(artifact),
-};
+  restore: (artifact) => TimeKnnRecommender.load(artifact),
+});
 
-export const timeEaseFactory: ModelFactory = {
+export const timeEaseFactory: ModelFactory = defineModel({
   id: TIME_EASE_ID,
+  version: DENSE_ITEM_ITEM_VERSION,
   description: 'EASE on a Gram matrix whose co-occurrences are weighted by time proximity (Steck 2019 + a time kernel)',
-  version: 1,
+  params: timeEaseParamsSchema,
   create: (params) => new TimeEaseRecommender(params),
-  load: (artifact) => TimeEaseRecommender.load(artifact),
-};
+  restore: (artifact) => TimeEaseRecommender.load(artifact),
+});

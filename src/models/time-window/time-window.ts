@@ -16,11 +16,14 @@ import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../mf/model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
 
 export const TIME_WINDOW_ID = 'popular/time-window';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 const DAY_MS = 86_400_000;
 /** Largest bins × items table kept; longer histories get wider bins (see `binWidth`). */
 const MAX_TABLE = 50_000_000;
@@ -153,43 +156,35 @@ export class TimeWindowRecommender extends BaseRecommender {
 
   save(): Artifact {
     this.requireFitted();
-    return {
-      kind: TIME_WINDOW_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: {
-        share: { data: this.share, shape: [this.nBins, this.nItems] },
-        global: { data: this.global, shape: [this.nItems] },
-        ...csrTensors('user_bins', this.userBins!),
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, nBins: this.nBins },
-    };
+    return this.artifactOf(VERSION, {
+      share: { data: this.share, shape: [this.nBins, this.nItems] },
+      global: { data: this.global, shape: [this.nItems] },
+      ...csrTensors('user_bins', this.userBins!),
+    }, { nBins: this.nBins });
   }
 
   static load(a: Artifact): TimeWindowRecommender {
     const where = `${TIME_WINDOW_ID} artifact`;
     const m = new TimeWindowRecommender(a.params);
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where), nBins = stateInt(a.state, 'nBins', where);
+    const { nUsers, nItems } = m.restoreSeen(a, where);
+    const nBins = stateInt(a.state, 'nBins', where);
     if (nBins < 1) throw createError('ARTIFACT_INVALID', { path: where, problem: 'state.nBins should be at least 1' });
     m.share = f32Tensor(a.tensors, 'share', nBins * nItems, where);
     m.global = f32Tensor(a.tensors, 'global', nItems, where);
     m.userBins = csrFromTensors(a.tensors, 'user_bins', nUsers, nBins, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
     for (let k = 0; k < m.userBins.indices.length; k++) {
       if (m.userBins.indices[k]! >= nBins) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor user_bins has a bin outside 0..${nBins - 1}` });
     }
     m.nBins = nBins;
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     return m;
   }
 }
 
-export const timeWindowFactory: ModelFactory = {
+export const timeWindowFactory: ModelFactory = defineModel({
   id: TIME_WINDOW_ID,
+  version: VERSION,
   description: 'Popularity around each user\'s own activity times (Gaussian-smoothed share of activity per time bin)',
-  version: 1,
+  params: timeWindowParamsSchema,
   create: (params) => new TimeWindowRecommender(params),
-  load: (artifact) => TimeWindowRecommender.load(artifact),
-};
+  restore: (artifact) => TimeWindowRecommender.load(artifact),
+});

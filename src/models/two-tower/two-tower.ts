@@ -32,12 +32,14 @@ import { concat } from '../../nn/ops/shape.js';
 import { Adam } from '../../nn/optim/adam.js';
 import { noGrad, Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
-import { runFingerprint } from '../graph/checkpoint.js';
-import { carveValidation, validationNdcg } from '../graph/holdout.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt, tensor } from '../mf/model-io.js';
-import { trainLoop, type TrainSummary } from '../neumf/train-loop.js';
+import { runFingerprint } from '../shared/checkpoint.js';
+import { carveValidation, validationNdcg } from '../shared/holdout.js';
+import { f32Tensor, parseParams, stateInt, tensor } from '../shared/model-io.js';
+import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
+import { defineModel } from '../shared/define-model.js';
+import { validationParams } from '../shared/early-stopping.js';
 import { embeddingBag } from './embedding-bag.js';
 import { buildItemIndex, type ItemIndex } from './item-index.js';
 import { l2Normalize } from './l2-normalize.js';
@@ -45,6 +47,8 @@ import { buildTextFeatures, featurise } from './text-features.js';
 import { topK } from '../../math/top-k.js';
 
 export const TWO_TOWER_ID = 'neural/two-tower';
+/** Artifact layout version (written by `save`, checked on load). */
+const VERSION = 1;
 
 export const twoTowerParamsSchema = z
   .object({
@@ -71,11 +75,7 @@ export const twoTowerParamsSchema = z
     epochs: z.number().int().min(1).max(10_000).default(20),
     learningRate: z.number().positive().default(2e-3),
     batchSize: z.number().int().min(2).default(512),
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    evalEvery: z.number().int().min(1).default(1),
-    patience: z.number().int().min(1).default(3),
-    validationK: z.number().int().min(1).default(10),
-    checkpointPath: z.string().min(1).optional(),
+    ...validationParams({ validationFraction: 0.1, evalEvery: 1, patience: 3, validationK: 10 }),
     /** Catalogues up to this size are scored exactly; larger ones through the usearch index. */
     exactMaxItems: z.number().int().min(0).default(50_000),
     /** Items the index returns per query (plus the user's history length, so exclusions leave enough). */
@@ -398,34 +398,27 @@ export class TwoTowerRecommender extends BaseRecommender {
   save(): Artifact {
     this.requireFitted();
     const f = this.features!, D = this.params.outputDim, p = this.params;
-    return {
-      kind: TWO_TOWER_ID,
-      version: 1,
-      params: { ...this.params },
-      tensors: {
-        ...Object.fromEntries(Object.entries(this.net!.stateDict()).map(([k, v]) => [`net.${k}`, v])),
-        user_vectors: { data: this.userVecs, shape: [f.nUsers, D] },
-        item_vectors: { data: this.itemVecs, shape: [f.nItems, D] },
-        'features.history': { data: f.history, shape: [f.nUsers, Math.max(1, p.historyLength)] },
-        'features.hist_len': { data: f.histLen, shape: [f.nUsers] },
-        'features.followees': { data: f.followees, shape: [f.nUsers, Math.max(1, p.maxFollowees)] },
-        'features.foll_len': { data: f.follLen, shape: [f.nUsers] },
-        'features.text_ids': { data: f.textIds, shape: [f.nItems, p.maxTerms] },
-        'features.text_w': { data: f.textW, shape: [f.nItems, p.maxTerms] },
-        'features.idf': { data: f.idf, shape: [p.textBuckets] },
-        'features.authors': { data: f.authors, shape: [f.nItems] },
-        'features.warm': { data: f.warm, shape: [f.nItems] },
-        ...csrTensors('seen', this.historyCsr()),
-      },
-      state: { nUsers: this.nUsers, nItems: this.nItems, featureUsers: f.nUsers, training: { ...this.trainingInfo } },
-    };
+    return this.artifactOf(VERSION, {
+      ...Object.fromEntries(Object.entries(this.net!.stateDict()).map(([k, v]) => [`net.${k}`, v])),
+      user_vectors: { data: this.userVecs, shape: [f.nUsers, D] },
+      item_vectors: { data: this.itemVecs, shape: [f.nItems, D] },
+      'features.history': { data: f.history, shape: [f.nUsers, Math.max(1, p.historyLength)] },
+      'features.hist_len': { data: f.histLen, shape: [f.nUsers] },
+      'features.followees': { data: f.followees, shape: [f.nUsers, Math.max(1, p.maxFollowees)] },
+      'features.foll_len': { data: f.follLen, shape: [f.nUsers] },
+      'features.text_ids': { data: f.textIds, shape: [f.nItems, p.maxTerms] },
+      'features.text_w': { data: f.textW, shape: [f.nItems, p.maxTerms] },
+      'features.idf': { data: f.idf, shape: [p.textBuckets] },
+      'features.authors': { data: f.authors, shape: [f.nItems] },
+      'features.warm': { data: f.warm, shape: [f.nItems] },
+    }, { featureUsers: f.nUsers, training: { ...this.trainingInfo } });
   }
 
   static load(a: Artifact): TwoTowerRecommender {
     const where = `${TWO_TOWER_ID} artifact`;
     const m = new TwoTowerRecommender(a.params);
     const p = m.params, D = p.outputDim;
-    const nUsers = stateInt(a.state, 'nUsers', where), nItems = stateInt(a.state, 'nItems', where);
+    const { nItems } = m.restoreSeen(a, where);
     const fU = stateInt(a.state, 'featureUsers', where);
     const int = (name: string, length: number): Int32Array => {
       const t = tensor(a.tensors, name, where).data;
@@ -452,18 +445,16 @@ export class TwoTowerRecommender extends BaseRecommender {
     m.net = net.eval();
     m.userVecs = f32Tensor(a.tensors, 'user_vectors', fU * D, where);
     m.itemVecs = f32Tensor(a.tensors, 'item_vectors', nItems * D, where);
-    m.seen = csrFromTensors(a.tensors, 'seen', nUsers, nItems, where);
-    m.nUsers = nUsers;
-    m.nItems = nItems;
     m.index = nItems > p.exactMaxItems ? m.buildIndex() : undefined;
     return m;
   }
 }
 
-export const twoTowerFactory: ModelFactory = {
+export const twoTowerFactory: ModelFactory = defineModel({
   id: TWO_TOWER_ID,
+  version: VERSION,
   description: 'Two-tower retrieval: history, follows and id → user vector; id, text and author → item vector; log-Q corrected in-batch softmax; usearch index (Yi et al. 2019)',
-  version: 1,
+  params: twoTowerParamsSchema,
   create: (params) => new TwoTowerRecommender(params),
-  load: (artifact) => TwoTowerRecommender.load(artifact),
-};
+  restore: (artifact) => TwoTowerRecommender.load(artifact),
+});

@@ -10,7 +10,7 @@ import type { Progress } from '../../../core/progress.js';
 import { Adam } from '../../../nn/optim/adam.js';
 import { clipGradNorm } from '../../../nn/optim/clip-grad.js';
 import type { TensorMap } from '../../../nn/safetensors.js';
-import { fitTemperature } from '../../calibration.js';
+import { fitTemperature } from '../../../math/calibration.js';
 import { tokenizeToStrings, type TokenizeOptions } from '../../tokenize.js';
 import { loadWord2Vec } from '../../word2vec/io.js';
 import type { WordVectors } from '../../word2vec/model.js';

@@ -100,3 +100,14 @@ export function csrWithAdditions(m: Csr, added: ReadonlyMap<number, ReadonlyMap<
   }
   return { rows, cols: m.cols, indptr, indices, data };
 }
+
+/** Column indices inside the matrix and row pointers non-decreasing, or ARTIFACT_INVALID. */
+export function checkCsrIndices(m: Csr, where: string, name: string): void {
+  for (let r = 0; r < m.rows; r++) {
+    if (m.indptr[r + 1]! < m.indptr[r]!) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name}.indptr decreases at row ${r}` });
+  }
+  for (let k = 0; k < m.indices.length; k++) {
+    const c = m.indices[k]!;
+    if (c < 0 || c >= m.cols) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name}.indices[${k}] = ${c} is outside 0..${m.cols - 1}` });
+  }
+}

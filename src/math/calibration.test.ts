@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { createRng } from '../../core/rng.js';
-import { applyPlatt, fitPlatt, fitTemperature, softmaxNll } from './calibration.js';
+import { createRng } from '../core/rng.js';
+import { applyPlatt, fitPlatt, fitTemperature, temperatureNll } from './calibration.js';
 
 describe('fitPlatt', () => {
   it('recovers planted (a, b) from labels drawn with p = σ(a·z + b)', () => {
@@ -34,7 +34,7 @@ describe('fitTemperature', () => {
     const t = fitTemperature(logits, labels, k);
     expect(t).toBeGreaterThan(2.1);
     expect(t).toBeLessThan(2.9);
-    expect(softmaxNll(logits, labels, k, t)).toBeLessThanOrEqual(softmaxNll(logits, labels, k, 1));
+    expect(temperatureNll(logits, labels, k, t)).toBeLessThanOrEqual(temperatureNll(logits, labels, k, 1));
   });
 });
 
@@ -53,5 +53,34 @@ describe('fitPlatt on saturated logits', () => {
     const mean = z.reduce((s, v) => s + applyPlatt(p, v), 0) / z.length;
     const rate = y.reduce((s, v) => s + v, 0) / y.length;
     expect(Math.abs(mean - rate)).toBeLessThan(0.01);
+  });
+});
+
+describe('temperatureNll', () => {
+  it('equals −mean ln softmax(z / T)[label] computed directly', () => {
+    const logits = Float64Array.of(1, 2, 0.5, -1, 3, 0);
+    const labels = [2, 1], K = 3, T = 1.7;
+    let direct = 0;
+    for (let r = 0; r < 2; r++) {
+      const e = [0, 1, 2].map((c) => Math.exp(logits[r * K + c]! / T));
+      direct -= Math.log(e[labels[r]!]! / (e[0]! + e[1]! + e[2]!));
+    }
+    expect(temperatureNll(logits, labels, K, T)).toBeCloseTo(direct / 2, 12);
+  });
+
+  it('stays finite on saturated logits where the softmax probability underflows', () => {
+    const nll = temperatureNll(Float32Array.of(0, 2000), [0], 2, 1);
+    expect(nll).toBeCloseTo(2000, 6);
+  });
+});
+
+describe('fitTemperature search range', () => {
+  it('returns 1 without labels and reaches temperatures above 20 (the interval is [e⁻⁴, e⁴])', () => {
+    expect(fitTemperature([], [], 3)).toBe(1);
+    // Both labels contradict their logits: the NLL falls all the way to T → ∞, so the search ends at e⁴.
+    const logits = Float64Array.of(5, 0, 0, 5);
+    const t = fitTemperature(logits, [1, 0], 2);
+    expect(t).toBeGreaterThan(20);
+    expect(t).toBeLessThanOrEqual(Math.exp(4) + 1e-9);
   });
 });

@@ -10,8 +10,8 @@ import type { Logger } from '../../core/logger.js';
 import { throwIfAborted, type Progress } from '../../core/progress.js';
 import type { Module } from '../../nn/module.js';
 import type { TensorMap } from '../../nn/safetensors.js';
-import { loadCheckpoint, saveCheckpoint } from '../graph/checkpoint.js';
-import { createEarlyStopping, type EarlyStoppingState } from '../graph/early-stopping.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { createEarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 
 export interface TrainLoopConfig {
   modelId: string;

@@ -1,6 +1,8 @@
 /**
- * @module Post-hoc calibration on held-out data: Platt scaling (Platt 1999) for binary logits and temperature
- * scaling (Guo, Pleiss, Sun & Weinberger 2017) for softmax logits.
+ * @module Post-hoc probability calibration on held-out data, shared by the text classifiers and the models:
+ * Platt scaling (Platt 1999) for binary logits, p = σ(a·z + b), and temperature scaling (Guo, Pleiss, Sun &
+ * Weinberger 2017) for softmax logits, p = softmax(z / T) with the single T minimising the negative
+ * log-likelihood, found by golden-section search on ln T.
  */
 
 /** p = σ(a·z + b). */
@@ -57,30 +59,46 @@ export function applyPlatt(p: Platt, logit: number): number {
   return 1 / (1 + Math.exp(-(p.a * logit + p.b)));
 }
 
-/** Mean negative log-likelihood of `labels` under softmax(logits / T), logits [n, k] row-major. */
-export function softmaxNll(logits: ArrayLike<number>, labels: ArrayLike<number>, k: number, temperature: number): number {
+/**
+ * Mean negative log-likelihood of `labels` under softmax(logits / T); logits n × K row-major. Computed as
+ * log-sum-exp − z_label / T, so saturated logits give a finite loss.
+ */
+export function temperatureNll(logits: ArrayLike<number>, labels: ArrayLike<number>, K: number, T: number): number {
   const n = labels.length;
   let nll = 0;
   for (let r = 0; r < n; r++) {
+    const o = r * K;
     let m = -Infinity;
-    for (let c = 0; c < k; c++) m = Math.max(m, logits[r * k + c]! / temperature);
+    for (let c = 0; c < K; c++) m = Math.max(m, logits[o + c]! / T);
     let s = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(logits[r * k + c]! / temperature - m);
-    nll += m + Math.log(s) - logits[r * k + labels[r]!]! / temperature;
+    for (let c = 0; c < K; c++) s += Math.exp(logits[o + c]! / T - m);
+    nll += m + Math.log(s) - logits[o + labels[r]!]! / T;
   }
   return n ? nll / n : 0;
 }
 
-/** Temperature T > 0 minimising the softmax NLL, by golden-section search on ln T ∈ [ln 0.05, ln 20]. */
-export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>, k: number): number {
+/**
+ * The temperature in [e⁻⁴, e⁴] minimising held-out `temperatureNll` (unimodal in ln T for fixed logits);
+ * 1 when there are no labels.
+ */
+export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>, K: number): number {
   if (labels.length === 0) return 1;
-  const g = (Math.sqrt(5) - 1) / 2;
-  let lo = Math.log(0.05), hi = Math.log(20);
-  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-  let f1 = softmaxNll(logits, labels, k, Math.exp(x1)), f2 = softmaxNll(logits, labels, k, Math.exp(x2));
-  for (let it = 0; it < 60; it++) {
-    if (f1 < f2) { hi = x2; x2 = x1; f2 = f1; x1 = hi - g * (hi - lo); f1 = softmaxNll(logits, labels, k, Math.exp(x1)); }
-    else { lo = x1; x1 = x2; f1 = f2; x2 = lo + g * (hi - lo); f2 = softmaxNll(logits, labels, k, Math.exp(x2)); }
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = -4, b = 4;
+  let c = b - phi * (b - a), d = a + phi * (b - a);
+  let fc = temperatureNll(logits, labels, K, Math.exp(c));
+  let fd = temperatureNll(logits, labels, K, Math.exp(d));
+  // 60 golden-section steps shrink the interval by 0.618⁶⁰ ≈ 3e-13.
+  for (let i = 0; i < 60; i++) {
+    if (fc < fd) {
+      b = d; d = c; fd = fc;
+      c = b - phi * (b - a);
+      fc = temperatureNll(logits, labels, K, Math.exp(c));
+    } else {
+      a = c; c = d; fc = fd;
+      d = a + phi * (b - a);
+      fd = temperatureNll(logits, labels, K, Math.exp(d));
+    }
   }
-  return Math.exp((lo + hi) / 2);
+  return Math.exp((a + b) / 2);
 }
