@@ -31,6 +31,16 @@ async function loadCounts() {
     d.append(text('dt', '', label), text('dd', '', Number(value).toLocaleString('en')));
     dl.append(d);
   }
+  $('model-version').textContent = describeModels(s);
+}
+
+/** One line on what serves: the model version, when it was trained, its sources and the background models. */
+function describeModels(s) {
+  const v = s.modelVersion;
+  const version = v ? `model version v${v.version}, trained ${new Date(v.createdAt).toLocaleString()}` : 'models trained now (not saved)';
+  const metrics = v && v.validation ? Object.entries(v.validation).map(([k, m]) => `${k} nDCG@10 ${Number(m['ndcg@10']).toFixed(3)}`).join(', ') : '';
+  const sources = (s.feedSources || []).map((x) => `${x.key} ×${x.weight}`).join(', ');
+  return [version, sources && `sources ${sources}`, metrics && `validation: ${metrics}`, `ranker ${s.ranker}`, s.retraining !== 'idle' ? `retraining ${s.retraining}` : ''].filter(Boolean).join(' · ');
 }
 
 async function loadTrends() {
