@@ -18,6 +18,7 @@
  * Without `epsilon` and `noiseMultiplier` the same training runs without noise (not private; ε = ∞).
  */
 import { z } from 'zod';
+import { defineModel } from '../shared/define-model.js';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import { createRng } from '../../core/rng.js';
@@ -32,7 +33,7 @@ import { BaseRecommender } from '../base-recommender.js';
 import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
-import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from './model-io.js';
+import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 
 export const DP_BPR_ID = 'mf/dp-bpr';
 
@@ -263,10 +264,11 @@ function inSorted(a: Int32Array, x: number): boolean {
   return false;
 }
 
-export const dpBprFactory: ModelFactory = {
+export const dpBprFactory: ModelFactory = defineModel({
   id: DP_BPR_ID,
-  description: 'BPR matrix factorisation trained with DP-SGD: user-level (ε, δ)-DP item side, joint DP recommendations',
   version: 1,
+  description: 'BPR matrix factorisation trained with DP-SGD: user-level (ε, δ)-DP item side, joint DP recommendations',
+  params: dpBprParamsSchema,
   create: (params) => new DpBprRecommender(params),
-  load: (artifact) => DpBprRecommender.load(artifact),
-};
+  restore: (artifact) => DpBprRecommender.load(artifact),
+});
