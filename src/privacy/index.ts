@@ -6,3 +6,5 @@ export { computeRdp, DEFAULT_ORDERS, DP_SGD_ORDERS } from './rdp.js';
 export { CONVERSIONS, epsilonFromRdp, type Conversion, type EpsilonResult } from './conversion.js';
 export { createRdpAccountant, type RdpAccountant, type RdpAccountantOptions } from './accountant.js';
 export { stepsForEpochs } from './steps.js';
+/** Federated BPR by FedAvg with secure aggregation and DP-FedAvg (a namespace, so its names stay apart from DP-SGD's). */
+export * as federated from './federated/index.js';
