@@ -86,7 +86,7 @@ const privacySchema = z
   .prefault({});
 
 export const configSchema = z.strictObject({
-  /** Where data lives: `sqlite://path` (embedded default) or `postgres://…` (scale-out). */
+  /** Where data lives: `sqlite://path` (the embedded store, the only backend so far). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
   server: z
     .strictObject({

@@ -5,31 +5,15 @@
  * POST_AUTHOR_IMMUTABLE; the same author may edit text, tags and the rest); events are append-only and
  * deduplicated by their client-supplied id (a retried batch never duplicates, and `write` says which events
  * were new); every write batch is one transaction (all or nothing). A write that cannot get the database's
- * write lock at once (another process holds it) fails fast with STORE_BUSY rather than waiting. Backends:
- * SQLite (embedded default) and PostgreSQL (scale-out), opened by URL with `openStore(url)`.
+ * write lock at once (another process holds it) fails fast with STORE_BUSY rather than waiting. One backend
+ * today, SQLite (`sqlite://path`), opened by URL with `openStore(url)`; the contract suite (store-contract.ts) is
+ * what another backend must pass.
  */
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { EventType } from '../core/config.js';
 
-export interface WriteBatch {
-  users?: readonly User[];
-  posts?: readonly Post[];
-  follows?: readonly Follow[];
-  /** Follow edges to remove (follower, followee). */
-  unfollows?: readonly Pick<Follow, 'follower' | 'followee'>[];
-  events?: readonly Event[];
-}
-
-export interface WriteSummary {
-  users: number;
-  posts: number;
-  follows: number;
-  unfollows: number;
-  /** Events newly stored. */
-  events: number;
-  /** Events whose id was already stored (ignored). */
-  duplicateEvents: number;
-}
+export type { WriteBatch, WriteSummary } from '../data/rows.js';
+import type { WriteBatch, WriteSummary } from '../data/rows.js';
 
 /** What a stand-alone `Store.write` reports: the counts, and which events were stored by this write. */
 export interface WriteResult extends WriteSummary {

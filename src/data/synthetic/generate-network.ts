@@ -20,7 +20,7 @@
  */
 import { createRng } from '../../core/rng.js';
 import type { Follow, Post, User } from '../schemas.js';
-import type { WriteBatch } from '../../storage/store.js';
+import type { WriteBatch } from '../rows.js';
 import { expectedViews, simulateEvents } from './event-stream.js';
 import { buildFollowGraph, type FollowGraph } from './follow-graph.js';
 import { buildTruth, writeTruth, type PlantedTruth } from './planted-truth.js';

@@ -2,7 +2,7 @@
  * @module Generates a synthetic network straight into a Store, all batches in one transaction.
  */
 import type { Progress } from '../../core/progress.js';
-import type { Store, WriteSummary } from '../../storage/store.js';
+import type { TransactionalWriter, WriteSummary } from '../rows.js';
 import { generateNetwork, type SyntheticNetwork } from './generate-network.js';
 import type { SyntheticConfig } from './synthetic-config.js';
 
@@ -18,7 +18,7 @@ export interface GenerateToStoreResult {
  * @example const { network } = await generateToStore(store, DEMO_NETWORK, bar.report);
  */
 export async function generateToStore(
-  store: Pick<Store, 'transaction'>,
+  store: TransactionalWriter,
   config: SyntheticConfig = {},
   progress?: Progress,
 ): Promise<GenerateToStoreResult> {

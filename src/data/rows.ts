@@ -1,0 +1,30 @@
+/**
+ * @module A write of domain rows and what it reports: the shape every writer shares (the Store, importers, the
+ * synthetic generator), kept in the data layer so data code never imports the storage layer above it.
+ */
+import type { Event, Follow, Post, User } from './schemas.js';
+
+export interface WriteBatch {
+  users?: readonly User[];
+  posts?: readonly Post[];
+  follows?: readonly Follow[];
+  /** Follow edges to remove (follower, followee). */
+  unfollows?: readonly Pick<Follow, 'follower' | 'followee'>[];
+  events?: readonly Event[];
+}
+
+export interface WriteSummary {
+  users: number;
+  posts: number;
+  follows: number;
+  unfollows: number;
+  /** Events newly stored. */
+  events: number;
+  /** Events whose id was already stored (ignored). */
+  duplicateEvents: number;
+}
+
+/** Anything that runs writes in one transaction (every Store does). */
+export interface TransactionalWriter {
+  transaction<T>(fn: (tx: { write(batch: WriteBatch): Promise<WriteSummary> }) => Promise<T>): Promise<T>;
+}
