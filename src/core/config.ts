@@ -221,6 +221,12 @@ export const configSchema = z.strictObject({
        * since the serving version, in a child process; the new version replaces the serving one when it is ready.
        */
       retrainEvery: z.number().min(0).default(0),
+      /**
+       * Before fitting on all the data, measure each model on a leave-last-out carve of the training snapshot (each
+       * user's latest interaction held out; full ranking, nDCG@10 and recall@10), stored in the version's manifest
+       * and shown on the dashboard. Costs one extra fit of each model.
+       */
+      validate: z.boolean().default(true),
       /** Model versions kept on disk after each training (older ones are pruned; the serving one is always kept). */
       keepVersions: z.number().int().min(1).default(5),
       /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models. */

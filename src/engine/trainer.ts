@@ -13,6 +13,7 @@ import { specKey } from '../models/model-spec.js';
 import type { Recommender } from '../models/recommender.js';
 import { createModel } from '../models/registry.js';
 import type { Store } from '../storage/store.js';
+import { runEvaluation } from '../eval/run-evaluation.js';
 import type { ModelPlan } from './model-plan.js';
 import { saveVersion, type DataFingerprint, type VersionManifest } from './model-versions.js';
 
@@ -31,6 +32,30 @@ export interface TrainedSet {
   fingerprint: DataFingerprint;
   /** The version written, when saved. */
   manifest?: VersionManifest;
+  /** Each model's metrics on the validation carve (`models.validate`). */
+  validation?: NonNullable<VersionManifest['validation']>;
+}
+
+/** Metrics kept of a validation run (full ranking, leave-last-out). */
+const VALIDATION_METRICS = ['ndcg@10', 'recall@10', 'hit@10'] as const;
+
+/**
+ * Each model of the plan on a leave-last-out carve of the snapshot (every user's latest interaction held out,
+ * the models fitted on the rest): what the version is expected to do, measured on its own training data only.
+ * A snapshot too small to carve gives no metrics rather than an error.
+ */
+export async function validatePlan(plan: ModelPlan, data: Dataset, seed: number, options: { signal?: AbortSignal; logger?: Logger } = {}): Promise<NonNullable<VersionManifest['validation']>> {
+  try {
+    const result = await runEvaluation({
+      data, protocol: 'loo', k: 10, ks: [10], seeds: [seed], beyondAccuracy: false, auc: false, signal: options.signal, logger: options.logger,
+      models: plan.specs.map((spec) => ({ id: spec.id, params: spec.params, label: specKey(spec) })),
+    });
+    return Object.fromEntries(result.models.map((m) => [m.label ?? m.id, Object.fromEntries(VALIDATION_METRICS.map((k) => [k, Math.round((m.metrics[k] ?? 0) * 1e4) / 1e4]))]));
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    options.logger?.warn({ err: e }, 'validation carve skipped');
+    return {};
+  }
 }
 
 /** What the store holds, cheaply: a version trained on other counts is out of date. */
@@ -66,10 +91,11 @@ export async function trainFromStore(store: Store, config: ResonateConfig, plan:
   const dataset = await datasetFromStore(store, config.weights, progress);
   const datasetSeconds = (performance.now() - t0) / 1000;
   if (dataset.items.size === 0) throw createError('DATASET_EMPTY', { what: 'posts' });
+  const validation = config.models.validate ? await validatePlan(plan, dataset, config.seed, options) : undefined;
   const { models, fitSeconds } = await fitPlan(plan, dataset, { seed: config.seed, progress, signal: options.signal, logger: options.logger });
-  const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint };
+  const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint, ...(validation ? { validation } : {}) };
   if (options.save !== false) {
-    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds });
+    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}) });
   }
   return set;
 }

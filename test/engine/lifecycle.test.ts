@@ -41,6 +41,10 @@ describe('model versions', () => {
     expect(current).toBe(1);
     expect(versions[0]!.models.map((m) => m.key).sort()).toEqual(['in-network', 'item-knn/cosine', 'popular/trending']);
     expect(versions[0]!.data.fingerprint.posts).toBe(24);
+    // Measured on a leave-last-out carve of the training data before the final fit.
+    const validation = versions[0]!.validation!;
+    expect(Object.keys(validation).sort()).toEqual(['in-network', 'item-knn/cosine', 'popular/trending']);
+    expect(validation['item-knn/cosine']!['ndcg@10']).toBeGreaterThan(validation['popular/trending']!['ndcg@10']!);
     expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'popular__trending.safetensors']);
   });
 
