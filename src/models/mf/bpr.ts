@@ -13,6 +13,7 @@
  * not redrawn; u, i, j and both biases updated per triple with the old p_u (cornac/models/bpr/recom_bpr.pyx).
  * The steps run in the SIMD kernel of bpr-sgd.as.ts when WebAssembly is available (bpr-wasm.ts).
  */
+import { biasedDotScores } from './factor-scores.js';
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
@@ -180,13 +181,7 @@ export class BprRecommender extends BaseRecommender {
   }
 
   protected scoreUser(user: number, out: Float32Array): void {
-    const f = this.params.factors, p = this.p, q = this.q, b = this.b, uo = user * f;
-    for (let i = 0; i < this.nItems; i++) {
-      const io = i * f;
-      let s = b[i]!;
-      for (let a = 0; a < f; a++) s += p[uo + a]! * q[io + a]!;
-      out[i] = s;
-    }
+    biasedDotScores(this.p, this.q, this.b, this.params.factors, user, this.nItems, out);
   }
 
   /** Items by cosine of their factors. */

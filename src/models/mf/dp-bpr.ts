@@ -17,6 +17,7 @@
  * user's factor and history, so it is not itself private: publish only the item side.
  * Without `epsilon` and `noiseMultiplier` the same training runs without noise (not private; ε = ∞).
  */
+import { biasedDotScores } from './factor-scores.js';
 import { z } from 'zod';
 import { defineModel } from '../shared/define-model.js';
 import { createError } from '../../core/errors.js';
@@ -202,13 +203,7 @@ export class DpBprRecommender extends BaseRecommender {
   }
 
   protected scoreUser(user: number, out: Float32Array): void {
-    const f = this.params.factors, p = this.p, q = this.q, b = this.b, uo = user * f;
-    for (let i = 0; i < this.nItems; i++) {
-      const io = i * f;
-      let s = b[i]!;
-      for (let a = 0; a < f; a++) s += p[uo + a]! * q[io + a]!;
-      out[i] = s;
-    }
+    biasedDotScores(this.p, this.q, this.b, this.params.factors, user, this.nItems, out);
   }
 
   /** Items by cosine of their (private) factors. */
