@@ -198,6 +198,11 @@ export const configSchema = z.strictObject({
       freshRefreshSeconds: z.number().min(0).default(5),
       /** Snapshot posts younger than this (hours before the snapshot's latest event) with little engagement are fresh too. */
       freshMaxAgeHours: z.number().min(0).default(48),
+      /**
+       * `tuned`: serve `<models.dir>/recipe.json` (written by `resonate train --tune`) laid over these `feed` and
+       * `models` settings when it exists; `config`: always serve these settings as written.
+       */
+      recipe: z.enum(['tuned', 'config']).default('tuned'),
       /** The model behind similar posts (`GET /v1/posts/{id}/similar`): a model spec whose `similarItems` is asked. */
       similar: modelSpecEntry.default('item-knn/cosine'),
     })
@@ -218,6 +223,11 @@ export const configSchema = z.strictObject({
       retrainEvery: z.number().min(0).default(0),
       /** Model versions kept on disk after each training (older ones are pruned; the serving one is always kept). */
       keepVersions: z.number().int().min(1).default(5),
+      /**
+       * Seconds every training (`resonate train` and scheduled retraining) first spends tuning the feed recipe's
+       * source weights and member parameters on a validation carve (as `resonate train --tune`); 0: no tuning.
+       */
+      tuneSeconds: z.number().min(0).default(0),
       /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models. */
       ranker: z.boolean().default(true),
       /** Train the user-behaviour predictor (next action, churn risk) in the background after the first models. */
