@@ -167,8 +167,12 @@ export const configSchema = z.strictObject({
       materializeUsers: z.number().int().min(0).default(10_000),
       /** Seconds a materialized first page is served before the next request ranks afresh (any event of the user drops it at once). */
       materializeTtlSeconds: z.number().min(0).default(600),
-      /** Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off). */
-      rankerWeight: z.number().min(0).max(1).default(0.5),
+      /**
+       * Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off).
+       * 0 by default: at 0.5 and 0.2 it lowered validation nDCG@10 on all three datasets of docs/benchmarks.md
+       * ("Default feed recipe"); `models.ranker` still trains it for its other uses.
+       */
+      rankerWeight: z.number().min(0).max(1).default(0),
       /** Candidates the second-stage ranker re-ranks: the first stage's top N (the rest keep first-stage order). */
       rerankTop: z.number().int().positive().default(200),
       /**
@@ -180,9 +184,12 @@ export const configSchema = z.strictObject({
        */
       sources: z
         .union([z.array(modelSpecEntry).min(1), z.record(z.string(), z.number()).transform((r) => Object.entries(r).map(([id, weight]) => ({ id, weight })))])
+        // Chosen on validation carves of three datasets (synthetic network, Last.fm, ml-100k): the evidence is in
+        // docs/benchmarks.md ("Default feed recipe").
         .default([
-          { id: 'in-network', weight: 1.0 },
-          { id: 'item-knn/cosine', weight: 1.0 },
+          { id: 'in-network', weight: 4.0 },
+          { id: 'rp3beta', weight: 1.0 },
+          { id: 'mf/ials', weight: 1.0 },
           { id: 'popular/trending', weight: 0.5 },
           { id: 'fresh', weight: 0.5 },
         ]),

@@ -38,7 +38,7 @@ describe('runEvaluation', () => {
     const make = (truth: typeof outer.test) => (): Oracle => {
       const m = new Oracle(truth);
       const fit = m.fit.bind(m);
-      m.fit = (d, o) => { fitted.push(d.interactions.indices.length); return fit(d, o); };
+      m.fit = (d) => { fitted.push(d.interactions.indices.length); return fit(d); };
       return m;
     };
     const onCarve = await runEvaluation({ data, protocol: 'msr', protocolOptions: perUser, k: 5, models: ['test/oracle'], part: 'validation', createModel: make(carve.test) });
