@@ -167,8 +167,12 @@ export const configSchema = z.strictObject({
       materializeUsers: z.number().int().min(0).default(10_000),
       /** Seconds a materialized first page is served before the next request ranks afresh (any event of the user drops it at once). */
       materializeTtlSeconds: z.number().min(0).default(600),
-      /** Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off). */
-      rankerWeight: z.number().min(0).max(1).default(0.5),
+      /**
+       * Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off).
+       * 0 by default: at 0.5 and 0.2 it lowered validation nDCG@10 on all three datasets of docs/benchmarks.md
+       * ("Default feed recipe"); `models.ranker` still trains it for its other uses.
+       */
+      rankerWeight: z.number().min(0).max(1).default(0),
       /** Candidates the second-stage ranker re-ranks: the first stage's top N (the rest keep first-stage order). */
       rerankTop: z.number().int().positive().default(200),
       /**
@@ -180,9 +184,12 @@ export const configSchema = z.strictObject({
        */
       sources: z
         .union([z.array(modelSpecEntry).min(1), z.record(z.string(), z.number()).transform((r) => Object.entries(r).map(([id, weight]) => ({ id, weight })))])
+        // Chosen on validation carves of three datasets (synthetic network, Last.fm, ml-100k): the evidence is in
+        // docs/benchmarks.md ("Default feed recipe").
         .default([
-          { id: 'in-network', weight: 1.0 },
-          { id: 'item-knn/cosine', weight: 1.0 },
+          { id: 'in-network', weight: 4.0 },
+          { id: 'rp3beta', weight: 1.0 },
+          { id: 'mf/ials', weight: 1.0 },
           { id: 'popular/trending', weight: 0.5 },
           { id: 'fresh', weight: 0.5 },
         ]),
@@ -203,6 +210,11 @@ export const configSchema = z.strictObject({
       freshRefreshSeconds: z.number().min(0).default(5),
       /** Snapshot posts younger than this (hours before the snapshot's latest event) with little engagement are fresh too. */
       freshMaxAgeHours: z.number().min(0).default(48),
+      /**
+       * `tuned`: serve `<models.dir>/recipe.json` (written by `resonate train --tune`) laid over these `feed` and
+       * `models` settings when it exists; `config`: always serve these settings as written.
+       */
+      recipe: z.enum(['tuned', 'config']).default('tuned'),
       /** The model behind similar posts (`GET /v1/posts/{id}/similar`): a model spec whose `similarItems` is asked. */
       similar: modelSpecEntry.default('item-knn/cosine'),
     })
@@ -229,6 +241,11 @@ export const configSchema = z.strictObject({
       validate: z.boolean().default(true),
       /** Model versions kept on disk after each training (older ones are pruned; the serving one is always kept). */
       keepVersions: z.number().int().min(1).default(5),
+      /**
+       * Seconds every training (`resonate train` and scheduled retraining) first spends tuning the feed recipe's
+       * source weights and member parameters on a validation carve (as `resonate train --tune`); 0: no tuning.
+       */
+      tuneSeconds: z.number().min(0).default(0),
       /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models. */
       ranker: z.boolean().default(true),
       /** Train the user-behaviour predictor (next action, churn risk) in the background after the first models. */

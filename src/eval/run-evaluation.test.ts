@@ -30,6 +30,26 @@ const data = toyData();
 const pop = (): TinyPopularity => new TinyPopularity();
 
 describe('runEvaluation', () => {
+  it('part: validation fits on the validation carve of the training part and scores its held-out part, never the test part', async () => {
+    const perUser = { msr: { filterBy: 'user' as const } };
+    const outer = makeSplit(data, 'msr', 42, perUser, false);
+    const carve = makeSplit(outer.train, 'msr', 42, perUser, false);
+    const fitted: number[] = [];
+    const make = (truth: typeof outer.test) => (): Oracle => {
+      const m = new Oracle(truth);
+      const fit = m.fit.bind(m);
+      m.fit = (d) => { fitted.push(d.interactions.indices.length); return fit(d); };
+      return m;
+    };
+    const onCarve = await runEvaluation({ data, protocol: 'msr', protocolOptions: perUser, k: 5, models: ['test/oracle'], part: 'validation', createModel: make(carve.test) });
+    expect(fitted).toEqual([carve.train.interactions.indices.length]);
+    expect(onCarve.models[0]!.metrics['recall@5']).toBeCloseTo(1, 12);
+    expect(onCarve.protocol.description).toMatch(/^VALIDATION carve/);
+    // An oracle of the test part is no oracle on the carve: what it knows is not what is scored.
+    const testOracle = await runEvaluation({ data, protocol: 'msr', protocolOptions: perUser, k: 5, models: ['test/oracle'], part: 'validation', createModel: make(outer.test) });
+    expect(testOracle.models[0]!.metrics['recall@5']).toBeLessThan(0.5);
+  });
+
   it('scores an oracle perfectly and a popularity model in between', async () => {
     // Per user, so that every user has ⌊0.75·8⌋ = 6 train and 2 test items.
     const perUser = { msr: { filterBy: 'user' as const } };

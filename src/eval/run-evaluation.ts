@@ -52,6 +52,11 @@ export interface EvaluationOptions {
   seeds?: number | readonly number[];
   /** Rank among this many sampled negatives per user instead of the full catalogue. */
   sampledNegatives?: number;
+  /**
+   * `validation`: fit on and score the validation carve of each split's training part (the same protocol applied
+   * to the training part), so choices can be made without ever scoring the test part (default `test`).
+   */
+  part?: 'test' | 'validation';
   /** Which test users count (default `warm`: those with training history, as MSR's common users). */
   users?: 'warm' | 'all';
   /**
@@ -110,7 +115,8 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const total = seeds.length * specs.length;
   let done = 0;
   for (const seed of seeds) {
-    const split = makeSplit(data, protocol, seed, protocolOptions, false);
+    const outer = makeSplit(data, protocol, seed, protocolOptions, false);
+    const split = options.part === 'validation' ? makeSplit(outer.train, protocol, seed, protocolOptions, false) : outer;
     const users = testUsers(split.test, userMode === 'warm' ? split.train.interactions : undefined);
     if (users.length === 0) throw createError('DATASET_EMPTY', { what: `test users with held-out interactions under protocol ${protocol}` });
     evaluated.push(users.length);
@@ -172,7 +178,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const result: EvaluationResult = {
     protocol: {
       name: protocol,
-      description: describeProtocol(protocol, protocolOptions) +
+      description: (options.part === 'validation' ? 'VALIDATION carve (the same protocol applied to the training part; the test part unused) of: ' : '') + describeProtocol(protocol, protocolOptions) +
         (sampled === undefined ? '; full ranking over every item the user did not train on'
           : `; SAMPLED ranking: each user's test items among ${sampled} sampled items the user never interacted with`),
       ranking: sampled === undefined ? 'full' : 'sampled',

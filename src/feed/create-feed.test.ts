@@ -56,7 +56,8 @@ const freshPost = post('a6', 'alice', 0.2, 'Alice, fresh off the stage', ['jazz'
 let store: Store;
 let dataset: Dataset;
 let models: Record<string, Recommender>;
-const config: Pick<ResonateConfig, 'feed'> = { feed: { ...DEFAULT_CONFIG.feed, pageSize: 3, authorCap: 2 } };
+// The sources these tests fit (models below), whatever the default recipe is.
+const config: Pick<ResonateConfig, 'feed'> = { feed: { ...DEFAULT_CONFIG.feed, pageSize: 3, authorCap: 2, sources: [{ id: 'in-network', weight: 1 }, { id: 'item-knn/cosine', weight: 1 }, { id: 'popular/trending', weight: 0.5 }, { id: 'fresh', weight: 0.5 }] } };
 let feed: Feed;
 
 async function allPages(f: Feed, userId: string, pageSize?: number): Promise<FeedItem[][]> {

@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../../src/engine/index.js';
 import { smallNetwork, type SmallNetwork } from '../fixtures/small-network.js';
 
 const ERASED = 'ben';
-const overrides = { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false, dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-erasure-test-${process.pid}` }, feed: { materializeUsers: 0 } } as const;
+const overrides = { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false, dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-erasure-test-${process.pid}` }, feed: { materializeUsers: 0, sources: [{ id: 'in-network', weight: 1 }, { id: 'item-knn/cosine', weight: 1 }, { id: 'popular/trending', weight: 0.5 }, { id: 'fresh', weight: 0.5 }] } };
 
 function without(net: SmallNetwork, user: string): SmallNetwork {
   const posts = net.posts.filter((p) => p.author !== user);

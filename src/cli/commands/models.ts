@@ -6,6 +6,10 @@ import { createProgressBar } from '../../core/progress.js';
 import { createError } from '../../core/errors.js';
 import { listVersions, pruneVersions, readManifest, setCurrentVersion, versionNumbers } from '../../engine/model-versions.js';
 import type { Engine } from '../../engine/index.js';
+import { createEngine } from '../../engine/index.js';
+import { datasetFromStore } from '../../data/dataset-from-store.js';
+import { createLogger } from '../../core/logger.js';
+import { servedConfig, tuneRecipe, writeRecipe } from '../../engine/tune-recipe.js';
 import { configFrom, engineFrom, printJson } from '../shared.js';
 
 function versionArg(raw: string): number {
@@ -25,15 +29,32 @@ export function registerModelCommands(program: Command): void {
     .description('build the dataset from the store, fit the configured models and save them as a new model version')
     .option('--no-background', 'skip the background models (engagement ranker, behaviour, topics)')
     .option('--quiet', 'no progress bar')
-    .action(async (opts: { background: boolean; quiet?: boolean }, cmd: Command) => {
-      const engine = await engineFrom(cmd);
+    .option('--tune <seconds>', 'first tune the feed recipe (source weights, member parameters) for up to SECONDS on a validation carve of the data; the tuned recipe is saved as <models.dir>/recipe.json only when it beats the untuned one on validation (default: models.tuneSeconds)')
+    .action(async (opts: { background: boolean; quiet?: boolean; tune?: string }, cmd: Command) => {
+      const config = configFrom(cmd);
+      const seconds = opts.tune === undefined ? config.models.tuneSeconds : Number(opts.tune);
+      if (!(Number.isFinite(seconds) && seconds >= 0)) throw createError('INVALID_INPUT', { field: '--tune', problem: `expected a number of seconds ≥ 0, got ${opts.tune}` });
+      let tuning: Record<string, unknown> | undefined;
+      if (seconds > 0) {
+        // The untuned recipe is the config as written (a previous recipe.json is not the starting point).
+        const probe = await engineFrom(cmd);
+        try {
+          const result = await tuneRecipe({ data: await datasetFromStore(probe.store, config.weights), config, seconds });
+          const path = writeRecipe(config, result);
+          tuning = { kept: result.kept, metric: result.metric, validation: result.validation, trials: result.trials, seconds: result.seconds, ...(path ? { recipe: path } : {}) };
+        } finally {
+          await probe.close();
+        }
+      }
+      // The served recipe (recipe.json over the config, see servedConfig) decides what is trained.
+      const engine = await createEngine({ config: servedConfig(config), logger: createLogger(config.log.level) });
       const bar = opts.quiet ? undefined : createProgressBar('train');
       try {
         const report = await engine.train({ progress: bar?.report, secondary: opts.background });
         await engine.secondaryTraining();
         bar?.stop();
         const stats = await engine.stats();
-        printJson({ ...report, ranker: stats.ranker, behavior: stats.behavior });
+        printJson({ ...report, ranker: stats.ranker, behavior: stats.behavior, ...(tuning ? { tuning } : {}) });
       } finally {
         bar?.stop();
         await engine.close();
