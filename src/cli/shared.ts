@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig, type ResonateConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { createEngine, type Engine } from '../engine/index.js';
+import { servedConfig } from '../engine/tune-recipe.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -21,9 +22,10 @@ export function normaliseStoreUrl(s: string): string {
   return /^[a-z]+:\/\//i.test(s) || s === ':memory:' ? s : `sqlite://${s}`;
 }
 
+/** The engine of the CLI verbs, serving the tuned feed recipe (`<models.dir>/recipe.json`) when there is one. */
 export async function engineFrom(cmd: Command): Promise<Engine> {
   const config = configFrom(cmd);
-  return createEngine({ config, logger: createLogger(config.log.level) });
+  return createEngine({ config: servedConfig(config), logger: createLogger(config.log.level) });
 }
 
 export function printJson(value: unknown): void {

@@ -170,7 +170,7 @@ export const configSchema = z.strictObject({
       /**
        * Share of the final score given to the second-stage engagement ranker, once it is trained (0 turns it off).
        * 0 by default: at 0.5 and 0.2 it lowered validation nDCG@10 on all three datasets of docs/benchmarks.md
-       * ("Default feed recipe"); `models.ranker` still trains it for its other uses.
+       * ("Default feed recipe"). At 0 the ranker is not trained.
        */
       rankerWeight: z.number().min(0).max(1).default(0),
       /** Candidates the second-stage ranker re-ranks: the first stage's top N (the rest keep first-stage order). */
@@ -184,12 +184,11 @@ export const configSchema = z.strictObject({
        */
       sources: z
         .union([z.array(modelSpecEntry).min(1), z.record(z.string(), z.number()).transform((r) => Object.entries(r).map(([id, weight]) => ({ id, weight })))])
-        // Chosen on validation carves of three datasets (synthetic network, Last.fm, ml-100k): the evidence is in
-        // docs/benchmarks.md ("Default feed recipe").
+        // Chosen on validation carves of three datasets (synthetic network, Last.fm, ml-100k), then iALS left out
+        // for small and sparse communities: the evidence is in docs/benchmarks.md ("Default feed recipe").
         .default([
           { id: 'in-network', weight: 4.0 },
           { id: 'rp3beta', weight: 1.0 },
-          { id: 'mf/ials', weight: 1.0 },
           { id: 'popular/trending', weight: 0.5 },
           { id: 'fresh', weight: 0.5 },
         ]),
@@ -246,7 +245,7 @@ export const configSchema = z.strictObject({
        * source weights and member parameters on a validation carve (as `resonate train --tune`); 0: no tuning.
        */
       tuneSeconds: z.number().min(0).default(0),
-      /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models. */
+      /** Train the multi-task engagement ranker (second-stage feed ranking) in the background after the first models, when `feed.rankerWeight` > 0. */
       ranker: z.boolean().default(true),
       /** Train the user-behaviour predictor (next action, churn risk) in the background after the first models. */
       behavior: z.boolean().default(true),

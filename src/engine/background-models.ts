@@ -62,7 +62,9 @@ function saveRanker(r: EngagementRanker, path: string, logger: Logger): void {
 }
 
 export function createBackgroundModels(config: ResonateConfig, logger: Logger, signal: AbortSignal): BackgroundModels {
-  let rankerState: BackgroundState = config.models.ranker ? 'training' : 'off';
+  // The ranker only serves the feed's second stage: with `feed.rankerWeight` 0 it is not trained at all.
+  const rankerWanted = config.models.ranker && config.feed.rankerWeight > 0;
+  let rankerState: BackgroundState = rankerWanted ? 'training' : 'off';
   let behaviorState: BackgroundState = config.models.behavior ? 'training' : 'off';
   let snapshot: Dataset | undefined;
   let ranker: EngagementRanker | undefined;
@@ -100,7 +102,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
       snapshot = data;
       ranker = behavior = topics = undefined;
       await new Promise((r) => setImmediate(r));
-      if (config.models.ranker && current(data)) {
+      if (rankerWanted && current(data)) {
         rankerState = 'training';
         const r = createEngagementRanker({ seed: config.seed });
         const loaded = options.rankerFile !== undefined && loadRanker(r, options.rankerFile, data, logger);

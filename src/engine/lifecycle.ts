@@ -138,7 +138,8 @@ class ModelLifecycle implements Lifecycle {
     try {
       if (childCanTrain(this.o.config, this.o.injectedStore)) {
         await trainInChild(this.o.config, this.closing.signal);
-        if (!(await this.load())) throw new Error('the training process wrote no loadable version');
+        // A version for other specs (a recipe tuned by the child, `models.tuneSeconds`) is served from the next start.
+        if (!(await this.load())) throw new Error('the training process wrote no version for the specs this process serves (a newly tuned recipe is served from the next start)');
       } else {
         await this.train();
       }

@@ -47,6 +47,8 @@ describe('configs/*.json', () => {
     for (const f of files) {
       for (const spec of parseModelList(`configs/${f}`, () => readFileSync(new URL(f, dir), 'utf8'))) {
         if (spec === 'all' || typeof spec === 'string') throw new Error(`${f}: expected specs`);
+        // `feed` is the served engine (a list model of the CLI, with a recipe as params), not a registry model.
+        if (spec.id === 'feed') continue;
         expect(() => createModel(spec.id, spec.params)).not.toThrow();
       }
     }

@@ -10,7 +10,8 @@ let app: FastifyInstance;
 const net = smallNetwork();
 
 beforeAll(async () => {
-  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-api-test-models` } } });
+  // The second stage on (feed.rankerWeight 0.5), so the background ranker trains and serves.
+  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-api-test-models` }, feed: { rankerWeight: 0.5 } } });
   app = await createServer(engine);
   for (const [kind, rows] of [['users', net.users], ['posts', net.posts], ['follows', net.follows], ['events', net.events]] as const) {
     const res = await app.inject({ method: 'POST', url: `/v1/${kind}`, payload: rows });

@@ -51,7 +51,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     await page.goto(base + '/');
     await expect.poll(async () => page.locator('#counts dd').count()).toBe(4);
     expect(await page.locator('#counts').innerText()).toMatch(/posts\s*24/i);
-    await expect.poll(async () => page.locator('#model-version').innerText()).toMatch(/not saved.*sources in-network ×1/);
+    await expect.poll(async () => page.locator('#model-version').innerText()).toMatch(/not saved.*sources in-network ×4, rp3beta ×1/);
     await expect.poll(async () => page.locator('#trending-tags li').allInnerTexts()).toEqual(expect.arrayContaining(['#cooking', '#football']));
     await expect.poll(async () => page.locator('#trending-topics li').count()).toBeGreaterThan(0);
     await page.fill('#user-input', 'eve');

@@ -117,7 +117,7 @@ describe('model versions', () => {
 
 describe('the engagement ranker of a version', () => {
   it('is saved beside the version once trained, and loaded instead of trained by the next engine', async () => {
-    const withRanker: ResonateConfigInput = { models: { ranker: true } };
+    const withRanker: ResonateConfigInput = { models: { ranker: true }, feed: { rankerWeight: 0.5 } };
     const engine = await open(withRanker);
     const { version } = await engine.train();
     await engine.secondaryTraining();
