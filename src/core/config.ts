@@ -82,6 +82,33 @@ const privacySchema = z
     pseudonymize: z.strictObject({ key: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)') }).optional(),
     /** Field names (at any depth up to 4) and query parameters whose values are never written to logs. */
     neverLog: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a field name (letters, digits, _)')).default([...DEFAULT_NEVER_LOG]),
+    /**
+     * Differentially private aggregates (`GET /v1/private/trending`, `GET /v1/private/stats`; src/privacy/dp-count.ts):
+     * each release is (epsilon, delta)-DP at the user level, with every user's contributions bounded to `l0` keys and
+     * `linf` per key, noise from `mechanism` (discrete Laplace or discrete Gaussian), and a budget per release name
+     * per UTC day (`budgetPerDay`, in the memory of the serving process).
+     */
+    dp: z
+      .strictObject({
+        epsilon: z.number().positive().max(100).default(1),
+        delta: z.number().gt(0).lt(1).default(1e-6),
+        mechanism: z.enum(['laplace', 'gaussian']).default('laplace'),
+        /** Most distinct keys (hashtags, posts) one user contributes to in one release. */
+        l0: z.number().int().min(1).max(1000).default(3),
+        /** Most one user adds to one key's count (1: a count of distinct users). */
+        linf: z.number().int().min(1).max(1000).default(1),
+        /** Budget of each release name per UTC day; basic composition for Laplace, zCDP for Gaussian. */
+        budgetPerDay: z
+          .strictObject({ epsilon: z.number().positive().default(24), delta: z.number().gt(0).lt(1).default(1e-4) })
+          .prefault({}),
+        /** Hours of events the private trending counts cover, up to the request time. */
+        windowHours: z.number().positive().max(24 * 365).default(24),
+        /** Most posts and most events one user adds to the private stats (`GET /v1/private/stats`). */
+        statsCap: z.number().int().min(1).max(10_000).default(10),
+        /** Seconds a release is served again (at no privacy cost) before a request makes a new one; 0: every request spends. */
+        reuseSeconds: z.number().min(0).default(3600),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -24,12 +24,17 @@ export interface TrendingTag {
   label: string;
 }
 
+/** A post tag as trending names it: without its leading '#'. */
+export function tagName(tag: string): string {
+  return tag.replace(/^#/, '');
+}
+
 /** Trend score of every tag, best first (ties by name). */
 export function tagTrends(model: Recommender, dataset: Dataset): TrendingTag[] {
   const sums = new Map<string, number>();
   for (const r of popularList(model, dataset.items.size)) {
     for (const t of dataset.itemTags[r.item] ?? []) {
-      const tag = t.replace(/^#/, '');
+      const tag = tagName(t);
       sums.set(tag, (sums.get(tag) ?? 0) + r.score);
     }
   }
