@@ -67,6 +67,35 @@ describe('resonate CLI', () => {
     expect(items[0]!.explanation.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('trains model versions, lists, shows, rolls back and prunes them; exports and erases a user', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    writeFileSync(join(cwd, 'cfg.json'), JSON.stringify({ models: { dir: join(cwd, 'models'), ranker: false, behavior: false }, feed: { materializeUsers: 0 } }));
+    const cli = (...args: string[]): ReturnType<typeof resonate> => resonate(cwd, '--config', 'cfg.json', ...args);
+    expect((await cli('generate', '--users', '60', '--seed', '5')).code).toBe(0);
+    for (const v of [1, 2]) expect(JSON.parse((await cli('train', '--quiet')).stdout)).toMatchObject({ version: v });
+    const list = JSON.parse((await cli('models', 'list', '--json')).stdout) as { current: number; versions: { version: number; models: string[] }[] };
+    expect(list.current).toBe(2);
+    expect(list.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(list.versions[0]!.models).toContain('rp3beta');
+    const shown = JSON.parse((await cli('models', 'show', 'v1')).stdout) as { version: number; specs: unknown[]; validation: Record<string, unknown> };
+    expect(shown.version).toBe(1);
+    expect(Object.keys(shown.validation)).toContain('rp3beta');
+    expect((await cli('models', 'rollback', '1')).stdout).toMatch(/v1 is now the current version/);
+    const missing = await cli('models', 'rollback', '9');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/MODEL_VERSION_NOT_FOUND/);
+    expect((await cli('models', 'prune', '--keep', '1')).stdout).toMatch(/nothing to prune|removed/);
+    expect(JSON.parse((await cli('models', 'list', '--json')).stdout).versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const exported = JSON.parse((await cli('users', 'export', 'u3')).stdout) as { user: { id: string }; events: unknown[] };
+    expect(exported.user.id).toBe('u3');
+    const erased = JSON.parse((await cli('users', 'erase', 'u3')).stdout) as { user: string; modelVersion: number; droppedVersions: number[] };
+    expect(erased).toMatchObject({ user: 'u3', modelVersion: 3 });
+    expect(erased.droppedVersions.sort()).toEqual([1, 2]);
+    const again = await cli('users', 'export', 'u3');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/USER_ERASED/);
+  }, 180_000);
+
   it('imports valid rows, lists rejected ones by line, and --strict writes nothing', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
     writeFileSync(join(cwd, 'plays.tsv'), 'user\titem\tvalue\nu1\ti1\t3\nu2\ti1\tlots\nu2\ti2\t1\n');

@@ -105,6 +105,28 @@ describe('model versions', () => {
     await expect(open({ models: { train: ['configs/does-not-exist.json'] } })).rejects.toThrow(/models\.train\[0\]/);
   });
 
+  it('serves sequence and graph models from feed.sources, saved and loaded like any model', async () => {
+    const sources = [
+      { id: 'in-network', weight: 1 },
+      { id: 'seq/sasrec', weight: 1, params: { epochs: 2, evalEvery: 0, hidden: 16, maxLen: 8 } },
+      { id: 'graph/lightgcn', weight: 1, params: { epochs: 2, socialEdges: true } },
+    ];
+    const engine = await open({ feed: { sources } });
+    const { version } = await engine.train();
+    const page = await engine.feed('ana', { pageSize: 6 });
+    const used = new Set(page.items.flatMap((i) => i.sources));
+    expect(used.has('seq/sasrec') || used.has('graph/lightgcn')).toBe(true);
+    // SASRec scores from the user's recent history, which new events extend between trainings.
+    const before = await engine.recommend('eve', { model: 'seq/sasrec', k: 5 });
+    await engine.ingest('events', [{ id: 'seq-1', user: 'eve', type: 'like', post: before[0]!.postId, timestamp: Date.parse('2026-01-03T00:00:00Z') }]);
+    expect(await engine.recommend('eve', { model: 'seq/sasrec', k: 5 })).not.toEqual(before);
+    await engine.close();
+    const next = await open({ feed: { sources } });
+    expect((await next.load())?.manifest.version).toBe(version);
+    expect((await next.feed('ana', { pageSize: 6 })).items.length).toBeGreaterThan(0);
+    await next.close();
+  });
+
   it('serves a hybrid from feed.sources under its label', async () => {
     const engine = await open({ feed: { sources: [{ id: 'in-network', weight: 1 }, { id: 'hybrid/score-fusion', label: 'blend', weight: 1, params: { members: [{ id: 'item-knn/cosine' }, { id: 'sar', weight: 0.5 }] } }] } });
     await engine.train({ save: false });
