@@ -36,6 +36,9 @@ export interface TrainedSet {
   validation?: NonNullable<VersionManifest['validation']>;
 }
 
+/** Users scored in validation (a seeded sample): enough for a stable mean, cheap on a large network. */
+const VALIDATION_USERS = 1000;
+
 /** Metrics kept of a validation run (full ranking, leave-last-out). */
 const VALIDATION_METRICS = ['ndcg@10', 'recall@10', 'hit@10'] as const;
 
@@ -47,7 +50,7 @@ const VALIDATION_METRICS = ['ndcg@10', 'recall@10', 'hit@10'] as const;
 export async function validatePlan(plan: ModelPlan, data: Dataset, seed: number, options: { signal?: AbortSignal; logger?: Logger } = {}): Promise<NonNullable<VersionManifest['validation']>> {
   try {
     const result = await runEvaluation({
-      data, protocol: 'loo', k: 10, ks: [10], seeds: [seed], beyondAccuracy: false, auc: false, signal: options.signal, logger: options.logger,
+      data, protocol: 'loo', k: 10, ks: [10], seeds: [seed], beyondAccuracy: false, auc: false, maxUsers: VALIDATION_USERS, signal: options.signal, logger: options.logger,
       models: plan.specs.map((spec) => ({ id: spec.id, params: spec.params, label: specKey(spec) })),
     });
     return Object.fromEntries(result.models.map((m) => [m.label ?? m.id, Object.fromEntries(VALIDATION_METRICS.map((k) => [k, Math.round((m.metrics[k] ?? 0) * 1e4) / 1e4]))]));

@@ -91,6 +91,15 @@ describe('runEvaluation', () => {
     expect(m.params).toEqual({ bias: 0 });
   });
 
+  it('maxUsers scores a seeded sample of the test users', async () => {
+    const all = await runEvaluation({ data, models: ['p'], createModel: pop });
+    const a = await runEvaluation({ data, models: ['p'], createModel: pop, maxUsers: 5 });
+    const b = await runEvaluation({ data, models: ['p'], createModel: pop, maxUsers: 5 });
+    expect(all.evaluatedUsers).toBeGreaterThan(5);
+    expect(a.evaluatedUsers).toBe(5);
+    expect(a.models[0]!.metrics).toEqual(b.models[0]!.metrics);
+  });
+
   it('is deterministic for a seed', async () => {
     const a = await runEvaluation({ data, models: ['p'], createModel: pop });
     const b = await runEvaluation({ data, models: ['p'], createModel: pop });

@@ -74,6 +74,8 @@ export interface EvaluationOptions {
   progress?: Progress;
   signal?: AbortSignal;
   logger?: Logger;
+  /** Score at most this many test users per seed (a seeded uniform sample); default all. */
+  maxUsers?: number;
   /** Builds a model (default: the registry). */
   createModel?: (id: string, params?: Record<string, unknown>) => Recommender;
   /** Models by id that answer lists asynchronously (e.g. `feed`, the whole engine); checked before `createModel`. */
@@ -117,7 +119,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   for (const seed of seeds) {
     const outer = makeSplit(data, protocol, seed, protocolOptions, false);
     const split = options.part === 'validation' ? makeSplit(outer.train, protocol, seed, protocolOptions, false) : outer;
-    const users = testUsers(split.test, userMode === 'warm' ? split.train.interactions : undefined);
+    const users = sampleUsers(testUsers(split.test, userMode === 'warm' ? split.train.interactions : undefined), options.maxUsers, seed);
     if (users.length === 0) throw createError('DATASET_EMPTY', { what: `test users with held-out interactions under protocol ${protocol}` });
     evaluated.push(users.length);
     const relevant = Array.from(users, (u) => new Set<number>(rowIndices(split.test, u)));
@@ -278,3 +280,10 @@ export function sampleStd(v: readonly number[]): number {
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
 }
 
+
+/** A seeded uniform sample of at most `max` users, in ascending order (all of them when `max` is unset). */
+function sampleUsers(users: Int32Array, max: number | undefined, seed: number): Int32Array {
+  if (max === undefined || users.length <= max) return users;
+  const picked = createRng(seed * 7919 + users.length).shuffle(Array.from(users)).slice(0, max);
+  return Int32Array.from(picked.sort((a, b) => a - b));
+}
