@@ -242,7 +242,7 @@ export const configSchema = z.strictObject({
        */
       recipe: z.enum(['tuned', 'config']).default('tuned'),
       /** The model behind similar posts (`GET /v1/posts/{id}/similar`): a model spec whose `similarItems` is asked. */
-      similar: modelSpecEntry.default('item-knn/cosine'),
+      similar: modelSpecEntry.default('rp3beta'),
     })
     .prefault({}),
   models: z

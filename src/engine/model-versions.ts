@@ -5,6 +5,7 @@
  *     v000003/dataset.safetensors the snapshot the models were fitted on (their dense ids refer to it)
  *     v000003/<key>.safetensors   one file per model
  *     v000003/ranker.safetensors  the engagement ranker, saved once it has trained (optional)
+ *     v000003/interest-vectorizer.safetensors  the fresh source's TF-IDF vocabulary (when the feed has it)
  *     CURRENT                     the version to serve (written by training and by `rollback`)
  *
  * A version is written into a hidden temporary folder and renamed into place once complete, and CURRENT is
@@ -20,6 +21,8 @@ import { loadModelFile, saveModel } from '../models/registry.js';
 import type { Recommender } from '../models/recommender.js';
 import { canonicalJson, specKey, type ModelSpec } from '../models/model-spec.js';
 import { writeFileAtomic } from '../nn/safetensors.js';
+import { interestProfiles } from '../feed/interest-profiles.js';
+import { loadVectorizer } from '../text/vectorizer.js';
 
 /** What the store looked like when a version was trained; a different one means the data changed. */
 export interface DataFingerprint {
@@ -56,6 +59,8 @@ export interface SkippedVersion {
 const FORMAT = 'resonate-model-version';
 /** The second-stage ranker of a version, written after the version when it has trained in the background. */
 export const RANKER_FILE = 'ranker.safetensors';
+/** The fresh source's TF-IDF vocabulary of the snapshot, fitted at training (when the feed has that source). */
+export const PROFILES_FILE = 'interest-vectorizer.safetensors';
 const NAME = /^v(\d{6,})$/;
 
 export function versionName(version: number): string {
@@ -126,6 +131,8 @@ export interface SaveVersionInput {
   fitSeconds: Record<string, number>;
   datasetSeconds: number;
   validation?: VersionManifest['validation'];
+  /** Further files of the version: each writes itself to the path it is given. */
+  extras?: readonly { file: string; save(path: string): void }[];
 }
 
 /** Writes a complete version, makes it CURRENT, and returns its manifest. */
@@ -143,6 +150,7 @@ export function saveVersion(dir: string, input: SaveVersionInput): VersionManife
       saveModel(model, join(tmp, file));
       models.push({ key, id: model.id, file, fitSeconds: input.fitSeconds[key] ?? 0 });
     }
+    for (const extra of input.extras ?? []) extra.save(join(tmp, extra.file));
     const d = input.dataset;
     const manifest: VersionManifest = {
       format: FORMAT,
@@ -176,6 +184,8 @@ export function loadVersion(dir: string, version: number): LoadedVersion {
   for (const spec of manifest.specs) {
     if (!models.has(specKey(spec))) throw createError('ARTIFACT_INVALID', { path: folder, problem: `no model file for ${specKey(spec)}` });
   }
+  const profiles = join(folder, PROFILES_FILE);
+  if (existsSync(profiles)) interestProfiles(dataset).adopt(loadVectorizer(profiles));
   return { manifest, dataset, models };
 }
 

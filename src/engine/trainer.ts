@@ -15,7 +15,9 @@ import { createModel } from '../models/registry.js';
 import type { Store } from '../storage/store.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import type { ModelPlan } from './model-plan.js';
-import { saveVersion, type DataFingerprint, type VersionManifest } from './model-versions.js';
+import { PROFILES_FILE, saveVersion, type DataFingerprint, type VersionManifest } from './model-versions.js';
+import { interestProfiles } from '../feed/interest-profiles.js';
+import { FRESH_SOURCE } from '../feed/sources/fresh-source.js';
 
 export interface TrainOptions {
   progress?: Progress;
@@ -71,6 +73,16 @@ export function sameFingerprint(a: DataFingerprint, b: DataFingerprint): boolean
   return a.users === b.users && a.posts === b.posts && a.follows === b.follows && a.events === b.events;
 }
 
+/**
+ * What a version keeps besides its models: the fresh source's TF-IDF vocabulary of the snapshot, fitted here so
+ * that serving a loaded version does not fit it on its first request.
+ */
+function versionExtras(plan: ModelPlan, dataset: Dataset): { file: string; save(path: string): void }[] {
+  if (!plan.sources.some((s) => s.id === FRESH_SOURCE)) return [];
+  const vectorizer = interestProfiles(dataset).fitted();
+  return [{ file: PROFILES_FILE, save: (path) => vectorizer.save(path) }];
+}
+
 /** Fits the plan's models in order on one snapshot. */
 export async function fitPlan(plan: ModelPlan, data: Dataset, options: { seed: number; progress?: Progress; signal?: AbortSignal; logger?: Logger }): Promise<{ models: Map<string, Recommender>; fitSeconds: Record<string, number> }> {
   const models = new Map<string, Recommender>();
@@ -98,7 +110,7 @@ export async function trainFromStore(store: Store, config: ResonateConfig, plan:
   const { models, fitSeconds } = await fitPlan(plan, dataset, { seed: config.seed, progress, signal: options.signal, logger: options.logger });
   const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint, ...(validation ? { validation } : {}) };
   if (options.save !== false) {
-    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}) });
+    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset) });
   }
   return set;
 }

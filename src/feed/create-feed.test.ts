@@ -57,7 +57,7 @@ let store: Store;
 let dataset: Dataset;
 let models: Record<string, Recommender>;
 // The sources these tests fit (models below), whatever the default recipe is.
-const config: Pick<ResonateConfig, 'feed'> = { feed: { ...DEFAULT_CONFIG.feed, pageSize: 3, authorCap: 2, sources: [{ id: 'in-network', weight: 1 }, { id: 'item-knn/cosine', weight: 1 }, { id: 'popular/trending', weight: 0.5 }, { id: 'fresh', weight: 0.5 }] } };
+const config: Pick<ResonateConfig, 'feed'> = { feed: { ...DEFAULT_CONFIG.feed, pageSize: 3, authorCap: 2, sources: [{ id: 'in-network', weight: 1 }, { id: 'item-knn/cosine', weight: 1 }, { id: 'popular/trending', weight: 0.5 }, { id: 'fresh', weight: 0.5 }], similar: 'item-knn/cosine' } };
 let feed: Feed;
 
 async function allPages(f: Feed, userId: string, pageSize?: number): Promise<FeedItem[][]> {

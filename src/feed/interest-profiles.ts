@@ -123,8 +123,16 @@ export class InterestProfiles {
     this.profiles = new Lru(this.options.cacheSize);
   }
 
-  /** Fitted on first use: the newest `maxFitPosts` snapshot posts. */
-  private fitted(): Vectorizer {
+  /** Uses a vectorizer fitted earlier on this snapshot (saved with its model version) instead of fitting one. */
+  adopt(vectorizer: Vectorizer): void {
+    this.vectorizer = vectorizer;
+  }
+
+  /**
+   * The vocabulary and idf, fitted on first use on the newest `maxFitPosts` snapshot posts. Training fits it (and
+   * saves it with the model version) so that the first ranking after a load does not pay for it.
+   */
+  fitted(): Vectorizer {
     if (this.vectorizer) return this.vectorizer;
     const d = this.dataset;
     let items = Array.from({ length: d.items.size }, (_, i) => i);

@@ -8,7 +8,7 @@ import { smallNetwork } from '../fixtures/small-network.js';
 let engine: Engine;
 
 beforeAll(async () => {
-  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false }, feed: { materializeUsers: 0 } } });
+  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false }, feed: { materializeUsers: 0, similar: 'item-knn/cosine' } } });
   const net = smallNetwork();
   for (const kind of ['users', 'posts', 'follows', 'events'] as const) await engine.ingest(kind, net[kind]);
   await engine.train({ save: false });

@@ -17,7 +17,7 @@ import { smallNetwork } from '../fixtures/small-network.js';
 const root = mkdtempSync(join(tmpdir(), 'resonate-lifecycle-'));
 const dbPath = join(root, 'social.db');
 const modelsDir = join(root, 'models');
-const base: ResonateConfigInput = { store: { url: `sqlite://${dbPath}` }, models: { dir: modelsDir, ranker: false, behavior: false }, feed: { materializeUsers: 0, sources: [{ id: 'in-network', weight: 1 }, { id: 'item-knn/cosine', weight: 1 }, { id: 'popular/trending', weight: 0.5 }, { id: 'fresh', weight: 0.5 }] } };
+const base: ResonateConfigInput = { store: { url: `sqlite://${dbPath}` }, models: { dir: modelsDir, ranker: false, behavior: false }, feed: { materializeUsers: 0, sources: [{ id: 'in-network', weight: 1 }, { id: 'item-knn/cosine', weight: 1 }, { id: 'popular/trending', weight: 0.5 }, { id: 'fresh', weight: 0.5 }], similar: 'item-knn/cosine' } };
 const open = (extra: ResonateConfigInput = {}): Promise<Engine> => createEngine({ config: loadConfig({ file: undefined, env: {}, overrides: { ...base, ...extra, models: { ...base.models, ...extra.models }, feed: { ...base.feed, ...extra.feed } } }) });
 const firstPage = async (e: Engine, user: string): Promise<string[]> => (await e.feed(user, { pageSize: 6 })).items.map((i) => i.postId);
 
@@ -45,7 +45,7 @@ describe('model versions', () => {
     const validation = versions[0]!.validation!;
     expect(Object.keys(validation).sort()).toEqual(['in-network', 'item-knn/cosine', 'popular/trending']);
     expect(validation['item-knn/cosine']!['ndcg@10']).toBeGreaterThan(validation['popular/trending']!['ndcg@10']!);
-    expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'popular__trending.safetensors']);
+    expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'interest-vectorizer.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'popular__trending.safetensors']);
   });
 
   it('a new engine serves the saved version without training, with the same feed', async () => {
