@@ -7,23 +7,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
-import { createError } from '../../core/errors.js';
-import { firstProblem } from '../../data/schemas.js';
 import { hashtag } from '../../feed/explain.js';
 import { createPrivateReleases, type PrivateReleases } from '../../privacy/private-releases.js';
 import { PRIVATE_TRENDING_KINDS } from '../../privacy/private-aggregates.js';
+import { parseQuery } from '../parse-query.js';
 import { errorSchema } from '../openapi.js';
 
 const trendingQuery = z.object({ kind: z.enum(PRIVATE_TRENDING_KINDS).default('hashtags'), k: z.coerce.number().int().min(1).max(500).default(20) });
 
-function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
-  const r = schema.safeParse(query);
-  if (!r.success) {
-    const { field, problem } = firstProblem(r.error);
-    throw createError('INVALID_INPUT', { field, problem });
-  }
-  return r.data;
-}
 
 /** Registers the routes; `releases` may be given (tests), else one is made on the engine's store and config. */
 export function registerPrivateStatsRoutes(app: FastifyInstance, engine: Engine, releases?: PrivateReleases): void {

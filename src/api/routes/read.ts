@@ -7,18 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
-import { createError } from '../../core/errors.js';
-import { firstProblem } from '../../data/schemas.js';
+import { parseQuery } from '../parse-query.js';
 import { errorSchema, postOut } from '../openapi.js';
 
-function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
-  const r = schema.safeParse(query);
-  if (!r.success) {
-    const { field, problem } = firstProblem(r.error);
-    throw createError('INVALID_INPUT', { field, problem });
-  }
-  return r.data;
-}
 
 const kParam = z.coerce.number().int().min(1).max(500);
 // Built once: a zod schema compiles itself on first use, which would otherwise be paid on every request.

@@ -4,19 +4,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { createError } from '../../core/errors.js';
 import type { Engine } from '../../engine/index.js';
 import { errorSchema } from '../openapi.js';
+import { parseQuery } from '../parse-query.js';
 
 const eraseQuery = z.object({ replies: z.enum(['keep', 'delete']).default('keep') });
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw createError('INVALID_INPUT', { field: `${where}.${r.error.issues[0]!.path.join('.')}`, problem: r.error.issues[0]!.message });
-  return r.data;
-}
 
 /** Who asked, for the audit log: the verified key's name (never its secret); `open` on an open server. */
 function actor(request: FastifyRequest): string {
@@ -39,7 +34,7 @@ export function registerUserRoutes(app: FastifyInstance, engine: Engine): void {
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const { replies } = parse(eraseQuery, request.query, 'query');
+      const { replies } = parseQuery(eraseQuery, request.query);
       return engine.eraseUser(id, { replies, actor: actor(request) });
     },
   );
@@ -63,6 +58,6 @@ export function registerUserRoutes(app: FastifyInstance, engine: Engine): void {
       config: { scope: 'admin' },
       schema: { tags: ['privacy'], summary: 'Erasures and exports, newest first', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } },
     },
-    async (request) => ({ entries: await engine.store.auditLog(parse(auditQuery, request.query, 'query').limit) }),
+    async (request) => ({ entries: await engine.store.auditLog(parseQuery(auditQuery, request.query).limit) }),
   );
 }
