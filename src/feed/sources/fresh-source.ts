@@ -16,6 +16,7 @@ import type { Event } from '../../data/schemas.js';
 import type { Recommendation, Recommender } from '../../models/recommender.js';
 import { interestProfiles, ProfileMatcher, type InterestProfiles, type ProfilePost, type SparseVector } from '../interest-profiles.js';
 import type { Candidate, CandidateSource, SourceContext } from '../types.js';
+import { eventsSince } from '../user-reads.js';
 import { FreshPool, type FreshPost } from './fresh-pool.js';
 
 export const FRESH_SOURCE = 'fresh';
@@ -27,7 +28,7 @@ export interface FreshSourceOptions {
   similar?: string;
 }
 
-/** Most of the user's recent events read per ranking. */
+/** Most of the user's events since the snapshot in the profile (the newest; the shared read holds up to 10,000, so these are exact). */
 const MAX_USER_EVENTS = 500;
 /** Liked posts whose neighbours are proposed (the most recent). */
 const MAX_LIKED = 20;
@@ -79,11 +80,14 @@ export function createFreshSource(name: string = FRESH_SOURCE, options: FreshSou
 
 async function freshCandidates(ctx: SourceContext, st: State, weights: EventWeights, similarKey: string | undefined): Promise<Candidate[]> {
   const { dataset } = ctx;
+  const since = ctx.userIndex >= 0 ? dataset.now + 1 : -Infinity;
   const [pool, events, followees] = await Promise.all([
     st.pool.at(ctx.asOf),
     // A user the snapshot knows: their events since it; a new user: all their events.
-    ctx.store.userEvents(ctx.userId, { ...(ctx.userIndex >= 0 ? { since: dataset.now + 1 } : {}), before: ctx.asOf + 1, limit: MAX_USER_EVENTS }),
-    ctx.store.following(ctx.userId),
+    ctx.reads
+      ? ctx.reads.events().then((all) => eventsSince(all, since, MAX_USER_EVENTS))
+      : ctx.store.userEvents(ctx.userId, { ...(ctx.userIndex >= 0 ? { since } : {}), before: ctx.asOf + 1, limit: MAX_USER_EVENTS }),
+    ctx.reads ? ctx.reads.following() : ctx.store.following(ctx.userId),
   ]);
   // Posts of followees are the in-network source's (explained "You follow …"); this one serves the others.
   const skip = new Set([ctx.userId, ...followees]);
