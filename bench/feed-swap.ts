@@ -10,7 +10,7 @@
  * longest stall in each phase is measured in the server's process (monitorEventLoopDelay).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -93,6 +93,7 @@ export async function run(args: string[]): Promise<void> {
   const stats = await engine.stats();
   await app.close();
   await engine.close();
+  rmSync(dir, { recursive: true, force: true });
 
   const phases: [string, number, number][] = [
     ['before the retraining', tRetrain - LEAD_MS, tRetrain],

@@ -12,7 +12,7 @@
  * warm-up load. The 1-minute load average is printed before and after each load (the machine may be shared).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,7 @@ export async function run(args: string[]): Promise<void> {
     await server.close();
     await engine.close();
   }
+  rmSync(dir, { recursive: true, force: true });
   console.log(`\n## Feed latency (${machineLine()})\n`);
   console.log(`demo network: ${users} users (generated in ${genSeconds.toFixed(1)} s), ${notes}; autocannon in its own process, ${seconds} s per load\n`);
   console.log(table(['load', 'requests/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'server CPU ms/request', 'load average'], rows));
