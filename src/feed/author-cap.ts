@@ -8,24 +8,33 @@
  */
 import { CATALOG_AUTHOR } from '../data/importers/types.js';
 
-/** Cuts `ranked` into pages of at most `pageSize` with at most `cap` posts per author on each. */
+/**
+ * Cuts `ranked` into pages of at most `pageSize` with at most `cap` posts per author on each. The posts waiting
+ * for a later page are the few skipped ones (over their author's cap) followed by the unread rest of `ranked`,
+ * so a page reads only as far as it needs to fill up: linear in the list rather than pages × list.
+ */
 export function pagesWithAuthorCap<T>(ranked: readonly T[], pageSize: number, cap: number, authorOf: (item: T) => string): T[][] {
   const pages: T[][] = [];
-  let queue = ranked.slice();
-  while (queue.length > 0) {
+  let head: T[] = [];
+  let next = 0;
+  while (head.length > 0 || next < ranked.length) {
     const page: T[] = [];
     const perAuthor = new Map<string, number>();
-    const waiting: T[] = [];
-    for (const item of queue) {
+    const skipped: T[] = [];
+    const take = (item: T): void => {
       const a = authorOf(item);
       const n = perAuthor.get(a) ?? 0;
-      if (page.length < pageSize && (n < cap || a === CATALOG_AUTHOR)) {
+      if (n < cap || a === CATALOG_AUTHOR) {
         page.push(item);
         perAuthor.set(a, n + 1);
-      } else waiting.push(item);
-    }
+      } else skipped.push(item);
+    };
+    let h = 0;
+    while (h < head.length && page.length < pageSize) take(head[h++]!);
+    while (next < ranked.length && page.length < pageSize) take(ranked[next++]!);
     pages.push(page);
-    queue = waiting;
+    // Waiting, in list order: skipped posts, then the rest of the head (when the page filled within it).
+    head = h < head.length ? [...skipped, ...head.slice(h)] : skipped;
   }
   return pages;
 }

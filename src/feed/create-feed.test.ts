@@ -95,6 +95,33 @@ describe('feed pages', () => {
     for (const wanted of ['a2', 'a6', 'b2', 'c2', 'g1']) expect(ids).toContain(wanted);
   });
 
+  it('reads the user\'s events and followees once per ranking, shared by the exclusions and the sources', async () => {
+    const calls = { userEvents: 0, following: 0 };
+    const counting = new Proxy(store, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if ((prop === 'userEvents' || prop === 'following') && typeof v === 'function') {
+          return (...args: unknown[]) => {
+            calls[prop]++;
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const sources = [
+      { key: 'in-network', id: 'in-network', weight: 1 },
+      { key: 'item-knn/cosine', id: 'item-knn/cosine', weight: 1 },
+      { key: 'fresh', id: 'fresh', weight: 0.5 },
+    ];
+    const f = createFeed({ store: counting, dataset, models, config: { feed: { ...config.feed, cacheTtlSeconds: 0 } }, sources, now: () => T });
+    const shared = await f.page('dave');
+    expect(calls).toEqual({ userEvents: 1, following: 1 });
+    // The shared events still exclude what only the Store knows was seen (b1).
+    expect(shared.items.length).toBeGreaterThan(0);
+    expect(shared.items.map((i) => i.postId)).not.toContain('b1');
+  });
+
   it('holds the author cap on every page and never repeats a post across pages', async () => {
     const pages = await allPages(feed, 'dave');
     const author = new Map([...posts, freshPost].map((p) => [p.id, p.author]));

@@ -33,7 +33,8 @@ import { createInNetworkSource, IN_NETWORK_SOURCE } from './sources/in-network-s
 import { modelSource } from './sources/model-source.js';
 import { popularList, trendingSource } from './sources/trending-source.js';
 import { findTrendingModel, tagTrends, type TrendingTag } from './trending.js';
-import type { CandidateSource, FeedItem, FeedPage, HydratedItem, PageOptions, PostInfo, SourceContext, SourceSpec } from './types.js';
+import { userReads } from './user-reads.js';
+import type { CandidateSource, FeedItem, FeedPage, HydratedItem, PageOptions, PostInfo, Reason, SourceContext, SourceSpec } from './types.js';
 
 export interface FeedConfig {
   store: Store;
@@ -100,6 +101,8 @@ const MAX_PAGE_SIZE = 500;
 const DEFAULT_MATERIALIZED_PAGES = 5;
 /** A snapshot whose latest event is older than a week (the in-network horizon) is replayed, not live. */
 const REPLAY_AFTER_MS = 168 * 3_600_000;
+/** Explanation sentences remembered (a few MB at most). */
+const EXPLANATIONS_KEPT = 100_000;
 
 /** Sources named in the config without reading spec files (the engine passes resolved ones). */
 function sourcesFromConfig(feed: ResonateConfig['feed']): SourceSpec[] {
@@ -160,6 +163,8 @@ class ServedFeed implements Feed {
   private readonly unprofiledSources: { source: CandidateSource; weight: number }[];
   private readonly similarKey: string;
   private tags: Map<string, number> | undefined;
+  /** Explanations that depend only on snapshot posts, by reason and post (cleared past EXPLANATIONS_KEPT). */
+  private readonly explanations = new Map<string, string>();
 
   constructor(private readonly cfg: FeedConfig) {
     ({ store: this.store, dataset: this.dataset, models: this.models } = cfg);
@@ -196,9 +201,28 @@ class ServedFeed implements Feed {
     };
   }
 
+  /**
+   * `explain`, remembered when the sentence depends only on snapshot posts (which do not change under the
+   * feed): "Because you liked …" of a snapshot post, "Trending in #tag" of a snapshot post. Posts written since
+   * the snapshot are explained afresh (an edit shows at the next ranking).
+   */
+  private explain(reason: Reason, post: PostInfo, ex: ExplainContext): string {
+    const key = reason.kind === 'because' ? `b${reason.postId}` : reason.kind === 'trending' ? `t${post.id}` : undefined;
+    if (key === undefined) return explain(reason, post, ex);
+    const snapshotPost = reason.kind === 'because' ? reason.postId : post.id;
+    const known = this.explanations.get(key);
+    if (known !== undefined) return known;
+    const text = explain(reason, post, ex);
+    if (datasetPostInfo(this.dataset, snapshotPost)) {
+      if (this.explanations.size >= EXPLANATIONS_KEPT) this.explanations.clear();
+      this.explanations.set(key, text);
+    }
+    return text;
+  }
+
   private context(userId: string, asOf: number): SourceContext {
     const { dataset, store, models, feedConfig } = this;
-    return { userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - this.timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig };
+    return { userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - this.timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig, reads: userReads(store, userId, asOf) };
   }
 
   private rank(userId: string, asOf: number, pageSize: number): Promise<FeedItem[][]> {
@@ -210,6 +234,7 @@ class ServedFeed implements Feed {
       trending: this.trendingModel?.name,
       secondStage: personalized ? this.cfg.secondStage?.() : undefined,
       explainContext: (infos) => this.explainContext(infos),
+      explain: (reason, post, ex) => this.explain(reason, post, ex),
       pageSize,
       hiddenAuthor: audience?.erased,
     });

@@ -5,6 +5,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { Store } from '../storage/store.js';
 import type { PostInfo } from './types.js';
+import { userReads, type UserReads } from './user-reads.js';
 
 export interface Exclusions {
   readonly userId: string;
@@ -15,16 +16,13 @@ export interface Exclusions {
 }
 
 /**
- * Most recent events read per user: bounds the cost of one page for very active users; older history still
- * comes from the dataset snapshot.
+ * Reads the user's exclusions as of `asOf` (events after it are ignored, so later pages stay consistent): their
+ * newest MAX_USER_EVENTS events (from `reads` when given) and their dataset history.
  */
-const MAX_USER_EVENTS = 10_000;
-
-/** Reads the user's exclusions as of `asOf` (events after it are ignored, so later pages stay consistent). */
-export async function loadExclusions(store: Store, dataset: Dataset, userId: string, asOf: number): Promise<Exclusions> {
+export async function loadExclusions(store: Store, dataset: Dataset, userId: string, asOf: number, reads?: UserReads): Promise<Exclusions> {
   const seen = new Set<string>();
   const blockedAuthors = new Set<string>();
-  for (const e of await store.userEvents(userId, { before: asOf + 1, limit: MAX_USER_EVENTS })) {
+  for (const e of await (reads ?? userReads(store, userId, asOf)).events()) {
     if (e.post !== undefined) seen.add(e.post);
     if (e.type === 'report' && e.target_user !== undefined) blockedAuthors.add(e.target_user);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
+import { createRng } from '../core/rng.js';
 import { pagesWithAuthorCap } from './author-cap.js';
 import { blend, freshness } from './blend.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -43,6 +44,33 @@ describe('author cap', () => {
     expect(pages).toEqual([['a1', 'a2', 'b1'], ['a3', 'a4', 'c1'], ['b2', 'b3']]);
     // A single-author tail makes short pages rather than breaking the cap.
     expect(pagesWithAuthorCap(['a1', 'a2', 'a3', 'a4', 'a5'], 4, 2, (x) => x[0]!)).toEqual([['a1', 'a2'], ['a3', 'a4'], ['a5']]);
+  });
+
+  it('cuts the same pages as re-scanning the whole waiting list for every page', () => {
+    // The definition: each page scans every waiting post in order; the over-cap ones wait for the next page.
+    const reference = (ranked: readonly string[], pageSize: number, cap: number): string[][] => {
+      const pages: string[][] = [];
+      let queue = ranked.slice();
+      while (queue.length > 0) {
+        const page: string[] = [], waiting: string[] = [], per = new Map<string, number>();
+        for (const x of queue) {
+          const n = per.get(x[0]!) ?? 0;
+          if (page.length < pageSize && n < cap) {
+            page.push(x);
+            per.set(x[0]!, n + 1);
+          } else waiting.push(x);
+        }
+        pages.push(page);
+        queue = waiting;
+      }
+      return pages;
+    };
+    const rng = createRng(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const ranked = Array.from({ length: rng.int(60) }, (_, k) => `${'abcde'[rng.int(1 + rng.int(5))]}${k}`);
+      const pageSize = 1 + rng.int(8), cap = 1 + rng.int(3);
+      expect(pagesWithAuthorCap(ranked, pageSize, cap, (x) => x[0]!)).toEqual(reference(ranked, pageSize, cap));
+    }
   });
 
   it('does not cap catalogue items (the __catalog__ author), only real authors', () => {

@@ -11,9 +11,10 @@ import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createFeed } from './create-feed.js';
 import { explorationSlots, pagesWithExploration } from './exploration.js';
-import { InterestProfiles, match } from './interest-profiles.js';
+import { dot, InterestProfiles, match, ProfileMatcher } from './interest-profiles.js';
 import { createFreshSource, engagementBoost } from './sources/fresh-source.js';
 import type { SourceContext, SourceSpec } from './types.js';
+import { eventsSince } from './user-reads.js';
 
 // Three topics: jazz (X), cooking and gardening (Y). Fans of each topic liked its posts before the snapshot.
 const H = 3_600_000;
@@ -207,5 +208,42 @@ describe('fresh source internals', () => {
     profiles.profile(dataset.users.index('f3'));
     expect(profiles.cachedUsers).toBe(2);
     expect(profiles.profile(-1).terms.size).toBe(0);
+  });
+
+  it('the matcher scores and explains exactly as match and the per-post dot products do', () => {
+    const profiles = new InterestProfiles(dataset);
+    const vectors = profiles.vectorize([freshJazz, freshGarden, ...moreJazz, ...posts]);
+    const matcher = new ProfileMatcher();
+    for (const user of [...jazzFans, ...cooks, ...gardeners, 'zoe']) {
+      const recent = user === 'f1' ? [{ postId: 'y1', weight: 2, vector: vectors[1]! }] : [];
+      const profile = profiles.profile(dataset.users.index(user), recent);
+      matcher.load(profile, 3);
+      for (const v of vectors) {
+        expect(matcher.match(v)).toBe(match(profile, v));
+        let best: string | undefined, bestScore = 0;
+        for (const p of profile.posts.slice(0, 3)) {
+          const s = p.weight * dot(p.vector, v);
+          if (s > bestScore) [best, bestScore] = [p.postId, s];
+        }
+        expect(matcher.closest(v)).toBe(best);
+      }
+    }
+  });
+
+  it('a snapshot profile is cached; one with recent posts is not', () => {
+    const profiles = new InterestProfiles(dataset);
+    const u = dataset.users.index('f1');
+    expect(profiles.profile(u)).toBe(profiles.profile(u));
+    const [v] = profiles.vectorize([freshGarden]);
+    const withRecent = profiles.profile(u, [{ postId: 'y1', weight: 1, vector: v! }]);
+    expect(withRecent).not.toBe(profiles.profile(u));
+    expect(withRecent.posts.map((p) => p.postId)).toContain('y1');
+  });
+
+  it('eventsSince takes the newest events since a time from a newest-first list', () => {
+    const list = [5, 4, 4, 3, 1].map((t, k) => ev('f1', 'view', `j${k}`, t));
+    expect(eventsSince(list, 4, 10).map((e) => e.timestamp)).toEqual([5, 4, 4]);
+    expect(eventsSince(list, 4, 2).map((e) => e.timestamp)).toEqual([5, 4]);
+    expect(eventsSince(list, -Infinity, 10)).toHaveLength(5);
   });
 });

@@ -77,6 +77,78 @@ export function dot(a: SparseVector, b: SparseVector): number {
   return s;
 }
 
+/**
+ * A profile prepared for scoring many post vectors: its terms spread into a dense array (one array read per
+ * term instead of a Map lookup) and an inverted index of its first `explainPosts` posts, so "the profile post
+ * closest to v" costs one pass over v's terms instead of one sparse dot per profile post. Sums run in the same
+ * order as `match` and `dot`, so the numbers are the same.
+ */
+export class ProfileMatcher {
+  private dense: Float64Array = new Float64Array(0);
+  private cols: number[] = [];
+  private readonly postings = new Map<number, { post: number[]; val: number[] }>();
+  private acc: Float64Array = new Float64Array(0);
+  private posts: readonly ProfilePost[] = [];
+
+  /** Loads a profile (replacing the previous one). */
+  load(profile: InterestProfile, explainPosts: number): void {
+    for (const c of this.cols) this.dense[c] = 0;
+    this.cols = [];
+    for (const [c, x] of profile.terms) {
+      if (c >= this.dense.length) this.dense = grow(this.dense, c + 1);
+      this.dense[c] = x;
+      this.cols.push(c);
+    }
+    this.postings.clear();
+    this.posts = profile.posts.slice(0, explainPosts);
+    this.posts.forEach((p, k) => {
+      for (let q = 0; q < p.vector.cols.length; q++) {
+        const c = p.vector.cols[q]!;
+        let list = this.postings.get(c);
+        if (!list) this.postings.set(c, (list = { post: [], val: [] }));
+        list.post.push(k);
+        list.val.push(p.vector.vals[q]!);
+      }
+    });
+    if (this.acc.length < this.posts.length) this.acc = new Float64Array(this.posts.length);
+  }
+
+  /** `match(profile, v)`. */
+  match(v: SparseVector): number {
+    let s = 0;
+    const dense = this.dense;
+    for (let k = 0; k < v.cols.length; k++) {
+      const c = v.cols[k]!;
+      s += (c < dense.length ? dense[c]! : 0) * v.vals[k]!;
+    }
+    return s;
+  }
+
+  /** The loaded post maximising weight · (post · v) (the first on ties), undefined when none is positive. */
+  closest(v: SparseVector): string | undefined {
+    const acc = this.acc;
+    acc.fill(0, 0, this.posts.length);
+    for (let q = 0; q < v.cols.length; q++) {
+      const list = this.postings.get(v.cols[q]!);
+      if (!list) continue;
+      const x = v.vals[q]!;
+      for (let j = 0; j < list.post.length; j++) acc[list.post[j]!]! += list.val[j]! * x;
+    }
+    let best: string | undefined, bestScore = 0;
+    for (let k = 0; k < this.posts.length; k++) {
+      const s = this.posts[k]!.weight * acc[k]!;
+      if (s > bestScore) [best, bestScore] = [this.posts[k]!.postId, s];
+    }
+    return best;
+  }
+}
+
+function grow(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
 /** Small LRU over a Map (insertion order = recency). */
 class Lru<K, V> {
   private readonly map = new Map<K, V>();
@@ -113,6 +185,7 @@ export class InterestProfiles {
   private vectorizer: Vectorizer | undefined;
   private readonly vectorCache: Lru<number, SparseVector>;
   private readonly profiles: Lru<number, ProfilePost[]>;
+  private readonly snapshotProfiles: Lru<number, InterestProfile>;
 
   constructor(
     private readonly dataset: Dataset,
@@ -121,6 +194,7 @@ export class InterestProfiles {
     this.options = { ...DEFAULTS, ...options };
     this.vectorCache = new Lru(this.options.vectorCacheSize);
     this.profiles = new Lru(this.options.cacheSize);
+    this.snapshotProfiles = new Lru(this.options.cacheSize);
   }
 
   /** Uses a vectorizer fitted earlier on this snapshot (saved with its model version) instead of fitting one. */
@@ -192,9 +266,17 @@ export class InterestProfiles {
 
   /**
    * The profile of a user (dense index, −1 when the snapshot does not know them) with `recent` posts added
-   * (engagement since the snapshot; a post in both adds its weights).
+   * (engagement since the snapshot; a post in both adds its weights). The snapshot-only profile (no recent
+   * posts: the common case) is cached with the user's history.
    */
   profile(user: number, recent: readonly ProfilePost[] = []): InterestProfile {
+    if (recent.length > 0 || user < 0) return this.build(user, recent);
+    let p = this.snapshotProfiles.get(user);
+    if (!p) this.snapshotProfiles.set(user, (p = this.build(user, recent)));
+    return p;
+  }
+
+  private build(user: number, recent: readonly ProfilePost[]): InterestProfile {
     const byPost = new Map<string, ProfilePost>();
     for (const p of [...(user >= 0 ? this.history(user) : []), ...recent]) {
       const prev = byPost.get(p.postId);

@@ -23,14 +23,26 @@ export async function loadPostInfo(store: Store, dataset: Dataset, ids: readonly
   return out;
 }
 
+/** PostInfo of snapshot posts by dense index, made at first use: a ranking looks up hundreds, the snapshot does not change. */
+const infoCache = new WeakMap<Dataset, (PostInfo | null | undefined)[]>();
+
 export function datasetPostInfo(dataset: Dataset, id: string): PostInfo | undefined {
   const i = dataset.items.index(id);
-  if (i < 0 || dataset.itemAuthors[i]! < 0) return undefined;
-  return {
-    id,
-    author: dataset.users.id(dataset.itemAuthors[i]!),
-    text: dataset.itemTexts[i] ?? '',
-    tags: dataset.itemTags[i] ?? [],
-    createdAt: dataset.itemCreatedAt[i]!,
-  };
+  if (i < 0) return undefined;
+  let cache = infoCache.get(dataset);
+  if (!cache) infoCache.set(dataset, (cache = new Array<PostInfo | null | undefined>(dataset.items.size)));
+  const known = cache[i];
+  if (known !== undefined) return known ?? undefined;
+  const info: PostInfo | null =
+    dataset.itemAuthors[i]! < 0
+      ? null
+      : Object.freeze({
+          id,
+          author: dataset.users.id(dataset.itemAuthors[i]!),
+          text: dataset.itemTexts[i] ?? '',
+          tags: dataset.itemTags[i] ?? [],
+          createdAt: dataset.itemCreatedAt[i]!,
+        });
+  cache[i] = info;
+  return info ?? undefined;
 }

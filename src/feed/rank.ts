@@ -11,7 +11,7 @@ import { explorationSlots, pagesWithExploration } from './exploration.js';
 import { loadPostInfo } from './post-info.js';
 import { byScore, cascade, secondStageScores, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
-import type { Candidate, CandidateSource, FeedItem, PostInfo, SourceContext } from './types.js';
+import type { Candidate, CandidateSource, FeedItem, PostInfo, Reason, SourceContext } from './types.js';
 
 export interface RankInput {
   ctx: SourceContext;
@@ -20,6 +20,8 @@ export interface RankInput {
   trending: string | undefined;
   secondStage: SecondStage | undefined;
   explainContext(infos: Map<string, PostInfo>): ExplainContext;
+  /** The explanation of a post (default `explain`); the feed passes one that remembers snapshot posts' sentences. */
+  explain?: (reason: Reason, post: PostInfo, ex: ExplainContext) => string;
   pageSize: number;
   /** Authors whose posts never appear (erased users whose posts the snapshot still holds). */
   hiddenAuthor?: (author: string) => boolean;
@@ -36,7 +38,7 @@ interface SourceLists {
 
 async function gatherCandidates(input: RankInput): Promise<SourceLists> {
   const { ctx, sources } = input;
-  const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf), ...sources.map(({ source }) => source.candidates(ctx))]);
+  const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads), ...sources.map(({ source }) => source.candidates(ctx))]);
   let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
   const infos = await loadPostInfo(ctx.store, ctx.dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
   const keep = (c: Candidate): boolean => {
@@ -58,6 +60,7 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
   const { lists, infos, explore } = await gatherCandidates(input);
   const ex = input.explainContext(infos);
+  const explainItem = input.explain ?? explain;
   const items: Ranked[] = blend(lists).map((b) => {
     const post = infos.get(b.postId)!;
     return {
@@ -65,7 +68,7 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
       score: b.score * freshness(ctx.scoreTime - post.createdAt, ctx.config.freshnessHalfLifeHours),
       source: b.sources[0]!,
       sources: b.sources,
-      explanation: explain(b.reason, post, ex),
+      explanation: explainItem(b.reason, post, ex),
       author: post.author,
       explore: explore.has(b.postId),
     };

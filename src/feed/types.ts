@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Post } from '../data/schemas.js';
 import type { Store } from '../storage/store.js';
+import type { UserReads } from './user-reads.js';
 
 /** One post of a feed page. */
 export interface FeedItem {
@@ -82,6 +83,8 @@ export interface SourceContext {
   dataset: Dataset;
   models: Readonly<Record<string, Recommender>>;
   config: ResonateConfig['feed'];
+  /** The ranking's shared reads of the user (absent: a source reads the Store itself). */
+  reads?: UserReads;
 }
 
 /** A named candidate source. */

@@ -14,9 +14,10 @@ import { DEFAULT_CONFIG } from '../../core/config.js';
 import { eventWeight, type EventWeights } from '../../data/dataset-builder.js';
 import type { Event } from '../../data/schemas.js';
 import type { Recommendation, Recommender } from '../../models/recommender.js';
-import { dot, interestProfiles, match, type InterestProfile, type InterestProfiles, type ProfilePost, type SparseVector } from '../interest-profiles.js';
-import type { Candidate, CandidateSource, Reason, SourceContext } from '../types.js';
-import { FreshPool } from './fresh-pool.js';
+import { interestProfiles, ProfileMatcher, type InterestProfiles, type ProfilePost, type SparseVector } from '../interest-profiles.js';
+import type { Candidate, CandidateSource, SourceContext } from '../types.js';
+import { eventsSince } from '../user-reads.js';
+import { FreshPool, type FreshPost } from './fresh-pool.js';
 
 export const FRESH_SOURCE = 'fresh';
 
@@ -27,7 +28,7 @@ export interface FreshSourceOptions {
   similar?: string;
 }
 
-/** Most of the user's recent events read per ranking. */
+/** Most of the user's events since the snapshot in the profile (the newest; the shared read holds up to 10,000, so these are exact). */
 const MAX_USER_EVENTS = 500;
 /** Liked posts whose neighbours are proposed (the most recent). */
 const MAX_LIKED = 20;
@@ -49,6 +50,7 @@ interface State {
   key: object;
   profiles: InterestProfiles;
   pool: FreshPool;
+  matcher: ProfileMatcher;
 }
 
 export interface FreshSource extends CandidateSource {
@@ -63,7 +65,7 @@ export function createFreshSource(name: string = FRESH_SOURCE, options: FreshSou
   const stateFor = (ctx: SourceContext): State => {
     if (state?.key !== ctx.dataset || state.store !== ctx.store) {
       const profiles = interestProfiles(ctx.dataset);
-      state = { key: ctx.dataset, store: ctx.store, profiles, pool: new FreshPool({ store: ctx.store, dataset: ctx.dataset, profiles, weights, config: ctx.config }) };
+      state = { key: ctx.dataset, store: ctx.store, profiles, matcher: new ProfileMatcher(), pool: new FreshPool({ store: ctx.store, dataset: ctx.dataset, profiles, weights, config: ctx.config }) };
     }
     return state;
   };
@@ -78,11 +80,14 @@ export function createFreshSource(name: string = FRESH_SOURCE, options: FreshSou
 
 async function freshCandidates(ctx: SourceContext, st: State, weights: EventWeights, similarKey: string | undefined): Promise<Candidate[]> {
   const { dataset } = ctx;
+  const since = ctx.userIndex >= 0 ? dataset.now + 1 : -Infinity;
   const [pool, events, followees] = await Promise.all([
     st.pool.at(ctx.asOf),
     // A user the snapshot knows: their events since it; a new user: all their events.
-    ctx.store.userEvents(ctx.userId, { ...(ctx.userIndex >= 0 ? { since: dataset.now + 1 } : {}), before: ctx.asOf + 1, limit: MAX_USER_EVENTS }),
-    ctx.store.following(ctx.userId),
+    ctx.reads
+      ? ctx.reads.events().then((all) => eventsSince(all, since, MAX_USER_EVENTS))
+      : ctx.store.userEvents(ctx.userId, { ...(ctx.userIndex >= 0 ? { since } : {}), before: ctx.asOf + 1, limit: MAX_USER_EVENTS }),
+    ctx.reads ? ctx.reads.following() : ctx.store.following(ctx.userId),
   ]);
   // Posts of followees are the in-network source's (explained "You follow …"); this one serves the others.
   const skip = new Set([ctx.userId, ...followees]);
@@ -90,14 +95,22 @@ async function freshCandidates(ctx: SourceContext, st: State, weights: EventWeig
   const profile = st.profiles.profile(ctx.userIndex, recent);
   const out: Candidate[] = [];
   if (profile.terms.size > 0) {
+    // Synchronous from load to the last `closest`: the matcher is shared by the source's rankings.
+    const matcher = st.matcher;
+    matcher.load(profile, EXPLAIN_POSTS);
+    const matched: { post: FreshPost; score: number }[] = [];
     for (const p of pool) {
       if (skip.has(p.author)) continue;
-      const m = match(profile, p.vector);
+      const m = matcher.match(p.vector);
       if (m < MIN_MATCH) continue;
-      out.push({ postId: p.id, score: m * engagementBoost(st.pool.engagement(p, ctx.asOf)), reason: becauseOf(profile, p.vector), explore: true });
+      matched.push({ post: p, score: m * engagementBoost(st.pool.engagement(p, ctx.asOf)) });
     }
-    out.sort((a, b) => b.score - a.score || (a.postId < b.postId ? -1 : 1));
-    out.length = Math.min(out.length, ctx.limit);
+    matched.sort((a, b) => b.score - a.score || (a.post.id < b.post.id ? -1 : 1));
+    // The reason ("Because you liked …") only for the posts kept.
+    for (const { post, score } of matched.slice(0, ctx.limit)) {
+      const because = matcher.closest(post.vector);
+      out.push({ postId: post.id, score, reason: because ? { kind: 'because', postId: because } : { kind: 'recommended' }, explore: true });
+    }
   }
   const liked = likedItems(ctx, events);
   const model = similarityModel(ctx, similarKey);
@@ -130,16 +143,6 @@ async function recentPosts(ctx: SourceContext, st: State, pool: readonly { id: s
     const vector = vectors.get(postId);
     return vector ? [{ postId, weight, vector }] : [];
   });
-}
-
-/** "Because you liked …" the profile post closest to v (weighted by how much the user engaged with it). */
-function becauseOf(profile: InterestProfile, v: SparseVector): Reason {
-  let best: string | undefined, bestScore = 0;
-  for (const p of profile.posts.slice(0, EXPLAIN_POSTS)) {
-    const s = p.weight * dot(p.vector, v);
-    if (s > bestScore) [best, bestScore] = [p.postId, s];
-  }
-  return best ? { kind: 'because', postId: best } : { kind: 'recommended' };
 }
 
 /** Snapshot posts the user liked (events given newest first), most recent first, at most MAX_LIKED. */

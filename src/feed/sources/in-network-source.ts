@@ -31,7 +31,7 @@ async function inNetworkCandidates(ctx: SourceContext, model: unknown): Promise<
     for (const [a, share] of inNetwork.authorAffinity(ctx.userIndex)) affinity.set(ctx.dataset.users.id(a), share);
   }
 
-  const followees = await ctx.store.following(ctx.userId);
+  const followees = await (ctx.reads ? ctx.reads.following() : ctx.store.following(ctx.userId));
   if (followees.length > 0) {
     const posts = await ctx.store.postsByAuthors(followees, ctx.limit, ctx.scoreTime - maxAgeMs);
     for (const p of posts) {

@@ -6,13 +6,21 @@
 import type { Recommender } from '../../models/recommender.js';
 import type { Candidate, CandidateSource, SourceContext } from '../types.js';
 
-/** A model that can name the history item behind a recommendation. */
+/** A model that can name the history item behind a recommendation (`becauseMany`: for many items at once). */
 interface Explaining {
   because(user: number, item: number): { item: number } | undefined;
+  becauseMany?(user: number, items: readonly number[]): ({ item: number } | undefined)[];
 }
 
 function canExplain(m: Recommender): m is Recommender & Explaining {
   return typeof (m as Partial<Explaining>).because === 'function';
+}
+
+/** The history item behind each recommended item, when the model can say. */
+function reasons(model: Recommender, user: number, items: readonly number[]): ({ item: number } | undefined)[] {
+  if (!canExplain(model)) return items.map(() => undefined);
+  if (model.becauseMany) return model.becauseMany(user, items);
+  return items.map((i) => model.because(user, i));
 }
 
 export function modelSource(name: string): CandidateSource {
@@ -21,16 +29,18 @@ export function modelSource(name: string): CandidateSource {
     candidates(ctx: SourceContext): Promise<Candidate[]> {
       const model = ctx.models[name];
       if (!model?.fitted || ctx.userIndex < 0) return Promise.resolve([]);
-      const out: Candidate[] = [];
-      for (const r of model.recommend(ctx.userIndex, { k: ctx.limit })) {
-        const why = canExplain(model) ? model.because(ctx.userIndex, r.item) : undefined;
-        out.push({
-          postId: ctx.dataset.items.id(r.item),
-          score: r.score,
-          reason: why ? { kind: 'because', postId: ctx.dataset.items.id(why.item) } : { kind: 'recommended' },
-        });
-      }
-      return Promise.resolve(out);
+      const recs = model.recommend(ctx.userIndex, { k: ctx.limit });
+      const why = reasons(model, ctx.userIndex, recs.map((r) => r.item));
+      return Promise.resolve(
+        recs.map((r, k) => {
+          const w = why[k];
+          return {
+            postId: ctx.dataset.items.id(r.item),
+            score: r.score,
+            reason: w ? { kind: 'because', postId: ctx.dataset.items.id(w.item) } : { kind: 'recommended' },
+          };
+        }),
+      );
     },
   };
 }

@@ -16,15 +16,23 @@ export function popularList(model: Recommender, k: number): { item: number; scor
   return model.fitted ? model.recommend(ANONYMOUS_USER, { k }).filter((r) => r.score > 0) : [];
 }
 
+/**
+ * The trending source of a feed. The model's list for the anonymous user depends only on the fitted model (a
+ * feed's models do not change under it), so it is computed once per (model, k), not per ranking.
+ */
 export function trendingSource(name: string): CandidateSource {
+  let cached: { model: Recommender; k: number; list: readonly Candidate[] } | undefined;
   return {
     name,
     candidates(ctx: SourceContext): Promise<Candidate[]> {
       const model = ctx.models[name];
       if (!model) return Promise.resolve([]);
-      return Promise.resolve(
-        popularList(model, ctx.limit).map((r) => ({ postId: ctx.dataset.items.id(r.item), score: r.score, reason: { kind: 'trending' } as const })),
-      );
+      if (cached?.model !== model || cached.k !== ctx.limit || !model.fitted) {
+        const list = popularList(model, ctx.limit).map((r) => ({ postId: ctx.dataset.items.id(r.item), score: r.score, reason: { kind: 'trending' } as const }));
+        cached = model.fitted ? { model, k: ctx.limit, list } : undefined;
+        return Promise.resolve(list);
+      }
+      return Promise.resolve(cached.list.slice());
     },
   };
 }

@@ -39,6 +39,16 @@ describe('item-knn/cosine scores by hand', () => {
     expect(m.similarItems(1, 2).map((r) => r.item)).toEqual([3, 0]);
   });
 
+  it('becauseMany answers what because answers, item by item (history added online included)', async () => {
+    const m = new ItemKnnRecommender('item-knn/cosine', { shrink: 1 });
+    await m.fit(fourByFour());
+    m.partialFit(3, [2], [0.5]);
+    for (let u = 0; u < 4; u++) {
+      const items = [0, 1, 2, 3, 1, -1, 9];
+      expect(m.becauseMany(u, items)).toEqual(items.map((i) => m.because(u, i)));
+    }
+  });
+
   it('partialFit changes recommendations at once', async () => {
     const m = new ItemKnnRecommender('item-knn/cosine', { shrink: 1 });
     await m.fit(fourByFour());

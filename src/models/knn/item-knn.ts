@@ -174,6 +174,35 @@ export class ItemKnnRecommender extends BaseRecommender {
     return best;
   }
 
+  /**
+   * `because(user, item)` for many items at once: one pass over the neighbours of the user's history instead of
+   * one binary search per (history item, item). Same answers, in the order of `items`.
+   */
+  becauseMany(user: number, items: readonly number[]): ({ item: number; contribution: number } | undefined)[] {
+    this.requireFitted();
+    const out: ({ item: number; contribution: number } | undefined)[] = items.map(() => undefined);
+    const slot = new Map<number, number[]>();
+    items.forEach((i, k) => {
+      if (i < 0 || i >= this.nItems) return;
+      const at = slot.get(i);
+      if (at) at.push(k);
+      else slot.set(i, [k]);
+    });
+    const { items: history, weights } = this.historyOf(user);
+    const s = this.sim!;
+    for (let k = 0; k < history.length; k++) {
+      const j = history[k]!, w = weights[k]!;
+      for (let q = s.indptr[j]!; q < s.indptr[j + 1]!; q++) {
+        const at = slot.get(s.indices[q]!);
+        if (!at) continue;
+        const c = w * s.data[q]!;
+        if (!(c > 0)) continue;
+        for (const x of at) if (!out[x] || c > out[x].contribution) out[x] = { item: j, contribution: c };
+      }
+    }
+    return out;
+  }
+
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.addHistory(user, items, weights);
   }
