@@ -38,7 +38,7 @@ export interface Lifecycle {
   readonly lastRetrainError: string | undefined;
   readonly materializedFeeds: number;
   /** Loads the serving version from disk; undefined when none matches (the skipped ones are logged). */
-  load(options?: { background?: boolean }): Promise<{ manifest: VersionManifest; skipped: SkippedVersion[] } | undefined>;
+  load(options?: { background?: boolean; prewarm?: boolean }): Promise<{ manifest: VersionManifest; skipped: SkippedVersion[] } | undefined>;
   train(options?: TrainOptions & { background?: boolean }): Promise<TrainedSet>;
   /** Whether the store changed since the serving version was trained. */
   dataChanged(): Promise<boolean>;
@@ -92,9 +92,16 @@ class ModelLifecycle implements Lifecycle {
     this.o.logger.info({ users: n, seconds: Math.round(performance.now() - t0) / 1000 }, 'feeds materialized');
   }
 
-  /** Swaps a new set in, then trains its background models (the ranker from the version folder when saved). */
-  private publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean): void {
-    this.serving.swap({ dataset, models, feed: this.makeFeed(dataset, models), manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
+  /**
+   * Swaps a new set in, then trains its background models (the ranker from the version folder when saved). With
+   * `prewarm` (a retraining, while the old set still serves) the first pages of the most active users are ranked
+   * before the swap, so their requests do not all fall on the cold path at once.
+   */
+  private async publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean, prewarm = false): Promise<void> {
+    const feed = this.makeFeed(dataset, models);
+    const warmed = prewarm ? await feed.warm(mostActiveUsers(dataset, this.o.config.feed.materializeUsers), { signal: this.closing.signal }) : 0;
+    this.serving.swap({ dataset, models, feed, manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
+    if (prewarm) this.materializedFeeds = warmed;
     const generation = this.serving.generation;
     if (!withBackground) {
       this.background.disable();
@@ -106,17 +113,17 @@ class ModelLifecycle implements Lifecycle {
       onRanker: () => this.serving.generation === generation && this.serving.replaceFeed(this.makeFeed(dataset, models)),
       beforeTopics: async () => {
         const live = this.serving.current;
-        if (live && this.serving.generation === generation) await this.materialize(live.feed, dataset, generation);
+        if (live && this.serving.generation === generation && !prewarm) await this.materialize(live.feed, dataset, generation);
       },
     };
     this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile });
   }
 
-  async load(options: { background?: boolean } = {}): ReturnType<Lifecycle['load']> {
+  async load(options: { background?: boolean; prewarm?: boolean } = {}): ReturnType<Lifecycle['load']> {
     const { loaded, skipped } = loadServingVersion(this.o.config.models.dir, this.o.plan.specs);
     for (const s of skipped) this.o.logger.warn({ version: s.version, problem: s.problem }, 'model version skipped');
     if (!loaded) return undefined;
-    this.publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false);
+    await this.publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false, options.prewarm);
     return { manifest: loaded.manifest, skipped };
   }
 
@@ -124,7 +131,7 @@ class ModelLifecycle implements Lifecycle {
     const { store, config, plan, logger } = this.o;
     const set = await trainFromStore(store, config, plan, { ...options, logger });
     if (set.manifest) pruneVersions(config.models.dir, config.models.keepVersions);
-    this.publish(set.dataset, set.models, set.manifest, options.background !== false);
+    await this.publish(set.dataset, set.models, set.manifest, options.background !== false);
     return set;
   }
 
@@ -139,7 +146,7 @@ class ModelLifecycle implements Lifecycle {
       if (childCanTrain(this.o.config, this.o.injectedStore)) {
         await trainInChild(this.o.config, this.closing.signal);
         // A version for other specs (a recipe tuned by the child, `models.tuneSeconds`) is served from the next start.
-        if (!(await this.load())) throw new Error('the training process wrote no version for the specs this process serves (a newly tuned recipe is served from the next start)');
+        if (!(await this.load({ prewarm: true }))) throw new Error('the training process wrote no version for the specs this process serves (a newly tuned recipe is served from the next start)');
       } else {
         await this.train();
       }

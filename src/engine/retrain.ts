@@ -1,6 +1,6 @@
 /**
- * @module Retraining while serving. The new version is trained in a child process (`resonate train
- * --no-background`, same config) so the request loop never runs a training; the parent only loads the saved
+ * @module Retraining while serving. The new version is trained in a child process (`resonate train`, same
+ * config; with the engagement ranker when the feed uses it) so the request loop never runs a training; the parent only loads the saved
  * result and swaps it in. A store the child cannot open (an injected or in-memory store) is retrained in this
  * process instead, between requests. A failed training keeps the serving version and reports why.
  */
@@ -38,7 +38,10 @@ export function trainInChild(config: ResonateConfig, signal?: AbortSignal): Prom
   // The effective config (it may hold key hashes): readable by this user only, removed afterwards.
   writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [resonateBin(), '--config', file, 'train', '--no-background', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], signal });
+    // The child trains the engagement ranker too when the feed uses it, and saves it with the version, so this
+    // process loads it instead of training it after the swap.
+    const background = config.models.ranker && config.feed.rankerWeight > 0 ? [] : ['--no-background'];
+    const child = spawn(process.execPath, [resonateBin(), '--config', file, 'train', ...background, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], signal });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.on('error', (e) => finish(e));
