@@ -26,16 +26,17 @@ export interface BackgroundModels {
   topics(data: Dataset): PostTopics | undefined;
   /**
    * Trains everything for a new snapshot (dropping what belonged to the previous one). With `rankerFile` (the
-   * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there. `onRanker` runs when the
+   * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there;
+   * `topics` saved with the version are used instead of fitted. `onRanker` runs when the
    * ranker is live, `beforeTopics` (awaited) once the feed is final for this snapshot, e.g. to materialize pages. Resolves when all are done.
    */
-  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string }): Promise<void>;
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string; topics?: PostTopics }): Promise<void>;
   /** Marks both states off (a training without background models). */
   disable(): void;
 }
 
 /** Up to 3,000 posts with the most engagement momentum (what trends are made of), and their topics. */
-function fitTopicsWithMomentum(data: Dataset, fitted: ReadonlyMap<string, Recommender>, seed: number): PostTopics {
+export function fitTopicsWithMomentum(data: Dataset, fitted: ReadonlyMap<string, Recommender>, seed: number): PostTopics {
   const trend = findTrendingModel(Object.fromEntries(fitted));
   const items = trend ? popularList(trend.model, 3000).map((r) => r.item) : undefined;
   return fitPostTopics(data, { items, seed });
@@ -100,7 +101,9 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
 
     async train(data, models, hooks, options = {}) {
       snapshot = data;
-      ranker = behavior = topics = undefined;
+      ranker = behavior = undefined;
+      // Topics saved with the version serve at once; otherwise they are fitted below, after the first pages.
+      topics = options.topics;
       await new Promise((r) => setImmediate(r));
       if (rankerWanted && current(data)) {
         rankerState = 'training';
@@ -114,7 +117,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
         }
       }
       if (current(data)) await hooks.beforeTopics();
-      if (current(data)) {
+      if (current(data) && !options.topics) {
         try {
           topics = fitTopicsWithMomentum(data, models, config.seed);
         } catch (e) {

@@ -11,6 +11,7 @@ import type { Dataset } from '../data/dataset.js';
 import { createFeed, type Feed, type FeedAudience } from '../feed/create-feed.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
+import type { PostTopics } from '../feed/trending-topics.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
 import { loadServingVersion, pruneVersions, RANKER_FILE, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
@@ -97,7 +98,7 @@ class ModelLifecycle implements Lifecycle {
    * `prewarm` (a retraining, while the old set still serves) the first pages of the most active users are ranked
    * before the swap, so their requests do not all fall on the cold path at once.
    */
-  private async publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean, prewarm = false): Promise<void> {
+  private async publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean, prewarm = false, topics?: PostTopics): Promise<void> {
     const feed = this.makeFeed(dataset, models);
     const warmed = prewarm ? await feed.warm(mostActiveUsers(dataset, this.o.config.feed.materializeUsers), { signal: this.closing.signal }) : 0;
     this.serving.swap({ dataset, models, feed, manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
@@ -116,14 +117,14 @@ class ModelLifecycle implements Lifecycle {
         if (live && this.serving.generation === generation && !prewarm) await this.materialize(live.feed, dataset, generation);
       },
     };
-    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile });
+    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile, ...(topics ? { topics } : {}) });
   }
 
   async load(options: { background?: boolean; prewarm?: boolean } = {}): ReturnType<Lifecycle['load']> {
     const { loaded, skipped } = loadServingVersion(this.o.config.models.dir, this.o.plan.specs);
     for (const s of skipped) this.o.logger.warn({ version: s.version, problem: s.problem }, 'model version skipped');
     if (!loaded) return undefined;
-    await this.publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false, options.prewarm);
+    await this.publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false, options.prewarm, loaded.topics);
     return { manifest: loaded.manifest, skipped };
   }
 
@@ -131,7 +132,7 @@ class ModelLifecycle implements Lifecycle {
     const { store, config, plan, logger } = this.o;
     const set = await trainFromStore(store, config, plan, { ...options, logger });
     if (set.manifest) pruneVersions(config.models.dir, config.models.keepVersions);
-    await this.publish(set.dataset, set.models, set.manifest, options.background !== false);
+    await this.publish(set.dataset, set.models, set.manifest, options.background !== false, false, set.topics);
     return set;
   }
 

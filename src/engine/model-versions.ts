@@ -6,6 +6,7 @@
  *     v000003/<key>.safetensors   one file per model
  *     v000003/ranker.safetensors  the engagement ranker, saved once it has trained (optional)
  *     v000003/interest-vectorizer.safetensors  the fresh source's TF-IDF vocabulary (when the feed has it)
+ *     v000003/topics.json         the trending topics of the snapshot
  *     CURRENT                     the version to serve (written by training and by `rollback`)
  *
  * A version is written into a hidden temporary folder and renamed into place once complete, and CURRENT is
@@ -22,6 +23,7 @@ import type { Recommender } from '../models/recommender.js';
 import { canonicalJson, specKey, type ModelSpec } from '../models/model-spec.js';
 import { writeFileAtomic } from '../nn/safetensors.js';
 import { interestProfiles } from '../feed/interest-profiles.js';
+import { topicsFromJson, type PostTopics } from '../feed/trending-topics.js';
 import { loadVectorizer } from '../text/vectorizer.js';
 
 /** What the store looked like when a version was trained; a different one means the data changed. */
@@ -49,6 +51,8 @@ export interface LoadedVersion {
   manifest: VersionManifest;
   dataset: Dataset;
   models: Map<string, Recommender>;
+  /** Trending topics saved with the version, when there are. */
+  topics?: PostTopics;
 }
 
 export interface SkippedVersion {
@@ -61,6 +65,8 @@ const FORMAT = 'resonate-model-version';
 export const RANKER_FILE = 'ranker.safetensors';
 /** The fresh source's TF-IDF vocabulary of the snapshot, fitted at training (when the feed has that source). */
 export const PROFILES_FILE = 'interest-vectorizer.safetensors';
+/** The trending topics of the snapshot (NMF over the posts with momentum), fitted at training. */
+export const TOPICS_FILE = 'topics.json';
 const NAME = /^v(\d{6,})$/;
 
 export function versionName(version: number): string {
@@ -186,7 +192,9 @@ export function loadVersion(dir: string, version: number): LoadedVersion {
   }
   const profiles = join(folder, PROFILES_FILE);
   if (existsSync(profiles)) interestProfiles(dataset).adopt(loadVectorizer(profiles));
-  return { manifest, dataset, models };
+  const topicsPath = join(folder, TOPICS_FILE);
+  const topics = existsSync(topicsPath) ? topicsFromJson(readFileSync(topicsPath, 'utf8')) : undefined;
+  return { manifest, dataset, models, ...(topics ? { topics } : {}) };
 }
 
 /**

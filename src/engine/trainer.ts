@@ -15,7 +15,10 @@ import { createModel } from '../models/registry.js';
 import type { Store } from '../storage/store.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import type { ModelPlan } from './model-plan.js';
-import { PROFILES_FILE, saveVersion, type DataFingerprint, type VersionManifest } from './model-versions.js';
+import { PROFILES_FILE, saveVersion, TOPICS_FILE, type DataFingerprint, type VersionManifest } from './model-versions.js';
+import { fitTopicsWithMomentum } from './background-models.js';
+import { topicsToJson, type PostTopics } from '../feed/trending-topics.js';
+import { writeFileSync } from 'node:fs';
 import { interestProfiles } from '../feed/interest-profiles.js';
 import { FRESH_SOURCE } from '../feed/sources/fresh-source.js';
 
@@ -36,6 +39,8 @@ export interface TrainedSet {
   manifest?: VersionManifest;
   /** Each model's metrics on the validation carve (`models.validate`). */
   validation?: NonNullable<VersionManifest['validation']>;
+  /** The trending topics of the snapshot. */
+  topics?: PostTopics;
 }
 
 /** Users scored in validation (a seeded sample): enough for a stable mean, cheap on a large network. */
@@ -74,13 +79,27 @@ export function sameFingerprint(a: DataFingerprint, b: DataFingerprint): boolean
 }
 
 /**
- * What a version keeps besides its models: the fresh source's TF-IDF vocabulary of the snapshot, fitted here so
- * that serving a loaded version does not fit it on its first request.
+ * What a version keeps besides its models, fitted here (in the training process, a child one when retraining) so
+ * that the serving process does not: the fresh source's TF-IDF vocabulary of the snapshot and the trending topics.
  */
-function versionExtras(plan: ModelPlan, dataset: Dataset): { file: string; save(path: string): void }[] {
-  if (!plan.sources.some((s) => s.id === FRESH_SOURCE)) return [];
-  const vectorizer = interestProfiles(dataset).fitted();
-  return [{ file: PROFILES_FILE, save: (path) => vectorizer.save(path) }];
+function versionExtras(plan: ModelPlan, dataset: Dataset, topics: PostTopics | undefined): { file: string; save(path: string): void }[] {
+  const extras: { file: string; save(path: string): void }[] = [];
+  if (plan.sources.some((s) => s.id === FRESH_SOURCE)) {
+    const vectorizer = interestProfiles(dataset).fitted();
+    extras.push({ file: PROFILES_FILE, save: (path) => vectorizer.save(path) });
+  }
+  if (topics) extras.push({ file: TOPICS_FILE, save: (path) => writeFileSync(path, topicsToJson(topics), { mode: 0o600 }) });
+  return extras;
+}
+
+/** The trending topics of the snapshot; undefined (and a warning) when they cannot be fitted. */
+function fitTopics(dataset: Dataset, models: ReadonlyMap<string, Recommender>, seed: number, logger?: Logger): PostTopics | undefined {
+  try {
+    return fitTopicsWithMomentum(dataset, models, seed);
+  } catch (e) {
+    logger?.warn({ err: e }, 'topic model training failed; trending topics are unavailable');
+    return undefined;
+  }
 }
 
 /** Fits the plan's models in order on one snapshot. */
@@ -108,9 +127,10 @@ export async function trainFromStore(store: Store, config: ResonateConfig, plan:
   if (dataset.items.size === 0) throw createError('DATASET_EMPTY', { what: 'posts' });
   const validation = config.models.validate ? await validatePlan(plan, dataset, config.seed, options) : undefined;
   const { models, fitSeconds } = await fitPlan(plan, dataset, { seed: config.seed, progress, signal: options.signal, logger: options.logger });
-  const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint, ...(validation ? { validation } : {}) };
+  const topics = fitTopics(dataset, models, config.seed, options.logger);
+  const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint, ...(validation ? { validation } : {}), ...(topics ? { topics } : {}) };
   if (options.save !== false) {
-    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset) });
+    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset, topics) });
   }
   return set;
 }

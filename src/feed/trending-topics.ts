@@ -94,3 +94,16 @@ export function topicTrends(model: Recommender, dataset: Dataset, topics: PostTo
     .filter((t) => t.coherence >= minCoherence)
     .sort((a, b) => b.score - a.score || a.topic - b.topic);
 }
+
+/** PostTopics as JSON (saved with a model version). */
+export function topicsToJson(t: PostTopics): string {
+  return JSON.stringify({ k: t.k, words: t.words, coherence: t.coherence, items: Array.from(t.items), mixtures: Array.from(t.mixtures) });
+}
+
+/** Reads what `topicsToJson` wrote; undefined when it is not that shape. */
+export function topicsFromJson(text: string): PostTopics | undefined {
+  const o = JSON.parse(text) as { k?: unknown; words?: unknown; coherence?: unknown; items?: unknown; mixtures?: unknown };
+  if (typeof o.k !== 'number' || !Array.isArray(o.words) || !Array.isArray(o.coherence) || !Array.isArray(o.items) || !Array.isArray(o.mixtures)) return undefined;
+  if (o.mixtures.length !== o.items.length * o.k) return undefined;
+  return { k: o.k, words: o.words as string[][], coherence: o.coherence as number[], items: Int32Array.from(o.items as number[]), mixtures: Float64Array.from(o.mixtures as number[]) };
+}

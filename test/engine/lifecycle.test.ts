@@ -45,7 +45,7 @@ describe('model versions', () => {
     const validation = versions[0]!.validation!;
     expect(Object.keys(validation).sort()).toEqual(['in-network', 'item-knn/cosine', 'popular/trending']);
     expect(validation['item-knn/cosine']!['ndcg@10']).toBeGreaterThan(validation['popular/trending']!['ndcg@10']!);
-    expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'interest-vectorizer.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'popular__trending.safetensors']);
+    expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'interest-vectorizer.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'popular__trending.safetensors', 'topics.json']);
   });
 
   it('a new engine serves the saved version without training, with the same feed', async () => {
@@ -60,6 +60,8 @@ describe('model versions', () => {
     expect(await firstPage(engine, 'ana')).toEqual(expected);
     expect((await engine.stats()).modelVersion?.version).toBe(1);
     expect(versionNumbers(modelsDir)).toEqual([1]);
+    // The trending topics come with the version: served at once, not fitted by this process.
+    expect(engine.trendingTopics(5).length).toBeGreaterThan(0);
     await engine.close();
   });
 
