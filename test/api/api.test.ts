@@ -203,4 +203,18 @@ describe('API keys and scopes', () => {
       await e.close();
     }
   });
+
+  // Last: the retrained snapshot includes the events the other tests wrote (today's clock), which changes trending.
+  it('POST /v1/admin/train answers 202 at once and retrains in the background', async () => {
+    const before = (await app.inject('/v1/stats')).json().trainedAt as string;
+    const res = await app.inject({ method: 'POST', url: '/v1/admin/train' });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ retraining: 'running' });
+    await engine.retrain(); // the one running
+    const after = (await app.inject('/v1/stats')).json() as { trainedAt: string; retraining: string };
+    expect(after.retraining).toBe('idle');
+    expect(Date.parse(after.trainedAt)).toBeGreaterThanOrEqual(Date.parse(before));
+    await engine.secondaryTraining();
+  });
+
 });

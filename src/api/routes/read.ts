@@ -134,9 +134,15 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     },
   );
 
-  app.post('/v1/admin/train', { config: { scope: 'admin' }, schema: { tags: ['admin'], summary: 'Rebuild the dataset and refit the models' } }, async () => {
-    return engine.train();
-  });
+  app.post(
+    '/v1/admin/train',
+    { config: { scope: 'admin' }, schema: { tags: ['admin'], summary: 'Retrain in the background (a child process for a file store) and swap the new version in; 202 at once, progress in /v1/stats' } },
+    async (_request, reply) => {
+      // Never on the request loop: the answer comes at once, the training runs out of it (one at a time).
+      void engine.retrain();
+      return reply.status(202).send({ retraining: 'running' });
+    },
+  );
 
   app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed)', security: [] } }, async () => {
     const s = await engine.stats();
