@@ -8,32 +8,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../fixtures/run-cli.js';
 import { createSqliteStore } from '../../src/storage/sqlite-store.js';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/resonate.js');
 
 /** Runs the CLI in-process with the store and every path inside `cwd`, capturing its output. */
-async function resonate(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '', stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (stdout += a.join(' ') + '\n'));
-  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n'));
+/** Runs the CLI in-process with the store and every path inside `cwd`. */
+function resonate(cwd: string, ...args: string[]): Promise<CliResult> {
   const abs = args.map((a) => (/\.(tsv|txt|json|safetensors|db)$/.test(a) && !a.startsWith('/') ? join(cwd, a) : a));
-  const hasDb = args.includes('--db');
-  process.exitCode = 0;
-  try {
-    await main(['node', 'resonate', ...(hasDb ? [] : ['--db', join(cwd, 'resonate.db')]), ...abs]);
-  } finally {
-    out.mockRestore();
-    log.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
+  return runCli([...(args.includes('--db') ? [] : ['--db', join(cwd, 'resonate.db')]), ...abs]);
 }
 
 afterEach(() => {

@@ -4,30 +4,14 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../fixtures/run-cli.js';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/resonate.js');
 
-async function resonate(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '', stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const errOut = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (stdout += a.join(' ') + '\n'));
-  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.join(' ') + '\n'));
-  process.exitCode = 0;
-  try {
-    await main(['node', 'resonate', ...args]);
-  } finally {
-    out.mockRestore();
-    errOut.mockRestore();
-    log.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
+function resonate(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 afterEach(() => {
