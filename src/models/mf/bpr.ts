@@ -13,16 +13,14 @@
  * not redrawn; u, i, j and both biases updated per triple with the old p_u (cornac/models/bpr/recom_bpr.pyx).
  * The steps run in the SIMD kernel of bpr-sgd.as.ts when WebAssembly is available (bpr-wasm.ts).
  */
-import { biasedDotScores } from './factor-scores.js';
+import { BiasedFactorRecommender } from './factor-scores.js';
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import { AliasTable, createRng, type Rng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { colCounts } from '../../math/csr.js';
-import { cosineNeighbours } from '../cosine-neighbours.js';
-import { BaseRecommender } from '../base-recommender.js';
-import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
+import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { bprWasmState } from './bpr-wasm.js';
@@ -116,12 +114,9 @@ function negativeDraw(m: Dataset['interactions'], params: Pick<BprParams, 'negat
   return () => pool[alias.sample(rng)]!;
 }
 
-export class BprRecommender extends BaseRecommender {
+export class BprRecommender extends BiasedFactorRecommender {
   readonly id = BPR_ID;
   readonly params: Readonly<BprParams>;
-  private p: Float32Array = new Float32Array(0);
-  private q: Float32Array = new Float32Array(0);
-  private b: Float32Array = new Float32Array(0);
 
   constructor(params: Record<string, unknown> = {}) {
     super();
@@ -178,16 +173,6 @@ export class BprRecommender extends BaseRecommender {
     this.q = q;
     this.b = b;
     this.setSeen(data);
-  }
-
-  protected scoreUser(user: number, out: Float32Array): void {
-    biasedDotScores(this.p, this.q, this.b, this.params.factors, user, this.nItems, out);
-  }
-
-  /** Items by cosine of their factors. */
-  override similarItems(item: number, k: number): Recommendation[] {
-    this.requireItem(item);
-    return cosineNeighbours(this.q, this.params.factors, this.nItems, item, k);
   }
 
   save(): Artifact {

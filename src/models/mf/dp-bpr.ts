@@ -17,7 +17,7 @@
  * user's factor and history, so it is not itself private: publish only the item side.
  * Without `epsilon` and `noiseMultiplier` the same training runs without noise (not private; ε = ∞).
  */
-import { biasedDotScores } from './factor-scores.js';
+import { BiasedFactorRecommender } from './factor-scores.js';
 import { z } from 'zod';
 import { defineModel } from '../shared/define-model.js';
 import { createError } from '../../core/errors.js';
@@ -30,9 +30,7 @@ import { Tensor } from '../../nn/tensor.js';
 import { noiseMultiplierFor } from '../../privacy/calibrate.js';
 import { DpSgd } from '../../privacy/dp-sgd.js';
 import { stepsForEpochs } from '../../privacy/steps.js';
-import { BaseRecommender } from '../base-recommender.js';
-import { cosineNeighbours } from '../cosine-neighbours.js';
-import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
+import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 
@@ -111,12 +109,9 @@ export function userBprGradient(
   return nTouched;
 }
 
-export class DpBprRecommender extends BaseRecommender {
+export class DpBprRecommender extends BiasedFactorRecommender {
   readonly id = DP_BPR_ID;
   readonly params: Readonly<DpBprParams>;
-  private p: Float32Array = new Float32Array(0);
-  private q: Float32Array = new Float32Array(0);
-  private b: Float32Array = new Float32Array(0);
   private spent: DpBprPrivacy | undefined;
 
   constructor(params: Record<string, unknown> = {}) {
@@ -200,16 +195,6 @@ export class DpBprRecommender extends BaseRecommender {
     this.b = Float32Array.from(bias);
     this.spent = { noiseMultiplier: sigma, steps, epsilon: dp.accountant.epsilon(), delta };
     this.setSeen(data);
-  }
-
-  protected scoreUser(user: number, out: Float32Array): void {
-    biasedDotScores(this.p, this.q, this.b, this.params.factors, user, this.nItems, out);
-  }
-
-  /** Items by cosine of their (private) factors. */
-  override similarItems(item: number, k: number): Recommendation[] {
-    this.requireItem(item);
-    return cosineNeighbours(this.q, this.params.factors, this.nItems, item, k);
   }
 
   save(): Artifact {
