@@ -191,7 +191,8 @@ class ResonateEngine implements Engine {
   }
 
   async feed(userId: string, opts?: PageOptions): Promise<HydratedPage> {
-    return this.serving().feed.page(this.readable(userId), opts);
+    const id = this.readable(userId);
+    return this.serving().feed.page(id, opts);
   }
 
   async similarPosts(postId: string, k = 10): Promise<HydratedItem[]> {
@@ -221,6 +222,7 @@ class ResonateEngine implements Engine {
 
   async recommend(userId: string, opts: { k?: number; model?: string } = {}): Promise<{ postId: string; score: number }[]> {
     const k = opts.k ?? this.config.feed.pageSize;
+    this.readable(userId);
     const { dataset, models, feed } = this.serving();
     if (opts.model === undefined) return (await feed.page(this.readable(userId), { pageSize: k })).items.map((it) => ({ postId: it.postId, score: it.score }));
     const model = models.get(opts.model);

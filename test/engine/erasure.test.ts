@@ -79,6 +79,9 @@ describe('erasure', () => {
       expect(res.json().code, url).toBe('USER_ERASED');
     }
     expect((await app.inject({ method: 'DELETE', url: `/v1/users/${ERASED}` })).json().code).toBe('USER_ERASED');
+    // Even with nothing serving, an erased user is USER_ERASED, not "not trained".
+    const idle = await createEngine({ store: full.store, overrides });
+    await expect(idle.feed(ERASED)).rejects.toMatchObject({ code: 'USER_ERASED' });
     const unknown = await app.inject({ method: 'DELETE', url: '/v1/users/nobody-here' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('NOT_FOUND');
