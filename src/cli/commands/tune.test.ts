@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
-import { main } from '../main.js';
+import { runCli } from '../../../test/fixtures/run-cli.js';
 import { resolveSpace } from './tune.js';
 import { DEFAULT_SPACES } from '../../eval/tuning/default-spaces.js';
 import { sampleParams } from '../../eval/tuning/search-space.js';
@@ -23,20 +23,10 @@ function writeInteractions(file: string): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
+/** The CLI in-process; `out` is everything it printed, on either stream. */
 async function resonate(...args: string[]): Promise<{ out: string; code: number }> {
-  let out = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  process.exitCode = 0;
-  try {
-    await main(['node', 'resonate', ...args]);
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, code };
+  const r = await runCli(args);
+  return { out: r.stdout + r.stderr, code: r.code };
 }
 
 afterEach(() => { process.exitCode = 0; });

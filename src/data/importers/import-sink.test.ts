@@ -14,6 +14,20 @@ import type { ImportSink } from './import-sink.js';
 /** Compile-time check: every Store is an ImportTarget. */
 export const storeIsTarget = (s: Store): ImportTarget => s;
 
+/** Opens a transaction on `store` and keeps it (and the write lock) until `release` is called. */
+async function holdWriteLock(store: Store): Promise<{ held: Promise<void>; release: () => void }> {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const holding = new Promise<void>((r) => (locked = r));
+  const held = store.transaction(async () => {
+    locked();
+    await gate;
+  });
+  await holding;
+  return { held, release };
+}
+
 describe('import transaction and reporting', () => {
   it('a source that throws midway leaves the store untouched, even after batches were written', async () => {
     const store = await memoryStore();
@@ -172,15 +186,7 @@ describe('imports beside another writer (a database file a server may be serving
     const importer = await createSqliteStore({ path });
     const server = await createSqliteStore({ path });
     for (const options of [{}, { strict: true }]) {
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      let locked!: () => void;
-      const holding = new Promise<void>((r) => (locked = r));
-      const held = server.transaction(async () => {
-        locked();
-        await gate;
-      });
-      await holding;
+      const { held, release } = await holdWriteLock(server);
       const timer = setTimeout(release, 300);
       const report = await runImport(importer, { ...options, batchSize: 3 }, 0, body(5));
       expect(report.accepted.events).toBe(5);
@@ -188,15 +194,7 @@ describe('imports beside another writer (a database file a server may be serving
       clearTimeout(timer);
     }
     // With no time to wait, the import gives up at once: STORE_BUSY, nothing written.
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const holding = new Promise<void>((r) => (locked = r));
-    const held = server.transaction(async () => {
-      locked();
-      await gate;
-    });
-    await holding;
+    const { held, release } = await holdWriteLock(server);
     const before = await importer.counts();
     await expect(runImport(importer, { busyWaitMs: 0 }, 0, async (sink) => sink.ensureUser('late'))).rejects.toMatchObject({ code: 'STORE_BUSY' });
     release();
