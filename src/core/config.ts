@@ -291,6 +291,18 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   privacy: privacySchema,
+  /**
+   * The impression log: every served feed item with its request id, position, source, score, policy and
+   * propensity (off-policy evaluation and experiments read it). Rows are buffered and written in bulk, off the
+   * request path: a crash loses at most `bufferRows` rows; a page waits for a flush only when the buffer is full.
+   */
+  impressions: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      bufferRows: z.number().int().min(1).max(100_000).default(2_000),
+      flushMs: z.number().int().min(10).max(60_000).default(1_000),
+    })
+    .prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   seed: z.number().int().default(42),
 });

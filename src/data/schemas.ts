@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { EVENT_TYPES, type EventType } from '../core/config.js';
+import { isRequestId } from './impressions.js';
 
 export { EVENT_TYPES, type EventType };
 
@@ -24,6 +25,8 @@ export const LIMITS = {
   tags: 64,
   tagChars: 128,
   langChars: 16,
+  /** Characters of an event's `request_id` (a request id is 36; a longer string is refused, a shorter wrong one is kept unjoined). */
+  requestIdChars: 64,
   /** Keys of a `features` object, characters of a key and of a string value. */
   featureKeys: 32,
   featureKeyChars: 64,
@@ -167,6 +170,15 @@ export const eventSchema = z
       .optional(),
     text: textSchema(LIMITS.eventTextChars).optional(),
     timestamp: timestampSchema,
+    /**
+     * The feed response this event answers (its `request_id`), joining it to the served impression. Never a
+     * reason to refuse an event: anything that is not a request id Resonate issued reads as `null` (malformed,
+     * counted, not joined).
+     */
+    request_id: z
+      .union([z.string().max(LIMITS.requestIdChars, `must be at most ${LIMITS.requestIdChars} characters`), z.number(), z.null()])
+      .transform((v): string | null => (isRequestId(v) ? v : null))
+      .optional(),
   })
   .superRefine((e, ctx) => {
     if (POST_EVENTS.includes(e.type) && e.post === undefined && e.type !== 'report') {

@@ -133,7 +133,7 @@ const ROW_BYTES: Readonly<Record<RowKind, number>> = {
   follows: object({ follower: ID, followee: ID, created_at: TIME }),
   events: object({
     id: ID, user: ID, type: 2 + Math.max(...EVENT_TYPES.map((t) => t.length)), post: ID, target_user: ID, value: NUMBER_BYTES,
-    text: str(LIMITS.eventTextChars), timestamp: TIME,
+    text: str(LIMITS.eventTextChars), timestamp: TIME, request_id: Math.max(str(LIMITS.requestIdChars), NUMBER_BYTES),
   }),
 };
 

@@ -3,6 +3,7 @@
  * model lifecycle with its trainer and feed, the ingest path) and wires them; it holds no training or caching
  * logic of its own. The API, the CLI and the workers all go through it.
  */
+import { randomUUID } from 'node:crypto';
 import { loadConfig, type ResonateConfig, type ResonateConfigInput } from '../core/config.js';
 import { createError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -20,6 +21,8 @@ import { openStore } from '../storage/open-store.js';
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
+import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
+import { ImpressionLog, impressionRows, type ImpressionLogStats } from './impression-log.js';
 import { createLifecycle, type Lifecycle, type RetrainState } from './lifecycle.js';
 import { eraseUser } from './user-rights.js';
 import { planModels, type ModelPlan } from './model-plan.js';
@@ -65,6 +68,10 @@ export interface EngineStats extends StoreCounts {
   datasetItems: number;
   /** Users whose first feed page is precomputed in memory (feed.materializeUsers). */
   materializedFeeds: number;
+  /** The impression log of this process: rows written, waiting, dropped. */
+  impressions: ImpressionLogStats;
+  /** How new events' request ids joined served impressions (since start). */
+  feedback: FeedbackJoinStats;
 }
 
 export type { HydratedItem };
@@ -140,8 +147,13 @@ class ResonateEngine implements Engine {
     private readonly privacy: UserPrivacy,
     private readonly lifecycle: Lifecycle,
   ) {
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy);
+    this.impressions = new ImpressionLog(store, config.impressions, logger);
+    this.feedbackJoin = new FeedbackJoin(store);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.feedbackJoin);
   }
+
+  private readonly impressions: ImpressionLog;
+  private readonly feedbackJoin: FeedbackJoin;
 
   get dataset(): Dataset | undefined {
     return this.lifecycle.serving.current?.dataset;
@@ -192,7 +204,13 @@ class ResonateEngine implements Engine {
 
   async feed(userId: string, opts?: PageOptions): Promise<HydratedPage> {
     const id = this.readable(userId);
-    return this.serving().feed.page(id, opts);
+    const page = await this.serving().feed.page(id, opts);
+    if (!this.impressions.enabled || page.items.length === 0) return page;
+    // A page served from memory is the same object each time: each response gets its own id.
+    const requestId = randomUUID();
+    await this.impressions.record(impressionRows(requestId, id, page.offset ?? 0, page.items, Date.now()));
+    this.feedbackJoin.served(requestId);
+    return { ...page, requestId };
   }
 
   async similarPosts(postId: string, k = 10): Promise<HydratedItem[]> {
@@ -253,10 +271,11 @@ class ResonateEngine implements Engine {
   }
 
   stats(): Promise<EngineStats> {
-    return engineStats(this.store, this.lifecycle, this.plan);
+    return engineStats(this.store, this.lifecycle, this.plan, { impressions: this.impressions.stats(), feedback: this.feedbackJoin.stats() });
   }
 
   async close(): Promise<void> {
+    await this.impressions.close();
     await this.lifecycle.close();
     await this.store.close();
   }
@@ -268,7 +287,7 @@ function userIndex(data: Dataset, userId: string): number {
   return u;
 }
 
-async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan): Promise<EngineStats> {
+async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan, logs: Pick<EngineStats, 'impressions' | 'feedback'>): Promise<EngineStats> {
   const counts = await store.counts();
   const live = lifecycle.serving.current;
   const m = live?.manifest;
@@ -285,5 +304,6 @@ async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan):
     datasetUsers: live?.dataset.users.size ?? 0,
     datasetItems: live?.dataset.items.size ?? 0,
     materializedFeeds: lifecycle.materializedFeeds,
+    ...logs,
   };
 }

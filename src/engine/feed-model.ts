@@ -54,6 +54,8 @@ class EngineFeedModel implements ListRecommender {
       seed: options.seed ?? this.config.seed,
       feed: { ...this.config.feed, materializeUsers: 0 },
       models: { ...this.config.models, behavior: false },
+      // Evaluation pages are not served to anyone: nothing to log.
+      impressions: { ...this.config.impressions, enabled: false },
     };
     const store = await openStore('sqlite://:memory:');
     try {

@@ -14,6 +14,7 @@ import { vaderCompound } from '../text/sentiment/lexicon.js';
 import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
 import type { ServingSlot } from './serving.js';
 import type { UserPrivacy } from './user-privacy.js';
+import type { FeedbackJoin } from './feedback-join.js';
 
 /**
  * Every post ingested gets a sentiment: the VADER compound score in [-1, 1] and its label with VADER's
@@ -27,7 +28,7 @@ export function addSentiment(posts: Post[]): void {
   }
 }
 
-export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
+export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, join?: FeedbackJoin): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   return async (kind, rows) => {
     const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
     return counts;
@@ -40,6 +41,10 @@ export function createIngest(store: Store, config: ResonateConfig, serving: Serv
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);
+    if (kind === 'events' && join) {
+      const inserted = new Set(summary.insertedEventIds);
+      await join.count((parsed as Event[]).filter((e) => inserted.delete(e.id)));
+    }
     const live = serving.current;
     if (!live) return summary;
     if (kind === 'events') {

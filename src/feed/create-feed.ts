@@ -301,7 +301,7 @@ class ServedFeed implements Feed {
     const known = this.hydrated.get(items);
     if (known && known.generation === this.postGeneration) return known.page;
     const generation = this.postGeneration;
-    const result: FeedPage = { items: await hydrate(this.store, items) };
+    const result: FeedPage = { items: await hydrate(this.store, items), offset };
     if (index + 1 < pages.length || this.lists.isTruncated(pages)) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
     this.hydrated.set(items, { generation, page: result });
     return result;

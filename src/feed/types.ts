@@ -37,6 +37,10 @@ export interface FeedPage {
   items: HydratedItem[];
   /** Opaque; pass it back for the next page. Absent on the last page. */
   nextCursor?: string;
+  /** Rank of the first item in the user's list (0 on the first page). */
+  offset?: number;
+  /** The served response's id (the engine sets it when it logs the page's impressions); events echo it as `request_id`. */
+  requestId?: string;
 }
 
 export interface PageOptions {

@@ -21,7 +21,8 @@ import { KnownIds } from './known-ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
-import type { AuditEntry, ErasureSummary, EventQuery, SearchHit, Store, StoreCounts, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import { insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
+import type { AuditEntry, ErasureSummary, EventQuery, Impression, ImpressionQuery, SearchHit, Store, StoreCounts, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -61,14 +62,16 @@ interface PostRow {
 interface FollowRow { follower: string; followee: string; created_at: number | null }
 interface EventRow {
   id: string; user_id: string; type: string; post_id: string | null; target_user_id: string | null;
-  value: number | null; text: string | null; ts: number;
+  value: number | null; text: string | null; ts: number; request_id: string | null;
 }
 
 /** An events row in EVENT_COLUMNS order, then rowid. */
-type EventTuple = [string, string, string, string | null, string | null, number | null, string | null, number, number];
+type EventTuple = [string, string, string, string | null, string | null, number | null, string | null, number, string | null, number];
 
 const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
-const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts';
+const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts, request_id';
+/** Bound values per events row (EVENT_COLUMNS). */
+const EVENT_PARAMS = 9;
 
 /**
  * Opens (creating if needed) a SQLite store and brings its schema up to date.
@@ -357,10 +360,10 @@ export class SqliteStore implements Store {
       return rows.length;
     };
     let inserted = 0;
-    const params: unknown[] = new Array<unknown>(EVENT_ROWS_PER_STATEMENT * 8);
+    const params: unknown[] = new Array<unknown>(EVENT_ROWS_PER_STATEMENT * EVENT_PARAMS);
     let start = 0;
     for (; start + EVENT_ROWS_PER_STATEMENT <= events.length; start += EVENT_ROWS_PER_STATEMENT) {
-      for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) eventParams(events[start + k]!, params, k * 8);
+      for (let k = 0; k < EVENT_ROWS_PER_STATEMENT; k++) eventParams(events[start + k]!, params, k * EVENT_PARAMS);
       try {
         inserted += exec(multi, params);
       } catch (err) {
@@ -520,10 +523,11 @@ export class SqliteStore implements Store {
     const gone = JSON.stringify([...own, ...replyIds]);
     const events = run('DELETE FROM events WHERE user_id = ? OR target_user_id = ?', id, id) + run('DELETE FROM events WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
+    const impressions = run('DELETE FROM impressions WHERE user_id = ?', id) + run('DELETE FROM impressions WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM users WHERE id = ?', id);
     run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
-    const summary: ErasureSummary = { user: id, posts: own.length, replies: replyIds.length, follows, events };
+    const summary: ErasureSummary = { user: id, posts: own.length, replies: replyIds.length, follows, events, impressions };
     this.audit({ at: Date.now(), action: 'erase', subject: id, actor, details: { ...summary } });
     // The id caches hold only ids known to exist: forget the erased ones.
     this.knownUsers.forget([id]);
@@ -540,7 +544,9 @@ export class SqliteStore implements Store {
     if (!user) return undefined;
     const posts = (this.stmt(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.author = ? ORDER BY p.created_at, p.rowid`).all(id) as PostRow[]).map(toPost);
     const events = (this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ? ORDER BY ts, rowid`).all(id) as EventRow[]).map(toEvent);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events };
+    const impressions: Impression[] = [];
+    for await (const row of scanImpressions(this.db, { userId: id })) impressions.push(row);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions };
     await this.exclusive(async () => this.audit({ at: Date.now(), action: 'export', subject: id, actor: options.actor, details: { posts: posts.length, events: events.length } }));
     return out;
   }
@@ -555,6 +561,30 @@ export class SqliteStore implements Store {
   async auditLog(limit = 100): Promise<AuditEntry[]> {
     const rows = this.stmt('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: string | null }[];
     return rows.map((r) => ({ at: r.at, action: r.action, subject: r.subject, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}) }));
+  }
+
+  async writeImpressions(rows: readonly Impression[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    if (this.inTransaction.getStore()?.open) return insertImpressions(this.db, rows);
+    return this.exclusive(async () => {
+      this.begin();
+      try {
+        const inserted = insertImpressions(this.db, rows);
+        this.commit();
+        return inserted;
+      } catch (e) {
+        this.rollback();
+        throw asWriteError(e);
+      }
+    });
+  }
+
+  scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression> {
+    return scanImpressions(this.db, query);
+  }
+
+  async knownRequestIds(ids: readonly string[]): Promise<Set<string>> {
+    return knownRequestIds(this.db, ids);
   }
 
   private audit(e: AuditEntry): void {
@@ -587,7 +617,7 @@ export class SqliteStore implements Store {
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1]!;
       lastTs = last[7];
-      lastRowid = last[8];
+      lastRowid = last[9];
     }
   }
 
@@ -688,17 +718,18 @@ function typeFilter(types: readonly EventType[] | undefined): [string | null, st
 }
 
 function eventPlaceholders(rows: number): string {
-  return Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const row = `(${Array.from({ length: EVENT_PARAMS }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => row).join(', ');
 }
 
-/** The 8 bound values of one event. */
+/** The bound values of one event. */
 function eventRow(e: Event): unknown[] {
-  const params: unknown[] = new Array<unknown>(8);
+  const params: unknown[] = new Array<unknown>(EVENT_PARAMS);
   eventParams(e, params, 0);
   return params;
 }
 
-/** Writes the 8 bound values of one event (in EVENT_COLUMNS order) into params at offset. */
+/** Writes the bound values of one event (in EVENT_COLUMNS order) into params at offset. */
 function eventParams(e: Event, params: unknown[], at: number): void {
   params[at] = e.id;
   params[at + 1] = e.user;
@@ -708,6 +739,7 @@ function eventParams(e: Event, params: unknown[], at: number): void {
   params[at + 5] = e.value ?? null;
   params[at + 6] = e.text ?? null;
   params[at + 7] = e.timestamp;
+  params[at + 8] = e.request_id ?? null;
 }
 
 function sameEvent(a: Event, b: Event): boolean {
@@ -756,6 +788,7 @@ function tupleToEvent(r: EventTuple): Event {
   if (r[4] !== null) e.target_user = r[4];
   if (r[5] !== null) e.value = r[5];
   if (r[6] !== null) e.text = r[6];
+  if (r[8] !== null) e.request_id = r[8];
   return e;
 }
 
@@ -765,5 +798,6 @@ function toEvent(r: EventRow): Event {
   if (r.target_user_id !== null) e.target_user = r.target_user_id;
   if (r.value !== null) e.value = r.value;
   if (r.text !== null) e.text = r.text;
+  if (r.request_id !== null) e.request_id = r.request_id;
   return e;
 }

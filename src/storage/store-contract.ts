@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
-import type { Store, WriteBatch } from './store.js';
+import type { Impression, Store, WriteBatch } from './store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -393,7 +393,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
       it('erases a user: their posts, follows both ways, own events, events on their posts and aimed at them', async () => {
         const summary = await store.eraseUser('alice', { actor: 'test' });
-        expect(summary).toEqual({ user: 'alice', posts: 2, replies: 0, follows: 2, events: 4 });
+        expect(summary).toEqual({ user: 'alice', posts: 2, replies: 0, follows: 2, events: 4, impressions: 0 });
         expect(await store.getUser('alice')).toBeUndefined();
         expect(await store.getPosts(['p1', 'p3'])).toEqual([]);
         expect(await store.followers('bob')).toEqual(['carol']);
@@ -437,6 +437,57 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect((await store.userFlags()).unpersonalized).toEqual(['bob']);
         await store.write({ users: [{ id: 'bob', name: 'Bob' }] });
         expect((await store.userFlags()).unpersonalized).toEqual([]);
+      });
+    });
+
+    describe('impression log', () => {
+      const R1 = '0b8f2c1e-3d4a-4b5c-8d6e-7f8091a2b3c4';
+      const R2 = '1c9f3d2e-4e5b-4c6d-9e7f-8091a2b3c4d5';
+      const served = (requestId: string, userId: string, postIds: string[], at: number): Impression[] =>
+        postIds.map((postId, position) => ({ requestId, userId, postId, position, source: 'in-network', score: 1 / (position + 1), policy: 'blend', propensity: 1, at }));
+
+      beforeEach(async () => {
+        await store.write(seed);
+      });
+
+      it('appends impressions idempotently and scans them in time order, filtered by time and user', async () => {
+        const first = served(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN);
+        const second: Impression[] = [{ ...served(R2, 'bob', ['p4'], T0 + 19 * MIN)[0]!, policy: 'thompson', arm: 'fresh', propensity: 0.25, experiment: 'exp:b' }];
+        expect(await store.writeImpressions(first)).toBe(2);
+        expect(await store.writeImpressions([...first, ...second])).toBe(1);
+        expect(await collect(store.scanImpressions())).toEqual([...second, ...first]);
+        expect(await collect(store.scanImpressions({ since: T0 + 20 * MIN }))).toEqual(first);
+        expect(await collect(store.scanImpressions({ before: T0 + 20 * MIN }))).toEqual(second);
+        expect(await collect(store.scanImpressions({ userId: 'carol' }))).toEqual(first);
+        expect(await store.knownRequestIds([R2, 'x', R1])).toEqual(new Set([R1, R2]));
+      });
+
+      it('keeps the request id an event answers; a malformed one reads back as none', async () => {
+        await store.write({ events: [
+          { id: 'c1', user: 'carol', type: 'like', post: 'p2', timestamp: T0 + 21 * MIN, request_id: R1 },
+          { id: 'c2', user: 'carol', type: 'like', post: 'p1', timestamp: T0 + 22 * MIN, request_id: null },
+        ] });
+        const [c2, c1] = await store.userEvents('carol', { since: T0 + 21 * MIN });
+        expect(c1).toMatchObject({ id: 'c1', request_id: R1 });
+        expect(c2!.request_id).toBeUndefined();
+      });
+
+      it('erasure removes the impressions served to the user and of their posts; export lists the user\'s', async () => {
+        await store.writeImpressions([...served(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN), ...served(R2, 'bob', ['p1', 'p4'], T0 + 21 * MIN)]);
+        expect((await store.exportUser('carol'))?.impressions.map((i) => i.postId)).toEqual(['p2', 'p1']);
+        expect(await store.eraseUser('alice')).toMatchObject({ impressions: 2 });
+        expect((await collect(store.scanImpressions())).map((i) => [i.userId, i.postId])).toEqual([['carol', 'p2'], ['bob', 'p4']]);
+        expect(await store.eraseUser('carol')).toMatchObject({ impressions: 2 });
+        expect(await collect(store.scanImpressions())).toEqual([]);
+      });
+
+      it('scans more impressions than one page, each once', async () => {
+        const many = Array.from({ length: 12_001 }, (_, i) => ({ ...served(i % 2 ? R1 : R2, 'bob', ['p1'], T0 + Math.floor(i / 3))[0]!, position: i }));
+        expect(await store.writeImpressions(many)).toBe(many.length);
+        const scanned = await collect(store.scanImpressions());
+        expect(scanned).toHaveLength(many.length);
+        expect(new Set(scanned.map((i) => `${i.requestId}:${i.position}`)).size).toBe(many.length);
+        expect(scanned.every((x, i) => i === 0 || scanned[i - 1]!.at <= x.at)).toBe(true);
       });
     });
 

@@ -11,6 +11,9 @@
  */
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { EventType } from '../core/config.js';
+import type { Impression } from '../data/impressions.js';
+
+export type { Impression };
 
 export type { WriteBatch, WriteSummary } from '../data/rows.js';
 import type { WriteBatch, WriteSummary } from '../data/rows.js';
@@ -48,6 +51,15 @@ export interface EventQuery {
   limit?: number;
 }
 
+export interface ImpressionQuery {
+  /** Impressions served at or after this time (epoch ms). */
+  since?: number;
+  /** Impressions served strictly before this time. */
+  before?: number;
+  /** Only this user's. */
+  userId?: string;
+}
+
 export interface SearchHit {
   post: Post;
   /** Higher is better (BM25 negated where the backend ranks ascending). */
@@ -63,6 +75,8 @@ export interface ErasureSummary {
   follows: number;
   /** The user's own events, and others' events on the erased posts or aimed at the user. */
   events: number;
+  /** Impressions served to the user or of the erased posts. */
+  impressions: number;
 }
 
 /** Everything stored about one user (GET /v1/users/{id}/export). */
@@ -72,6 +86,8 @@ export interface UserExport {
   following: string[];
   followers: string[];
   events: Event[];
+  /** Feed items served to the user (the impression log). */
+  impressions: Impression[];
 }
 
 export interface AuditEntry {
@@ -107,6 +123,15 @@ export interface Store extends StoreWriter {
   /** Whom the user follows. */
   following(userId: string): Promise<string[]>;
   followers(userId: string): Promise<string[]>;
+  /**
+   * Appends served feed items to the impression log in one transaction, idempotent per (request id, position)
+   * (a retried flush never duplicates); returns how many rows were new.
+   */
+  writeImpressions(rows: readonly Impression[]): Promise<number>;
+  /** The impression log in ascending time order (paged; memory stays bounded). */
+  scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression>;
+  /** Which of these feed request ids have impressions stored (the join of feedback events to impressions). */
+  knownRequestIds(ids: readonly string[]): Promise<Set<string>>;
   /** Full-text search over post text (BM25). */
   searchPosts(query: string, limit?: number): Promise<SearchHit[]>;
   counts(): Promise<StoreCounts>;

@@ -28,6 +28,8 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       schema: {
         tags: ['recommend'],
         summary: "A user's personalized feed, one page at a time, each item with its source and a human explanation",
+        description:
+          'Each response has a `requestId`; send it back as `request_id` on the events that answer this page (a like, a hide, dwell) so they join the served impressions. Events with an unknown or malformed `request_id` are stored all the same.',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
         querystring: { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
         response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
@@ -37,12 +39,13 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       const { id } = request.params as { id: string };
       const q = parseQuery(feedQuery, request.query);
       const page = await engine.feed(id, { cursor: q.cursor, pageSize: q.limit });
-      // The engine hands back the same object for a page served from memory: serialize it once.
-      let body = serializedPages.get(page);
+      // A page served from memory has the same items each time: serialize them once; each response adds its id.
+      let body = serializedPages.get(page.items);
       if (body === undefined) {
-        body = JSON.stringify(page);
-        serializedPages.set(page, body);
+        body = JSON.stringify({ items: page.items, nextCursor: page.nextCursor });
+        serializedPages.set(page.items, body);
       }
+      if (page.requestId !== undefined) body = `{"requestId":${JSON.stringify(page.requestId)},${body.slice(1)}`;
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );

@@ -102,4 +102,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_target_user ON events(target_user_id);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- The feed response an event answers (its request_id), joining feedback to the impression log.
+      ALTER TABLE events ADD COLUMN request_id TEXT;
+      CREATE INDEX events_request ON events(request_id) WHERE request_id IS NOT NULL;
+
+      -- Every served feed item: which policy placed it where, and with what probability (off-policy evaluation).
+      CREATE TABLE impressions (
+        request_id TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        user_id    TEXT NOT NULL,
+        post_id    TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        score      REAL NOT NULL,
+        policy     TEXT NOT NULL,
+        arm        TEXT,
+        propensity REAL NOT NULL,
+        experiment TEXT,
+        at         REAL NOT NULL,
+        PRIMARY KEY (request_id, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX impressions_at ON impressions(at);
+      CREATE INDEX impressions_user ON impressions(user_id);
+      CREATE INDEX impressions_post ON impressions(post_id);
+    `,
+  },
 ];
