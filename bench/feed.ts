@@ -11,47 +11,13 @@
  * afresh: the price of a user who just acted) at 20 and at 50 connections. Each server gets 2 s of unrecorded
  * warm-up load. The 1-minute load average is printed before and after each load (the machine may be shared).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { createEngine, type Engine } from '../src/engine/index.js';
-import { createServer } from '../src/api/server.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '../src/engine/index.js';
 import { generateToStore } from '../src/data/synthetic/index.js';
+import { load, serve, type LoadResult } from './_http-load.js';
 import { machineLine, table } from './_machine.js';
-
-interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p99: number; max: number };
-  non2xx: number;
-  errors: number;
-  /** Server CPU milliseconds (user + system) per request over the load. */
-  cpuMsPerRequest: number;
-  /** 1-minute load average before → after. */
-  load: string;
-}
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-async function load(port: number, seconds: number, ids: readonly string[], dir: string, connections = 50): Promise<LoadResult> {
-  const idsFile = join(dir, `ids-${ids.length}.json`);
-  writeFileSync(idsFile, JSON.stringify(ids));
-  const before = loadavg()[0]!;
-  const cpu = process.cpuUsage();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(here, '_load.mjs'), String(port), String(seconds), String(connections), '/v1/users/{id}/feed', idsFile], { maxBuffer: 1 << 24 });
-  const used = process.cpuUsage(cpu);
-  const r = JSON.parse(stdout) as Omit<LoadResult, 'cpuMsPerRequest' | 'load'>;
-  return { ...r, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, r.requests.total), load: `${before.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}` };
-}
-
-async function serve(engine: Engine): Promise<{ port: number; close: () => Promise<void> }> {
-  const app = await createServer(engine);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  return { port: typeof addr === 'object' && addr ? addr.port : 0, close: () => app.close() };
-}
 
 export async function run(args: string[]): Promise<void> {
   const users = Number(args[0] ?? 2000);

@@ -1,30 +1,55 @@
 /**
- * @module The impression log's row: one served feed item, with what off-policy evaluation and experiment reports
- * need to join feedback back to it (the request id clients echo on their events) and to re-weight it (the
- * probability with which the serving policy put that post at that position).
+ * @module The impression log's rows: a served page (`ServedPage`, what the engine logs, one per feed response)
+ * and a served item (`Impression`, what readers get back, one per post on a page), with what off-policy
+ * evaluation and experiment reports need: the request id clients echo on their events to join feedback back,
+ * and the probability with which the serving policy put that post at that position.
  */
 
-/** One feed item as it was served. */
+/** The policy of the blended ranking: deterministic, so each of its items was placed with probability 1. */
+export const BLEND_POLICY = 'blend';
+
+/** One post of a served page. Without `policy`, the page's blended ranking placed it (propensity 1). */
+export interface ServedItem {
+  postId: string;
+  /** The candidate source that contributed most. */
+  source: string;
+  /** The blended score it was ranked by. */
+  score: number;
+  /** An exploration policy's id when one placed it. */
+  policy?: string;
+  /** What that policy chose (a source for the multi-armed policies). */
+  arm?: string;
+  /** Probability with which the policy put this post at this position. */
+  propensity?: number;
+}
+
+/** One served feed page. */
+export interface ServedPage {
+  /** The response's id; events that answer it carry it as `request_id`. */
+  requestId: string;
+  userId: string;
+  /** 0-based rank of the first item in the user's list. */
+  offset: number;
+  /** Experiment and arm the user was assigned to, when one runs (`experiment:arm`). */
+  experiment?: string;
+  /** Epoch ms at which the page was served. */
+  at: number;
+  items: readonly ServedItem[];
+}
+
+/** One served item as the log reads it back. */
 export interface Impression {
-  /** The feed response's id; events that answer it carry it as `request_id`. */
   requestId: string;
   userId: string;
   postId: string;
   /** 0-based rank in the user's list (page offset + index on the page). */
   position: number;
-  /** The candidate source that contributed most. */
   source: string;
-  /** The blended score it was ranked by. */
   score: number;
-  /** The policy that placed it: `blend` for the ranked list, an exploration policy's id for its slots. */
   policy: string;
-  /** What that policy chose (a source for the multi-armed policies); absent for the ranked list. */
   arm?: string;
-  /** Probability with which the policy put this post at this position (1 for the deterministic ranking). */
   propensity: number;
-  /** Experiment and arm the user was assigned to, when one runs (`experiment:arm`). */
   experiment?: string;
-  /** Epoch ms at which the page was served. */
   at: number;
 }
 

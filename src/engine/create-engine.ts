@@ -22,7 +22,7 @@ import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSu
 import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
 import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
-import { ImpressionLog, impressionRows, type ImpressionLogStats } from './impression-log.js';
+import { ImpressionLog, type ImpressionLogStats } from './impression-log.js';
 import { createLifecycle, type Lifecycle, type RetrainState } from './lifecycle.js';
 import { eraseUser } from './user-rights.js';
 import { planModels, type ModelPlan } from './model-plan.js';
@@ -208,7 +208,8 @@ class ResonateEngine implements Engine {
     if (!this.impressions.enabled || page.items.length === 0) return page;
     // A page served from memory is the same object each time: each response gets its own id.
     const requestId = randomUUID();
-    await this.impressions.record(impressionRows(requestId, id, page.offset ?? 0, page.items, Date.now()));
+    // The items are logged as served (the blended ranking: propensity 1 unless an item says otherwise).
+    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at: Date.now(), items: page.items });
     this.feedbackJoin.served(requestId);
     return { ...page, requestId };
   }

@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { Impression } from '../data/impressions.js';
+import type { ServedItem, ServedPage } from '../data/impressions.js';
 import { ImpressionLog } from './impression-log.js';
 
-const row = (i: number): Impression => ({
-  requestId: '0b8f2c1e-3d4a-4b5c-8d6e-7f8091a2b3c4', userId: 'u', postId: `p${i}`, position: i, source: 's', score: 1, policy: 'blend', propensity: 1, at: i,
+/** A page of n items whose posts are numbered from `from` (the test follows items by their post number). */
+const rows = (from: number, n: number): ServedPage => ({
+  requestId: `req-${from}`, userId: 'u', offset: from, at: from,
+  items: Array.from({ length: n }, (_, k) => ({ postId: `p${from + k}`, source: 's', score: 1 })),
 });
-const rows = (from: number, n: number): Impression[] => Array.from({ length: n }, (_, k) => row(from + k));
+const positions = (items: readonly ServedItem[]): number[] => items.map((it) => Number(it.postId.slice(1)));
 
-/** A store whose writes resolve when the test says so, recording what committed. */
+/** A store whose writes resolve when the test says so, recording the items that committed. */
 function manualStore() {
-  const committed: Impression[] = [];
-  const waiting: { rows: readonly Impression[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const committed: ServedItem[] = [];
+  const waiting: { rows: ServedItem[]; resolve: () => void; reject: (e: Error) => void }[] = [];
   return {
     committed,
     waiting,
-    writeImpressions(r: readonly Impression[]): Promise<number> {
+    writeImpressions(pages: readonly ServedPage[]): Promise<number> {
+      const r = pages.flatMap((p) => p.items);
       return new Promise<number>((resolve, reject) => waiting.push({ rows: r, resolve: () => { committed.push(...r); resolve(r.length); }, reject }));
     },
     release(): void {
@@ -36,7 +39,7 @@ describe('ImpressionLog', () => {
     expect(store.waiting.map((w) => w.rows.length)).toEqual([20]);
     store.release();
     await flushed;
-    expect(store.committed.map((r) => r.position)).toEqual(rows(0, 20).map((r) => r.position));
+    expect(positions(store.committed)).toEqual(positions(rows(0, 20).items));
     expect(log.stats()).toMatchObject({ written: 20, pending: 0, dropped: 0 });
   });
 
@@ -66,7 +69,7 @@ describe('ImpressionLog', () => {
     expect(log.stats().pending).toBe(10);
   });
 
-  it('keeps the rows of a failed flush for the next one, and drops (counted) what would pass the bound', async () => {
+  it('keeps the rows of a failed flush for the next one, and drops (counted) a page that would pass the bound', async () => {
     const store = manualStore();
     const log = new ImpressionLog(store, { enabled: true, bufferRows: 15, flushMs: 60_000 });
     await log.record(rows(0, 10));
@@ -74,16 +77,17 @@ describe('ImpressionLog', () => {
     store.waiting.splice(0)[0]!.reject(new Error('store busy'));
     await failing;
     expect(log.stats()).toMatchObject({ pending: 10, failedFlushes: 1, written: 0 });
-    // The next page needs a flush; it fails too, so only 5 of its 10 rows fit.
+    // The next page needs a flush; it fails too, so the page does not fit and is dropped whole.
     const next = log.record(rows(10, 10));
     await tick();
     store.waiting.splice(0)[0]!.reject(new Error('store busy'));
     await next;
-    expect(log.stats()).toMatchObject({ pending: 15, dropped: 5, failedFlushes: 2 });
+    expect(log.stats()).toMatchObject({ pending: 10, dropped: 10, failedFlushes: 2 });
+    await log.record(rows(20, 5));
     const last = log.flush();
     store.release();
     await last;
-    expect(store.committed.map((r) => r.position)).toEqual(rows(0, 15).map((r) => r.position));
+    expect(positions(store.committed)).toEqual([...positions(rows(0, 10).items), ...positions(rows(20, 5).items)]);
   });
 
   it('records nothing when disabled, and nothing after close', async () => {

@@ -8,16 +8,15 @@
  * fails (a busy or unreachable store) keeps its rows for the next attempt; rows beyond the bound are then
  * dropped and counted rather than blocking the feed.
  */
-import type { Impression } from '../data/impressions.js';
-import type { FeedItem } from '../feed/types.js';
+import type { ServedPage } from '../data/impressions.js';
 import type { Logger } from '../core/logger.js';
 import type { ResonateConfig } from '../core/config.js';
 import type { Store } from '../storage/store.js';
 
 export interface ImpressionLogStats {
-  /** Rows committed to the store by this process. */
+  /** Rows (served items) committed to the store by this process. */
   written: number;
-  /** Rows waiting in memory. */
+  /** Rows waiting in memory or being written. */
   pending: number;
   /** Rows dropped because the store failed and the buffer was full. */
   dropped: number;
@@ -26,11 +25,12 @@ export interface ImpressionLogStats {
 }
 
 export class ImpressionLog {
-  private pending: Impression[] = [];
+  private pending: ServedPage[] = [];
+  private pendingRows = 0;
   private inFlight: Promise<void> | undefined;
   private inFlightRows = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly stats_: ImpressionLogStats = { written: 0, pending: 0, dropped: 0, failedFlushes: 0 };
+  private readonly counts = { written: 0, dropped: 0, failedFlushes: 0 };
   private closed = false;
 
   constructor(
@@ -43,20 +43,20 @@ export class ImpressionLog {
     return this.config.enabled && !this.closed;
   }
 
-  /** Buffers the rows of one served page; resolves at once unless the buffer is full. */
-  async record(rows: readonly Impression[]): Promise<void> {
-    if (!this.enabled || rows.length === 0) return;
-    const bound = this.config.bufferRows;
-    if (this.unsaved() + rows.length > bound) {
+  /** Buffers one served page; resolves at once unless the buffer is full. */
+  async record(page: ServedPage): Promise<void> {
+    const rows = page.items.length;
+    if (!this.enabled || rows === 0) return;
+    if (this.unsaved() + rows > this.config.bufferRows) {
       await this.flush();
-      if (this.unsaved() + rows.length > bound) {
-        // The store refused the flush: keep the bound, drop what does not fit (counted).
-        const room = Math.max(0, bound - this.unsaved());
-        this.stats_.dropped += rows.length - room;
-        rows = rows.slice(0, room);
+      // The store refused the flush (or the page alone passes the bound): keep the bound, drop the page (counted).
+      if (this.unsaved() + rows > this.config.bufferRows) {
+        this.counts.dropped += rows;
+        return;
       }
     }
-    for (const r of rows) this.pending.push(r);
+    this.pending.push(page);
+    this.pendingRows += rows;
     this.schedule();
   }
 
@@ -64,18 +64,20 @@ export class ImpressionLog {
   async flush(): Promise<void> {
     while (this.inFlight) await this.inFlight;
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const batch = this.pending, rows = this.pendingRows;
     this.pending = [];
-    this.inFlightRows = batch.length;
+    this.pendingRows = 0;
+    this.inFlightRows = rows;
     this.inFlight = this.store
       .writeImpressions(batch)
       .then(() => {
-        this.stats_.written += batch.length;
+        this.counts.written += rows;
       })
       .catch((err: unknown) => {
-        this.stats_.failedFlushes++;
+        this.counts.failedFlushes++;
         this.pending = batch.concat(this.pending);
-        this.logger?.warn({ err, rows: batch.length }, 'impression log: flush failed; rows kept for the next one');
+        this.pendingRows += rows;
+        this.logger?.warn({ err, rows }, 'impression log: flush failed; rows kept for the next one');
       })
       .finally(() => {
         this.inFlight = undefined;
@@ -85,7 +87,7 @@ export class ImpressionLog {
   }
 
   stats(): ImpressionLogStats {
-    return { ...this.stats_, pending: this.unsaved() };
+    return { ...this.counts, pending: this.unsaved() };
   }
 
   /** Flushes and stops; later records are ignored. */
@@ -97,7 +99,7 @@ export class ImpressionLog {
   }
 
   private unsaved(): number {
-    return this.pending.length + this.inFlightRows;
+    return this.pendingRows + this.inFlightRows;
   }
 
   private schedule(): void {
@@ -110,14 +112,4 @@ export class ImpressionLog {
     }, this.config.flushMs);
     this.timer.unref();
   }
-}
-
-/**
- * The impression rows of one served page. The blended ranking is deterministic: each of its items was placed
- * with probability 1 (`policy: 'blend'`).
- */
-export function impressionRows(requestId: string, userId: string, offset: number, items: readonly FeedItem[], at: number): Impression[] {
-  return items.map((item, i) => ({
-    requestId, userId, postId: item.postId, position: offset + i, source: item.source, score: item.score, policy: 'blend', propensity: 1, at,
-  }));
 }

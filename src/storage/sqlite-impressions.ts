@@ -1,91 +1,88 @@
 /**
- * @module The impression log on SQLite: bulk appends (idempotent per request id and position), a time-ordered
- * scan for off-policy evaluation, and the request-id lookup that joins feedback events to what was served.
+ * @module The impression log on SQLite. A row per served page (request id, user, offset, time, and its items as
+ * a JSON array): logging a page is one insert, not one per item, which keeps it off the feed's cost. Reads give
+ * back one `Impression` per item. Scans follow insertion order (the order pages were logged), which is time
+ * order within one process; the `since` / `before` / user filters read the whole table (off-line reads only).
  */
 import type Database from 'better-sqlite3';
-import type { Impression } from '../data/impressions.js';
+import type { Impression, ServedPage } from '../data/impressions.js';
 import type { ImpressionQuery } from './store.js';
+import { countItems, packItems, pageItems, withoutPosts, type PackedPage } from './impression-pages.js';
 
-const COLUMNS = 'request_id, position, user_id, post_id, source, score, policy, arm, propensity, experiment, at';
-const ROWS_PER_STATEMENT = 50;
-const PARAMS = 11;
-const SCAN_PAGE = 5_000;
+const SCAN_PAGE = 2_000;
 
-type Tuple = [string, number, string, string, string, number, string, string | null, number, string | null, number];
-
-function placeholders(rows: number): string {
-  const row = `(${Array.from({ length: PARAMS }, () => '?').join(', ')})`;
-  return Array.from({ length: rows }, () => row).join(', ');
+interface PageRow {
+  rowid: number;
+  request_id: string;
+  user_id: string;
+  offset: number;
+  experiment: string | null;
+  at: number;
+  items: string;
 }
 
-function put(params: unknown[], at: number, r: Impression): void {
-  params[at] = r.requestId;
-  params[at + 1] = r.position;
-  params[at + 2] = r.userId;
-  params[at + 3] = r.postId;
-  params[at + 4] = r.source;
-  params[at + 5] = r.score;
-  params[at + 6] = r.policy;
-  params[at + 7] = r.arm ?? null;
-  params[at + 8] = r.propensity;
-  params[at + 9] = r.experiment ?? null;
-  params[at + 10] = r.at;
-}
-
-function toImpression(t: Tuple): Impression {
-  const row: Impression = { requestId: t[0], position: t[1], userId: t[2], postId: t[3], source: t[4], score: t[5], policy: t[6], propensity: t[8], at: t[10] };
-  if (t[7] !== null) row.arm = t[7];
-  if (t[9] !== null) row.experiment = t[9];
-  return row;
-}
-
-/** Inserts the rows (the caller holds the write transaction); returns how many were new. */
-export function insertImpressions(db: Database.Database, rows: readonly Impression[]): number {
-  const multi = db.prepare(`INSERT OR IGNORE INTO impressions (${COLUMNS}) VALUES ${placeholders(ROWS_PER_STATEMENT)}`);
-  const single = db.prepare(`INSERT OR IGNORE INTO impressions (${COLUMNS}) VALUES ${placeholders(1)}`);
-  const params = new Array<unknown>(ROWS_PER_STATEMENT * PARAMS);
-  let inserted = 0, start = 0;
-  for (; start + ROWS_PER_STATEMENT <= rows.length; start += ROWS_PER_STATEMENT) {
-    for (let k = 0; k < ROWS_PER_STATEMENT; k++) put(params, k * PARAMS, rows[start + k]!);
-    inserted += multi.run(params).changes;
-  }
-  const one = new Array<unknown>(PARAMS);
-  for (; start < rows.length; start++) {
-    put(one, 0, rows[start]!);
-    inserted += single.run(one).changes;
+/** Inserts pages (the caller holds the write transaction); returns how many items were new. */
+export function insertImpressions(db: Database.Database, pages: readonly ServedPage[]): number {
+  const insert = db.prepare('INSERT OR IGNORE INTO impressions (request_id, user_id, offset, experiment, at, items) VALUES (?, ?, ?, ?, ?, ?)');
+  let inserted = 0;
+  for (const p of pages) {
+    if (insert.run(p.requestId, p.userId, p.offset, p.experiment ?? null, p.at, packItems(p)).changes > 0) inserted += p.items.length;
   }
   return inserted;
 }
 
-/** Impressions in ascending (at, request id, position) order, a page at a time. */
+function toPage(r: PageRow): PackedPage {
+  return { requestId: r.request_id, userId: r.user_id, offset: r.offset, at: r.at, items: r.items, ...(r.experiment === null ? {} : { experiment: r.experiment }) };
+}
+
+/** The log's items in the order their pages were logged, filtered by time and user. */
 export async function* scanImpressions(db: Database.Database, query: ImpressionQuery = {}): AsyncIterable<Impression> {
-  const page = db
-    .prepare(
-      `SELECT ${COLUMNS} FROM impressions WHERE (at, request_id, position) > (?, ?, ?) AND at < ?
-       ${query.userId === undefined ? '' : 'AND user_id = ?'} ORDER BY at, request_id, position LIMIT ?`,
-    )
-    .raw(true);
-  // (since, '', -1) sorts before every row at `since`: the first page starts at it, inclusive.
-  let key: [number, string, number] = [query.since ?? -Infinity, '', -1];
-  const before = query.before ?? Infinity;
+  const page = db.prepare(
+    `SELECT rowid, request_id, user_id, offset, experiment, at, items FROM impressions
+     WHERE rowid > ? AND at >= ? AND at < ? ${query.userId === undefined ? '' : 'AND user_id = ?'} ORDER BY rowid LIMIT ?`,
+  );
+  let after = 0;
   while (true) {
-    const params: unknown[] = [...key, before];
+    const params: unknown[] = [after, query.since ?? -Infinity, query.before ?? Infinity];
     if (query.userId !== undefined) params.push(query.userId);
     params.push(SCAN_PAGE);
-    const rows = page.all(...params) as Tuple[];
-    for (const t of rows) yield toImpression(t);
+    const rows = page.all(...params) as PageRow[];
+    for (const r of rows) yield* pageItems(toPage(r));
     if (rows.length < SCAN_PAGE) return;
-    const last = rows[rows.length - 1]!;
-    key = [last[10], last[0], last[1]];
+    after = rows[rows.length - 1]!.rowid;
   }
 }
 
-/** Which of these request ids have at least one stored impression. */
+/** Which of these request ids were logged. */
 export function knownRequestIds(db: Database.Database, ids: readonly string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  const found = db
-    .prepare('SELECT DISTINCT i.request_id FROM json_each(?) j JOIN impressions i ON i.request_id = j.value')
-    .pluck()
-    .all(JSON.stringify(ids)) as string[];
+  const found = db.prepare('SELECT i.request_id FROM json_each(?) j JOIN impressions i ON i.request_id = j.value').pluck().all(JSON.stringify(ids)) as string[];
   return new Set(found);
+}
+
+/**
+ * Erasure: deletes the pages served to the user, and removes the erased posts from every other page (their
+ * slots are blanked so the other items keep their positions; a page left empty is deleted). Returns how many
+ * impressions (items) went.
+ */
+export function eraseImpressions(db: Database.Database, userId: string, postIds: readonly string[]): number {
+  let removed = 0;
+  for (const items of db.prepare('SELECT items FROM impressions WHERE user_id = ?').pluck().all(userId) as string[]) removed += countItems(items);
+  db.prepare('DELETE FROM impressions WHERE user_id = ?').run(userId);
+  if (postIds.length === 0) return removed;
+  const gone = new Set(postIds);
+  const update = db.prepare('UPDATE impressions SET items = ? WHERE rowid = ?');
+  const drop = db.prepare('DELETE FROM impressions WHERE rowid = ?');
+  // Only pages that mention one of the posts (a JSON string match) are parsed.
+  const candidates = db
+    .prepare(`SELECT rowid, items FROM impressions WHERE EXISTS (SELECT 1 FROM json_each(?) j WHERE instr(impressions.items, json_quote(j.value)) > 0)`)
+    .all(JSON.stringify(postIds)) as { rowid: number; items: string }[];
+  for (const c of candidates) {
+    const { items, removed: n, left } = withoutPosts(c.items, gone);
+    if (n === 0) continue;
+    removed += n;
+    if (left === 0) drop.run(c.rowid);
+    else update.run(items, c.rowid);
+  }
+  return removed;
 }

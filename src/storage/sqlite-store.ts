@@ -21,8 +21,8 @@ import { KnownIds } from './known-ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
-import { insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
-import type { AuditEntry, ErasureSummary, EventQuery, Impression, ImpressionQuery, SearchHit, Store, StoreCounts, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
+import type { AuditEntry, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -523,7 +523,7 @@ export class SqliteStore implements Store {
     const gone = JSON.stringify([...own, ...replyIds]);
     const events = run('DELETE FROM events WHERE user_id = ? OR target_user_id = ?', id, id) + run('DELETE FROM events WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
-    const impressions = run('DELETE FROM impressions WHERE user_id = ?', id) + run('DELETE FROM impressions WHERE post_id IN (SELECT value FROM json_each(?))', gone);
+    const impressions = eraseImpressions(this.db, id, [...own, ...replyIds]);
     run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM users WHERE id = ?', id);
     run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
@@ -563,13 +563,13 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ at: r.at, action: r.action, subject: r.subject, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}) }));
   }
 
-  async writeImpressions(rows: readonly Impression[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    if (this.inTransaction.getStore()?.open) return insertImpressions(this.db, rows);
+  async writeImpressions(pages: readonly ServedPage[]): Promise<number> {
+    if (pages.length === 0) return 0;
+    if (this.inTransaction.getStore()?.open) return insertImpressions(this.db, pages);
     return this.exclusive(async () => {
       this.begin();
       try {
-        const inserted = insertImpressions(this.db, rows);
+        const inserted = insertImpressions(this.db, pages);
         this.commit();
         return inserted;
       } catch (e) {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
-import type { Impression, Store, WriteBatch } from './store.js';
+import type { Impression, ServedPage, Store, WriteBatch } from './store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -443,6 +443,9 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     describe('impression log', () => {
       const R1 = '0b8f2c1e-3d4a-4b5c-8d6e-7f8091a2b3c4';
       const R2 = '1c9f3d2e-4e5b-4c6d-9e7f-8091a2b3c4d5';
+      const page = (requestId: string, userId: string, postIds: string[], at: number, offset = 0): ServedPage =>
+        ({ requestId, userId, offset, at, items: postIds.map((postId, k) => ({ postId, source: 'in-network', score: 1 / (k + 1) })) });
+      /** What the log reads back for a page of the blended ranking. */
       const served = (requestId: string, userId: string, postIds: string[], at: number): Impression[] =>
         postIds.map((postId, position) => ({ requestId, userId, postId, position, source: 'in-network', score: 1 / (position + 1), policy: 'blend', propensity: 1, at }));
 
@@ -450,12 +453,13 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         await store.write(seed);
       });
 
-      it('appends impressions idempotently and scans them in time order, filtered by time and user', async () => {
+      it('appends pages idempotently and scans their items in logging order, filtered by time and user', async () => {
+        const explored: ServedPage = { requestId: R2, userId: 'bob', offset: 20, at: T0 + 19 * MIN, experiment: 'exp:b', items: [{ postId: 'p4', source: 'fresh', score: 0.5, policy: 'thompson', arm: 'fresh', propensity: 0.25 }] };
+        expect(await store.writeImpressions([page(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN)])).toBe(2);
+        expect(await store.writeImpressions([page(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN), explored])).toBe(1);
         const first = served(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN);
-        const second: Impression[] = [{ ...served(R2, 'bob', ['p4'], T0 + 19 * MIN)[0]!, policy: 'thompson', arm: 'fresh', propensity: 0.25, experiment: 'exp:b' }];
-        expect(await store.writeImpressions(first)).toBe(2);
-        expect(await store.writeImpressions([...first, ...second])).toBe(1);
-        expect(await collect(store.scanImpressions())).toEqual([...second, ...first]);
+        const second: Impression[] = [{ requestId: R2, userId: 'bob', postId: 'p4', position: 20, source: 'fresh', score: 0.5, policy: 'thompson', arm: 'fresh', propensity: 0.25, experiment: 'exp:b', at: T0 + 19 * MIN }];
+        expect(await collect(store.scanImpressions())).toEqual([...first, ...second]);
         expect(await collect(store.scanImpressions({ since: T0 + 20 * MIN }))).toEqual(first);
         expect(await collect(store.scanImpressions({ before: T0 + 20 * MIN }))).toEqual(second);
         expect(await collect(store.scanImpressions({ userId: 'carol' }))).toEqual(first);
@@ -473,21 +477,21 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       });
 
       it('erasure removes the impressions served to the user and of their posts; export lists the user\'s', async () => {
-        await store.writeImpressions([...served(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN), ...served(R2, 'bob', ['p1', 'p4'], T0 + 21 * MIN)]);
+        await store.writeImpressions([page(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN), page(R2, 'bob', ['p1', 'p4'], T0 + 21 * MIN)]);
         expect((await store.exportUser('carol'))?.impressions.map((i) => i.postId)).toEqual(['p2', 'p1']);
         expect(await store.eraseUser('alice')).toMatchObject({ impressions: 2 });
-        expect((await collect(store.scanImpressions())).map((i) => [i.userId, i.postId])).toEqual([['carol', 'p2'], ['bob', 'p4']]);
+        // The other items keep their positions.
+        expect((await collect(store.scanImpressions())).map((i) => [i.userId, i.postId, i.position])).toEqual([['carol', 'p2', 0], ['bob', 'p4', 1]]);
         expect(await store.eraseUser('carol')).toMatchObject({ impressions: 2 });
         expect(await collect(store.scanImpressions())).toEqual([]);
       });
 
-      it('scans more impressions than one page, each once', async () => {
-        const many = Array.from({ length: 12_001 }, (_, i) => ({ ...served(i % 2 ? R1 : R2, 'bob', ['p1'], T0 + Math.floor(i / 3))[0]!, position: i }));
-        expect(await store.writeImpressions(many)).toBe(many.length);
-        const scanned = await collect(store.scanImpressions());
-        expect(scanned).toHaveLength(many.length);
-        expect(new Set(scanned.map((i) => `${i.requestId}:${i.position}`)).size).toBe(many.length);
-        expect(scanned.every((x, i) => i === 0 || scanned[i - 1]!.at <= x.at)).toBe(true);
+      it('scans more pages than one read, each item once, in logging order', async () => {
+        const requestId = (i: number): string => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+        const pages = Array.from({ length: 5_001 }, (_, i) => page(requestId(i), i % 2 ? 'bob' : 'carol', ['p1', 'p2'], T0 + i));
+        const many = Array.from({ length: 5_001 }, (_, i) => served(requestId(i), i % 2 ? 'bob' : 'carol', ['p1', 'p2'], T0 + i)).flat();
+        expect(await store.writeImpressions(pages)).toBe(many.length);
+        expect(await collect(store.scanImpressions())).toEqual(many);
       });
     });
 

@@ -11,9 +11,9 @@
  */
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { EventType } from '../core/config.js';
-import type { Impression } from '../data/impressions.js';
+import type { Impression, ServedPage } from '../data/impressions.js';
 
-export type { Impression };
+export type { Impression, ServedPage };
 
 export type { WriteBatch, WriteSummary } from '../data/rows.js';
 import type { WriteBatch, WriteSummary } from '../data/rows.js';
@@ -124,11 +124,11 @@ export interface Store extends StoreWriter {
   following(userId: string): Promise<string[]>;
   followers(userId: string): Promise<string[]>;
   /**
-   * Appends served feed items to the impression log in one transaction, idempotent per (request id, position)
-   * (a retried flush never duplicates); returns how many rows were new.
+   * Appends served pages to the impression log in one transaction; a request id already stored is ignored (a
+   * retried flush never duplicates). Returns how many items were new.
    */
-  writeImpressions(rows: readonly Impression[]): Promise<number>;
-  /** The impression log in ascending time order (paged; memory stays bounded). */
+  writeImpressions(pages: readonly ServedPage[]): Promise<number>;
+  /** The impression log in the order pages were logged (time order per process), paged: memory stays bounded. */
   scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression>;
   /** Which of these feed request ids have impressions stored (the join of feedback events to impressions). */
   knownRequestIds(ids: readonly string[]): Promise<Set<string>>;

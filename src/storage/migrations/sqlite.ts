@@ -109,24 +109,17 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE events ADD COLUMN request_id TEXT;
       CREATE INDEX events_request ON events(request_id) WHERE request_id IS NOT NULL;
 
-      -- Every served feed item: which policy placed it where, and with what probability (off-policy evaluation).
+      -- The impression log, a row per served page (the items as a JSON array of [post, source, score, policy, arm,
+      -- propensity]): one insert per request keeps logging off the feed's cost; the store reads it back per item.
       CREATE TABLE impressions (
-        request_id TEXT NOT NULL,
-        position   INTEGER NOT NULL,
+        request_id TEXT PRIMARY KEY,
         user_id    TEXT NOT NULL,
-        post_id    TEXT NOT NULL,
-        source     TEXT NOT NULL,
-        score      REAL NOT NULL,
-        policy     TEXT NOT NULL,
-        arm        TEXT,
-        propensity REAL NOT NULL,
+        offset     INTEGER NOT NULL,
         experiment TEXT,
         at         REAL NOT NULL,
-        PRIMARY KEY (request_id, position)
-      ) WITHOUT ROWID;
-      CREATE INDEX impressions_at ON impressions(at);
-      CREATE INDEX impressions_user ON impressions(user_id);
-      CREATE INDEX impressions_post ON impressions(post_id);
+        items      TEXT NOT NULL
+      );
+      -- No index on user_id: it would double the cost of logging; export and erasure (rare) scan the table.
     `,
   },
 ];
