@@ -91,11 +91,34 @@ export function fitGlm(rows: readonly SparseRow[], y: ArrayLike<number>, dim: nu
       }
     }
     const step = solveSpd(hess, grad, dim);
-    let largest = 0;
-    for (let j = 0; j < dim; j++) { w[j]! -= step[j]!; largest = Math.max(largest, Math.abs(step[j]!)); }
+    // Step halving (Armijo-free backtracking): a full Newton step can overshoot on nearly separable data, such as
+    // an (action, position) that never got a click under a weak penalty.
+    const before = objective(rows, y, w, options);
+    let t = 1, largest = 0;
+    const trial = new Float64Array(dim);
+    for (let halvings = 0; halvings < 40; halvings++, t /= 2) {
+      for (let j = 0; j < dim; j++) trial[j] = w[j]! - t * step[j]!;
+      if (objective(rows, y, trial, options) <= before) break;
+    }
+    for (let j = 0; j < dim; j++) { largest = Math.max(largest, Math.abs(trial[j]! - w[j]!)); w[j] = trial[j]!; }
     if (largest < 1e-9) break;
   }
   return w;
+}
+
+/** The penalized loss the fit minimizes. */
+export function objective(rows: readonly SparseRow[], y: ArrayLike<number>, w: Float64Array, options: GlmOptions): number {
+  let loss = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const c = options.weights?.[i] ?? 1;
+    if (c === 0) continue;
+    const z = linearPredictor(w, rows[i]!);
+    // log(1 + e^z) − y·z, computed without overflow; half the squared residual for least squares
+    loss += c * (options.link === 'logit' ? Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i]! * z : 0.5 * (z - y[i]!) ** 2);
+  }
+  let penalty = 0;
+  for (let j = 1; j < w.length; j++) penalty += w[j]! ** 2;
+  return loss + 0.5 * options.l2 * penalty;
 }
 
 export function predictGlm(w: Float64Array, row: SparseRow, link: Link): number {
