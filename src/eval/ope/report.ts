@@ -3,11 +3,8 @@
  * known, weight diagnostics, the method in words) and two SVG charts (estimates with their intervals beside the
  * on-policy value; the importance weights' histogram), each file written atomically.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../../nn/safetensors.js';
-import { renderSvg } from '../report/charts.js';
+import { writeReportFolder, type ReportFiles } from '../report/write-report.js';
 import { ESTIMATORS } from './estimators.js';
 import type { OpeResult, OpeRun } from './run-ope.js';
 
@@ -87,22 +84,9 @@ export function opeMarkdown(result: OpeResult, charts: readonly { file: string; 
   return lines.join('\n');
 }
 
-export async function writeOpeReport(run: OpeRun, outDir: string): Promise<{ json: string; markdown: string; charts: string[] }> {
-  mkdirSync(outDir, { recursive: true });
-  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-  const charts = [
+export async function writeOpeReport(run: OpeRun, outDir: string): Promise<ReportFiles> {
+  return writeReportFolder(outDir, run.result, [
     { file: 'estimates.svg', title: 'Estimates with 95 % intervals', spec: estimatesSpec(run.result) },
     { file: 'weights.svg', title: 'Importance weights', spec: weightsSpec(run.weight) },
-  ];
-  const written: string[] = [];
-  for (const c of charts) {
-    const path = join(outDir, c.file);
-    writeFileAtomic(path, text(await renderSvg(c.spec)));
-    written.push(path);
-  }
-  const json = join(outDir, 'result.json');
-  writeFileAtomic(json, text(`${JSON.stringify(run.result, null, 2)}\n`));
-  const markdown = join(outDir, 'report.md');
-  writeFileAtomic(markdown, text(opeMarkdown(run.result, charts)));
-  return { json, markdown, charts: written };
+  ], (charts) => opeMarkdown(run.result, charts));
 }
