@@ -42,4 +42,23 @@ describe('resonate ope', () => {
     expect(r.stderr).toMatch(/error PROPENSITY_MISSING: 1 of 2 logged rows have no propensity \(row 2\)/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('--unit slate sums each slate\'s slots, and refuses rows without a slate id', async () => {
+    // Two slates of two slots, logged uniformly over {a, b} per slot; the policy always shows a.
+    const slates = join(dir, 'slates.jsonl');
+    writeFileSync(slates, [
+      { action: 'a', position: 1, reward: 1, propensity: 0.5, slate: 1 }, { action: 'b', position: 2, reward: 0, propensity: 0.5, slate: 1 },
+      { action: 'a', position: 1, reward: 0, propensity: 0.5, slate: 2 }, { action: 'a', position: 2, reward: 1, propensity: 0.5, slate: 2 },
+    ].map((x) => JSON.stringify(x)).join('\n'));
+    const out = join(dir, 'slate-report');
+    const r = await runCli(['ope', '--logs', `jsonl:${slates}`, '--policy', policy, '--unit', 'slate', '--out', out, '--resamples', '20', '--folds', '1']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { units: number; estimators: { ips: { value: number } } };
+    expect(result.units).toBe(2);
+    // weights 2, 0, 2, 2 on rewards 1, 0, 0, 1 → (2 + 2) / 2 slates
+    expect(result.estimators.ips.value).toBeCloseTo(2, 12);
+    const noSlate = await runCli(['ope', '--logs', `jsonl:${logs}`, '--policy', policy, '--unit', 'slate', '--out', join(dir, 'x')]);
+    expect(noSlate.code).toBe(1);
+    expect(noSlate.stderr).toMatch(/error INVALID_INPUT: rows 1, 2, 3, 4, 5, 6, 7, 8: slate evaluation needs a slate id/);
+  });
 });

@@ -1,11 +1,12 @@
 /**
  * @module Writes an evaluation's files into a folder, each atomically: `result.json`, `report.md` and three
- * SVG charts (metric by model with error bars, metric vs k, accuracy vs fit time).
+ * SVG charts (metric by model with error bars, metric vs k, accuracy vs fit time). `writeReportFolder` is the
+ * writer itself, which the off-policy evaluation report uses too.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../nn/safetensors.js';
 import type { TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../../nn/safetensors.js';
 import type { EvaluationResult } from '../evaluation-result.js';
 import { accuracyVsFitTimeSpec, metricByModelSpec, metricVsKSpec, renderSvg } from './charts.js';
 import { reportMarkdown } from './markdown.js';
