@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, tune, text, privacy, keys, users.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, tune, text, privacy, keys, users.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -7,6 +7,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerOpeCommand } from './commands/ope.js';
 import { registerTextCommands } from './commands/text.js';
 import { registerTuneCommand } from './commands/tune.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerModelCommands(program);
   registerEvalCommand(program);
+  registerOpeCommand(program);
   registerTuneCommand(program);
   registerTextCommands(program);
   registerPrivacyCommands(program);

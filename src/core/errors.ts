@@ -47,6 +47,8 @@ export const ERRORS = {
   ARTIFACT_INVALID: { status: 422, message: 'artifact {path}: {problem}', doc: 'A saved model file is damaged, of another kind or of an unsupported version.' },
   TRAINING_CANCELLED: { status: 499, message: 'training of {model} was cancelled', doc: 'A fit was stopped through its AbortSignal.' },
   SHAPE_MISMATCH: { status: 500, message: '{op}: {problem}', doc: 'Tensor or matrix shapes do not agree for an operation.' },
+  PROPENSITY_MISSING: { status: 422, message: '{count} of {total} logged rows have no propensity ({rows}); IPS, SNIPS, DR and SNDR weight each row by the evaluated policy\'s probability over it', doc: 'Off-policy evaluation was given a log without the behaviour policy\'s probability of each shown action (`propensity`, OBD `propensity_score`); the message lists the rows (1-based, header excluded). Log the propensity the serving policy used for every impression.' },
+  PROPENSITY_ZERO: { status: 422, message: '{count} logged rows have propensity 0 for an action the evaluated policy takes ({rows}); the behaviour policy could not have shown it, so no weight exists', doc: 'Off-policy evaluation met rows whose propensity is 0 while the evaluated policy gives their action a positive probability at that position; the message lists the rows (1-based). The log does not support that policy: evaluate a policy within the logged support, or fix the logged propensities.' },
   DATASET_EMPTY: { status: 422, message: 'dataset has no {what}; import or generate data first', doc: 'A model or evaluation needs interactions and found none.' },
 
   // API
