@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { openStore } from '../../src/storage/open-store.js';
 import type { Impression } from '../../src/data/impressions.js';
+import { readStoreLog } from '../../src/eval/ope/store-log.js';
 import { smallNetwork } from '../fixtures/small-network.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'resonate-impressions-'));
@@ -91,6 +92,14 @@ describe('impression log', () => {
     expect({ joined: after.joined - before.joined, unknown: after.unknown - before.unknown, malformed: after.malformed - before.malformed }).toEqual({ joined: 1, unknown: 1, malformed: 1 });
     const stored = await engine.store.userEvents('fay', { since: at });
     expect(Object.fromEntries(stored.map((e) => [e.id, e.request_id]))).toEqual({ j1: page.requestId, j2: '5e0b6a1c-2f3d-4e5f-8a9b-0c1d2e3f4a5b', j3: undefined });
+  });
+
+  it('the impression log with its joined feedback is an off-policy evaluation source (store:URL)', async () => {
+    const page = await engine.feed('hal', { pageSize: 3 });
+    await engine.ingest('events', [{ id: 'ope-like', user: 'hal', type: 'like', post: page.items[1]!.postId, timestamp: Date.now(), request_id: page.requestId }]);
+    await until(() => logged(engine), (r) => r.some((x) => x.requestId === page.requestId));
+    const rows = (await readStoreLog(`sqlite://${join(dir, 'on.db')}`)).filter((r) => r.slateId === page.requestId);
+    expect(rows.map((r) => [r.position, r.reward, r.propensity, r.action])).toEqual(page.items.map((it, k) => [k + 1, k === 1 ? 1 : 0, 1, it.source]));
   });
 
   it('logs nothing, and gives no request id, when switched off', async () => {

@@ -18,7 +18,7 @@ export function registerOpeCommand(program: Command): void {
   program
     .command('ope')
     .description('off-policy evaluation: resonate ope --logs obd:../shared/data/open-bandit-dataset/random/men.csv --policy obd:../shared/data/open-bandit-dataset/bts/men.csv --out reports/ope')
-    .requiredOption('--logs <source>', 'logged impressions with propensities: obd:PATH (Open Bandit Dataset CSV) or jsonl:PATH (one {action, position, reward, propensity, context?, slate?} a line)')
+    .requiredOption('--logs <source>', 'logged impressions with propensities: obd:PATH (Open Bandit Dataset CSV), jsonl:PATH (one {action, position, reward, propensity, context?, slate?} a line) or store:URL (the engine\'s impression log with feedback joined by request id; store: alone for the configured store)')
     .requiredOption('--policy <spec>', 'policy to evaluate: obd:PATH (the per-position action shares of an OBD file; its mean click is the truth), uniform, or a JSON file ({"actions": {...}} or {"positions": {"1": {...}}})')
     .option('--out <dir>', 'report folder', 'reports/ope')
     .option('--unit <unit>', `${UNITS.join(' | ')}: one decision per row, or rows sharing a slate id as one impression (position-based independence)`, 'slot')

@@ -1,10 +1,11 @@
 /**
- * @module Where OPE reads its logs: `<kind>:<location>`. Each kind is one reader function; a new source (the
- * store's impression log) is one more entry in `LOG_READERS`.
+ * @module Where OPE reads its logs: `<kind>:<location>`. Each kind is one reader function: `obd:PATH`,
+ * `jsonl:PATH`, and `store:URL`, the engine's impression log with its feedback joined.
  */
 import { createError } from '../../core/errors.js';
 import { readJsonlLog } from './jsonl-log.js';
 import { readObdCsv } from './obd-csv.js';
+import { readStoreLog } from './store-log.js';
 import type { LoggedRow, OpeLog } from './types.js';
 
 /** Reads the rows at a location (a path for the file kinds). */
@@ -13,6 +14,7 @@ export type LogReader = (location: string) => Promise<readonly LoggedRow[]> | re
 export const LOG_READERS: Readonly<Record<string, LogReader>> = {
   obd: readObdCsv,
   jsonl: readJsonlLog,
+  store: readStoreLog,
 };
 
 /** Splits `kind:location`; the kind must be a known reader. */
