@@ -140,7 +140,7 @@ class ResonateEngine implements Engine {
     private readonly privacy: UserPrivacy,
     private readonly lifecycle: Lifecycle,
   ) {
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, lifecycle.exploration);
   }
 
   get dataset(): Dataset | undefined {
