@@ -5,11 +5,17 @@
  * decision offering 8 candidates per arm. Rates are per CPU second of this process (user + system), so a busy
  * shared machine slows them less than wall time; the load average is printed beside them.
  *
- *   npm run bench -- policy [--dim 32] [--seconds 1]
+ * With `--feed N`, also the CPU time of one ranking (a user's whole ranked list, first page served) on the demo
+ * network of N users with exploration off and with each policy at `every` 10 (d = 8: 4 fixed features + 4 sources).
+ *
+ *   npm run bench -- policy [--dim 32] [--seconds 1] [--feed 1000]
  */
 import { loadavg } from 'node:os';
 import type { PolicySpecInput } from '../src/core/config.js';
 import { createRng } from '../src/core/rng.js';
+import { generateToStore } from '../src/data/synthetic/index.js';
+import { createEngine } from '../src/engine/index.js';
+import { createFeed } from '../src/feed/create-feed.js';
 import { createPolicy } from '../src/policy/create-policy.js';
 import type { Policy } from '../src/policy/policy.js';
 import { machineLine, table } from './_machine.js';
@@ -64,6 +70,29 @@ function measure(spec: PolicySpecInput, dim: number, seconds: number): { policy:
   return { policy, updates, decisions, options: n };
 }
 
+/** CPU milliseconds per ranking of a first page, exploration off and with each policy, on the demo network. */
+async function feedCost(users: number): Promise<void> {
+  const engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false, validate: false }, feed: { materializeUsers: 0 } } });
+  await generateToStore(engine.store, { users, seed: 42 });
+  await engine.train({ save: false });
+  const dataset = engine.dataset!;
+  const ids = Array.from({ length: Math.min(300, dataset.users.size) }, (_, i) => dataset.users.id((i * 7919) % dataset.users.size));
+  const variants: [string, number, PolicySpecInput][] = [['off', 0, { id: 'thompson' }], ['thompson', 10, { id: 'thompson' }], ['epsilon-greedy', 10, { id: 'epsilon-greedy' }], ['linucb', 10, { id: 'linucb' }], ['lin-ts', 10, { id: 'lin-ts' }]];
+  const rows: (string | number)[][] = [];
+  for (const [name, every, policy] of variants) {
+    const config = { feed: { ...engine.config.feed, cacheTtlSeconds: 0, exploration: { ...engine.config.feed.exploration, every, policy: policy as never } } };
+    const feed = createFeed({ store: engine.store, dataset, models: Object.fromEntries(engine.models), config, sources: engine.plan.sources, similar: engine.plan.similar, weights: engine.config.weights });
+    for (const id of ids.slice(0, 30)) await feed.page(id); // warm-up
+    let marked = 0;
+    const c0 = cpuSeconds();
+    for (const id of ids) marked += (await feed.page(id)).items.filter((i) => i.exploration).length;
+    rows.push([name, every, Math.round(((cpuSeconds() - c0) * 1e6) / ids.length) / 1000, marked / ids.length]);
+  }
+  await engine.close();
+  console.log(`\ndemo network of ${users} users, ${ids.length} users' first pages, each ranked afresh`);
+  console.log(table(['exploration', 'every', 'CPU ms / ranking', 'marked posts / first page'], rows));
+}
+
 export async function run(args: string[]): Promise<void> {
   const dim = arg(args, 'dim', 32);
   const seconds = arg(args, 'seconds', 1);
@@ -84,5 +113,7 @@ export async function run(args: string[]): Promise<void> {
     rows.push([name, r.policy.dim || '—', ARMS.length, r.options, Math.round(r.updates.cpu), Math.round(r.updates.wall), Math.round(r.decisions.cpu), Math.round(r.decisions.wall)]);
   }
   console.log(table(['policy', 'd', 'arms', 'options / decision', 'updates / CPU s', 'updates / wall s', 'decisions / CPU s', 'decisions / wall s'], rows));
+  const feedUsers = arg(args, 'feed', 0);
+  if (feedUsers > 0) await feedCost(feedUsers);
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
