@@ -156,6 +156,9 @@ describe('exploration slots', () => {
       expect(propensity).toBeGreaterThan(0);
       expect(propensity).toBeLessThanOrEqual(1);
     }
+    // The default, 1 slot in 10: the 10th post of a page of 10.
+    const byDefault = createFeed({ store, dataset, models, config: feedConfig(), sources: sources(0.5), now: () => now });
+    expect((await byDefault.page('f2')).items.flatMap((item, k) => (item.exploration ? [k] : []))).toEqual([9]);
     const off = createFeed({ store, dataset, models, config: feedConfig({ exploration: { ...DEFAULT_CONFIG.feed.exploration, every: 0 } }), sources: sources(0.5), now: () => now });
     expect((await off.page('f2')).items.some((i) => i.exploration)).toBe(false);
   });

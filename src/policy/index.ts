@@ -8,3 +8,4 @@ export { LinUcb } from './linucb.js';
 export { LinTs } from './lin-ts.js';
 export { LinearArms } from './linear-arms.js';
 export { betaMaxProbability } from './beta-max-probability.js';
+export { DecisionLog, type PendingDecision } from './decision-log.js';
