@@ -4,19 +4,12 @@
  * T the tied best: ε/n + (1 − ε)·[a ∈ T]/|T|.
  */
 import type { PolicySpec } from '../core/config.js';
-import { ArmStats } from './arm-stats.js';
-import { BasePolicy } from './base-policy.js';
-import type { Choice, Offer, PolicyOptions } from './policy.js';
+import { MultiArmedPolicy } from './arm-stats.js';
+import type { Choice, Offer } from './policy.js';
 
 type Spec = Extract<PolicySpec, { id: 'epsilon-greedy' }>;
 
-export class EpsilonGreedy extends BasePolicy<Spec> {
-  private readonly armStats: ArmStats;
-
-  constructor(spec: Spec, options: PolicyOptions) {
-    super(spec, options, false);
-    this.armStats = new ArmStats(this.arms.length);
-  }
+export class EpsilonGreedy extends MultiArmedPolicy<Spec> {
 
   choose(offer: Offer): Choice {
     const n = this.checkOffer(offer);
@@ -38,13 +31,4 @@ export class EpsilonGreedy extends BasePolicy<Spec> {
     return { option, arm: offer.arms[option]!, propensity: epsilon / n + (isBest ? (1 - epsilon) / ties : 0) };
   }
 
-  update(arm: number, reward: number): void {
-    this.checkUpdate(arm, reward, undefined);
-    this.armStats.add(arm, reward);
-    this.updates++;
-  }
-
-  protected stats(): Record<string, Float64Array> {
-    return { trials: this.armStats.trials, rewards: this.armStats.rewards };
-  }
 }

@@ -3,20 +3,13 @@
  * is drawn with probability exp(mean_a / τ) / Σ_b exp(mean_b / τ) over the offered arms, which is its propensity.
  */
 import type { PolicySpec } from '../core/config.js';
-import { ArmStats } from './arm-stats.js';
-import { BasePolicy } from './base-policy.js';
-import type { Choice, Offer, PolicyOptions } from './policy.js';
+import { MultiArmedPolicy } from './arm-stats.js';
+import type { Choice, Offer } from './policy.js';
 
 type Spec = Extract<PolicySpec, { id: 'softmax' }>;
 
-export class Softmax extends BasePolicy<Spec> {
-  private readonly armStats: ArmStats;
+export class Softmax extends MultiArmedPolicy<Spec> {
   private weights = new Float64Array(0);
-
-  constructor(spec: Spec, options: PolicyOptions) {
-    super(spec, options, false);
-    this.armStats = new ArmStats(this.arms.length);
-  }
 
   /** The probability of each offered arm (in `this.weights`), returned with their count. */
   probabilities(offer: Offer): Float64Array {
@@ -42,13 +35,4 @@ export class Softmax extends BasePolicy<Spec> {
     return { option, arm: offer.arms[option]!, propensity: p[option]! };
   }
 
-  update(arm: number, reward: number): void {
-    this.checkUpdate(arm, reward, undefined);
-    this.armStats.add(arm, reward);
-    this.updates++;
-  }
-
-  protected stats(): Record<string, Float64Array> {
-    return { trials: this.armStats.trials, rewards: this.armStats.rewards };
-  }
 }

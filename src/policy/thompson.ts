@@ -7,27 +7,20 @@
  * ranking pay it once. Rewards are clipped to [0, 1].
  */
 import type { PolicySpec } from '../core/config.js';
-import { ArmStats } from './arm-stats.js';
-import { BasePolicy } from './base-policy.js';
+import { MultiArmedPolicy } from './arm-stats.js';
 import { betaMaxProbability } from './beta-max-probability.js';
-import type { Choice, Offer, PolicyOptions } from './policy.js';
+import type { Choice, Offer } from './policy.js';
 
 /** Offered-set propensities remembered between updates (a few kB). */
 const KNOWN_OFFERS = 1024;
 
 type Spec = Extract<PolicySpec, { id: 'thompson' }>;
 
-export class ThompsonSampling extends BasePolicy<Spec> {
-  private readonly armStats: ArmStats;
+export class ThompsonSampling extends MultiArmedPolicy<Spec> {
   private alpha = new Float64Array(0);
   private beta = new Float64Array(0);
   /** Propensities computed since the last update, by offered arms and chosen option. */
   private readonly known = new Map<string, number>();
-
-  constructor(spec: Spec, options: PolicyOptions) {
-    super(spec, options, false);
-    this.armStats = new ArmStats(this.arms.length);
-  }
 
   /** Posterior parameters of the offered arms (in `this.alpha`, `this.beta`). */
   private posterior(offer: Offer, n: number): void {
@@ -71,18 +64,15 @@ export class ThompsonSampling extends BasePolicy<Spec> {
     return p;
   }
 
-  update(arm: number, reward: number): void {
-    this.checkUpdate(arm, reward, undefined);
-    this.armStats.add(arm, Math.min(1, Math.max(0, reward)));
+  protected override rewardOf(reward: number): number {
+    return Math.min(1, Math.max(0, reward));
+  }
+
+  protected override afterUpdate(): void {
     this.known.clear();
-    this.updates++;
   }
 
   protected override afterLoad(): void {
     this.known.clear();
-  }
-
-  protected stats(): Record<string, Float64Array> {
-    return { trials: this.armStats.trials, rewards: this.armStats.rewards };
   }
 }
