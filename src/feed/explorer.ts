@@ -146,6 +146,12 @@ export class Explorer {
     return true;
   }
 
+  /** Forgets the decisions served to a user (erasure): nothing of them is learned or kept. */
+  forget(userId: string): number {
+    const prefix = key(userId, '');
+    return this.log.drop((k) => k.startsWith(prefix));
+  }
+
   /** Learns reward 0 for decisions past their window (also done on every `served` and `feedback`). */
   expire(): void {
     this.log.expire(this.now());

@@ -14,6 +14,17 @@ describe('DecisionLog', () => {
     expect(expired).toEqual([{ arm: 1 }]);
   });
 
+  it('drops the decisions a predicate names without learning from them', () => {
+    const expired: number[] = [];
+    const log = new DecisionLog({ windowMs: 10, capacity: 9, expired: (d) => expired.push(d.arm) });
+    log.add('u\np1', { arm: 0 }, 0);
+    log.add('v\np1', { arm: 1 }, 0);
+    log.add('u\np2', { arm: 2 }, 0);
+    expect(log.drop((k) => k.startsWith('u\n'))).toBe(2);
+    log.expire(100);
+    expect(expired).toEqual([1]);
+  });
+
   it('a full log expires its oldest decision first', () => {
     const expired: number[] = [];
     const log = new DecisionLog({ windowMs: 1e9, capacity: 2, expired: (d) => expired.push(d.arm) });

@@ -38,6 +38,13 @@ export class DecisionLog {
     return entry.decision;
   }
 
+  /** Drops the waiting decisions whose key `matches`, learning nothing from them; returns how many. */
+  drop(matches: (key: string) => boolean): number {
+    let n = 0;
+    for (const key of [...this.pending.keys()]) if (matches(key) && this.pending.delete(key)) n++;
+    return n;
+  }
+
   /** Hands every decision older than the window to `expired`. */
   expire(now: number): void {
     for (const entry of this.pending.values()) {
