@@ -11,7 +11,7 @@ type Spec = Extract<PolicySpec, { id: 'softmax' }>;
 export class Softmax extends MultiArmedPolicy<Spec> {
   private weights = new Float64Array(0);
 
-  /** The probability of each offered arm (in `this.weights`), returned with their count. */
+  /** The probability of each offered arm (a view of a buffer the next call reuses). */
   probabilities(offer: Offer): Float64Array {
     const n = this.checkOffer(offer);
     const { temperature, initial } = this.spec.params;
