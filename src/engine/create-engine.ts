@@ -149,7 +149,7 @@ class ResonateEngine implements Engine {
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.feedbackJoin);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, { join: this.feedbackJoin, explorer: lifecycle.exploration });
   }
 
   private readonly impressions: ImpressionLog;

@@ -2,8 +2,8 @@
  * @module Fresh-post candidate source (`fresh`): a pseudo-source that needs no fitted model. It proposes
  *
  * - posts of the fresh pool (written since the snapshot, or recent snapshot posts with little engagement) by
- *   authors the user does not follow (in-network serves those) that match the user's interest profile by text and tags, scored match × early-engagement boost; these may take
- *   the page's exploration slots (`feed.explorationShare`);
+ *   authors the user does not follow (in-network serves those) that match the user's interest profile by text and tags, scored match × early-engagement boost (the `fresh`
+ *   arm of the exploration policy, `feed.exploration`);
  * - neighbours (`similarItems` of the similar-posts model, else any item-kNN) of the posts the user engaged with
  *   since the snapshot: a user the snapshot does not know gets a first page from their first likes at once;
  * - for a liked post written after the snapshot (no model knows it yet), its content neighbours in the pool (the
