@@ -32,10 +32,11 @@ export const ERRORS = {
   // Files and storage
   FILE_NOT_FOUND: { status: 404, message: 'file not found: {path}', doc: 'A path given to an importer, a model loader or the CLI does not exist.' },
   STORE_CORRUPT: { status: 500, message: 'the database at {path} is not a Resonate store or is damaged: {problem}', doc: 'The database file cannot be opened or fails its integrity check; restore a backup or point to another file.' },
-  STORE_UNSUPPORTED: { status: 400, message: 'unsupported store URL "{url}"; expected sqlite://path', doc: 'The store URL has a scheme no backend handles.' },
+  STORE_UNSUPPORTED: { status: 400, message: 'unsupported store URL "{url}"; expected sqlite://path or postgres://user@host/db', doc: 'The store URL has a scheme no backend handles.' },
   STORE_WRITE_FAILED: { status: 500, message: 'write to the store failed and was rolled back: {problem}', doc: 'A batch could not be written; nothing of it was kept.' },
   MIGRATION_FAILED: { status: 500, message: 'migration {version} failed: {problem}', doc: 'A schema migration failed; the database was left at its previous version.' },
   STORE_BUSY: { status: 503, message: 'the store is busy with another writer (an import?); nothing was written, retry in {retryAfterSeconds} s', doc: 'Another process holds the database write lock (e.g. a `--strict` or `--atomic` import); the write was refused at once instead of waiting. Retry after the `retry-after` seconds.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'the store cannot be reached; nothing was written, retry in {retryAfterSeconds} s', doc: 'The PostgreSQL server refused or dropped the connection (restart, failover, network). The write was rolled back whole; the connection pool reconnects by itself on a later request. Retry after the `retry-after` seconds.' },
   IMPORT_ABORTED: { status: 400, message: 'import aborted at {where}: {problem}; nothing was written', doc: 'A strict import met an invalid row, or the import failed before its first commit; the store is unchanged.' },
   IMPORT_INCOMPLETE: { status: 500, message: 'import stopped at {where}: {problem}; the {committed} rows committed before it are kept (run the same import again to finish: stored events are skipped, users, posts and follows upserted)', doc: 'A chunked import (the default into a database file) failed after some of its chunks were committed; re-running it completes it without duplicates.' },
 

@@ -192,10 +192,11 @@ describe('openStore', () => {
     await s.close();
   });
 
-  it('rejects other schemes with STORE_UNSUPPORTED (postgres until its backend is registered)', async () => {
-    for (const url of ['mysql://localhost/db', 'postgres://localhost/db', 'data.txt', 'sqlite://']) {
+  it('rejects other schemes with STORE_UNSUPPORTED, naming no password', async () => {
+    for (const url of ['mysql://u:sekret@localhost/db', 'data.txt', 'sqlite://', 'constructor://x', 'postgres://u:sekret@host:notaport/db']) {
       const e = await openStore(url).then(() => undefined, (x: unknown) => x);
       expect(isResonateError(e, 'STORE_UNSUPPORTED'), url).toBe(true);
+      expect((e as Error).message).not.toContain('sekret');
     }
   });
 });
