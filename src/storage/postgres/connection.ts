@@ -68,6 +68,9 @@ export function createPool(target: PostgresTarget): pg.Pool {
   // An idle connection that dies (server restart) emits 'error' on the pool, which removes it; without a
   // listener Node would treat it as an uncaught error and end the process.
   pool.on('error', () => undefined);
+  // The same for a connection that dies while checked out between two queries (inside a transaction waiting on
+  // its caller): the pool listens only to idle ones. The loss surfaces as the next query's error.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
