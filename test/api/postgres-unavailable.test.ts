@@ -5,10 +5,12 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isResonateError, type ResonateError } from '../../core/errors.js';
-import type { WriteBatch } from '../store.js';
-import { createPostgresStore, type PostgresStore } from './postgres-store.js';
-import { freshSchema, TEST_PG_URL, type TestSchema } from './test-fixtures.js';
+import { createServer } from '../../src/api/server.js';
+import { isResonateError, type ResonateError } from '../../src/core/errors.js';
+import { createEngine } from '../../src/engine/index.js';
+import type { WriteBatch } from '../../src/storage/store.js';
+import { createPostgresStore, type PostgresStore } from '../../src/storage/postgres/postgres-store.js';
+import { freshSchema, TEST_PG_URL, type TestSchema } from '../../src/storage/postgres/test-fixtures.js';
 
 /** A TCP proxy to host:port that can be cut (close) and restored (open) on the same local port. */
 class Proxy {
@@ -51,6 +53,7 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL refusing connections', ()
   let proxy: Proxy;
   let viaProxy: PostgresStore;
   let direct: PostgresStore;
+  let proxiedUrl: string;
 
   beforeAll(async () => {
     const target = new URL(TEST_PG_URL!);
@@ -60,7 +63,8 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL refusing connections', ()
     const url = new URL(schema.url);
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    viaProxy = await createPostgresStore({ url: url.toString() });
+    proxiedUrl = url.toString();
+    viaProxy = await createPostgresStore({ url: proxiedUrl });
     direct = await createPostgresStore({ url: schema.url });
     await viaProxy.write({ users: [{ id: 'u1' }, { id: 'u2' }], posts: [{ id: 'p1', author: 'u1', text: 'hello', created_at: 1, tags: [] }] });
   });
@@ -104,5 +108,23 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL refusing connections', ()
     expect(await viaProxy.transaction(async (w) => w.write(batch(1)))).toMatchObject({ events: 50 });
     expect(await direct.counts()).toEqual({ users: 4, posts: 1, follows: 0, events: 100 });
     expect(await direct.existingUsers(['new1', 'new2', 'new3'])).toEqual(new Set(['new1', 'new3']));
+  });
+
+  it('over HTTP: a write answers 503 STORE_UNAVAILABLE with retry-after while the server is away, then 200', async () => {
+    const engine = await createEngine({ overrides: { store: { url: proxiedUrl }, models: { ranker: false, behavior: false, dir: `${process.env.TMPDIR ?? '/tmp'}/resonate-pg-loss-${process.pid}` }, feed: { materializeUsers: 0 } } });
+    const app = await createServer(engine);
+    try {
+      await proxy.close();
+      const refused = await app.inject({ method: 'POST', url: '/v1/users', payload: [{ id: 'http1' }] });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('retry in 2 s') });
+      expect(refused.headers['retry-after']).toBe('2');
+      await proxy.open();
+      expect((await app.inject({ method: 'POST', url: '/v1/users', payload: [{ id: 'http1' }] })).statusCode).toBe(200);
+      expect(await direct.getUser('http1')).toEqual({ id: 'http1' });
+    } finally {
+      await app.close();
+      await engine.close();
+    }
   });
 });
