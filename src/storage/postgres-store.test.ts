@@ -5,8 +5,10 @@ import { openStore } from './open-store.js';
 import { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { createPostgresStore, type PostgresStore } from './postgres/postgres-store.js';
 import { parsePostgresUrl } from './postgres/connection.js';
+import { toTsQuery } from './postgres/search.js';
 import { freshSchema, TEST_PG_URL, type TestSchema } from './postgres/test-fixtures.js';
 import { runStoreContract } from './store-contract.js';
+import type { Event } from '../data/schemas.js';
 import type { Store } from './store.js';
 
 /** Schemas of stores still open; each is dropped when its store closes (and any left over at the end). */
@@ -117,6 +119,47 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgresStore specifics', () => {
     const ok = await createPostgresStore({ url: s.url });
     expect(await ok.schemaVersion()).toBe(POSTGRES_MIGRATIONS.at(-1)!.version);
     await ok.close();
+    await s.drop();
+    schemas.delete(s);
+  });
+
+  it('search: tsquery syntax in the query is plain text, never an error', async () => {
+    expect(toTsQuery('Bread AND (rye')).toBe("'bread' | 'and' | 'rye'");
+    expect(toTsQuery(" '\\ ! <-> :* ")).toBe('');
+    const store = await openFresh();
+    try {
+      await store.write({ users: [{ id: 'a' }], posts: [{ id: 'p', author: 'a', text: "it's bread o'clock, café", created_at: 0, tags: ['x_y'] }] });
+      for (const q of ["'", '\\', 'bread:*', '!bread', 'bread <-> rye', 'a & b | c', "it's", 'x_y', '_', 'café', 'bread\u0000']) {
+        await expect(store.searchPosts(q), q).resolves.toBeInstanceOf(Array);
+      }
+      expect((await store.searchPosts('!bread:*')).map((h) => h.post.id)).toEqual(['p']);
+      expect((await store.searchPosts('café')).map((h) => h.post.id)).toEqual(['p']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('concurrent writers on one schema: every event stored once and reported new by exactly one write', async () => {
+    const s = freshSchema();
+    schemas.add(s);
+    const [a, b] = [await openStore(s.url), await openStore(s.url)];
+    const users = Array.from({ length: 20 }, (_, i) => ({ id: `u${i}` }));
+    await a.write({ users, posts: [{ id: 'p', author: 'u0', text: '', created_at: 0, tags: [] }] });
+    const ids = Array.from({ length: 200 }, (_, i) => `e${i}`);
+    const event = (id: string): Event => ({ id, user: `u${Number(id.slice(1)) % 20}`, type: 'view', post: 'p', timestamp: Number(id.slice(1)) });
+    // Eight overlapping batches, half in reverse order, upserting the same users in opposite orders too.
+    const batches = Array.from({ length: 8 }, (_, k) => {
+      const slice = ids.slice(k * 20, k * 20 + 60);
+      return { users: k % 2 ? [...users].reverse() : users, events: (k % 2 ? [...slice].reverse() : slice).map(event) };
+    });
+    const results = await Promise.all(batches.map((batch, k) => (k % 2 ? b : a).write(batch)));
+    const reported = results.flatMap((r) => r.insertedEventIds);
+    const covered = new Set(batches.flatMap((x) => x.events.map((e) => e.id)));
+    expect(reported.length).toBe(covered.size);
+    expect(new Set(reported)).toEqual(covered);
+    expect((await a.counts()).events).toBe(covered.size);
+    await a.close();
+    await b.close();
     await s.drop();
     schemas.delete(s);
   });

@@ -6,8 +6,10 @@
  * `cafe` does not find `café`), with a GIN index.
  *
  * Query: the terms of `searchTerms` (letters, digits, `_`), each a quoted lexeme, joined with `|` (OR), as the
- * SQLite store joins them: operators and quotes in user input are never interpreted, and a post matching more of
- * the terms scores higher.
+ * SQLite store joins them: operators and quotes in user input are never interpreted (a term holds no quote,
+ * backslash or operator character), and a post matching more of the terms scores higher. `plainto_tsquery` and
+ * `websearch_to_tsquery` are as safe but join the words with AND, so `bread AND (` would need a post containing
+ * "and"; the contract asks for SQLite's OR.
  *
  * Ranking: `ts_rank_cd(search, query, 1)`, cover density divided by 1 + log(document length). Like BM25 it rewards
  * more occurrences of the terms and penalizes long documents, so a short post with the term twice ranks above a
