@@ -152,7 +152,7 @@ export class PostgresStore implements Store {
       await this.exclusive(ctx, () => ctx.client.query(`RELEASE SAVEPOINT ${name}`));
       return result;
     } catch (e) {
-      await this.exclusive(ctx, () => ctx.client.query(`ROLLBACK TO SAVEPOINT ${name}`)).catch(() => undefined);
+      await this.exclusive(ctx, () => ctx.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)).catch(() => undefined);
       throw asAvailabilityError(e);
     }
   }
@@ -176,7 +176,7 @@ export class PostgresStore implements Store {
         await ctx.client.query(`RELEASE SAVEPOINT ${name}`);
         return result;
       } catch (e) {
-        if (!isConnectionError(e)) await ctx.client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+        if (!isConnectionError(e)) await ctx.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).catch(() => undefined);
         throw asWriteError(e);
       }
     });
