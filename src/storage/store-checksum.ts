@@ -5,9 +5,13 @@
  * of rows whose hashes sum alike: about 2^-64 for accidental differences). Rows come through the `Store` reads,
  * so what is compared is what the store serves.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 const MASK = (1n << 64n) - 1n;
+
+/** Hex SHA-256 of a string: the one-shot `crypto.hash` (Node ≥ 20.12) when present, no hash object per row. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** A running count and checksum of one table. */
 export class TableChecksum {
@@ -15,8 +19,7 @@ export class TableChecksum {
   private sum = 0n;
 
   add(row: unknown): void {
-    const digest = createHash('sha256').update(canonicalJson(row)).digest();
-    this.sum = (this.sum + digest.readBigUInt64BE(0)) & MASK;
+    this.sum = (this.sum + BigInt(`0x${sha256Hex(canonicalJson(row)).slice(0, 16)}`)) & MASK;
     this.rows++;
   }
 
@@ -29,7 +32,19 @@ export class TableChecksum {
 /** JSON with object keys sorted at every depth (arrays keep their order); undefined fields are left out. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // Plain loops, no intermediate arrays of entries: this runs once per row of every table of a copy.
+  let out = '{', first = true;
+  for (const key of Object.keys(record).sort()) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
