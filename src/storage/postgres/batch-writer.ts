@@ -3,7 +3,7 @@
  * statement per table.
  *
  * The SQLite store applies a batch row by row, so its errors name the first bad row in the order users, posts,
- * follows, events. Here every reference and author is checked in JavaScript against two look-ups (the users and
+ * follows, events. Here every reference and author is checked in JavaScript against one look-up (the users and
  * posts the batch names) before anything is written, in that same order, so the same row is named. Then each
  * table gets one statement whose rows come from `unnest` of array parameters (a batch of 1,000 events is one
  * INSERT of 8 arrays, not 1,000 round trips). Upserts can touch a row once per statement, so repeats within a
@@ -89,14 +89,17 @@ async function lookUp(db: pg.ClientBase, batch: WriteBatch): Promise<{ users: Se
   }
   for (const u of batch.users ?? []) userIds.delete(u.id);
   const users = new Set<string>();
-  if (userIds.size > 0) {
-    const r = await db.query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::text[])', [[...userIds]]);
-    for (const row of r.rows) users.add(row.id);
-  }
   const postAuthors = new Map<string, string>();
-  if (postIds.size > 0) {
-    const r = await db.query<{ id: string; author: string }>('SELECT id, author FROM posts WHERE id = ANY($1::text[])', [[...postIds]]);
-    for (const row of r.rows) postAuthors.set(row.id, row.author);
+  if (userIds.size === 0 && postIds.size === 0) return { users, postAuthors };
+  // One round trip for both tables: author is NULL for a user row.
+  const r = await db.query<{ id: string; author: string | null }>(
+    `SELECT id, NULL::text AS author FROM users WHERE id = ANY($1::text[])
+     UNION ALL SELECT id, author FROM posts WHERE id = ANY($2::text[])`,
+    [[...userIds], [...postIds]],
+  );
+  for (const row of r.rows) {
+    if (row.author === null) users.add(row.id);
+    else postAuthors.set(row.id, row.author);
   }
   return { users, postAuthors };
 }
