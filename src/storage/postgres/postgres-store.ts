@@ -260,7 +260,7 @@ export class PostgresStore implements Store {
     const rows = await this.rows<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 AND ts >= $2 AND ts < $3 AND ($4::text[] IS NULL OR type = ANY($4))
        ORDER BY ts DESC, seq DESC LIMIT $5`,
-      [userId, query.since ?? -Infinity, query.before ?? Infinity, typeList(query.types), query.limit ?? null],
+      [userId, query.since ?? -Infinity, query.before ?? Infinity, typeList(query.types), limitParam(query.limit)],
     );
     return rows.map(toEvent);
   }
@@ -269,7 +269,7 @@ export class PostgresStore implements Store {
     const rows = await this.rows<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= $1 AND ts < $2 AND ($3::text[] IS NULL OR type = ANY($3))
        ORDER BY ts DESC, seq DESC LIMIT $4`,
-      [since, before, typeList(query.types), query.limit ?? null],
+      [since, before, typeList(query.types), limitParam(query.limit)],
     );
     return rows.map(toEvent);
   }
