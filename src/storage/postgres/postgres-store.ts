@@ -304,7 +304,7 @@ export class PostgresStore implements Store {
   async searchPosts(query: string, limit = DEFAULT_SEARCH_LIMIT): Promise<SearchHit[]> {
     const tsquery = toTsQuery(query);
     if (tsquery === '') return [];
-    const rows = await this.rows<PostRow & { score: number }>(searchSql(POST_COLUMNS), [tsquery, limit]);
+    const rows = await this.rows<PostRow & { score: number }>(searchSql(POST_COLUMNS), [tsquery, limitParam(limit)]);
     return rows.map((r) => ({ post: toPost(r), score: r.score }));
   }
 
@@ -348,7 +348,7 @@ export class PostgresStore implements Store {
   }
 
   async auditLog(limit = 100): Promise<AuditEntry[]> {
-    const rows = await this.rows<AuditRow>('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT $1', [limit]);
+    const rows = await this.rows<AuditRow>('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT $1', [limitParam(limit)]);
     return rows.map(toAuditEntry);
   }
 
