@@ -19,6 +19,7 @@ export { datasetFromStore } from './data/dataset-from-store.js';
 export { importData, IMPORT_FORMATS } from './data/importers/index.js';
 export { generateNetwork, generateToStore } from './data/synthetic/index.js';
 export { openStore } from './storage/open-store.js';
+export { copyStore, type CopyReport, type CopyOptions } from './storage/copy-store.js';
 export type { Store, StoreWriter, WriteBatch, WriteSummary, SearchHit } from './storage/store.js';
 export type { Recommender, RecommendOptions, Recommendation, FitOptions, Artifact } from './models/recommender.js';
 export { createModel, loadModel, loadModelFile, saveModel, modelIds, registerModel, getModelFactory, type ModelFactory } from './models/registry.js';

@@ -220,8 +220,9 @@ function guardListen(app: FastifyInstance, engine: Engine): void {
 function sendError(error: FastifyError | ResonateError, request: FastifyRequest, reply: FastifyReply): void {
   const e = toResonateError(error);
   if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(e.retryAfterSeconds));
-  // A busy store is a named, expected 503: its message says what to do and carries nothing internal.
-  if (e.statusCode >= 500 && e.code !== 'STORE_BUSY') {
+  // A busy or unreachable store is a named, expected 503: its message says what to do and carries nothing internal.
+  if (e.code === 'STORE_UNAVAILABLE') request.log.warn({ err: error }, 'store unavailable');
+  if (e.statusCode >= 500 && e.code !== 'STORE_BUSY' && e.code !== 'STORE_UNAVAILABLE') {
     // The stack and message stay in the log; the client gets an id to quote.
     request.log.error({ err: error }, 'request failed');
     void reply.status(e.statusCode).send({

@@ -184,7 +184,7 @@ const explorationSchema = z
   .prefault({});
 
 export const configSchema = z.strictObject({
-  /** Where data lives: `sqlite://path` (the embedded store, the only backend so far). */
+  /** Where data lives: `sqlite://path` (the embedded store) or `postgres://user@host:5432/db?schema=name` (docs/postgres.md). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
   server: z
     .strictObject({

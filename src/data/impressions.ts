@@ -30,7 +30,8 @@ export interface ServedPage {
   experiment?: string;
   /** Epoch ms at which the page was served. */
   at: number;
-  items: readonly ServedItem[];
+  /** The items in position order; `null` holds the slot of an erased post (only store copies write these). */
+  items: readonly (ServedItem | null)[];
 }
 
 /** One served item as the log reads it back. */

@@ -7,12 +7,12 @@ const rows = (from: number, n: number): ServedPage => ({
   requestId: `req-${from}`, userId: 'u', offset: from, at: from,
   items: Array.from({ length: n }, (_, k) => ({ postId: `p${from + k}`, source: 's', score: 1 })),
 });
-const positions = (items: readonly ServedItem[]): number[] => items.map((it) => Number(it.postId.slice(1)));
+const positions = (items: readonly (ServedItem | null)[]): number[] => items.map((it) => Number(it!.postId.slice(1)));
 
 /** A store whose writes resolve when the test says so, recording the items that committed. */
 function manualStore() {
-  const committed: ServedItem[] = [];
-  const waiting: { rows: ServedItem[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const committed: (ServedItem | null)[] = [];
+  const waiting: { rows: (ServedItem | null)[]; resolve: () => void; reject: (e: Error) => void }[] = [];
   return {
     committed,
     waiting,

@@ -3,7 +3,7 @@
  * of `[post, source, score, policy, arm | null, propensity]` in position order (`null` where an erased post
  * was). Logging a page is then one insert whatever its length, which keeps the log off the feed's cost.
  */
-import { BLEND_POLICY, type Impression, type ServedPage } from '../data/impressions.js';
+import { BLEND_POLICY, type Impression, type ServedItem, type ServedPage } from '../data/impressions.js';
 
 type PackedItem = [post: string, source: string, score: number, policy: string, arm: string | null, propensity: number];
 
@@ -18,7 +18,8 @@ export interface PackedPage {
 }
 
 export function packItems(page: ServedPage): string {
-  return JSON.stringify(page.items.map((it): PackedItem => {
+  return JSON.stringify(page.items.map((it): PackedItem | null => {
+    if (it === null) return null;
     const x = it.exploration;
     return x ? [it.postId, it.source, it.score, x.policy, x.arm ?? null, x.propensity] : [it.postId, it.source, it.score, BLEND_POLICY, null, 1];
   }));
@@ -57,4 +58,23 @@ export function withoutPosts(items: string, posts: ReadonlySet<string>): { items
     return it;
   });
   return { items: JSON.stringify(out), removed, left };
+}
+
+/**
+ * Served pages again from a scan of the log's items (consecutive items of one request form its page; a position
+ * skipped by an erasure comes back as a `null` slot): what a store copy writes so the target reads the same.
+ */
+export async function* pagesOf(items: AsyncIterable<Impression>): AsyncIterable<ServedPage> {
+  let page: (ServedPage & { items: (ServedItem | null)[] }) | undefined;
+  for await (const i of items) {
+    if (page && page.requestId !== i.requestId) {
+      yield page;
+      page = undefined;
+    }
+    if (!page) page = { requestId: i.requestId, userId: i.userId, offset: i.position, at: i.at, items: [], ...(i.experiment === undefined ? {} : { experiment: i.experiment }) };
+    while (page.offset + page.items.length < i.position) page.items.push(null);
+    const exploration = i.policy === BLEND_POLICY && i.propensity === 1 && i.arm === undefined ? undefined : { policy: i.policy, propensity: i.propensity, ...(i.arm === undefined ? {} : { arm: i.arm }) };
+    page.items.push({ postId: i.postId, source: i.source, score: i.score, ...(exploration ? { exploration } : {}) });
+  }
+  if (page) yield page;
 }

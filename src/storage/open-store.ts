@@ -2,22 +2,25 @@
  * @module openStore: picks a Store backend from a URL, the way Gorse's `Open(url)` does.
  *
  * `sqlite://./path.db`, `sqlite:///abs/path.db`, `sqlite://:memory:` and plain paths ending in `.db` open the
- * embedded SQLite store. `postgres://` / `postgresql://` have a slot in `BACKENDS` for the PostgreSQL store;
- * until it is registered there they fail like any unknown scheme, with STORE_UNSUPPORTED. A URL put in an error
- * has its password (and secret-like query parameters) masked.
+ * embedded SQLite store. `postgres://` and `postgresql://` open the PostgreSQL store
+ * (`postgres://user:password@host:5432/db?schema=name`, see postgres/connection.ts). Any other scheme is
+ * STORE_UNSUPPORTED. A URL put in an error has its password (and secret-like query parameters) masked.
  */
 import { createError } from '../core/errors.js';
 import { redactUrl } from '../core/logger.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { createPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
 
 type Opener = (url: string) => Promise<Store>;
 
-/** URL scheme → backend. PostgreSQL: add `postgres: openPostgres, postgresql: openPostgres` here. */
+const openPostgres: Opener = (url) => createPostgresStore({ url });
+
+/** URL scheme → backend. */
 const BACKENDS: Readonly<Record<string, Opener | undefined>> = {
   sqlite: (url) => createSqliteStore({ path: sqlitePath(url) }),
-  postgres: undefined,
-  postgresql: undefined,
+  postgres: openPostgres,
+  postgresql: openPostgres,
 };
 
 /**
@@ -30,7 +33,7 @@ export async function openStore(url: string): Promise<Store> {
     if (url === ':memory:' || /\.(db|sqlite3?)$/i.test(url)) return createSqliteStore({ path: url });
     throw createError('STORE_UNSUPPORTED', { url: redactUrl(url) });
   }
-  const open = BACKENDS[scheme];
+  const open = Object.hasOwn(BACKENDS, scheme) ? BACKENDS[scheme] : undefined;
   if (open === undefined) throw createError('STORE_UNSUPPORTED', { url: redactUrl(url) });
   return open(url);
 }

@@ -18,11 +18,12 @@ import { createError, isResonateError } from '../core/errors.js';
 import type { EventType } from '../core/config.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { KnownIds } from './known-ids.js';
+import { searchTerms } from './search-terms.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
-import type { AuditEntry, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import type { AuditEntry, ErasedUser, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -559,8 +560,42 @@ export class SqliteStore implements Store {
   }
 
   async auditLog(limit = 100): Promise<AuditEntry[]> {
-    const rows = this.stmt('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: string | null }[];
-    return rows.map((r) => ({ at: r.at, action: r.action, subject: r.subject, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}) }));
+    const rows = this.stmt('SELECT at, action, subject, actor, details FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as AuditRow[];
+    return rows.map(toAuditEntry);
+  }
+
+  async *scanErasedUsers(): AsyncIterable<ErasedUser> {
+    yield* this.stmt('SELECT id, erased_at FROM erased_users ORDER BY id').all() as ErasedUser[];
+  }
+
+  async *scanAuditLog(): AsyncIterable<AuditEntry> {
+    const page = this.stmt('SELECT seq, at, action, subject, actor, details FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
+    let last = 0;
+    while (true) {
+      const rows = page.all(last, SCAN_PAGE) as (AuditRow & { seq: number })[];
+      for (const r of rows) yield toAuditEntry(r);
+      if (rows.length < SCAN_PAGE) return;
+      last = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  async writeRecords(records: StoreRecords): Promise<void> {
+    const apply = (): void => {
+      const erased = this.stmt('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)');
+      for (const e of records.erasedUsers ?? []) erased.run(e.id, e.erased_at);
+      for (const a of records.audit ?? []) this.audit(a);
+    };
+    if (this.inTransaction.getStore()?.open) return apply();
+    return this.exclusive(async () => {
+      this.begin();
+      try {
+        apply();
+        this.commit();
+      } catch (e) {
+        this.rollback();
+        throw asWriteError(e);
+      }
+    });
   }
 
   async writeImpressions(pages: readonly ServedPage[]): Promise<number> {
@@ -754,9 +789,13 @@ function sameEvent(a: Event, b: Event): boolean {
  * column filters and stray quotes are just text), joined with OR. '' when there is no term.
  */
 export function toMatchExpression(query: string): string {
-  const terms = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
-  const unique = [...new Set(terms.map((t) => t.toLowerCase()))];
-  return unique.map((t) => `"${t}"`).join(' OR ');
+  return searchTerms(query).map((t) => `"${t}"`).join(' OR ');
+}
+
+interface AuditRow { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: string | null }
+
+function toAuditEntry(r: AuditRow): AuditEntry {
+  return { at: r.at, action: r.action, subject: r.subject, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}) };
 }
 
 function toUser(r: UserRow): User {

@@ -4,8 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
+import { createRng } from '../core/rng.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
-import type { Impression, ServedPage, Store, WriteBatch } from './store.js';
+import type { Impression, ServedPage, Store, WriteBatch, WriteResult } from './store.js';
+import { emptyRefState, scanEventsRef, writeBatchRef } from './write-batch.ref.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -554,5 +556,81 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(new Set(ids).size).toBe(2100);
       });
     });
+
+    describe('against the reference twin (write-batch.ref.ts)', () => {
+      it.each([7, 8, 9])('agrees on summaries, errors and contents over random batches (seed %i)', async (rngSeed) => {
+        const rng = createRng(rngSeed);
+        const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+        const userIds = Array.from({ length: 8 }, (_, i) => `u${i}`);
+        const postIds = Array.from({ length: 12 }, (_, i) => `p${i}`);
+        const types = ['view', 'like', 'share', 'rating', 'follow'] as const;
+        /** Content is a function of the id, so retries repeat it; a rare mutation makes a conflicting duplicate. */
+        const makeEvent = (n: number): Event => {
+          const type = types[n % types.length]!;
+          const e: Event = { id: `e${n}`, user: rng.next() < 0.004 ? 'ghost' : userIds[(n * 5) % 8]!, type, timestamp: 1000 + (n % 17) * 10 };
+          if (type === 'follow') e.target_user = userIds[(n * 3) % 8]!;
+          else e.post = rng.next() < 0.004 ? 'nopost' : postIds[(n * 7) % 12]!;
+          if (type === 'rating') e.value = n % 5;
+          if (rng.next() < 0.01) e.timestamp += 1;
+          return e;
+        };
+        const initial: WriteBatch = { users: userIds.map((id) => ({ id })), posts: postIds.map((id, i) => ({ id, author: userIds[i % 8]!, text: '', created_at: 0, tags: [] })) };
+        let ref = writeBatchRef(emptyRefState(), initial).state;
+        await store.write(initial);
+        let failures = 0;
+        for (let round = 0; round < 60; round++) {
+          const batch: WriteBatch = {
+            users: Array.from({ length: rng.int(4) }, () => ({ id: pick(userIds), name: `n${rng.int(3)}` })),
+            posts: Array.from({ length: rng.int(4) }, () => {
+              // Mostly the owner editing (post i belongs to user i % 8); sometimes another author, or an unknown one.
+              const k = rng.int(postIds.length), r = rng.next();
+              const author = r < 0.93 ? userIds[k % 8]! : r < 0.97 ? pick(userIds) : 'ghost';
+              return { id: postIds[k]!, author, text: `t${rng.int(5)}`, created_at: rng.int(100), tags: [] };
+            }),
+            follows: Array.from({ length: rng.int(3) }, () => ({ follower: pick(userIds), followee: pick(userIds) })),
+            unfollows: Array.from({ length: rng.int(2) }, () => ({ follower: pick(userIds), followee: pick(userIds) })),
+            events: Array.from({ length: rng.int(4) === 0 ? 130 + rng.int(80) : rng.int(20) }, () => makeEvent(rng.int(300))),
+          };
+          let expected: { summary?: WriteResult; error?: unknown } = {};
+          try {
+            const r = writeBatchRef(ref, batch);
+            expected = { summary: r.summary };
+            ref = r.state;
+          } catch (e) {
+            expected = { error: e };
+          }
+          let actual: { summary?: WriteResult; error?: unknown } = {};
+          try {
+            actual = { summary: await store.write(batch) };
+          } catch (e) {
+            actual = { error: e };
+          }
+          if (expected.error) {
+            failures++;
+            const want = expected.error as { code: string; params: Record<string, unknown> };
+            expect(actual.error, `round ${round}: expected ${want.code} ${String(want.params.field ?? want.params.id)}`).toMatchObject({ code: want.code, params: want.params });
+          } else {
+            expect(actual.error, `round ${round}`).toBeUndefined();
+            expect(actual.summary, `round ${round}`).toEqual(expected.summary);
+          }
+          expect(await store.counts()).toEqual({ users: ref.users.size, posts: ref.posts.size, follows: ref.follows.size, events: ref.events.length });
+        }
+        const all = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
+          const out: T[] = [];
+          for await (const x of it) out.push(x);
+          return out;
+        };
+        expect(await all(store.scanEvents())).toEqual(scanEventsRef(ref));
+        const byKey = <T>(xs: T[], key: (x: T) => string): T[] => [...xs].sort((a, b) => key(a).localeCompare(key(b)));
+        expect(byKey(await all(store.scanUsers()), (u) => u.id)).toEqual(byKey([...ref.users.values()], (u) => u.id));
+        expect(byKey(await all(store.scanPosts()), (p) => p.id)).toEqual(byKey([...ref.posts.values()], (p) => p.id));
+        const fk = (f: Follow): string => `${f.follower}>${f.followee}`;
+        expect(byKey(await all(store.scanFollows()), fk)).toEqual(byKey([...ref.follows.values()], fk));
+        // The random walk must have exercised both outcomes.
+        expect(failures).toBeGreaterThan(5);
+        expect(ref.events.length).toBeGreaterThan(50);
+      });
+    });
+
   });
 }

@@ -5,9 +5,9 @@
  * POST_AUTHOR_IMMUTABLE; the same author may edit text, tags and the rest); events are append-only and
  * deduplicated by their client-supplied id (a retried batch never duplicates, and `write` says which events
  * were new); every write batch is one transaction (all or nothing). A write that cannot get the database's
- * write lock at once (another process holds it) fails fast with STORE_BUSY rather than waiting. One backend
- * today, SQLite (`sqlite://path`), opened by URL with `openStore(url)`; the contract suite (store-contract.ts) is
- * what another backend must pass.
+ * write lock at once (another process holds it) fails fast with STORE_BUSY rather than waiting. Two backends,
+ * SQLite (`sqlite://path`) and PostgreSQL (`postgres://…`), opened by URL with `openStore(url)`; both pass the
+ * contract suite (store-contract.ts).
  */
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { EventType } from '../core/config.js';
@@ -98,6 +98,19 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** An erased id and when (epoch ms). */
+export interface ErasedUser {
+  id: string;
+  erased_at: number;
+}
+
+/** Erasure records and audit entries, as `resonate migrate` copies them from one store to another. */
+export interface StoreRecords {
+  erasedUsers?: readonly ErasedUser[];
+  /** Oldest first; appended after the entries already stored. */
+  audit?: readonly AuditEntry[];
+}
+
 export interface Store extends StoreWriter {
   readonly kind: 'sqlite' | 'postgres';
   /** One batch in one transaction; says which of its events were new. */
@@ -156,6 +169,12 @@ export interface Store extends StoreWriter {
   scanPosts(): AsyncIterable<Post>;
   scanFollows(): AsyncIterable<Follow>;
   scanEvents(): AsyncIterable<Event>;
+  /** Erased ids (copying a store). */
+  scanErasedUsers(): AsyncIterable<ErasedUser>;
+  /** The audit log, oldest first (copying a store). */
+  scanAuditLog(): AsyncIterable<AuditEntry>;
+  /** Adds erasure records and audit entries copied from another store, in one transaction (`resonate migrate`). */
+  writeRecords(records: StoreRecords): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * @module The slow, obviously-correct twin of a Store's `write(batch)`: plain Maps, one row at a time, copy on
- * write for all-or-nothing. `sqlite-store.test.ts` compares SqliteStore (multi-row statements, foreign keys,
- * savepoints) against it on random batches.
+ * write for all-or-nothing. The store contract suite (store-contract.ts) compares every backend (multi-row
+ * statements, savepoints) against it on random batches.
  */
 import { createError } from '../core/errors.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
