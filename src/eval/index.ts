@@ -23,3 +23,4 @@ export * from './tuning/search-space.js';
 export * from './tuning/successive-halving.js';
 export * from './tuning/tune.js';
 export * from './tuning/trials-table.js';
+export * from './follow/run-follow-evaluation.js';
