@@ -76,7 +76,7 @@ export class RankedFollowModel implements FollowModel {
     const pool = candidatePool(generators, signals.graph, u, Math.max(this.options.perGenerator ?? 50, k), excluded);
     const score = new Map<number, number>();
     pool.users.forEach((v, i) => score.set(v, rankerScore(ranker, pool.features, i * N_FEATURES)));
-    // Logits can be negative: rank by a positive transform of them (the order is unchanged).
-    return topCandidates(pool.users, (v) => Math.exp(Math.min(score.get(v)!, 700)), k, excluded);
+    // The ranker's probability σ(logit): same order as the logit, and positive (what `topCandidates` keeps).
+    return topCandidates(pool.users, (v) => 1 / (1 + Math.exp(-score.get(v)!)), k, excluded);
   }
 }

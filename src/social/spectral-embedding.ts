@@ -3,8 +3,9 @@
  * of `follow/embedding` when no model supplies its own: the top d + 1 eigenvectors of M = (I + D^-½ A D^-½) / 2 on
  * the undirected graph A (u ~ v when either follows the other; M is positive semi-definite with the same
  * eigenvectors as the normalised adjacency), found by subspace iteration; the first (∝ √degree, carrying no
- * community) is dropped and rows are scaled by D^-½ (the random-walk eigenvectors). Accounts in the same dense
- * region of the graph get nearby vectors.
+ * community) is dropped, rows are scaled by D^-½ (the random-walk eigenvectors) and column j by λ_j^t, the
+ * diffusion map of Coifman & Lafon (2006): directions that survive t steps of the walk (communities, λ near 1)
+ * dominate those that do not (noise, λ near ½). Accounts in the same dense region of the graph get nearby vectors.
  */
 import { topEigenpairs } from '../math/eigen.js';
 import type { UserVectors } from './generators/embedding-neighbours.js';
@@ -16,6 +17,8 @@ export interface SpectralOptions {
   /** Subspace iterations (default 30). */
   iterations?: number;
   seed?: number;
+  /** Diffusion time t (default 8). */
+  time?: number;
 }
 
 export function spectralEmbedding(graph: FollowGraph, options: SpectralOptions = {}): UserVectors {
@@ -33,9 +36,11 @@ export function spectralEmbedding(graph: FollowGraph, options: SpectralOptions =
       }
     }
   };
-  const { vectors } = topEigenpairs(apply, n, dim + 1, { iterations: options.iterations ?? 30, seed: options.seed ?? 1 });
+  const { values, vectors } = topEigenpairs(apply, n, dim + 1, { iterations: options.iterations ?? 30, seed: options.seed ?? 1 });
+  const t = options.time ?? 8;
+  const weight = Array.from({ length: dim }, (_, j) => Math.max(0, values[j + 1]!) ** t);
   const data = new Float32Array(n * dim);
-  for (let u = 0; u < n; u++) for (let j = 0; j < dim; j++) data[u * dim + j] = vectors[u * (dim + 1) + j + 1]! * inv[u]!;
+  for (let u = 0; u < n; u++) for (let j = 0; j < dim; j++) data[u * dim + j] = vectors[u * (dim + 1) + j + 1]! * inv[u]! * weight[j]!;
   return { n, dim, data };
 }
 
