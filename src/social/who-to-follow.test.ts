@@ -20,7 +20,10 @@ function plantedCommunities(blocks: number, size: number, pIn: number, pOut: num
   const n = blocks * size;
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
-      if (rng.next() < (Math.floor(a / size) === Math.floor(b / size) ? pIn : pOut)) from.push(a, b), to.push(b, a);
+      if (rng.next() < (Math.floor(a / size) === Math.floor(b / size) ? pIn : pOut)) {
+        from.push(a, b);
+        to.push(b, a);
+      }
     }
   }
   return followGraphFromEdges(n, from, to);
