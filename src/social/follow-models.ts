@@ -4,7 +4,7 @@
  */
 import { createError } from '../core/errors.js';
 import { topCandidates, type Candidate, type Excluded } from './candidates.js';
-import { candidatePool, N_FEATURES } from './features.js';
+import { candidatePool, FEATURE_NAMES, N_FEATURES } from './features.js';
 import { rankerScore, trainFollowRanker, type FollowRanker, type RankerOptions } from './follow-ranker.js';
 import { buildGenerators, type Generators, type SocialSignals } from './signals.js';
 
@@ -54,6 +54,18 @@ class HeuristicFollowModel implements FollowModel {
   }
 }
 
+/** A network too small to hide edges from is ranked by personalized PageRank alone (relative to the best). */
+function trainOrFallBack(signals: SocialSignals, seed: number, options: RankerOptions): FollowRanker {
+  try {
+    return trainFollowRanker(signals, seed, options);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'DATASET_EMPTY') throw e;
+    const weights = new Float64Array(N_FEATURES);
+    weights[FEATURE_NAMES.indexOf('pagerank-relative')] = 1;
+    return { weights, bias: 0, mean: new Float64Array(N_FEATURES), scale: new Float64Array(N_FEATURES).fill(1) };
+  }
+}
+
 /** The generators' pooled candidates ordered by the learned ranker. */
 export class RankedFollowModel implements FollowModel {
   readonly id = 'follow/default' as const;
@@ -62,7 +74,7 @@ export class RankedFollowModel implements FollowModel {
   constructor(private readonly options: RankerOptions = {}) {}
 
   fit(signals: SocialSignals, seed: number): void {
-    const ranker = trainFollowRanker(signals, seed, this.options);
+    const ranker = trainOrFallBack(signals, seed, this.options);
     this.fitted = { signals, generators: buildGenerators(signals, this.options.generators), ranker };
   }
 

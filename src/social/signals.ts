@@ -3,11 +3,13 @@
  * friends (common neighbours, Adamic–Adar), personalized PageRank, SALSA on the circle of trust, interest
  * similarity (when there is engagement) and embedding neighbours (when there are user vectors).
  */
+import type { Dataset } from '../data/dataset.js';
+import { nnz } from '../math/csr.js';
 import type { CandidateGenerator } from './candidates.js';
-import type { FollowGraph } from './follow-graph.js';
+import { followGraphFromCsr, type FollowGraph } from './follow-graph.js';
 import { friendsOfFriends } from './generators/friends-of-friends.js';
 import { embeddingNeighbours, type UserVectors } from './generators/embedding-neighbours.js';
-import { interestSimilarity, type EngagementIndex } from './generators/interest-similarity.js';
+import { engagementIndex, interestSimilarity, type EngagementIndex } from './generators/interest-similarity.js';
 import { personalizedPageRank, type PageRankOptions } from './generators/personalized-pagerank.js';
 import { salsa, type SalsaOptions } from './generators/salsa.js';
 import { spectralEmbedding } from './spectral-embedding.js';
@@ -20,6 +22,15 @@ export interface SocialSignals {
   readonly postTags?: readonly (readonly string[])[];
   /** User vectors for a graph (default: its spectral embedding); called again for a graph with edges hidden. */
   readonly embed?: (graph: FollowGraph) => UserVectors;
+}
+
+/** The network of a snapshot as who-to-follow reads it: its follows, and its engagement when there is any. */
+export function socialSignalsOf(data: Dataset): SocialSignals {
+  return {
+    graph: followGraphFromCsr(data.follows),
+    ...(nnz(data.interactions) > 0 ? { engagement: engagementIndex(data.interactions) } : {}),
+    postTags: data.itemTags,
+  };
 }
 
 export interface GeneratorOptions {

@@ -65,3 +65,19 @@ function commonestTag(posts: readonly number[], tags: readonly (readonly string[
   for (const [t, c] of counts) if (c > n || (c === n && best !== undefined && t < best)) [best, n] = [t, c];
   return best;
 }
+
+/** The proof in words, with `handle(user)` naming an account: "followed by @a and @b you follow", "you both like #jazz". */
+export function proofText(proof: SocialProof, handle: (user: number) => string): string {
+  switch (proof.kind) {
+    case 'followed-by': {
+      const names = proof.users.map((u) => `@${handle(u)}`);
+      const others = proof.total - names.length;
+      const list = others > 0 ? `${names.join(', ')} and ${others} other${others === 1 ? '' : 's'}` : names.join(' and ');
+      return `followed by ${list} you follow`;
+    }
+    case 'follows-you':
+      return 'follows you';
+    case 'shared-interest':
+      return proof.tag !== undefined ? `you both like #${proof.tag}` : `you both engaged with ${proof.posts} of the same post${proof.posts === 1 ? '' : 's'}`;
+  }
+}

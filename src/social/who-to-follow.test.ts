@@ -135,3 +135,14 @@ describe('follow/default on planted communities', () => {
     expect(wtf.stats.edges).toBe(g.out.indptr[g.n]);
   });
 });
+
+describe('proof in words', () => {
+  it('names two accounts and counts the rest', async () => {
+    const { proofText } = await import('./social-proof.js');
+    const handle = (u: number): string => ['ann', 'ben', 'cy'][u]!;
+    expect(proofText({ kind: 'followed-by', users: [0, 1], total: 2 }, handle)).toBe('followed by @ann and @ben you follow');
+    expect(proofText({ kind: 'followed-by', users: [0, 1], total: 5 }, handle)).toBe('followed by @ann, @ben and 3 others you follow');
+    expect(proofText({ kind: 'shared-interest', posts: 3, tag: 'jazz' }, handle)).toBe('you both like #jazz');
+    expect(proofText({ kind: 'follows-you' }, handle)).toBe('follows you');
+  });
+});

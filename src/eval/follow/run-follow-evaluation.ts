@@ -13,11 +13,10 @@ import type { Dataset } from '../../data/dataset.js';
 import { nnz } from '../../math/csr.js';
 import { evaluableUsers, holdOutEdges } from '../../social/edge-holdout.js';
 import { viewerExclusions } from '../../social/exclusions.js';
-import { edgeCount, followGraphFromCsr, type FollowGraph } from '../../social/follow-graph.js';
+import { edgeCount, type FollowGraph } from '../../social/follow-graph.js';
 import { createFollowModel, FOLLOW_MODEL_IDS } from '../../social/follow-models.js';
 import type { RankerOptions } from '../../social/follow-ranker.js';
-import { engagementIndex } from '../../social/generators/interest-similarity.js';
-import type { SocialSignals } from '../../social/signals.js';
+import { socialSignalsOf } from '../../social/signals.js';
 import type { EvaluationResult, ModelResult } from '../evaluation-result.js';
 import { dataFingerprint } from '../fingerprint.js';
 import { evaluateRankings } from '../metrics/evaluate-rankings.js';
@@ -47,15 +46,6 @@ export interface FollowEvaluationOptions {
 }
 
 const METRICS = ['recall', 'ndcg', 'mrr', 'precision', 'hit', 'map'];
-
-/** The network of a dataset as who-to-follow reads it: follows, and engagement when there is any. */
-export function socialSignalsOf(data: Dataset): SocialSignals {
-  return {
-    graph: followGraphFromCsr(data.follows),
-    ...(nnz(data.interactions) > 0 ? { engagement: engagementIndex(data.interactions) } : {}),
-    postTags: data.itemTags,
-  };
-}
 
 /** The users evaluated and each one's hidden edges, for one seed: shared with peer scripts through a file. */
 export function followSplit(graph: FollowGraph, holdout: number, seed: number): { train: FollowGraph; users: Int32Array; relevant: Set<number>[] } {
