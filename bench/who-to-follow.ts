@@ -8,8 +8,8 @@
  *    so networkx's common neighbours, Adamic–Adar and personalized PageRank score the same hidden edges.
  * 2. Latency: the synthetic network's follow graph (its latent graph, no events: interest similarity is off),
  *    `follow/default` built on it (graph, spectral vectors, ranker trained on hidden edges), then `--requests`
- *    suggestions of 20 for random users with at least one follow, after 200 warm-up requests; p50/p99/max and the
- *    bytes of the graph structures.
+ *    suggestions of 20 for random users with at least one follow, after 200 warm-up requests; p50/p99/max, the
+ *    bytes of the graph structures (both directions and the degrees) and of the user vectors, and the process RSS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -70,7 +70,12 @@ function peer(data: Parameters<typeof socialSignalsOf>[0], seeds: readonly numbe
     const dir = mkdtempSync(join(tmpdir(), 'wtf-split-'));
     mkdirSync(dir, { recursive: true });
     const src: number[] = [], dst: number[] = [];
-    for (let u = 0; u < split.train.n; u++) for (let p = split.train.out.indptr[u]!; p < split.train.out.indptr[u + 1]!; p++) src.push(u), dst.push(split.train.out.indices[p]!);
+    for (let u = 0; u < split.train.n; u++) {
+      for (let p = split.train.out.indptr[u]!; p < split.train.out.indptr[u + 1]!; p++) {
+        src.push(u);
+        dst.push(split.train.out.indices[p]!);
+      }
+    }
     const indptr = [0];
     const indices: number[] = [];
     for (const rel of split.relevant) {
@@ -87,7 +92,10 @@ function peer(data: Parameters<typeof socialSignalsOf>[0], seeds: readonly numbe
     for (const line of out.trim().split('\n')) {
       const r = JSON.parse(line) as { method: string; recall: number; ndcg: number; mrr: number; seconds: number };
       const s = sums.get(r.method) ?? { recall: [], ndcg: [], mrr: [], seconds: [] };
-      s.recall.push(r.recall), s.ndcg.push(r.ndcg), s.mrr.push(r.mrr), s.seconds.push(r.seconds);
+      s.recall.push(r.recall);
+      s.ndcg.push(r.ndcg);
+      s.mrr.push(r.mrr);
+      s.seconds.push(r.seconds);
       sums.set(r.method, s);
     }
   }
@@ -105,9 +113,7 @@ function latency(users: number, requests: number): void {
   const t0 = performance.now();
   const graph = followGraphFromEdges(users, from, g.indices);
   const graphSeconds = (performance.now() - t0) / 1000;
-  const heap0 = process.memoryUsage();
   const wtf = createWhoToFollow({ graph }, 42);
-  const heap1 = process.memoryUsage();
   const rng = createRng(7);
   const viewers: number[] = [];
   while (viewers.length < requests + 200) {
@@ -125,9 +131,9 @@ function latency(users: number, requests: number): void {
   times.sort((a, b) => a - b);
   const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
   const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
-  console.log(table(['users', 'edges', 'graph build s', 'who-to-follow build s', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'graph MiB', 'index heap+buffers Δ MiB'], [[
+  console.log(table(['users', 'edges', 'graph build s', 'who-to-follow build s', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'graph MiB', 'vectors MiB', 'process RSS MiB'], [[
     users, wtf.stats.edges, graphSeconds.toFixed(2), wtf.stats.buildSeconds.toFixed(1), times.length, q(0.5).toFixed(2), q(0.99).toFixed(2), times[times.length - 1]!.toFixed(2),
-    mb(graphBytes(graph)), mb(heap1.heapUsed + heap1.arrayBuffers - heap0.heapUsed - heap0.arrayBuffers),
+    mb(graphBytes(graph)), mb(wtf.stats.vectorBytes), mb(process.memoryUsage().rss),
   ]]));
   console.log(`\nload after: ${load()}\n`);
 }

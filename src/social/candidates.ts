@@ -25,6 +25,8 @@ export interface CandidateGenerator {
   readonly name: string;
   /** Scores user u's candidates; the view stays valid until this generator's next call (it reuses its buffers). */
   scores(u: number): Scores;
+  /** Bytes the generator holds beyond the graph (vectors, score buffers). */
+  readonly bytes?: number;
 }
 
 /** The k best candidates of u from one generator. */
@@ -102,7 +104,8 @@ export function topCandidates(users: ArrayLike<number>, score: (v: number) => nu
   for (let i = 0; i < users.length; i++) {
     const v = users[i]!;
     const s = score(v);
-    if (!(s > 0) || excluded(v)) continue;
+    // The exclusion test (binary searches, id lookups) runs only for a candidate that would enter the heap.
+    if (!(s > 0) || (size === k && !worse(heapU[0]!, heapS[0]!, v, s)) || excluded(v)) continue;
     if (size < k) {
       let pos = size++;
       while (pos > 0) {
@@ -114,7 +117,7 @@ export function topCandidates(users: ArrayLike<number>, score: (v: number) => nu
       }
       heapU[pos] = v;
       heapS[pos] = s;
-    } else if (worse(heapU[0]!, heapS[0]!, v, s)) {
+    } else {
       let pos = 0;
       for (;;) {
         const l = 2 * pos + 1;

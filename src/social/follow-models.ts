@@ -82,6 +82,11 @@ export class RankedFollowModel implements FollowModel {
     return this.fitted?.ranker;
   }
 
+  /** Bytes of the user vectors behind embedding neighbours. */
+  get vectorBytes(): number {
+    return this.fitted?.generators.embedding.bytes ?? 0;
+  }
+
   suggest(u: number, k: number, excluded: Excluded): Candidate[] {
     if (!this.fitted) throw createError('MODEL_NOT_FITTED', { model: this.id });
     const { generators, signals, ranker } = this.fitted;

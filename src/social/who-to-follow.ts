@@ -21,14 +21,16 @@ export interface WhoToFollow {
   /** The `limit` best accounts for viewer u; `hidden` excludes more accounts for this viewer. */
   suggest(u: number, limit: number, hidden?: Excluded): Suggestion[];
   /** Sizes for stats and benchmarks. */
-  readonly stats: { users: number; edges: number; graphBytes: number; buildSeconds: number };
+  readonly stats: { users: number; edges: number; graphBytes: number; vectorBytes: number; buildSeconds: number };
 }
 
 export function createWhoToFollow(signals: SocialSignals, seed: number, options: RankerOptions = {}): WhoToFollow {
   const t0 = performance.now();
   const model = new RankedFollowModel(options);
   model.fit(signals, seed);
-  const stats = { users: signals.graph.n, edges: edgeCount(signals.graph), graphBytes: graphBytes(signals.graph), buildSeconds: (performance.now() - t0) / 1000 };
+  const stats = {
+    users: signals.graph.n, edges: edgeCount(signals.graph), graphBytes: graphBytes(signals.graph), vectorBytes: model.vectorBytes, buildSeconds: (performance.now() - t0) / 1000,
+  };
   return {
     stats,
     suggest(u, limit, hidden) {

@@ -30,6 +30,7 @@ export function embeddingNeighbours(vectors: UserVectors): CandidateGenerator {
   const all = Int32Array.from({ length: n }, (_, i) => i);
   return {
     name: 'embedding',
+    bytes: data.byteLength + sims.byteLength + all.byteLength,
     scores(u: number): Scores {
       const o = u * dim;
       for (let v = 0; v < n; v++) {
