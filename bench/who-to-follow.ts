@@ -60,9 +60,11 @@ async function lastfm(nSeeds: number): Promise<void> {
 
 /** networkx on each seed's split (written to a folder), averaged over seeds. */
 function peer(data: Parameters<typeof socialSignalsOf>[0], seeds: readonly number[]): (string | number)[][] {
-  const py = python();
-  const probe = py ? spawnSync(py, ['-c', 'import networkx, scipy'], { encoding: 'utf8' }) : undefined;
-  if (!py || probe?.status !== 0) return [['networkx', 'skipped: python3 with networkx and scipy missing', '', '', '', '', '']];
+  // The first Python that imports networkx and scipy: the one on PATH, then Debian's.
+  const py = ['python3', python()].find((p) => p !== undefined && spawnSync(p, ['-c', 'import networkx, scipy'], { encoding: 'utf8' }).status === 0);
+  if (!py) return [['networkx', 'skipped: no python3 with networkx and scipy', '', '', '', '', '']];
+  const version = spawnSync(py, ['-c', 'import networkx; print(networkx.__version__)'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`networkx ${version} (${py})\n`);
   const graph = socialSignalsOf(data).graph;
   const sums = new Map<string, { recall: number[]; ndcg: number[]; mrr: number[]; seconds: number[] }>();
   for (const seed of seeds) {
