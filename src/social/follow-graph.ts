@@ -3,6 +3,7 @@
  * who follows them (`in`), and each user's undirected degree |out ∪ in| (Adamic–Adar's degree). Typed arrays
  * only, so a million edges stay a few megabytes and every generator walks them without allocation.
  */
+import { follows } from '../data/synthetic/follow-graph.js';
 import type { Csr } from '../math/csr.js';
 
 /** Adjacency rows: user u's neighbours are `indices[indptr[u] .. indptr[u+1])`, ascending. */
@@ -49,17 +50,9 @@ export function inDegree(g: FollowGraph, u: number): number {
   return g.in.indptr[u + 1]! - g.in.indptr[u]!;
 }
 
-/** Whether u follows v (binary search in u's sorted row). */
+/** Whether row u holds v (binary search in the sorted row; the synthetic network's test, same layout). */
 export function hasEdge(adj: Adjacency, u: number, v: number): boolean {
-  let lo = adj.indptr[u]!, hi = adj.indptr[u + 1]! - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const x = adj.indices[mid]!;
-    if (x === v) return true;
-    if (x < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return follows(adj, u, v);
 }
 
 /** Bytes held by the graph's arrays. */
