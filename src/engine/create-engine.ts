@@ -29,6 +29,7 @@ import { planModels, type ModelPlan } from './model-plan.js';
 import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
+import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -108,6 +109,11 @@ export interface Engine {
   search(query: string, limit?: number): Promise<SearchHit[]>;
   /** Top-k post ids for a user from one model (by key) or the feed when `model` is omitted. */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
+  /**
+   * Accounts a user may want to follow, best first, each with its social proof; never the user, accounts they
+   * follow or erased accounts. Built from the serving snapshot on its first request.
+   */
+  whoToFollow(userId: string, options?: { limit?: number }): FollowSuggestion[];
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
   behavior(userId: string): BehaviorPrediction;
   /**
@@ -138,6 +144,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 /** The engine's API over its parts; every method delegates to the part that owns the work. */
 class ResonateEngine implements Engine {
   readonly ingest: Engine['ingest'];
+  private readonly follows: ServedWhoToFollow;
 
   constructor(
     readonly config: ResonateConfig,
@@ -150,6 +157,7 @@ class ResonateEngine implements Engine {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
     this.ingest = createIngest(store, config, lifecycle.serving, privacy, { join: this.feedbackJoin, explorer: lifecycle.exploration });
+    this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
   private readonly impressions: ImpressionLog;
@@ -247,6 +255,12 @@ class ResonateEngine implements Engine {
     const model = models.get(opts.model);
     if (!model) throw createError('MODEL_UNKNOWN', { model: opts.model, expected: [...models.keys()].join(', ') });
     return model.recommend(userIndex(dataset, this.readable(userId)), { k }).map((r) => ({ postId: dataset.items.id(r.item), score: r.score }));
+  }
+
+  whoToFollow(userId: string, opts: { limit?: number } = {}): FollowSuggestion[] {
+    const limit = opts.limit ?? 20;
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 500, got ${limit}` });
+    return this.follows.suggest(this.serving().dataset, this.readable(userId), limit);
   }
 
   behavior(userId: string): BehaviorPrediction {

@@ -5,3 +5,4 @@ export { createEngine, type Engine, type EngineOptions, type EngineStats, type T
 export { mostActiveUsers } from './lifecycle.js';
 export { planModels, type ModelPlan } from './model-plan.js';
 export { listVersions, loadVersion, pruneVersions, setCurrentVersion, currentVersion, readManifest, type VersionManifest } from './model-versions.js';
+export { type FollowSuggestion, type ServedProof } from './who-to-follow.js';

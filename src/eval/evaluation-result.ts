@@ -24,7 +24,8 @@ export interface ModelResult {
 
 export interface EvaluationResult {
   protocol: {
-    name: ProtocolName;
+    /** A split protocol of items, or `follow-links` (who-to-follow link prediction). */
+    name: ProtocolName | 'follow-links';
     /** The protocol in words, for reports. */
     description: string;
     /** `full`: every item not seen in training is a candidate; `sampled`: positives + n sampled negatives. */

@@ -24,3 +24,4 @@ export * from './tuning/successive-halving.js';
 export * from './tuning/tune.js';
 export * from './tuning/trials-table.js';
 export * from './ope/index.js';
+export * from './follow/run-follow-evaluation.js';

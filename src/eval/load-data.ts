@@ -38,14 +38,19 @@ export function parseDataSpec(spec: string): { format: string; path: string } {
   return { format, path: spec.slice(at + 1) };
 }
 
-export async function loadEvaluationData(spec: string, weights: ResonateConfig['weights'] = DEFAULT_CONFIG.weights, progress: Progress = noProgress): Promise<Dataset> {
+/**
+ * `needs`: what the evaluation scores — `interactions` (default) refuses an import without events, `follows` (the
+ * who-to-follow task) one without follows.
+ */
+export async function loadEvaluationData(spec: string, weights: ResonateConfig['weights'] = DEFAULT_CONFIG.weights, progress: Progress = noProgress, needs: 'interactions' | 'follows' = 'interactions'): Promise<Dataset> {
   const { format, path } = parseDataSpec(spec);
   const store = await openStore('sqlite://:memory:');
   try {
     if (format === SYNTHETIC_SPEC) await generateToStore(store, parseSyntheticSpec(path), progress);
     else {
       const report = await importData(store, format, path, { strict: false, progress });
-      if (report.accepted.events === 0) throw createError('DATASET_EMPTY', { what: `interactions in ${path}` });
+      if (needs === 'interactions' && report.accepted.events === 0) throw createError('DATASET_EMPTY', { what: `interactions in ${path}` });
+      if (needs === 'follows' && report.accepted.follows === 0) throw createError('DATASET_EMPTY', { what: `follows in ${path}` });
     }
     return await datasetFromStore(store, weights, progress);
   } finally {

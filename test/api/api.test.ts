@@ -98,6 +98,19 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/users/nobody/behavior')).json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('suggests whom to follow with social proof, never the user or whom they follow', async () => {
+    // ana follows ben and cal; ben follows dee, and ana and dee both like #cooking posts.
+    const res = await app.inject('/v1/users/ana/who-to-follow?limit=5');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { user: string; items: { userId: string; score: number; reasons: string[]; proof: { kind: string; users?: string[] }[] }[] };
+    expect(body.user).toBe('ana');
+    expect(body.items[0]).toMatchObject({ userId: 'dee', reasons: ['followed by @ben you follow', 'you both like #cooking'] });
+    expect(body.items[0]!.proof[0]).toEqual({ kind: 'followed-by', users: ['ben'], total: 1 });
+    for (const it of body.items) expect(['ana', 'ben', 'cal']).not.toContain(it.userId);
+    expect((await app.inject('/v1/users/ana/who-to-follow?limit=0')).json()).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await app.inject('/v1/users/nobody/who-to-follow')).json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('gives every ingested post a sentiment', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/posts', payload: [{ id: 'mood1', author: 'ana', text: 'I love this, it is wonderful!', created_at: 1 }, { id: 'mood2', author: 'ana', text: 'awful, I hate it', created_at: 2 }] });
     expect(res.statusCode).toBe(200);

@@ -4,7 +4,7 @@
  * without paying a process start per call); one test runs the real `bin/resonate.js`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,6 +51,25 @@ describe('resonate CLI', () => {
     const items = JSON.parse(rec.stdout) as { postId: string; explanation: string }[];
     expect(items).toHaveLength(5);
     expect(items[0]!.explanation.length).toBeGreaterThan(0);
+    const wtf = await resonate(cwd, 'recommend', '--who-to-follow', '--user', 'u1', '-k', '5');
+    expect(wtf.code, wtf.stderr).toBe(0);
+    const people = JSON.parse(wtf.stdout) as { userId: string; reasons: string[] }[];
+    expect(people).toHaveLength(5);
+    expect(people.map((p) => p.userId)).not.toContain('u1');
+  }, 120_000);
+
+  it('evaluates who-to-follow on follow rows (--task follow) with the item result shape', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    // Two groups of 12 where everyone is friends with everyone in the group (listed both ways).
+    const rows = Array.from({ length: 24 }, (_, i) => JSON.stringify({ kind: 'user', id: `u${i}` }));
+    for (let a = 0; a < 24; a++) for (let b = 0; b < 24; b++) if (a !== b && Math.floor(a / 12) === Math.floor(b / 12)) rows.push(JSON.stringify({ kind: 'follow', follower: `u${a}`, followee: `u${b}` }));
+    writeFileSync(join(cwd, 'follows.jsonl'), `${rows.join('\n')}\n`);
+    const res = await resonate(cwd, 'eval', '--task', 'follow', '--data', `jsonl:${join(cwd, 'follows.jsonl')}`, '--models', 'follow/adamic-adar,follow/default', '--out', join(cwd, 'rep'));
+    expect(res.code, res.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(cwd, 'rep', 'result.json'), 'utf8')) as { models: { id: string; metrics: Record<string, number> }[] };
+    expect(result.models.map((m) => m.id)).toEqual(['follow/adamic-adar', 'follow/default']);
+    // Every non-followed account in one's group is a hidden friend: the top 20 holds them all.
+    for (const m of result.models) expect(m.metrics['recall@20']).toBe(1);
   }, 120_000);
 
   it('trains model versions, lists, shows, rolls back and prunes them; exports and erases a user', async () => {

@@ -1,5 +1,5 @@
 /**
- * @module Read routes: feed, similar posts, trending, search, stats, users sample for the dashboard.
+ * @module Read routes: feed, who-to-follow, similar posts, trending, search, stats, users sample for the dashboard.
  *
  * `config.user: 'id'` marks a user's own data (a user token may read it when `id` is its subject; pseudonymized
  * when pseudonymization is on); `config.anyUser` marks shared reads any user token may make (auth.ts).
@@ -18,6 +18,23 @@ const similarQuery = z.object({ k: kParam.default(10) });
 const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), k: kParam.default(20) });
 const searchQuery = z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) });
 const usersQuery = z.object({ limit: kParam.default(50) });
+const whoToFollowQuery = z.object({ limit: kParam.default(20) });
+const proofOut = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['followed-by', 'follows-you', 'shared-interest'] },
+    users: { type: 'array', items: { type: 'string' } },
+    total: { type: 'integer' },
+    posts: { type: 'integer' },
+    tag: { type: 'string' },
+  },
+  required: ['kind'],
+};
+const suggestionOut = {
+  type: 'object',
+  properties: { userId: { type: 'string' }, score: { type: 'number' }, reasons: { type: 'array', items: { type: 'string' } }, proof: { type: 'array', items: proofOut } },
+  required: ['userId', 'score', 'reasons', 'proof'],
+};
 const serializedPages = new WeakMap<object, string>();
 
 export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
@@ -47,6 +64,28 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       }
       if (page.requestId !== undefined) body = `{"requestId":${JSON.stringify(page.requestId)},${body.slice(1)}`;
       return reply.type('application/json; charset=utf-8').send(body);
+    },
+  );
+
+  app.get(
+    '/v1/users/:id/who-to-follow',
+    {
+      config: { scope: 'read', user: 'id' },
+      schema: {
+        tags: ['recommend'],
+        summary: 'Accounts a user may want to follow, best first, each with its social proof ("followed by @a and @b you follow", "you both like #tag"); never the user, accounts they follow or erased accounts',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        response: {
+          200: { type: 'object', properties: { user: { type: 'string' }, items: { type: 'array', items: suggestionOut } }, required: ['user', 'items'] },
+          400: errorSchema, 404: errorSchema, 409: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const q = parseQuery(whoToFollowQuery, request.query);
+      return { user: id, items: engine.whoToFollow(id, { limit: q.limit }) };
     },
   );
 

@@ -5,36 +5,48 @@ import type { Command } from 'commander';
 import { createError } from '../../core/errors.js';
 import { createProgressBar } from '../../core/progress.js';
 import { loadEvaluationData } from '../../eval/load-data.js';
-import { parseModelList, runEvaluation, writeReport, type Protocol } from '../../eval/index.js';
+import { parseModelList, runEvaluation, runFollowEvaluation, writeReport, type EvaluationResult, type Protocol } from '../../eval/index.js';
 import { feedModel } from '../../engine/feed-model.js';
 import { applyRecipe } from '../../engine/recipe.js';
 import { configFrom } from '../shared.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
+const TASKS = ['items', 'follow'] as const;
 
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
     .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
     .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
+    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default)`, 'items')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
     .option('--models <ids>', 'comma-separated model ids, "all", "feed" (the whole engine as configured by --config, as the API serves it; in a model file {"id": "feed", "params": {"feed": {...}, "models": {...}}} lays a recipe over the config), or JSON model files (*.json: a spec {id, params, label} or an array), e.g. feed,ease,configs/ml-100k-blend.json', 'all')
-    .option('-k, --k <n>', 'cut-off for ranking metrics', '10')
+    .option('-k, --k <n>', 'cut-off for ranking metrics (default 10, 20 with --task follow)')
     .option('--seeds <n>', 'number of seeds (random splits and model inits); mean ± std reported', '1')
     .option('--sampled-negatives <n>', 'rank each test item among n sampled unseen items (SASRec protocol) instead of the full catalogue')
     .option('--validation', 'fit on and score the validation carve of the training part (the same protocol applied to it) instead of the test part: for choosing a configuration')
     .option('--out <dir>', 'report folder', 'reports/latest')
-    .action(async (opts: { data: string; protocol: string; models: string; k: string; seeds: string; sampledNegatives?: string; validation?: boolean; out: string }, cmd: Command) => {
+    .action(async (opts: { data: string; task: string; protocol: string; models: string; k?: string; seeds: string; sampledNegatives?: string; validation?: boolean; out: string }, cmd: Command) => {
+      if (!(TASKS as readonly string[]).includes(opts.task)) throw createError('UNKNOWN_OPTION', { kind: 'task', name: opts.task, expected: TASKS.join(', ') });
       if (!PROTOCOLS.includes(opts.protocol as Protocol)) throw createError('UNKNOWN_OPTION', { kind: 'protocol', name: opts.protocol, expected: PROTOCOLS.join(', ') });
       const config = configFrom(cmd);
+      const follow = opts.task === 'follow';
+      const k = Number(opts.k ?? (follow ? 20 : 10));
       const bar = createProgressBar('eval');
       try {
-        const data = await loadEvaluationData(opts.data, config.weights);
-        const result = await runEvaluation({
+        const data = await loadEvaluationData(opts.data, config.weights, undefined, follow ? 'follows' : 'interactions');
+        const result: EvaluationResult = follow ? await runFollowEvaluation({
+          data,
+          models: opts.models === 'all' ? 'all' : opts.models.split(',').map((m) => m.trim()).filter(Boolean),
+          k,
+          seeds: Number(opts.seeds),
+          part: opts.validation ? 'validation' : 'test',
+          progress: bar.report,
+        }) : await runEvaluation({
           data,
           protocol: opts.protocol as Protocol,
           models: opts.models === 'all' ? 'all' : parseModelList(opts.models),
-          k: Number(opts.k),
+          k,
           seeds: Number(opts.seeds),
           sampledNegatives: opts.sampledNegatives === undefined ? undefined : Number(opts.sampledNegatives),
           progress: bar.report,
@@ -45,7 +57,7 @@ export function registerEvalCommand(program: Command): void {
         bar.stop();
         await writeReport(result, opts.out);
         for (const m of result.models) {
-          const metrics = Object.entries(m.metrics).filter(([name]) => name.endsWith(`@${opts.k}`)).map(([name, v]) => `${name} ${v.toFixed(4)}`).join('  ');
+          const metrics = Object.entries(m.metrics).filter(([name]) => name.endsWith(`@${k}`)).map(([name, v]) => `${name} ${v.toFixed(4)}`).join('  ');
           console.log(`${(m.label ?? m.id).padEnd(28)} ${metrics}  fit ${m.fitSeconds.toFixed(2)} s`);
         }
         console.log(`report written to ${opts.out}/ (result.json, report.md, charts)`);

@@ -63,15 +63,17 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('recommend')
-    .description("a user's feed (or one model's top-k), from the saved model version (trained now when there is none)")
+    .description("a user's feed (or one model's top-k, or whom to follow), from the saved model version (trained now when there is none)")
     .requiredOption('--user <id>', 'user id')
     .option('-k, --k <n>', 'how many', '10')
     .option('--model <key>', 'one model (its label or id) instead of the blended feed')
-    .action(async (opts: { user: string; k: string; model?: string }, cmd: Command) => {
+    .option('--who-to-follow', 'accounts to follow instead of posts, each with its social proof')
+    .action(async (opts: { user: string; k: string; model?: string; whoToFollow?: boolean }, cmd: Command) => {
       const engine = await engineFrom(cmd);
       try {
         await loadOrTrain(engine);
-        if (opts.model) printJson(await engine.recommend(opts.user, { k: Number(opts.k), model: opts.model }));
+        if (opts.whoToFollow) printJson(engine.whoToFollow(opts.user, { limit: Number(opts.k) }));
+        else if (opts.model) printJson(await engine.recommend(opts.user, { k: Number(opts.k), model: opts.model }));
         else printJson((await engine.feed(opts.user, { pageSize: Number(opts.k) })).items.map(({ post: _post, ...item }) => item));
       } finally {
         await engine.close();
