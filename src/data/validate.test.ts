@@ -175,7 +175,7 @@ describe('batch sizes', () => {
       follows: { follower: id, followee: wide(LIMITS.idChars - 1) + 'b', created_at: '2024-01-01T10:00:00.123456789+01:00' },
       events: {
         id, user: id, type: 'unfollow', post: id, target_user: wide(LIMITS.idChars - 1) + 'c', value: -0.0000012345678901234,
-        text: wide(LIMITS.eventTextChars), timestamp: '2024-01-01T10:00:00.123456789+01:00',
+        text: wide(LIMITS.eventTextChars), timestamp: '2024-01-01T10:00:00.123456789+01:00', request_id: wide(LIMITS.requestIdChars),
       },
     };
     for (const kind of ROW_KINDS) {
