@@ -20,6 +20,8 @@ import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../sha
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
+import { itemsTouched, replaceRows, rowsToRecompute } from '../shared/unlearning.js';
+import type { Removal } from '../../data/dataset-without.js';
 
 export const RP3BETA_ID = 'rp3beta';
 /** Artifact layout version (written by `save`, checked on load). */
@@ -50,6 +52,31 @@ function walkMatrix(x: Csr, binary: boolean): Csr {
 /** W (items × items, sparse, top `neighbours` per row) of RP3beta from the users × items matrix `x`. */
 export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, signal?: AbortSignal): Csr {
   const n = x.cols;
+  const row = rp3betaRows(x, p);
+  const rowItems: Int32Array[] = [];
+  const rowValues: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    if ((i & 255) === 0) throwIfAborted(signal, RP3BETA_ID);
+    const r = row(i);
+    rowItems.push(r.indices);
+    rowValues.push(r.data);
+  }
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + rowItems[i]!.length;
+  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
+  for (let i = 0; i < n; i++) {
+    indices.set(rowItems[i]!, indptr[i]!);
+    data.set(rowValues[i]!, indptr[i]!);
+  }
+  return { rows: n, cols: n, indptr, indices, data };
+}
+
+/**
+ * Row i of W as a function, over the users × items matrix `x`: the fit computes every row, `forget` only the rows
+ * a removal can change (the same function, so the same bits).
+ */
+function rp3betaRows(x: Csr, p: Omit<Rp3betaParams, 'binary'>): (i: number) => { indices: Int32Array; data: Float32Array } {
+  const n = x.cols;
   const xT = csrTranspose(x);
   // P_uj^α for every stored entry of x, row-normalised by the user's total weight.
   const pui = new Float64Array(x.data.length);
@@ -63,10 +90,7 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const touched: number[] = [];
-  const rowItems: Int32Array[] = [];
-  const rowValues: Float32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    if ((i & 255) === 0) throwIfAborted(signal, RP3BETA_ID);
+  return (i) => {
     touched.length = 0;
     const di = degree(i);
     if (di > 0) {
@@ -80,23 +104,16 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
         }
       }
     }
+    // The mark of row i must not survive into a later call for the same row (forget may ask for it again).
+    for (const j of touched) mark[j] = -1;
     const values = Float64Array.from(touched, (j) => (j === i ? 0 : acc[j]! * penalty[j]!));
     const best = topK(values, p.neighbours).filter((s) => s.score > 0);
     let sum = 0;
     for (const s of best) sum += s.score;
     const scale = p.normalize && sum > 0 ? 1 / sum : 1;
     best.sort((a, b) => touched[a.index]! - touched[b.index]!);
-    rowItems.push(Int32Array.from(best, (s) => touched[s.index]!));
-    rowValues.push(Float32Array.from(best, (s) => s.score * scale));
-  }
-  const indptr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + rowItems[i]!.length;
-  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
-  for (let i = 0; i < n; i++) {
-    indices.set(rowItems[i]!, indptr[i]!);
-    data.set(rowValues[i]!, indptr[i]!);
-  }
-  return { rows: n, cols: n, indptr, indices, data };
+    return { indices: Int32Array.from(best, (s) => touched[s.index]!), data: Float32Array.from(best, (s) => s.score * scale) };
+  };
 }
 
 export class Rp3betaRecommender extends BaseRecommender {
@@ -136,6 +153,21 @@ export class Rp3betaRecommender extends BaseRecommender {
         out[i] = (prev === -Infinity ? 0 : prev) + x * w.data[q]!;
       }
     }
+  }
+
+  /**
+   * Unlearning: a removal changes the degrees of the items it touches (so their rows, and their popularity penalty
+   * in every row reaching them) and the transition probabilities of the users who lose interactions (so the rows
+   * of their items). Those rows are recomputed on `data`; the rest of W is kept as it is.
+   */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const before = walkMatrix(this.seen!, this.params.binary);
+    const beforeT = csrTranspose(before);
+    const changed = itemsTouched(before, removed);
+    const rows = rowsToRecompute(beforeT, before, changed);
+    this.w = replaceRows(this.w!, rows, rp3betaRows(walkMatrix(data.interactions, this.params.binary), this.params));
+    this.forgetHistory(data, removed);
   }
 
   /** Online update: the items join the user's profile at once; W is refreshed by the next fit. */

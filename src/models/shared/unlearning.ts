@@ -1,0 +1,77 @@
+/**
+ * @module What neighbourhood models share to unlearn a removal (`Recommender.forget`): which rows of a
+ * similarity matrix a removal can change, and splicing recomputed rows into it.
+ *
+ * A row r of a top-k similarity over entities × features (items over users for item-kNN and RP3beta, users over
+ * items for user-kNN) is a function of r's own vector, the vectors of the entities sharing a feature with r, and
+ * their norms or degrees. A removal changes the vectors of some entities (`changed`); a row outside
+ * changed ∪ {entities sharing a feature with a changed one} keeps every input, so it is bit for bit what a fit
+ * without the removed data computes, and only the rows inside are recomputed (top-k cuts mean a changed value can
+ * let an entity in or out of a row, so such a row is recomputed whole rather than patched).
+ */
+import type { Csr } from '../../math/csr.js';
+import type { Removal } from '../../data/dataset-without.js';
+
+/** Items that lose at least one interaction in `removed` (users × items `x` before the removal), ascending. */
+export function itemsTouched(x: Csr, removed: Removal): Int32Array {
+  const mark = new Uint8Array(x.cols);
+  for (const u of removed.users) if (u < x.rows) for (let k = x.indptr[u]!; k < x.indptr[u + 1]!; k++) mark[x.indices[k]!] = 1;
+  for (const i of removed.items) if (i < x.cols) mark[i] = 1;
+  return indicesOf(mark);
+}
+
+/** Users who lose at least one interaction in `removed` (`xT`: items × users before the removal), ascending. */
+export function usersTouched(xT: Csr, removed: Removal): Int32Array {
+  const mark = new Uint8Array(xT.cols);
+  for (const u of removed.users) if (u < xT.cols) mark[u] = 1;
+  for (const i of removed.items) if (i < xT.rows) for (let k = xT.indptr[i]!; k < xT.indptr[i + 1]!; k++) mark[xT.indices[k]!] = 1;
+  return indicesOf(mark);
+}
+
+/**
+ * Rows of `a` (entities × features, before the removal; `aT` its transpose) a change of the `changed` entities can
+ * alter: the changed ones and every entity sharing a feature with one of them. Ascending.
+ */
+export function rowsToRecompute(a: Csr, aT: Csr, changed: ArrayLike<number>): Int32Array {
+  const mark = new Uint8Array(a.rows);
+  const featureSeen = new Uint8Array(a.cols);
+  for (let c = 0; c < changed.length; c++) {
+    const e = changed[c]!;
+    mark[e] = 1;
+    for (let k = a.indptr[e]!; k < a.indptr[e + 1]!; k++) {
+      const f = a.indices[k]!;
+      if (featureSeen[f]) continue;
+      featureSeen[f] = 1;
+      for (let q = aT.indptr[f]!; q < aT.indptr[f + 1]!; q++) mark[aT.indices[q]!] = 1;
+    }
+  }
+  return indicesOf(mark);
+}
+
+/** `m` with the listed rows (ascending) replaced by `row(r)`; other rows are copied as they are. */
+export function replaceRows(m: Csr, rows: ArrayLike<number>, row: (r: number) => { indices: Int32Array; data: Float32Array }): Csr {
+  const fresh = new Map<number, { indices: Int32Array; data: Float32Array }>();
+  for (let k = 0; k < rows.length; k++) fresh.set(rows[k]!, row(rows[k]!));
+  const indptr = new Int32Array(m.rows + 1);
+  for (let r = 0; r < m.rows; r++) indptr[r + 1] = indptr[r]! + (fresh.get(r)?.indices.length ?? m.indptr[r + 1]! - m.indptr[r]!);
+  const indices = new Int32Array(indptr[m.rows]!), data = new Float32Array(indptr[m.rows]!);
+  for (let r = 0; r < m.rows; r++) {
+    const f = fresh.get(r);
+    if (f) {
+      indices.set(f.indices, indptr[r]!);
+      data.set(f.data, indptr[r]!);
+    } else {
+      indices.set(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), indptr[r]!);
+      data.set(m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!), indptr[r]!);
+    }
+  }
+  return { rows: m.rows, cols: m.cols, indptr, indices, data };
+}
+
+function indicesOf(mark: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < mark.length; i++) n += mark[i]!;
+  const out = new Int32Array(n);
+  for (let i = 0, k = 0; i < mark.length; i++) if (mark[i]) out[k++] = i;
+  return out;
+}
