@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
+import type { Removal } from '../../data/dataset-without.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
@@ -100,6 +101,17 @@ export class InNetworkRecommender extends BaseRecommender {
         out[i] = inNetworkScore(age, this.params.halfLifeHours, aff);
       }
     }
+  }
+
+  /** Unlearning: the follow graph and the posts' authors of `data` (a fit is one pass over them), the online additions of others kept. */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    this.follows = data.follows;
+    this.itemAuthors = data.itemAuthors;
+    this.itemCreatedAt = data.itemCreatedAt;
+    this.now = data.now;
+    this.authorItems = buildAuthorItems(data.itemAuthors, data.follows.rows);
+    this.forgetHistory(data, removed);
   }
 
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {

@@ -13,7 +13,8 @@
  *   item-knn/bm25               X weighted by BM25 (K1, B), then cosine. implicit takes the raw dot product of
  *                               the BM25 vectors here; Resonate normalises so λ means the same in every variant.
  * `partialFit` adds to a user's history, so their recommendations change at once; neighbour lists themselves
- * are refreshed by the next fit.
+ * are refreshed by the next fit. `forget` recomputes the neighbour lists of the items whose user vectors or
+ * neighbours' norms a removal changes (every list for BM25, whose weights depend on the whole catalogue).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -27,7 +28,9 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { bm25Weight } from './bm25-weight.js';
-import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, squaredNorms, type SimilarityMeasure } from './similarity.js';
+import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, knnSimilarityRows, squaredNorms, type SimilarityMeasure } from './similarity.js';
+import { itemsTouched, replaceRows, rowsToRecompute } from '../shared/unlearning.js';
+import type { Removal } from '../../data/dataset-without.js';
 
 const VERSION = 1;
 
@@ -43,6 +46,8 @@ export interface ItemKnnVariant<S extends z.ZodType<Record<string, unknown>> = z
   readonly schema: S;
   /** X as the similarity sees it (default: X itself). */
   weight?(x: Csr, params: z.output<S>): Csr;
+  /** The weighting uses catalogue-wide statistics (BM25's average length), so a removal changes every row. */
+  readonly globalWeight?: boolean;
   measure(params: z.output<S>): SimilarityMeasure;
 }
 
@@ -87,6 +92,7 @@ export const ITEM_KNN_VARIANTS: readonly ItemKnnVariant[] = [
       b: z.number().min(0).max(1).default(0.75),
     }),
     weight: (x, p) => bm25Weight(x, { k1: p.k1, b: p.b }),
+    globalWeight: true,
     measure: (p) => cosineMeasure(p.shrink),
   }),
 ];
@@ -205,6 +211,22 @@ export class ItemKnnRecommender extends BaseRecommender {
 
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.addHistory(user, items, weights);
+  }
+
+  /** Unlearning: the rows of S a removal can change, recomputed on `data` (see `shared/unlearning.ts`). */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const weigh = (m: Csr): Csr => (this.variant.weight ? this.variant.weight(m, this.params) : m);
+    const before = this.seen!;
+    const beforeT = csrTranspose(before);
+    const rows = this.variant.globalWeight
+      ? Int32Array.from({ length: this.nItems }, (_, i) => i)
+      : rowsToRecompute(beforeT, before, itemsTouched(before, removed));
+    const x = weigh(data.interactions);
+    const xT = csrTranspose(x);
+    const measure = { neighbours: this.params.neighbours as number, measure: this.variant.measure(this.params) };
+    this.sim = replaceRows(this.sim!, rows, knnSimilarityRows(xT, x, squaredNorms(xT), measure));
+    this.forgetHistory(data, removed);
   }
 
   save(): Artifact {

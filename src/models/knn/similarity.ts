@@ -69,6 +69,35 @@ const CHECK_EVERY = 1024;
  */
 export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: SimilarityOptions): Csr {
   const n = a.rows;
+  const row = knnSimilarityRows(a, aT, sq, options);
+  const rowIndices: Int32Array[] = [];
+  const rowData: Float32Array[] = [];
+  for (let r = 0; r < n; r++) {
+    if (r % CHECK_EVERY === 0) {
+      throwIfAborted(options.signal, options.label ?? 'similarity');
+      options.progress?.(r, n, options.label);
+    }
+    const out = row(r);
+    rowIndices.push(out.indices);
+    rowData.push(out.data);
+  }
+  options.progress?.(n, n, options.label);
+  const indptr = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) indptr[r + 1] = indptr[r]! + rowIndices[r]!.length;
+  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
+  for (let r = 0; r < n; r++) {
+    indices.set(rowIndices[r]!, indptr[r]!);
+    data.set(rowData[r]!, indptr[r]!);
+  }
+  return { rows: n, cols: n, indptr, indices, data };
+}
+
+/**
+ * Row r of `knnSimilarity` as a function (same arguments): the fit computes every row, unlearning only the rows a
+ * removal can change, with the same arithmetic.
+ */
+export function knnSimilarityRows(a: Csr, aT: Csr, sq: Float64Array, options: Pick<SimilarityOptions, 'neighbours' | 'measure'>): (r: number) => { indices: Int32Array; data: Float32Array } {
+  const n = a.rows;
   const kMax = Math.max(0, Math.floor(options.neighbours));
   const measure = options.measure;
   const acc = new Float64Array(n);
@@ -78,15 +107,7 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
   const heapIdx = new Int32Array(kMax);
   const heapVal = new Float64Array(kMax);
   const order: number[] = [];
-  const indptr = new Int32Array(n + 1);
-  let indices = new Int32Array(Math.min(n * kMax, 1 << 16) || 1);
-  let data = new Float32Array(indices.length);
-  let nz = 0;
-  for (let r = 0; r < n; r++) {
-    if (r % CHECK_EVERY === 0) {
-      throwIfAborted(options.signal, options.label ?? 'similarity');
-      options.progress?.(r, n, options.label);
-    }
+  return (r) => {
     let t = 0;
     for (let k = a.indptr[r]!; k < a.indptr[r + 1]!; k++) {
       const f = a.indices[k]!, va = a.data[k]!;
@@ -101,6 +122,8 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
         acc[e]! += va * aT.data[q]!;
       }
     }
+    // Rows may be asked again (unlearning): forget this row's marks.
+    for (let j = 0; j < t; j++) mark[touched[j]!] = -1;
     let size = 0;
     const sqR = sq[r]!;
     for (let j = 0; j < t; j++) {
@@ -138,22 +161,8 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
     order.length = size;
     for (let j = 0; j < size; j++) order[j] = j;
     order.sort((x, y) => heapIdx[x]! - heapIdx[y]!);
-    if (nz + size > indices.length) {
-      const grown = Math.max(indices.length * 2, nz + size);
-      const i2 = new Int32Array(grown), d2 = new Float32Array(grown);
-      i2.set(indices.subarray(0, nz));
-      d2.set(data.subarray(0, nz));
-      indices = i2;
-      data = d2;
-    }
-    for (let j = 0; j < size; j++) {
-      indices[nz] = heapIdx[order[j]!]!;
-      data[nz++] = heapVal[order[j]!]!;
-    }
-    indptr[r + 1] = nz;
-  }
-  options.progress?.(n, n, options.label);
-  return { rows: n, cols: n, indptr, indices: indices.slice(0, nz), data: data.slice(0, nz) };
+    return { indices: Int32Array.from(order, (j) => heapIdx[j]!), data: Float32Array.from(order, (j) => heapVal[j]!) };
+  };
 }
 
 /** Heap order: (value a, index a) ranks below (value b, index b) — lower value, or equal value and larger index. */
