@@ -13,8 +13,8 @@
  *   item-knn/bm25               X weighted by BM25 (K1, B), then cosine. implicit takes the raw dot product of
  *                               the BM25 vectors here; Resonate normalises so λ means the same in every variant.
  * `partialFit` adds to a user's history, so their recommendations change at once; neighbour lists themselves
- * are refreshed by the next fit. `forget` recomputes the neighbour lists of the items whose user vectors or
- * neighbours' norms a removal changes (every list for BM25, whose weights depend on the whole catalogue).
+ * are refreshed by the next fit. `forget` recomputes the neighbour lists of the items a removal touches and
+ * patches the lists reaching them (every list for BM25, whose weights depend on the whole catalogue).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -28,8 +28,8 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { bm25Weight } from './bm25-weight.js';
-import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, knnSimilarityRows, squaredNorms, type SimilarityMeasure } from './similarity.js';
-import { itemsTouched, replaceRows, rowsToRecompute } from '../shared/unlearning.js';
+import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, knnSimilarityColumn, knnSimilarityRows, squaredNorms, type SimilarityMeasure } from './similarity.js';
+import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, type EntryUpdates } from '../shared/unlearning.js';
 import type { Removal } from '../../data/dataset-without.js';
 
 const VERSION = 1;
@@ -213,19 +213,34 @@ export class ItemKnnRecommender extends BaseRecommender {
     this.addHistory(user, items, weights);
   }
 
-  /** Unlearning: the rows of S a removal can change, recomputed on `data` (see `shared/unlearning.ts`). */
+  /**
+   * Unlearning. A removal changes the user vectors of the items it touches (J): their rows are recomputed on
+   * `data`. Any other row reaching J changes only in its J columns (their norms fell, or their co-occurrences went
+   * with an erased post): those entries are computed column-wise and the row's top-k patched (`patchTopK`; computed
+   * again when a cut is ambiguous). BM25's weights depend on the whole catalogue: every row is recomputed.
+   */
   forget(data: Dataset, removed: Removal): void {
     this.requireFitted();
-    const weigh = (m: Csr): Csr => (this.variant.weight ? this.variant.weight(m, this.params) : m);
-    const before = this.seen!;
-    const beforeT = csrTranspose(before);
-    const rows = this.variant.globalWeight
-      ? Int32Array.from({ length: this.nItems }, (_, i) => i)
-      : rowsToRecompute(beforeT, before, itemsTouched(before, removed));
-    const x = weigh(data.interactions);
+    const x = this.variant.weight ? this.variant.weight(data.interactions, this.params) : data.interactions;
     const xT = csrTranspose(x);
-    const measure = { neighbours: this.params.neighbours as number, measure: this.variant.measure(this.params) };
-    this.sim = replaceRows(this.sim!, rows, knnSimilarityRows(xT, x, squaredNorms(xT), measure));
+    const sq = squaredNorms(xT);
+    const measure = this.variant.measure(this.params);
+    const k = this.params.neighbours as number;
+    const row = knnSimilarityRows(xT, x, sq, { neighbours: k, measure });
+    if (this.variant.globalWeight) {
+      this.sim = replaceRows(this.sim!, Int32Array.from({ length: this.nItems }, (_, i) => i), row);
+    } else {
+      const before = this.seen!;
+      const changedItems = itemsTouched(before, removed);
+      const whole = new Set<number>(changedItems);
+      const changed = new Uint8Array(this.nItems);
+      for (const j of changedItems) changed[j] = 1;
+      const updates: EntryUpdates = new Map();
+      const column = knnSimilarityColumn(xT, x, sq, measure);
+      for (const j of changedItems) column(j, (r, value) => { if (!whole.has(r)) addUpdate(updates, r, j, value); });
+      const reaching = rowsToRecompute(csrTranspose(before), before, changedItems);
+      this.sim = updateTopKRows(this.sim!, changedItems, reaching, updates, changed, k, row);
+    }
     this.forgetHistory(data, removed);
   }
 

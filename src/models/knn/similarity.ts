@@ -169,3 +169,28 @@ export function knnSimilarityRows(a: Csr, aT: Csr, sq: Float64Array, options: Pi
 function worse(ia: number, va: number, ib: number, vb: number): boolean {
   return va < vb || (va === vb && ia > ib);
 }
+
+/**
+ * Column e of `knnSimilarity` before the top-k cut (same arguments): calls visit(r, sim(r → e)) for every row r ≠ e
+ * sharing a feature with e, each computed with the arithmetic and summation order of row r (unlearning patches
+ * rows with it).
+ */
+export function knnSimilarityColumn(a: Csr, aT: Csr, sq: Float64Array, measure: SimilarityMeasure): (e: number, visit: (r: number, value: number) => void) => void {
+  const acc = new Float64Array(a.rows);
+  const mark = new Int32Array(a.rows).fill(-1);
+  const touched: number[] = [];
+  return (e, visit) => {
+    touched.length = 0;
+    for (let k = a.indptr[e]!; k < a.indptr[e + 1]!; k++) {
+      const f = a.indices[k]!, ve = a.data[k]!;
+      for (let q = aT.indptr[f]!; q < aT.indptr[f + 1]!; q++) {
+        const r = aT.indices[q]!;
+        if (r === e) continue;
+        if (mark[r] !== e) { mark[r] = e; acc[r] = 0; touched.push(r); }
+        acc[r]! += aT.data[q]! * ve;
+      }
+    }
+    for (const r of touched) mark[r] = -1;
+    for (const r of touched) visit(r, measure(acc[r]!, sq[r]!, sq[e]!));
+  };
+}

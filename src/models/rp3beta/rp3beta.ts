@@ -20,7 +20,7 @@ import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../sha
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { itemsTouched, replaceRows, rowsToRecompute } from '../shared/unlearning.js';
+import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, usersTouched, type EntryUpdates } from '../shared/unlearning.js';
 import type { Removal } from '../../data/dataset-without.js';
 
 export const RP3BETA_ID = 'rp3beta';
@@ -52,7 +52,7 @@ function walkMatrix(x: Csr, binary: boolean): Csr {
 /** W (items × items, sparse, top `neighbours` per row) of RP3beta from the users × items matrix `x`. */
 export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, signal?: AbortSignal): Csr {
   const n = x.cols;
-  const row = rp3betaRows(x, p);
+  const { row } = rp3betaParts(x, p);
   const rowItems: Int32Array[] = [];
   const rowValues: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
@@ -72,10 +72,15 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
 }
 
 /**
- * Row i of W as a function, over the users × items matrix `x`: the fit computes every row, `forget` only the rows
- * a removal can change (the same function, so the same bits).
+ * W over the users × items matrix `x`, a row or a column at a time: the fit computes every row; `forget` the rows
+ * a removal changes through their own degree or their users' transition probabilities, and the columns whose
+ * popularity penalty changed (the same arithmetic in the same order, so the same bits).
  */
-function rp3betaRows(x: Csr, p: Omit<Rp3betaParams, 'binary'>): (i: number) => { indices: Int32Array; data: Float32Array } {
+function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
+  row(i: number): { indices: Int32Array; data: Float32Array };
+  /** Calls visit(i, W_ij before the top-k cut) for every row i ≠ j reaching column j. */
+  column(j: number, visit: (i: number, value: number) => void): void;
+} {
   const n = x.cols;
   const xT = csrTranspose(x);
   // P_uj^α for every stored entry of x, row-normalised by the user's total weight.
@@ -90,7 +95,7 @@ function rp3betaRows(x: Csr, p: Omit<Rp3betaParams, 'binary'>): (i: number) => {
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const touched: number[] = [];
-  return (i) => {
+  const row = (i: number): { indices: Int32Array; data: Float32Array } => {
     touched.length = 0;
     const di = degree(i);
     if (di > 0) {
@@ -114,6 +119,37 @@ function rp3betaRows(x: Csr, p: Omit<Rp3betaParams, 'binary'>): (i: number) => {
     best.sort((a, b) => touched[a.index]! - touched[b.index]!);
     return { indices: Int32Array.from(best, (s) => touched[s.index]!), data: Float32Array.from(best, (s) => s.score * scale) };
   };
+  // P_iu^α = (1 / deg i)^α, computed as the row does, once per item asked.
+  const piuOf = new Float64Array(n).fill(NaN);
+  const walkBack = (i: number): number => (Number.isNaN(piuOf[i]!) ? (piuOf[i] = Math.pow(1 / degree(i), p.alpha)) : piuOf[i]!);
+  const column = (j: number, visit: (i: number, value: number) => void): void => {
+    // Row i sums piu_i · P_uj^α over its users u in ascending order; so does this, over the users of j.
+    touched.length = 0;
+    for (let a = xT.indptr[j]!; a < xT.indptr[j + 1]!; a++) {
+      const u = xT.indices[a]!;
+      const k = entry(x, u, j);
+      for (let q = x.indptr[u]!; q < x.indptr[u + 1]!; q++) {
+        const i = x.indices[q]!;
+        if (i === j) continue;
+        if (mark[i] !== j) { mark[i] = j; acc[i] = 0; touched.push(i); }
+        acc[i]! += walkBack(i) * pui[k]!;
+      }
+    }
+    for (const i of touched) mark[i] = -1;
+    for (const i of touched) visit(i, acc[i]! * penalty[j]!);
+  };
+  return { row, column };
+}
+
+/** Position of (row, col) among the stored entries of `m` (binary search; the entry must exist). */
+function entry(m: Csr, row: number, col: number): number {
+  let lo = m.indptr[row]!, hi = m.indptr[row + 1]! - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (m.indices[mid]! < col) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class Rp3betaRecommender extends BaseRecommender {
@@ -156,17 +192,30 @@ export class Rp3betaRecommender extends BaseRecommender {
   }
 
   /**
-   * Unlearning: a removal changes the degrees of the items it touches (so their rows, and their popularity penalty
-   * in every row reaching them) and the transition probabilities of the users who lose interactions (so the rows
-   * of their items). Those rows are recomputed on `data`; the rest of W is kept as it is.
+   * Unlearning. A removal changes the degree of the items it touches (J) and the transition probabilities of the
+   * users who lose interactions; the rows of those items and of those users' items are recomputed on `data`. Any
+   * other row reaching J changes only in its J columns, whose popularity penalty grew: those entries are computed
+   * column-wise and the row's top-k is patched (`patchTopK`; computed again when a cut is ambiguous). With
+   * `normalize`, a patched row would need its unnormalised sum, so every row reaching J is recomputed.
    */
   forget(data: Dataset, removed: Removal): void {
     this.requireFitted();
     const before = walkMatrix(this.seen!, this.params.binary);
     const beforeT = csrTranspose(before);
-    const changed = itemsTouched(before, removed);
-    const rows = rowsToRecompute(beforeT, before, changed);
-    this.w = replaceRows(this.w!, rows, rp3betaRows(walkMatrix(data.interactions, this.params.binary), this.params));
+    const changedItems = itemsTouched(before, removed);
+    const reaching = rowsToRecompute(beforeT, before, changedItems);
+    const after = rp3betaParts(walkMatrix(data.interactions, this.params.binary), this.params);
+    if (this.params.normalize) {
+      this.w = replaceRows(this.w!, reaching, after.row);
+    } else {
+      const whole = new Set<number>(changedItems);
+      for (const u of usersTouched(beforeT, removed)) for (let k = before.indptr[u]!; k < before.indptr[u + 1]!; k++) whole.add(before.indices[k]!);
+      const changed = new Uint8Array(this.nItems);
+      for (const j of changedItems) changed[j] = 1;
+      const updates: EntryUpdates = new Map();
+      for (const j of changedItems) after.column(j, (i, value) => { if (!whole.has(i)) addUpdate(updates, i, j, value); });
+      this.w = updateTopKRows(this.w!, Int32Array.from(whole).sort(), reaching, updates, changed, this.params.neighbours, after.row);
+    }
     this.forgetHistory(data, removed);
   }
 

@@ -75,3 +75,75 @@ function indicesOf(mark: Uint8Array): Int32Array {
   for (let i = 0, k = 0; i < mark.length; i++) if (mark[i]) out[k++] = i;
   return out;
 }
+
+/** New values of some entries: row → (column → value as the fit computes it, in float64, before the float32 cast). */
+export type EntryUpdates = Map<number, Map<number, number>>;
+
+/** Float32 rounding of the stored values, with room: closer values than this at a top-k cut are treated as tied. */
+const CUT_MARGIN = 1e-6;
+
+/**
+ * Row of a top-`k` similarity after a removal changed only the entries of the `changed` columns (new values in
+ * `updates`; a changed column without one is gone) while every other candidate keeps its value: the new row is
+ * decided among the old kept entries and the updated ones, when that is unambiguous. Undefined (recompute the row)
+ * when the old row was full and an entry lost value (something outside might enter), or when the new cut falls
+ * between values closer than float32 rounding of the stored ones.
+ */
+export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: ReadonlyMap<number, number>, changed: Uint8Array, k: number): { indices: Int32Array; data: Float32Array } | undefined {
+  const full = oldIdx.length >= k;
+  let oldMin = Infinity, touched = false;
+  for (let q = 0; q < oldIdx.length; q++) {
+    oldMin = Math.min(oldMin, oldVal[q]!);
+    if (changed[oldIdx[q]!]) touched = true;
+  }
+  if (!touched && full && [...updates.values()].every((v) => v < oldMin * (1 - CUT_MARGIN))) return { indices: oldIdx, data: oldVal };
+  const cols: number[] = [], vals: number[] = [];
+  for (let q = 0; q < oldIdx.length; q++) {
+    const c = oldIdx[q]!, old = oldVal[q]!;
+    if (!changed[c]) { cols.push(c); vals.push(old); continue; }
+    const now = updates.get(c) ?? 0;
+    if (full && !(now >= old * (1 - CUT_MARGIN))) return undefined;
+    if (now > 0) { cols.push(c); vals.push(now); }
+  }
+  const inRow = new Set(oldIdx);
+  for (const [c, v] of updates) if (!inRow.has(c) && v > 0) { cols.push(c); vals.push(v); }
+  let keep = Array.from(cols, (_, q) => q);
+  if (keep.length > k || full) {
+    keep.sort((a, b) => vals[b]! - vals[a]!);
+    if (keep.length < k) return undefined;
+    const kth = vals[keep[k - 1]!]!;
+    const below = Math.max(keep.length > k ? vals[keep[k]!]! : -Infinity, full ? oldMin : -Infinity);
+    if (!(kth > below * (1 + CUT_MARGIN))) return undefined;
+    keep = keep.slice(0, k);
+  }
+  keep.sort((a, b) => cols[a]! - cols[b]!);
+  return { indices: Int32Array.from(keep, (q) => cols[q]!), data: Float32Array.from(keep, (q) => vals[q]!) };
+}
+
+/**
+ * `m` after a removal that changed the entries of the `changed` columns: the rows in `recompute` computed again by
+ * `row`; the rows in `patch` (those that reached a changed column before or after) patched with their `updates`
+ * (`patchTopK`), or computed again when that is ambiguous; the rest kept.
+ */
+export function updateTopKRows(m: Csr, recompute: ArrayLike<number>, patch: ArrayLike<number>, updates: EntryUpdates, changed: Uint8Array, k: number, row: (r: number) => { indices: Int32Array; data: Float32Array }): Csr {
+  const whole = new Set<number>(Array.from(recompute));
+  const out = new Map<number, { indices: Int32Array; data: Float32Array }>();
+  const none = new Map<number, number>();
+  for (let q = 0; q < patch.length; q++) {
+    const r = patch[q]!;
+    if (whole.has(r)) continue;
+    const patched = patchTopK(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!), updates.get(r) ?? none, changed, k);
+    if (patched) out.set(r, patched);
+    else whole.add(r);
+  }
+  for (const r of whole) out.set(r, row(r));
+  const rows = Int32Array.from(out.keys()).sort();
+  return replaceRows(m, rows, (r) => out.get(r)!);
+}
+
+/** Adds `value` for (row, column) to `updates`. */
+export function addUpdate(updates: EntryUpdates, row: number, column: number, value: number): void {
+  let u = updates.get(row);
+  if (!u) updates.set(row, (u = new Map()));
+  u.set(column, value);
+}
