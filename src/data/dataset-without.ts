@@ -81,19 +81,26 @@ function filterEntries(m: Csr, keep: (row: number, col: number) => boolean): { c
     indptr[r + 1] = nz;
   }
   const at = kept.slice(0, nz);
-  return { csr: { rows: m.rows, cols: m.cols, indptr, indices: Int32Array.from(at, (k) => m.indices[k]!), data: Float32Array.from(at, (k) => m.data[k]!) }, kept: at };
+  const indices = new Int32Array(nz), data = new Float32Array(nz);
+  for (let q = 0; q < nz; q++) {
+    indices[q] = m.indices[at[q]!]!;
+    data[q] = m.data[at[q]!]!;
+  }
+  return { csr: { rows: m.rows, cols: m.cols, indptr, indices, data }, kept: at };
 }
 
 function filterLog(log: InteractionLog, keep: (user: number, item: number) => boolean): InteractionLog {
   const all = new Int32Array(log.user.length);
   let n = 0;
   for (let e = 0; e < log.user.length; e++) if (keep(log.user[e]!, log.item[e]!)) all[n++] = e;
-  const at = all.subarray(0, n);
-  return {
-    user: Int32Array.from(at, (e) => log.user[e]!),
-    item: Int32Array.from(at, (e) => log.item[e]!),
-    type: Uint8Array.from(at, (e) => log.type[e]!),
-    weight: Float32Array.from(at, (e) => log.weight[e]!),
-    time: Float64Array.from(at, (e) => log.time[e]!),
-  };
+  const out = { user: new Int32Array(n), item: new Int32Array(n), type: new Uint8Array(n), weight: new Float32Array(n), time: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const e = all[k]!;
+    out.user[k] = log.user[e]!;
+    out.item[k] = log.item[e]!;
+    out.type[k] = log.type[e]!;
+    out.weight[k] = log.weight[e]!;
+    out.time[k] = log.time[e]!;
+  }
+  return out;
 }

@@ -84,10 +84,11 @@ const CUT_MARGIN = 1e-6;
 
 /**
  * Row of a top-`k` similarity after a removal changed only the entries of the `changed` columns (new values in
- * `updates`; a changed column without one is gone) while every other candidate keeps its value: the new row is
- * decided among the old kept entries and the updated ones, when that is unambiguous. Undefined (recompute the row)
- * when the old row was full and an entry lost value (something outside might enter), or when the new cut falls
- * between values closer than float32 rounding of the stored ones.
+ * `updates`; a changed column without one is gone) while every other candidate keeps its value. When no kept entry
+ * lost value, every candidate left out before is still beaten by all of them, so the new row is the top k of the old
+ * kept entries and the updated ones. Undefined (recompute the row) when the old row was full and a kept entry lost
+ * value, or when the new cut falls between values closer than float32 rounding of the stored ones (a tie, whose
+ * order the fit decided by a rule this row no longer knows).
  */
 export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: ReadonlyMap<number, number>, changed: Uint8Array, k: number): { indices: Int32Array; data: Float32Array } | undefined {
   const full = oldIdx.length >= k;
@@ -96,6 +97,7 @@ export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: Rea
     oldMin = Math.min(oldMin, oldVal[q]!);
     if (changed[oldIdx[q]!]) touched = true;
   }
+  // Nothing kept changed and nothing updated comes near the weakest kept entry: the row stays.
   if (!touched && full && [...updates.values()].every((v) => v < oldMin * (1 - CUT_MARGIN))) return { indices: oldIdx, data: oldVal };
   const cols: number[] = [], vals: number[] = [];
   for (let q = 0; q < oldIdx.length; q++) {
@@ -108,12 +110,9 @@ export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: Rea
   const inRow = new Set(oldIdx);
   for (const [c, v] of updates) if (!inRow.has(c) && v > 0) { cols.push(c); vals.push(v); }
   let keep = Array.from(cols, (_, q) => q);
-  if (keep.length > k || full) {
+  if (keep.length > k) {
     keep.sort((a, b) => vals[b]! - vals[a]!);
-    if (keep.length < k) return undefined;
-    const kth = vals[keep[k - 1]!]!;
-    const below = Math.max(keep.length > k ? vals[keep[k]!]! : -Infinity, full ? oldMin : -Infinity);
-    if (!(kth > below * (1 + CUT_MARGIN))) return undefined;
+    if (keep.length > k && !(vals[keep[k - 1]!]! > vals[keep[k]!]! * (1 + CUT_MARGIN))) return undefined;
     keep = keep.slice(0, k);
   }
   keep.sort((a, b) => cols[a]! - cols[b]!);
