@@ -28,7 +28,7 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { bm25Weight } from './bm25-weight.js';
-import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, knnSimilarityColumn, knnSimilarityRows, squaredNorms, type SimilarityMeasure } from './similarity.js';
+import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, knnSimilarityColumn, knnSimilarityEntry, knnSimilarityRows, squaredNorms, type SimilarityMeasure } from './similarity.js';
 import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, type EntryUpdates } from '../shared/unlearning.js';
 import type { Removal } from '../../data/dataset-without.js';
 
@@ -239,7 +239,7 @@ export class ItemKnnRecommender extends BaseRecommender {
       const column = knnSimilarityColumn(xT, x, sq, measure);
       for (const j of changedItems) column(j, (r, value) => { if (!whole.has(r)) addUpdate(updates, r, j, value); });
       const reaching = rowsToRecompute(csrTranspose(before), before, changedItems);
-      this.sim = updateTopKRows(this.sim!, changedItems, reaching, updates, changed, k, row);
+      this.sim = updateTopKRows(this.sim!, changedItems, reaching, updates, changed, k, row, knnSimilarityEntry(xT, sq, measure));
     }
     this.forgetHistory(data, removed);
   }

@@ -194,3 +194,26 @@ export function knnSimilarityColumn(a: Csr, aT: Csr, sq: Float64Array, measure: 
     for (const r of touched) visit(r, measure(acc[r]!, sq[r]!, sq[e]!));
   };
 }
+
+/**
+ * sim(r → e) alone, as row r of `knnSimilarity` computes it (the dot product over shared features in ascending
+ * order), with the row's tie order (the smaller index first): unlearning settles near-ties at a top-k cut with it.
+ */
+export function knnSimilarityEntry(a: Csr, sq: Float64Array, measure: SimilarityMeasure): (r: number) => (e: number) => { value: number; key: number } {
+  return (r) => (e) => {
+    let dot = 0;
+    let p = a.indptr[r]!, q = a.indptr[e]!;
+    const pEnd = a.indptr[r + 1]!, qEnd = a.indptr[e + 1]!;
+    while (p < pEnd && q < qEnd) {
+      const fp = a.indices[p]!, fq = a.indices[q]!;
+      if (fp < fq) p++;
+      else if (fq < fp) q++;
+      else {
+        dot += a.data[p]! * a.data[q]!;
+        p++;
+        q++;
+      }
+    }
+    return { value: measure(dot, sq[r]!, sq[e]!), key: e };
+  };
+}

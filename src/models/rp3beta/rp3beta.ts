@@ -20,7 +20,7 @@ import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../sha
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, usersTouched, type EntryUpdates } from '../shared/unlearning.js';
+import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, usersTouched, type EntryUpdates, type ExactEntry } from '../shared/unlearning.js';
 import type { Removal } from '../../data/dataset-without.js';
 
 export const RP3BETA_ID = 'rp3beta';
@@ -80,6 +80,8 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
   row(i: number): { indices: Int32Array; data: Float32Array };
   /** Calls visit(i, W_ij before the top-k cut) for every row i ≠ j reaching column j. */
   column(j: number, visit: (i: number, value: number) => void): void;
+  /** W_ij alone, and the order the row breaks a tie in (the user through which it first reaches j, then j). */
+  exact(i: number): ExactEntry;
 } {
   const n = x.cols;
   const xT = csrTranspose(x);
@@ -138,7 +140,24 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
     for (const i of touched) mark[i] = -1;
     for (const i of touched) visit(i, acc[i]! * penalty[j]!);
   };
-  return { row, column };
+  const exact = (i: number): ExactEntry => (j) => {
+    let s = 0, first = -1;
+    let a = xT.indptr[i]!, b = xT.indptr[j]!;
+    const aEnd = xT.indptr[i + 1]!, bEnd = xT.indptr[j + 1]!;
+    while (a < aEnd && b < bEnd) {
+      const ua = xT.indices[a]!, ub = xT.indices[b]!;
+      if (ua < ub) a++;
+      else if (ub < ua) b++;
+      else {
+        if (first < 0) first = ua;
+        s += walkBack(i) * pui[entry(x, ua, j)]!;
+        a++;
+        b++;
+      }
+    }
+    return { value: i === j ? 0 : s * penalty[j]!, key: first * n + j };
+  };
+  return { row, column, exact };
 }
 
 /** Position of (row, col) among the stored entries of `m` (binary search; the entry must exist). */
@@ -214,7 +233,7 @@ export class Rp3betaRecommender extends BaseRecommender {
       for (const j of changedItems) changed[j] = 1;
       const updates: EntryUpdates = new Map();
       for (const j of changedItems) after.column(j, (i, value) => { if (!whole.has(i)) addUpdate(updates, i, j, value); });
-      this.w = updateTopKRows(this.w!, Int32Array.from(whole).sort(), reaching, updates, changed, this.params.neighbours, after.row);
+      this.w = updateTopKRows(this.w!, Int32Array.from(whole).sort(), reaching, updates, changed, this.params.neighbours, after.row, after.exact);
     }
     this.forgetHistory(data, removed);
   }

@@ -50,22 +50,43 @@ export function rowsToRecompute(a: Csr, aT: Csr, changed: ArrayLike<number>): In
 
 /** `m` with the listed rows (ascending) replaced by `row(r)`; other rows are copied as they are. */
 export function replaceRows(m: Csr, rows: ArrayLike<number>, row: (r: number) => { indices: Int32Array; data: Float32Array }): Csr {
-  const fresh = new Map<number, { indices: Int32Array; data: Float32Array }>();
-  for (let k = 0; k < rows.length; k++) fresh.set(rows[k]!, row(rows[k]!));
+  const fresh: ({ indices: Int32Array; data: Float32Array } | undefined)[] = new Array(m.rows);
+  for (let k = 0; k < rows.length; k++) fresh[rows[k]!] = row(rows[k]!);
+  return withRows(m, fresh);
+}
+
+/** `m` with the rows given in `fresh` (by row index) replaced; runs of unchanged rows are copied in one piece. */
+function withRows(m: Csr, fresh: readonly ({ indices: Int32Array; data: Float32Array } | undefined)[]): Csr {
   const indptr = new Int32Array(m.rows + 1);
-  for (let r = 0; r < m.rows; r++) indptr[r + 1] = indptr[r]! + (fresh.get(r)?.indices.length ?? m.indptr[r + 1]! - m.indptr[r]!);
+  for (let r = 0; r < m.rows; r++) indptr[r + 1] = indptr[r]! + (fresh[r]?.indices.length ?? m.indptr[r + 1]! - m.indptr[r]!);
   const indices = new Int32Array(indptr[m.rows]!), data = new Float32Array(indptr[m.rows]!);
-  for (let r = 0; r < m.rows; r++) {
-    const f = fresh.get(r);
+  let r = 0;
+  while (r < m.rows) {
+    const f = fresh[r];
     if (f) {
       indices.set(f.indices, indptr[r]!);
       data.set(f.data, indptr[r]!);
-    } else {
-      indices.set(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), indptr[r]!);
-      data.set(m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!), indptr[r]!);
+      r++;
+      continue;
     }
+    const start = r;
+    while (r < m.rows && !fresh[r]) r++;
+    indices.set(m.indices.subarray(m.indptr[start]!, m.indptr[r]!), indptr[start]!);
+    data.set(m.data.subarray(m.indptr[start]!, m.indptr[r]!), indptr[start]!);
   }
   return { rows: m.rows, cols: m.cols, indptr, indices, data };
+}
+
+/** Whether ascending `a` holds `v`. */
+function sortedHas(a: Int32Array, v: number): boolean {
+  let lo = 0, hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] === v) return true;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 function indicesOf(mark: Uint8Array): Int32Array {
@@ -75,6 +96,9 @@ function indicesOf(mark: Uint8Array): Int32Array {
   for (let i = 0, k = 0; i < mark.length; i++) if (mark[i]) out[k++] = i;
   return out;
 }
+
+/** One entry of a row computed exactly as the fit does (`value`), and its place among ties (`key`: lower first). */
+export type ExactEntry = (column: number) => { value: number; key: number };
 
 /** New values of some entries: row → (column → value as the fit computes it, in float64, before the float32 cast). */
 export type EntryUpdates = Map<number, Map<number, number>>;
@@ -90,30 +114,51 @@ const CUT_MARGIN = 1e-6;
  * value, or when the new cut falls between values closer than float32 rounding of the stored ones (a tie, whose
  * order the fit decided by a rule this row no longer knows).
  */
-export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: ReadonlyMap<number, number>, changed: Uint8Array, k: number): { indices: Int32Array; data: Float32Array } | undefined {
+export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: ReadonlyMap<number, number>, changed: Uint8Array, k: number, exact?: ExactEntry): { indices: Int32Array; data: Float32Array } | undefined {
   const full = oldIdx.length >= k;
-  let oldMin = Infinity, touched = false;
-  for (let q = 0; q < oldIdx.length; q++) {
-    oldMin = Math.min(oldMin, oldVal[q]!);
-    if (changed[oldIdx[q]!]) touched = true;
-  }
-  // Nothing kept changed and nothing updated comes near the weakest kept entry: the row stays.
-  if (!touched && full && [...updates.values()].every((v) => v < oldMin * (1 - CUT_MARGIN))) return { indices: oldIdx, data: oldVal };
-  const cols: number[] = [], vals: number[] = [];
+  // The kept entries with their new values (a changed column without an update is gone).
+  const kept = new Float64Array(oldIdx.length);
+  let keptMin = Infinity, gone = 0, touched = false;
   for (let q = 0; q < oldIdx.length; q++) {
     const c = oldIdx[q]!, old = oldVal[q]!;
-    if (!changed[c]) { cols.push(c); vals.push(old); continue; }
-    const now = updates.get(c) ?? 0;
-    if (full && !(now >= old * (1 - CUT_MARGIN))) return undefined;
-    if (now > 0) { cols.push(c); vals.push(now); }
+    let v: number = old;
+    if (changed[c]) {
+      touched = true;
+      v = updates.get(c) ?? 0;
+      if (full && !(v >= old * (1 - CUT_MARGIN))) return undefined;
+    }
+    kept[q] = v;
+    if (v > 0) keptMin = Math.min(keptMin, v);
+    else gone++;
   }
-  const inRow = new Set(oldIdx);
-  for (const [c, v] of updates) if (!inRow.has(c) && v > 0) { cols.push(c); vals.push(v); }
+  // Updated columns outside the row that could enter it.
+  const outside: number[] = [];
+  for (const [c, v] of updates) if (v > 0 && !sortedHas(oldIdx, c) && !(full && v < keptMin * (1 - CUT_MARGIN))) outside.push(c);
+  if (outside.length === 0) {
+    if (!touched) return { indices: oldIdx, data: oldVal };
+    const indices = new Int32Array(oldIdx.length - gone), data = new Float32Array(oldIdx.length - gone);
+    for (let q = 0, w = 0; q < oldIdx.length; q++) if (kept[q]! > 0) { indices[w] = oldIdx[q]!; data[w++] = kept[q]!; }
+    return { indices, data };
+  }
+  const cols: number[] = [], vals: number[] = [];
+  for (let q = 0; q < oldIdx.length; q++) if (kept[q]! > 0) { cols.push(oldIdx[q]!); vals.push(kept[q]!); }
+  for (const c of outside) { cols.push(c); vals.push(updates.get(c)!); }
   let keep = Array.from(cols, (_, q) => q);
   if (keep.length > k) {
     keep.sort((a, b) => vals[b]! - vals[a]!);
-    if (keep.length > k && !(vals[keep[k - 1]!]! > vals[keep[k]!]! * (1 + CUT_MARGIN))) return undefined;
-    keep = keep.slice(0, k);
+    const cutValue = vals[keep[k - 1]!]!;
+    if (cutValue > vals[keep[k]!]! * (1 + CUT_MARGIN)) {
+      keep = keep.slice(0, k);
+    } else {
+      // A near-tie at the cut: the entries near it are computed exactly and ordered as the fit orders them.
+      if (!exact) return undefined;
+      const hi = cutValue * (1 + CUT_MARGIN), lo = cutValue * (1 - CUT_MARGIN);
+      const sure = keep.filter((q) => vals[q]! > hi);
+      const near = keep.filter((q) => vals[q]! >= lo && vals[q]! <= hi).map((q) => ({ q, ...exact(cols[q]!) }));
+      near.sort((a, b) => b.value - a.value || a.key - b.key);
+      for (const e of near) vals[e.q] = e.value;
+      keep = [...sure, ...near.slice(0, k - sure.length).map((e) => e.q)];
+    }
   }
   keep.sort((a, b) => cols[a]! - cols[b]!);
   return { indices: Int32Array.from(keep, (q) => cols[q]!), data: Float32Array.from(keep, (q) => vals[q]!) };
@@ -122,22 +167,23 @@ export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: Rea
 /**
  * `m` after a removal that changed the entries of the `changed` columns: the rows in `recompute` computed again by
  * `row`; the rows in `patch` (those that reached a changed column before or after) patched with their `updates`
- * (`patchTopK`), or computed again when that is ambiguous; the rest kept.
+ * (`patchTopK`, near-ties at the cut settled by `exact`), or computed again when that is ambiguous; the rest kept.
  */
-export function updateTopKRows(m: Csr, recompute: ArrayLike<number>, patch: ArrayLike<number>, updates: EntryUpdates, changed: Uint8Array, k: number, row: (r: number) => { indices: Int32Array; data: Float32Array }): Csr {
-  const whole = new Set<number>(Array.from(recompute));
-  const out = new Map<number, { indices: Int32Array; data: Float32Array }>();
+export function updateTopKRows(m: Csr, recompute: ArrayLike<number>, patch: ArrayLike<number>, updates: EntryUpdates, changed: Uint8Array, k: number, row: (r: number) => { indices: Int32Array; data: Float32Array }, exact?: (r: number) => ExactEntry): Csr {
+  const fresh: ({ indices: Int32Array; data: Float32Array } | undefined)[] = new Array(m.rows);
+  const whole = new Uint8Array(m.rows);
+  for (let q = 0; q < recompute.length; q++) whole[recompute[q]!] = 1;
   const none = new Map<number, number>();
   for (let q = 0; q < patch.length; q++) {
     const r = patch[q]!;
-    if (whole.has(r)) continue;
-    const patched = patchTopK(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!), updates.get(r) ?? none, changed, k);
-    if (patched) out.set(r, patched);
-    else whole.add(r);
+    if (whole[r]) continue;
+    const oldIdx = m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), oldVal = m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!);
+    const patched = patchTopK(oldIdx, oldVal, updates.get(r) ?? none, changed, k, exact?.(r));
+    if (!patched) whole[r] = 1;
+    else if (patched.indices !== oldIdx) fresh[r] = patched;
   }
-  for (const r of whole) out.set(r, row(r));
-  const rows = Int32Array.from(out.keys()).sort();
-  return replaceRows(m, rows, (r) => out.get(r)!);
+  for (let r = 0; r < m.rows; r++) if (whole[r]) fresh[r] = row(r);
+  return withRows(m, fresh);
 }
 
 /** Adds `value` for (row, column) to `updates`. */
