@@ -5,12 +5,18 @@
  * unlearned set is saved as a new version (older ones deleted). Target: ≤ 5 s for count-based models at 100,000
  * users.
  *
- * Usage: `npm run bench -- erasure [sizes…] [check]`, sizes like `10000` or `100000x3` (users, then simulated days:
- * the generator's default 30 days give ~100 events a user, too many to write 100,000 users into SQLite in the
- * time a run has). Three users are erased per size: the most active, a median one, and the author with the most
- * posts. `check` also fits rp3beta and trending again on the unlearned snapshot and reports the largest difference
- * from the unlearned models (0 = exact). Training runs without the validation carve and without background models
- * (they are trained again after an erasure, in the background, and do not hold up the answer).
+ * Usage: `npm run bench -- erasure [sizes…] [check] [snapshot]`, sizes like `10000` or `100000x3` (users, then
+ * simulated days; the generator's default 30 days give ~100 events a user). Three users are erased per size: the
+ * most active, a median one, and the author with the most posts. `check` also fits rp3beta and trending again on
+ * the unlearned snapshot and reports the largest difference from the unlearned models (0 = exact). Training runs
+ * without the validation carve and without background models (they are trained again after an erasure, in the
+ * background, and do not hold up the answer).
+ *
+ * `snapshot` measures the unlearning alone, without a store: the network is generated straight into a Dataset, the
+ * default feed's models (in-network, rp3beta, popular/trending) are fitted on it, and each erasure is
+ * `datasetWithout` plus every model's `forget`. Writing 100,000 users into SQLite (one transaction through the
+ * Store's validated writes) takes longer than a run has; the store's own share of an erasure is the one transaction
+ * of deletes measured by the full mode at 10,000 users.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,6 +30,13 @@ import type { Dataset } from '../src/data/dataset.js';
 import type { Recommender } from '../src/models/recommender.js';
 import { Rp3betaRecommender } from '../src/models/rp3beta/rp3beta.js';
 import { PopularRecommender } from '../src/models/popular/popular.js';
+import { generateNetwork } from '../src/data/synthetic/generate-network.js';
+import { DatasetBuilder } from '../src/data/dataset-builder.js';
+import { datasetWithout } from '../src/data/dataset-without.js';
+import type { Event } from '../src/data/schemas.js';
+import { removalOf } from '../src/engine/unlearn.js';
+import { createModel } from '../src/models/registry.js';
+import { registerBuiltinModels } from '../src/models/builtin.js';
 
 interface Size {
   users: number;
@@ -117,8 +130,68 @@ async function runSize(size: Size, check: boolean): Promise<string[][]> {
   }
 }
 
+/** The unlearning alone on a generated snapshot (no store): see the module comment. */
+async function runSnapshot(size: Size, check: boolean): Promise<string[][]> {
+  let t0 = performance.now();
+  const network = generateNetwork({ users: size.users, days: size.days, seed: 42 });
+  const b = new DatasetBuilder();
+  const events: Event[] = [];
+  for (const batch of network.batches()) {
+    for (const u of batch.users ?? []) b.addUser(u);
+    for (const p of batch.posts ?? []) b.addPost(p);
+    for (const f of batch.follows ?? []) b.addFollow(f);
+    for (const f of batch.unfollows ?? []) b.removeFollow(f);
+    for (const e of batch.events ?? []) events.push(e);
+  }
+  events.sort((x, y) => x.timestamp - y.timestamp);
+  for (const e of events) b.addEvent(e);
+  let data = b.build();
+  const buildS = (performance.now() - t0) / 1000;
+  const models = new Map<string, Recommender>();
+  t0 = performance.now();
+  for (const id of ['in-network', 'rp3beta', 'popular/trending']) {
+    const m = createModel(id);
+    await m.fit(data, { seed: 42 });
+    models.set(id, m);
+  }
+  const fitS = (performance.now() - t0) / 1000;
+  console.log(`${size.users} users × ${size.days} days (snapshot): ${data.items.size} posts, ${data.follows.indices.length} follows, ${events.length} events (${data.interactions.indices.length} interactions), built in ${buildS.toFixed(1)} s; in-network, rp3beta, trending fitted in ${fitS.toFixed(1)} s (load ${loadavg()[0]!.toFixed(2)})`);
+  const rows: string[][] = [];
+  for (const { id, why } of pickUsers(data)) {
+    const load = loadavg()[0]!.toFixed(2);
+    t0 = performance.now();
+    const removal = removalOf(data, [id]);
+    const next = datasetWithout(data, removal);
+    const withoutS = (performance.now() - t0) / 1000;
+    const perModel: string[] = [];
+    for (const [key, m] of models) {
+      const t1 = performance.now();
+      m.forget!(next, removal);
+      perModel.push(`${key} ${((performance.now() - t1) / 1000).toFixed(2)}`);
+    }
+    const totalS = (performance.now() - t0) / 1000;
+    rows.push([`${size.users.toLocaleString('en')} × ${size.days} d (snapshot)`, `${id}: ${why}`, `${removal.items.length} posts`, withoutS.toFixed(2), perModel.join(', '), totalS.toFixed(2), load]);
+    console.log(rows.at(-1)!.join(' | '));
+    data = next;
+  }
+  if (check) {
+    const fresh = new Rp3betaRecommender({});
+    await fresh.fit(data);
+    console.log(`check rp3beta: largest score difference unlearned vs fitted on the unlearned snapshot, 200 users: ${maxScoreDiff(models.get('rp3beta')!, fresh, data, 200)}`);
+  }
+  return rows;
+}
+
 export async function run(args: string[]): Promise<void> {
   const check = args.includes('check');
+  if (args.includes('snapshot')) {
+    registerBuiltinModels();
+    const rows: string[][] = [];
+    for (const s of args.filter((a) => /^\d+(x\d+)?$/.test(a)).map(parseSize)) rows.push(...(await runSnapshot(s, check)));
+    console.log(`\n## Unlearning on the snapshot, default feed models (${machineLine()})\n`);
+    console.log(table(['network', 'erased user', 'their posts', 'datasetWithout s', 'forget s per model', 'total s', 'load'], rows));
+    return;
+  }
   const sizes = args.filter((a) => /^\d+(x\d+)?$/.test(a)).map(parseSize);
   const rows: string[][] = [];
   for (const s of sizes.length ? sizes : [parseSize('10000'), parseSize('100000x3')]) rows.push(...(await runSize(s, check)));

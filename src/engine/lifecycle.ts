@@ -15,7 +15,7 @@ import type { PostTopics } from '../feed/trending-topics.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
 import { dropVersionsBefore, loadServingVersion, pruneVersions, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
-import type { Removal } from '../data/dataset-without.js';
+import { isTombstone, type Removal } from '../data/dataset-without.js';
 import { erasedIn, removalOf, unlearnModels } from './unlearn.js';
 import { childCanTrain, trainInChild } from './retrain.js';
 import { ServingSlot } from './serving.js';
@@ -74,7 +74,8 @@ export interface Lifecycle {
 /** Users ordered by how much they interacted in the snapshot (most first), at most `n`. */
 export function mostActiveUsers(data: Dataset, n: number): string[] {
   const m = data.interactions;
-  const order = Array.from({ length: Math.min(m.rows, data.users.size) }, (_, u) => u);
+  // Erased users of an unlearned snapshot (tombstones) have nothing to materialize.
+  const order = Array.from({ length: Math.min(m.rows, data.users.size) }, (_, u) => u).filter((u) => !isTombstone(data.users.id(u)));
   const degree = (u: number): number => m.indptr[u + 1]! - m.indptr[u]!;
   order.sort((a, b) => degree(b) - degree(a) || a - b);
   return order.slice(0, n).map((u) => data.users.id(u));
