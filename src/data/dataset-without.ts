@@ -4,13 +4,14 @@
  *
  * Removed: every interaction, negative and logged event of the users, every interaction, negative and event on the
  * items, the users' follows both ways, and what the snapshot knew of the items (text, tags, author, creation time).
- * The external ids of both become tombstones (`\u0000erased-user:<index>`, `\u0000erased-post:<index>`): ids
- * cannot hold control characters, so no lookup finds them, and a saved snapshot keeps no trace of them. Kept
+ * The external ids of both become tombstones (`\u0000erased-user:<index>`, `\u0000erased-post:<index>`), renamed in
+ * place in the snapshot's id maps (shared with the result: the snapshot being replaced stops resolving them too):
+ * ids cannot hold control characters, so no lookup finds them, and a saved snapshot keeps no trace of them. Kept
  * entries keep their values bit for bit (a weight is the sum of the same events, in the same order), so the
  * result equals the snapshot a build without those events gives over the same ids. `now` is kept: the snapshot's
  * clock does not move when its latest event is erased.
  */
-import { IdMap } from '../core/id-map.js';
+import type { IdMap } from '../core/id-map.js';
 import type { Csr } from '../math/csr.js';
 import type { Dataset, InteractionLog } from './dataset.js';
 
@@ -40,8 +41,8 @@ export function datasetWithout(data: Dataset, removal: Removal): Dataset {
     itemTags[i] = [];
   }
   return {
-    users: tombstoned(data.users, goneUser, USER_TOMBSTONE),
-    items: tombstoned(data.items, goneItem, ITEM_TOMBSTONE),
+    users: tombstoned(data.users, removal.users, USER_TOMBSTONE),
+    items: tombstoned(data.items, removal.items, ITEM_TOMBSTONE),
     interactions,
     interactionTimes,
     negatives: filterEntries(data.negatives, keep).csr,
@@ -66,9 +67,10 @@ function flags(n: number, indices: readonly number[]): Uint8Array {
   return out;
 }
 
-function tombstoned(ids: IdMap, gone: Uint8Array, prefix: string): IdMap {
-  if (!gone.includes(1)) return ids;
-  return IdMap.from(ids.ids().map((id, k) => (gone[k] ? `${prefix}${k}` : id)));
+/** The map with the gone indices renamed to tombstones, in place (the snapshot being replaced stops resolving them too). */
+function tombstoned(ids: IdMap, gone: readonly number[], prefix: string): IdMap {
+  for (const k of gone) if (k >= 0 && k < ids.size && !isTombstone(ids.id(k))) ids.rename(k, `${prefix}${k}`);
+  return ids;
 }
 
 /** The entries of `m` with keep(row, col), and the position in `m` of each kept entry. */
