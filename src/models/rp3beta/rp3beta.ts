@@ -160,6 +160,13 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
   return { row, column, exact };
 }
 
+/** Rows a removal changes beyond their touched columns: the touched items, and every item of a user who lost one. */
+function wholeRows(before: Csr, beforeT: Csr, removed: Removal, changedItems: Int32Array): Set<number> {
+  const whole = new Set<number>(changedItems);
+  for (const u of usersTouched(beforeT, removed)) for (let k = before.indptr[u]!; k < before.indptr[u + 1]!; k++) whole.add(before.indices[k]!);
+  return whole;
+}
+
 /** Position of (row, col) among the stored entries of `m` (binary search; the entry must exist). */
 function entry(m: Csr, row: number, col: number): number {
   let lo = m.indptr[row]!, hi = m.indptr[row + 1]! - 1;
@@ -226,9 +233,11 @@ export class Rp3betaRecommender extends BaseRecommender {
     const after = rp3betaParts(walkMatrix(data.interactions, this.params.binary), this.params);
     if (this.params.normalize) {
       this.w = replaceRows(this.w!, reaching, after.row);
+    } else if (reaching.length > this.nItems / 2 && wholeRows(before, beforeT, removed, changedItems).size > this.nItems / 2) {
+      // Most rows to compute again (a prolific author's readers reach most of the catalogue): a fit costs no more.
+      this.w = replaceRows(this.w!, Int32Array.from({ length: this.nItems }, (_, i) => i), after.row);
     } else {
-      const whole = new Set<number>(changedItems);
-      for (const u of usersTouched(beforeT, removed)) for (let k = before.indptr[u]!; k < before.indptr[u + 1]!; k++) whole.add(before.indices[k]!);
+      const whole = wholeRows(before, beforeT, removed, changedItems);
       const changed = new Uint8Array(this.nItems);
       for (const j of changedItems) changed[j] = 1;
       const updates: EntryUpdates = new Map();
