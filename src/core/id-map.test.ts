@@ -19,4 +19,13 @@ describe('IdMap', () => {
     expect(IdMap.fromJSON(m.toJSON()).ids()).toEqual(['a', 'b', 'c']);
     expect(() => IdMap.fromJSON(['a', 'a'])).toThrow(/duplicate/);
   });
+
+  it('renames an index in place: the old id stops resolving, a taken id is refused', () => {
+    const m = IdMap.from(['a', 'b', 'c']);
+    m.rename(1, 'x');
+    expect(m.index('b')).toBe(-1);
+    expect(m.index('x')).toBe(1);
+    expect(m.ids()).toEqual(['a', 'x', 'c']);
+    expect(() => m.rename(0, 'c')).toThrow(/taken/);
+  });
 });

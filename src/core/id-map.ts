@@ -44,6 +44,18 @@ export class IdMap {
     return id;
   }
 
+  /**
+   * Gives index `index` the new id `id` (unknown so far) in place: the old id no longer resolves. Erasure uses it to
+   * replace erased ids with tombstones without copying a map of a million ids.
+   */
+  rename(index: number, id: string): void {
+    const old = this.id(index);
+    if (this.toIndex.has(id)) throw new Error(`IdMap.rename: id ${JSON.stringify(id)} is already taken`);
+    this.toIndex.delete(old);
+    this.toIndex.set(id, index);
+    this.toId[index] = id;
+  }
+
   ids(): readonly string[] {
     return this.toId;
   }

@@ -118,12 +118,17 @@ export interface Engine {
   behavior(userId: string): BehaviorPrediction;
   /**
    * Erases a user from the store (their posts, follows, events; replies to their posts with `replies: 'delete'`),
-   * serves nothing of them from now on, and retrains the models without them in the background. Audited.
+   * serves nothing of them from now on, and before answering has the serving models that can `forget` unlearn them
+   * exactly; the others are retrained without them in the background, and the saved versions follow (see
+   * `secondaryTraining`). Audited.
    */
   eraseUser(userId: string, options?: { replies?: 'keep' | 'delete'; actor?: string }): Promise<ErasureSummary>;
   /** Everything stored about a user (audited). */
   exportUser(userId: string, options?: { actor?: string }): Promise<UserExport>;
-  /** Resolves when the background models of the latest training or load have finished (ready or failed). */
+  /**
+   * Resolves when the background models of the latest training or load have finished (ready or failed), and the
+   * versions written after an erasure are on disk.
+   */
   secondaryTraining(): Promise<void>;
   stats(): Promise<EngineStats>;
   close(): Promise<void>;
@@ -272,7 +277,7 @@ class ResonateEngine implements Engine {
   }
 
   eraseUser(userId: string, opts: { replies?: 'keep' | 'delete'; actor?: string } = {}): Promise<ErasureSummary> {
-    return eraseUser({ store: this.store, config: this.config, logger: this.logger, privacy: this.privacy, lifecycle: this.lifecycle }, this.readable(userId), opts);
+    return eraseUser({ store: this.store, logger: this.logger, privacy: this.privacy, lifecycle: this.lifecycle }, this.readable(userId), opts);
   }
 
   async exportUser(userId: string, opts: { actor?: string } = {}): Promise<UserExport> {

@@ -2,7 +2,7 @@
  * @module The model lifecycle of a running engine: load the newest saved version that matches the configured
  * specs, or train; swap a new set in atomically; train the background models for it and materialize the
  * first pages of the most active users; retrain (in a child process) when the data changed, on demand or every
- * `models.retrainEvery` seconds.
+ * `models.retrainEvery` seconds; unlearn erased users (see `unlearn`).
  */
 import { join } from 'node:path';
 import type { ResonateConfig } from '../core/config.js';
@@ -15,11 +15,13 @@ import type { Store } from '../storage/store.js';
 import type { PostTopics } from '../feed/trending-topics.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
-import { loadServingVersion, pruneVersions, RANKER_FILE, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import { dropVersionsBefore, loadServingVersion, pruneVersions, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import { isTombstone, type Removal } from '../data/dataset-without.js';
+import { erasedIn, removalOf, unlearnModels } from './unlearn.js';
 import { restorePolicyState, savePolicyState, SAVE_EVERY_SECONDS } from './exploration-state.js';
 import { childCanTrain, trainInChild } from './retrain.js';
 import { ServingSlot } from './serving.js';
-import { sameFingerprint, storeFingerprint, trainFromStore, type TrainedSet, type TrainOptions } from './trainer.js';
+import { sameFingerprint, storeFingerprint, trainFromStore, versionExtras, type TrainedSet, type TrainOptions } from './trainer.js';
 
 export type RetrainState = 'idle' | 'running' | 'failed';
 
@@ -32,6 +34,18 @@ export interface LifecycleOptions {
   injectedStore: boolean;
   /** Erased and non-personalized users (the feed treats them differently). */
   audience: FeedAudience;
+}
+
+export interface UnlearnOutcome {
+  /** Keys of the serving models without `forget`: they hold the users until the retraining this started. */
+  stale: string[];
+  /** Seconds until the serving set no longer held the users (the stale models aside). */
+  seconds: number;
+  /**
+   * Settles once no saved version holds the users: the unlearned set written as a new version and older ones
+   * deleted, or (with stale models, or a write that failed) the retraining done and older versions deleted.
+   */
+  persisted: Promise<void>;
 }
 
 export interface Lifecycle {
@@ -49,6 +63,12 @@ export interface Lifecycle {
   dataChanged(): Promise<boolean>;
   /** Trains a new version out of the request loop and swaps it in; the serving version stays on failure. */
   retrain(): Promise<void>;
+  /**
+   * Takes erased users (and further erased posts, e.g. deleted replies) out of what serves: the models that can
+   * `forget` unlearn them exactly, the set is published again over the snapshot without them, and saved as a new
+   * version when every model could; otherwise a retraining replaces them. Undefined when nothing serves.
+   */
+  unlearn(userIds: readonly string[], posts?: readonly string[]): Promise<UnlearnOutcome | undefined>;
   /** Retrains every `models.retrainEvery` seconds while the data changes (no-op at 0). */
   schedule(): void;
   backgroundDone(): Promise<void>;
@@ -58,7 +78,8 @@ export interface Lifecycle {
 /** Users ordered by how much they interacted in the snapshot (most first), at most `n`. */
 export function mostActiveUsers(data: Dataset, n: number): string[] {
   const m = data.interactions;
-  const order = Array.from({ length: Math.min(m.rows, data.users.size) }, (_, u) => u);
+  // Erased users of an unlearned snapshot (tombstones) have nothing to materialize.
+  const order = Array.from({ length: Math.min(m.rows, data.users.size) }, (_, u) => u).filter((u) => !isTombstone(data.users.id(u)));
   const degree = (u: number): number => m.indptr[u + 1]! - m.indptr[u]!;
   order.sort((a, b) => degree(b) - degree(a) || a - b);
   return order.slice(0, n).map((u) => data.users.id(u));
@@ -84,6 +105,10 @@ class ModelLifecycle implements Lifecycle {
   private backgroundRun: Promise<void> = Promise.resolve();
   private retraining: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Whether the serving set trains background models (as it was trained or loaded). */
+  private withBackground = true;
+  /** Writes of unlearned versions under way. */
+  private persisting: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: LifecycleOptions) {
     this.background = createBackgroundModels(o.config, o.logger, this.closing.signal);
@@ -139,6 +164,7 @@ class ModelLifecycle implements Lifecycle {
    * before the swap, so their requests do not all fall on the cold path at once.
    */
   private async publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean, prewarm = false, topics?: PostTopics): Promise<void> {
+    this.withBackground = withBackground;
     const feed = this.makeFeed(dataset, models);
     const warmed = prewarm ? await feed.warm(mostActiveUsers(dataset, this.o.config.feed.materializeUsers), { signal: this.closing.signal }) : 0;
     this.serving.swap({ dataset, models, feed, manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
@@ -165,8 +191,67 @@ class ModelLifecycle implements Lifecycle {
     const { loaded, skipped } = loadServingVersion(this.o.config.models.dir, this.o.plan.specs);
     for (const s of skipped) this.o.logger.warn({ version: s.version, problem: s.problem }, 'model version skipped');
     if (!loaded) return undefined;
+    // A version written before an erasure (or by a retraining that read the store before it) still holds the user.
+    const erased = erasedIn(loaded.dataset, (id) => this.o.audience.erased(id));
+    if (erased.length > 0) {
+      await this.publishUnlearned(loaded, removalOf(loaded.dataset, erased), options.background !== false);
+      return { manifest: loaded.manifest, skipped };
+    }
     await this.publish(loaded.dataset, loaded.models, loaded.manifest, options.background !== false, options.prewarm, loaded.topics);
     return { manifest: loaded.manifest, skipped };
+  }
+
+  async unlearn(userIds: readonly string[], posts: readonly string[] = []): Promise<UnlearnOutcome | undefined> {
+    const live = this.serving.current;
+    if (!live) return undefined;
+    return this.publishUnlearned(live, removalOf(live.dataset, userIds, posts), this.withBackground);
+  }
+
+  /**
+   * Unlearns `removal` from a set and publishes the result (the background models, trained on the snapshot,
+   * are trained again on the one without the users); then makes the saved versions follow (see UnlearnOutcome).
+   */
+  private async publishUnlearned(base: { dataset: Dataset; models: ReadonlyMap<string, Recommender>; manifest: VersionManifest | undefined }, removal: Removal, withBackground: boolean): Promise<UnlearnOutcome> {
+    const since = Date.now();
+    const t0 = performance.now();
+    const { dataset, stale } = unlearnModels(base.dataset, base.models, removal);
+    // No manifest: the ranker saved beside the old version learned from the users too.
+    await this.publish(dataset, base.models, undefined, withBackground);
+    const seconds = (performance.now() - t0) / 1000;
+    this.o.logger.info({ users: removal.users.length, posts: removal.items.length, stale, seconds }, 'erased users unlearned');
+    const persisted = stale.length > 0 ? this.retrainAfterCurrent(since)
+      : base.manifest ? this.saveUnlearned(dataset, base.models, since)
+      // An unsaved set: the saved versions do not serve, and they hold the users.
+      : Promise.resolve().then(() => void dropVersionsBefore(this.o.config.models.dir, since));
+    this.persisting = Promise.all([this.persisting, persisted]).then(() => undefined);
+    return { stale, seconds, persisted };
+  }
+
+  /** Writes the unlearned set as a new version (after the answer went out) and deletes the older ones. */
+  private async saveUnlearned(dataset: Dataset, models: ReadonlyMap<string, Recommender>, since: number): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    const { config, plan, store, logger } = this.o;
+    try {
+      const manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint: await storeFingerprint(store), fitSeconds: {}, datasetSeconds: 0, extras: versionExtras(plan, dataset, undefined) });
+      this.serving.replaceManifest(dataset, manifest);
+      dropVersionsBefore(config.models.dir, since, manifest.version);
+    } catch (e) {
+      if (this.closing.signal.aborted) return;
+      logger.error({ err: e }, 'could not save the unlearned models; retraining instead');
+      await this.retrainAfterCurrent(since);
+    }
+  }
+
+  /**
+   * Retrains (after a retraining under way, which may have read the store before the erasure) and deletes the
+   * versions older than `since`; a failed retraining keeps the serving version's files.
+   */
+  private async retrainAfterCurrent(since: number): Promise<void> {
+    await this.retraining;
+    await this.retrain();
+    if (this.closing.signal.aborted) return;
+    const keep = this.retrainState === 'failed' ? this.serving.current?.manifest?.version : undefined;
+    dropVersionsBefore(this.o.config.models.dir, since, keep);
   }
 
   async train(options: TrainOptions & { background?: boolean } = {}): Promise<TrainedSet> {
@@ -216,7 +301,7 @@ class ModelLifecycle implements Lifecycle {
   }
 
   backgroundDone(): Promise<void> {
-    return this.backgroundRun;
+    return Promise.all([this.backgroundRun, this.persisting]).then(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -224,6 +309,6 @@ class ModelLifecycle implements Lifecycle {
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.savePolicy();
     this.closing.abort();
-    await Promise.allSettled([this.backgroundRun, this.retraining]);
+    await Promise.allSettled([this.backgroundRun, this.retraining, this.persisting]);
   }
 }

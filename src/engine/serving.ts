@@ -31,6 +31,13 @@ export class ServingSlot {
     this.generation++;
   }
 
+  /** Records the saved version of the serving set once it is written (after an unlearning). */
+  replaceManifest(dataset: Dataset, manifest: VersionManifest): boolean {
+    if (this.set?.dataset !== dataset) return false;
+    this.set = { ...this.set, manifest };
+    return true;
+  }
+
   /** Replaces the feed of the serving set (when a background model becomes ready). */
   replaceFeed(feed: Feed): void {
     if (this.set) this.set = { ...this.set, feed };

@@ -82,7 +82,7 @@ export function sameFingerprint(a: DataFingerprint, b: DataFingerprint): boolean
  * What a version keeps besides its models, fitted here (in the training process, a child one when retraining) so
  * that the serving process does not: the fresh source's TF-IDF vocabulary of the snapshot and the trending topics.
  */
-function versionExtras(plan: ModelPlan, dataset: Dataset, topics: PostTopics | undefined): { file: string; save(path: string): void }[] {
+export function versionExtras(plan: ModelPlan, dataset: Dataset, topics: PostTopics | undefined): { file: string; save(path: string): void }[] {
   const extras: { file: string; save(path: string): void }[] = [];
   if (plan.sources.some((s) => s.id === FRESH_SOURCE)) {
     const vectorizer = interestProfiles(dataset).fitted();

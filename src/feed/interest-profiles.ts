@@ -9,6 +9,7 @@
  * Store's events since the snapshot), so p_u = Σ w_i v_i / ‖Σ w_i v_i‖ and match(u, post) = p_u · v_post, a
  * cosine in [0, 1]. Terms the snapshot never saw are not in the vocabulary and do not match.
  */
+import { isTombstone } from '../data/dataset-without.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Csr } from '../math/csr.js';
 import { ENGLISH_STOPWORDS } from '../text/stopwords.js';
@@ -209,7 +210,8 @@ export class InterestProfiles {
   fitted(): Vectorizer {
     if (this.vectorizer) return this.vectorizer;
     const d = this.dataset;
-    let items = Array.from({ length: d.items.size }, (_, i) => i);
+    // Erased posts (tombstones of an unlearned snapshot) are not documents: the idf is that of a fit without them.
+    let items = Array.from({ length: d.items.size }, (_, i) => i).filter((i) => !isTombstone(d.items.id(i)));
     if (items.length > this.options.maxFitPosts) {
       items.sort((a, b) => (d.itemCreatedAt[b]! || 0) - (d.itemCreatedAt[a]! || 0));
       items = items.slice(0, this.options.maxFitPosts);

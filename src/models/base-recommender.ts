@@ -4,6 +4,7 @@
  */
 import { createError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
+import type { Removal } from '../data/dataset-without.js';
 import type { Csr } from '../math/csr.js';
 import type { TensorMap } from '../nn/safetensors.js';
 import { topK } from '../math/top-k.js';
@@ -46,6 +47,19 @@ export abstract class BaseRecommender implements Recommender {
     this.seen = data.interactions;
     this.nItems = data.items.size;
     this.nUsers = data.users.size;
+  }
+
+  /**
+   * The seen-item half of `forget`: adopts the snapshot without the removed users and items as the training
+   * matrix, and drops the online additions of the removed users and on the removed items.
+   */
+  protected forgetHistory(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const nUsers = Math.max(this.nUsers, data.users.size);
+    this.setSeen(data);
+    this.nUsers = nUsers;
+    for (const u of removed.users) this.added.delete(u);
+    if (removed.items.length > 0) for (const extra of this.added.values()) for (const i of removed.items) extra.delete(i);
   }
 
   /** Online additions to users' histories (partialFit): user → (item → weight), merged with `seen`. */

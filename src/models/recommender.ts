@@ -2,9 +2,10 @@
  * @module The Recommender contract every model implements, and the artifact it saves to.
  *
  * Same shape as implicit's API: `fit`, `recommend` (one user or a batch is the same call), `similarItems`,
- * optional `partialFit`, `save`, and `load` through the registry. Models see a `Dataset`, never a Store.
+ * optional `partialFit` and `forget`, `save`, and `load` through the registry. Models see a `Dataset`, never a Store.
  */
 import type { Dataset } from '../data/dataset.js';
+import type { Removal } from '../data/dataset-without.js';
 import type { Progress } from '../core/progress.js';
 import type { Logger } from '../core/logger.js';
 import type { TensorMap } from '../nn/safetensors.js';
@@ -61,5 +62,13 @@ export interface Recommender {
   similarItems(item: number, k: number): Recommendation[];
   /** Online update with new positive interactions (dense indices); optional. */
   partialFit?(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void;
+  /**
+   * Unlearning, optional: brings the model to the state a fit on `data` gives, where `data` is the snapshot the
+   * model was fitted on minus `removed` (same dense index space: `datasetWithout`), recomputing only what the
+   * removed interactions touched (`removed`: every interaction of its users; its items, the erased users' posts, with
+   * every interaction on them; dense indices of the fitted snapshot). Models that implement it are exact; the others are retrained after an erasure.
+   * Online additions (`partialFit`) of the removed users and on the removed items are dropped; others' are kept.
+   */
+  forget?(data: Dataset, removed: Removal): void;
   save(): Artifact;
 }

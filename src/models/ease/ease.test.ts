@@ -7,7 +7,10 @@ import { blockScores, tinyDataset, plantedBlocks } from '../mf/test-fixtures.js'
 import { EaseRecommender } from './ease.js';
 import { spdInverse, spdInverseBlocked, spdInverseGemm } from './spd-inverse.js';
 import { inverseRef } from './spd-inverse.ref.js';
-import { easeFactory } from './ease.js';
+import { easeFactory, easeWeights } from './ease.js';
+import { inverseFromWeights, rankOneInverseUpdate, type SparseRow } from './inverse-update.js';
+import { datasetWithout } from '../../data/dataset-without.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 registerModel(easeFactory);
 
 function randomSpd(n: number, seed: number): Float64Array {
@@ -123,3 +126,66 @@ describe('ease', () => {
 });
 
 runRecommenderContract('ease', { lambda: 1 }, { cancellable: true });
+
+describe('ease unlearning', () => {
+  /** Random binary X (users × items) as rows of item indices, with every item taken by several users. */
+  function randomRows(seed: number, users: number, items: number): number[][] {
+    const rng = createRng(seed);
+    return Array.from({ length: users }, (_, u) => Array.from({ length: items }, (_, i) => i).filter((i) => i === u % items || rng.next() < 0.3));
+  }
+  function gram(rows: number[][], n: number, lambda: number): Float64Array {
+    const g = new Float64Array(n * n);
+    for (const r of rows) for (const i of r) for (const j of r) g[i * n + j]! += 1;
+    for (let i = 0; i < n; i++) g[i * n + i]! += lambda;
+    return g;
+  }
+  const row = (r: number[]): SparseRow => ({ indices: Int32Array.from(r), values: new Float64Array(r.length).fill(1) });
+  const maxRelDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let diff = 0, scale = 0;
+    for (let k = 0; k < a.length; k++) { diff = Math.max(diff, Math.abs(a[k]! - b[k]!)); scale = Math.max(scale, Math.abs(b[k]!)); }
+    return diff / scale;
+  };
+
+  it('Sherman–Morrison removal and addition of rows equal a fresh inverse within 1e-8 relative', () => {
+    const n = 30, lambda = 2;
+    const rows = randomRows(3, 60, n);
+    const p = spdInverse(gram(rows, n, lambda), n);
+    // Erase user 0 (row gone) and shrink user 1's row (their interactions with items 0..4 gone).
+    const shrunk = rows[1]!.filter((i) => i >= 5);
+    rankOneInverseUpdate(p, n, row(rows[0]!), -1);
+    rankOneInverseUpdate(p, n, row(rows[1]!), -1);
+    rankOneInverseUpdate(p, n, row(shrunk), 1);
+    const fresh = spdInverse(gram([shrunk, ...rows.slice(2)], n, lambda), n);
+    expect(maxRelDiff(p, fresh)).toBeLessThan(1e-8);
+    // Against the inverse before the change, to show the bound is not met trivially.
+    expect(maxRelDiff(spdInverse(gram(rows, n, lambda), n), fresh)).toBeGreaterThan(1e-3);
+  });
+
+  it('recovers P from B and G + λI', () => {
+    const n = 12, lambda = 3;
+    const a = gram(randomRows(4, 40, n), n, lambda);
+    const p = spdInverse(a, n);
+    expect(maxRelDiff(inverseFromWeights(easeWeights(p, n), a, n), p)).toBeLessThan(1e-6);
+  });
+
+  it('forget gives the B of a fit without the erased user, by downdating', async () => {
+    const n = 25;
+    const rows = randomRows(6, 50, n);
+    const pairs = (rs: number[][]): [number, number][] => rs.flatMap((r, u) => r.map((i) => [u, i] as [number, number]));
+    const data = tinyDataset(rows.length, n, pairs(rows));
+    const erased = 7;
+    const without = tinyDataset(rows.length, n, pairs(rows.map((r, u) => (u === erased ? [] : r))));
+    const m = new EaseRecommender({ lambda: 10 });
+    await m.fit(data);
+    const before = m.weights().slice();
+    const fresh = new EaseRecommender({ lambda: 10 });
+    await fresh.fit(without);
+    m.forget(datasetWithout(data, { users: [erased], items: [] }), { users: [erased], items: [] });
+    expect(maxRelDiff(before, fresh.weights())).toBeGreaterThan(1e-3);
+    // B of a fit is computed through a Float32 inverse: the two agree to its precision.
+    expect(maxRelDiff(m.weights(), fresh.weights())).toBeLessThan(1e-4);
+  });
+
+  runForgetContract('ease', { lambda: 20 }, { tolerance: 1e-4 });
+  runForgetContract('ease', { lambda: 20, minSupport: 2 }, { tolerance: 1e-4 });
+});

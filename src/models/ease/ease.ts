@@ -5,6 +5,7 @@
  * G = XᵀX + λI, P = G⁻¹, B = −P / diag(P) column-wise with diag(B) = 0 (the Lagrangian of the zero-diagonal
  * constraint), score(u) = x_u · B. G is accumulated in Float64 and inverted by recursive Schur-complement blocking
  * with every product in the SIMD gemm (spd-inverse.ts); dense n×n, so catalogues above `maxItems` are refused.
+ * `forget` downdates the inverse by Sherman–Morrison per changed user row instead of inverting again.
  */
 import { z } from 'zod';
 import { throwIfAborted } from '../../core/progress.js';
@@ -15,6 +16,10 @@ import { defineModel } from '../shared/define-model.js';
 import { parseParams } from '../shared/model-io.js';
 import { DENSE_ITEM_ITEM_VERSION, denseSubset, DenseItemItemRecommender, minSupportParam } from './dense-item-item.js';
 import { spdInverseBlocked } from './spd-inverse.js';
+import { inverseFromWeights, rankOneInverseUpdate, type SparseRow } from './inverse-update.js';
+import { csrFilter, csrTranspose, type Csr } from '../../math/csr.js';
+import type { Removal } from '../../data/dataset-without.js';
+import { usersTouched } from '../shared/unlearning.js';
 
 export const EASE_ID = 'ease';
 
@@ -70,7 +75,16 @@ export class EaseRecommender extends DenseItemItemRecommender {
     this.params = parseParams(EASE_ID, easeParamsSchema, params);
   }
 
-  async fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+  fit(data: Dataset, options: FitOptions = {}): Promise<void> {
+    try {
+      this.fitNow(data, options);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  private fitNow(data: Dataset, options: FitOptions = {}): void {
     const sub = denseSubset(EASE_ID, data, this.params, 'item-knn/cosine');
     const n = sub.interactions.cols;
     const progress = options.progress ?? (() => {});
@@ -87,6 +101,45 @@ export class EaseRecommender extends DenseItemItemRecommender {
     progress(3, 3, 'done');
   }
 
+  /**
+   * Unlearning: G loses the old rows of the users the removal touches and gains their new ones (an erased user has
+   * none), and P = (G + λI)⁻¹ follows by one Sherman–Morrison step per row change (see inverse-update.ts), so B is
+   * rebuilt in O(n² · rows changed) instead of an O(n³) inversion. When the removal changes which items B covers
+   * (`minSupport`), B is fitted again on `data`.
+   */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const sub = denseSubset(EASE_ID, data, this.params, 'item-knn/cosine');
+    if (!sameColumns(sub.kept, this.kept)) {
+      this.fitNow(data);
+      return;
+    }
+    const n = sub.interactions.cols;
+    const column = columnOf(this.kept, this.nItems);
+    const before = this.seen!;
+    const a = gramFromCsr(overColumns(before, column, n), this.params.binary);
+    for (let i = 0; i < n; i++) a[i * n + i]! += this.params.lambda;
+    const p = inverseFromWeights(this.b!, a, n);
+    for (const u of usersTouched(csrTranspose(before), removed)) {
+      rankOneInverseUpdate(p, n, this.rowOf(before, u, column), -1);
+      if (u < data.interactions.rows) rankOneInverseUpdate(p, n, this.rowOf(data.interactions, u, column), 1);
+    }
+    this.b = easeWeights(p, n);
+    this.forgetHistory(data, removed);
+  }
+
+  /** Row u of `x` over B's columns, as G sees it (binary or weighted). */
+  private rowOf(x: Csr, u: number, column: Int32Array): SparseRow {
+    const idx: number[] = [], val: number[] = [];
+    for (let k = x.indptr[u]!; k < x.indptr[u + 1]!; k++) {
+      const c = column[x.indices[k]!]!;
+      if (c < 0) continue;
+      idx.push(c);
+      val.push(this.params.binary ? 1 : x.data[k]!);
+    }
+    return { indices: Int32Array.from(idx), values: Float64Array.from(val) };
+  }
+
   /** The weight matrix B (row-major, over the kept items), for tests and inspection. */
   weights(): Float32Array {
     this.requireFitted();
@@ -96,6 +149,25 @@ export class EaseRecommender extends DenseItemItemRecommender {
   static load(a: Artifact): EaseRecommender {
     return new EaseRecommender(a.params).restore(a);
   }
+}
+
+function sameColumns(a: Int32Array | null, b: Int32Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((v, k) => v === b[k]);
+}
+
+/** B's column of each dense item (−1 outside B). */
+function columnOf(kept: Int32Array | null, nItems: number): Int32Array {
+  if (kept === null) return Int32Array.from({ length: nItems }, (_, i) => i);
+  const out = new Int32Array(nItems).fill(-1);
+  kept.forEach((item, c) => { out[item] = c; });
+  return out;
+}
+
+/** `x` with its columns mapped through `column` (entries outside B dropped): users × n. */
+function overColumns(x: Csr, column: Int32Array, n: number): Csr {
+  const m = csrFilter(x, (_v, _r, c) => column[c]! >= 0);
+  return { ...m, cols: n, indices: m.indices.map((c) => column[c]!) };
 }
 
 export const easeFactory: ModelFactory = defineModel({

@@ -4,6 +4,7 @@ import type { Post } from '../../data/schemas.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { registerModel } from '../registry.js';
 import { InNetworkRecommender, inNetworkFactory, inNetworkScore } from './in-network.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 
 registerModel(inNetworkFactory);
 runRecommenderContract('in-network', {}, { similarItems: false, fullCoverage: false });
@@ -52,4 +53,8 @@ describe('in-network scores by hand', () => {
     await m.fit(data);
     expect(m.recommend(data.users.index('carol'), { k: 5 })).toEqual([]);
   });
+});
+
+describe('in-network forget', () => {
+  runForgetContract('in-network', { maxAgeHours: 1000 });
 });

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
+import type { Removal } from '../../data/dataset-without.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt, tensor } from '../shared/model-io.js';
@@ -102,6 +103,17 @@ export class InNetworkRecommender extends BaseRecommender {
     }
   }
 
+  /** Unlearning: the follow graph and the posts' authors of `data`, the removed posts out of the authors' lists; others' online additions kept. */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    this.follows = data.follows;
+    this.itemAuthors = data.itemAuthors;
+    this.itemCreatedAt = data.itemCreatedAt;
+    this.now = data.now;
+    this.authorItems = withoutColumns(this.authorItems!, removed.items);
+    this.forgetHistory(data, removed);
+  }
+
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.addHistory(user, items, weights);
   }
@@ -138,6 +150,20 @@ export class InNetworkRecommender extends BaseRecommender {
     m.authorItems = buildAuthorItems(authors, graphUsers);
     return m;
   }
+}
+
+/** `m` without the entries of the given columns (typed arrays, one pass). */
+function withoutColumns(m: Csr, columns: readonly number[]): Csr {
+  if (columns.length === 0) return m;
+  const gone = new Uint8Array(m.cols);
+  for (const c of columns) gone[c] = 1;
+  const indptr = new Int32Array(m.rows + 1), indices = new Int32Array(m.indices.length), data = new Float32Array(m.indices.length);
+  let nz = 0;
+  for (let r = 0; r < m.rows; r++) {
+    for (let k = m.indptr[r]!; k < m.indptr[r + 1]!; k++) if (!gone[m.indices[k]!]) { indices[nz] = m.indices[k]!; data[nz++] = m.data[k]!; }
+    indptr[r + 1] = nz;
+  }
+  return { rows: m.rows, cols: m.cols, indptr, indices: indices.slice(0, nz), data: data.slice(0, nz) };
 }
 
 function buildAuthorItems(itemAuthors: Int32Array, nAuthors: number): Csr {

@@ -5,6 +5,7 @@ import { IdMap } from '../../core/id-map.js';
 import { expectCode, runRecommenderContract } from '../contract/recommender-contract.js';
 import { registerModel } from '../registry.js';
 import { ItemKnnRecommender, itemKnnFactories } from './item-knn.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 
 for (const f of itemKnnFactories) registerModel(f);
 
@@ -71,4 +72,12 @@ describe('item-knn/cosine scores by hand', () => {
     await m.fit(fourByFour());
     await expectCode(() => m.similarItems(9, 2), 'INVALID_INPUT');
   });
+});
+
+describe('item-knn forget', () => {
+  runForgetContract('item-knn/cosine');
+  runForgetContract('item-knn/cosine', { neighbours: 4, shrink: 2 });
+  runForgetContract('item-knn/asymmetric-cosine', { neighbours: 6, alpha: 0.8 });
+  runForgetContract('item-knn/jaccard', { neighbours: 5 });
+  runForgetContract('item-knn/bm25', { neighbours: 5 });
 });

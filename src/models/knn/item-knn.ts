@@ -13,7 +13,8 @@
  *   item-knn/bm25               X weighted by BM25 (K1, B), then cosine. implicit takes the raw dot product of
  *                               the BM25 vectors here; Resonate normalises so λ means the same in every variant.
  * `partialFit` adds to a user's history, so their recommendations change at once; neighbour lists themselves
- * are refreshed by the next fit.
+ * are refreshed by the next fit. `forget` recomputes the neighbour lists of the items a removal touches and
+ * patches the lists reaching them (every list for BM25, whose weights depend on the whole catalogue).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -27,7 +28,9 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { bm25Weight } from './bm25-weight.js';
-import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, squaredNorms, type SimilarityMeasure } from './similarity.js';
+import { asymmetricCosineMeasure, binarize, cosineMeasure, jaccardMeasure, knnSimilarity, knnSimilarityColumn, knnSimilarityEntry, knnSimilarityRows, squaredNorms, type SimilarityMeasure } from './similarity.js';
+import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, type EntryUpdates } from '../shared/unlearning.js';
+import type { Removal } from '../../data/dataset-without.js';
 
 const VERSION = 1;
 
@@ -43,6 +46,8 @@ export interface ItemKnnVariant<S extends z.ZodType<Record<string, unknown>> = z
   readonly schema: S;
   /** X as the similarity sees it (default: X itself). */
   weight?(x: Csr, params: z.output<S>): Csr;
+  /** The weighting uses catalogue-wide statistics (BM25's average length), so a removal changes every row. */
+  readonly globalWeight?: boolean;
   measure(params: z.output<S>): SimilarityMeasure;
 }
 
@@ -87,6 +92,7 @@ export const ITEM_KNN_VARIANTS: readonly ItemKnnVariant[] = [
       b: z.number().min(0).max(1).default(0.75),
     }),
     weight: (x, p) => bm25Weight(x, { k1: p.k1, b: p.b }),
+    globalWeight: true,
     measure: (p) => cosineMeasure(p.shrink),
   }),
 ];
@@ -205,6 +211,37 @@ export class ItemKnnRecommender extends BaseRecommender {
 
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.addHistory(user, items, weights);
+  }
+
+  /**
+   * Unlearning. A removal changes the user vectors of the items it touches (J): their rows are recomputed on
+   * `data`. Any other row reaching J changes only in its J columns (their norms fell, or their co-occurrences went
+   * with an erased post): those entries are computed column-wise and the row's top-k patched (`patchTopK`; computed
+   * again when a cut is ambiguous). BM25's weights depend on the whole catalogue: every row is recomputed.
+   */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const x = this.variant.weight ? this.variant.weight(data.interactions, this.params) : data.interactions;
+    const xT = csrTranspose(x);
+    const sq = squaredNorms(xT);
+    const measure = this.variant.measure(this.params);
+    const k = this.params.neighbours as number;
+    const row = knnSimilarityRows(xT, x, sq, { neighbours: k, measure });
+    if (this.variant.globalWeight) {
+      this.sim = replaceRows(this.sim!, Int32Array.from({ length: this.nItems }, (_, i) => i), row);
+    } else {
+      const before = this.seen!;
+      const changedItems = itemsTouched(before, removed);
+      const whole = new Set<number>(changedItems);
+      const changed = new Uint8Array(this.nItems);
+      for (const j of changedItems) changed[j] = 1;
+      const updates: EntryUpdates = new Map();
+      const column = knnSimilarityColumn(xT, x, sq, measure);
+      for (const j of changedItems) column(j, (r, value) => { if (!whole.has(r)) addUpdate(updates, r, j, value); });
+      const reaching = rowsToRecompute(csrTranspose(before), before, changedItems);
+      this.sim = updateTopKRows(this.sim!, changedItems, reaching, updates, changed, k, row, knnSimilarityEntry(xT, sq, measure));
+    }
+    this.forgetHistory(data, removed);
   }
 
   save(): Artifact {

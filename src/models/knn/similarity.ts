@@ -69,6 +69,35 @@ const CHECK_EVERY = 1024;
  */
 export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: SimilarityOptions): Csr {
   const n = a.rows;
+  const row = knnSimilarityRows(a, aT, sq, options);
+  const rowIndices: Int32Array[] = [];
+  const rowData: Float32Array[] = [];
+  for (let r = 0; r < n; r++) {
+    if (r % CHECK_EVERY === 0) {
+      throwIfAborted(options.signal, options.label ?? 'similarity');
+      options.progress?.(r, n, options.label);
+    }
+    const out = row(r);
+    rowIndices.push(out.indices);
+    rowData.push(out.data);
+  }
+  options.progress?.(n, n, options.label);
+  const indptr = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) indptr[r + 1] = indptr[r]! + rowIndices[r]!.length;
+  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
+  for (let r = 0; r < n; r++) {
+    indices.set(rowIndices[r]!, indptr[r]!);
+    data.set(rowData[r]!, indptr[r]!);
+  }
+  return { rows: n, cols: n, indptr, indices, data };
+}
+
+/**
+ * Row r of `knnSimilarity` as a function (same arguments): the fit computes every row, unlearning only the rows a
+ * removal can change, with the same arithmetic.
+ */
+export function knnSimilarityRows(a: Csr, aT: Csr, sq: Float64Array, options: Pick<SimilarityOptions, 'neighbours' | 'measure'>): (r: number) => { indices: Int32Array; data: Float32Array } {
+  const n = a.rows;
   const kMax = Math.max(0, Math.floor(options.neighbours));
   const measure = options.measure;
   const acc = new Float64Array(n);
@@ -78,15 +107,7 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
   const heapIdx = new Int32Array(kMax);
   const heapVal = new Float64Array(kMax);
   const order: number[] = [];
-  const indptr = new Int32Array(n + 1);
-  let indices = new Int32Array(Math.min(n * kMax, 1 << 16) || 1);
-  let data = new Float32Array(indices.length);
-  let nz = 0;
-  for (let r = 0; r < n; r++) {
-    if (r % CHECK_EVERY === 0) {
-      throwIfAborted(options.signal, options.label ?? 'similarity');
-      options.progress?.(r, n, options.label);
-    }
+  return (r) => {
     let t = 0;
     for (let k = a.indptr[r]!; k < a.indptr[r + 1]!; k++) {
       const f = a.indices[k]!, va = a.data[k]!;
@@ -101,6 +122,8 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
         acc[e]! += va * aT.data[q]!;
       }
     }
+    // Rows may be asked again (unlearning): forget this row's marks.
+    for (let j = 0; j < t; j++) mark[touched[j]!] = -1;
     let size = 0;
     const sqR = sq[r]!;
     for (let j = 0; j < t; j++) {
@@ -138,25 +161,59 @@ export function knnSimilarity(a: Csr, aT: Csr, sq: Float64Array, options: Simila
     order.length = size;
     for (let j = 0; j < size; j++) order[j] = j;
     order.sort((x, y) => heapIdx[x]! - heapIdx[y]!);
-    if (nz + size > indices.length) {
-      const grown = Math.max(indices.length * 2, nz + size);
-      const i2 = new Int32Array(grown), d2 = new Float32Array(grown);
-      i2.set(indices.subarray(0, nz));
-      d2.set(data.subarray(0, nz));
-      indices = i2;
-      data = d2;
-    }
-    for (let j = 0; j < size; j++) {
-      indices[nz] = heapIdx[order[j]!]!;
-      data[nz++] = heapVal[order[j]!]!;
-    }
-    indptr[r + 1] = nz;
-  }
-  options.progress?.(n, n, options.label);
-  return { rows: n, cols: n, indptr, indices: indices.slice(0, nz), data: data.slice(0, nz) };
+    return { indices: Int32Array.from(order, (j) => heapIdx[j]!), data: Float32Array.from(order, (j) => heapVal[j]!) };
+  };
 }
 
 /** Heap order: (value a, index a) ranks below (value b, index b) — lower value, or equal value and larger index. */
 function worse(ia: number, va: number, ib: number, vb: number): boolean {
   return va < vb || (va === vb && ia > ib);
+}
+
+/**
+ * Column e of `knnSimilarity` before the top-k cut (same arguments): calls visit(r, sim(r → e)) for every row r ≠ e
+ * sharing a feature with e, each computed with the arithmetic and summation order of row r (unlearning patches
+ * rows with it).
+ */
+export function knnSimilarityColumn(a: Csr, aT: Csr, sq: Float64Array, measure: SimilarityMeasure): (e: number, visit: (r: number, value: number) => void) => void {
+  const acc = new Float64Array(a.rows);
+  const mark = new Int32Array(a.rows).fill(-1);
+  const touched: number[] = [];
+  return (e, visit) => {
+    touched.length = 0;
+    for (let k = a.indptr[e]!; k < a.indptr[e + 1]!; k++) {
+      const f = a.indices[k]!, ve = a.data[k]!;
+      for (let q = aT.indptr[f]!; q < aT.indptr[f + 1]!; q++) {
+        const r = aT.indices[q]!;
+        if (r === e) continue;
+        if (mark[r] !== e) { mark[r] = e; acc[r] = 0; touched.push(r); }
+        acc[r]! += aT.data[q]! * ve;
+      }
+    }
+    for (const r of touched) mark[r] = -1;
+    for (const r of touched) visit(r, measure(acc[r]!, sq[r]!, sq[e]!));
+  };
+}
+
+/**
+ * sim(r → e) alone, as row r of `knnSimilarity` computes it (the dot product over shared features in ascending
+ * order), with the row's tie order (the smaller index first): unlearning settles near-ties at a top-k cut with it.
+ */
+export function knnSimilarityEntry(a: Csr, sq: Float64Array, measure: SimilarityMeasure): (r: number) => (e: number) => { value: number; key: number } {
+  return (r) => (e) => {
+    let dot = 0;
+    let p = a.indptr[r]!, q = a.indptr[e]!;
+    const pEnd = a.indptr[r + 1]!, qEnd = a.indptr[e + 1]!;
+    while (p < pEnd && q < qEnd) {
+      const fp = a.indices[p]!, fq = a.indices[q]!;
+      if (fp < fq) p++;
+      else if (fq < fp) q++;
+      else {
+        dot += a.data[p]! * a.data[q]!;
+        p++;
+        q++;
+      }
+    }
+    return { value: measure(dot, sq[r]!, sq[e]!), key: e };
+  };
 }

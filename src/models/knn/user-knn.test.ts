@@ -4,6 +4,7 @@ import { datasetFromInteractions } from '../../data/dataset-builder.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { registerModel } from '../registry.js';
 import { UserKnnRecommender, userKnnFactory } from './user-knn.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 
 registerModel(userKnnFactory);
 runRecommenderContract('user-knn/cosine', {}, { similarItems: false });
@@ -27,4 +28,9 @@ describe('user-knn/cosine scores by hand', () => {
     expect(recs[0]!.score).toBeCloseTo(3 / Math.sqrt(20), 6);
     expect(recs[1]!.score).toBeCloseTo(0.5, 6);
   });
+});
+
+describe('user-knn forget', () => {
+  runForgetContract('user-knn/cosine');
+  runForgetContract('user-knn/cosine', { neighbours: 3, shrink: 1 });
 });

@@ -5,7 +5,8 @@
  * fit: each user's top-`neighbours` most similar users S[u, v] = dot(x_u, x_v) / (‖x_u‖‖x_v‖ + λ), sparse,
  * via the transposed matrix. score(u, i) = Σ_{v ∈ N(u)} S[u, v] · x_vi. Items no neighbour touched are not
  * recommended. `partialFit` adds to the history (seen items, and what the user lends to their neighbours);
- * neighbour lists are refreshed by the next fit. No item similarity: `similarItems` throws.
+ * neighbour lists are refreshed by the next fit. `forget` recomputes the neighbour lists of the users who lose
+ * interactions and of every user sharing an item with one of them. No item similarity: `similarItems` throws.
  */
 import { z } from 'zod';
 import { throwIfAborted } from '../../core/progress.js';
@@ -16,7 +17,9 @@ import { checkCsrIndices, csrFromTensors, csrTensors, parseParams, stateInt } fr
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { cosineMeasure, knnSimilarity, squaredNorms } from './similarity.js';
+import { cosineMeasure, knnSimilarity, knnSimilarityRows, squaredNorms } from './similarity.js';
+import { replaceRows, rowsToRecompute, usersTouched } from '../shared/unlearning.js';
+import type { Removal } from '../../data/dataset-without.js';
 
 export const USER_KNN_ID = 'user-knn/cosine';
 const VERSION = 1;
@@ -71,6 +74,18 @@ export class UserKnnRecommender extends BaseRecommender {
 
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.addHistory(user, items, weights);
+  }
+
+  /** Unlearning: the neighbour lists a removal can change, recomputed on `data` (see `shared/unlearning.ts`). */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const before = this.seen!;
+    const beforeT = csrTranspose(before);
+    const rows = rowsToRecompute(before, beforeT, usersTouched(beforeT, removed)).filter((u) => u < this.sim!.rows);
+    const x = data.interactions;
+    const measure = { neighbours: this.params.neighbours, measure: cosineMeasure(this.params.shrink) };
+    this.sim = replaceRows(this.sim!, rows, knnSimilarityRows(x, csrTranspose(x), squaredNorms(x), measure));
+    this.forgetHistory(data, removed);
   }
 
   save(): Artifact {

@@ -4,6 +4,7 @@ import type { Event } from '../../data/schemas.js';
 import { expectCode, runRecommenderContract } from '../contract/recommender-contract.js';
 import { registerModel } from '../registry.js';
 import { allTimeFactory, PopularRecommender, trendingFactory } from './popular.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 
 registerModel(trendingFactory);
 registerModel(allTimeFactory);
@@ -61,4 +62,9 @@ describe('popularity scores computed by hand', () => {
     await expectCode(() => new PopularRecommender('popular/trending', { halfLifeHours: 0 }), 'INVALID_INPUT');
     await expectCode(() => new PopularRecommender('popular/all-time', { halfLifeHours: 3 }), 'INVALID_INPUT');
   });
+});
+
+describe('popularity forget', () => {
+  runForgetContract('popular/trending', { halfLifeHours: 12 });
+  runForgetContract('popular/all-time');
 });

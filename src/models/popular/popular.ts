@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
+import type { Removal } from '../../data/dataset-without.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { parseParams, tensor } from '../shared/model-io.js';
 import type { Artifact, FitOptions } from '../recommender.js';
@@ -78,6 +79,13 @@ export class PopularRecommender extends BaseRecommender {
   protected override scoreUnknownUser(user: number, out: Float32Array): boolean {
     this.scoreUser(user, out);
     return true;
+  }
+
+  /** Unlearning: the sums again over the log without the removed events (one pass, exact). */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    this.scores = popularityScores(data, this.id === TRENDING_ID ? (this.params.halfLifeHours as number) : undefined);
+    this.forgetHistory(data, removed);
   }
 
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {

@@ -4,7 +4,8 @@ import { csrGet } from '../../math/csr.js';
 import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { createModel, registerModel } from '../registry.js';
 import { blockScores, plantedBlocks, tinyDataset } from '../mf/test-fixtures.js';
-import { rp3betaFactory, Rp3betaRecommender } from './rp3beta.js';
+import { RP3BETA_ID, rp3betaFactory, Rp3betaRecommender } from './rp3beta.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 registerModel(rp3betaFactory);
 
 /** Dense reference: W = diag-zeroed (P_iu^α · P_ui^α) · diag(deg^−β), every entry kept. */
@@ -80,3 +81,8 @@ describe('rp3beta', () => {
 
 runRecommenderContract('rp3beta', {});
 runRecommenderContract('rp3beta', { alpha: 0.8, beta: 0.3, neighbours: 5, normalize: true, binary: false });
+
+describe('rp3beta forget', () => {
+  runForgetContract(RP3BETA_ID);
+  runForgetContract(RP3BETA_ID, { alpha: 0.8, beta: 0.3, binary: false, neighbours: 5, normalize: true });
+});

@@ -20,6 +20,8 @@ import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../sha
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
+import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, usersTouched, type EntryUpdates, type ExactEntry } from '../shared/unlearning.js';
+import type { Removal } from '../../data/dataset-without.js';
 
 export const RP3BETA_ID = 'rp3beta';
 /** Artifact layout version (written by `save`, checked on load). */
@@ -50,6 +52,38 @@ function walkMatrix(x: Csr, binary: boolean): Csr {
 /** W (items × items, sparse, top `neighbours` per row) of RP3beta from the users × items matrix `x`. */
 export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, signal?: AbortSignal): Csr {
   const n = x.cols;
+  const { row } = rp3betaParts(x, p);
+  const rowItems: Int32Array[] = [];
+  const rowValues: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    if ((i & 255) === 0) throwIfAborted(signal, RP3BETA_ID);
+    const r = row(i);
+    rowItems.push(r.indices);
+    rowValues.push(r.data);
+  }
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + rowItems[i]!.length;
+  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
+  for (let i = 0; i < n; i++) {
+    indices.set(rowItems[i]!, indptr[i]!);
+    data.set(rowValues[i]!, indptr[i]!);
+  }
+  return { rows: n, cols: n, indptr, indices, data };
+}
+
+/**
+ * W over the users × items matrix `x`, a row or a column at a time: the fit computes every row; `forget` the rows
+ * a removal changes through their own degree or their users' transition probabilities, and the columns whose
+ * popularity penalty changed (the same arithmetic in the same order, so the same bits).
+ */
+function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
+  row(i: number): { indices: Int32Array; data: Float32Array };
+  /** Calls visit(i, W_ij before the top-k cut) for every row i ≠ j reaching column j. */
+  column(j: number, visit: (i: number, value: number) => void): void;
+  /** W_ij alone, and the order the row breaks a tie in (the user through which it first reaches j, then j). */
+  exact(i: number): ExactEntry;
+} {
+  const n = x.cols;
   const xT = csrTranspose(x);
   // P_uj^α for every stored entry of x, row-normalised by the user's total weight.
   const pui = new Float64Array(x.data.length);
@@ -63,10 +97,7 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const touched: number[] = [];
-  const rowItems: Int32Array[] = [];
-  const rowValues: Float32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    if ((i & 255) === 0) throwIfAborted(signal, RP3BETA_ID);
+  const row = (i: number): { indices: Int32Array; data: Float32Array } => {
     touched.length = 0;
     const di = degree(i);
     if (di > 0) {
@@ -80,23 +111,71 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
         }
       }
     }
+    // The mark of row i must not survive into a later call for the same row (forget may ask for it again).
+    for (const j of touched) mark[j] = -1;
     const values = Float64Array.from(touched, (j) => (j === i ? 0 : acc[j]! * penalty[j]!));
     const best = topK(values, p.neighbours).filter((s) => s.score > 0);
     let sum = 0;
     for (const s of best) sum += s.score;
     const scale = p.normalize && sum > 0 ? 1 / sum : 1;
     best.sort((a, b) => touched[a.index]! - touched[b.index]!);
-    rowItems.push(Int32Array.from(best, (s) => touched[s.index]!));
-    rowValues.push(Float32Array.from(best, (s) => s.score * scale));
+    return { indices: Int32Array.from(best, (s) => touched[s.index]!), data: Float32Array.from(best, (s) => s.score * scale) };
+  };
+  // P_iu^α = (1 / deg i)^α, computed as the row does, once per item asked.
+  const piuOf = new Float64Array(n).fill(NaN);
+  const walkBack = (i: number): number => (Number.isNaN(piuOf[i]!) ? (piuOf[i] = Math.pow(1 / degree(i), p.alpha)) : piuOf[i]!);
+  const column = (j: number, visit: (i: number, value: number) => void): void => {
+    // Row i sums piu_i · P_uj^α over its users u in ascending order; so does this, over the users of j.
+    touched.length = 0;
+    for (let a = xT.indptr[j]!; a < xT.indptr[j + 1]!; a++) {
+      const u = xT.indices[a]!;
+      const k = entry(x, u, j);
+      for (let q = x.indptr[u]!; q < x.indptr[u + 1]!; q++) {
+        const i = x.indices[q]!;
+        if (i === j) continue;
+        if (mark[i] !== j) { mark[i] = j; acc[i] = 0; touched.push(i); }
+        acc[i]! += walkBack(i) * pui[k]!;
+      }
+    }
+    for (const i of touched) mark[i] = -1;
+    for (const i of touched) visit(i, acc[i]! * penalty[j]!);
+  };
+  const exact = (i: number): ExactEntry => (j) => {
+    let s = 0, first = -1;
+    let a = xT.indptr[i]!, b = xT.indptr[j]!;
+    const aEnd = xT.indptr[i + 1]!, bEnd = xT.indptr[j + 1]!;
+    while (a < aEnd && b < bEnd) {
+      const ua = xT.indices[a]!, ub = xT.indices[b]!;
+      if (ua < ub) a++;
+      else if (ub < ua) b++;
+      else {
+        if (first < 0) first = ua;
+        s += walkBack(i) * pui[entry(x, ua, j)]!;
+        a++;
+        b++;
+      }
+    }
+    return { value: i === j ? 0 : s * penalty[j]!, key: first * n + j };
+  };
+  return { row, column, exact };
+}
+
+/** Rows a removal changes beyond their touched columns: the touched items, and every item of a user who lost one. */
+function wholeRows(before: Csr, beforeT: Csr, removed: Removal, changedItems: Int32Array): Set<number> {
+  const whole = new Set<number>(changedItems);
+  for (const u of usersTouched(beforeT, removed)) for (let k = before.indptr[u]!; k < before.indptr[u + 1]!; k++) whole.add(before.indices[k]!);
+  return whole;
+}
+
+/** Position of (row, col) among the stored entries of `m` (binary search; the entry must exist). */
+function entry(m: Csr, row: number, col: number): number {
+  let lo = m.indptr[row]!, hi = m.indptr[row + 1]! - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (m.indices[mid]! < col) lo = mid + 1;
+    else hi = mid;
   }
-  const indptr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + rowItems[i]!.length;
-  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
-  for (let i = 0; i < n; i++) {
-    indices.set(rowItems[i]!, indptr[i]!);
-    data.set(rowValues[i]!, indptr[i]!);
-  }
-  return { rows: n, cols: n, indptr, indices, data };
+  return lo;
 }
 
 export class Rp3betaRecommender extends BaseRecommender {
@@ -136,6 +215,36 @@ export class Rp3betaRecommender extends BaseRecommender {
         out[i] = (prev === -Infinity ? 0 : prev) + x * w.data[q]!;
       }
     }
+  }
+
+  /**
+   * Unlearning. A removal changes the degree of the items it touches (J) and the transition probabilities of the
+   * users who lose interactions; the rows of those items and of those users' items are recomputed on `data`. Any
+   * other row reaching J changes only in its J columns, whose popularity penalty grew: those entries are computed
+   * column-wise and the row's top-k is patched (`patchTopK`; computed again when a cut is ambiguous). With
+   * `normalize`, a patched row would need its unnormalised sum, so every row reaching J is recomputed.
+   */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const before = walkMatrix(this.seen!, this.params.binary);
+    const beforeT = csrTranspose(before);
+    const changedItems = itemsTouched(before, removed);
+    const reaching = rowsToRecompute(beforeT, before, changedItems);
+    const after = rp3betaParts(walkMatrix(data.interactions, this.params.binary), this.params);
+    if (this.params.normalize) {
+      this.w = replaceRows(this.w!, reaching, after.row);
+    } else if (reaching.length > this.nItems / 2 && wholeRows(before, beforeT, removed, changedItems).size > this.nItems / 2) {
+      // Most rows to compute again (a prolific author's readers reach most of the catalogue): a fit costs no more.
+      this.w = replaceRows(this.w!, Int32Array.from({ length: this.nItems }, (_, i) => i), after.row);
+    } else {
+      const whole = wholeRows(before, beforeT, removed, changedItems);
+      const changed = new Uint8Array(this.nItems);
+      for (const j of changedItems) changed[j] = 1;
+      const updates: EntryUpdates = new Map();
+      for (const j of changedItems) after.column(j, (i, value) => { if (!whole.has(i)) addUpdate(updates, i, j, value); });
+      this.w = updateTopKRows(this.w!, Int32Array.from(whole).sort(), reaching, updates, changed, this.params.neighbours, after.row, after.exact);
+    }
+    this.forgetHistory(data, removed);
   }
 
   /** Online update: the items join the user's profile at once; W is refreshed by the next fit. */

@@ -5,6 +5,7 @@ import { createModel, registerModel } from '../registry.js';
 import { tinyDataset } from '../mf/test-fixtures.js';
 import { sarAffinity, SarRecommender } from './sar.js';
 import { sarFactory } from './sar.js';
+import { runForgetContract } from '../contract/forget-contract.js';
 registerModel(sarFactory);
 
 const DAY = 86_400_000;
@@ -57,3 +58,9 @@ describe('sar', () => {
 
 runRecommenderContract('sar', {});
 runRecommenderContract('sar', { similarity: 'cosine', timeDecay: false });
+
+describe('sar forget', () => {
+  runForgetContract('sar');
+  runForgetContract('sar', { similarity: 'lift', timeDecay: false, threshold: 2 });
+  runForgetContract('sar', { similarity: 'cosine' });
+});

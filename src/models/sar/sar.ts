@@ -6,12 +6,15 @@
  * binary user × item matrix, entries below `threshold` dropped; similarity from C and its diagonal d
  * (item frequencies): jaccard C_ij/(d_i + d_j − C_ij), lift C_ij/(d_i·d_j), cosine C_ij/√(d_i·d_j),
  * inclusion C_ij/min(d_i, d_j), or raw co-occurrence. Score(u) = a_u · S. S is kept sparse (CSR).
+ * `forget` drops the removed affinities and recomputes the similarity rows a removal can change.
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
 import type { Dataset } from '../../data/dataset.js';
-import { csrFromCoo, csrTranspose, type Csr } from '../../math/csr.js';
+import { csrFilter, csrFromCoo, csrTranspose, type Csr } from '../../math/csr.js';
+import type { Removal } from '../../data/dataset-without.js';
+import { itemsTouched, replaceRows, rowsToRecompute } from '../shared/unlearning.js';
 import { topK } from '../../math/top-k.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
@@ -53,17 +56,28 @@ export function sarAffinity(data: Dataset, p: Pick<SarParams, 'timeDecay' | 'hal
 /** Sparse item × item similarity from co-occurrences of the binary pattern of `m` (users × items). */
 export function sarSimilarity(m: Csr, p: Pick<SarParams, 'similarity' | 'threshold'>): Csr {
   const n = m.cols;
+  const row = sarSimilarityRows(m, p);
+  const rows = Array.from({ length: n }, (_, i) => row(i));
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + rows[i]!.indices.length;
+  const indices = new Int32Array(indptr[n]!), data = new Float32Array(indptr[n]!);
+  for (let i = 0; i < n; i++) {
+    indices.set(rows[i]!.indices, indptr[i]!);
+    data.set(rows[i]!.data, indptr[i]!);
+  }
+  return { rows: n, cols: n, indptr, indices, data };
+}
+
+/** Row i of `sarSimilarity` as a function: the fit computes every row, `forget` the rows a removal changes. */
+function sarSimilarityRows(m: Csr, p: Pick<SarParams, 'similarity' | 'threshold'>): (i: number) => { indices: Int32Array; data: Float32Array } {
+  const n = m.cols;
   const t = csrTranspose(m);
   const freq = new Float64Array(n);
   for (let i = 0; i < n; i++) freq[i] = t.indptr[i + 1]! - t.indptr[i]!;
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const cols: number[] = [];
-  const indptr = new Int32Array(n + 1);
-  let indices = new Int32Array(Math.max(1024, 4 * m.indices.length));
-  let data = new Float32Array(indices.length);
-  let nz = 0;
-  for (let i = 0; i < n; i++) {
+  return (i) => {
     cols.length = 0;
     // Row i of C = Σ_{u ∋ i} row_u(U): a dense accumulator over the touched columns.
     for (let a = t.indptr[i]!; a < t.indptr[i + 1]!; a++) {
@@ -74,13 +88,10 @@ export function sarSimilarity(m: Csr, p: Pick<SarParams, 'similarity' | 'thresho
         acc[j]! += 1;
       }
     }
+    for (const j of cols) mark[j] = -1;
     cols.sort((x, y) => x - y);
-    if (nz + cols.length > indices.length) {
-      const size = Math.max(2 * indices.length, nz + cols.length);
-      const ni = new Int32Array(size); ni.set(indices); indices = ni;
-      const nd = new Float32Array(size); nd.set(data); data = nd;
-    }
     const di = freq[i]!;
+    const outIdx: number[] = [], outVal: number[] = [];
     for (const j of cols) {
       const c = acc[j]!;
       if (c < p.threshold) continue;
@@ -93,12 +104,11 @@ export function sarSimilarity(m: Csr, p: Pick<SarParams, 'similarity' | 'thresho
         case 'inclusion': s = c / Math.min(di, dj); break;
         default: s = c;
       }
-      indices[nz] = j;
-      data[nz++] = s;
+      outIdx.push(j);
+      outVal.push(s);
     }
-    indptr[i + 1] = nz;
-  }
-  return { rows: n, cols: n, indptr, indices: indices.slice(0, nz), data: data.slice(0, nz) };
+    return { indices: Int32Array.from(outIdx), data: Float32Array.from(outVal) };
+  };
 }
 
 export class SarRecommender extends BaseRecommender {
@@ -149,6 +159,22 @@ export class SarRecommender extends BaseRecommender {
   /** Online update: new events join the user's affinity at full weight; the similarity stays as fitted. */
   partialFit(user: number, items: ArrayLike<number>, weights?: ArrayLike<number>): void {
     this.addHistory(user, items, weights);
+  }
+
+  /**
+   * Unlearning: the affinities of the removed users and on the removed items go (the other entries are sums of the
+   * same events), and the co-occurrence rows of every item sharing a user with an item that lost one are recomputed
+   * on `data` (its counts or its neighbours' frequencies changed).
+   */
+  forget(data: Dataset, removed: Removal): void {
+    this.requireFitted();
+    const goneUser = new Set(removed.users), goneItem = new Set(removed.items);
+    this.affinity = csrFilter(this.affinity!, (_v, u, i) => !goneUser.has(u) && !goneItem.has(i));
+    const before = this.seen!;
+    const beforeT = csrTranspose(before);
+    const rows = rowsToRecompute(beforeT, before, itemsTouched(before, removed));
+    this.similarity = replaceRows(this.similarity!, rows, sarSimilarityRows(data.interactions, this.params));
+    this.forgetHistory(data, removed);
   }
 
   override similarItems(item: number, k: number): Recommendation[] {
