@@ -203,19 +203,26 @@ export class DpSgd {
     return norm;
   }
 
-  /** Adds the gradient now held in the parameters (`grad` and sparse rows, from one example's backward), then zeroes it. */
+  /**
+   * Adds the gradient now held in the parameters (from one example's backward), then clears it. A table marked
+   * `sparse` contributes its row gradients only: its dense buffer holds the last noisy step, not the example's.
+   */
   addExampleFromGrads(): number {
     const grads: ExampleGradient[] = [];
     this.params.forEach((p, param) => {
-      if (p.grad !== null) grads.push({ param, values: p.grad });
-      // Rows looked up twice are summed first: the norm is of the example's gradient, not of its parts.
-      if (p.sparseGrad.length > 0) {
+      if (!p.sparse) {
+        if (p.grad !== null) grads.push({ param, values: p.grad });
+      } else if (p.sparseGrad.length > 0) {
+        // Rows looked up twice are summed first: the norm is of the example's gradient, not of its parts.
         const { ids, rows } = coalesceRows(p);
         grads.push({ param, ids, values: rows });
       }
     });
     const norm = this.addExample(grads);
-    for (const p of this.params) p.zeroGrad();
+    for (const p of this.params) {
+      if (p.sparse) p.sparseGrad = [];
+      else p.zeroGrad();
+    }
     return norm;
   }
 
