@@ -70,11 +70,11 @@ export const dpTwoTowerParamsSchema = z
     /** Poisson sampling rate q of users per step. */
     sampleRate: z.number().positive().max(1).default(0.2),
     /** Passes: ⌈epochs / q⌉ steps. */
-    epochs: z.number().int().min(1).max(10_000).default(40),
+    epochs: z.number().int().min(1).max(10_000).default(20),
     /** A visit's positives: this many of the user's items, drawn uniformly (all when fewer). */
-    positivesPerVisit: z.number().int().min(1).max(10_000).default(32),
+    positivesPerVisit: z.number().int().min(1).max(10_000).default(16),
     /** Uniform negatives per step, shared by the step's users. */
-    negatives: z.number().int().min(1).max(100_000).default(64),
+    negatives: z.number().int().min(1).max(100_000).default(32),
     embeddingDim: z.number().int().min(1).max(1024).default(32),
     hidden: z.number().int().min(1).max(4096).default(64),
     outputDim: z.number().int().min(1).max(1024).default(32),
