@@ -16,8 +16,8 @@
  * of private matrix factorisation (Jain, Thakurta & Thakkar 2018; Chien et al. 2021). The saved artifact holds every
  * user's factor and history, so it is not itself private: publish only the item side.
  * Without `epsilon` and `noiseMultiplier` the same training runs without noise (not private; ε = ∞).
- * The noise comes from node:crypto unless `secureNoise` is false (then from the seed: repeatable runs, no privacy
- * against whoever knows the seed).
+ * The noise and the Poisson batches come from node:crypto unless `secureRandomness` is false (then from the seed:
+ * repeatable runs, no privacy against whoever knows the seed). Initialisation and negatives use the seed either way.
  */
 import { BiasedFactorRecommender } from './factor-scores.js';
 import { z } from 'zod';
@@ -32,6 +32,7 @@ import { Tensor } from '../../nn/tensor.js';
 import { noiseMultiplierFor } from '../../privacy/calibrate.js';
 import { DpSgd } from '../../privacy/dp-sgd.js';
 import { cryptoGaussian, seededGaussian } from '../../privacy/gaussian-noise.js';
+import { cryptoRng } from '../../privacy/random-source.js';
 import { stepsForEpochs } from '../../privacy/steps.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -62,8 +63,8 @@ export const dpBprParamsSchema = z
     userLearningRate: z.number().positive().default(3),
     /** L2 on user factors (in their SGD step) and on item factors and biases (Adam's weight decay). */
     regularization: z.number().min(0).default(0.0001),
-    /** Noise from node:crypto (true) or from the seed (false: repeatable, but not private against whoever knows the seed). */
-    secureNoise: z.boolean().default(true),
+    /** Noise and batch sampling from node:crypto (true), or from the seed (false: repeatable, not private against whoever knows the seed). */
+    secureRandomness: z.boolean().default(true),
   })
   .strict();
 
@@ -146,8 +147,10 @@ export class DpBprRecommender extends BiasedFactorRecommender {
     const shared = [itemFactors, itemBias], lr = this.params.learningRate;
     const optimizer = this.params.optimizer === 'adam' ? new Adam(shared, { lr, weightDecay: reg }) : new Sgd(shared, { lr, momentum: 0.9, weightDecay: reg });
     const noiseRng = rng.fork();
-    const noise = this.params.secureNoise ? cryptoGaussian() : seededGaussian(noiseRng);
-    const dp = new DpSgd({ optimizer, clip, noiseMultiplier: sigma, sampleRate: q, datasetSize: nUsers, delta, rng, noise });
+    // Without noise nothing is private: the run then repeats from its seed.
+    const secure = this.params.secureRandomness && sigma > 0;
+    const noise = secure ? cryptoGaussian() : seededGaussian(noiseRng);
+    const dp = new DpSgd({ optimizer, clip, noiseMultiplier: sigma, sampleRate: q, datasetSize: nUsers, delta, rng: secure ? cryptoRng() : rng, noise });
 
     const gq = new Float32Array(nItems * f), gb = new Float32Array(nItems), gp = new Float32Array(f);
     const touched = new Int32Array(nItems), mark = new Uint8Array(nItems);

@@ -15,7 +15,7 @@ import { dpTwoTowerParamsSchema, DpTwoTowerNet, DpTwoTowerRecommender, dpTwoTowe
 
 registerBuiltinModels();
 
-const small = { embeddingDim: 8, hidden: 16, outputDim: 8, textBuckets: 64, historyLength: 20, negatives: 8, positivesPerVisit: 6, secureNoise: false };
+const small = { embeddingDim: 8, hidden: 16, outputDim: 8, textBuckets: 64, historyLength: 20, negatives: 8, positivesPerVisit: 6, secureRandomness: false };
 
 /** A tiny planted world, its features and a fresh net. */
 function world(seed: number) {

@@ -22,7 +22,8 @@
  * What is private: every weight of the net, hence the item vectors and `similarItems`, is (ε, δ)-DP with respect to
  * adding or removing one user's whole history. A user's vector is the private net applied to that user's own
  * history, so recommendations are joint-DP (as `mf/dp-bpr`). The saved artifact holds histories: publish only the
- * weights. The noise comes from node:crypto unless `secureNoise` is false (then from the seed).
+ * weights. The noise and the Poisson batches come from node:crypto unless `secureRandomness` is false (then from
+ * the seed: repeatable, no privacy against whoever knows the seed).
  */
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
@@ -44,6 +45,7 @@ import { noGrad, Tensor } from '../../nn/tensor.js';
 import { noiseMultiplierFor } from '../../privacy/calibrate.js';
 import { DpSgd, type DpSgdStepResult } from '../../privacy/dp-sgd.js';
 import { cryptoGaussian, seededGaussian } from '../../privacy/gaussian-noise.js';
+import { cryptoRng } from '../../privacy/random-source.js';
 import { stepsForEpochs } from '../../privacy/steps.js';
 import { BaseRecommender } from '../base-recommender.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
@@ -84,7 +86,8 @@ export const dpTwoTowerParamsSchema = z
     textBuckets: z.number().int().min(1).max(1 << 22).default(1 << 12),
     maxTerms: z.number().int().min(1).max(1024).default(32),
     learningRate: z.number().positive().default(0.03),
-    secureNoise: z.boolean().default(true),
+    /** Noise and batch sampling from node:crypto (true), or from the seed (false: repeatable, not private against whoever knows the seed). */
+    secureRandomness: z.boolean().default(true),
   })
   .strict();
 
@@ -223,9 +226,11 @@ export class DpTwoTowerRecommender extends BaseRecommender {
     f.warm.fill(1);
     const net = new DpTwoTowerNet(train.rows, train.cols, p, rng.fork());
     const noiseRng = rng.fork();
+    // Without noise nothing is private: the run then repeats from its seed.
+    const secure = p.secureRandomness && sigma > 0;
     const dp = new DpSgd({
-      optimizer: new Adam(net.parameters(), { lr: p.learningRate }), clip, noiseMultiplier: sigma, sampleRate: q, datasetSize: train.rows, delta, rng,
-      noise: p.secureNoise ? cryptoGaussian() : seededGaussian(noiseRng),
+      optimizer: new Adam(net.parameters(), { lr: p.learningRate }), clip, noiseMultiplier: sigma, sampleRate: q, datasetSize: train.rows, delta,
+      rng: secure ? cryptoRng() : rng, noise: secure ? cryptoGaussian() : seededGaussian(noiseRng),
     });
     const perEpoch = Math.max(1, Math.round(steps / p.epochs));
     for (let s = 0; s < steps; s++) {
