@@ -97,10 +97,11 @@ function squaredNorm(v: Float32Array): number {
 
 /** Σ‖row‖² over rows `ids` of `v` (scattered: `v` indexed by id; else packed in the order of `ids`). */
 function rowsSquaredNorm(v: Float32Array, ids: Int32Array, width: number, scattered: boolean): number {
+  if (!scattered) return squaredNorm(v);
   let sq = 0;
   for (let r = 0; r < ids.length; r++) {
-    const base = scattered ? ids[r]! * width : r * width;
-    for (let j = base; j < base + width; j++) sq += v[j]! * v[j]!;
+    const base = ids[r]! * width, end = base + width;
+    for (let j = base; j < end; j++) sq += v[j]! * v[j]!;
   }
   return sq;
 }
@@ -118,10 +119,11 @@ function addScaledRows(sum: Float64Array, v: Float32Array, ids: Int32Array, widt
 
 function addScaledScattered(sum: Float64Array, v: Float32Array, ids: Int32Array, width: number, scale: number, clear: boolean): void {
   for (let r = 0; r < ids.length; r++) {
-    const base = ids[r]! * width;
-    for (let j = base; j < base + width; j++) {
-      sum[j] = sum[j]! + scale * v[j]!;
-      if (clear) v[j] = 0;
+    const base = ids[r]! * width, end = base + width;
+    if (clear) {
+      for (let j = base; j < end; j++) { sum[j] = sum[j]! + scale * v[j]!; v[j] = 0; }
+    } else {
+      for (let j = base; j < end; j++) sum[j] = sum[j]! + scale * v[j]!;
     }
   }
 }
