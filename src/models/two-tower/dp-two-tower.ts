@@ -69,8 +69,8 @@ export const dpTwoTowerParamsSchema = z
     clip: z.number().positive().default(1),
     /** σ; overrides the calibration from `epsilon`. 0 trains without noise. */
     noiseMultiplier: z.number().min(0).optional(),
-    /** Poisson sampling rate q of users per step. */
-    sampleRate: z.number().positive().max(1).default(0.2),
+    /** Poisson sampling rate q of users per step (small: the net needs steps more than large batches). */
+    sampleRate: z.number().positive().max(1).default(0.05),
     /** Passes: ⌈epochs / q⌉ steps. */
     epochs: z.number().int().min(1).max(10_000).default(20),
     /** A visit's positives: this many of the user's items, drawn uniformly (all when fewer). */
