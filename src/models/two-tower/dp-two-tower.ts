@@ -31,7 +31,6 @@ import { throwIfAborted } from '../../core/progress.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { csrGet, csrMap, type Csr } from '../../math/csr.js';
-import { topK } from '../../math/top-k.js';
 import { normalParam } from '../../nn/init.js';
 import { Mlp } from '../../nn/layers/mlp.js';
 import { Module } from '../../nn/module.js';
@@ -48,6 +47,7 @@ import { cryptoGaussian, seededGaussian } from '../../privacy/gaussian-noise.js'
 import { cryptoRng } from '../../privacy/random-source.js';
 import { stepsForEpochs } from '../../privacy/steps.js';
 import { BaseRecommender } from '../base-recommender.js';
+import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
@@ -276,17 +276,10 @@ export class DpTwoTowerRecommender extends BaseRecommender {
     }
   }
 
-  /** Items by cosine of their (unit) item vectors. */
+  /** Items by cosine of their item vectors. */
   override similarItems(item: number, k: number): Recommendation[] {
     this.requireItem(item);
-    const D = this.params.outputDim, v = this.itemVecs, io = item * D;
-    const scores = new Float32Array(this.nItems);
-    for (let j = 0; j < this.nItems; j++) {
-      let s = 0;
-      for (let a = 0; a < D; a++) s += v[io + a]! * v[j * D + a]!;
-      scores[j] = s;
-    }
-    return topK(scores, k, (j) => j === item).map((s) => ({ item: s.index, score: s.score }));
+    return cosineNeighbours(this.itemVecs, this.params.outputDim, this.nItems, item, k);
   }
 
   save(): Artifact {
