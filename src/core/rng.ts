@@ -37,16 +37,22 @@ export function createRng(seed = 42): Rng {
   const sm = splitmix32(seed);
   let a = sm(), b = sm(), c = sm(), d = sm();
   if ((a | b | c | d) === 0) a = 1;
-  let spare: number | undefined;
-
-  const uint32 = (): number => {
+  return rngFromBits(() => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
     c ^= a; d ^= b; b ^= c; a ^= d;
     c ^= t;
     d = rotl(d, 11);
     return result;
-  };
+  });
+}
+
+/**
+ * An `Rng` over any source of uniform 32-bit words (xoshiro128** for `createRng`; a CSPRNG where the draws must
+ * not be predictable). `fork()` seeds a new xoshiro generator from one word.
+ */
+export function rngFromBits(uint32: () => number): Rng {
+  let spare: number | undefined;
   const next = (): number => uint32() / 4294967296;
 
   const rng: Rng = {

@@ -25,13 +25,14 @@ import { lightgcnFactory } from './graph/lightgcn.js';
 import { gfCfFactory } from './graph/gf-cf.js';
 import { neumfFactory } from './neumf/neumf.js';
 import { twoTowerFactory } from './two-tower/two-tower.js';
+import { dpTwoTowerFactory } from './two-tower/dp-two-tower.js';
 
 /** Every built-in model factory. */
 export function builtinModels(): ModelFactory[] {
   return [
     easeFactory, ialsFactory, bprFactory, dpBprFactory, sarFactory, contentTfidfFactory, rankFusionFactory, scoreFusionFactory, stackingFactory,
     rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory, trendingFactory, allTimeFactory, ...itemKnnFactories,
-    userKnnFactory, inNetworkFactory, lightgcnFactory, gfCfFactory, neumfFactory, twoTowerFactory, sasrecFactory, gru4recFactory,
+    userKnnFactory, inNetworkFactory, lightgcnFactory, gfCfFactory, neumfFactory, twoTowerFactory, dpTwoTowerFactory, sasrecFactory, gru4recFactory,
   ];
 }
 

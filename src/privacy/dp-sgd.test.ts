@@ -51,6 +51,25 @@ describe('DP-SGD', () => {
     expect(g[0]).toBe(0);
   });
 
+  it('scattered rows (read in place from a dense scratch, optionally cleared) clip and sum as packed rows do', () => {
+    const make = (): { w: Tensor; dp: DpSgd } => {
+      const w = tensor(new Float32Array(8), [4, 2], { requiresGrad: true });
+      return { w, dp: new DpSgd({ optimizer: new Sgd([w], { lr: 0 }), clip: 1, noiseMultiplier: 0, sampleRate: 1, datasetSize: 1, delta: 1e-5, rng: createRng(1) }) };
+    };
+    // Rows 3 and 1 with gradients (3, 0) and (0, 4): norm 5, clipped to 1.
+    const packed = make(), scattered = make();
+    expect(packed.dp.addExample([{ param: 0, ids: Int32Array.of(3, 1), values: Float32Array.of(3, 0, 0, 4) }])).toBeCloseTo(5, 6);
+    const scratch = Float32Array.of(0, 0, 0, 4, 0, 0, 3, 0);
+    expect(scattered.dp.addExample([{ param: 0, ids: Int32Array.of(3, 1), values: scratch, scattered: true, clear: true }])).toBeCloseTo(5, 6);
+    expect(Array.from(scratch)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    packed.dp.finishStep();
+    scattered.dp.finishStep();
+    expect(Array.from(scattered.w.grad!)).toEqual(Array.from(packed.w.grad!));
+    expect(scattered.w.grad![6]).toBeCloseTo(0.6, 5);
+    expect(scattered.w.grad![3]).toBeCloseTo(0.8, 5);
+    expect(() => scattered.dp.addExample([{ param: 0, ids: Int32Array.of(1), values: new Float32Array(2), scattered: true }])).toThrow(/expected 8 gradient values/);
+  });
+
   it('with σ = 0 and C = ∞ equals plain SGD on the same batch (mean loss over qN examples)', () => {
     const a = mlp(5), b = mlp(5);
     const batch = [0, 1, 2, 3];

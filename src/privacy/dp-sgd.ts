@@ -9,6 +9,8 @@
  * Per-example gradients come either from autograd, one backward per example (`step`), or in closed form from the
  * model (`addExample` with row or dense gradients, then `finishStep`): the faster way for embedding models.
  * The "example" is whatever the caller treats as the privacy unit (one interaction, or one user's interactions).
+ * The noise comes from node:crypto by default (`cryptoGaussian`); pass `noise: seededGaussian(rng)` for a repeatable
+ * run that is not private against an attacker who knows the seed.
  */
 import { createError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
@@ -16,6 +18,7 @@ import type { Optimizer } from '../nn/optim/optimizer.js';
 import { coalesceRows } from '../nn/optim/optimizer.js';
 import type { Tensor } from '../nn/tensor.js';
 import { createRdpAccountant, type RdpAccountant } from './accountant.js';
+import { cryptoGaussian, type GaussianNoise } from './gaussian-noise.js';
 import { checkNoiseMultiplier, checkSampleRate } from './rdp.js';
 
 export interface DpSgdOptions {
@@ -31,16 +34,26 @@ export interface DpSgdOptions {
   readonly datasetSize: number;
   /** δ of the (ε, δ) guarantee the accountant reports. */
   readonly delta: number;
-  /** Draws the batches and the noise. */
+  /** Draws the batches. */
   readonly rng: Rng;
+  /** Draws the Gaussian noise; default `cryptoGaussian()` (a CSPRNG). */
+  readonly noise?: GaussianNoise;
 }
 
-/** One example's gradient for one parameter: whole (`values` of the parameter's size) or rows (`ids`, unique). */
+/**
+ * One example's gradient for one parameter: whole (`values` of the parameter's size), packed rows (`ids`, distinct,
+ * and `values` holding those rows in that order) or scattered rows (`scattered`: `values` of the parameter's size,
+ * only the rows `ids` read — a caller's dense scratch, with no copy).
+ */
 export interface ExampleGradient {
   /** Index of the parameter in `optimizer.params`. */
   readonly param: number;
-  /** Row ids (distinct) when `values` holds rows of the parameter's first axis; absent for a dense gradient. */
+  /** Row ids (distinct) of the parameter's first axis that the gradient touches; absent for a dense gradient. */
   readonly ids?: Int32Array;
+  /** With `ids`: `values` is the whole parameter's buffer and only rows `ids` are read. */
+  readonly scattered?: boolean;
+  /** With `scattered`: zero the rows once added (saves the caller a pass to clear its scratch). */
+  readonly clear?: boolean;
   readonly values: Float32Array;
 }
 
@@ -76,6 +89,45 @@ export function poissonSample(n: number, q: number, rng: Rng): Int32Array {
   return Int32Array.from(out);
 }
 
+function squaredNorm(v: Float32Array): number {
+  let sq = 0;
+  for (let i = 0; i < v.length; i++) sq += v[i]! * v[i]!;
+  return sq;
+}
+
+/** Σ‖row‖² over rows `ids` of `v` (scattered: `v` indexed by id; else packed in the order of `ids`). */
+function rowsSquaredNorm(v: Float32Array, ids: Int32Array, width: number, scattered: boolean): number {
+  if (!scattered) return squaredNorm(v);
+  let sq = 0;
+  for (let r = 0; r < ids.length; r++) {
+    const base = ids[r]! * width, end = base + width;
+    for (let j = base; j < end; j++) sq += v[j]! * v[j]!;
+  }
+  return sq;
+}
+
+function addScaled(sum: Float64Array, v: Float32Array, scale: number): void {
+  for (let i = 0; i < v.length; i++) sum[i] = sum[i]! + scale * v[i]!;
+}
+
+function addScaledRows(sum: Float64Array, v: Float32Array, ids: Int32Array, width: number, scale: number): void {
+  for (let r = 0; r < ids.length; r++) {
+    const base = ids[r]! * width, src = r * width;
+    for (let j = 0; j < width; j++) sum[base + j] = sum[base + j]! + scale * v[src + j]!;
+  }
+}
+
+function addScaledScattered(sum: Float64Array, v: Float32Array, ids: Int32Array, width: number, scale: number, clear: boolean): void {
+  for (let r = 0; r < ids.length; r++) {
+    const base = ids[r]! * width, end = base + width;
+    if (clear) {
+      for (let j = base; j < end; j++) { sum[j] = sum[j]! + scale * v[j]!; v[j] = 0; }
+    } else {
+      for (let j = base; j < end; j++) sum[j] = sum[j]! + scale * v[j]!;
+    }
+  }
+}
+
 export class DpSgd {
   readonly accountant: RdpAccountant;
   readonly optimizer: Optimizer;
@@ -84,6 +136,9 @@ export class DpSgd {
   readonly sampleRate: number;
   readonly datasetSize: number;
   private readonly rng: Rng;
+  private readonly noise: GaussianNoise;
+  /** N(0, 1) draws for one parameter at a time. */
+  private readonly noiseBuffer: Float64Array;
   private readonly params: readonly Tensor[];
   /** Sum of the clipped per-example gradients of the current step, one buffer per parameter. */
   private readonly sums: Float64Array[];
@@ -106,8 +161,10 @@ export class DpSgd {
     this.sampleRate = sampleRate;
     this.datasetSize = datasetSize;
     this.rng = options.rng;
+    this.noise = options.noise ?? cryptoGaussian();
     this.accountant = createRdpAccountant({ noiseMultiplier, sampleRate, delta: options.delta });
     this.sums = this.params.map((p) => new Float64Array(p.size));
+    this.noiseBuffer = new Float64Array(noiseMultiplier > 0 ? Math.max(0, ...this.params.map((p) => p.size)) : 0);
   }
 
   /** qN: the divisor of the noisy sum. */
@@ -129,23 +186,18 @@ export class DpSgd {
     for (const g of grads) {
       const p = this.params[g.param];
       if (p === undefined) throw createError('INVALID_INPUT', { field: 'param', problem: `no parameter ${g.param} in the optimizer (has ${this.params.length})` });
-      const expected = g.ids ? g.ids.length * (p.size / p.shape[0]!) : p.size;
+      const width = p.size / p.shape[0]!;
+      const expected = g.ids && !g.scattered ? g.ids.length * width : p.size;
       if (g.values.length !== expected) throw createError('SHAPE_MISMATCH', { op: 'dp-sgd', problem: `parameter ${g.param}: expected ${expected} gradient values, got ${g.values.length}` });
-      for (let i = 0; i < g.values.length; i++) sq += g.values[i]! * g.values[i]!;
+      sq += g.ids ? rowsSquaredNorm(g.values, g.ids, width, g.scattered === true) : squaredNorm(g.values);
     }
     const norm = Math.sqrt(sq);
     const scale = Math.min(1, this.clip / (norm + 1e-6));
     for (const g of grads) {
-      const sum = this.sums[g.param]!, v = g.values;
-      if (g.ids) {
-        const width = v.length / Math.max(1, g.ids.length);
-        for (let r = 0; r < g.ids.length; r++) {
-          const base = g.ids[r]! * width, src = r * width;
-          for (let j = 0; j < width; j++) sum[base + j] = sum[base + j]! + scale * v[src + j]!;
-        }
-      } else {
-        for (let i = 0; i < v.length; i++) sum[i] = sum[i]! + scale * v[i]!;
-      }
+      const sum = this.sums[g.param]!, p = this.params[g.param]!;
+      if (g.ids && g.scattered) addScaledScattered(sum, g.values, g.ids, p.size / p.shape[0]!, scale, g.clear === true);
+      else if (g.ids) addScaledRows(sum, g.values, g.ids, p.size / p.shape[0]!, scale);
+      else addScaled(sum, g.values, scale);
     }
     this.examples++;
     this.normSum += norm;
@@ -153,19 +205,26 @@ export class DpSgd {
     return norm;
   }
 
-  /** Adds the gradient now held in the parameters (`grad` and sparse rows, from one example's backward), then zeroes it. */
+  /**
+   * Adds the gradient now held in the parameters (from one example's backward), then clears it. A table marked
+   * `sparse` contributes its row gradients only: its dense buffer holds the last noisy step, not the example's.
+   */
   addExampleFromGrads(): number {
     const grads: ExampleGradient[] = [];
     this.params.forEach((p, param) => {
-      if (p.grad !== null) grads.push({ param, values: p.grad });
-      // Rows looked up twice are summed first: the norm is of the example's gradient, not of its parts.
-      if (p.sparseGrad.length > 0) {
+      if (!p.sparse) {
+        if (p.grad !== null) grads.push({ param, values: p.grad });
+      } else if (p.sparseGrad.length > 0) {
+        // Rows looked up twice are summed first: the norm is of the example's gradient, not of its parts.
         const { ids, rows } = coalesceRows(p);
         grads.push({ param, ids, values: rows });
       }
     });
     const norm = this.addExample(grads);
-    for (const p of this.params) p.zeroGrad();
+    for (const p of this.params) {
+      if (p.sparse) p.sparseGrad = [];
+      else p.zeroGrad();
+    }
     return norm;
   }
 
@@ -180,9 +239,13 @@ export class DpSgd {
       const sum = this.sums[pi]!;
       p.sparseGrad = [];
       const g = p.ensureGrad();
-      if (std === 0) for (let i = 0; i < g.length; i++) g[i] = sum[i]! * inv;
-      else for (let i = 0; i < g.length; i++) g[i] = (sum[i]! + std * this.rng.normal()) * inv;
-      sum.fill(0);
+      if (std === 0) {
+        for (let i = 0; i < g.length; i++) { g[i] = sum[i]! * inv; sum[i] = 0; }
+      } else {
+        const z = this.noiseBuffer.subarray(0, g.length);
+        this.noise.fill(z);
+        for (let i = 0; i < g.length; i++) { g[i] = (sum[i]! + std * z[i]!) * inv; sum[i] = 0; }
+      }
     });
     this.optimizer.step();
     this.accountant.step();

@@ -9,9 +9,10 @@ export { createRdpAccountant, type RdpAccountant, type RdpAccountantOptions } fr
 export { stepsForEpochs } from './steps.js';
 export { noiseMultiplierFor, type CalibrationOptions } from './calibrate.js';
 export { DpSgd, dpSgdStep, poissonSample, type DpSgdOptions, type DpSgdStepResult, type ExampleGradient } from './dp-sgd.js';
+export { cryptoGaussian, seededGaussian, type GaussianNoise } from './gaussian-noise.js';
 /** Federated BPR by FedAvg with secure aggregation and DP-FedAvg (a namespace, so its names stay apart from DP-SGD's). */
 export * as federated from './federated/index.js';
-export { cryptoRandom, seededRandom, type RandomSource } from './random-source.js';
+export { cryptoRandom, cryptoRng, seededRandom, type RandomSource } from './random-source.js';
 export {
   bernoulliExpNeg, discreteGaussianPmfZero, discreteGaussianTail, discreteGaussianVariance, discreteLaplaceTail, discreteLaplaceVariance,
   fractionOf, sampleDiscreteGaussian, sampleDiscreteGaussianExact, sampleDiscreteLaplace, sampleDiscreteLaplaceExact, type Fraction,

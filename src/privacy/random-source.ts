@@ -5,9 +5,9 @@
  * could subtract the noise. Tests pass `seededRandom(seed)` (xoshiro128** from src/core/rng.ts) so that their
  * statistics repeat exactly. No file in src/privacy uses JavaScript's built-in unseeded generator (a test checks).
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt } from 'node:crypto';
 import { createError } from '../core/errors.js';
-import { createRng } from '../core/rng.js';
+import { createRng, rngFromBits, type Rng } from '../core/rng.js';
 
 export interface RandomSource {
   /** Uniform integer in [0, n); n ≥ 1. */
@@ -56,4 +56,17 @@ export function seededRandom(seed: number): RandomSource {
       });
     },
   };
+}
+
+/**
+ * An `Rng` whose draws come from node:crypto (4 KiB at a time): for the Poisson batch sampling of DP-SGD, whose
+ * amplification argument needs batches an attacker cannot predict. Its `fork()` is a seeded generator.
+ */
+export function cryptoRng(): Rng {
+  const words = new Uint32Array(1024);
+  let pos = words.length;
+  return rngFromBits(() => {
+    if (pos === words.length) { randomFillSync(words); pos = 0; }
+    return words[pos++]!;
+  });
 }

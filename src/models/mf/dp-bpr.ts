@@ -16,6 +16,8 @@
  * of private matrix factorisation (Jain, Thakurta & Thakkar 2018; Chien et al. 2021). The saved artifact holds every
  * user's factor and history, so it is not itself private: publish only the item side.
  * Without `epsilon` and `noiseMultiplier` the same training runs without noise (not private; ε = ∞).
+ * The noise and the Poisson batches come from node:crypto unless `secureRandomness` is false (then from the seed:
+ * repeatable runs, no privacy against whoever knows the seed). Initialisation and negatives use the seed either way.
  */
 import { BiasedFactorRecommender } from './factor-scores.js';
 import { z } from 'zod';
@@ -29,6 +31,8 @@ import { Sgd } from '../../nn/optim/sgd.js';
 import { Tensor } from '../../nn/tensor.js';
 import { noiseMultiplierFor } from '../../privacy/calibrate.js';
 import { DpSgd } from '../../privacy/dp-sgd.js';
+import { cryptoGaussian, seededGaussian } from '../../privacy/gaussian-noise.js';
+import { cryptoRng } from '../../privacy/random-source.js';
 import { stepsForEpochs } from '../../privacy/steps.js';
 import type { Artifact, FitOptions } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -59,6 +63,8 @@ export const dpBprParamsSchema = z
     userLearningRate: z.number().positive().default(3),
     /** L2 on user factors (in their SGD step) and on item factors and biases (Adam's weight decay). */
     regularization: z.number().min(0).default(0.0001),
+    /** Noise and batch sampling from node:crypto (true), or from the seed (false: repeatable, not private against whoever knows the seed). */
+    secureRandomness: z.boolean().default(true),
   })
   .strict();
 
@@ -140,7 +146,11 @@ export class DpBprRecommender extends BiasedFactorRecommender {
     const qf = itemFactors.data, bias = itemBias.data;
     const shared = [itemFactors, itemBias], lr = this.params.learningRate;
     const optimizer = this.params.optimizer === 'adam' ? new Adam(shared, { lr, weightDecay: reg }) : new Sgd(shared, { lr, momentum: 0.9, weightDecay: reg });
-    const dp = new DpSgd({ optimizer, clip, noiseMultiplier: sigma, sampleRate: q, datasetSize: nUsers, delta, rng });
+    const noiseRng = rng.fork();
+    // Without noise nothing is private: the run then repeats from its seed.
+    const secure = this.params.secureRandomness && sigma > 0;
+    const noise = secure ? cryptoGaussian() : seededGaussian(noiseRng);
+    const dp = new DpSgd({ optimizer, clip, noiseMultiplier: sigma, sampleRate: q, datasetSize: nUsers, delta, rng: secure ? cryptoRng() : rng, noise });
 
     const gq = new Float32Array(nItems * f), gb = new Float32Array(nItems), gp = new Float32Array(f);
     const touched = new Int32Array(nItems), mark = new Uint8Array(nItems);
@@ -169,17 +179,10 @@ export class DpBprRecommender extends BiasedFactorRecommender {
       for (const u of dp.sampleBatch()) {
         const n = drawTriples(u);
         const k = n === 0 ? 0 : userBprGradient(p, qf, bias, f, u, pos.subarray(0, n), neg.subarray(0, n), gq, gb, gp, touched, mark);
-        const ids = touched.slice(0, k).sort();
-        const rows = new Float32Array(k * f), brows = new Float32Array(k);
-        for (let r = 0; r < k; r++) {
-          const i = ids[r]!;
-          rows.set(gq.subarray(i * f, (i + 1) * f), r * f);
-          brows[r] = gb[i]!;
-          gq.fill(0, i * f, (i + 1) * f);
-          gb[i] = 0;
-          mark[i] = 0;
-        }
-        dp.addExample([{ param: 0, ids, values: rows }, { param: 1, ids, values: brows }]);
+        // The user's rows are read in place from the scratch and cleared there for the next user.
+        const ids = touched.subarray(0, k);
+        dp.addExample([{ param: 0, ids, values: gq, scattered: true, clear: true }, { param: 1, ids, values: gb, scattered: true, clear: true }]);
+        for (let r = 0; r < k; r++) mark[ids[r]!] = 0;
         // The user's own factor: local, not shared, so neither clipped nor noised (see the module doc).
         if (n > 0) for (let a = 0; a < f; a++) p[u * f + a] = p[u * f + a]! - userLr * (gp[a]! + reg * p[u * f + a]!);
       }

@@ -89,7 +89,7 @@ export const twoTowerParamsSchema = z
 export type TwoTowerParams = z.output<typeof twoTowerParamsSchema>;
 
 /** Static inputs of the towers, built from the Dataset. */
-interface Features {
+export interface Features {
   nUsers: number;
   nItems: number;
   /** Per user: most recent history items (−1 padded), historyLength slots. */
@@ -129,7 +129,7 @@ export class TwoTowerNet extends Module {
 }
 
 /** Bag inputs for rows `rows` of a padded (rows × width) table, each weighted 1/length; `drop` leaves one item out. */
-function meanBag(table: Int32Array, lens: Int32Array, width: number, rows: ArrayLike<number>, drop?: ArrayLike<number>): { ids: Int32Array; w: Float32Array } {
+export function meanBag(table: Int32Array, lens: Int32Array, width: number, rows: ArrayLike<number>, drop?: ArrayLike<number>): { ids: Int32Array; w: Float32Array } {
   const B = rows.length, ids = new Int32Array(B * width).fill(-1), w = new Float32Array(B * width);
   for (let b = 0; b < B; b++) {
     const r = rows[b]!, len = lens[r]!;
@@ -158,7 +158,10 @@ function userTower(net: TwoTowerNet, f: Features, p: TwoTowerParams, users: Arra
   return l2Normalize(net.userMlp.forward(x));
 }
 
-function itemTower(net: TwoTowerNet, f: Features, p: TwoTowerParams, items: ArrayLike<number>, keepId: (b: number, item: number) => boolean, text?: { ids: Int32Array; w: Float32Array }, authors?: Int32Array): Tensor {
+/** The weights the item tower reads (`TwoTowerNet` has them; so does the private twin's net). */
+export type ItemTowerWeights = Pick<TwoTowerNet, 'itemId' | 'textProj' | 'author' | 'itemMlp'>;
+
+export function itemTower(net: ItemTowerWeights, f: Features, p: Pick<TwoTowerParams, 'maxTerms'>, items: ArrayLike<number>, keepId: (b: number, item: number) => boolean, text?: { ids: Int32Array; w: Float32Array }, authors?: Int32Array): Tensor {
   const B = items.length, T = p.maxTerms;
   const ids = new Int32Array(B), one = new Float32Array(B).fill(1);
   const tIds = text?.ids ?? new Int32Array(B * T), tW = text?.w ?? new Float32Array(B * T), au = authors ?? new Int32Array(B);
@@ -191,7 +194,7 @@ export function logitAdjustment(items: ArrayLike<number>, logQ: Float32Array | u
   return new Tensor(out, [B, B]);
 }
 
-function buildFeatures(data: Dataset, train: Csr, times: Float64Array | undefined, p: TwoTowerParams): Features {
+export function buildFeatures(data: Dataset, train: Csr, times: Float64Array | undefined, p: Pick<TwoTowerParams, 'historyLength' | 'maxFollowees' | 'textBuckets' | 'maxTerms'>): Features {
   const nU = train.rows, nI = train.cols, H = Math.max(1, p.historyLength), F = Math.max(1, p.maxFollowees);
   const history = new Int32Array(nU * H).fill(-1), histLen = new Int32Array(nU);
   for (let u = 0; u < nU; u++) {
@@ -220,7 +223,7 @@ function buildFeatures(data: Dataset, train: Csr, times: Float64Array | undefine
 }
 
 /** Interaction times aligned with `sub`'s entries, looked up from the full matrix. */
-function alignedTimes(full: Csr, times: Float64Array, sub: Csr): Float64Array {
+export function alignedTimes(full: Csr, times: Float64Array, sub: Csr): Float64Array {
   const out = new Float64Array(sub.indices.length);
   for (let u = 0; u < sub.rows; u++) {
     let q = full.indptr[u]!;
