@@ -48,6 +48,11 @@ export class RankedLists {
   invalidate(userId: string): void {
     this.latest.delete(userId);
   }
+
+  /** No first-page request reuses a list any more (lists named by cursors stay). */
+  invalidateAll(): void {
+    this.latest.clear();
+  }
 }
 
 function key(userId: string, asOf: number, pageSize: number): string {
