@@ -297,7 +297,9 @@ class ServedFeed implements Feed {
    */
   private async adoptShared(userId: string, pageSize: number, asOf?: number): Promise<number | undefined> {
     const list: SharedList | undefined = await this.cfg.shared?.get(userId, pageSize);
-    if (!list || (asOf !== undefined ? list.asOf !== asOf : this.staleSince(list.asOf) || list.reuseUntil <= Date.now())) return undefined;
+    if (!list) return undefined;
+    const usable = asOf !== undefined ? list.asOf === asOf : !this.staleSince(list.asOf) && list.reuseUntil > Date.now() && !this.lists.invalidatedSince(userId, list.asOf);
+    if (!usable) return undefined;
     this.lists.put(userId, list.asOf, pageSize, list.pages, list.truncated);
     if (asOf === undefined) this.lists.reuse(userId, pageSize, list.asOf, list.reuseUntil - Date.now());
     return list.asOf;
