@@ -204,6 +204,8 @@ class ModelLifecycle implements Lifecycle {
 
   private async adoptNow(version: number): Promise<void> {
     if (this.closing.signal.aborted || !this.serving.current || this.serving.current.manifest?.version === version) return;
+    // This process's own retraining (its child announces the version it wrote) loads it when the child is done.
+    if (this.retraining) return;
     const { dir } = this.o.config.models;
     try {
       const loaded = loadVersion(dir, version);
