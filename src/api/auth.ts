@@ -18,10 +18,13 @@
  * Rate limits: a verified key is limited by its id (its configured name, never the secret), a user token by its
  * subject (`server.rateLimit.userMax`); public routes and an open server by client address; requests with a
  * missing, unknown or expired key or a rejected token count against a separate, smaller limit per client address,
- * so guessing is slow and changing the header does not reset anything.
+ * so guessing is slow and changing the header does not reset anything. Counters are kept in this process, or in Redis
+ * when one is given (`cache.url`: shared by every process); when Redis cannot answer, the request is not counted
+ * rather than refused (`skipOnError`), so an outage of Redis never turns the API into errors.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import { createError } from '../core/errors.js';
 import type { ResonateConfig } from '../core/config.js';
 import { findApiKey, hasScope, isExpired, loadApiKeys, type ApiKey, type Scope } from './api-keys.js';
@@ -105,13 +108,14 @@ function checkUserRows(body: unknown, field: string, sub: string): void {
  * Registers the rate limiter and the auth hooks on `app`; call it before any route is registered.
  * Returns whether the server is open (no keys and no user-token config).
  */
-export async function installAuth(app: FastifyInstance, config: ResonateConfig): Promise<{ open: boolean }> {
+export async function installAuth(app: FastifyInstance, config: ResonateConfig, shared?: { redis: Redis; nameSpace: string }): Promise<{ open: boolean }> {
   const keys: readonly ApiKey[] = loadApiKeys(config);
   const tokens: UserTokenVerifier | undefined = config.server.userTokens === undefined ? undefined : createUserTokenVerifier(config.server.userTokens);
   const open = isOpenServer(config);
   const { max, userMax, timeWindowMs, authFailureMax } = config.server.rateLimit;
   // Not global: the limiters below are applied by the auth hook, which knows who is calling.
-  await app.register(rateLimit, { global: false, max, timeWindow: timeWindowMs });
+  const store = shared ? { redis: shared.redis, nameSpace: shared.nameSpace, skipOnError: true } : {};
+  await app.register(rateLimit, { global: false, max, timeWindow: timeWindowMs, ...store });
   const rateKeys = new WeakMap<FastifyRequest, string>();
   const perCaller = app.createRateLimit({ max, timeWindow: timeWindowMs, keyGenerator: (req) => rateKeys.get(req) ?? `ip:${req.ip}` });
   const perUser = app.createRateLimit({ max: userMax, timeWindow: timeWindowMs, keyGenerator: (req) => rateKeys.get(req) ?? `ip:${req.ip}` });

@@ -129,7 +129,8 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   });
 
   // Authentication and rate limits run on every request before its body is read (auth.ts).
-  await installAuth(app, config);
+  // With `cache.url` set, the counters live in Redis: a limit holds across every process behind the balancer.
+  await installAuth(app, config, engine.shared.rateLimit);
 
   await app.register(swagger, {
     openapi: {

@@ -71,4 +71,10 @@ describe('config', () => {
     expect(envName(['server', 'maxBatch'])).toBe('RESONATE_SERVER_MAX_BATCH');
     expect(envName(['feed', 'freshnessHalfLifeHours'])).toBe('RESONATE_FEED_FRESHNESS_HALF_LIFE_HOURS');
   });
+
+  it('shares state through Redis only when cache.url is set (RESONATE_CACHE_URL), and checks the URL', () => {
+    expect(loadConfig({ env: {} }).cache).toEqual({ url: '', keyPrefix: 'resonate:' });
+    expect(loadConfig({ env: { RESONATE_CACHE_URL: 'redis://10.0.0.2:6379/1', RESONATE_CACHE_KEY_PREFIX: 'shop:' } }).cache).toEqual({ url: 'redis://10.0.0.2:6379/1', keyPrefix: 'shop:' });
+    expect(() => loadConfig({ env: { RESONATE_CACHE_URL: 'localhost:6379' } })).toThrow(/cache\.url/);
+  });
 });

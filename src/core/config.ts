@@ -372,6 +372,18 @@ export const configSchema = z.strictObject({
       flushMs: z.number().int().min(10).max(60_000).default(1_000),
     })
     .prefault({}),
+  /**
+   * State shared by several API processes serving one store: with `url` (`redis://…`) the first pages ranked or
+   * materialized by one process are read by the others, page invalidations and the serving model version are
+   * broadcast, and rate-limit counters are counted across processes. Empty: everything stays in this process.
+   */
+  cache: z
+    .strictObject({
+      url: z.union([z.literal(''), z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port (or rediss://), or empty for this process only')]).default(''),
+      /** Prefix of every Redis key and channel (several deployments may share one Redis). */
+      keyPrefix: z.string().default('resonate:'),
+    })
+    .prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   seed: z.number().int().default(42),
 });

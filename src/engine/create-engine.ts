@@ -18,9 +18,11 @@ import type { BehaviorPrediction } from '../models/behavior/index.js';
 import { registerBuiltinModels } from '../models/builtin.js';
 import type { Recommender } from '../models/recommender.js';
 import { openStore } from '../storage/open-store.js';
+import { createSharedState, type SharedState } from '../cache/index.js';
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
+import { FeedInvalidation } from './feed-invalidation.js';
 import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
 import { ImpressionLog, type ImpressionLogStats } from './impression-log.js';
 import { createLifecycle, type Lifecycle, type RetrainState } from './lifecycle.js';
@@ -38,6 +40,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Use this store instead of opening `config.store.url` (tests, embedding). */
   store?: Store;
+  /** Use this shared state instead of the one `config.cache.url` names (closed by its owner, not the engine). */
+  sharedState?: SharedState;
 }
 
 export interface TrainReport {
@@ -82,6 +86,8 @@ export interface Engine {
   readonly config: ResonateConfig;
   readonly store: Store;
   readonly logger: Logger;
+  /** What this process shares with the others serving the same store (`cache.url`): pages, invalidations, rate limits, model version. */
+  readonly shared: SharedState;
   /** The models to fit and how the feed uses them, resolved from the config. */
   readonly plan: ModelPlan;
   /** The snapshot the serving models were trained on (undefined before the first `train` or `load`). */
@@ -142,8 +148,17 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const store = options.store ?? (await openStore(config.store.url));
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
-  const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined, audience });
-  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle);
+  const shared = options.sharedState ?? createSharedState(config, logger);
+  const ownsShared = options.sharedState === undefined;
+  // Training and loading block the event loop: connect first, so the first pages are shared. Redis down: start anyway.
+  if (!(await shared.connected())) logger.warn({}, 'starting without redis: serving from this process memory until it is reachable');
+  const lifecycle = createLifecycle({
+    store, config, plan, logger, injectedStore: options.store !== undefined, audience,
+    sharedPages: (version) => shared.pages(version),
+    onNewVersion: (version) => shared.version.announce(version),
+  });
+  shared.version.follow((version) => void lifecycle.adopt(version));
+  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle, shared, ownsShared);
 }
 
 /** The engine's API over its parts; every method delegates to the part that owns the work. */
@@ -158,12 +173,17 @@ class ResonateEngine implements Engine {
     readonly plan: ModelPlan,
     private readonly privacy: UserPrivacy,
     private readonly lifecycle: Lifecycle,
+    readonly shared: SharedState,
+    private readonly ownsShared: boolean,
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, { join: this.feedbackJoin, explorer: lifecycle.exploration });
+    this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
+
+  private readonly invalidation: FeedInvalidation;
 
   private readonly impressions: ImpressionLog;
   private readonly feedbackJoin: FeedbackJoin;
@@ -276,8 +296,12 @@ class ResonateEngine implements Engine {
     return predictor.predictUser(userIndex(dataset, userId));
   }
 
-  eraseUser(userId: string, opts: { replies?: 'keep' | 'delete'; actor?: string } = {}): Promise<ErasureSummary> {
-    return eraseUser({ store: this.store, logger: this.logger, privacy: this.privacy, lifecycle: this.lifecycle }, this.readable(userId), opts);
+  async eraseUser(userId: string, opts: { replies?: 'keep' | 'delete'; actor?: string } = {}): Promise<ErasureSummary> {
+    const summary = await eraseUser({ store: this.store, logger: this.logger, privacy: this.privacy, lifecycle: this.lifecycle }, this.readable(userId), opts);
+    // The other processes drop their pages too (this one did in eraseUser): their posts may be on them.
+    this.invalidation.users([userId]);
+    this.invalidation.postsChanged();
+    return summary;
   }
 
   async exportUser(userId: string, opts: { actor?: string } = {}): Promise<UserExport> {
@@ -297,6 +321,7 @@ class ResonateEngine implements Engine {
   async close(): Promise<void> {
     await this.impressions.close();
     await this.lifecycle.close();
+    if (this.ownsShared) await this.shared.close();
     await this.store.close();
   }
 }

@@ -10,7 +10,6 @@ import { eventWeight } from '../data/dataset-builder.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
-import type { Feed } from '../feed/create-feed.js';
 import type { Explorer } from '../feed/explorer.js';
 import { explorationFeedback } from './exploration-feedback.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
@@ -18,6 +17,7 @@ import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/st
 import type { ServingSlot } from './serving.js';
 import type { UserPrivacy } from './user-privacy.js';
 import type { FeedbackJoin } from './feedback-join.js';
+import type { FeedInvalidation } from './feed-invalidation.js';
 
 /**
  * Every post ingested gets a sentiment: the VADER compound score in [-1, 1] and its label with VADER's
@@ -32,7 +32,7 @@ export function addSentiment(posts: Post[]): void {
 }
 
 export function createIngest(
-  store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy,
+  store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
   feedback: { join?: FeedbackJoin; explorer?: Explorer } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer } = feedback;
@@ -61,23 +61,25 @@ export function createIngest(
       const fresh = events.filter((e) => inserted.delete(e.id));
       applyOnlineUpdates(fresh, live.dataset, live.models, config);
       if (explorer) explorationFeedback(fresh, explorer, config.weights);
-      for (const user of new Set(events.map((e) => e.user))) live.feed.invalidate(user);
     }
-    if (kind === 'posts') live.feed.postsChanged();
-    await invalidateAffected(live.feed, store, kind, parsed);
+    if (kind === 'posts') invalidation.postsChanged();
+    invalidation.users(await staleUsers(store, kind, parsed));
     return summary;
   }
 }
 
-/** Drops the first pages a write makes stale (events are handled where they are ingested). */
-async function invalidateAffected(feed: Feed, store: Store, kind: RowKind, rows: readonly unknown[]): Promise<void> {
-  if (kind === 'follows') for (const f of rows as Follow[]) feed.invalidate(f.follower);
+/** The users whose first pages a write makes stale. */
+async function staleUsers(store: Store, kind: RowKind, rows: readonly unknown[]): Promise<string[]> {
+  // An event changes its actor's page (what they saw, liked, hid).
+  if (kind === 'events') return (rows as Event[]).map((e) => e.user);
+  if (kind === 'follows') return (rows as Follow[]).map((f) => f.follower);
   // A user row may switch personalization on or off: rank their next page afresh.
-  if (kind === 'users') for (const u of rows as User[]) feed.invalidate(u.id);
-  if (kind !== 'posts') return;
-  for (const author of new Set((rows as Post[]).map((p) => p.author))) {
-    for (const follower of await store.followers(author)) feed.invalidate(follower);
-  }
+  if (kind === 'users') return (rows as User[]).map((u) => u.id);
+  if (kind !== 'posts') return [];
+  // A new post reaches its author's followers.
+  const stale: string[] = [];
+  for (const author of new Set((rows as Post[]).map((p) => p.author))) stale.push(...(await store.followers(author)));
+  return stale;
 }
 
 /** Folds new positive events into models that learn online (item-kNN histories, iALS fold-in, sequences). */

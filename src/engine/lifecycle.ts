@@ -13,13 +13,15 @@ import { Explorer } from '../feed/explorer.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import type { PostTopics } from '../feed/trending-topics.js';
+import type { SharedFirstPages } from '../feed/shared-pages.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
-import { dropVersionsBefore, loadServingVersion, pruneVersions, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import { dropVersionsBefore, loadServingVersion, loadVersion, pruneVersions, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
 import { isTombstone, type Removal } from '../data/dataset-without.js';
 import { erasedIn, removalOf, unlearnModels } from './unlearn.js';
 import { restorePolicyState, savePolicyState, SAVE_EVERY_SECONDS } from './exploration-state.js';
 import { childCanTrain, trainInChild } from './retrain.js';
+import { canonicalJson } from '../models/model-spec.js';
 import { ServingSlot } from './serving.js';
 import { sameFingerprint, storeFingerprint, trainFromStore, versionExtras, type TrainedSet, type TrainOptions } from './trainer.js';
 
@@ -34,6 +36,10 @@ export interface LifecycleOptions {
   injectedStore: boolean;
   /** Erased and non-personalized users (the feed treats them differently). */
   audience: FeedAudience;
+  /** First pages shared with other processes serving the same saved version (default: none). */
+  sharedPages?: (version: number) => SharedFirstPages | undefined;
+  /** Called when this process trained (or retrained) a saved version and serves it, so others can follow. */
+  onNewVersion?: (version: number) => void;
 }
 
 export interface UnlearnOutcome {
@@ -71,6 +77,11 @@ export interface Lifecycle {
   unlearn(userIds: readonly string[], posts?: readonly string[]): Promise<UnlearnOutcome | undefined>;
   /** Retrains every `models.retrainEvery` seconds while the data changes (no-op at 0). */
   schedule(): void;
+  /**
+   * Serves this saved version (announced by another process) unless it serves it already or its specs differ
+   * from this process's plan; a version that fails to load is logged and the serving one stays.
+   */
+  adopt(version: number): Promise<void>;
   backgroundDone(): Promise<void>;
   close(): Promise<void>;
 }
@@ -116,9 +127,11 @@ class ModelLifecycle implements Lifecycle {
     this.exploration = exploration.every > 0 ? new Explorer({ ...exploration, arms: o.plan.sources.map((s) => s.key), seed: o.config.seed }) : undefined;
   }
 
-  private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed {
+  private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined): Feed {
     const { store, config, plan, audience } = this.o;
-    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset), exploration: this.exploration });
+    // Only a saved version's pages are shared: its number tells the processes serving the same models.
+    const shared = manifest ? this.o.sharedPages?.(manifest.version) : undefined;
+    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(shared ? { shared } : {}) });
   }
 
   /**
@@ -165,7 +178,7 @@ class ModelLifecycle implements Lifecycle {
    */
   private async publish(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined, withBackground: boolean, prewarm = false, topics?: PostTopics): Promise<void> {
     this.withBackground = withBackground;
-    const feed = this.makeFeed(dataset, models);
+    const feed = this.makeFeed(dataset, models, manifest);
     const warmed = prewarm ? await feed.warm(mostActiveUsers(dataset, this.o.config.feed.materializeUsers), { signal: this.closing.signal }) : 0;
     this.serving.swap({ dataset, models, feed, manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
     this.keepPolicyState(manifest);
@@ -178,7 +191,7 @@ class ModelLifecycle implements Lifecycle {
     const rankerFile = manifest ? join(this.o.config.models.dir, versionName(manifest.version), RANKER_FILE) : undefined;
     const hooks = {
       // The ranker changes every ranking: drop the pages ranked without it.
-      onRanker: () => this.serving.generation === generation && this.serving.replaceFeed(this.makeFeed(dataset, models)),
+      onRanker: () => this.serving.generation === generation && this.serving.replaceFeed(this.makeFeed(dataset, models, manifest)),
       beforeTopics: async () => {
         const live = this.serving.current;
         if (live && this.serving.generation === generation && !prewarm) await this.materialize(live.feed, dataset, generation);
@@ -259,7 +272,34 @@ class ModelLifecycle implements Lifecycle {
     const set = await trainFromStore(store, config, plan, { ...options, logger });
     if (set.manifest) pruneVersions(config.models.dir, config.models.keepVersions);
     await this.publish(set.dataset, set.models, set.manifest, options.background !== false, false, set.topics);
+    if (set.manifest) this.o.onNewVersion?.(set.manifest.version);
     return set;
+  }
+
+  private adopting: Promise<void> = Promise.resolve();
+
+  adopt(version: number): Promise<void> {
+    // One at a time, in the order announced: a later announcement waits for the load before it.
+    this.adopting = this.adopting.then(() => this.adoptNow(version));
+    return this.adopting;
+  }
+
+  private async adoptNow(version: number): Promise<void> {
+    if (this.closing.signal.aborted || !this.serving.current || this.serving.current.manifest?.version === version) return;
+    // This process's own retraining (its child announces the version it wrote) loads it when the child is done.
+    if (this.retraining) return;
+    const { dir } = this.o.config.models;
+    try {
+      const loaded = loadVersion(dir, version);
+      if (canonicalJson(loaded.manifest.specs) !== canonicalJson(this.o.plan.specs)) {
+        this.o.logger.warn({ version }, 'announced model version has other specs than this process serves; not adopted');
+        return;
+      }
+      await this.publish(loaded.dataset, loaded.models, loaded.manifest, this.withBackground, false, loaded.topics);
+      this.o.logger.info({ version }, 'serving the model version another process published');
+    } catch (e) {
+      this.o.logger.warn({ err: e, version }, 'announced model version could not be loaded; the serving version stays');
+    }
   }
 
   async dataChanged(): Promise<boolean> {
@@ -273,7 +313,9 @@ class ModelLifecycle implements Lifecycle {
       if (childCanTrain(this.o.config, this.o.injectedStore)) {
         await trainInChild(this.o.config, this.closing.signal);
         // A version for other specs (a recipe tuned by the child, `models.tuneSeconds`) is served from the next start.
-        if (!(await this.load({ prewarm: true }))) throw new Error('the training process wrote no version for the specs this process serves (a newly tuned recipe is served from the next start)');
+        const loaded = await this.load({ prewarm: true });
+        if (!loaded) throw new Error('the training process wrote no version for the specs this process serves (a newly tuned recipe is served from the next start)');
+        this.o.onNewVersion?.(loaded.manifest.version);
       } else {
         await this.train();
       }

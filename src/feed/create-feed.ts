@@ -26,6 +26,7 @@ import { hydrate } from './hydrate.js';
 import { datasetPostInfo, loadPostInfo } from './post-info.js';
 import { rankFeed } from './rank.js';
 import { RankedLists } from './ranked-lists.js';
+import type { SharedFirstPages, SharedList } from './shared-pages.js';
 import type { SecondStage } from './second-stage.js';
 import { similarPosts } from './similar-posts.js';
 import { createFreshSource, FRESH_SOURCE, type FreshSource } from './sources/fresh-source.js';
@@ -75,6 +76,8 @@ export interface FeedConfig {
   exploration?: Explorer;
   /** Seed of the default explorer's policy (default 42). */
   seed?: number;
+  /** First pages shared with other processes serving the same model version (default: none, this process only). */
+  shared?: SharedFirstPages;
 }
 
 export interface FeedAudience {
@@ -91,6 +94,8 @@ export interface Feed {
   page(userId: string, options?: PageOptions): Promise<FeedPage>;
   /** Forgets a user's cached first page (call when the user acts: the next request ranks afresh). */
   invalidate(userId: string): void;
+  /** Forgets every user's cached first page (after missing invalidations from other processes). */
+  invalidateAll(): void;
   /** Call after posts are written: pages served from memory are hydrated again. */
   postsChanged(): void;
   /**
@@ -263,8 +268,11 @@ class ServedFeed implements Feed {
       const asOf = this.now();
       const pages = await this.rank(userId, asOf, pageSize);
       const keep = this.keepPages;
-      this.lists.put(userId, asOf, pageSize, pages.length > keep ? pages.slice(0, keep) : pages, pages.length > keep);
-      this.lists.reuse(userId, pageSize, asOf, this.feedConfig.materializeTtlSeconds * 1000);
+      const kept = pages.length > keep ? pages.slice(0, keep) : pages;
+      const forMs = this.feedConfig.materializeTtlSeconds * 1000;
+      this.lists.put(userId, asOf, pageSize, kept, pages.length > keep);
+      this.lists.reuse(userId, pageSize, asOf, forMs);
+      this.cfg.shared?.put(userId, pageSize, { asOf, reuseUntil: Date.now() + forMs, pages: kept, truncated: pages.length > keep });
       done++;
     }
     return done;
@@ -276,9 +284,25 @@ class ServedFeed implements Feed {
    */
   private reusableFirstPage(userId: string, pageSize: number): number | undefined {
     const asOf = this.lists.reusable(userId, pageSize);
-    if (asOf === undefined) return undefined;
-    const stale = this.lastPostWrite >= asOf && Date.now() - asOf >= this.feedConfig.freshWithinSeconds * 1000;
-    return stale ? undefined : asOf;
+    return asOf === undefined || this.staleSince(asOf) ? undefined : asOf;
+  }
+
+  private staleSince(asOf: number): boolean {
+    return this.lastPostWrite >= asOf && Date.now() - asOf >= this.feedConfig.freshWithinSeconds * 1000;
+  }
+
+  /**
+   * A list another process shared (asked only after a local miss): adopted into local memory for the time it has
+   * left, when it is the one a cursor names (`asOf`) or, for a first page, still fresh.
+   */
+  private async adoptShared(userId: string, pageSize: number, asOf?: number): Promise<number | undefined> {
+    const list: SharedList | undefined = await this.cfg.shared?.get(userId, pageSize);
+    if (!list) return undefined;
+    const usable = asOf !== undefined ? list.asOf === asOf : !this.staleSince(list.asOf) && list.reuseUntil > Date.now() && !this.lists.invalidatedSince(userId, list.asOf);
+    if (!usable) return undefined;
+    this.lists.put(userId, list.asOf, pageSize, list.pages, list.truncated);
+    if (asOf === undefined) this.lists.reuse(userId, pageSize, list.asOf, list.reuseUntil - Date.now());
+    return list.asOf;
   }
 
   /** The ranked list a request reads: cached, or ranked now (and cached). */
@@ -286,18 +310,24 @@ class ServedFeed implements Feed {
     let offset = 0, asOf: number, pageSize: number;
     if (options.cursor) {
       ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
+      if (!this.lists.get(userId, asOf, pageSize)) await this.adoptShared(userId, pageSize, asOf);
     } else {
       pageSize = options.pageSize ?? this.feedConfig.pageSize;
       checkCount('pageSize', pageSize);
       // A first page asked again within the TTL reuses the ranked list of the last snapshot (its cursor too).
-      asOf = this.reusableFirstPage(userId, pageSize) ?? this.now();
+      asOf = this.reusableFirstPage(userId, pageSize) ?? (await this.adoptShared(userId, pageSize)) ?? this.now();
     }
     let pages = this.lists.get(userId, asOf, pageSize);
     const truncated = pages !== undefined && this.lists.isTruncated(pages);
     if (pages && truncated && offset >= pages.reduce((n, p) => n + p.length, 0)) pages = await this.rank(userId, asOf, pageSize);
     if (!pages) {
       pages = await this.rank(userId, asOf, pageSize);
-      if (!options.cursor) this.lists.reuse(userId, pageSize, asOf, this.feedConfig.cacheTtlSeconds * 1000);
+      if (!options.cursor) {
+        const forMs = this.feedConfig.cacheTtlSeconds * 1000;
+        this.lists.reuse(userId, pageSize, asOf, forMs);
+        const keep = this.keepPages;
+        if (forMs > 0) this.cfg.shared?.put(userId, pageSize, { asOf, reuseUntil: Date.now() + forMs, pages: pages.slice(0, keep), truncated: pages.length > keep });
+      }
     }
     this.lists.put(userId, asOf, pageSize, pages, truncated && this.lists.isTruncated(pages));
     return { pages, offset, asOf, pageSize };
@@ -324,6 +354,11 @@ class ServedFeed implements Feed {
 
   invalidate(userId: string): void {
     this.lists.invalidate(userId);
+  }
+
+  invalidateAll(): void {
+    this.lists.invalidateAll();
+    this.postsChanged();
   }
 
   postsChanged(): void {

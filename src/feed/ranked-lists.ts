@@ -12,6 +12,10 @@ export class RankedLists {
   /** Per user, per page size: the snapshot time of the latest list and until when (Date.now) it is reused. */
   private readonly latest = new Map<string, Map<number, { asOf: number; reuseUntil: number }>>();
 
+  /** Per user, when (Date.now) their first page was last invalidated; a shared list ranked before is stale. */
+  private readonly dropped = new Map<string, number>();
+  private allDroppedAt = -Infinity;
+
   constructor(private readonly capacity: number) {}
 
   get(userId: string, asOf: number, pageSize: number): FeedItem[][] | undefined {
@@ -47,6 +51,24 @@ export class RankedLists {
   /** The next first-page request of this user ranks afresh. */
   invalidate(userId: string): void {
     this.latest.delete(userId);
+    this.dropped.delete(userId);
+    this.dropped.set(userId, Date.now());
+    if (this.dropped.size > this.capacity) this.dropped.delete(this.dropped.keys().next().value!);
+  }
+
+  /** No first-page request reuses a list any more (lists named by cursors stay). */
+  invalidateAll(): void {
+    this.latest.clear();
+    this.dropped.clear();
+    this.allDroppedAt = Date.now();
+  }
+
+  /**
+   * Whether a list ranked at `asOf` predates an invalidation of this user seen here: a shared copy written by a
+   * process that ranked it just before the invalidation reached Redis must not be adopted.
+   */
+  invalidatedSince(userId: string, asOf: number): boolean {
+    return asOf <= Math.max(this.allDroppedAt, this.dropped.get(userId) ?? -Infinity);
   }
 }
 

@@ -1,0 +1,1 @@
+export { createSharedState, memorySharedState, redisSharedState, type SharedState, type Invalidation } from './shared-state.js';
