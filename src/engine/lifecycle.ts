@@ -9,6 +9,8 @@ import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import { createFeed, type Feed, type FeedAudience } from '../feed/create-feed.js';
+import type { SourceSpec } from '../feed/types.js';
+import { withExperiments } from '../experiments/experiment-feed.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import type { PostTopics } from '../feed/trending-topics.js';
@@ -79,9 +81,12 @@ class ModelLifecycle implements Lifecycle {
     this.background = createBackgroundModels(o.config, o.logger, this.closing.signal);
   }
 
+  /** The served feed, with a feed per experiment arm that changes feed settings (same models). */
   private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed {
     const { store, config, plan, audience } = this.o;
-    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset) });
+    const build = (feed: ResonateConfig['feed'], sources: readonly SourceSpec[]): Feed =>
+      createFeed({ store, dataset, models: Object.fromEntries(models), config: { feed }, weights: config.weights, audience, sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset) });
+    return withExperiments(build(config.feed, plan.sources), { feed: config.feed, sources: plan.sources, experiments: config.experiments, build });
   }
 
   private async materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
