@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, tune, text, privacy, keys, users.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, tune, text, privacy, keys, users, experiments.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -13,6 +13,7 @@ import { registerTuneCommand } from './commands/tune.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerExperimentCommands } from './commands/experiments.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerPrivacyCommands(program);
   registerKeyCommands(program);
   registerUserCommands(program);
+  registerExperimentCommands(program);
   return program;
 }
 
