@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResonateConfigInput } from '../../src/core/config.js';
 import { createRng } from '../../src/core/rng.js';
 import type { EventInput, FollowInput, PostInput, UserInput } from '../../src/data/schemas.js';
 import type { Impression } from '../../src/data/impressions.js';
@@ -38,7 +39,7 @@ function network(): { users: UserInput[]; posts: PostInput[]; follows: FollowInp
   return { users, posts, follows, events };
 }
 
-const experiment = {
+const experiment: NonNullable<ResonateConfigInput['experiments']>[number] = {
   name: 'source-weights',
   start: new Date(Date.now() - 60_000).toISOString(),
   arms: [
