@@ -2,9 +2,8 @@
  * @module What each exposed user of an experiment did, read from the impression log and the events: one row per
  * user with their impressions, the feedback that answered them (joined by `request_id` and post), the hides and
  * reports they sent during the experiment that answer none of its pages (e.g. from a post page, without a request
- * id), their feed sessions, and their engagement
- * before the experiment (the CUPED covariate). Users are exposed when a page labelled with the experiment was
- * served to them; the arm is the one their first such page names.
+ * id), their feed sessions, and their engagement before the experiment (the CUPED covariate). Users are exposed
+ * when a page labelled with the experiment was served to them; the arm is the one their first such page names.
  */
 import type { EventType } from '../../core/config.js';
 import type { Event } from '../../data/schemas.js';
