@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, tune, text, privacy, keys, users, migrate.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, tune, text, privacy, keys, users, migrate, experiments.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -14,6 +14,7 @@ import { registerPrivacyCommands } from './commands/privacy.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerExperimentCommands } from './commands/experiments.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerUserCommands(program);
   registerMigrateCommand(program);
+  registerExperimentCommands(program);
   return program;
 }
 

@@ -183,6 +183,76 @@ const explorationSchema = z
   })
   .prefault({});
 
+/**
+ * Feed settings an experiment arm may change: the ones a ranking reads per request (source weights over the
+ * fitted models, the second-stage share, the author cap, candidates per source).
+ */
+const armFeedOverrides = z.strictObject({
+  /** Blend weight by source key (a key of `feed.sources`; 0 turns the source off for the arm). */
+  sources: z.record(z.string().min(1), z.number().min(0)).optional(),
+  rankerWeight: z.number().min(0).max(1).optional(),
+  authorCap: z.number().int().positive().optional(),
+  candidatesPerSource: z.number().int().positive().optional(),
+});
+export type ArmFeedOverrides = z.output<typeof armFeedOverrides>;
+
+const experimentName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1 to 64 letters, digits, "_", "." or "-"');
+
+/** Shares are compared with this tolerance (0.1 + 0.2 + 0.7 is not exactly 1 in floating point). */
+const SHARE_TOLERANCE = 1e-9;
+
+const experimentSchema = z
+  .strictObject({
+    name: experimentName,
+    /** Mixed into the assignment hash: change it to reshuffle users (default: the name alone). */
+    salt: z.string().default(''),
+    /** ISO-8601 instants; the experiment serves in [start, stop). Without them it serves from start / until stop. */
+    start: z.iso.datetime({ offset: true }).optional(),
+    stop: z.iso.datetime({ offset: true }).optional(),
+    /** The first arm is the control the others are compared with. */
+    arms: z
+      .array(z.strictObject({ name: experimentName, share: z.number().gt(0).max(1), feed: armFeedOverrides.optional() }))
+      .min(2),
+  })
+  .superRefine((x, ctx) => {
+    const total = x.arms.reduce((s, a) => s + a.share, 0);
+    if (Math.abs(total - 1) > SHARE_TOLERANCE) ctx.addIssue({ code: 'custom', path: ['arms'], message: `arm shares must sum to 1, got ${total}` });
+    const seen = new Set<string>();
+    x.arms.forEach((a, i) => {
+      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `arm "${a.name}" appears twice` });
+      seen.add(a.name);
+    });
+    if (x.start !== undefined && x.stop !== undefined && Date.parse(x.stop) <= Date.parse(x.start)) {
+      ctx.addIssue({ code: 'custom', path: ['stop'], message: 'must be after start' });
+    }
+  });
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+
+/** Window of an experiment in epoch ms ([start, stop), open ends infinite). */
+export function experimentWindow(x: Pick<ExperimentConfig, 'start' | 'stop'>): { start: number; stop: number } {
+  return { start: x.start === undefined ? -Infinity : Date.parse(x.start), stop: x.stop === undefined ? Infinity : Date.parse(x.stop) };
+}
+
+/**
+ * Live experiments. A user is served by at most one, so the windows of two experiments may not overlap; names
+ * are unique (reports and impressions name them).
+ */
+const experimentsSchema = z
+  .array(experimentSchema)
+  .default([])
+  .superRefine((list, ctx) => {
+    list.forEach((x, i) => {
+      for (let j = 0; j < i; j++) {
+        const other = list[j]!;
+        if (other.name === x.name) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `experiment "${x.name}" appears twice` });
+        const a = experimentWindow(x), b = experimentWindow(other);
+        if (a.start < b.stop && b.start < a.stop) {
+          ctx.addIssue({ code: 'custom', path: [i, 'start'], message: `overlaps experiment "${other.name}" (a user is served by one experiment at a time)` });
+        }
+      }
+    });
+  });
+
 export const configSchema = z.strictObject({
   /** Where data lives: `sqlite://path` (the embedded store) or `postgres://user@host:5432/db?schema=name` (docs/postgres.md). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
@@ -384,6 +454,8 @@ export const configSchema = z.strictObject({
       keyPrefix: z.string().default('resonate:'),
     })
     .prefault({}),
+  /** Live A/B experiments on the feed (see README "Experiments"). */
+  experiments: experimentsSchema,
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   seed: z.number().int().default(42),
 });

@@ -27,6 +27,8 @@ import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
 import { ImpressionLog, type ImpressionLogStats } from './impression-log.js';
 import { createLifecycle, type Lifecycle, type RetrainState } from './lifecycle.js';
 import { eraseUser } from './user-rights.js';
+import { exposureAt, exposureLabel } from '../experiments/assignment.js';
+import { checkArmSources, feedForExposure } from '../experiments/experiment-feed.js';
 import { planModels, type ModelPlan } from './model-plan.js';
 import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
@@ -145,6 +147,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const config = options.config ?? loadConfig({ overrides: options.overrides });
   const logger = options.logger ?? silentLogger;
   const plan = planModels(config);
+  checkArmSources(config.experiments, plan.sources);
   const store = options.store ?? (await openStore(config.store.url));
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
@@ -237,12 +240,15 @@ class ResonateEngine implements Engine {
 
   async feed(userId: string, opts?: PageOptions): Promise<HydratedPage> {
     const id = this.readable(userId);
-    const page = await this.serving().feed.page(id, opts);
+    const at = Date.now();
+    // The user's arm while an experiment runs: its feed serves the page and the impression names it.
+    const exposure = exposureAt(this.config.experiments, id, at);
+    const page = await feedForExposure(this.serving().feed, exposure).page(id, opts);
     if (!this.impressions.enabled || page.items.length === 0) return page;
     // A page served from memory is the same object each time: each response gets its own id.
     const requestId = randomUUID();
     // The items are logged as served (the blended ranking: propensity 1 unless an item says otherwise).
-    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at: Date.now(), items: page.items });
+    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at, items: page.items, ...(exposure ? { experiment: exposureLabel(exposure) } : {}) });
     this.feedbackJoin.served(requestId);
     return { ...page, requestId };
   }

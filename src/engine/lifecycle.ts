@@ -10,6 +10,8 @@ import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import { createFeed, type Feed, type FeedAudience } from '../feed/create-feed.js';
 import { Explorer } from '../feed/explorer.js';
+import type { SourceSpec } from '../feed/types.js';
+import { withExperiments } from '../experiments/experiment-feed.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import type { PostTopics } from '../feed/trending-topics.js';
@@ -127,11 +129,18 @@ class ModelLifecycle implements Lifecycle {
     this.exploration = exploration.every > 0 ? new Explorer({ ...exploration, arms: o.plan.sources.map((s) => s.key), seed: o.config.seed }) : undefined;
   }
 
+  /** The served feed, with a feed per experiment arm that changes feed settings (same models, same explorer). */
   private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>, manifest: VersionManifest | undefined): Feed {
     const { store, config, plan, audience } = this.o;
-    // Only a saved version's pages are shared: its number tells the processes serving the same models.
+    // Only a saved version's pages are shared: its number tells the processes serving the same models. Arm feeds
+    // keep their pages to this process.
     const shared = manifest ? this.o.sharedPages?.(manifest.version) : undefined;
-    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(shared ? { shared } : {}) });
+    const build = (feed: ResonateConfig['feed'], sources: readonly SourceSpec[], share = false): Feed =>
+      createFeed({
+        store, dataset, models: Object.fromEntries(models), config: { feed }, weights: config.weights, audience, sources, similar: plan.similar,
+        secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(share && shared ? { shared } : {}),
+      });
+    return withExperiments(build(config.feed, plan.sources, true), { feed: config.feed, sources: plan.sources, experiments: config.experiments, build: (f, s) => build(f, s) });
   }
 
   /**
