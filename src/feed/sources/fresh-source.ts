@@ -140,7 +140,7 @@ function contentNeighbours(ctx: SourceContext, pool: readonly FreshPost[], liked
   if (liked.length === 0) return [];
   const vectors = new Map(pool.map((p) => [p.id, p.vector]));
   const likedSet = new Set(liked);
-  const scores = new Map<string, { score: number; because: string; best: number }>();
+  const scores = new NeighbourScores<string>();
   for (const id of liked) {
     const v = vectors.get(id);
     if (!v) continue;
@@ -150,20 +150,10 @@ function contentNeighbours(ctx: SourceContext, pool: readonly FreshPost[], liked
       .filter((n) => n.sim >= MIN_MATCH)
       .sort((a, b) => b.sim - a.sim || (a.id < b.id ? -1 : 1))
       .slice(0, ctx.limit);
-    const top = ns[0]?.sim ?? 0;
-    for (const n of ns) {
-      const s = n.sim / top;
-      const prev = scores.get(n.id);
-      if (!prev) scores.set(n.id, { score: s, because: id, best: s });
-      else {
-        prev.score += s;
-        if (s > prev.best) [prev.because, prev.best] = [id, s];
-      }
-    }
+    scores.add(id, ns);
   }
-  return [...scores]
-    .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
-    .slice(0, ctx.limit)
+  return scores
+    .top(ctx.limit, (a, b) => (a < b ? -1 : 1))
     .map(([postId, s]) => ({ postId, score: s.score, reason: { kind: 'because', postId: s.because }, explore: true }));
 }
 
@@ -223,22 +213,33 @@ function similar(model: Recommender, item: number, k: number): Recommendation[] 
 
 /** Neighbours of the liked posts: Σ over liked posts of sim / (that post's best sim), reason the largest term. */
 function neighbourCandidates(ctx: SourceContext, model: Recommender, liked: readonly number[]): Candidate[] {
-  const scores = new Map<number, { score: number; because: number; best: number }>();
-  for (const item of liked) {
-    const ns = similar(model, item, ctx.limit).filter((r) => r.score > 0);
-    const top = ns[0]?.score ?? 0;
-    for (const r of ns) {
-      const s = r.score / top;
-      const prev = scores.get(r.item);
-      if (!prev) scores.set(r.item, { score: s, because: item, best: s });
+  const scores = new NeighbourScores<number>();
+  for (const item of liked) scores.add(item, similar(model, item, ctx.limit).filter((r) => r.score > 0).map((r) => ({ id: r.item, sim: r.score })));
+  return scores
+    .top(ctx.limit, (a, b) => a - b)
+    .map(([item, s]) => ({ postId: ctx.dataset.items.id(item), score: s.score, reason: { kind: 'because', postId: ctx.dataset.items.id(s.because) } }));
+}
+
+/** Neighbour scores summed over liked posts: each neighbour's sim / (that liked post's best sim), keeping the liked post of its largest term as the reason. */
+class NeighbourScores<K> {
+  readonly scores = new Map<K, { score: number; because: K; best: number }>();
+
+  /** Adds the neighbours (best first) of one liked post. */
+  add(liked: K, neighbours: readonly { id: K; sim: number }[]): void {
+    const top = neighbours[0]?.sim ?? 0;
+    for (const n of neighbours) {
+      const s = n.sim / top;
+      const prev = this.scores.get(n.id);
+      if (!prev) this.scores.set(n.id, { score: s, because: liked, best: s });
       else {
         prev.score += s;
-        if (s > prev.best) [prev.because, prev.best] = [item, s];
+        if (s > prev.best) [prev.because, prev.best] = [liked, s];
       }
     }
   }
-  return [...scores]
-    .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
-    .slice(0, ctx.limit)
-    .map(([item, s]) => ({ postId: ctx.dataset.items.id(item), score: s.score, reason: { kind: 'because', postId: ctx.dataset.items.id(s.because) } }));
+
+  /** The best `k`, ties by `order`. */
+  top(k: number, order: (a: K, b: K) => number): [K, { score: number; because: K }][] {
+    return [...this.scores].sort((a, b) => b[1].score - a[1].score || order(a[0], b[0])).slice(0, k);
+  }
 }
