@@ -37,6 +37,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** Use this store instead of opening `config.store.url` (tests, embedding). */
   store?: Store;
+  /**
+   * The engine's clock (epoch ms; default `Date.now`): the feed's snapshot time and ages, the impression log's
+   * `at`, and the future-timestamp check of ingest read it. A simulation runs the engine on simulated time with it.
+   */
+  clock?: () => number;
 }
 
 export interface TrainReport {
@@ -131,8 +136,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const store = options.store ?? (await openStore(config.store.url));
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
-  const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined, audience });
-  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle);
+  const clock = options.clock ?? Date.now;
+  const lifecycle = createLifecycle({ store, config, plan, logger, injectedStore: options.store !== undefined, audience, clock });
+  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle, clock);
 }
 
 /** The engine's API over its parts; every method delegates to the part that owns the work. */
@@ -146,10 +152,11 @@ class ResonateEngine implements Engine {
     readonly plan: ModelPlan,
     private readonly privacy: UserPrivacy,
     private readonly lifecycle: Lifecycle,
+    private readonly clock: () => number,
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.feedbackJoin);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.feedbackJoin, clock);
   }
 
   private readonly impressions: ImpressionLog;
@@ -209,7 +216,7 @@ class ResonateEngine implements Engine {
     // A page served from memory is the same object each time: each response gets its own id.
     const requestId = randomUUID();
     // The items are logged as served (the blended ranking: propensity 1 unless an item says otherwise).
-    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at: Date.now(), items: page.items });
+    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at: this.clock(), items: page.items });
     this.feedbackJoin.served(requestId);
     return { ...page, requestId };
   }

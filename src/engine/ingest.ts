@@ -28,7 +28,7 @@ export function addSentiment(posts: Post[]): void {
   }
 }
 
-export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, join?: FeedbackJoin): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
+export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, join?: FeedbackJoin, clock: () => number = Date.now): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   return async (kind, rows) => {
     const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
     return counts;
@@ -36,7 +36,7 @@ export function createIngest(store: Store, config: ResonateConfig, serving: Serv
 
   async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
-    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: Date.now(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);

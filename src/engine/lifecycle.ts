@@ -30,6 +30,8 @@ export interface LifecycleOptions {
   injectedStore: boolean;
   /** Erased and non-personalized users (the feed treats them differently). */
   audience: FeedAudience;
+  /** The engine's clock (the feed's snapshot time); `Date.now` when absent. */
+  clock?: () => number;
 }
 
 export interface Lifecycle {
@@ -81,7 +83,7 @@ class ModelLifecycle implements Lifecycle {
 
   private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed {
     const { store, config, plan, audience } = this.o;
-    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset) });
+    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset), ...(this.o.clock ? { now: this.o.clock } : {}) });
   }
 
   private async materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
@@ -130,7 +132,9 @@ class ModelLifecycle implements Lifecycle {
 
   async train(options: TrainOptions & { background?: boolean } = {}): Promise<TrainedSet> {
     const { store, config, plan, logger } = this.o;
-    const set = await trainFromStore(store, config, plan, { ...options, logger });
+    // Topics that are neither saved nor served (no background models) are not fitted.
+    const topics = options.topics ?? (options.save !== false || options.background !== false);
+    const set = await trainFromStore(store, config, plan, { ...options, topics, logger });
     if (set.manifest) pruneVersions(config.models.dir, config.models.keepVersions);
     await this.publish(set.dataset, set.models, set.manifest, options.background !== false, false, set.topics);
     return set;
