@@ -22,7 +22,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRng, type Rng } from '../core/rng.js';
-import type { ResonateConfigInput } from '../core/config.js';
+import { configSchema, type ResonateConfigInput } from '../core/config.js';
 import type { Event, Post } from '../data/schemas.js';
 import { generateNetwork, type SyntheticNetwork } from '../data/synthetic/generate-network.js';
 import { lowerBound } from '../data/synthetic/posts.js';
@@ -115,7 +115,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const simStart = network.config.start + historyDays * DAY_MS;
   let now = simStart;
   const overrides = mergeOverrides(mergeOverrides(simulationConfig(dir, options.seed, pageSize), options.engine ?? {}), options.policy.overrides);
-  const engine = await createEngine({ overrides, clock: () => now });
+  // The config is the defaults and these overrides only: no config file or environment changes a simulation.
+  const engine = await createEngine({ config: configSchema.parse(overrides), clock: () => now });
   try {
     const upcoming = await writeHistory(engine, network, simStart);
     const loop = new ClosedLoop(engine, network, new SimulatedUsers(network, drift), upcoming, pageSize, (t) => (now = t));
