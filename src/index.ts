@@ -30,6 +30,7 @@ export * as evaluation from './eval/index.js';
 export * as text from './text/index.js';
 export * as nn from './nn/index.js';
 export * as privacy from './privacy/index.js';
+export * as policy from './policy/index.js';
 
 // The library entry point is a composition root too: every built-in model is available to its users.
 registerAll();

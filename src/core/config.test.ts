@@ -26,6 +26,26 @@ describe('config', () => {
     expect(cfg.weights.view).toBe(DEFAULT_CONFIG.weights.view);
   });
 
+  it('exploration: on at 1 slot in 10 with Thompson sampling by default; a policy from the environment; bad specs and the replaced share named', () => {
+    expect(DEFAULT_CONFIG.feed.exploration).toEqual({ every: 10, policy: { id: 'thompson', params: { alpha: 1, beta: 1 } }, rewardWindowSeconds: 1800 });
+    const cfg = loadConfig({ env: { RESONATE_FEED_EXPLORATION_EVERY: '0', RESONATE_FEED_EXPLORATION_POLICY: '{"id":"linucb","params":{"alpha":2}}' } });
+    expect(cfg.feed.exploration.every).toBe(0);
+    expect(cfg.feed.exploration.policy).toEqual({ id: 'linucb', params: { alpha: 2, lambda: 1, epsilon: 0.05 } });
+    const refused = (overrides: object, field: string): void => {
+      try {
+        loadConfig({ env: {}, overrides });
+        expect.unreachable();
+      } catch (e) {
+        expect(isResonateError(e, 'INVALID_CONFIG')).toBe(true);
+        expect((e as Error).message).toContain(`configuration ${field}:`);
+      }
+    };
+    refused({ feed: { exploration: { every: 2.5 } } }, 'feed.exploration.every');
+    refused({ feed: { exploration: { policy: { id: 'softmax', params: { temperature: -1 } } } } }, 'feed.exploration.policy.params.temperature');
+    refused({ feed: { exploration: { policy: { id: 'exp3' } } } }, 'feed.exploration.policy.id');
+    refused({ feed: { explorationShare: 0.1 } }, 'feed.explorationShare');
+  });
+
   it('names the field of an invalid value', () => {
     try {
       loadConfig({ env: { RESONATE_SERVER_PORT: '"eighty"' } });

@@ -112,6 +112,77 @@ const privacySchema = z
   })
   .prefault({});
 
+/**
+ * An exploration policy (src/policy/): which candidate source (arm) fills an exploration slot, or which candidate
+ * for the contextual ones, each with its parameters and their defaults. Multi-armed: `epsilon-greedy`,
+ * `softmax` (Boltzmann) and `thompson` (Beta-Bernoulli); contextual, over the candidate's features: `linucb`
+ * (disjoint model) and `lin-ts` (linear Thompson sampling). `epsilon` of the contextual ones (and of
+ * `epsilon-greedy`) is the share of decisions made uniformly at random, so every logged propensity is > 0.
+ */
+const policyParams = {
+  'epsilon-greedy': z.strictObject({
+    epsilon: z.number().min(0).max(1).default(0.1),
+    /** Mean reward assumed for an arm never tried (optimistic by default, so each arm is tried early). */
+    initial: z.number().min(0).max(1).default(1),
+  }),
+  softmax: z.strictObject({
+    /** Boltzmann temperature τ: P(a) ∝ exp(mean_a / τ); small τ is nearly greedy, large τ nearly uniform. */
+    temperature: z.number().positive().max(1000).default(0.1),
+    initial: z.number().min(0).max(1).default(1),
+  }),
+  thompson: z.strictObject({
+    /** Beta(alpha, beta) prior of every arm's engagement rate; ≥ 1 keeps the densities bounded for the propensity integral. */
+    alpha: z.number().min(1).max(1e6).default(1),
+    beta: z.number().min(1).max(1e6).default(1),
+  }),
+  linucb: z.strictObject({
+    /** Width of the upper confidence bound: θ·x + alpha·√(xᵀA⁻¹x). */
+    alpha: z.number().min(0).max(100).default(1),
+    /** Ridge regularisation: every arm starts from A = lambda·I. */
+    lambda: z.number().positive().max(1e6).default(1),
+    epsilon: z.number().min(0).max(1).default(0.05),
+  }),
+  'lin-ts': z.strictObject({
+    /** Posterior scale v: θ ~ N(μ, v²A⁻¹). */
+    v: z.number().positive().max(100).default(0.5),
+    lambda: z.number().positive().max(1e6).default(1),
+    epsilon: z.number().min(0).max(1).default(0.05),
+    /** Extra posterior draws that estimate the chosen candidate's propensity (Monte Carlo). */
+    propensityDraws: z.number().int().min(10).max(100_000).default(200),
+  }),
+} as const;
+
+export type PolicyId = keyof typeof policyParams;
+export const POLICY_IDS = Object.keys(policyParams) as PolicyId[];
+
+export const policySpecSchema = z.discriminatedUnion(
+  'id',
+  [
+    z.strictObject({ id: z.literal('epsilon-greedy'), params: policyParams['epsilon-greedy'].prefault({}) }),
+    z.strictObject({ id: z.literal('softmax'), params: policyParams.softmax.prefault({}) }),
+    z.strictObject({ id: z.literal('thompson'), params: policyParams.thompson.prefault({}) }),
+    z.strictObject({ id: z.literal('linucb'), params: policyParams.linucb.prefault({}) }),
+    z.strictObject({ id: z.literal('lin-ts'), params: policyParams['lin-ts'].prefault({}) }),
+  ],
+  { error: `expected a policy { id, params? } with id one of: ${POLICY_IDS.join(', ')}` },
+);
+export type PolicySpec = z.output<typeof policySpecSchema>;
+export type PolicySpecInput = z.input<typeof policySpecSchema>;
+
+const explorationSchema = z
+  .strictObject({
+    /** One slot in `every` positions of each page is an exploration slot (10: positions 10, 20, …); 0 turns exploration off. */
+    every: z.number().int().min(0).max(500).default(10),
+    /** The policy that fills the slots (default: Thompson sampling over the candidate sources). */
+    policy: policySpecSchema.prefault({ id: 'thompson' }),
+    /**
+     * Seconds after a page is served within which an engagement with an explored post counts as its reward; a
+     * decision with none by then is learned as reward 0.
+     */
+    rewardWindowSeconds: z.number().positive().max(7 * 86_400).default(1800),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Where data lives: `sqlite://path` (the embedded store, the only backend so far). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
@@ -219,12 +290,10 @@ export const configSchema = z.strictObject({
           { id: 'popular/trending', weight: 0.5 },
           { id: 'fresh', weight: 0.5 },
         ]),
-      /**
-       * Share of the first page reserved for exploration: new posts the fresh source proposes (written since the
-       * last training, or recent with little engagement) that the blend did not rank onto the page. Rounded to
-       * whole posts (20 posts → 2 slots; 0 turns the reservation off).
-       */
-      explorationShare: z.number().min(0).max(1).default(0.1),
+      /** Exploration slots and the policy that fills them (see `explorationSchema`). */
+      exploration: explorationSchema,
+      /** Replaced by `exploration.every`; refused with a message saying so. */
+      explorationShare: z.never({ error: 'replaced by feed.exploration.every (1 slot in N positions of a page; 0 turns exploration off)' }).optional(),
       /** Newest posts written since the last training that the fresh source considers (read once per refresh, shared by all users). */
       freshPosts: z.number().int().positive().default(500),
       /**
@@ -362,7 +431,7 @@ const SECRET_ENV_PATHS: readonly (readonly string[])[] = [
 function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const walk = (node: unknown, path: string[]): void => {
-    const isLeaf = node === null || typeof node !== 'object' || Array.isArray(node) || path.join('.') === 'feed.sources';
+    const isLeaf = node === null || typeof node !== 'object' || Array.isArray(node) || path.join('.') === 'feed.sources' || path.join('.') === 'feed.exploration.policy';
     if (!isLeaf) {
       for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, [...path, k]);
       return;

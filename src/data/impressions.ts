@@ -8,19 +8,15 @@
 /** The policy of the blended ranking: deterministic, so each of its items was placed with probability 1. */
 export const BLEND_POLICY = 'blend';
 
-/** One post of a served page. Without `policy`, the page's blended ranking placed it (propensity 1). */
+/** One post of a served page. Without `exploration`, the page's blended ranking placed it (propensity 1). */
 export interface ServedItem {
   postId: string;
   /** The candidate source that contributed most. */
   source: string;
   /** The blended score it was ranked by. */
   score: number;
-  /** An exploration policy's id when one placed it. */
-  policy?: string;
-  /** What that policy chose (a source for the multi-armed policies). */
-  arm?: string;
-  /** Probability with which the policy put this post at this position. */
-  propensity?: number;
+  /** When an exploration policy placed it: the policy, what it chose (a candidate source) and with what probability. */
+  exploration?: { policy: string; arm?: string; propensity: number };
 }
 
 /** One served feed page. */

@@ -156,7 +156,7 @@ class ResonateEngine implements Engine {
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.feedbackJoin, clock);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock });
   }
 
   private readonly impressions: ImpressionLog;

@@ -1,6 +1,7 @@
 /**
  * @module The ingest path: validate a batch, give posts their sentiment, write it in one transaction, then
- * fold the newly stored positive events into the models that learn online and drop the cached pages the write
+ * fold the newly stored positive events into the models that learn online (and the exploration policy's rewards,
+ * exploration-feedback.ts) and drop the cached pages the write
  * made stale (the actor's own page; a new post reaches its author's followers; a new follow the follower's).
  */
 import type { ResonateConfig } from '../core/config.js';
@@ -10,6 +11,8 @@ import type { Recommender } from '../models/recommender.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
 import type { Feed } from '../feed/create-feed.js';
+import type { Explorer } from '../feed/explorer.js';
+import { explorationFeedback } from './exploration-feedback.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
 import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
 import type { ServingSlot } from './serving.js';
@@ -28,7 +31,12 @@ export function addSentiment(posts: Post[]): void {
   }
 }
 
-export function createIngest(store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, join?: FeedbackJoin, clock: () => number = Date.now): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
+export function createIngest(
+  store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy,
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number } = {},
+): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
+  const { join, explorer } = feedback;
+  const clock = feedback.clock ?? Date.now;
   return async (kind, rows) => {
     const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
     return counts;
@@ -51,7 +59,9 @@ export function createIngest(store: Store, config: ResonateConfig, serving: Serv
       const events = parsed as Event[];
       // Only events this write stored are new: a retried or repeated event must not be learned twice.
       const inserted = new Set(summary.insertedEventIds);
-      applyOnlineUpdates(events.filter((e) => inserted.delete(e.id)), live.dataset, live.models, config);
+      const fresh = events.filter((e) => inserted.delete(e.id));
+      applyOnlineUpdates(fresh, live.dataset, live.models, config);
+      if (explorer) explorationFeedback(fresh, explorer, config.weights);
       for (const user of new Set(events.map((e) => e.user))) live.feed.invalidate(user);
     }
     if (kind === 'posts') live.feed.postsChanged();

@@ -9,12 +9,14 @@ import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import { createFeed, type Feed, type FeedAudience } from '../feed/create-feed.js';
+import { Explorer } from '../feed/explorer.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import type { PostTopics } from '../feed/trending-topics.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
 import { loadServingVersion, pruneVersions, RANKER_FILE, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import { restorePolicyState, savePolicyState, SAVE_EVERY_SECONDS } from './exploration-state.js';
 import { childCanTrain, trainInChild } from './retrain.js';
 import { ServingSlot } from './serving.js';
 import { sameFingerprint, storeFingerprint, trainFromStore, type TrainedSet, type TrainOptions } from './trainer.js';
@@ -30,7 +32,7 @@ export interface LifecycleOptions {
   injectedStore: boolean;
   /** Erased and non-personalized users (the feed treats them differently). */
   audience: FeedAudience;
-  /** The engine's clock (the feed's snapshot time); `Date.now` when absent. */
+  /** The engine's clock (the feed's snapshot time, the exploration policy's reward window); `Date.now` when absent. */
   clock?: () => number;
 }
 
@@ -40,6 +42,8 @@ export interface Lifecycle {
   readonly retrainState: RetrainState;
   readonly lastRetrainError: string | undefined;
   readonly materializedFeeds: number;
+  /** The exploration policy and its decisions, kept across versions (undefined when `feed.exploration.every` is 0). */
+  readonly exploration: Explorer | undefined;
   /** Loads the serving version from disk; undefined when none matches (the skipped ones are logged). */
   load(options?: { background?: boolean; prewarm?: boolean }): Promise<{ manifest: VersionManifest; skipped: SkippedVersion[] } | undefined>;
   train(options?: TrainOptions & { background?: boolean }): Promise<TrainedSet>;
@@ -72,6 +76,12 @@ class ModelLifecycle implements Lifecycle {
   retrainState: RetrainState = 'idle';
   lastRetrainError: string | undefined;
   materializedFeeds = 0;
+  readonly exploration: Explorer | undefined;
+  /** Whether the policy state was looked for on disk yet (once, at the first swap). */
+  private policyRestored = false;
+  /** Policy updates at the last save. */
+  private policySavedAt = 0;
+  private policyTimer: NodeJS.Timeout | undefined;
   private readonly closing = new AbortController();
   private backgroundRun: Promise<void> = Promise.resolve();
   private retraining: Promise<void> | undefined;
@@ -79,11 +89,41 @@ class ModelLifecycle implements Lifecycle {
 
   constructor(private readonly o: LifecycleOptions) {
     this.background = createBackgroundModels(o.config, o.logger, this.closing.signal);
+    const exploration = o.config.feed.exploration;
+    this.exploration = exploration.every > 0 ? new Explorer({ ...exploration, arms: o.plan.sources.map((s) => s.key), seed: o.config.seed, ...(o.clock ? { now: o.clock } : {}) }) : undefined;
   }
 
   private makeFeed(dataset: Dataset, models: ReadonlyMap<string, Recommender>): Feed {
     const { store, config, plan, audience } = this.o;
-    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset), ...(this.o.clock ? { now: this.o.clock } : {}) });
+    return createFeed({ store, dataset, models: Object.fromEntries(models), config, weights: config.weights, audience, sources: plan.sources, similar: plan.similar, secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(this.o.clock ? { now: this.o.clock } : {}) });
+  }
+
+  /**
+   * The policy state goes with the serving version: read back at the first swap (from it, else the newest version
+   * that has one), then written into each version swapped in, every SAVE_EVERY_SECONDS while learning, and at close.
+   */
+  private keepPolicyState(manifest: VersionManifest | undefined): void {
+    const explorer = this.exploration;
+    if (!explorer || !manifest) return;
+    const { dir } = this.o.config.models;
+    if (!this.policyRestored) {
+      this.policyRestored = true;
+      const from = restorePolicyState(explorer, dir, manifest.version, this.o.logger);
+      if (from !== undefined) this.o.logger.info({ version: from, updates: explorer.policy.updates }, 'exploration policy restored');
+    }
+    this.savePolicy();
+    this.policyTimer ??= setInterval(() => {
+      if (explorer.policy.updates !== this.policySavedAt) this.savePolicy();
+    }, SAVE_EVERY_SECONDS * 1000);
+    this.policyTimer.unref();
+  }
+
+  private savePolicy(): void {
+    const manifest = this.serving.current?.manifest;
+    if (!this.exploration || !manifest) return;
+    this.exploration.expire();
+    savePolicyState(this.exploration, this.o.config.models.dir, manifest.version, this.o.logger);
+    this.policySavedAt = this.exploration.policy.updates;
   }
 
   private async materialize(feed: Feed, data: Dataset, generation: number): Promise<void> {
@@ -104,6 +144,7 @@ class ModelLifecycle implements Lifecycle {
     const feed = this.makeFeed(dataset, models);
     const warmed = prewarm ? await feed.warm(mostActiveUsers(dataset, this.o.config.feed.materializeUsers), { signal: this.closing.signal }) : 0;
     this.serving.swap({ dataset, models, feed, manifest, trainedAt: manifest ? new Date(manifest.createdAt) : new Date() });
+    this.keepPolicyState(manifest);
     if (prewarm) this.materializedFeeds = warmed;
     const generation = this.serving.generation;
     if (!withBackground) {
@@ -184,6 +225,8 @@ class ModelLifecycle implements Lifecycle {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.policyTimer) clearInterval(this.policyTimer);
+    this.savePolicy();
     this.closing.abort();
     await Promise.allSettled([this.backgroundRun, this.retraining]);
   }

@@ -7,6 +7,7 @@
  *     v000003/ranker.safetensors  the engagement ranker, saved once it has trained (optional)
  *     v000003/interest-vectorizer.safetensors  the fresh source's TF-IDF vocabulary (when the feed has it)
  *     v000003/topics.json         the trending topics of the snapshot
+ *     v000003/policy.json         the exploration policy's state, written by the serving process (exploration-state.ts)
  *     CURRENT                     the version to serve (written by training and by `rollback`)
  *
  * A version is written into a hidden temporary folder and renamed into place once complete, and CURRENT is

@@ -1,6 +1,7 @@
 /**
  * @module Erasure as the engine does it: the store erases the user (and audits it), the engine serves nothing of
- * them from that moment (their reads answer USER_ERASED, their posts are filtered from every feed), and the models
+ * them from that moment (their reads answer USER_ERASED, their posts are filtered from every feed, the exploration
+ * decisions served to them and awaiting a reward are dropped), and the models
  * are retrained without them; once a version trained after the erasure serves, older saved versions, which still
  * hold the user's data, are deleted.
  */
@@ -26,6 +27,7 @@ export async function eraseUser(deps: ErasureDeps, userId: string, options: { re
   const summary = await store.eraseUser(userId, options);
   if (!summary) throw createError('NOT_FOUND', { kind: 'user', id: userId });
   deps.privacy.markErased(userId);
+  lifecycle.exploration?.forget(userId);
   const live = lifecycle.serving.current;
   live?.feed.invalidate(userId);
   live?.feed.postsChanged();

@@ -13,11 +13,13 @@ export interface Blended {
   sources: string[];
   /** Reason given by the best source. */
   reason: Reason;
+  /** The min-max scaled score of each source that proposed the post (before its weight). */
+  sourceScores: Record<string, number>;
 }
 
 /** Fuses the candidates of each source (in source order) into one list, one entry per post. */
 export function blend(bySource: ReadonlyArray<{ name: string; weight: number; candidates: readonly Candidate[] }>): Blended[] {
-  const merged = new Map<string, { score: number; parts: { name: string; value: number; order: number; reason: Reason }[] }>();
+  const merged = new Map<string, { score: number; parts: { name: string; value: number; norm: number; order: number; reason: Reason }[] }>();
   bySource.forEach(({ name, weight, candidates }, order) => {
     if (candidates.length === 0 || !(weight > 0)) return;
     let min = Infinity, max = -Infinity;
@@ -37,13 +39,15 @@ export function blend(bySource: ReadonlyArray<{ name: string; weight: number; ca
       let m = merged.get(c.postId);
       if (!m) merged.set(c.postId, (m = { score: 0, parts: [] }));
       m.score += value;
-      m.parts.push({ name, value, order, reason: c.reason });
+      m.parts.push({ name, value, norm, order, reason: c.reason });
     }
   });
   const out: Blended[] = [];
   for (const [postId, m] of merged) {
     m.parts.sort((a, b) => b.value - a.value || a.order - b.order);
-    out.push({ postId, score: m.score, sources: m.parts.map((p) => p.name), reason: m.parts[0]!.reason });
+    const sourceScores: Record<string, number> = {};
+    for (const p of m.parts) sourceScores[p.name] = p.norm;
+    out.push({ postId, score: m.score, sources: m.parts.map((p) => p.name), reason: m.parts[0]!.reason, sourceScores });
   }
   return out;
 }

@@ -34,6 +34,7 @@ import { modelSource } from './sources/model-source.js';
 import { popularList, trendingSource } from './sources/trending-source.js';
 import { findTrendingModel, tagTrends, type TrendingTag } from './trending.js';
 import { userReads } from './user-reads.js';
+import { Explorer } from './explorer.js';
 import type { CandidateSource, FeedItem, FeedPage, HydratedItem, PageOptions, PostInfo, Reason, SourceContext, SourceSpec } from './types.js';
 
 export interface FeedConfig {
@@ -67,6 +68,13 @@ export interface FeedConfig {
   materializedPages?: number;
   /** Event weights (`config.weights`) for the fresh source's profiles and early engagement (default: the config defaults). */
   weights?: ResonateConfig['weights'];
+  /**
+   * The exploration policy and its decisions (the engine keeps one across feeds so learning carries over).
+   * Default: one made from `feed.exploration` over this feed's sources; none when `feed.exploration.every` is 0.
+   */
+  exploration?: Explorer;
+  /** Seed of the default explorer's policy (default 42). */
+  seed?: number;
 }
 
 export interface FeedAudience {
@@ -165,6 +173,7 @@ class ServedFeed implements Feed {
   private tags: Map<string, number> | undefined;
   /** Explanations that depend only on snapshot posts, by reason and post (cleared past EXPLANATIONS_KEPT). */
   private readonly explanations = new Map<string, string>();
+  private readonly explorer: Explorer | undefined;
 
   constructor(private readonly cfg: FeedConfig) {
     ({ store: this.store, dataset: this.dataset, models: this.models } = cfg);
@@ -180,7 +189,10 @@ class ServedFeed implements Feed {
     this.unprofiledSources = this.sources.filter((_, j) => profileFree(specs[j]!));
     const similar = this.feedConfig.similar;
     this.similarKey = cfg.similar ?? (typeof similar === 'string' ? similar : similar.label ?? similar.id);
+    const exploration = this.feedConfig.exploration;
+    this.explorer = cfg.exploration ?? (exploration.every > 0 ? new Explorer({ ...exploration, arms: specs.map((s) => s.key), seed: cfg.seed }) : undefined);
   }
+
 
   private tagScore(tag: string): number {
     this.tags ??= new Map(this.trendingModel ? tagTrends(this.trendingModel.model, this.dataset).map((t) => [t.tag, t.score]) : []);
@@ -237,6 +249,8 @@ class ServedFeed implements Feed {
       explain: (reason, post, ex) => this.explain(reason, post, ex),
       pageSize,
       hiddenAuthor: audience?.erased,
+      // Exploration learns from the user's engagement: not for users who switched personalization off.
+      explorer: personalized && this.explorer && this.explorer.every > 0 ? this.explorer : undefined,
     });
   }
 
@@ -297,6 +311,7 @@ class ServedFeed implements Feed {
     if (start !== offset) throw createError('INVALID_INPUT', { field: 'cursor', problem: `offset ${offset} does not start a page` });
     if (index >= pages.length) return { items: [] };
     const items = pages[index]!;
+    this.explorer?.served(userId, items);
     // A page served again (same ranked page, no post written since) is the same object, hydration included.
     const known = this.hydrated.get(items);
     if (known && known.generation === this.postGeneration) return known.page;

@@ -1,48 +1,60 @@
 /**
- * @module Exploration slots: a share of the first page kept for new posts (candidates marked `explore`), which
- * the collaborative sources cannot rank yet and would otherwise rarely reach a page. Fixed for now
- * (`feed.explorationShare`); `explorationSlots` is the one place that decides how many.
+ * @module Exploration slots: one position in `every` of the ranked list (positions every, 2·every, … counted
+ * across pages) is filled by the exploration policy instead of by rank: `pick` is offered every post not placed
+ * yet that fits the page's author cap, and the one it returns takes the slot (the others keep their order).
+ * With `every` 0, or when `pick` returns nothing, the list is paged by rank under the author cap alone.
  */
-import type { ResonateConfig } from '../core/config.js';
+import { CATALOG_AUTHOR } from '../data/importers/types.js';
 import { pagesWithAuthorCap } from './author-cap.js';
 
-/** Slots of a first page of `pageSize` posts reserved for exploration. */
-export function explorationSlots(pageSize: number, config: Pick<ResonateConfig['feed'], 'explorationShare'>): number {
-  return Math.min(pageSize, Math.round(pageSize * (config.explorationShare || 0)));
+export interface ExplorationPaging<T> {
+  pageSize: number;
+  cap: number;
+  /** One slot in `every` positions; 0: none. */
+  every: number;
+  authorOf: (item: T) => string;
+  /** The post for an exploration slot among `candidates` (rank order), or undefined to fill it by rank. */
+  pick: (candidates: readonly T[]) => T | undefined;
 }
 
-/**
- * Pages of `ranked` under the author cap, with at least `slots` exploration posts on the first page when the
- * list has them: the best-ranked exploration posts from later pages replace the lowest-ranked other posts of
- * the first page (placed after the page's own posts); the replaced posts lead the following pages.
- */
-export function pagesWithExploration<T>(
-  ranked: readonly T[],
-  o: { pageSize: number; cap: number; slots: number; authorOf: (item: T) => string; explore: (item: T) => boolean },
-): T[][] {
-  const pages = pagesWithAuthorCap(ranked, o.pageSize, o.cap, o.authorOf);
-  const first = pages[0];
-  if (!first || pages.length < 2) return pages;
-  let missing = o.slots - first.filter(o.explore).length;
-  if (missing <= 0) return pages;
-  const onFirst = new Set(first);
-  const keep = first.slice();
-  const promoted: T[] = [];
-  for (const item of ranked) {
-    if (missing === 0) break;
-    if (onFirst.has(item) || !o.explore(item)) continue;
-    let drop = keep.length - 1;
-    while (drop >= 0 && o.explore(keep[drop]!)) drop--;
-    if (drop < 0) break;
-    const author = o.authorOf(item);
-    const sameAuthor = [...keep, ...promoted].filter((x, j) => j !== drop && o.authorOf(x) === author).length;
-    if (sameAuthor >= o.cap) continue;
-    keep.splice(drop, 1);
-    promoted.push(item);
-    missing--;
+/** Pages of `ranked` under the author cap, with the exploration slots filled by `pick`. */
+export function pagesWithExploration<T>(ranked: readonly T[], o: ExplorationPaging<T>): T[][] {
+  if (!(o.every > 0)) return pagesWithAuthorCap(ranked, o.pageSize, o.cap, o.authorOf);
+  const pages: T[][] = [];
+  let remaining = ranked.slice();
+  let position = 0;
+  while (remaining.length > 0) {
+    const page: T[] = [];
+    const taken = new Set<T>();
+    const perAuthor = new Map<string, number>();
+    const fits = (item: T): boolean => {
+      const a = o.authorOf(item);
+      return a === CATALOG_AUTHOR || (perAuthor.get(a) ?? 0) < o.cap;
+    };
+    const place = (item: T): void => {
+      const a = o.authorOf(item);
+      page.push(item);
+      taken.add(item);
+      perAuthor.set(a, (perAuthor.get(a) ?? 0) + 1);
+      position++;
+    };
+    let next = 0;
+    while (page.length < o.pageSize) {
+      if ((position + 1) % o.every === 0) {
+        const candidates = remaining.filter((x) => !taken.has(x) && fits(x));
+        const chosen = candidates.length > 0 ? o.pick(candidates) : undefined;
+        if (chosen !== undefined) {
+          place(chosen);
+          continue;
+        }
+      }
+      // By rank: posts over their author's cap wait for the next page, keeping their rank.
+      while (next < remaining.length && (taken.has(remaining[next]!) || !fits(remaining[next]!))) next++;
+      if (next >= remaining.length) break;
+      place(remaining[next++]!);
+    }
+    pages.push(page);
+    remaining = remaining.filter((x) => !taken.has(x));
   }
-  if (promoted.length === 0) return pages;
-  const page = [...keep, ...promoted];
-  const taken = new Set(page);
-  return [page, ...pagesWithAuthorCap(ranked.filter((x) => !taken.has(x)), o.pageSize, o.cap, o.authorOf)];
+  return pages;
 }

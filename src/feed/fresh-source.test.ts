@@ -10,7 +10,9 @@ import type { Recommender } from '../models/recommender.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createFeed } from './create-feed.js';
-import { explorationSlots, pagesWithExploration } from './exploration.js';
+import { pagesWithAuthorCap } from './author-cap.js';
+import { pagesWithExploration } from './exploration.js';
+import { Explorer } from './explorer.js';
 import { dot, InterestProfiles, match, ProfileMatcher } from './interest-profiles.js';
 import { createFreshSource, engagementBoost } from './sources/fresh-source.js';
 import type { SourceContext, SourceSpec } from './types.js';
@@ -126,40 +128,77 @@ describe('new users', () => {
 });
 
 describe('exploration slots', () => {
-  it('explorationSlots is about a tenth of the page', () => {
-    expect(explorationSlots(20, { explorationShare: 0.1 })).toBe(2);
-    expect(explorationSlots(3, { explorationShare: 0.1 })).toBe(0);
-    expect(explorationSlots(10, { explorationShare: 0 })).toBe(0);
-    expect(explorationSlots(4, { explorationShare: 1 })).toBe(4);
+  it('pagesWithExploration fills one position in `every` (counted across pages) with pick, under the author cap', () => {
+    const items = ['a1', 'a2', 'b1', 'b2', 'c1', 'xa', 'xb', 'xc'].map((id) => ({ id, author: id === 'xa' ? 'a' : id[0]! }));
+    const offered: string[][] = [];
+    const pick = (c: readonly { id: string }[]): { id: string; author: string } | undefined => {
+      offered.push(c.map((i) => i.id));
+      return c.find((i) => i.id.startsWith('x')) as { id: string; author: string } | undefined;
+    };
+    const pages = pagesWithExploration(items, { pageSize: 4, cap: 2, every: 3, authorOf: (i) => i.author, pick });
+    // Position 3: "a" has two posts on page 1, so xa is not offered and xb takes it; position 6 (page 2): xa.
+    expect(pages.map((p) => p.map((i) => i.id))).toEqual([['a1', 'a2', 'xb', 'b1'], ['b2', 'xa', 'c1', 'xc']]);
+    expect(offered).toEqual([['b1', 'b2', 'c1', 'xb', 'xc'], ['c1', 'xa', 'xc']]);
+    const none = pagesWithExploration(items, { pageSize: 4, cap: 2, every: 0, authorOf: (i) => i.author, pick });
+    expect(none).toEqual(pagesWithAuthorCap(items, 4, 2, (i) => i.author));
   });
 
-  it('reserves exactly the slots for new posts the blend ranks too low, and none with share 0', async () => {
-    await store.write({ posts: moreJazz });
-    const freshIds = new Set(['z1', 'x1', 'x2']);
-    for (const [share, slots] of [[0.4, 2], [0.2, 1], [0, 0]] as const) {
-      // A tiny weight: fresh posts never earn a first-page place on their score.
-      const feed = createFeed({ store, dataset, models, config: feedConfig({ pageSize: 5, explorationShare: share, freshMaxAgeHours: 0 }), sources: sources(0.001), now: () => now });
-      const pages: string[][] = [];
-      for (let cursor: string | undefined, k = 0; k === 0 || (cursor && k < 20); k++) {
-        const p = await feed.page('f2', cursor ? { cursor } : {});
-        pages.push(p.items.map((i) => i.postId));
-        cursor = p.nextCursor;
-      }
-      expect(pages[0]!.length).toBe(5);
-      expect(pages[0]!.filter((id) => freshIds.has(id)).length, `share ${share}`).toBe(slots);
-      const all = pages.flat();
-      expect(new Set(all).size).toBe(all.length);
-      for (const id of freshIds) expect(all).toContain(id);
+  it('with exploration every 5, positions 5 and 10 are the policy’s, marked with policy, arm and propensity; with every 0 nothing is', async () => {
+    const explored = createFeed({ store, dataset, models, config: feedConfig({ exploration: { ...DEFAULT_CONFIG.feed.exploration, every: 5 } }), sources: sources(0.5), now: () => now });
+    const page = (await explored.page('f2')).items;
+    expect(page.length).toBe(10);
+    const marked = page.flatMap((item, k) => (item.exploration ? [k] : []));
+    expect(marked).toEqual([4, 9]);
+    for (const k of marked) {
+      const { policy, arm, propensity } = page[k]!.exploration!;
+      expect(policy).toBe('thompson');
+      expect(arm).toBe(page[k]!.source);
+      expect(propensity).toBeGreaterThan(0);
+      expect(propensity).toBeLessThanOrEqual(1);
     }
+    // The default, 1 slot in 10: the 10th post of a page of 10.
+    const byDefault = createFeed({ store, dataset, models, config: feedConfig(), sources: sources(0.5), now: () => now });
+    expect((await byDefault.page('f2')).items.flatMap((item, k) => (item.exploration ? [k] : []))).toEqual([9]);
+    const off = createFeed({ store, dataset, models, config: feedConfig({ exploration: { ...DEFAULT_CONFIG.feed.exploration, every: 0 } }), sources: sources(0.5), now: () => now });
+    expect((await off.page('f2')).items.some((i) => i.exploration)).toBe(false);
   });
 
-  it('pagesWithExploration promotes the best explore items to the end of page 1 under the author cap', () => {
-    const items = ['a1', 'a2', 'b1', 'b2', 'c1', 'xa', 'xb', 'xc'].map((id) => ({ id, author: id === 'xa' ? 'a' : id[0]!, explore: id.startsWith('x') }));
-    const pages = pagesWithExploration(items, { pageSize: 4, cap: 2, slots: 2, authorOf: (i) => i.author, explore: (i) => i.explore });
-    // xa is by "a", who already has two posts on page 1: xb and xc take the slots, replacing b1 and b2.
-    expect(pages.map((p) => p.map((i) => i.id))).toEqual([['a1', 'a2', 'xb', 'xc'], ['b1', 'b2', 'c1', 'xa']]);
-    const none = pagesWithExploration(items, { pageSize: 4, cap: 2, slots: 0, authorOf: (i) => i.author, explore: (i) => i.explore });
-    expect(none[0]!.map((i) => i.id)).toEqual(['a1', 'a2', 'b1', 'b2']);
+  it('a policy that learned fresh posts engage gives the slot to a new post the blend ranks too low', async () => {
+    await store.write({ posts: moreJazz });
+    const specs = sources(0.001);
+    const explorer = new Explorer({ every: 5, policy: { id: 'thompson' }, rewardWindowSeconds: 60, arms: specs.map((s) => s.key) });
+    for (let t = 0; t < 200; t++) specs.forEach((s, a) => explorer.policy.update(a, s.key === 'fresh' ? 1 : 0));
+    const feed = createFeed({ store, dataset, models, config: feedConfig({ pageSize: 5, freshMaxAgeHours: 0 }), sources: specs, exploration: explorer, now: () => now });
+    const slot = (await feed.page('f2')).items[4]!;
+    expect(['z1', 'x1', 'x2']).toContain(slot.postId);
+    expect(slot.exploration).toEqual({ policy: 'thompson', arm: 'fresh', propensity: expect.closeTo(1, 3) });
+    // Without exploration the blend keeps them off the first page.
+    const plain = createFeed({ store, dataset, models, config: feedConfig({ pageSize: 5, freshMaxAgeHours: 0, exploration: { ...DEFAULT_CONFIG.feed.exploration, every: 0 } }), sources: specs, now: () => now });
+    expect((await plain.page('f2')).items.map((i) => i.postId).filter((id) => ['z1', 'x1', 'x2'].includes(id))).toEqual([]);
+  });
+
+  it('served decisions learn from engagement: feedback joins by (user, post); a decision past the window is learned as reward 0', async () => {
+    let clock = 0;
+    const specs = sources(0.5);
+    const explorer = new Explorer({ every: 5, policy: { id: 'epsilon-greedy' }, rewardWindowSeconds: 60, arms: specs.map((s) => s.key), now: () => clock });
+    const feed = createFeed({ store, dataset, models, config: feedConfig(), sources: specs, exploration: explorer, now: () => now });
+    const page = (await feed.page('f3')).items;
+    const marked = page.filter((i) => i.exploration);
+    expect(marked.length).toBe(2);
+    expect(explorer.waiting).toBe(2);
+    await feed.page('f3'); // the same page again: its decisions wait once
+    expect(explorer.waiting).toBe(2);
+    expect(explorer.feedback('f3', marked[0]!.postId, 1)).toBe(true);
+    expect(explorer.feedback('f3', marked[0]!.postId, 1)).toBe(false);
+    expect(explorer.feedback('f1', marked[1]!.postId, 1)).toBe(false); // another user
+    const state = explorer.toJSON();
+    const arm = specs.findIndex((s) => s.key === marked[0]!.exploration!.arm);
+    expect(state.stats.trials![arm]).toBeGreaterThanOrEqual(1);
+    expect(state.updates).toBe(1);
+    clock += 61_000;
+    explorer.expire();
+    expect(explorer.policy.updates).toBe(2);
+    expect(explorer.waiting).toBe(0);
   });
 });
 

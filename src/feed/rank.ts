@@ -1,13 +1,15 @@
 /**
  * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported) → blended
- * score × freshness → second-stage re-rank of the head → author cap → pages, with the first page's
- * exploration slots given to new posts (`explore` candidates) the blend left off it. Falls back to trending
- * when no source has anything for the user (cold start, or everything filtered out).
+ * score × freshness → second-stage re-rank of the head → pages under the author cap, with one position in
+ * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
+ * has anything for the user (cold start, or everything filtered out).
  */
 import { blend, freshness } from './blend.js';
 import { isExcluded, loadExclusions } from './exclusions.js';
 import { explain, type ExplainContext } from './explain.js';
-import { explorationSlots, pagesWithExploration } from './exploration.js';
+import { pagesWithExploration } from './exploration.js';
+import { userContext } from './exploration-context.js';
+import type { Explorer } from './explorer.js';
 import { loadPostInfo } from './post-info.js';
 import { byScore, cascade, secondStageScores, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
@@ -25,15 +27,15 @@ export interface RankInput {
   pageSize: number;
   /** Authors whose posts never appear (erased users whose posts the snapshot still holds). */
   hiddenAuthor?: (author: string) => boolean;
+  /** Fills the exploration slots (none when absent or its `every` is 0). */
+  explorer?: Explorer;
 }
 
-type Ranked = FeedItem & { author: string; explore: boolean };
+type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>; tags: readonly string[]; ageMs: number };
 
 interface SourceLists {
   lists: { name: string; weight: number; candidates: Candidate[] }[];
   infos: Map<string, PostInfo>;
-  /** Posts some source marked `explore`. */
-  explore: Set<string>;
 }
 
 async function gatherCandidates(input: RankInput): Promise<SourceLists> {
@@ -51,26 +53,28 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
     for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
-  const explore = new Set(lists.flatMap((l) => l.candidates.filter((c) => c.explore).map((c) => c.postId)));
-  return { lists, infos, explore };
+  return { lists, infos };
 }
 
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const { lists, infos, explore } = await gatherCandidates(input);
+  const { lists, infos } = await gatherCandidates(input);
   const ex = input.explainContext(infos);
   const explainItem = input.explain ?? explain;
   const items: Ranked[] = blend(lists).map((b) => {
     const post = infos.get(b.postId)!;
+    const ageMs = ctx.scoreTime - post.createdAt;
     return {
       postId: b.postId,
-      score: b.score * freshness(ctx.scoreTime - post.createdAt, ctx.config.freshnessHalfLifeHours),
+      score: b.score * freshness(ageMs, ctx.config.freshnessHalfLifeHours),
       source: b.sources[0]!,
       sources: b.sources,
       explanation: explainItem(b.reason, post, ex),
       author: post.author,
-      explore: explore.has(b.postId),
+      sourceScores: b.sourceScores,
+      tags: post.tags,
+      ageMs,
     };
   });
   items.sort(byScore);
@@ -79,12 +83,13 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
     const itemIndex = (id: string): number => ctx.dataset.items.index(id);
     cascade(items, ctx.config.rerankTop, ctx.config.rankerWeight, (ids) => secondStageScores(stage, ctx.userIndex, itemIndex, ids));
   }
+  const explorer = input.explorer;
   const pages = pagesWithExploration(items, {
     pageSize: input.pageSize,
     cap: ctx.config.authorCap,
-    slots: explorationSlots(input.pageSize, ctx.config),
+    every: explorer?.every ?? 0,
     authorOf: (i) => i.author,
-    explore: (i) => i.explore,
+    pick: explorer ? explorer.picker<Ranked>(() => userContext(ctx.dataset, ctx.userIndex), ctx.config.freshnessHalfLifeHours) : () => undefined,
   });
-  return pages.map((page) => page.map(({ author: _author, explore: _explore, ...item }) => item));
+  return pages.map((page) => page.map(({ author: _author, sourceScores: _scores, tags: _tags, ageMs: _age, ...item }) => item));
 }

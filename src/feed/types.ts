@@ -1,7 +1,7 @@
 /**
  * @module The feed's types: what a page holds, what a candidate source returns, and the context sources see.
  */
-import type { ResonateConfig } from '../core/config.js';
+import type { PolicyId, ResonateConfig } from '../core/config.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Post } from '../data/schemas.js';
@@ -19,6 +19,16 @@ export interface FeedItem {
   sources: string[];
   /** A human sentence: "You follow @alice", "Trending in #jazz", … */
   explanation: string;
+  /** Present on a post placed by the exploration policy (`feed.exploration`): what chose it and with what probability. */
+  exploration?: ExplorationDecision;
+}
+
+/** An exploration decision as served: the policy, the arm it chose (a candidate source) and the propensity. */
+export interface ExplorationDecision {
+  policy: PolicyId;
+  arm: string;
+  /** Probability that the policy, in its state at the time, placed this post in this slot. */
+  propensity: number;
 }
 
 /** A feed item with its post, ready to render. */
@@ -62,8 +72,8 @@ export interface Candidate {
   score: number;
   reason: Reason;
   /**
-   * A post the collaborative models cannot rank yet (new, little engagement): it may take one of the first
-   * page's exploration slots (`feed.explorationShare`) when its blended score does not earn it a place.
+   * A post the collaborative models cannot rank yet (new, little engagement); the `fresh` source marks its pool
+   * posts so.
    */
   explore?: boolean;
 }

@@ -22,24 +22,8 @@ export function logSub(a: number, b: number): number {
   return d > 700 ? a : b + Math.log(Math.expm1(d));
 }
 
-// Lanczos approximation, g = 7, nine coefficients (Numerical Recipes / Godfrey): ~15 significant digits.
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/** log Γ(x) for x > 0. */
-export function lgamma(x: number): number {
-  if (!(x > 0)) throw createError('INTERNAL', { problem: `lgamma is only defined here for x > 0, got ${x}` });
-  // Reflection keeps the approximation in its accurate range: Γ(x)Γ(1−x) = π / sin(πx).
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i]! / (z + i);
-  const t = z + 7.5;
-  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
+export { lgamma } from '../math/special.js';
+import { lgamma } from '../math/special.js';
 
 /** log C(n, k) for integers 0 ≤ k ≤ n. */
 export function logBinomial(n: number, k: number): number {

@@ -1,8 +1,11 @@
 /**
  * @module The policy a simulation serves: a name and the engine config overrides that make it.
  *
- * - `fixed`: the engine's default feed recipe (sources and weights) with the exploration share at 0;
- * - `learning`: the engine's default learning policy: the default recipe with its exploration on;
+ * - `fixed`: the engine's default feed recipe (sources and weights) with exploration off (`feed.exploration.every`
+ *   0: no exploration slots, no exploration policy learning online);
+ * - `learning`: the engine's default learning policy: the default recipe with its exploration slots filled by the
+ *   default exploration policy (`feed.exploration`: Thompson sampling over the candidate sources), which learns
+ *   online from the events on the posts it placed;
  * - `PATH.json`: a JSON object of engine config overrides (e.g. `{"feed": {"sources": [...]}}`), laid over the
  *   defaults; its name is the file name without `.json`.
  * Every policy is retrained at each simulated day's start and folds new events in online (`engine.ingest`).
@@ -18,7 +21,7 @@ export interface PolicySpec {
 }
 
 export const BUILTIN_POLICIES: Readonly<Record<string, PolicySpec>> = {
-  fixed: { name: 'fixed', overrides: { feed: { explorationShare: 0 } } },
+  fixed: { name: 'fixed', overrides: { feed: { exploration: { every: 0 } } } },
   learning: { name: 'learning', overrides: {} },
 };
 

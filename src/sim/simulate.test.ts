@@ -42,8 +42,8 @@ describe('simulate', () => {
     // Following the author lifts the log-odds of engaging by 4 (the generator's default is 1): serving followees'
     // posts must beat serving trending posts.
     const network = { beta: { b2: 4 } };
-    const inNetwork = await run({ name: 'in-network', overrides: { feed: { sources: [{ id: 'in-network', weight: 1 }], explorationShare: 0 } } }, { network });
-    const trending = await run({ name: 'trending', overrides: { feed: { sources: [{ id: 'popular/trending', weight: 1 }], explorationShare: 0 } } }, { network });
+    const inNetwork = await run({ name: 'in-network', overrides: { feed: { sources: [{ id: 'in-network', weight: 1 }], exploration: { every: 0 } } } }, { network });
+    const trending = await run({ name: 'trending', overrides: { feed: { sources: [{ id: 'popular/trending', weight: 1 }], exploration: { every: 0 } } } }, { network });
     expect(inNetwork.totals.engagementRate).toBeGreaterThan(trending.totals.engagementRate + 0.05);
     expect(inNetwork.totals.regret / inNetwork.totals.impressions).toBeLessThan(trending.totals.regret / trending.totals.impressions);
   }, 300_000);

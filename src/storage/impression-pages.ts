@@ -18,7 +18,10 @@ export interface PackedPage {
 }
 
 export function packItems(page: ServedPage): string {
-  return JSON.stringify(page.items.map((it): PackedItem => [it.postId, it.source, it.score, it.policy ?? BLEND_POLICY, it.arm ?? null, it.propensity ?? 1]));
+  return JSON.stringify(page.items.map((it): PackedItem => {
+    const x = it.exploration;
+    return x ? [it.postId, it.source, it.score, x.policy, x.arm ?? null, x.propensity] : [it.postId, it.source, it.score, BLEND_POLICY, null, 1];
+  }));
 }
 
 /** The items of a stored page, one `Impression` each. */

@@ -454,7 +454,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       });
 
       it('appends pages idempotently and scans their items in logging order, filtered by time and user', async () => {
-        const explored: ServedPage = { requestId: R2, userId: 'bob', offset: 20, at: T0 + 19 * MIN, experiment: 'exp:b', items: [{ postId: 'p4', source: 'fresh', score: 0.5, policy: 'thompson', arm: 'fresh', propensity: 0.25 }] };
+        const explored: ServedPage = { requestId: R2, userId: 'bob', offset: 20, at: T0 + 19 * MIN, experiment: 'exp:b', items: [{ postId: 'p4', source: 'fresh', score: 0.5, exploration: { policy: 'thompson', arm: 'fresh', propensity: 0.25 } }] };
         expect(await store.writeImpressions([page(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN)])).toBe(2);
         expect(await store.writeImpressions([page(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN), explored])).toBe(1);
         const first = served(R1, 'carol', ['p2', 'p1'], T0 + 20 * MIN);

@@ -69,6 +69,17 @@ describe('impression log', () => {
     }
   });
 
+  it('logs a post placed by the exploration policy with that policy, its arm and its propensity', async () => {
+    const page = await engine.feed('cal', { pageSize: 15 });
+    const explored = page.items.filter((it) => it.exploration !== undefined);
+    expect(explored.length).toBeGreaterThan(0);
+    const rows = await until(() => logged(engine), (r) => r.some((x) => x.requestId === page.requestId));
+    for (const it of explored) {
+      expect(rows).toContainEqual(expect.objectContaining({ requestId: page.requestId, postId: it.postId, policy: it.exploration!.policy, arm: it.exploration!.arm, propensity: it.exploration!.propensity }));
+    }
+    expect(rows.filter((x) => x.requestId === page.requestId && x.policy === 'blend')).toHaveLength(page.items.length - explored.length);
+  });
+
   it('gives a page served again from memory its own request id, logged again', async () => {
     const a = await engine.feed('eve', { pageSize: 3 });
     const b = await engine.feed('eve', { pageSize: 3 });

@@ -45,7 +45,7 @@ describe('model versions', () => {
     const validation = versions[0]!.validation!;
     expect(Object.keys(validation).sort()).toEqual(['in-network', 'item-knn/cosine', 'popular/trending']);
     expect(validation['item-knn/cosine']!['ndcg@10']).toBeGreaterThan(validation['popular/trending']!['ndcg@10']!);
-    expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'interest-vectorizer.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'popular__trending.safetensors', 'topics.json']);
+    expect(readdirSync(join(modelsDir, versionName(1))).sort()).toEqual(['dataset.safetensors', 'in-network.safetensors', 'interest-vectorizer.safetensors', 'item-knn__cosine.safetensors', 'manifest.json', 'policy.json', 'popular__trending.safetensors', 'topics.json']);
   });
 
   it('a new engine serves the saved version without training, with the same feed', async () => {

@@ -2,10 +2,12 @@
  * @module Fresh-post candidate source (`fresh`): a pseudo-source that needs no fitted model. It proposes
  *
  * - posts of the fresh pool (written since the snapshot, or recent snapshot posts with little engagement) by
- *   authors the user does not follow (in-network serves those) that match the user's interest profile by text and tags, scored match × early-engagement boost; these may take
- *   the page's exploration slots (`feed.explorationShare`);
+ *   authors the user does not follow (in-network serves those) that match the user's interest profile by text and tags, scored match × early-engagement boost (the `fresh`
+ *   arm of the exploration policy, `feed.exploration`);
  * - neighbours (`similarItems` of the similar-posts model, else any item-kNN) of the posts the user engaged with
- *   since the snapshot: a user the snapshot does not know gets a first page from their first likes at once.
+ *   since the snapshot: a user the snapshot does not know gets a first page from their first likes at once;
+ * - for a liked post written after the snapshot (no model knows it yet), its content neighbours in the pool (the
+ *   posts whose text and tags are closest to it), so a new post's first engagement steers that user's next page.
  *
  * The profile folds in the user's Store events since the snapshot (all of them for a user the snapshot does
  * not know), so a like counts before the next training.
@@ -14,7 +16,7 @@ import { DEFAULT_CONFIG } from '../../core/config.js';
 import { eventWeight, type EventWeights } from '../../data/dataset-builder.js';
 import type { Event } from '../../data/schemas.js';
 import type { Recommendation, Recommender } from '../../models/recommender.js';
-import { interestProfiles, ProfileMatcher, type InterestProfiles, type ProfilePost, type SparseVector } from '../interest-profiles.js';
+import { dot, interestProfiles, ProfileMatcher, type InterestProfiles, type ProfilePost, type SparseVector } from '../interest-profiles.js';
 import type { Candidate, CandidateSource, SourceContext } from '../types.js';
 import { eventsSince } from '../user-reads.js';
 import { FreshPool, type FreshPost } from './fresh-pool.js';
@@ -115,7 +117,54 @@ async function freshCandidates(ctx: SourceContext, st: State, weights: EventWeig
   const liked = likedItems(ctx, events);
   const model = similarityModel(ctx, similarKey);
   if (model && liked.length > 0) out.push(...neighbourCandidates(ctx, model, liked));
+  out.push(...contentNeighbours(ctx, pool, likedNewPosts(ctx, events), skip));
   return out;
+}
+
+/** Posts the user liked that the snapshot does not know (written since), most recent first, at most MAX_LIKED. */
+function likedNewPosts(ctx: SourceContext, events: readonly Event[]): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.post === undefined || !LIKES.has(e.type) || (e.type === 'rating' && !((e.value ?? 0) > 0))) continue;
+    if (ctx.dataset.items.index(e.post) < 0 && !out.includes(e.post)) out.push(e.post);
+    if (out.length >= MAX_LIKED) break;
+  }
+  return out;
+}
+
+/**
+ * Pool posts closest in content to the liked new posts: Σ over liked posts of cosine / (that post's best cosine),
+ * the reason the largest term (the same normalisation as the model neighbours).
+ */
+function contentNeighbours(ctx: SourceContext, pool: readonly FreshPost[], liked: readonly string[], skip: ReadonlySet<string>): Candidate[] {
+  if (liked.length === 0) return [];
+  const vectors = new Map(pool.map((p) => [p.id, p.vector]));
+  const likedSet = new Set(liked);
+  const scores = new Map<string, { score: number; because: string; best: number }>();
+  for (const id of liked) {
+    const v = vectors.get(id);
+    if (!v) continue;
+    const ns = pool
+      .filter((p) => !likedSet.has(p.id) && !skip.has(p.author))
+      .map((p) => ({ id: p.id, sim: dot(v, p.vector) }))
+      .filter((n) => n.sim >= MIN_MATCH)
+      .sort((a, b) => b.sim - a.sim || (a.id < b.id ? -1 : 1))
+      .slice(0, ctx.limit);
+    const top = ns[0]?.sim ?? 0;
+    for (const n of ns) {
+      const s = n.sim / top;
+      const prev = scores.get(n.id);
+      if (!prev) scores.set(n.id, { score: s, because: id, best: s });
+      else {
+        prev.score += s;
+        if (s > prev.best) [prev.because, prev.best] = [id, s];
+      }
+    }
+  }
+  return [...scores]
+    .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+    .slice(0, ctx.limit)
+    .map(([postId, s]) => ({ postId, score: s.score, reason: { kind: 'because', postId: s.because }, explore: true }));
 }
 
 /** The user's engaged posts since the snapshot with their vectors (snapshot, pool, else one Store read). */
