@@ -16,7 +16,7 @@ function run(policy: PolicySpec, extra: Partial<SimulateOptions> = {}): Promise<
 }
 
 /** The result without wall times, which differ from run to run. */
-const withoutTimes = (r: SimulationResult): unknown => ({ ...r, seconds: 0, setup: { ...r.setup, store: '' }, days: r.days.map((d) => ({ ...d, seconds: 0 })) });
+const withoutTimes = (r: SimulationResult): unknown => ({ ...r, seconds: 0, cpuSeconds: 0, setup: { ...r.setup, store: '' }, days: r.days.map((d) => ({ ...d, seconds: 0, cpuSeconds: 0 })) });
 
 describe('simulate', () => {
   it('runs 3 days closed-loop with the documented result shape, the same for the same seed', async () => {

@@ -6,7 +6,7 @@
  * are written to a fresh store; then every simulated day:
  *   1. interests drift (simulated-users.ts), and the engine retrains on everything stored (`engine.train`, not
  *      saved, no background models) — a daily retraining;
- *   2. the day's sessions run in time order: the posts written since the last session are ingested
+ *   2. the day's sessions run in time order: the posts written since are ingested once per simulated hour
  *      (`engine.ingest('posts')`), the user asks for a page (`engine.feed`), reads down it (asking for the next page
  *      when they read past it) and answers each post from the planted model; their events, carrying the page's
  *      `request_id`, are ingested at the session's end (`engine.ingest('events')`: online updates, cache drops).
@@ -36,6 +36,8 @@ const DAY_MS = 86_400_000;
 const GENERATOR_DAYS = 30;
 /** Most posts one ingest call carries (the validator's cap on post batches). */
 const POST_BATCH = 500;
+/** New posts are ingested at most once per simulated hour (each post write makes the next ranking re-read the fresh pool). */
+const POST_TICK_MS = 3_600_000;
 
 export interface SimulateOptions {
   readonly policy: PolicySpec;
@@ -71,6 +73,8 @@ export interface SimulationDay {
   readonly regret: number;
   /** Seconds of wall time the day took (training included). */
   readonly seconds: number;
+  /** CPU seconds of this process during the day (user + system; on a shared machine a steadier cost than wall time). */
+  readonly cpuSeconds: number;
 }
 
 export interface SimulationResult {
@@ -80,6 +84,13 @@ export interface SimulationResult {
   readonly days: SimulationDay[];
   readonly totals: { impressions: number; engagements: number; engagementRate: number; hides: number; sessions: number; expectedEngagements: number; regret: number };
   readonly seconds: number;
+  readonly cpuSeconds: number;
+}
+
+/** CPU seconds (user + system) of this process since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 /** The engine settings every simulated policy shares: simulated-time caches off, no background models. */
@@ -89,14 +100,14 @@ function simulationConfig(dir: string, seed: number, pageSize: number): Resonate
     seed,
     models: { dir: join(dir, 'models'), validate: false, ranker: false, behavior: false, retrainEvery: 0, tuneSeconds: 0 },
     // A page reused by wall-clock TTL would outlive simulated hours; materialization is a latency measure only.
-    // The fresh pool is read at most every 5 simulated minutes (its default 5 s would read it at every request).
-    feed: { pageSize, cacheTtlSeconds: 0, materializeUsers: 0, recipe: 'config', freshRefreshSeconds: 300 },
+    // The fresh pool is read at most every 15 simulated minutes (its default 5 s would read it at every request).
+    feed: { pageSize, cacheTtlSeconds: 0, materializeUsers: 0, recipe: 'config', freshRefreshSeconds: 900 },
     log: { level: 'silent' },
   };
 }
 
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
-  const t0 = performance.now();
+  const t0 = performance.now(), cpu0 = process.cpuUsage();
   const historyDays = options.historyDays ?? 14;
   const pageSize = options.pageSize ?? 10;
   const drift = options.drift ?? DEFAULT_DRIFT;
@@ -127,7 +138,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       days.push(day);
       options.onDay?.(day);
     }
-    return { policy: options.policy.name, seed: options.seed, setup: { ...network.counts, historyDays, pageSize, drift, store: join(dir, 'store.db') }, days, totals: totalsOf(days), seconds: (performance.now() - t0) / 1000 };
+    return { policy: options.policy.name, seed: options.seed, setup: { ...network.counts, historyDays, pageSize, drift, store: join(dir, 'store.db') }, days, totals: totalsOf(days), seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(cpu0) };
   } finally {
     await engine.close();
   }
@@ -169,6 +180,7 @@ async function writeHistory(engine: Engine, network: SyntheticNetwork, simStart:
 /** The engine and the simulated users, one session after another. */
 class ClosedLoop {
   private nextPost = 0;
+  private lastPostTick = -Infinity;
   /** Posts stored so far: post indices are chronological, so the stored ones are [0, storedPosts). */
   private storedPosts: number;
   private nextEvent = 0;
@@ -187,8 +199,10 @@ class ClosedLoop {
     this.seen = Array.from({ length: users.size }, () => new Set<number>());
   }
 
-  /** Ingests the posts written up to `t`. */
-  private async postsUntil(t: number): Promise<void> {
+  /** Ingests the posts written up to `t` (at most once per POST_TICK_MS unless `force`). */
+  private async postsUntil(t: number, force = false): Promise<void> {
+    if (!force && t < this.lastPostTick + POST_TICK_MS) return;
+    this.lastPostTick = t;
     const batch: Post[] = [];
     while (this.nextPost < this.upcoming.length && this.upcoming[this.nextPost]!.created_at <= t) batch.push(this.upcoming[this.nextPost++]!);
     for (let i = 0; i < batch.length; i += POST_BATCH) await this.engine.ingest('posts', batch.slice(i, i + POST_BATCH));
@@ -196,9 +210,9 @@ class ClosedLoop {
   }
 
   async runDay(day: number, dayStart: number, rng: Rng): Promise<SimulationDay> {
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = process.cpuUsage();
     this.setClock(dayStart);
-    await this.postsUntil(dayStart);
+    await this.postsUntil(dayStart, true);
     this.users.driftDay(rng);
     await this.engine.train({ save: false, secondary: false });
     const counts = { impressions: 0, engagements: 0, hides: 0, expected: 0, oracle: 0 };
@@ -214,6 +228,7 @@ class ClosedLoop {
       oracleEngagements: counts.oracle,
       regret: counts.oracle - counts.expected,
       seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: cpuSince(cpu0),
     };
   }
 

@@ -35,7 +35,7 @@ export function registerSimulateCommand(program: Command): void {
         historyDays: integer(opts.historyDays, '--history-days', 1),
         pageSize: integer(opts.pageSize, '--page-size', 1),
         dir: opts.out,
-        onDay: (d) => process.stderr.write(`day ${d.day}/${days}: ${d.sessions} sessions, ${d.impressions} impressions, ${d.engagements} engagements, regret ${d.regret.toFixed(1)} (${d.seconds.toFixed(1)} s)\n`),
+        onDay: (d) => process.stderr.write(`day ${d.day}/${days}: ${d.sessions} sessions, ${d.impressions} impressions, ${d.engagements} engagements, regret ${d.regret.toFixed(1)} (${d.seconds.toFixed(1)} s, ${d.cpuSeconds.toFixed(1)} CPU s)\n`),
       });
       await writeSimulationReport(result, opts.out);
       const t = result.totals;
