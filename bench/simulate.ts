@@ -9,7 +9,10 @@
  *    the log source counts it), and estimated from the default log as their empirical per-position action shares.
  *
  *   npm run bench -- simulate [seeds=1] [days=30] [users=2000] [ope|loop|both]
+ *   npm run bench -- simulate summary DIR...    (the table and charts of `resonate simulate` result folders run
+ *                                                 side by side, e.g. one process per policy)
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { empiricalPolicy, ESTIMATORS, readLog, runOpe, type LoggedRow } from '../src/eval/ope/index.js';
 import { writeReportFolder } from '../src/eval/report/write-report.js';
@@ -30,15 +33,25 @@ function simulateOnce(policy: PolicySpec, seed: number, days: number, users: num
 }
 
 async function loopCheck(seeds: number, days: number, users: number): Promise<void> {
-  const rows: (string | number)[][] = [];
   const results: SimulationResult[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    const fixed = await simulateOnce(resolvePolicy('fixed'), seed, days, users);
-    const learning = await simulateOnce(resolvePolicy('learning'), seed, days, users);
-    results.push(fixed, learning);
-    for (const r of [fixed, learning]) {
+    results.push(await simulateOnce(resolvePolicy('fixed'), seed, days, users));
+    results.push(await simulateOnce(resolvePolicy('learning'), seed, days, users));
+  }
+  await summarize(results);
+}
+
+/** Table and charts of fixed / learning results (pairs by seed). */
+async function summarize(results: readonly SimulationResult[]): Promise<void> {
+  const rows: (string | number)[][] = [];
+  const days = results[0]?.days.length ?? 0, users = results[0]?.setup.users ?? 0;
+  for (const seed of [...new Set(results.map((r) => r.seed))]) {
+    const fixed = results.find((r) => r.seed === seed && r.policy === 'fixed');
+    const learning = results.find((r) => r.seed === seed && r.policy === 'learning');
+    for (const r of results.filter((x) => x.seed === seed)) {
       rows.push([seed, r.policy, r.totals.impressions, r.totals.engagements, r.totals.engagementRate.toFixed(4), r.totals.regret.toFixed(0), regretGrowthExponent(r.days).toFixed(2), r.seconds.toFixed(0), r.cpuSeconds.toFixed(0)]);
     }
+    if (!fixed || !learning) continue;
     rows.push([seed, 'learning / fixed', '', (learning.totals.engagements / fixed.totals.engagements).toFixed(3), (learning.totals.engagementRate / fixed.totals.engagementRate).toFixed(3), '', '', '', '']);
   }
   console.log(`\n### ${days} simulated days, ${users} users, fixed vs learning (same seeds)\n`);
@@ -82,8 +95,12 @@ async function opeCheck(seed: number, users: number): Promise<void> {
 
 export async function run(args: string[]): Promise<void> {
   const seeds = Number(args[0] ?? 1), days = Number(args[1] ?? 30), users = Number(args[2] ?? 2000);
-  const which = args[3] ?? 'both';
   console.log(machineLine());
+  if (args[0] === 'summary') {
+    await summarize(args.slice(1).map((dir) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as SimulationResult));
+    return;
+  }
+  const which = args[3] ?? 'both';
   if (which !== 'ope') await loopCheck(seeds, days, users);
   if (which !== 'loop') await opeCheck(1, users);
 }
