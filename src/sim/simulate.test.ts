@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../storage/open-store.js';
 import { resolvePolicy, type PolicySpec } from './policy-spec.js';
 import { regretGrowthExponent } from './report.js';
 import { simulate, type SimulateOptions, type SimulationResult } from './simulate.js';
@@ -34,6 +35,23 @@ describe('simulate', () => {
     const t = a.totals;
     expect(t.impressions).toBe(a.days.reduce((s, d) => s + d.impressions, 0));
     expect(t.engagementRate).toBeCloseTo(t.engagements / t.impressions, 12);
+    // The engine ran on the simulated clock: every page was logged within the simulated days (2024), and the
+    // events that answer them carry their request ids.
+    const start = Date.UTC(2024, 0, 1) + 7 * 86_400_000, end = start + 3 * 86_400_000;
+    const store = await openStore(`sqlite://${a.setup.store}`);
+    try {
+      const requests = new Set<string>();
+      for await (const i of store.scanImpressions()) {
+        expect(i.at).toBeGreaterThanOrEqual(start);
+        expect(i.at).toBeLessThan(end);
+        requests.add(i.requestId);
+      }
+      let answered = 0;
+      for await (const e of store.scanEvents()) if (typeof e.request_id === 'string' && requests.has(e.request_id)) answered++;
+      expect(answered).toBeGreaterThanOrEqual(t.impressions); // at least a view per impression
+    } finally {
+      await store.close();
+    }
     const b = await run(resolvePolicy('fixed'));
     expect(withoutTimes(b)).toEqual(withoutTimes(a));
   }, 300_000);
