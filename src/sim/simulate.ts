@@ -131,10 +131,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   try {
     const upcoming = await writeHistory(engine, network, simStart);
     const loop = new ClosedLoop(engine, network, new SimulatedUsers(network, drift), upcoming, pageSize, (t) => (now = t));
-    const rng = createRng(options.seed ^ 0x5eed);
+    // Two streams: who comes when (sessions, drift) and how they answer. Sessions and drift then do not depend on
+    // what a policy showed: two policies with the same seed face the same sessions (common random numbers).
+    const master = createRng(options.seed ^ 0x5eed);
+    const world = master.fork(), answers = master.fork();
     const days: SimulationDay[] = [];
     for (let d = 0; d < options.days; d++) {
-      const day = await loop.runDay(d, simStart + d * DAY_MS, rng);
+      const day = await loop.runDay(d, simStart + d * DAY_MS, world, answers);
       days.push(day);
       options.onDay?.(day);
     }
@@ -209,15 +212,15 @@ class ClosedLoop {
     this.storedPosts += batch.length;
   }
 
-  async runDay(day: number, dayStart: number, rng: Rng): Promise<SimulationDay> {
+  async runDay(day: number, dayStart: number, world: Rng, answers: Rng): Promise<SimulationDay> {
     const t0 = performance.now(), cpu0 = process.cpuUsage();
     this.setClock(dayStart);
     await this.postsUntil(dayStart, true);
-    this.users.driftDay(rng);
+    this.users.driftDay(world);
     await this.engine.train({ save: false, secondary: false });
     const counts = { impressions: 0, engagements: 0, hides: 0, expected: 0, oracle: 0 };
-    const sessions = this.users.sessionsOfDay(dayStart, rng);
-    for (const s of sessions) await this.runSession(s, rng, counts);
+    const sessions = this.users.sessionsOfDay(dayStart, world);
+    for (const s of sessions) await this.runSession(s, answers, counts);
     return {
       day: day + 1,
       impressions: counts.impressions,
