@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, tune, text, privacy, keys, users, migrate, experiments.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, simulate, tune, text, privacy, keys, users, migrate, experiments.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -8,6 +8,7 @@ import { registerServeCommands } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerOpeCommand } from './commands/ope.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerTextCommands } from './commands/text.js';
 import { registerTuneCommand } from './commands/tune.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerEvalCommand(program);
   registerOpeCommand(program);
+  registerSimulateCommand(program);
   registerTuneCommand(program);
   registerTextCommands(program);
   registerPrivacyCommands(program);

@@ -44,6 +44,11 @@ export interface EngineOptions {
   store?: Store;
   /** Use this shared state instead of the one `config.cache.url` names (closed by its owner, not the engine). */
   sharedState?: SharedState;
+  /**
+   * The engine's clock (epoch ms; default `Date.now`): the feed's snapshot time and ages, the impression log's
+   * `at`, and the future-timestamp check of ingest read it. A simulation runs the engine on simulated time with it.
+   */
+  clock?: () => number;
 }
 
 export interface TrainReport {
@@ -155,13 +160,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const ownsShared = options.sharedState === undefined;
   // Training and loading block the event loop: connect first, so the first pages are shared. Redis down: start anyway.
   if (!(await shared.connected())) logger.warn({}, 'starting without redis: serving from this process memory until it is reachable');
+  const clock = options.clock ?? Date.now;
   const lifecycle = createLifecycle({
-    store, config, plan, logger, injectedStore: options.store !== undefined, audience,
+    store, config, plan, logger, injectedStore: options.store !== undefined, audience, clock,
     sharedPages: (version) => shared.pages(version),
     onNewVersion: (version) => shared.version.announce(version),
   });
   shared.version.follow((version) => void lifecycle.adopt(version));
-  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle, shared, ownsShared);
+  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle, shared, ownsShared, clock);
 }
 
 /** The engine's API over its parts; every method delegates to the part that owns the work. */
@@ -178,11 +184,12 @@ class ResonateEngine implements Engine {
     private readonly lifecycle: Lifecycle,
     readonly shared: SharedState,
     private readonly ownsShared: boolean,
+    private readonly clock: () => number,
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration });
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
@@ -240,7 +247,7 @@ class ResonateEngine implements Engine {
 
   async feed(userId: string, opts?: PageOptions): Promise<HydratedPage> {
     const id = this.readable(userId);
-    const at = Date.now();
+    const at = this.clock();
     // The user's arm while an experiment runs: its feed serves the page and the impression names it.
     const exposure = exposureAt(this.config.experiments, id, at);
     const page = await feedForExposure(this.serving().feed, exposure).page(id, opts);

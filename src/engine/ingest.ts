@@ -33,9 +33,10 @@ export function addSentiment(posts: Post[]): void {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer } = feedback;
+  const clock = feedback.clock ?? Date.now;
   return async (kind, rows) => {
     const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
     return counts;
@@ -43,7 +44,7 @@ export function createIngest(
 
   async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
-    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: Date.now(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);

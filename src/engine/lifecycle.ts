@@ -42,6 +42,8 @@ export interface LifecycleOptions {
   sharedPages?: (version: number) => SharedFirstPages | undefined;
   /** Called when this process trained (or retrained) a saved version and serves it, so others can follow. */
   onNewVersion?: (version: number) => void;
+  /** The engine's clock (the feed's snapshot time, the exploration policy's reward window); `Date.now` when absent. */
+  clock?: () => number;
 }
 
 export interface UnlearnOutcome {
@@ -126,7 +128,7 @@ class ModelLifecycle implements Lifecycle {
   constructor(private readonly o: LifecycleOptions) {
     this.background = createBackgroundModels(o.config, o.logger, this.closing.signal);
     const exploration = o.config.feed.exploration;
-    this.exploration = exploration.every > 0 ? new Explorer({ ...exploration, arms: o.plan.sources.map((s) => s.key), seed: o.config.seed }) : undefined;
+    this.exploration = exploration.every > 0 ? new Explorer({ ...exploration, arms: o.plan.sources.map((s) => s.key), seed: o.config.seed, ...(o.clock ? { now: o.clock } : {}) }) : undefined;
   }
 
   /** The served feed, with a feed per experiment arm that changes feed settings (same models, same explorer). */
@@ -138,7 +140,7 @@ class ModelLifecycle implements Lifecycle {
     const build = (feed: ResonateConfig['feed'], sources: readonly SourceSpec[], share = false): Feed =>
       createFeed({
         store, dataset, models: Object.fromEntries(models), config: { feed }, weights: config.weights, audience, sources, similar: plan.similar,
-        secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(share && shared ? { shared } : {}),
+        secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(share && shared ? { shared } : {}), ...(this.o.clock ? { now: this.o.clock } : {}),
       });
     return withExperiments(build(config.feed, plan.sources, true), { feed: config.feed, sources: plan.sources, experiments: config.experiments, build: (f, s) => build(f, s) });
   }
@@ -278,7 +280,9 @@ class ModelLifecycle implements Lifecycle {
 
   async train(options: TrainOptions & { background?: boolean } = {}): Promise<TrainedSet> {
     const { store, config, plan, logger } = this.o;
-    const set = await trainFromStore(store, config, plan, { ...options, logger });
+    // Topics that are neither saved nor served (no background models) are not fitted.
+    const topics = options.topics ?? (options.save !== false || options.background !== false);
+    const set = await trainFromStore(store, config, plan, { ...options, topics, logger });
     if (set.manifest) pruneVersions(config.models.dir, config.models.keepVersions);
     await this.publish(set.dataset, set.models, set.manifest, options.background !== false, false, set.topics);
     if (set.manifest) this.o.onNewVersion?.(set.manifest.version);

@@ -27,6 +27,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Write the result as a new model version under `models.dir` (default true). */
   save?: boolean;
+  /** Fit the trending topics of the snapshot (default true; they are saved with the version and served in the background). */
+  topics?: boolean;
 }
 
 export interface TrainedSet {
@@ -127,7 +129,7 @@ export async function trainFromStore(store: Store, config: ResonateConfig, plan:
   if (dataset.items.size === 0) throw createError('DATASET_EMPTY', { what: 'posts' });
   const validation = config.models.validate ? await validatePlan(plan, dataset, config.seed, options) : undefined;
   const { models, fitSeconds } = await fitPlan(plan, dataset, { seed: config.seed, progress, signal: options.signal, logger: options.logger });
-  const topics = fitTopics(dataset, models, config.seed, options.logger);
+  const topics = options.topics === false ? undefined : fitTopics(dataset, models, config.seed, options.logger);
   const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint, ...(validation ? { validation } : {}), ...(topics ? { topics } : {}) };
   if (options.save !== false) {
     set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset, topics) });
