@@ -25,6 +25,7 @@
  * weights. The noise and the Poisson batches come from node:crypto unless `secureRandomness` is false (then from
  * the seed: repeatable, no privacy against whoever knows the seed).
  */
+import { batchedVectors } from './batched-vectors.js';
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { throwIfAborted } from '../../core/progress.js';
@@ -252,20 +253,13 @@ export class DpTwoTowerRecommender extends BaseRecommender {
   }
 
   private computeVectors(): void {
-    const net = this.net!, f = this.features!, p = this.params, D = p.outputDim, chunk = 1024;
-    this.itemVecs = new Float32Array(f.nItems * D);
-    this.userVecs = new Float32Array(f.nUsers * D);
+    const net = this.net!, f = this.features!, p = this.params, D = p.outputDim;
     noGrad(() => {
-      for (let s = 0; s < f.nItems; s += chunk) {
-        const ids = Int32Array.from({ length: Math.min(chunk, f.nItems - s) }, (_, b) => s + b);
-        this.itemVecs.set(itemTower(net, f, p, ids, () => true).data, s * D);
-      }
-      for (let s = 0; s < f.nUsers; s += chunk) {
-        const ids = Int32Array.from({ length: Math.min(chunk, f.nUsers - s) }, (_, b) => s + b);
-        this.userVecs.set(userVectors(net, f, p, ids).data, s * D);
-      }
+      this.itemVecs = batchedVectors(f.nItems, D, (ids) => itemTower(net, f, p, ids, () => true).data);
+      this.userVecs = batchedVectors(f.nUsers, D, (ids) => userVectors(net, f, p, ids).data);
     });
   }
+
 
   protected scoreUser(user: number, out: Float32Array): void {
     const D = this.params.outputDim, u = this.userVecs, v = this.itemVecs, uo = user * D;

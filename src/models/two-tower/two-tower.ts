@@ -17,6 +17,7 @@
  * `exactMaxItems` items, and beyond that asks a usearch HNSW index (inner product) for the best
  * `indexCandidates` (+ history) items, the rest scoring −∞. The index is rebuilt at load.
  */
+import { batchedVectors } from './batched-vectors.js';
 import { z } from 'zod';
 import { createError } from '../../core/errors.js';
 import { createRng, type Rng } from '../../core/rng.js';
@@ -317,21 +318,13 @@ export class TwoTowerRecommender extends BaseRecommender {
   private computeVectors(): void {
     const net = this.net!, f = this.features!, p = this.params, D = p.outputDim;
     net.eval();
-    const chunk = 1024;
-    this.itemVecs = new Float32Array(f.nItems * D);
-    this.userVecs = new Float32Array(f.nUsers * D);
     noGrad(() => {
-      for (let s = 0; s < f.nItems; s += chunk) {
-        const ids = Int32Array.from({ length: Math.min(chunk, f.nItems - s) }, (_, b) => s + b);
-        this.itemVecs.set(itemTower(net, f, p, ids, () => true).data, s * D);
-      }
-      for (let s = 0; s < f.nUsers; s += chunk) {
-        const ids = Int32Array.from({ length: Math.min(chunk, f.nUsers - s) }, (_, b) => s + b);
-        this.userVecs.set(userTower(net, f, p, ids).data, s * D);
-      }
+      this.itemVecs = batchedVectors(f.nItems, D, (ids) => itemTower(net, f, p, ids, () => true).data);
+      this.userVecs = batchedVectors(f.nUsers, D, (ids) => userTower(net, f, p, ids).data);
     });
     net.train();
   }
+
 
   private buildIndex(): ItemIndex {
     return buildItemIndex(this.itemVecs, this.params.outputDim, { connectivity: this.params.indexConnectivity, expansionSearch: this.params.indexExpansion });
