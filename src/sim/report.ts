@@ -9,22 +9,27 @@ import type { SimulationResult } from './simulate.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
-/** Engagement rate (engagements / impressions) of each simulated day, one line per policy. */
-export function engagementRateSpec(results: readonly SimulationResult[]): TopLevelSpec {
-  const values = results.flatMap((r) => r.days.map((d) => ({ policy: r.policy, day: d.day, rate: d.impressions > 0 ? d.engagements / d.impressions : 0 })));
+/** One line per policy over the simulated days. */
+function lineByDay(title: string, field: string, yTitle: string, values: readonly Record<string, string | number>[]): TopLevelSpec {
   return {
     $schema: SCHEMA,
-    title: 'Engagement rate by simulated day',
+    title,
     width: 420,
     height: 260,
-    data: { values },
+    data: { values: [...values] },
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'day', type: 'quantitative', title: 'day' },
-      y: { field: 'rate', type: 'quantitative', title: 'engagements / impressions' },
+      y: { field, type: 'quantitative', title: yTitle },
       color: { field: 'policy', type: 'nominal' },
     },
   };
+}
+
+/** Engagement rate (engagements / impressions) of each simulated day, one line per policy. */
+export function engagementRateSpec(results: readonly SimulationResult[]): TopLevelSpec {
+  const values = results.flatMap((r) => r.days.map((d) => ({ policy: r.policy, day: d.day, rate: d.impressions > 0 ? d.engagements / d.impressions : 0 })));
+  return lineByDay('Engagement rate by simulated day', 'rate', 'engagements / impressions', values);
 }
 
 /** Cumulative expected regret against the planted-optimal policy (a straight line is linear growth). */
@@ -33,19 +38,7 @@ export function cumulativeRegretSpec(results: readonly SimulationResult[]): TopL
     let sum = 0;
     return r.days.map((d) => ({ policy: r.policy, day: d.day, regret: (sum += d.regret) }));
   });
-  return {
-    $schema: SCHEMA,
-    title: 'Cumulative regret vs the planted-optimal policy (expected engagements)',
-    width: 420,
-    height: 260,
-    data: { values },
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'day', type: 'quantitative', title: 'day' },
-      y: { field: 'regret', type: 'quantitative', title: 'cumulative regret' },
-      color: { field: 'policy', type: 'nominal' },
-    },
-  };
+  return lineByDay('Cumulative regret vs the planted-optimal policy (expected engagements)', 'regret', 'cumulative regret', values);
 }
 
 /**

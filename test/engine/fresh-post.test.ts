@@ -3,17 +3,13 @@
  * its author within 5 s, without retraining, even when their first page was just served from memory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/engine/index.js';
-import { smallNetwork } from '../fixtures/small-network.js';
+import type { Engine } from '../../src/engine/index.js';
+import { trainedSmallEngine } from '../fixtures/small-engine.js';
 
 let engine: Engine;
 
 beforeAll(async () => {
-  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false } } });
-  const net = smallNetwork();
-  for (const kind of ['users', 'posts', 'follows', 'events'] as const) await engine.ingest(kind, net[kind]);
-  await engine.train({ save: false });
-  await engine.secondaryTraining();
+  engine = await trainedSmallEngine();
 });
 
 afterAll(() => engine.close());

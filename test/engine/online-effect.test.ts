@@ -1,20 +1,16 @@
 /**
  * Online learning as a user sees it: an event changes the next page within a second, without a retrain, for a
- * user the trained models have never seen (their first like) and for a post written after training (its first
- * engagement lifts it in the pages of interested users).
+ * user the trained models have never seen (their first like) and for a post written after training (a user's
+ * first engagement with it brings its content neighbours onto that user's page).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/engine/index.js';
-import { smallNetwork } from '../fixtures/small-network.js';
+import type { Engine } from '../../src/engine/index.js';
+import { trainedSmallEngine } from '../fixtures/small-engine.js';
 
 let engine: Engine;
 
 beforeAll(async () => {
-  engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { ranker: false, behavior: false } } });
-  const net = smallNetwork();
-  for (const kind of ['users', 'posts', 'follows', 'events'] as const) await engine.ingest(kind, net[kind]);
-  await engine.train({ save: false });
-  await engine.secondaryTraining();
+  engine = await trainedSmallEngine();
 });
 
 afterAll(() => engine.close());

@@ -59,6 +59,15 @@ export function f32Tensor(tensors: TensorMap, name: string, length: number, wher
   return t;
 }
 
+/** An Int32 tensor of exactly `length` values, or ARTIFACT_INVALID. */
+export function i32Tensor(tensors: TensorMap, name: string, length: number, where: string): Int32Array {
+  const t = tensor(tensors, name, where).data;
+  if (!(t instanceof Int32Array) || t.length !== length) {
+    throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} should be I32 with ${length} values, has ${t.length}` });
+  }
+  return t;
+}
+
 /** A non-negative integer from artifact state, or ARTIFACT_INVALID. */
 export function stateInt(state: Record<string, unknown>, key: string, where: string): number {
   const v = state[key];

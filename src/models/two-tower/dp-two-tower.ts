@@ -52,7 +52,7 @@ import { cosineNeighbours } from '../cosine-neighbours.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { f32Tensor, parseParams, stateInt, tensor } from '../shared/model-io.js';
+import { f32Tensor, i32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 import { embeddingBag } from './embedding-bag.js';
 import { l2Normalize } from './l2-normalize.js';
 import { alignedTimes, buildFeatures, itemTower, meanBag, type Features } from './two-tower.js';
@@ -302,11 +302,7 @@ export class DpTwoTowerRecommender extends BaseRecommender {
     const p = m.params, D = p.outputDim;
     const { nItems } = m.restoreSeen(a, where);
     const fU = stateInt(a.state, 'featureUsers', where);
-    const int = (name: string, length: number): Int32Array => {
-      const t = tensor(a.tensors, name, where).data;
-      if (!(t instanceof Int32Array) || t.length !== length) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} should be I32 with ${length} values` });
-      return t;
-    };
+    const int = (name: string, length: number): Int32Array => i32Tensor(a.tensors, name, length, where);
     m.features = {
       nUsers: fU, nItems,
       history: int('features.history', fU * p.historyLength), histLen: int('features.hist_len', fU),

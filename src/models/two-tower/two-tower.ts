@@ -35,7 +35,7 @@ import { noGrad, Tensor } from '../../nn/tensor.js';
 import { BaseRecommender } from '../base-recommender.js';
 import { runFingerprint } from '../shared/checkpoint.js';
 import { carveValidation, validationNdcg } from '../shared/holdout.js';
-import { f32Tensor, parseParams, stateInt, tensor } from '../shared/model-io.js';
+import { f32Tensor, i32Tensor, parseParams, stateInt, tensor } from '../shared/model-io.js';
 import { trainLoop, type TrainSummary } from '../shared/train-loop.js';
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
@@ -416,11 +416,7 @@ export class TwoTowerRecommender extends BaseRecommender {
     const p = m.params, D = p.outputDim;
     const { nItems } = m.restoreSeen(a, where);
     const fU = stateInt(a.state, 'featureUsers', where);
-    const int = (name: string, length: number): Int32Array => {
-      const t = tensor(a.tensors, name, where).data;
-      if (!(t instanceof Int32Array) || t.length !== length) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor ${name} should be I32 with ${length} values` });
-      return t;
-    };
+    const int = (name: string, length: number): Int32Array => i32Tensor(a.tensors, name, length, where);
     const warm = tensor(a.tensors, 'features.warm', where).data;
     if (!(warm instanceof Uint8Array) || warm.length !== nItems) throw createError('ARTIFACT_INVALID', { path: where, problem: `tensor features.warm should be U8 with ${nItems} values` });
     const H = Math.max(1, p.historyLength), F = Math.max(1, p.maxFollowees);
