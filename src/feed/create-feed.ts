@@ -242,7 +242,7 @@ class ServedFeed implements Feed {
     return { userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - this.timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig, reads: userReads(store, userId, asOf) };
   }
 
-  private rank(userId: string, asOf: number, pageSize: number): Promise<FeedItem[][]> {
+  private rank(userId: string, asOf: number, pageSize: number, attribute = false): Promise<FeedItem[][]> {
     const audience = this.cfg.audience;
     const personalized = !audience || audience.personalized(userId);
     return rankFeed({
@@ -256,7 +256,20 @@ class ServedFeed implements Feed {
       hiddenAuthor: audience?.erased,
       // Exploration learns from the user's engagement: not for users who switched personalization off.
       explorer: personalized && this.explorer && this.explorer.every > 0 ? this.explorer : undefined,
+      attribute,
     });
+  }
+
+  /** The list ranked afresh with attributions, at the cursor's snapshot time (or the first page's), never cached. */
+  private async attributedList(userId: string, options: PageOptions): Promise<ListAt> {
+    let offset = 0, asOf: number, pageSize: number;
+    if (options.cursor) ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
+    else {
+      pageSize = options.pageSize ?? this.feedConfig.pageSize;
+      checkCount('pageSize', pageSize);
+      asOf = this.reusableFirstPage(userId, pageSize) ?? this.now();
+    }
+    return { pages: await this.rank(userId, asOf, pageSize, true), offset, asOf, pageSize };
   }
 
   async warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {
@@ -335,7 +348,7 @@ class ServedFeed implements Feed {
 
   async page(userId: string, options: PageOptions = {}): Promise<FeedPage> {
     if (typeof userId !== 'string' || userId.length === 0) throw createError('INVALID_INPUT', { field: 'userId', problem: 'expected a non-empty user id' });
-    const { pages, offset, asOf, pageSize } = await this.rankedList(userId, options);
+    const { pages, offset, asOf, pageSize } = options.explain === 'full' ? await this.attributedList(userId, options) : await this.rankedList(userId, options);
     let start = 0, index = 0;
     while (index < pages.length && start < offset) start += pages[index++]!.length;
     if (start !== offset) throw createError('INVALID_INPUT', { field: 'cursor', problem: `offset ${offset} does not start a page` });

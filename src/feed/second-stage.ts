@@ -7,6 +7,32 @@
 /** What the feed needs of a second-stage model: a score per (user, item) of the snapshot, NaN where it cannot. */
 export interface SecondStage {
   score(examples: readonly { user: number; item: number }[]): Float32Array;
+  /** The score split into additive parts (e.g. each head's weighted prediction), for attributions. */
+  scoreParts?(examples: readonly { user: number; item: number }[]): Record<string, Float32Array>;
+}
+
+/** How `cascade` turned scores into final ones: final = a·first + b + w·(r − rlo)/(rhi − rlo) in the head. */
+export interface RerankScale {
+  weight: number;
+  /** Slope and offset applied to a head post's first-stage score. */
+  a: number;
+  b: number;
+  /** Multiplies a ranker score into the final score (0 when all ranker scores are equal). */
+  rankerSlope: number;
+  /** Added for the ranker: −rankerSlope·rlo, or w/2 when all ranker scores are equal. */
+  rankerOffset: number;
+  /** The ranker score given to head posts it cannot score. */
+  rankerMean: number;
+}
+
+/** What `cascade` did, for attributions. */
+export interface CascadeTrace {
+  /** Ranker score of each re-ranked post (the mean where it had none). */
+  head: Map<string, number>;
+  /** Absent when the ranker scored none of the head (nothing was re-ranked). */
+  scale?: RerankScale;
+  /** Factor applied to the scores below the head. */
+  tailScale: number;
 }
 
 interface Scored {
@@ -41,22 +67,29 @@ export function byScore(a: Scored, b: Scored): number {
  * Re-ranks the head of a list sorted by first-stage score, in place: `scores(head)` gives the second-stage score
  * of each head item (NaN where unknown), mixed in with `weight`.
  */
-export function cascade<T extends Scored>(items: T[], top: number, weight: number, scores: (postIds: readonly string[]) => Float32Array): void {
-  if (items.length < 2) return;
+export function cascade<T extends Scored>(items: T[], top: number, weight: number, scores: (postIds: readonly string[]) => Float32Array): CascadeTrace {
+  if (items.length < 2) return { head: new Map(), tailScale: 1 };
   const head = items.slice(0, top);
-  applyRerank(head, scores(head.map((i) => i.postId)), weight);
+  const ranker = scores(head.map((i) => i.postId));
+  const scale = applyRerank(head, ranker, weight);
+  const trace: CascadeTrace = { head: new Map(head.map((it, i) => [it.postId, Number.isFinite(ranker[i]!) ? ranker[i]! : (scale?.rankerMean ?? NaN)])), tailScale: 1 };
+  if (scale) trace.scale = scale;
   head.sort(byScore);
   // Keep scores decreasing down the list: the tail is scaled under the last re-ranked score.
   const floor = head[head.length - 1]!.score, tailTop = items[head.length]?.score ?? 0;
-  if (tailTop > 0) for (let k = head.length; k < items.length; k++) items[k]!.score *= (0.999 * floor) / tailTop;
+  if (tailTop > 0) {
+    trace.tailScale = (0.999 * floor) / tailTop;
+    for (let k = head.length; k < items.length; k++) items[k]!.score *= trace.tailScale;
+  }
   items.splice(0, head.length, ...head);
+  return trace;
 }
 
 /**
  * score ← (1 − w)·minmax(first-stage) + w·minmax(ranker). Candidates the ranker cannot score (posts newer than
  * its training snapshot) get the mean ranker score, so they are neither buried nor promoted by it.
  */
-export function applyRerank(items: { score: number }[], ranker: Float32Array, weight: number): void {
+export function applyRerank(items: { score: number }[], ranker: Float32Array, weight: number): RerankScale | undefined {
   let lo = Infinity, hi = -Infinity, rlo = Infinity, rhi = -Infinity, sum = 0, n = 0;
   items.forEach((it, i) => {
     lo = Math.min(lo, it.score);
@@ -69,11 +102,14 @@ export function applyRerank(items: { score: number }[], ranker: Float32Array, we
       n++;
     }
   });
-  if (n === 0) return;
+  if (n === 0) return undefined;
   const mean = sum / n;
-  const scale = (v: number, a: number, b: number): number => (b > a ? (v - a) / (b - a) : 0.5);
+  // scale(v) = (v − lo)/(hi − lo), or ½ when all values are equal; written as slope·v + offset for attributions.
+  const a = hi > lo ? (1 - weight) / (hi - lo) : 0, b = hi > lo ? -a * lo : (1 - weight) / 2;
+  const rankerSlope = rhi > rlo ? weight / (rhi - rlo) : 0, rankerOffset = rhi > rlo ? -rankerSlope * rlo : weight / 2;
   items.forEach((it, i) => {
     const r = Number.isFinite(ranker[i]!) ? ranker[i]! : mean;
-    it.score = (1 - weight) * scale(it.score, lo, hi) + weight * scale(r, rlo, rhi);
+    it.score = a * it.score + b + rankerSlope * r + rankerOffset;
   });
+  return { weight, a, b, rankerSlope, rankerOffset, rankerMean: mean };
 }

@@ -2,6 +2,7 @@
  * @module The feed's types: what a page holds, what a candidate source returns, and the context sources see.
  */
 import type { PolicyId, ResonateConfig } from '../core/config.js';
+import type { Attribution } from './attribution.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Post } from '../data/schemas.js';
@@ -21,6 +22,8 @@ export interface FeedItem {
   explanation: string;
   /** Present on a post placed by the exploration policy (`feed.exploration`): what chose it and with what probability. */
   exploration?: ExplorationDecision;
+  /** With `explain: 'full'`: what each source, factor and ranker head added to `score` (Shapley values). */
+  attribution?: Attribution;
 }
 
 /** An exploration decision as served: the policy, the arm it chose (a candidate source) and the propensity. */
@@ -57,6 +60,11 @@ export interface PageOptions {
   cursor?: string;
   /** Posts per page (default `config.feed.pageSize`); later pages keep the size of the first. */
   pageSize?: number;
+  /**
+   * `full`: rank afresh (bypassing the cached list, at the cursor's snapshot time) and give each item its
+   * `attribution`. For inspecting the ranking, not for every request.
+   */
+  explain?: 'full';
 }
 
 /** Why a source proposed a post; turned into the explanation sentence. */

@@ -39,6 +39,29 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
   });
 
+  it('explains each item with attributions that sum to its score (explain=full), and only when asked', async () => {
+    interface Attributed { postId: string; score: number; sources: string[]; attribution?: { baseline: number; score: number; contributions: { group: string; kind: string; value: number }[] } }
+    let rankerGroups = 0;
+    for (const user of ['ana', 'cal', 'eve', 'hal']) {
+      const res = await app.inject(`/v1/users/${user}/feed?limit=10&explain=full`);
+      expect(res.statusCode, res.body).toBe(200);
+      const { items } = res.json() as { items: Attributed[] };
+      expect(items.length).toBeGreaterThan(0);
+      for (const it of items) {
+        const at = it.attribution!;
+        // Efficiency on the served ranking: the contributions account for the whole score.
+        expect(at.baseline + at.contributions.reduce((s, c) => s + c.value, 0)).toBeCloseTo(it.score, 5);
+        expect(at.score).toBeCloseTo(it.score, 5);
+        for (const source of it.sources) expect(at.contributions.some((c) => c.kind === 'source' && c.group === source)).toBe(true);
+        rankerGroups += at.contributions.filter((c) => c.group.startsWith('ranker:')).length;
+      }
+    }
+    expect(rankerGroups).toBeGreaterThan(0);
+    const plain = (await app.inject('/v1/users/ana/feed?limit=10')).json() as { items: Attributed[] };
+    expect(plain.items.every((it) => it.attribution === undefined)).toBe(true);
+    expect((await app.inject('/v1/users/ana/feed?explain=some')).statusCode).toBe(400);
+  });
+
   it('returns a feed of unseen posts of the user’s own interest group, with explanations and a cursor', async () => {
     const res = await app.inject('/v1/users/ana/feed?limit=4');
     expect(res.statusCode, res.body).toBe(200);

@@ -13,7 +13,7 @@ import { errorSchema, postOut } from '../openapi.js';
 
 const kParam = z.coerce.number().int().min(1).max(500);
 // Built once: a zod schema compiles itself on first use, which would otherwise be paid on every request.
-const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional() });
+const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional(), explain: z.enum(['full']).optional() });
 const similarQuery = z.object({ k: kParam.default(10) });
 const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), k: kParam.default(20) });
 const searchQuery = z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) });
@@ -46,16 +46,16 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
         tags: ['recommend'],
         summary: "A user's personalized feed, one page at a time, each item with its source and a human explanation",
         description:
-          'Each response has a `requestId`; send it back as `request_id` on the events that answer this page (a like, a hide, dwell) so they join the served impressions. Events with an unknown or malformed `request_id` are stored all the same.',
+          'Each response has a `requestId`; send it back as `request_id` on the events that answer this page (a like, a hide, dwell) so they join the served impressions. Events with an unknown or malformed `request_id` are stored all the same. With `explain=full` the list is ranked afresh (not from cache) and each item carries `attribution`: the baseline score, and the Shapley contribution of each candidate source, of freshness and of each engagement-ranker head, which sum to the item\'s score minus the baseline.',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        querystring: { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        querystring: { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, explain: { type: 'string', enum: ['full'], description: 'Attach score attributions to each item (slower: ranks afresh)' } } },
         response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const q = parseQuery(feedQuery, request.query);
-      const page = await engine.feed(id, { cursor: q.cursor, pageSize: q.limit });
+      const page = await engine.feed(id, { cursor: q.cursor, pageSize: q.limit, ...(q.explain ? { explain: q.explain } : {}) });
       // A page served from memory has the same items each time: serialize them once; each response adds its id.
       let body = serializedPages.get(page.items);
       if (body === undefined) {

@@ -104,6 +104,8 @@ export interface EngagementRanker {
   predict(examples: readonly RankExample[]): RankerPredictions;
   /** Σ_t w_t·P_t per example (dwell enters as its predicted ln(1 + seconds)). */
   score(examples: readonly RankExample[], weights?: Partial<RankerWeights>): Float32Array;
+  /** The terms w_t·P_t of `score`, per head. */
+  scoreParts(examples: readonly RankExample[], weights?: Partial<RankerWeights>): Record<RankerTask, Float32Array>;
   /** Writes weights and config as safetensors (metadata: kind, version, config, trained ids). */
   save(path: string): void;
   /** Reads a file written by `save` and sets `data` as the context. */
@@ -322,9 +324,14 @@ export function createEngagementRanker(config: RankerConfig = {}): EngagementRan
     },
 
     score(examples, weights = {}) {
+      const parts = ranker.scoreParts(examples, weights);
+      return Float32Array.from({ length: examples.length }, (_, k) => RANKER_TASKS.reduce((s, task) => s + parts[task][k]!, 0));
+    },
+
+    scoreParts(examples, weights = {}) {
       const w = { ...DEFAULT_RANKER_WEIGHTS, ...weights };
       const p = ranker.predict(examples);
-      return Float32Array.from({ length: examples.length }, (_, k) => RANKER_TASKS.reduce((s, task) => s + w[task] * p[task][k]!, 0));
+      return Object.fromEntries(RANKER_TASKS.map((task) => [task, p[task].map((x) => w[task] * x)])) as Record<RankerTask, Float32Array>;
     },
 
     save(path) {
