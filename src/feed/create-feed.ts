@@ -242,7 +242,7 @@ class ServedFeed implements Feed {
     return { userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - this.timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig, reads: userReads(store, userId, asOf) };
   }
 
-  private rank(userId: string, asOf: number, pageSize: number, attribute = false): Promise<FeedItem[][]> {
+  private rank(userId: string, asOf: number, pageSize: number, attribute?: { from: number; to: number }): Promise<FeedItem[][]> {
     const audience = this.cfg.audience;
     const personalized = !audience || audience.personalized(userId);
     return rankFeed({
@@ -256,7 +256,7 @@ class ServedFeed implements Feed {
       hiddenAuthor: audience?.erased,
       // Exploration learns from the user's engagement: not for users who switched personalization off.
       explorer: personalized && this.explorer && this.explorer.every > 0 ? this.explorer : undefined,
-      attribute,
+      ...(attribute ? { attribute } : {}),
     });
   }
 
@@ -269,7 +269,7 @@ class ServedFeed implements Feed {
       checkCount('pageSize', pageSize);
       asOf = this.reusableFirstPage(userId, pageSize) ?? this.now();
     }
-    return { pages: await this.rank(userId, asOf, pageSize, true), offset, asOf, pageSize };
+    return { pages: await this.rank(userId, asOf, pageSize, { from: offset, to: offset + pageSize }), offset, asOf, pageSize };
   }
 
   async warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {

@@ -12,7 +12,7 @@ import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
 import type { Explorer } from './explorer.js';
 import { loadPostInfo } from './post-info.js';
-import { byScore, cascade, secondStageScores, type CascadeTrace, type SecondStage } from './second-stage.js';
+import { byScore, cascade, secondStageParts, secondStageScores, type CascadeTrace, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
 import type { Candidate, CandidateSource, FeedItem, PostInfo, Reason, SourceContext } from './types.js';
 
@@ -30,8 +30,11 @@ export interface RankInput {
   hiddenAuthor?: (author: string) => boolean;
   /** Fills the exploration slots (none when absent or its `every` is 0). */
   explorer?: Explorer;
-  /** Give every item its `attribution` (Shapley contributions of sources, freshness and ranker heads). */
-  attribute?: boolean;
+  /**
+   * Give the items at these positions of the list (`from` inclusive, `to` exclusive) their `attribution`: the
+   * Shapley contributions of sources, freshness and ranker heads.
+   */
+  attribute?: { from: number; to: number };
 }
 
 type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>; tags: readonly string[]; ageMs: number; parts?: ScoreParts };
@@ -90,8 +93,14 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const stage = input.secondStage;
   if (stage && ctx.config.rankerWeight > 0) {
     const itemIndex = (id: string): number => ctx.dataset.items.index(id);
-    const trace = cascade(items, ctx.config.rerankTop, ctx.config.rankerWeight, (ids) => secondStageScores(stage, ctx.userIndex, itemIndex, ids));
-    if (input.attribute) recordRerank(items, trace, stage, ctx.userIndex, itemIndex);
+    // With attributions, the ranker is asked once for its parts (one column per head), whose sum is its score.
+    let heads: Record<string, Float32Array> | undefined;
+    const trace = cascade(items, ctx.config.rerankTop, ctx.config.rankerWeight, (ids) => {
+      if (!input.attribute || !stage.scoreParts) return secondStageScores(stage, ctx.userIndex, itemIndex, ids);
+      heads = secondStageParts(stage as Required<SecondStage>, ctx.userIndex, itemIndex, ids);
+      return sumColumns(Object.values(heads), ids.length);
+    });
+    if (input.attribute) recordRerank(items, trace, heads);
   }
   const explorer = input.explorer;
   const pages = pagesWithExploration(items, {
@@ -101,45 +110,47 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
     authorOf: (i) => i.author,
     pick: explorer ? explorer.picker<Ranked>(() => userContext(ctx.dataset, ctx.userIndex), ctx.config.freshnessHalfLifeHours) : () => undefined,
   });
-  return pages.map((page) => page.map(({ author: _author, sourceScores: _scores, tags: _tags, ageMs: _age, parts, ...item }) => (parts ? { ...item, attribution: attribute(parts) } : item)));
+  let position = 0;
+  const attributed = (at: number): boolean => input.attribute !== undefined && at >= input.attribute.from && at < input.attribute.to;
+  return pages.map((page) => page.map(({ author: _author, sourceScores: _scores, tags: _tags, ageMs: _age, parts, ...item }) => (attributed(position++) && parts ? { ...item, attribution: attribute(parts) } : item)));
 }
 
 /**
  * Completes the score parts after the second stage: the affine map of a re-ranked post's first-stage score and
- * the scaled part of each ranker head (its mean over the head when the ranker cannot score the post), or the
+ * the scaled part of each ranker head (`heads`, aligned with the re-ranked posts; absent: the ranker's score as
+ * one part), a head's mean over the scored posts standing in where the ranker could not score a post; or the
  * tail's scale.
  */
-function recordRerank(items: Ranked[], trace: CascadeTrace, stage: SecondStage, userIndex: number, itemIndex: (postId: string) => number): void {
+function recordRerank(items: Ranked[], trace: CascadeTrace, heads: Record<string, Float32Array> | undefined): void {
   const headIds = [...trace.head.keys()];
   const byId = new Map(items.map((it) => [it.postId, it.parts!]));
   const inHead = new Set(headIds);
   for (const it of items) if (!inHead.has(it.postId)) it.parts!.tailScale = trace.tailScale;
   const scale = trace.scale;
   if (!scale) return;
-  const heads = stage.scoreParts ? headParts(stage, userIndex, itemIndex, headIds) : undefined;
-  const scaled = (record: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(record).map(([name, v]) => [name, scale.rankerSlope * v]));
+  const columns = heads ?? { score: Float32Array.from(headIds, (id) => trace.head.get(id)!) };
+  const means = Object.fromEntries(Object.entries(columns).map(([name, v]) => [name, meanOfFinite(v, scale.rankerMean)]));
+  const scaled = (value: (name: string) => number): Record<string, number> => Object.fromEntries(Object.keys(columns).map((name) => [name, scale.rankerSlope * value(name)]));
+  const headBaselines = scaled((name) => means[name]!);
   headIds.forEach((id, k) => {
-    const rerank = { a: scale.a, b: scale.b + scale.rankerOffset };
-    byId.get(id)!.rerank = heads
-      ? { ...rerank, heads: scaled(heads.at(k)), headBaselines: scaled(heads.means) }
-      : { ...rerank, heads: scaled({ score: trace.head.get(id)! }), headBaselines: scaled({ score: scale.rankerMean }) };
+    byId.get(id)!.rerank = {
+      a: scale.a,
+      b: scale.b + scale.rankerOffset,
+      heads: scaled((name) => (Number.isFinite(columns[name]![k]!) ? columns[name]![k]! : means[name]!)),
+      headBaselines,
+    };
   });
 }
 
-/** Each ranker head's part of the score per head post (its mean over the scored posts where the ranker cannot score one). */
-function headParts(stage: SecondStage, userIndex: number, itemIndex: (postId: string) => number, ids: readonly string[]): { at(k: number): Record<string, number>; means: Record<string, number> } {
-  const items = ids.map(itemIndex);
-  const scored = (item: number): boolean => item >= 0 && userIndex >= 0;
-  const rows = items.filter(scored).map((item) => ({ user: userIndex, item }));
-  const raw = rows.length > 0 ? stage.scoreParts!(rows) : {};
-  const means = Object.fromEntries(Object.entries(raw).map(([name, v]) => [name, v.reduce((s, x) => s + x, 0) / v.length]));
-  const rowOf = new Map<number, number>();
-  items.forEach((item, k) => scored(item) && rowOf.set(k, rowOf.size));
-  return {
-    at: (k) => {
-      const row = rowOf.get(k);
-      return row === undefined ? means : Object.fromEntries(Object.entries(raw).map(([name, v]) => [name, v[row]!]));
-    },
-    means,
-  };
+/** Summed in double precision, so the attributions (summed alike) add up to the score exactly. */
+function sumColumns(columns: readonly Float32Array[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (const c of columns) for (let k = 0; k < n; k++) out[k]! += c[k]!;
+  return out;
+}
+
+function meanOfFinite(v: Float32Array, fallback: number): number {
+  let sum = 0, n = 0;
+  for (const x of v) if (Number.isFinite(x)) (sum += x, n++);
+  return n > 0 ? sum / n : fallback;
 }

@@ -42,20 +42,34 @@ interface Scored {
 
 /** Second-stage scores of posts for a user; NaN for posts the snapshot does not hold or an unknown user. */
 export function secondStageScores(model: SecondStage, userIndex: number, itemIndex: (postId: string) => number, postIds: readonly string[]): Float32Array {
-  const out = new Float32Array(postIds.length).fill(NaN);
-  if (userIndex < 0) return out;
+  return scoredAt(userIndex, itemIndex, postIds, (examples) => ({ score: model.score(examples) })).score!;
+}
+
+/** The additive parts of the second-stage score (`scoreParts`), each aligned with `postIds`, NaN where unknown. */
+export function secondStageParts(model: Required<SecondStage>, userIndex: number, itemIndex: (postId: string) => number, postIds: readonly string[]): Record<string, Float32Array> {
+  return scoredAt(userIndex, itemIndex, postIds, (examples) => model.scoreParts(examples));
+}
+
+/** Runs `score` on the posts the snapshot holds and spreads each returned column back over `postIds` (NaN elsewhere). */
+function scoredAt(userIndex: number, itemIndex: (postId: string) => number, postIds: readonly string[], score: (examples: { user: number; item: number }[]) => Record<string, Float32Array>): Record<string, Float32Array> {
   const examples: { user: number; item: number }[] = [];
   const at: number[] = [];
-  postIds.forEach((id, k) => {
-    const i = itemIndex(id);
-    if (i >= 0) {
-      examples.push({ user: userIndex, item: i });
-      at.push(k);
-    }
-  });
-  if (examples.length === 0) return out;
-  const scores = model.score(examples);
-  at.forEach((k, j) => (out[k] = scores[j]!));
+  if (userIndex >= 0) {
+    postIds.forEach((id, k) => {
+      const i = itemIndex(id);
+      if (i >= 0) {
+        examples.push({ user: userIndex, item: i });
+        at.push(k);
+      }
+    });
+  }
+  const columns = examples.length > 0 ? score(examples) : { score: new Float32Array(0) };
+  const out: Record<string, Float32Array> = {};
+  for (const [name, column] of Object.entries(columns)) {
+    const spread = new Float32Array(postIds.length).fill(NaN);
+    at.forEach((k, j) => (spread[k] = column[j]!));
+    out[name] = spread;
+  }
   return out;
 }
 
@@ -67,7 +81,7 @@ export function byScore(a: Scored, b: Scored): number {
  * Re-ranks the head of a list sorted by first-stage score, in place: `scores(head)` gives the second-stage score
  * of each head item (NaN where unknown), mixed in with `weight`.
  */
-export function cascade<T extends Scored>(items: T[], top: number, weight: number, scores: (postIds: readonly string[]) => Float32Array): CascadeTrace {
+export function cascade<T extends Scored>(items: T[], top: number, weight: number, scores: (postIds: readonly string[]) => ArrayLike<number>): CascadeTrace {
   if (items.length < 2) return { head: new Map(), tailScale: 1 };
   const head = items.slice(0, top);
   const ranker = scores(head.map((i) => i.postId));
@@ -89,7 +103,7 @@ export function cascade<T extends Scored>(items: T[], top: number, weight: numbe
  * score ← (1 − w)·minmax(first-stage) + w·minmax(ranker). Candidates the ranker cannot score (posts newer than
  * its training snapshot) get the mean ranker score, so they are neither buried nor promoted by it.
  */
-export function applyRerank(items: { score: number }[], ranker: Float32Array, weight: number): RerankScale | undefined {
+export function applyRerank(items: { score: number }[], ranker: ArrayLike<number>, weight: number): RerankScale | undefined {
   let lo = Infinity, hi = -Infinity, rlo = Infinity, rhi = -Infinity, sum = 0, n = 0;
   items.forEach((it, i) => {
     lo = Math.min(lo, it.score);
