@@ -72,6 +72,7 @@ async function showFeed(more = false) {
   try {
     const qs = new URLSearchParams({ limit: '20' });
     if (cursor) qs.set('cursor', cursor);
+    if ($('explain').checked) qs.set('explain', 'full');
     const page = await api(`/v1/users/${encodeURIComponent(currentUser)}/feed?${qs}`);
     page.items.forEach((item) => {
       const li = document.createElement('li');
@@ -80,6 +81,7 @@ async function showFeed(more = false) {
       meta.className = 'post-meta';
       meta.append(text('span', '', item.post?.author ? `@${item.post.author}` : item.postId), text('span', 'source', item.source));
       li.append(meta, text('p', 'post-text', item.post?.text ?? ''), text('p', 'why', item.explanation));
+      if (item.attribution) li.append(attributionBars(item.attribution));
       $('feed').append(li);
     });
     cursor = page.nextCursor;
@@ -89,6 +91,23 @@ async function showFeed(more = false) {
   } catch (e) {
     $('status').textContent = String(e.message ?? e);
   }
+}
+
+/** What each source, freshness and ranker head added to the item's score: one bar each, negative ones to the left. */
+function attributionBars(at) {
+  const list = document.createElement('ul');
+  list.className = 'attribution';
+  list.setAttribute('aria-label', 'score attribution');
+  const widest = Math.max(...at.contributions.map((c) => Math.abs(c.value)), 1e-9);
+  for (const c of at.contributions) {
+    const li = document.createElement('li');
+    const bar = text('span', c.value < 0 ? 'bar negative' : 'bar', '');
+    bar.style.width = `${(50 * Math.abs(c.value)) / widest}%`;
+    li.append(text('span', 'group', c.group), bar, text('span', 'value', c.value.toFixed(3)));
+    list.append(li);
+  }
+  list.append(text('li', 'baseline', `score ${at.score.toFixed(3)} = baseline ${at.baseline.toFixed(3)} + contributions`));
+  return list;
 }
 
 async function showBehavior(user) {

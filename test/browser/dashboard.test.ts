@@ -66,6 +66,19 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     await page.screenshot({ path: join(tmpdir(), 'resonate-dashboard.png') });
   });
 
+  it('shows why each post ranks where it does: one bar per source, freshness and ranker head', async () => {
+    const page = await browser.newPage();
+    await page.goto(base + '/');
+    await page.waitForSelector('#counts dd');
+    await page.fill('#user-input', 'eve');
+    await page.check('#explain');
+    await page.click('#show-feed');
+    await page.waitForSelector('#feed > li .attribution');
+    const bars = page.locator('#feed > li').first().locator('.attribution li .group');
+    expect(await bars.allInnerTexts()).toEqual(expect.arrayContaining(['freshness']));
+    expect(await page.locator('#feed > li .attribution .baseline').first().innerText()).toMatch(/score .* = baseline .* \+ contributions/);
+  });
+
   it('gives a new user the cold-start feed of trending posts, explained as such', async () => {
     const page = await browser.newPage();
     await page.goto(base + '/');
