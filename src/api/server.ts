@@ -22,6 +22,7 @@ import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerPrivateStatsRoutes } from './routes/private-stats.js';
+import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
 
 export { assertSafeBinding } from './binding.js';
@@ -152,6 +153,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerUserRoutes(app, engine);
   registerPrivateStatsRoutes(app, engine);
   registerExperimentRoutes(app, engine);
+  registerComposeRoutes(app, engine, pseudonyms);
 
   // The API docs and the dashboard files are public: every route registered in this context is marked so. They
   // hold no data: the dashboard's own API calls go to the /v1 routes and need a key like any other client.

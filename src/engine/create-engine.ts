@@ -34,6 +34,7 @@ import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
+import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -127,6 +128,11 @@ export interface Engine {
    * follow or erased accounts. Built from the serving snapshot on its first request.
    */
   whoToFollow(userId: string, options?: { limit?: number }): FollowSuggestion[];
+  /**
+   * Hashtags for a draft post, most likely first, from the serving snapshot's posts (personalized by `author`'s
+   * own tags); tags already in the draft are left out.
+   */
+  suggestHashtags(draft: string, options?: { author?: string; limit?: number }): HashtagSuggestion[];
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
   behavior(userId: string): BehaviorPrediction;
   /**
@@ -293,6 +299,13 @@ class ResonateEngine implements Engine {
     const model = models.get(opts.model);
     if (!model) throw createError('MODEL_UNKNOWN', { model: opts.model, expected: [...models.keys()].join(', ') });
     return model.recommend(userIndex(dataset, this.readable(userId)), { k }).map((r) => ({ postId: dataset.items.id(r.item), score: r.score }));
+  }
+
+  suggestHashtags(draft: string, opts: { author?: string; limit?: number } = {}): HashtagSuggestion[] {
+    const limit = opts.limit ?? 5;
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 50)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 50, got ${limit}` });
+    const author = opts.author === undefined ? undefined : this.readable(opts.author);
+    return suggesterFor(this.serving().dataset).suggest(draft, { limit, ...(author !== undefined ? { author } : {}) });
   }
 
   whoToFollow(userId: string, opts: { limit?: number } = {}): FollowSuggestion[] {

@@ -151,6 +151,10 @@ function sumColumns(columns: readonly Float32Array[], n: number): Float64Array {
 
 function meanOfFinite(v: Float32Array, fallback: number): number {
   let sum = 0, n = 0;
-  for (const x of v) if (Number.isFinite(x)) (sum += x, n++);
+  for (const x of v) {
+    if (!Number.isFinite(x)) continue;
+    sum += x;
+    n++;
+  }
   return n > 0 ? sum / n : fallback;
 }

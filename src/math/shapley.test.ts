@@ -42,7 +42,11 @@ describe('shapleyValues', () => {
     // A game with interactions: a weighted sum scaled by how many players are present.
     const game = (s: number): number => {
       let sum = 0, count = 0;
-      for (let i = 0; i < n; i++) if (has(s, i)) (sum += w[i]!, count++);
+      for (let i = 0; i < n; i++) {
+        if (!has(s, i)) continue;
+        sum += w[i]!;
+        count++;
+      }
       return sum * (1 + count / n);
     };
     const r = shapleyValues(n, game, { samples: 3000, seed: 7 });

@@ -39,6 +39,18 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
   });
 
+  it('suggests hashtags for a draft from the app’s own posts, and refuses an oversized draft by name', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/compose/suggest', payload: { text: 'fresh basil for my pasta tonight', author: 'ana', limit: 2 } });
+    expect(res.statusCode, res.body).toBe(200);
+    const { hashtags } = res.json() as { hashtags: { tag: string; score: number; reason: string }[] };
+    expect(hashtags[0]).toMatchObject({ tag: 'cooking' });
+    expect(hashtags[0]!.reason).toMatch(/basil|pasta/);
+    const long = await app.inject({ method: 'POST', url: '/v1/compose/suggest', payload: { text: 'x'.repeat(100_000) } });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await app.inject({ method: 'POST', url: '/v1/compose/suggest', payload: { text: 'hi', limit: 0 } })).statusCode).toBe(400);
+  });
+
   it('explains each item with attributions that sum to its score (explain=full), and only when asked', async () => {
     interface Attributed { postId: string; score: number; sources: string[]; attribution?: { baseline: number; score: number; contributions: { group: string; kind: string; value: number }[] } }
     let rankerGroups = 0;

@@ -89,7 +89,7 @@ const BAD_URLS = ['/v1/users/%zz/feed', '/v1/posts/%E0%A4%A/similar', '/%', '/%z
 
 describe('HTTP fuzz: no input gives a 500 or a crash', () => {
   it('malformed, hostile and prototype-polluting JSON bodies to every write route', async () => {
-    for (const url of [...ROW_ROUTES, '/v1/admin/train']) {
+    for (const url of [...ROW_ROUTES, '/v1/admin/train', '/v1/compose/suggest']) {
       for (const payload of [...MALFORMED_JSON, ...POLLUTING]) await probe({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } }, 'body');
     }
     for (const url of ROW_ROUTES) {

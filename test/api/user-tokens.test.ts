@@ -116,6 +116,19 @@ describe('user token verification', () => {
     }
   });
 
+  it('lets a token ask hashtag suggestions for its own drafts only', async () => {
+    const { app, engine } = await seeded();
+    const like = [{ id: 'compose-e1', user: 'ben', type: 'like', post: 'p1', timestamp: Date.now() - 1000 }];
+    expect((await app.inject({ method: 'POST', url: '/v1/events', payload: like, headers: { 'x-api-key': SERVICE } })).statusCode).toBe(200);
+    await engine.train({ save: false });
+    const jwt = await token();
+    const own = await app.inject({ method: 'POST', url: '/v1/compose/suggest', payload: { text: 'hello' }, headers: bearer(jwt) });
+    expect(own.statusCode, own.body).toBe(200);
+    const other = await app.inject({ method: 'POST', url: '/v1/compose/suggest', payload: { text: 'hello', author: 'ben' }, headers: bearer(jwt) });
+    expect(other.statusCode).toBe(403);
+    expect(other.json()).toMatchObject({ code: 'FORBIDDEN_USER' });
+  });
+
   it('refuses expired, forged, wrong-audience, wrong-issuer, not-yet-valid and unsigned tokens with named 401s', async () => {
     const { app } = await seeded();
     const cases: [string, string, RegExp?][] = [

@@ -1,0 +1,70 @@
+/**
+ * @module Help for writing posts: `POST /v1/compose/suggest` gives hashtags for a draft. Any user token may call
+ * it for itself (`author` defaults to the token's subject and may not name anyone else).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { MAX_DRAFT_CHARS } from '../../compose/index.js';
+import { createError } from '../../core/errors.js';
+import { idSchema } from '../../data/schemas.js';
+import type { Engine } from '../../engine/index.js';
+import { errorSchema } from '../openapi.js';
+import { parseQuery } from '../parse-query.js';
+import type { Pseudonymization } from '../privacy.js';
+
+const suggestBody = z.object({
+  text: z.string().max(MAX_DRAFT_CHARS, `a draft may have at most ${MAX_DRAFT_CHARS} characters`),
+  author: idSchema.optional(),
+  limit: z.number().int().min(1).max(50).default(5),
+});
+
+const suggestionOut = {
+  type: 'object',
+  properties: {
+    tag: { type: 'string', description: 'Without the leading #' },
+    score: { type: 'number', description: 'Probability that the draft carries the tag (0..1)' },
+    reason: { type: 'string' },
+  },
+  required: ['tag', 'score', 'reason'],
+};
+
+export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseudonyms: Pseudonymization): void {
+  app.post(
+    '/v1/compose/suggest',
+    {
+      config: { scope: 'read', anyUser: true },
+      schema: {
+        tags: ['compose'],
+        summary: 'Hashtags for a draft post, most likely first, learned from the posts of the serving model version and personalized by the author\'s own tags',
+        body: {
+          type: 'object',
+          properties: {
+            text: { type: 'string', description: `The draft (at most ${MAX_DRAFT_CHARS} characters)` },
+            author: { type: 'string', description: 'The writer, whose tag history personalizes the suggestions (a user token: its own id, the default)' },
+            limit: { type: 'integer', minimum: 1, maximum: 50, default: 5 },
+          },
+          required: ['text'],
+          examples: [{ text: 'Fresh basil and tomatoes from the market for tonight\'s pasta', author: 'ana', limit: 3 }],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { hashtags: { type: 'array', items: suggestionOut } },
+            required: ['hashtags'],
+            examples: [{ hashtags: [{ tag: 'cooking', score: 0.82, reason: 'posts with “basil”, “pasta” often carry it; you use it in 60% of your tagged posts' }] }],
+          },
+          400: errorSchema, 403: errorSchema, 409: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const body = parseQuery(suggestBody, request.body);
+      if (request.tokenUser !== undefined && body.author !== undefined && body.author !== request.tokenUser) {
+        throw createError('FORBIDDEN_USER', { action: 'compose for', field: 'author' });
+      }
+      const raw = body.author ?? request.tokenUser;
+      const author = raw === undefined ? undefined : ((pseudonyms.rows('users', [{ id: raw }]) as { id: string }[])[0]!.id);
+      return { hashtags: engine.suggestHashtags(body.text, { limit: body.limit, ...(author !== undefined ? { author } : {}) }) };
+    },
+  );
+}
