@@ -23,6 +23,7 @@ import { registerReadRoutes } from './routes/read.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
+import { registerModerationRoutes } from './routes/moderation.js';
 
 export { assertSafeBinding } from './binding.js';
 
@@ -151,6 +152,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerReadRoutes(app, engine);
   registerUserRoutes(app, engine);
   registerPrivateStatsRoutes(app, engine);
+  registerModerationRoutes(app, engine);
   registerExperimentRoutes(app, engine);
 
   // The API docs and the dashboard files are public: every route registered in this context is marked so. They
