@@ -5,16 +5,14 @@
  * the same functions under their first names.
  */
 import { createError } from '../../core/errors.js';
-import { loadSafetensors, type TensorMap } from '../../nn/safetensors.js';
+import { createRng } from '../../core/rng.js';
+import { loadSafetensors, saveSafetensors, type TensorMap } from '../../nn/safetensors.js';
+import { calibrateClassifier, calibrationFromMetadata, createCalibratedModel, type CalibrateOptions } from './calibrated.js';
+import { labelIndices, labelSet } from './labels.js';
 import { lexiconKind, probsToPredictions } from './lexicon.js';
 import { linearKind } from './linear.js';
-import { labelSet } from './labels.js';
-import type { SentimentArtifact, SentimentKind, SentimentModel, SentimentPrediction, SentimentTrainInput } from './types.js';
-import { saveSafetensors } from '../../nn/safetensors.js';
-import { calibrateClassifier, calibrationFromMetadata, createCalibratedModel, type CalibrateOptions } from './calibrated.js';
 import { stratifiedSplit } from './neural/train.js';
-import { createRng } from '../../core/rng.js';
-import { labelIndices } from './labels.js';
+import type { SentimentArtifact, SentimentKind, SentimentModel, SentimentPrediction, SentimentTrainInput } from './types.js';
 
 const KINDS = new Map<string, SentimentKind>();
 
@@ -47,8 +45,9 @@ export interface EnsembleOptions {
 }
 
 /**
- * The members of an ensemble given none: the NB-SVM on word and character n-grams and the TextCNN, the best
- * pair on the offensive-language validation split (docs/benchmarks.md, "Offensive-language classifier").
+ * The members of an ensemble given none: the NB-SVM on word and character n-grams and the TextCNN (the 'textcnn'
+ * kind registers when src/text/index.ts or sentiment/neural is imported). NB-SVM + TextCNN were the best pairs on the
+ * offensive-language validation split (docs/benchmarks.md, "Offensive-language classifier").
  */
 export const DEFAULT_ENSEMBLE_MEMBERS: readonly ClassifierSpec[] = [
   { model: 'linear', options: { classifier: 'nbsvm' } },
