@@ -24,6 +24,7 @@ import { registerUserRoutes } from './routes/users.js';
 import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
+import { registerModerationRoutes } from './routes/moderation.js';
 
 export { assertSafeBinding } from './binding.js';
 
@@ -152,6 +153,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerReadRoutes(app, engine);
   registerUserRoutes(app, engine);
   registerPrivateStatsRoutes(app, engine);
+  registerModerationRoutes(app, engine);
   registerExperimentRoutes(app, engine);
   registerComposeRoutes(app, engine, pseudonyms);
 

@@ -423,6 +423,36 @@ export const configSchema = z.strictObject({
       sentimentAtIngest: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * Moderation signal (off by default): a text classifier gives every post ingested through the API the
+   * probability of its offensive label in `features.offensive` (posts that carry one keep it), and the feed acts on
+   * it by thresholds. The classifier is a saved file (`resonate text train-classifier … --out`), or trained when
+   * the engine starts from labelled texts (`trainText`, `trainLabels`, optional model `spec` file, calibrated
+   * on `valText`/`valLabels` when given). Each threshold is off when absent.
+   */
+  moderation: z
+    .strictObject({
+      classifier: z.string().min(1).optional(),
+      trainText: z.string().min(1).optional(),
+      trainLabels: z.string().min(1).optional(),
+      valText: z.string().min(1).optional(),
+      valLabels: z.string().min(1).optional(),
+      /** A JSON model spec `{ "model": kind, "options": { … } }` for the training (default: the linear model). */
+      spec: z.string().min(1).optional(),
+      /** The label whose probability is the signal (default: `offensive` when the model has it, else `1`). */
+      label: z.string().min(1).optional(),
+      /** Posts above this probability have their feed score multiplied by `downRankFactor`. */
+      downRankAbove: z.number().min(0).max(1).optional(),
+      downRankFactor: z.number().min(0).max(1).default(0.5),
+      /** Posts above this probability are shown only to followers of their author (and never to anyone else). */
+      hideFromNonFollowersAbove: z.number().min(0).max(1).optional(),
+      /** Posts above this probability are listed for admin review (`GET /v1/admin/moderation/flagged`). */
+      reviewAbove: z.number().min(0).max(1).optional(),
+    })
+    .refine((m) => !(m.classifier && (m.trainText || m.trainLabels)), { message: 'give either classifier (a saved file) or trainText and trainLabels, not both' })
+    .refine((m) => (m.trainText === undefined) === (m.trainLabels === undefined), { message: 'trainText and trainLabels go together' })
+    .refine((m) => (m.valText === undefined) === (m.valLabels === undefined), { message: 'valText and valLabels go together' })
+    .prefault({}),
   demo: z
     .strictObject({
       users: z.number().int().positive().default(2000),

@@ -22,6 +22,7 @@ import { createSharedState, type SharedState } from '../cache/index.js';
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
+import { createModerationScorer } from './moderation.js';
 import { FeedInvalidation } from './feed-invalidation.js';
 import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
 import { ImpressionLog, type ImpressionLogStats } from './impression-log.js';
@@ -195,7 +196,8 @@ class ResonateEngine implements Engine {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock });
+    const moderation = createModerationScorer(config.moderation, logger);
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, ...(moderation ? { moderation } : {}) });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 

@@ -1,5 +1,6 @@
 /**
- * @module The ingest path: validate a batch, give posts their sentiment, write it in one transaction, then
+ * @module The ingest path: validate a batch, give posts their sentiment (and their offensive probability when a
+ * moderation classifier is configured, moderation.ts), write it in one transaction, then
  * fold the newly stored positive events into the models that learn online (and the exploration policy's rewards,
  * exploration-feedback.ts) and drop the cached pages the write
  * made stale (the actor's own page; a new post reaches its author's followers; a new follow the follower's).
@@ -18,6 +19,7 @@ import type { ServingSlot } from './serving.js';
 import type { UserPrivacy } from './user-privacy.js';
 import type { FeedbackJoin } from './feedback-join.js';
 import type { FeedInvalidation } from './feed-invalidation.js';
+import type { ModerationScorer } from './moderation.js';
 
 /**
  * Every post ingested gets a sentiment: the VADER compound score in [-1, 1] and its label with VADER's
@@ -33,9 +35,9 @@ export function addSentiment(posts: Post[]): void {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
-  const { join, explorer } = feedback;
+  const { join, explorer, moderation } = feedback;
   const clock = feedback.clock ?? Date.now;
   return async (kind, rows) => {
     const { insertedEventIds: _ids, ...counts } = await write(kind, rows);
@@ -46,6 +48,7 @@ export function createIngest(
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
     const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
+    if (kind === 'posts' && moderation) await moderation.score(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);

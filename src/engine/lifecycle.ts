@@ -139,7 +139,7 @@ class ModelLifecycle implements Lifecycle {
     const shared = manifest ? this.o.sharedPages?.(manifest.version) : undefined;
     const build = (feed: ResonateConfig['feed'], sources: readonly SourceSpec[], share = false): Feed =>
       createFeed({
-        store, dataset, models: Object.fromEntries(models), config: { feed }, weights: config.weights, audience, sources, similar: plan.similar,
+        store, dataset, models: Object.fromEntries(models), config: { feed }, weights: config.weights, audience, sources, similar: plan.similar, moderation: config.moderation,
         secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(share && shared ? { shared } : {}), ...(this.o.clock ? { now: this.o.clock } : {}),
       });
     return withExperiments(build(config.feed, plan.sources, true), { feed: config.feed, sources: plan.sources, experiments: config.experiments, build: (f, s) => build(f, s) });

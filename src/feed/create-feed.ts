@@ -25,6 +25,7 @@ import { explain, type ExplainContext } from './explain.js';
 import { hydrate } from './hydrate.js';
 import { datasetPostInfo, loadPostInfo } from './post-info.js';
 import { rankFeed } from './rank.js';
+import type { FeedModeration } from './moderation.js';
 import { RankedLists } from './ranked-lists.js';
 import type { SharedFirstPages, SharedList } from './shared-pages.js';
 import type { SecondStage } from './second-stage.js';
@@ -78,6 +79,8 @@ export interface FeedConfig {
   seed?: number;
   /** First pages shared with other processes serving the same model version (default: none, this process only). */
   shared?: SharedFirstPages;
+  /** Moderation thresholds on the posts' stored offensive probability (`config.moderation`; default none). */
+  moderation?: FeedModeration;
 }
 
 export interface FeedAudience {
@@ -257,6 +260,7 @@ class ServedFeed implements Feed {
       // Exploration learns from the user's engagement: not for users who switched personalization off.
       explorer: personalized && this.explorer && this.explorer.every > 0 ? this.explorer : undefined,
       ...(attribute ? { attribute } : {}),
+      ...(this.cfg.moderation ? { moderation: this.cfg.moderation } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 /**
- * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported) → blended
- * score × freshness → second-stage re-rank of the head → pages under the author cap, with one position in
+ * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, moderation)
+ * → blended score × freshness (× the moderation down-rank) → second-stage re-rank of the head → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
@@ -12,6 +12,7 @@ import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
 import type { Explorer } from './explorer.js';
 import { loadPostInfo } from './post-info.js';
+import { moderationActive, moderationFactors, offensiveProbabilities, type FeedModeration } from './moderation.js';
 import { byScore, cascade, secondStageParts, secondStageScores, type CascadeTrace, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
 import type { Candidate, CandidateSource, FeedItem, PostInfo, Reason, SourceContext } from './types.js';
@@ -32,9 +33,11 @@ export interface RankInput {
   explorer?: Explorer;
   /**
    * Give the items at these positions of the list (`from` inclusive, `to` exclusive) their `attribution`: the
-   * Shapley contributions of sources, freshness and ranker heads.
+   * Shapley contributions of sources, freshness, moderation and ranker heads.
    */
   attribute?: { from: number; to: number };
+  /** Moderation thresholds on the posts' stored offensive probability (none when absent). */
+  moderation?: FeedModeration;
 }
 
 type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>; tags: readonly string[]; ageMs: number; parts?: ScoreParts };
@@ -42,6 +45,18 @@ type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>;
 interface SourceLists {
   lists: { name: string; weight: number; candidates: Candidate[] }[];
   infos: Map<string, PostInfo>;
+  /** Score multipliers of moderated posts (posts hidden from this user are already gone). */
+  moderation: Map<string, number>;
+}
+
+/** The moderation multipliers of the candidates, and the lists without the posts hidden from this user. */
+async function moderate(input: RankInput, lists: SourceLists['lists'], infos: Map<string, PostInfo>): Promise<{ lists: SourceLists['lists']; factors: Map<string, number> }> {
+  const m = input.moderation;
+  if (!moderationActive(m)) return { lists, factors: new Map() };
+  const probs = await offensiveProbabilities(input.ctx.store, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
+  const following = probs.size > 0 && m.hideFromNonFollowersAbove !== undefined ? new Set(await (input.ctx.reads?.following() ?? input.ctx.store.following(input.ctx.userId))) : new Set<string>();
+  const factors = moderationFactors(m, probs, (id) => infos.get(id)?.author, (a) => following.has(a));
+  return { lists: lists.map((l) => ({ ...l, candidates: l.candidates.filter((c) => factors.get(c.postId) !== 0) })), factors };
 }
 
 async function gatherCandidates(input: RankInput): Promise<SourceLists> {
@@ -59,13 +74,14 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
     for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
-  return { lists, infos };
+  const moderated = await moderate(input, lists, infos);
+  return { lists: moderated.lists, infos, moderation: moderated.factors };
 }
 
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const { lists, infos } = await gatherCandidates(input);
+  const { lists, infos, moderation } = await gatherCandidates(input);
   const ex = input.explainContext(infos);
   const explainItem = input.explain ?? explain;
   const weights = new Map(lists.map((l) => [l.name, l.weight]));
@@ -73,13 +89,14 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
     const post = infos.get(b.postId)!;
     const ageMs = ctx.scoreTime - post.createdAt;
     const fresh = freshness(ageMs, ctx.config.freshnessHalfLifeHours);
+    const moderated = moderation.get(b.postId) ?? 1;
     const parts: ScoreParts | undefined = input.attribute
-      ? { sources: Object.fromEntries(Object.entries(b.sourceScores).map(([name, norm]) => [name, weights.get(name)! * norm])), factors: { freshness: fresh } }
+      ? { sources: Object.fromEntries(Object.entries(b.sourceScores).map(([name, norm]) => [name, weights.get(name)! * norm])), factors: { freshness: fresh, ...(moderated !== 1 ? { moderation: moderated } : {}) } }
       : undefined;
     return {
       ...(parts ? { parts } : {}),
       postId: b.postId,
-      score: b.score * fresh,
+      score: b.score * fresh * moderated,
       source: b.sources[0]!,
       sources: b.sources,
       explanation: explainItem(b.reason, post, ex),

@@ -14,6 +14,8 @@ export * from './sentiment/metrics.js';
 export { createLexiconModel, vaderCompound, probsToPredictions, type LexiconOptions } from './sentiment/lexicon.js';
 export { trainLinearSentiment, DEFAULT_SENTIMENT_VECTORIZER, type LinearSentimentOptions } from './sentiment/linear.js';
 export * from './sentiment/registry.js';
+export * from './sentiment/calibrated.js';
+export * from './sentiment/spec.js';
 export * from './word2vec/model.js';
 export * from './word2vec/train.js';
 export * from './word2vec/io.js';

@@ -175,4 +175,29 @@ describe('resonate CLI', () => {
     const mismatch = await resonate(cwd, 'text', 'train-sentiment', '--train-text', 'text.txt', '--train-labels', 'short.txt', '--out', 'x');
     expect(mismatch.stderr).toMatch(/1 labels for 3 texts/);
   }, 60_000);
+
+  it('trains any text classifier under its general name, from a spec file, calibrated on validation texts', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'resonate-cli-'));
+    const texts = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `you idiot ${i}` : `nice game ${i}`));
+    writeFileSync(join(cwd, 'text.txt'), texts.join('\n') + '\n');
+    writeFileSync(join(cwd, 'labels.txt'), texts.map((_, i) => (i % 3 === 0 ? 'offensive' : 'ok')).join('\n') + '\n');
+    writeFileSync(join(cwd, 'spec.json'), JSON.stringify({ model: 'ensemble', options: { members: [{ model: 'linear' }, { model: 'linear', options: { classifier: 'nbsvm' } }] } }));
+    const train = await resonate(cwd, 'text', 'train-classifier', '--train-text', 'text.txt', '--train-labels', 'labels.txt', '--spec', 'spec.json',
+      '--val-text', 'text.txt', '--val-labels', 'labels.txt', '--tune-threshold', '--out', 'm.safetensors');
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/trained ensemble on 60 texts \(labels: offensive, ok\)/);
+    expect(train.stdout).toMatch(/validation \(60 texts\): macro-F1 1\.0000.*ECE [\d.]+, Brier [\d.]+/);
+    writeFileSync(join(cwd, 'new.txt'), 'you idiot\nnice game\n');
+    const pred = await resonate(cwd, 'text', 'predict-classifier', '--model', 'm.safetensors', '--text', 'new.txt');
+    expect(pred.stdout.trim().split('\n')).toEqual(['offensive', 'ok']);
+
+    writeFileSync(join(cwd, 'bad.json'), '{ "model": ');
+    expect((await resonate(cwd, 'text', 'train-classifier', '--train-text', 'text.txt', '--train-labels', 'labels.txt', '--spec', 'bad.json', '--out', 'x.safetensors')).stderr).toMatch(/INVALID_JSON/);
+    writeFileSync(join(cwd, 'extra.json'), '{ "model": "linear", "epochs": 3 }');
+    expect((await resonate(cwd, 'text', 'train-classifier', '--train-text', 'text.txt', '--train-labels', 'labels.txt', '--spec', 'extra.json', '--out', 'x.safetensors')).stderr).toMatch(/INVALID_INPUT/);
+    const clash = await resonate(cwd, 'text', 'train-classifier', '--train-text', 'text.txt', '--train-labels', 'labels.txt', '--spec', 'spec.json', '--model', 'linear', '--out', 'x.safetensors');
+    expect(clash.stderr).toMatch(/--model linear but the spec file/);
+    const half = await resonate(cwd, 'text', 'train-classifier', '--train-text', 'text.txt', '--train-labels', 'labels.txt', '--val-text', 'text.txt', '--out', 'x.safetensors');
+    expect(half.stderr).toMatch(/give --val-text and --val-labels together/);
+  }, 120_000);
 });

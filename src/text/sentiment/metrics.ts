@@ -1,4 +1,4 @@
-/** @module Classification metrics of sentiment benchmarks: accuracy, macro-averaged recall (TweetEval's metric) and macro-F1. */
+/** @module Classification metrics of the text classifiers: accuracy, macro-averaged recall, macro-F1 (TweetEval's metrics) and the Brier score. */
 
 export interface ClassificationReport {
   accuracy: number;
@@ -28,4 +28,11 @@ export function classificationReport(truth: ArrayLike<number>, pred: ArrayLike<n
     f1 += p + r > 0 ? (2 * p * r) / (p + r) : 0;
   }
   return { accuracy: correct / truth.length, macroRecall: recall.reduce((a, b) => a + b, 0) / K, macroF1: f1 / K, recall };
+}
+
+/** Brier score of n × K probabilities against class indices: mean over rows of Σ_k (p_k − [y = k])². */
+export function brierScore(P: ArrayLike<number>, y: ArrayLike<number>, K: number): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) for (let k = 0; k < K; k++) s += (P[i * K + k]! - (y[i] === k ? 1 : 0)) ** 2;
+  return y.length ? s / y.length : 0;
 }

@@ -2,7 +2,7 @@
  * @module Neural sentiment kinds on Resonate's deep-learning engine: 'textcnn' (Kim 2014) and 'bilstm-attention'
  * (alias 'bilstm'; BiLSTM with Yang et al. 2016 word attention). Importing this module registers them.
  */
-import { registerSentimentKind } from '../registry.js';
+import { registerClassifierKind } from '../registry.js';
 import type { SentimentKind } from '../types.js';
 import { neuralModelFromArtifact } from './model.js';
 import type { BiLstmSpec, TextCnnSpec } from './networks.js';
@@ -63,9 +63,9 @@ export const biLstmAliasKind: SentimentKind = {
   fromArtifact: biLstmAttentionKind.fromArtifact,
 };
 
-registerSentimentKind(textCnnKind);
-registerSentimentKind(biLstmAttentionKind);
-registerSentimentKind(biLstmAliasKind);
+registerClassifierKind(textCnnKind);
+registerClassifierKind(biLstmAttentionKind);
+registerClassifierKind(biLstmAliasKind);
 
 export { trainNeuralSentiment, lastNeuralTrainReport, stratifiedSplit, type NeuralSentimentOptions, type NeuralTrainReport } from './train.js';
 export { createNeuralSentimentModel, neuralModelFromArtifact, logitsOf } from './model.js';
