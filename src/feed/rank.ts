@@ -1,6 +1,7 @@
 /**
- * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported) → blended
- * score × freshness → second-stage re-rank of the head → pages under the author cap, with one position in
+ * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, taken down, muted
+ * and blocked authors, muted words) → blended score × freshness → second-stage re-rank of the head → × the user's
+ * negative-feedback damping (safety.ts) → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
@@ -11,6 +12,7 @@ import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
 import type { Explorer } from './explorer.js';
 import { loadPostInfo } from './post-info.js';
+import { dampingOf, hidesPost, negativeProfile, type NegativeProfile, type SafetyRules } from './safety.js';
 import { byScore, cascade, secondStageScores, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
 import type { Candidate, CandidateSource, FeedItem, PostInfo, Reason, SourceContext } from './types.js';
@@ -29,6 +31,8 @@ export interface RankInput {
   hiddenAuthor?: (author: string) => boolean;
   /** Fills the exploration slots (none when absent or its `every` is 0). */
   explorer?: Explorer;
+  /** The user's mutes, blocks, muted words (filters) and negative feedback (damping); none when absent. */
+  safety?: SafetyRules;
 }
 
 type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>; tags: readonly string[]; ageMs: number };
@@ -42,24 +46,35 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
   const { ctx, sources } = input;
   const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads), ...sources.map(({ source }) => source.candidates(ctx))]);
   let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
-  const infos = await loadPostInfo(ctx.store, ctx.dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
+  const ids = [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))];
+  const [infos, takenDown] = await Promise.all([loadPostInfo(ctx.store, ctx.dataset, ids), ctx.store.takenDown(ids)]);
+  const rules = input.safety;
   const keep = (c: Candidate): boolean => {
     const p = infos.get(c.postId);
-    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author);
+    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author) && !takenDown.has(p.id) && !(rules && hidesPost(rules, p));
   };
   lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
   if (lists.every((l) => l.candidates.length === 0) && input.trending) {
     const fallback = await trendingSource(input.trending).candidates(ctx);
     for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
+    for (const id of await ctx.store.takenDown(fallback.map((c) => c.postId))) takenDown.add(id);
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
   return { lists, infos };
 }
 
+/** The user's negative profile, its posts looked up with one read at most. */
+async function damping(input: RankInput): Promise<NegativeProfile | undefined> {
+  const rules = input.safety;
+  if (!rules || rules.negativePosts.length === 0) return undefined;
+  const posts = await loadPostInfo(input.ctx.store, input.ctx.dataset, [...new Set(rules.negativePosts.map((n) => n.post))]);
+  return negativeProfile(rules, (id) => posts.get(id));
+}
+
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const { lists, infos } = await gatherCandidates(input);
+  const [{ lists, infos }, profile] = await Promise.all([gatherCandidates(input), damping(input)]);
   const ex = input.explainContext(infos);
   const explainItem = input.explain ?? explain;
   const items: Ranked[] = blend(lists).map((b) => {
@@ -82,6 +97,11 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   if (stage && ctx.config.rankerWeight > 0) {
     const itemIndex = (id: string): number => ctx.dataset.items.index(id);
     cascade(items, ctx.config.rerankTop, ctx.config.rankerWeight, (ids) => secondStageScores(stage, ctx.userIndex, itemIndex, ids));
+  }
+  // Negative feedback last, so the second stage cannot undo it.
+  if (profile) {
+    for (const it of items) it.score *= dampingOf(profile, infos.get(it.postId)!, it.sources);
+    items.sort(byScore);
   }
   const explorer = input.explorer;
   const pages = pagesWithExploration(items, {
