@@ -66,7 +66,7 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 function rulesView(r: SafetyRules): unknown {
-  return { user: r.userId, muted: [...r.muted].sort(), blocked: [...r.blocked].sort(), mutedWords: [...r.mutedWords], showLess: r.negativePosts.length };
+  return { user: r.userId, muted: [...r.muted].sort(), blocked: [...r.blocked].sort(), mutedWords: [...r.mutedWords].sort(), showLess: r.negativePosts.length };
 }
 
 /** Who asked, for the audit log: the verified key's name (never its secret); `open` on an open server. */
