@@ -366,7 +366,8 @@ export const configSchema = z.strictObject({
         .default([
           { id: 'in-network', weight: 4.0 },
           { id: 'rp3beta', weight: 1.0 },
-          { id: 'popular/trending', weight: 0.5 },
+          // Burst-resistant trending: an account adds at most 5 (decayed) to trending, accounts newer than 3 days less.
+          { id: 'popular/trending', weight: 0.5, params: { maxPerAccount: 5, newAccountHours: 72 } },
           { id: 'fresh', weight: 0.5 },
         ]),
       /** Exploration slots and the policy that fills them (see `explorationSchema`). */
