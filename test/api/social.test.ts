@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { createServer } from '../../src/api/server.js';
 import { smallNetwork } from '../fixtures/small-network.js';
+import { DAMPING } from '../../src/feed/safety.js';
 
 let engine: Engine;
 let app: FastifyInstance;
@@ -92,6 +93,28 @@ describe('mutes, blocks and muted words', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ showLess: 1 });
     expect((await get('/v1/users/hal/feed?limit=50')).items.map((i) => i.postId)).not.toContain(item.postId);
+  });
+});
+
+describe('show less like this (planted)', () => {
+  it('multiplies the author\'s posts by 0.3 and the tag\'s by 0.6 on the next request (hand computed)', async () => {
+    // A post eve already liked (so it is out of her candidates and the blend's normalisation does not move): f10 by
+    // fay, tagged #football. Her next list: fay's posts × 0.3 × 0.6, other #football posts × 0.6, the rest × 1.
+    const liked = net.events.find((e) => e.user === 'eve' && e.type === 'like' && e.post?.startsWith('f1'))!.post!;
+    const scores = async (): Promise<Map<string, { author: string; tags: string[]; score: number }>> =>
+      new Map((await engine.feed('eve', { pageSize: 50 })).items.map((i) => [i.postId, { author: i.post.author, tags: i.post.tags, score: i.score }]));
+    const before = await scores();
+    const res = await app.inject({ method: 'POST', url: '/v1/users/eve/show-less', payload: { post: liked } });
+    expect(res.statusCode, res.body).toBe(200);
+    const after = await scores();
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    let damped = 0;
+    for (const [id, v] of after) {
+      const expected = (v.author === 'fay' ? DAMPING.show_less.author : 1) * (v.tags.includes('football') ? DAMPING.show_less.tag : 1);
+      expect(v.score / before.get(id)!.score, id).toBeCloseTo(expected, 6);
+      if (expected < 1) damped++;
+    }
+    expect(damped).toBeGreaterThan(0);
   });
 });
 
