@@ -21,6 +21,7 @@ import { requestBodyLimitBytes } from '../data/validate.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerSocialRoutes } from './routes/social.js';
 import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
@@ -152,6 +153,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerIngestRoutes(app, engine, pseudonyms);
   registerReadRoutes(app, engine);
   registerUserRoutes(app, engine);
+  registerSocialRoutes(app, engine);
   registerPrivateStatsRoutes(app, engine);
   registerModerationRoutes(app, engine);
   registerExperimentRoutes(app, engine);

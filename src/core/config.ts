@@ -11,7 +11,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createError } from './errors.js';
 
-export const EVENT_TYPES = ['view', 'like', 'share', 'comment', 'follow', 'unfollow', 'hide', 'report', 'rating', 'dwell'] as const;
+export const EVENT_TYPES = [
+  'view', 'like', 'share', 'comment', 'follow', 'unfollow', 'hide', 'report', 'rating', 'dwell',
+  // Safety: mute or block an account, mute a word or #hashtag, "show less like this" on a post (src/feed/safety.ts).
+  'mute', 'unmute', 'block', 'unblock', 'show_less',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const scopes = z.enum(['read', 'write', 'admin']);
@@ -312,6 +316,11 @@ export const configSchema = z.strictObject({
       report: z.number().default(-2),
       rating: z.number().default(1),
       dwell: z.number().default(0.5),
+      mute: z.number().default(0),
+      unmute: z.number().default(0),
+      block: z.number().default(0),
+      unblock: z.number().default(0),
+      show_less: z.number().default(-1),
     })
     .prefault({}),
   feed: z
@@ -357,7 +366,8 @@ export const configSchema = z.strictObject({
         .default([
           { id: 'in-network', weight: 4.0 },
           { id: 'rp3beta', weight: 1.0 },
-          { id: 'popular/trending', weight: 0.5 },
+          // Burst-resistant trending: an account adds at most 5 (decayed) to trending, accounts newer than 3 days less.
+          { id: 'popular/trending', weight: 0.5, params: { maxPerAccount: 5, newAccountHours: 72 } },
           { id: 'fresh', weight: 0.5 },
         ]),
       /** Exploration slots and the policy that fills them (see `explorationSchema`). */

@@ -25,6 +25,7 @@ export const ERRORS = {
   BATCH_TOO_LARGE: { status: 413, message: 'batch of {size} {kind} exceeds the limit of {limit}', doc: 'A write batch is larger than the configured limit; split it.' },
   DUPLICATE_ID: { status: 400, message: '{kind} id {id} appears more than once in the batch', doc: 'One batch names the same id twice with different content.' },
   POST_AUTHOR_IMMUTABLE: { status: 409, message: '{field}: post {id} belongs to {author}; its author cannot change to {attempted}', doc: 'An upsert names another author for an existing post. A post\'s author never changes (the same author may edit its text and tags); nothing of the batch was written.' },
+  MUTED_WORDS_LIMIT: { status: 422, message: 'user {user} would mute {count} words and hashtags; the limit is {limit}', doc: 'A `mute` event with a `text` (or `PUT /v1/users/{id}/muted-words`) would take the user\'s muted words and #hashtags over the limit; unmute some first. Nothing of the batch was written.' },
   UNKNOWN_REFERENCE: { status: 422, message: '{field}: unknown {kind} {id}', doc: 'A row refers to a user or post that does not exist.' },
   INVALID_CONFIG: { status: 500, message: 'configuration {field}: {problem}', doc: 'resonate.config.json or a RESONATE_* variable holds an invalid value.' },
   UNKNOWN_OPTION: { status: 400, message: 'unknown {kind} "{name}"; expected one of: {expected}', doc: 'A name (model id, import format, protocol, metric) is not one Resonate knows.' },

@@ -114,7 +114,7 @@ export class DatasetBuilder {
     if (e.type === 'unfollow' && e.target_user !== undefined) return this.removeFollow({ follower: e.user, followee: e.target_user });
     if (e.post === undefined || this.unpersonalized.has(e.user)) return;
     const i = this.item(e.post);
-    if (e.type === 'hide' || e.type === 'report') {
+    if (e.type === 'hide' || e.type === 'report' || e.type === 'show_less') {
       this.negUser.push(u);
       this.negItem.push(i);
       return;

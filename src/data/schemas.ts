@@ -25,6 +25,10 @@ export const LIMITS = {
   tags: 64,
   tagChars: 128,
   langChars: 16,
+  /** Words and #hashtags one user may mute. */
+  mutedWords: 200,
+  /** Characters of a muted word or #hashtag. */
+  mutedWordChars: 100,
   /** Characters of an event's `request_id` (a request id is 36; a longer string is refused, a shorter wrong one is kept unjoined). */
   requestIdChars: 64,
   /** Keys of a `features` object, characters of a key and of a string value. */
@@ -151,8 +155,10 @@ export const followSchema = z
   })
   .refine((f) => f.follower !== f.followee, { path: ['followee'], message: 'a user cannot follow themselves' });
 
-const POST_EVENTS: readonly EventType[] = ['view', 'like', 'share', 'comment', 'hide', 'report', 'rating', 'dwell'];
-const USER_EVENTS: readonly EventType[] = ['follow', 'unfollow'];
+const POST_EVENTS: readonly EventType[] = ['view', 'like', 'share', 'comment', 'hide', 'report', 'rating', 'dwell', 'show_less'];
+const USER_EVENTS: readonly EventType[] = ['follow', 'unfollow', 'block', 'unblock'];
+/** Mute and unmute name an account (`target_user`) or a word or #hashtag (`text`), one of them. */
+const MUTE_EVENTS: readonly EventType[] = ['mute', 'unmute'];
 
 export const eventSchema = z
   .strictObject({
@@ -192,6 +198,15 @@ export const eventSchema = z
     }
     if (USER_EVENTS.includes(e.type) && e.target_user === e.user) {
       ctx.addIssue({ code: 'custom', path: ['target_user'], message: `a user cannot ${e.type} themselves` });
+    }
+    if (MUTE_EVENTS.includes(e.type)) {
+      if ((e.target_user === undefined) === (e.text === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['target_user'], message: `a "${e.type}" event needs a target_user or a text (a word or #hashtag), not both` });
+      } else if (e.target_user === e.user) {
+        ctx.addIssue({ code: 'custom', path: ['target_user'], message: `a user cannot ${e.type} themselves` });
+      } else if (e.text !== undefined && (e.text.trim() === '' || e.text.length > LIMITS.mutedWordChars)) {
+        ctx.addIssue({ code: 'custom', path: ['text'], message: `a muted word must have 1 to ${LIMITS.mutedWordChars} characters` });
+      }
     }
     if ((e.type === 'rating' || e.type === 'dwell') && e.value === undefined) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `a "${e.type}" event needs a numeric value` });

@@ -36,6 +36,10 @@ import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
 import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
+import { loadSafety, type SafetyRules } from '../feed/safety.js';
+import { followingPage, repliesPage, type ReplyOrder } from '../feed/threads.js';
+import { reportQueue, takeDownPost, type ReportQueue } from './report-queue.js';
+import type { Takedown } from '../storage/store.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -125,15 +129,25 @@ export interface Engine {
   /** Top-k post ids for a user from one model (by key) or the feed when `model` is omitted. */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
   /**
-   * Accounts a user may want to follow, best first, each with its social proof; never the user, accounts they
-   * follow or erased accounts. Built from the serving snapshot on its first request.
-   */
-  whoToFollow(userId: string, options?: { limit?: number }): FollowSuggestion[];
-  /**
    * Hashtags for a draft post, most likely first, from the serving snapshot's posts (personalized by `author`'s
    * own tags); tags already in the draft are left out.
    */
   suggestHashtags(draft: string, options?: { author?: string; limit?: number }): HashtagSuggestion[];
+  /**
+   * Accounts a user may want to follow, best first, each with its social proof; never the user, accounts they
+   * follow or erased accounts. Built from the serving snapshot on its first request.
+   */
+  whoToFollow(userId: string, options?: { limit?: number }): Promise<FollowSuggestion[]>;
+  /** The replies of a post as `viewer` may see them (anonymous when absent), paged; NOT_FOUND for a missing or taken-down post. */
+  replies(postId: string, options?: { viewer?: string; order?: ReplyOrder; cursor?: string; limit?: number }): Promise<HydratedPage>;
+  /** The posts of the accounts a user follows, newest first, paged (beside the ranked feed). */
+  followingFeed(userId: string, options?: { cursor?: string; limit?: number }): Promise<HydratedPage>;
+  /** A user's mutes, blocks, muted words and negative feedback, as folded from their events now. */
+  safety(userId: string): Promise<SafetyRules>;
+  /** The moderation queue: reported posts not taken down and reported accounts, most reporters first. */
+  reports(limit?: number): Promise<ReportQueue>;
+  /** Takes a post down for everyone at the next request (audited). */
+  takeDown(postId: string, options?: { actor?: string; reason?: string }): Promise<Takedown>;
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
   behavior(userId: string): BehaviorPrediction;
   /**
@@ -290,7 +304,9 @@ class ResonateEngine implements Engine {
 
   async search(query: string, limit = 20): Promise<SearchHit[]> {
     if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
-    return this.store.searchPosts(query, limit);
+    const hits = await this.store.searchPosts(query, limit);
+    const down = await this.store.takenDown(hits.map((h) => h.post.id));
+    return down.size === 0 ? hits : hits.filter((h) => !down.has(h.post.id));
   }
 
   async recommend(userId: string, opts: { k?: number; model?: string } = {}): Promise<{ postId: string; score: number }[]> {
@@ -310,10 +326,43 @@ class ResonateEngine implements Engine {
     return suggesterFor(this.serving().dataset).suggest(draft, { limit, ...(author !== undefined ? { author } : {}) });
   }
 
-  whoToFollow(userId: string, opts: { limit?: number } = {}): FollowSuggestion[] {
-    const limit = opts.limit ?? 20;
-    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 500, got ${limit}` });
-    return this.follows.suggest(this.serving().dataset, this.readable(userId), limit);
+  async whoToFollow(userId: string, opts: { limit?: number } = {}): Promise<FollowSuggestion[]> {
+    const limit = checkLimit(opts.limit ?? 20);
+    const dataset = this.serving().dataset;
+    const rules = await loadSafety(this.store, this.readable(userId));
+    return this.follows.suggest(dataset, userId, limit, (id) => rules.hiddenAuthors.has(id));
+  }
+
+  async replies(postId: string, opts: { viewer?: string; order?: ReplyOrder; cursor?: string; limit?: number } = {}): Promise<HydratedPage> {
+    const pageSize = checkLimit(opts.limit ?? this.config.feed.pageSize);
+    const viewerId = opts.viewer === undefined ? undefined : this.readable(opts.viewer);
+    const viewer = viewerId === undefined ? undefined : { id: viewerId, rules: await loadSafety(this.store, viewerId), following: await this.store.following(viewerId) };
+    return repliesPage(this.threadContext(), postId, viewer, opts.order ?? 'ranked', { cursor: opts.cursor, pageSize });
+  }
+
+  async followingFeed(userId: string, opts: { cursor?: string; limit?: number } = {}): Promise<HydratedPage> {
+    const pageSize = checkLimit(opts.limit ?? this.config.feed.pageSize);
+    const rules = await loadSafety(this.store, this.readable(userId));
+    return followingPage(this.threadContext(), userId, rules, { cursor: opts.cursor, pageSize });
+  }
+
+  private threadContext(): Parameters<typeof repliesPage>[0] {
+    return { store: this.store, dataset: this.lifecycle.serving.current?.dataset, now: this.clock(), hiddenAuthor: (id) => this.privacy.isErased(id) };
+  }
+
+  safety(userId: string): Promise<SafetyRules> {
+    return loadSafety(this.store, this.readable(userId));
+  }
+
+  reports(limit = 50): Promise<ReportQueue> {
+    return reportQueue(this.store, checkLimit(limit));
+  }
+
+  async takeDown(postId: string, opts: { actor?: string; reason?: string } = {}): Promise<Takedown> {
+    const takedown = await takeDownPost(this.store, postId, { ...opts, at: this.clock() });
+    // Every process drops its hydrated pages; each request also reads the takedowns of what it serves.
+    this.invalidation.postsChanged();
+    return takedown;
   }
 
   behavior(userId: string): BehaviorPrediction {
@@ -352,6 +401,11 @@ class ResonateEngine implements Engine {
     if (this.ownsShared) await this.shared.close();
     await this.store.close();
   }
+}
+
+function checkLimit(limit: number): number {
+  if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 500, got ${limit}` });
+  return limit;
 }
 
 function userIndex(data: Dataset, userId: string): number {

@@ -12,6 +12,7 @@ import type { Recommender } from '../models/recommender.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
 import type { Explorer } from '../feed/explorer.js';
+import { checkMutedWordLimit } from '../feed/safety.js';
 import { explorationFeedback } from './exploration-feedback.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
 import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
@@ -49,6 +50,7 @@ export function createIngest(
     const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     if (kind === 'posts' && moderation) await moderation.score(parsed as Post[]);
+    if (kind === 'events') await checkMutedWordLimit(store, parsed as Event[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);

@@ -33,7 +33,8 @@ export interface WhoToFollowOptions {
 }
 
 export interface ServedWhoToFollow {
-  suggest(data: Dataset, viewerId: string, limit: number): FollowSuggestion[];
+  /** `hidden`: accounts this request must leave out (the viewer's mutes and blocks), from suggestions and their proof. */
+  suggest(data: Dataset, viewerId: string, limit: number, hidden?: (userId: string) => boolean): FollowSuggestion[];
   /** Builds the index of a snapshot now (after a training or load) instead of on its first request. */
   warm(data: Dataset): void;
   /** Sizes of the index of a snapshot, once built. */
@@ -52,18 +53,17 @@ export function createServedWhoToFollow(options: WhoToFollowOptions): ServedWhoT
     return w;
   };
   return {
-    suggest(data, viewerId, limit) {
+    suggest(data, viewerId, limit, hiddenNow) {
       const u = data.users.index(viewerId);
       if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: viewerId });
       const hidden = options.hidden?.(viewerId);
       const id = (v: number): string => data.users.id(v);
-      const excluded = (v: number): boolean => options.isErased(id(v)) || (hidden !== undefined && hidden(id(v)));
-      return indexOf(data).suggest(u, limit, excluded).map((s) => ({
-        userId: id(s.user),
-        score: s.score,
-        reasons: s.proof.map((p) => proofText(p, id)),
-        proof: s.proof.map((p) => served(p, id)),
-      }));
+      const excluded = (v: number): boolean => options.isErased(id(v)) || (hidden !== undefined && hidden(id(v))) || (hiddenNow !== undefined && hiddenNow(id(v)));
+      return indexOf(data).suggest(u, limit, excluded).map((s) => {
+        // A muted or blocked account is not named as proof either; a proof left with nobody is dropped.
+        const proof = s.proof.flatMap((p) => withoutExcluded(p, excluded));
+        return { userId: id(s.user), score: s.score, reasons: proof.map((p) => proofText(p, id)), proof: proof.map((p) => served(p, id)) };
+      });
     },
     warm(data) {
       try {
@@ -74,6 +74,13 @@ export function createServedWhoToFollow(options: WhoToFollowOptions): ServedWhoT
     },
     stats: (data) => built.get(data)?.stats,
   };
+}
+
+function withoutExcluded(p: SocialProof, excluded: (v: number) => boolean): SocialProof[] {
+  if (p.kind !== 'followed-by') return [p];
+  const users = p.users.filter((v) => !excluded(v));
+  if (users.length === p.users.length) return [p];
+  return users.length === 0 ? [] : [{ ...p, users, total: p.total - (p.users.length - users.length) }];
 }
 
 function served(p: SocialProof, id: (v: number) => string): ServedProof {

@@ -11,8 +11,14 @@
  * absent from a coalition takes its baseline: 0 for a source, 1 for a factor (no decay), the head's mean over
  * the re-ranked posts for a ranker head (what the cascade gives a post the ranker cannot score). The heads enter
  * additively, so their Shapley values are their own differences (additivity axiom); the sources and factors
- * interact through the product and are solved exactly over their 2^(sources+factors) coalitions. Efficiency
- * holds: baseline + Σ contributions = score.
+ * interact through the product and are solved exactly over their 2^(sources+factors) coalitions.
+ *
+ * Final factors (the user's negative-feedback damping D, applied after the second stage) multiply everything:
+ * final = (A + Σ_t h_t)·D with A the affine first stage and h_t a head's difference from its baseline. By
+ * linearity the game splits into A·D (solved exactly over sources, factors and final factors) and one game
+ * h_t·[t present]·D per head, all of the same shape: head t gets h_t·c and each final factor f gets
+ * (Σ_t h_t)·c_f, where c and c_f are the Shapley values of the unit game [R present]·D. Efficiency holds:
+ * baseline + Σ contributions = score.
  */
 import { shapleyValues } from '../math/shapley.js';
 
@@ -33,9 +39,11 @@ export interface ScoreParts {
   };
   /** Set for posts below the re-ranked head. */
   tailScale?: number;
+  /** Multipliers applied after the second stage (absent from a coalition: 1). */
+  finalFactors?: Record<string, number>;
 }
 
-export type AttributionKind = 'source' | 'factor' | 'ranker';
+export type AttributionKind = 'source' | 'factor' | 'ranker' | 'final-factor';
 
 export interface Contribution {
   /** A source key, a factor name (`freshness`) or `ranker:<head>`. */
@@ -54,16 +62,22 @@ export interface Attribution {
   method: 'exact-shapley';
 }
 
-/** The score function of `parts` on a coalition of its sources and factors, with every ranker head present or not. */
+/** The first stage on a coalition of its sources and factors (bits 0.. sources, then factors). */
 function firstStage(sources: readonly number[], factors: readonly number[], coalition: number): number {
-  let sum = 0, product = 1;
+  let sum = 0;
   sources.forEach((c, i) => {
     if (coalition & (1 << i)) sum += c;
   });
-  factors.forEach((m, j) => {
-    if (coalition & (1 << (sources.length + j))) product *= m;
+  return sum * productOf(factors, coalition, sources.length);
+}
+
+/** Π of the multipliers whose bits (from `offset`) are in the coalition. */
+function productOf(multipliers: readonly number[], coalition: number, offset: number): number {
+  let product = 1;
+  multipliers.forEach((m, j) => {
+    if (coalition & (1 << (offset + j))) product *= m;
   });
-  return sum * product;
+  return product;
 }
 
 function sumOf(record: Record<string, number>): number {
@@ -75,8 +89,9 @@ function sumOf(record: Record<string, number>): number {
 /** The score that `parts` describe (what the ranking served). */
 export function scoreOf(parts: ScoreParts): number {
   const first = sumOf(parts.sources) * Object.values(parts.factors).reduce((p, m) => p * m, 1);
-  if (parts.rerank) return parts.rerank.a * first + parts.rerank.b + sumOf(parts.rerank.heads);
-  return first * (parts.tailScale ?? 1);
+  const damping = Object.values(parts.finalFactors ?? {}).reduce((p, m) => p * m, 1);
+  if (parts.rerank) return (parts.rerank.a * first + parts.rerank.b + sumOf(parts.rerank.heads)) * damping;
+  return first * (parts.tailScale ?? 1) * damping;
 }
 
 /** Shapley attributions of a post's score to its sources, factors and ranker heads. */
@@ -87,11 +102,18 @@ export function attribute(parts: ScoreParts): Attribution {
   // The first stage maps affinely to the final score: final = scale·first + offset (+ heads).
   const scale = rerank ? rerank.a : (parts.tailScale ?? 1);
   const offset = rerank ? rerank.b + sumOf(rerank.headBaselines) : 0;
-  const game = shapleyValues(sources.length + factors.length, (s) => scale * firstStage(sources, factors, s) + offset);
+  const finalNames = Object.keys(parts.finalFactors ?? {}), finals = finalNames.map((k) => parts.finalFactors![k]!);
+  const inner = sources.length + factors.length;
+  const game = shapleyValues(inner + finals.length, (s) => (scale * firstStage(sources, factors, s) + offset) * productOf(finals, s, inner));
+  // The heads' unit game [R present]·D: player 0 is the ranker, then the final factors.
+  const unit = shapleyValues(1 + finals.length, (s) => (s & 1 ? productOf(finals, s, 1) : 0));
+  const headDiffs = rerank ? Object.keys(rerank.heads).map((head) => [head, rerank.heads[head]! - (rerank.headBaselines[head] ?? 0)] as const) : [];
+  const headTotal = headDiffs.reduce((t, [, d]) => t + d, 0);
   const contributions: Contribution[] = [
     ...sourceNames.map((group, i) => ({ group, kind: 'source' as const, value: game.values[i]! })),
     ...factorNames.map((group, j) => ({ group, kind: 'factor' as const, value: game.values[sources.length + j]! })),
-    ...(rerank ? Object.keys(rerank.heads).map((head) => ({ group: `ranker:${head}`, kind: 'ranker' as const, value: rerank.heads[head]! - (rerank.headBaselines[head] ?? 0) })) : []),
+    ...headDiffs.map(([head, d]) => ({ group: `ranker:${head}`, kind: 'ranker' as const, value: d * unit.values[0]! })),
+    ...finalNames.map((group, j) => ({ group, kind: 'final-factor' as const, value: game.values[inner + j]! + headTotal * unit.values[1 + j]! })),
   ];
   contributions.sort((x, y) => Math.abs(y.value) - Math.abs(x.value) || (x.group < y.group ? -1 : 1));
   return { baseline: game.baseline, score: scoreOf(parts), contributions, method: 'exact-shapley' };

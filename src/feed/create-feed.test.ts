@@ -96,13 +96,15 @@ describe('feed pages', () => {
   });
 
   it('reads the user\'s events and followees once per ranking, shared by the exclusions and the sources', async () => {
-    const calls = { userEvents: 0, following: 0 };
+    const calls = { userEvents: 0, following: 0, safety: 0 };
     const counting = new Proxy(store, {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver) as unknown;
         if ((prop === 'userEvents' || prop === 'following') && typeof v === 'function') {
           return (...args: unknown[]) => {
-            calls[prop]++;
+            // The safety rules (mutes, blocks, words: every such event, unbounded) are one typed read per request.
+            if (prop === 'userEvents' && (args[1] as { types?: unknown } | undefined)?.types !== undefined) calls.safety++;
+            else calls[prop]++;
             return (v as (...a: unknown[]) => unknown).apply(target, args);
           };
         }
@@ -116,7 +118,7 @@ describe('feed pages', () => {
     ];
     const f = createFeed({ store: counting, dataset, models, config: { feed: { ...config.feed, cacheTtlSeconds: 0 } }, sources, now: () => T });
     const shared = await f.page('dave');
-    expect(calls).toEqual({ userEvents: 1, following: 1 });
+    expect(calls).toEqual({ userEvents: 1, following: 1, safety: 1 });
     // The shared events still exclude what only the Store knows was seen (b1).
     expect(shared.items.length).toBeGreaterThan(0);
     expect(shared.items.map((i) => i.postId)).not.toContain('b1');

@@ -26,6 +26,7 @@ import { hydrate } from './hydrate.js';
 import { datasetPostInfo, loadPostInfo } from './post-info.js';
 import { rankFeed } from './rank.js';
 import type { FeedModeration } from './moderation.js';
+import { loadSafety, visibleItems, type SafetyRules } from './safety.js';
 import { RankedLists } from './ranked-lists.js';
 import type { SharedFirstPages, SharedList } from './shared-pages.js';
 import type { SecondStage } from './second-stage.js';
@@ -245,7 +246,7 @@ class ServedFeed implements Feed {
     return { userId, userIndex: dataset.users.index(userId), asOf, scoreTime: asOf - this.timeShift, limit: feedConfig.candidatesPerSource, store, dataset, models, config: feedConfig, reads: userReads(store, userId, asOf) };
   }
 
-  private rank(userId: string, asOf: number, pageSize: number, attribute?: { from: number; to: number }): Promise<FeedItem[][]> {
+  private rank(userId: string, asOf: number, pageSize: number, safety: SafetyRules, attribute?: { from: number; to: number }): Promise<FeedItem[][]> {
     const audience = this.cfg.audience;
     const personalized = !audience || audience.personalized(userId);
     return rankFeed({
@@ -261,11 +262,12 @@ class ServedFeed implements Feed {
       explorer: personalized && this.explorer && this.explorer.every > 0 ? this.explorer : undefined,
       ...(attribute ? { attribute } : {}),
       ...(this.cfg.moderation ? { moderation: this.cfg.moderation } : {}),
+      safety,
     });
   }
 
   /** The list ranked afresh with attributions, at the cursor's snapshot time (or the first page's), never cached. */
-  private async attributedList(userId: string, options: PageOptions): Promise<ListAt> {
+  private async attributedList(userId: string, options: PageOptions, safety: SafetyRules): Promise<ListAt> {
     let offset = 0, asOf: number, pageSize: number;
     if (options.cursor) ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
     else {
@@ -273,7 +275,7 @@ class ServedFeed implements Feed {
       checkCount('pageSize', pageSize);
       asOf = this.reusableFirstPage(userId, pageSize) ?? this.now();
     }
-    return { pages: await this.rank(userId, asOf, pageSize, { from: offset, to: offset + pageSize }), offset, asOf, pageSize };
+    return { pages: await this.rank(userId, asOf, pageSize, safety, { from: offset, to: offset + pageSize }), offset, asOf, pageSize };
   }
 
   async warm(userIds: readonly string[], options: { signal?: AbortSignal; pageSize?: number } = {}): Promise<number> {
@@ -283,7 +285,7 @@ class ServedFeed implements Feed {
       await new Promise((r) => setImmediate(r));
       if (options.signal?.aborted) break;
       const asOf = this.now();
-      const pages = await this.rank(userId, asOf, pageSize);
+      const pages = await this.rank(userId, asOf, pageSize, await loadSafety(this.store, userId));
       const keep = this.keepPages;
       const kept = pages.length > keep ? pages.slice(0, keep) : pages;
       const forMs = this.feedConfig.materializeTtlSeconds * 1000;
@@ -323,7 +325,7 @@ class ServedFeed implements Feed {
   }
 
   /** The ranked list a request reads: cached, or ranked now (and cached). */
-  private async rankedList(userId: string, options: PageOptions): Promise<ListAt> {
+  private async rankedList(userId: string, options: PageOptions, safety: SafetyRules): Promise<ListAt> {
     let offset = 0, asOf: number, pageSize: number;
     if (options.cursor) {
       ({ offset, asOf, pageSize } = decodeCursor(userId, options.cursor));
@@ -336,9 +338,9 @@ class ServedFeed implements Feed {
     }
     let pages = this.lists.get(userId, asOf, pageSize);
     const truncated = pages !== undefined && this.lists.isTruncated(pages);
-    if (pages && truncated && offset >= pages.reduce((n, p) => n + p.length, 0)) pages = await this.rank(userId, asOf, pageSize);
+    if (pages && truncated && offset >= pages.reduce((n, p) => n + p.length, 0)) pages = await this.rank(userId, asOf, pageSize, safety);
     if (!pages) {
-      pages = await this.rank(userId, asOf, pageSize);
+      pages = await this.rank(userId, asOf, pageSize, safety);
       if (!options.cursor) {
         const forMs = this.feedConfig.cacheTtlSeconds * 1000;
         this.lists.reuse(userId, pageSize, asOf, forMs);
@@ -352,7 +354,9 @@ class ServedFeed implements Feed {
 
   async page(userId: string, options: PageOptions = {}): Promise<FeedPage> {
     if (typeof userId !== 'string' || userId.length === 0) throw createError('INVALID_INPUT', { field: 'userId', problem: 'expected a non-empty user id' });
-    const { pages, offset, asOf, pageSize } = options.explain === 'full' ? await this.attributedList(userId, options) : await this.rankedList(userId, options);
+    // The user's mutes, blocks and muted words as stored now: a list ranked before a mute is filtered too.
+    const safety = await loadSafety(this.store, userId);
+    const { pages, offset, asOf, pageSize } = options.explain === 'full' ? await this.attributedList(userId, options, safety) : await this.rankedList(userId, options, safety);
     let start = 0, index = 0;
     while (index < pages.length && start < offset) start += pages[index++]!.length;
     if (start !== offset) throw createError('INVALID_INPUT', { field: 'cursor', problem: `offset ${offset} does not start a page` });
@@ -361,12 +365,18 @@ class ServedFeed implements Feed {
     this.explorer?.served(userId, items);
     // A page served again (same ranked page, no post written since) is the same object, hydration included.
     const known = this.hydrated.get(items);
-    if (known && known.generation === this.postGeneration) return known.page;
+    if (known && known.generation === this.postGeneration) return this.visible(known.page, safety);
     const generation = this.postGeneration;
     const result: FeedPage = { items: await hydrate(this.store, items), offset };
     if (index + 1 < pages.length || this.lists.isTruncated(pages)) result.nextCursor = encodeCursor(userId, { offset: offset + items.length, pageSize, asOf });
     this.hydrated.set(items, { generation, page: result });
-    return result;
+    return this.visible(result, safety);
+  }
+
+  /** The page as its viewer may see it now (taken-down posts and what their rules hide left out); the same object when nothing is. */
+  private async visible(page: FeedPage, safety: SafetyRules): Promise<FeedPage> {
+    const items = await visibleItems(this.store, safety, page.items);
+    return items.length === page.items.length && items.every((it, k) => it === page.items[k]) ? page : { ...page, items };
   }
 
   invalidate(userId: string): void {
@@ -390,7 +400,7 @@ class ServedFeed implements Feed {
     const post = (await loadPostInfo(store, dataset, [postId])).get(postId);
     if (!post) throw createError('NOT_FOUND', { kind: 'post', id: postId });
     const model = models[this.similarKey] ? { key: this.similarKey, model: models[this.similarKey] } : undefined;
-    return hydrate(store, await similarPosts({ store, dataset, post, k, model }));
+    return visibleItems(store, undefined, await hydrate(store, await similarPosts({ store, dataset, post, k, model })));
   }
 
   trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
@@ -410,6 +420,6 @@ class ServedFeed implements Feed {
       const post = infos.get(ids[j]!) ?? { id: ids[j]!, author: '', text: '', tags: this.dataset.itemTags[r.item] ?? [], createdAt: NaN };
       return { postId: ids[j]!, score: r.score, source: trend.name, sources: [trend.name], explanation: explain({ kind: 'trending' }, post, ex) };
     });
-    return hydrate(this.store, items);
+    return visibleItems(this.store, undefined, await hydrate(this.store, items));
   }
 }

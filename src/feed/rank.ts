@@ -1,6 +1,7 @@
 /**
- * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, moderation)
- * → blended score × freshness (× the moderation down-rank) → second-stage re-rank of the head → pages under the author cap, with one position in
+ * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, taken down, muted
+ * and blocked authors, muted words, moderation) → blended score × freshness (× the moderation down-rank) →
+ * second-stage re-rank of the head → × the user's negative-feedback damping (safety.ts) → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
@@ -13,6 +14,7 @@ import { userContext } from './exploration-context.js';
 import type { Explorer } from './explorer.js';
 import { loadPostInfo } from './post-info.js';
 import { moderationActive, moderationFactors, offensiveProbabilities, type FeedModeration } from './moderation.js';
+import { dampingOf, hidesPost, negativeProfile, type NegativeProfile, type SafetyRules } from './safety.js';
 import { byScore, cascade, secondStageParts, secondStageScores, type CascadeTrace, type SecondStage } from './second-stage.js';
 import { trendingSource } from './sources/trending-source.js';
 import type { Candidate, CandidateSource, FeedItem, PostInfo, Reason, SourceContext } from './types.js';
@@ -38,6 +40,8 @@ export interface RankInput {
   attribute?: { from: number; to: number };
   /** Moderation thresholds on the posts' stored offensive probability (none when absent). */
   moderation?: FeedModeration;
+  /** The user's mutes, blocks, muted words (filters) and negative feedback (damping); none when absent. */
+  safety?: SafetyRules;
 }
 
 type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>; tags: readonly string[]; ageMs: number; parts?: ScoreParts };
@@ -63,25 +67,36 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
   const { ctx, sources } = input;
   const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads), ...sources.map(({ source }) => source.candidates(ctx))]);
   let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
-  const infos = await loadPostInfo(ctx.store, ctx.dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
+  const ids = [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))];
+  const [infos, takenDown] = await Promise.all([loadPostInfo(ctx.store, ctx.dataset, ids), ctx.store.takenDown(ids)]);
+  const rules = input.safety;
   const keep = (c: Candidate): boolean => {
     const p = infos.get(c.postId);
-    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author);
+    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author) && !takenDown.has(p.id) && !(rules && hidesPost(rules, p));
   };
   lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
   if (lists.every((l) => l.candidates.length === 0) && input.trending) {
     const fallback = await trendingSource(input.trending).candidates(ctx);
     for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
+    for (const id of await ctx.store.takenDown(fallback.map((c) => c.postId))) takenDown.add(id);
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
   const moderated = await moderate(input, lists, infos);
   return { lists: moderated.lists, infos, moderation: moderated.factors };
 }
 
+/** The user's negative profile, its posts looked up with one read at most. */
+async function damping(input: RankInput): Promise<NegativeProfile | undefined> {
+  const rules = input.safety;
+  if (!rules || rules.negativePosts.length === 0) return undefined;
+  const posts = await loadPostInfo(input.ctx.store, input.ctx.dataset, [...new Set(rules.negativePosts.map((n) => n.post))]);
+  return negativeProfile(rules, (id) => posts.get(id));
+}
+
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const { lists, infos, moderation } = await gatherCandidates(input);
+  const [{ lists, infos, moderation }, profile] = await Promise.all([gatherCandidates(input), damping(input)]);
   const ex = input.explainContext(infos);
   const explainItem = input.explain ?? explain;
   const weights = new Map(lists.map((l) => [l.name, l.weight]));
@@ -118,6 +133,15 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
       return sumColumns(Object.values(heads), ids.length);
     });
     if (input.attribute) recordRerank(items, trace, heads);
+  }
+  // Negative feedback last, so the second stage cannot undo it.
+  if (profile) {
+    for (const it of items) {
+      const d = dampingOf(profile, infos.get(it.postId)!, it.sources);
+      it.score *= d;
+      if (it.parts && d !== 1) it.parts.finalFactors = { 'negative-feedback': d };
+    }
+    items.sort(byScore);
   }
   const explorer = input.explorer;
   const pages = pagesWithExploration(items, {

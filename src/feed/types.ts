@@ -37,6 +37,8 @@ export interface ExplorationDecision {
 /** A feed item with its post, ready to render. */
 export interface HydratedItem extends FeedItem {
   post: Post;
+  /** The post a reply answers, shown with it (absent when it is gone, taken down or hidden from the viewer). */
+  parent?: Post;
 }
 
 /** A candidate source of the feed: the fitted model's key, its registry id (which picks the source kind), a blend weight. */

@@ -3,7 +3,7 @@
  * proves the copy by row counts and an order-independent checksum per table (store-checksum.ts).
  *
  * Tables in reference order: users, posts, follows, events (ascending time, so ties keep their order), then the
- * erased ids and the audit log (oldest first). Each batch is one transaction of the target, so an interrupted
+ * erased ids, the takedowns and the audit log (oldest first). Each batch is one transaction of the target, so an interrupted
  * copy leaves whole batches; running it again with `force` finishes it (rows are upserts, events are deduplicated
  * by id, audit entries the target already holds as its own first entries are not appended again). The source is
  * read once (its checksums are taken while copying), the target once more to verify.
@@ -14,7 +14,7 @@ import type { AuditEntry, ServedPage, Store, WriteBatch } from './store.js';
 import { canonicalJson, TableChecksum } from './store-checksum.js';
 import { pagesOf } from './impression-pages.js';
 
-export const COPY_TABLES = ['users', 'posts', 'follows', 'events', 'erased_users', 'audit_log', 'impressions'] as const;
+export const COPY_TABLES = ['users', 'posts', 'follows', 'events', 'erased_users', 'takedowns', 'audit_log', 'impressions'] as const;
 export type CopyTable = (typeof COPY_TABLES)[number];
 
 export interface TableReport {
@@ -81,6 +81,7 @@ export async function copyStore(from: Store, to: Store, options: CopyOptions = {
     follows: await copy('follows', from.scanFollows(), (follows) => writeRows({ follows })),
     events: await copy('events', from.scanEvents(), (events) => writeRows({ events })),
     erased_users: await copy('erased_users', from.scanErasedUsers(), (erasedUsers) => to.writeRecords({ erasedUsers })),
+    takedowns: await copy('takedowns', from.scanTakedowns(), (takedowns) => to.writeRecords({ takedowns })),
     audit_log: await copyAudit(from, to, size),
     impressions: await copyImpressions(from, to, size),
   };
@@ -110,6 +111,7 @@ export async function checksums(store: Store): Promise<Record<CopyTable, TableCh
     follows: await of(store.scanFollows()),
     events: await of(store.scanEvents()),
     erased_users: await of(store.scanErasedUsers()),
+    takedowns: await of(store.scanTakedowns()),
     audit_log: await of(store.scanAuditLog()),
     impressions: await of(store.scanImpressions()),
   };
@@ -137,7 +139,7 @@ async function copyImpressions(from: Store, to: Store, size: number): Promise<Ta
 async function rowsHeld(store: Store): Promise<number> {
   const c = await store.counts();
   const flags = await store.userFlags();
-  return c.users + c.posts + c.follows + c.events + flags.erased.length + (await store.auditLog(1)).length;
+  return c.users + c.posts + c.follows + c.events + flags.erased.length + (await store.takedowns(1)).length + (await store.auditLog(1)).length;
 }
 
 /**

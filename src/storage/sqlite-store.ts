@@ -23,7 +23,7 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
-import type { AuditEntry, ErasedUser, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import type { AuditEntry, ErasedUser, Takedown, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -60,6 +60,7 @@ interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
   reply_to: string | null; lang: string | null; features: string | null;
 }
+interface TakedownRow { post_id: string; at: number; actor: string | null; reason: string | null }
 interface FollowRow { follower: string; followee: string; created_at: number | null }
 interface EventRow {
   id: string; user_id: string; type: string; post_id: string | null; target_user_id: string | null;
@@ -477,6 +478,42 @@ export class SqliteStore implements Store {
     return this.stmt('SELECT follower FROM follows WHERE followee = ? ORDER BY follower').pluck().all(userId) as string[];
   }
 
+  async repliesTo(postId: string, limit: number): Promise<Post[]> {
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.reply_to = ? ORDER BY p.created_at, p.rowid LIMIT ?`,
+    ).all(postId, limit) as PostRow[];
+    return rows.map(toPost);
+  }
+
+  async takeDown(t: Takedown): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (this.stmt('SELECT 1 FROM posts WHERE id = ?').get(t.post) === undefined) return false;
+      this.begin();
+      try {
+        const added = this.stmt('INSERT OR IGNORE INTO takedowns (post_id, at, actor, reason) VALUES (?, ?, ?, ?)').run(t.post, t.at, t.actor ?? null, t.reason ?? null).changes;
+        if (added > 0) this.audit({ at: t.at, action: 'takedown', subject: t.post, actor: t.actor, ...(t.reason !== undefined ? { details: { reason: t.reason } } : {}) });
+        this.commit();
+        return true;
+      } catch (e) {
+        this.rollback();
+        throw asWriteError(e);
+      }
+    });
+  }
+
+  async takenDown(postIds: readonly string[]): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set();
+    return new Set(this.stmt('SELECT t.post_id FROM json_each(?) j JOIN takedowns t ON t.post_id = j.value').pluck().all(JSON.stringify(postIds)) as string[]);
+  }
+
+  async takedowns(limit = 100): Promise<Takedown[]> {
+    return (this.stmt('SELECT post_id, at, actor, reason FROM takedowns ORDER BY at DESC, post_id LIMIT ?').all(limit) as TakedownRow[]).map(toTakedown);
+  }
+
+  async *scanTakedowns(): AsyncIterable<Takedown> {
+    yield* (this.stmt('SELECT post_id, at, actor, reason FROM takedowns ORDER BY post_id').all() as TakedownRow[]).map(toTakedown);
+  }
+
   /**
    * BM25 search (Robertson & Zaragoza 2009, as FTS5's `bm25()`, which is negated so lower is better: we return
    * its negation). The query is reduced to plain terms, each quoted, joined with OR: FTS syntax in user input is
@@ -525,6 +562,7 @@ export class SqliteStore implements Store {
     const events = run('DELETE FROM events WHERE user_id = ? OR target_user_id = ?', id, id) + run('DELETE FROM events WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
     const impressions = eraseImpressions(this.db, id, [...own, ...replyIds]);
+    run('DELETE FROM takedowns WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM users WHERE id = ?', id);
     run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
@@ -547,7 +585,8 @@ export class SqliteStore implements Store {
     const events = (this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ? ORDER BY ts, rowid`).all(id) as EventRow[]).map(toEvent);
     const impressions: Impression[] = [];
     for await (const row of scanImpressions(this.db, { userId: id })) impressions.push(row);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions };
+    const takedowns = (this.stmt('SELECT t.post_id, t.at, t.actor, t.reason FROM takedowns t JOIN posts p ON p.id = t.post_id WHERE p.author = ? ORDER BY t.post_id').all(id) as TakedownRow[]).map(toTakedown);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns };
     await this.exclusive(async () => this.audit({ at: Date.now(), action: 'export', subject: id, actor: options.actor, details: { posts: posts.length, events: events.length } }));
     return out;
   }
@@ -583,6 +622,8 @@ export class SqliteStore implements Store {
     const apply = (): void => {
       const erased = this.stmt('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)');
       for (const e of records.erasedUsers ?? []) erased.run(e.id, e.erased_at);
+      const takedown = this.stmt('INSERT OR REPLACE INTO takedowns (post_id, at, actor, reason) VALUES (?, ?, ?, ?)');
+      for (const t of records.takedowns ?? []) takedown.run(t.post, t.at, t.actor ?? null, t.reason ?? null);
       for (const a of records.audit ?? []) this.audit(a);
     };
     if (this.inTransaction.getStore()?.open) return apply();
@@ -839,4 +880,8 @@ function toEvent(r: EventRow): Event {
   if (r.text !== null) e.text = r.text;
   if (r.request_id !== null) e.request_id = r.request_id;
   return e;
+}
+
+function toTakedown(r: TakedownRow): Takedown {
+  return { post: r.post_id, at: r.at, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}) };
 }

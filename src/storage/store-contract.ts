@@ -442,6 +442,40 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       });
     });
 
+    describe('replies and takedowns', () => {
+      beforeEach(async () => {
+        await store.write(seed);
+      });
+
+      it('reads the replies of a post oldest first, bounded', async () => {
+        await store.write({ posts: [
+          { id: 'r2', author: 'carol', text: 'later', created_at: T0 + 9 * MIN, tags: [], reply_to: 'p1' },
+          { id: 'r1', author: 'bob', text: 'earlier', created_at: T0 + 5 * MIN, tags: [], reply_to: 'p1' },
+        ] });
+        expect((await store.repliesTo('p1', 10)).map((p) => p.id)).toEqual(['p3', 'r1', 'r2']);
+        expect((await store.repliesTo('p1', 2)).map((p) => p.id)).toEqual(['p3', 'r1']);
+        expect(await store.repliesTo('p4', 10)).toEqual([]);
+      });
+
+      it('takes a post down once, audited; an unknown post is refused without a write', async () => {
+        expect(await store.takeDown({ post: 'p2', at: T0 + 20 * MIN, actor: 'mod', reason: 'spam' })).toBe(true);
+        expect(await store.takeDown({ post: 'p2', at: T0 + 30 * MIN, actor: 'other' })).toBe(true);
+        expect(await store.takeDown({ post: 'nope', at: T0 })).toBe(false);
+        expect(await store.takenDown(['p1', 'p2', 'nope'])).toEqual(new Set(['p2']));
+        expect(await store.takedowns()).toEqual([{ post: 'p2', at: T0 + 20 * MIN, actor: 'mod', reason: 'spam' }]);
+        expect(await store.auditLog()).toEqual([expect.objectContaining({ action: 'takedown', subject: 'p2', actor: 'mod', details: { reason: 'spam' } })]);
+        expect(await collect(store.scanTakedowns())).toEqual([{ post: 'p2', at: T0 + 20 * MIN, actor: 'mod', reason: 'spam' }]);
+        expect((await store.exportUser('bob'))?.takedowns).toEqual([{ post: 'p2', at: T0 + 20 * MIN, actor: 'mod', reason: 'spam' }]);
+      });
+
+      it('erasing the author drops the takedowns of their posts; copied records are kept', async () => {
+        await store.takeDown({ post: 'p1', at: T0 + 20 * MIN });
+        await store.writeRecords({ takedowns: [{ post: 'p4', at: T0 + 21 * MIN, reason: 'copied' }] });
+        await store.eraseUser('alice');
+        expect(await store.takedowns()).toEqual([{ post: 'p4', at: T0 + 21 * MIN, reason: 'copied' }]);
+      });
+    });
+
     describe('impression log', () => {
       const R1 = '0b8f2c1e-3d4a-4b5c-8d6e-7f8091a2b3c4';
       const R2 = '1c9f3d2e-4e5b-4c6d-9e7f-8091a2b3c4d5';

@@ -88,11 +88,13 @@ export interface UserExport {
   events: Event[];
   /** Feed items served to the user (the impression log). */
   impressions: Impression[];
+  /** Takedowns of the user's posts. */
+  takedowns: Takedown[];
 }
 
 export interface AuditEntry {
   at: number;
-  action: 'erase' | 'export';
+  action: 'erase' | 'export' | 'takedown';
   subject: string;
   actor?: string;
   details?: Record<string, unknown>;
@@ -104,9 +106,19 @@ export interface ErasedUser {
   erased_at: number;
 }
 
-/** Erasure records and audit entries, as `resonate migrate` copies them from one store to another. */
+/** A post taken down by moderation: it leaves every feed, search, reply list and trending list, for everyone. */
+export interface Takedown {
+  post: string;
+  /** Epoch ms. */
+  at: number;
+  actor?: string;
+  reason?: string;
+}
+
+/** Erasure records, takedowns and audit entries, as `resonate migrate` copies them from one store to another. */
 export interface StoreRecords {
   erasedUsers?: readonly ErasedUser[];
+  takedowns?: readonly Takedown[];
   /** Oldest first; appended after the entries already stored. */
   audit?: readonly AuditEntry[];
 }
@@ -145,13 +157,25 @@ export interface Store extends StoreWriter {
   scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression>;
   /** Which of these feed request ids have impressions stored (the join of feedback events to impressions). */
   knownRequestIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Replies to a post (posts whose `reply_to` is it), oldest first (then by arrival), at most `limit`. */
+  repliesTo(postId: string, limit: number): Promise<Post[]>;
+  /**
+   * Takes a post down for everyone, audited; a post already taken down keeps its first record. False (nothing
+   * written) when the post does not exist.
+   */
+  takeDown(takedown: Takedown): Promise<boolean>;
+  /** Which of these posts are taken down. */
+  takenDown(postIds: readonly string[]): Promise<Set<string>>;
+  /** Takedowns, newest first. */
+  takedowns(limit?: number): Promise<Takedown[]>;
   /** Full-text search over post text (BM25). */
   searchPosts(query: string, limit?: number): Promise<SearchHit[]>;
   counts(): Promise<StoreCounts>;
 
   /**
    * Erases a user in one transaction: the user row, their posts (and others' replies to them with `replies:
-   * 'delete'`), follows both ways, their events, others' events on the erased posts or aimed at the user; records
+   * 'delete'`), follows both ways, their events, others' events on the erased posts or aimed at the user, the
+   * takedown records of the erased posts; records
    * the id as erased and writes an audit entry. Undefined (nothing written) when the user does not exist.
    */
   eraseUser(id: string, options?: { replies?: 'keep' | 'delete'; actor?: string }): Promise<ErasureSummary | undefined>;
@@ -171,9 +195,11 @@ export interface Store extends StoreWriter {
   scanEvents(): AsyncIterable<Event>;
   /** Erased ids (copying a store). */
   scanErasedUsers(): AsyncIterable<ErasedUser>;
+  /** Takedowns by post id (copying a store). */
+  scanTakedowns(): AsyncIterable<Takedown>;
   /** The audit log, oldest first (copying a store). */
   scanAuditLog(): AsyncIterable<AuditEntry>;
-  /** Adds erasure records and audit entries copied from another store, in one transaction (`resonate migrate`). */
+  /** Adds erasure records, takedowns and audit entries copied from another store, in one transaction (`resonate migrate`). */
   writeRecords(records: StoreRecords): Promise<void>;
 
   close(): Promise<void>;

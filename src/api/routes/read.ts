@@ -85,7 +85,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const q = parseQuery(whoToFollowQuery, request.query);
-      return { user: id, items: engine.whoToFollow(id, { limit: q.limit }) };
+      return { user: id, items: await engine.whoToFollow(id, { limit: q.limit }) };
     },
   );
 

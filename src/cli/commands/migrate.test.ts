@@ -56,10 +56,13 @@ beforeAll(async () => {
     })));
     await s.eraseUser(b!, { actor: 'test', replies: 'delete' });
     await s.exportUser(c!, { actor: 'test' });
+    // A moderation takedown (a row of its own table and an audit entry).
+    await s.takeDown({ post: others[0]!, at: 1_700_000_100_000, actor: 'test', reason: 'spam' });
   });
   expected = await tablesOf(source);
   expect(expected.erased_users.rows).toBe(1);
-  expect(expected.audit_log.rows).toBe(2);
+  expect(expected.audit_log.rows).toBe(3);
+  expect(expected.takedowns.rows).toBe(1);
   expect(expected.events.rows).toBeGreaterThan(500);
   expect(expected.impressions.rows).toBe(60);
 });

@@ -72,7 +72,7 @@ export function registerModelCommands(program: Command): void {
       const engine = await engineFrom(cmd);
       try {
         await loadOrTrain(engine);
-        if (opts.whoToFollow) printJson(engine.whoToFollow(opts.user, { limit: Number(opts.k) }));
+        if (opts.whoToFollow) printJson(await engine.whoToFollow(opts.user, { limit: Number(opts.k) }));
         else if (opts.model) printJson(await engine.recommend(opts.user, { k: Number(opts.k), model: opts.model }));
         else printJson((await engine.feed(opts.user, { pageSize: Number(opts.k) })).items.map(({ post: _post, ...item }) => item));
       } finally {

@@ -68,3 +68,61 @@ describe('popularity forget', () => {
   runForgetContract('popular/trending', { halfLifeHours: 12 });
   runForgetContract('popular/all-time');
 });
+
+describe('burst resistance (planted bot ring)', () => {
+  // 60 organic accounts active for a month; in the last 6 hours each likes organic post "news" with probability 0.5
+  // and "recipe" with probability 0.3. A ring of 40 accounts first seen 2 hours ago likes, shares and comments on
+  // "spam" and on each other's posts, 5 times over. One old account engages with "pet" 100 times.
+  const ringEvents: Event[] = [];
+  let n = 0;
+  const add = (user: string, type: Event['type'], post: string, timestamp: number): void => {
+    ringEvents.push({ id: `b${n++}`, user, type, post, timestamp });
+  };
+  for (let u = 0; u < 60; u++) {
+    add(`org${u}`, 'view', 'old', NOW - (30 * 24 - u) * H);
+    if (u % 2 === 0) add(`org${u}`, 'like', 'news', NOW - (u % 6) * H);
+    if (u % 10 < 3) add(`org${u}`, 'like', 'recipe', NOW - (u % 5) * H);
+  }
+  for (let b = 0; b < 40; b++) {
+    for (let r = 0; r < 5; r++) {
+      const t = NOW - 2 * H + (b * 5 + r) * 60_000;
+      add(`bot${b}`, 'like', 'spam', t);
+      add(`bot${b}`, 'share', 'spam', t + 1);
+      add(`bot${b}`, 'comment', 'spam', t + 2);
+      add(`bot${b}`, 'share', `spam${(b + 1) % 40}`, t + 3);
+    }
+  }
+  for (let r = 0; r < 100; r++) add('org1', 'share', 'pet', NOW - r * 60_000);
+  const ring = buildDataset({ events: ringEvents });
+  const top = async (params: Record<string, unknown>): Promise<string[]> => {
+    const m = new PopularRecommender('popular/trending', params);
+    await m.fit(ring);
+    return m.recommend(ring.users.size + 1, { k: 3 }).map((r) => ring.items.id(r.item));
+  };
+
+  it('without the guard, the ring and the one loud account own trending', async () => {
+    const plain = await top({});
+    expect(plain[0]).toBe('spam');
+    expect(plain).toContain('pet');
+  });
+
+  it('with per-account caps and account-age weighting, the organic posts trend and the ring does not', async () => {
+    const guarded = await top({ maxPerAccount: 5, newAccountHours: 72 });
+    expect(guarded.slice(0, 2)).toEqual(['news', 'recipe']);
+    expect(guarded.some((id) => id.startsWith('spam'))).toBe(false);
+  });
+
+  it('caps one account\'s total contribution exactly (hand computed, no decay of note)', async () => {
+    const one = buildDataset({ events: [
+      { id: 'x1', user: 'a', type: 'share', post: 'p', timestamp: NOW },
+      { id: 'x2', user: 'a', type: 'share', post: 'q', timestamp: NOW },
+      { id: 'x3', user: 'b', type: 'like', post: 'q', timestamp: NOW },
+    ] });
+    const m = new PopularRecommender('popular/trending', { maxPerAccount: 2 });
+    await m.fit(one);
+    const s = m.itemScores();
+    // a contributes 2 + 2 = 4, scaled to 2: 1 to each post; b adds 1 to q.
+    expect(s[one.items.index('p')]).toBeCloseTo(1, 12);
+    expect(s[one.items.index('q')]).toBeCloseTo(2, 12);
+  });
+});

@@ -122,4 +122,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       -- No index on user_id: it would double the cost of logging; export and erasure (rare) scan the table.
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Replies of a post (GET /v1/posts/{id}/replies).
+      CREATE INDEX posts_reply_to ON posts(reply_to) WHERE reply_to IS NOT NULL;
+
+      -- Posts taken down by moderation (POST /v1/admin/posts/{id}/takedown): hidden from everyone, kept for appeal.
+      CREATE TABLE takedowns (
+        post_id TEXT PRIMARY KEY,
+        at      REAL NOT NULL,
+        actor   TEXT,
+        reason  TEXT
+      );
+    `,
+  },
 ];

@@ -120,6 +120,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX impressions_seq ON impressions (seq);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Posts taken down by moderation (POST /v1/admin/posts/{id}/takedown): hidden from everyone, kept for appeal.
+      CREATE TABLE takedowns (
+        post_id text COLLATE "C" PRIMARY KEY,
+        at      double precision NOT NULL,
+        actor   text,
+        reason  text
+      );
+    `,
+  },
 ];
 
 /**

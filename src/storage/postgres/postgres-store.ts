@@ -17,7 +17,7 @@ import { createError } from '../../core/errors.js';
 import type { EventType } from '../../core/config.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 import type {
-  AuditEntry, ErasedUser, ErasureSummary, EventQuery, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, UserExport, WriteBatch, WriteResult,
+  AuditEntry, ErasedUser, ErasureSummary, EventQuery, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
 } from '../store.js';
 import { applyBatch } from './batch-writer.js';
 import { eraseImpressions, insertImpressions, scanImpressions } from './impressions.js';
@@ -293,6 +293,40 @@ export class PostgresStore implements Store {
     return rows.map(toPost);
   }
 
+  async repliesTo(postId: string, limit: number): Promise<Post[]> {
+    const rows = await this.rows<PostRow>(
+      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.reply_to = $1 ORDER BY p.created_at, p.seq LIMIT $2`,
+      [postId, limitParam(limit)],
+    );
+    return rows.map(toPost);
+  }
+
+  async takeDown(t: Takedown): Promise<boolean> {
+    const write = async (db: pg.ClientBase): Promise<boolean> => {
+      if ((await db.query('SELECT 1 FROM posts WHERE id = $1', [t.post])).rowCount === 0) return false;
+      const added = await db.query('INSERT INTO takedowns (post_id, at, actor, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (post_id) DO NOTHING', [t.post, t.at, t.actor ?? null, t.reason ?? null]);
+      if ((added.rowCount ?? 0) > 0) {
+        await db.query('INSERT INTO audit_log (at, action, subject, actor, details) VALUES ($1, $2, $3, $4, $5)', [t.at, 'takedown', t.post, t.actor ?? null, t.reason !== undefined ? JSON.stringify({ reason: t.reason }) : null]);
+      }
+      return true;
+    };
+    const ctx = this.context();
+    return ctx ? this.inSavepoint(ctx, write) : this.standalone(write);
+  }
+
+  async takenDown(postIds: readonly string[]): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set();
+    return new Set((await this.rows<{ id: string }>('SELECT post_id AS id FROM takedowns WHERE post_id = ANY($1::text[])', [postIds])).map((r) => r.id));
+  }
+
+  async takedowns(limit = 100): Promise<Takedown[]> {
+    return (await this.rows<TakedownRow>('SELECT post_id, at, actor, reason FROM takedowns ORDER BY at DESC, post_id LIMIT $1', [limit])).map(toTakedown);
+  }
+
+  async *scanTakedowns(): AsyncIterable<Takedown> {
+    yield* (await this.rows<TakedownRow>('SELECT post_id, at, actor, reason FROM takedowns ORDER BY post_id')).map(toTakedown);
+  }
+
   async following(userId: string): Promise<string[]> {
     return (await this.rows<{ id: string }>('SELECT followee AS id FROM follows WHERE follower = $1 ORDER BY followee', [userId])).map((r) => r.id);
   }
@@ -336,7 +370,8 @@ export class PostgresStore implements Store {
     const events = (await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 ORDER BY ts, seq`, [id])).map(toEvent);
     const impressions: Impression[] = [];
     for await (const row of this.scanImpressions({ userId: id })) impressions.push(row);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions };
+    const takedowns = (await this.rows<TakedownRow>('SELECT t.post_id, t.at, t.actor, t.reason FROM takedowns t JOIN posts p ON p.id = t.post_id WHERE p.author = $1 ORDER BY t.post_id', [id])).map(toTakedown);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns };
     await this.rows(
       'INSERT INTO audit_log (at, action, subject, actor, details) VALUES ($1, $2, $3, $4, $5)',
       [Date.now(), 'export', id, options.actor ?? null, JSON.stringify({ posts: posts.length, events: events.length })],
@@ -434,6 +469,14 @@ export class PostgresStore implements Store {
           [erased.map((e) => e.id), erased.map((e) => e.erased_at)],
         );
       }
+      const takedowns = records.takedowns ?? [];
+      if (takedowns.length > 0) {
+        await db.query(
+          `INSERT INTO takedowns (post_id, at, actor, reason) SELECT * FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[])
+           ON CONFLICT (post_id) DO UPDATE SET at = excluded.at, actor = excluded.actor, reason = excluded.reason`,
+          [takedowns.map((t) => t.post), takedowns.map((t) => t.at), takedowns.map((t) => t.actor ?? null), takedowns.map((t) => t.reason ?? null)],
+        );
+      }
       if (audit.length > 0) {
         await db.query(
           `INSERT INTO audit_log (at, action, subject, actor, details)
@@ -467,6 +510,12 @@ export class PostgresStore implements Store {
   }
 }
 
+interface TakedownRow { post_id: string; at: number; actor: string | null; reason: string | null }
+
+function toTakedown(r: TakedownRow): Takedown {
+  return { post: r.post_id, at: r.at, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}) };
+}
+
 interface AuditRow { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: Record<string, unknown> | null }
 
 function toAuditEntry(r: AuditRow): AuditEntry {
@@ -486,6 +535,7 @@ async function eraseOn(db: pg.ClientBase, id: string, replies: 'keep' | 'delete'
   const events = (await count('DELETE FROM events WHERE user_id = $1 OR target_user_id = $1', [id])) + (await count('DELETE FROM events WHERE post_id = ANY($1::text[])', [gone]));
   const follows = await count('DELETE FROM follows WHERE follower = $1 OR followee = $1', [id]);
   const impressions = await eraseImpressions(db, id, gone);
+  await db.query('DELETE FROM takedowns WHERE post_id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM users WHERE id = $1', [id]);
   const now = Date.now();
