@@ -39,6 +39,17 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
   });
 
+  it('an event id reused for another fact is a 409 naming the ids; nothing of the batch is stored', async () => {
+    const before = (await app.inject('/v1/stats')).json();
+    const [a, b] = net.events;
+    const other = net.users.find((u) => u.id !== a!.user)!.id;
+    const res = await app.inject({ method: 'POST', url: '/v1/events', payload: [{ ...b!, id: 'brand-new' }, { ...a!, user: other }] });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'EVENT_ID_CONFLICT' });
+    expect(res.json().message).toContain(JSON.stringify(a!.id));
+    expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
+  });
+
   it('returns a feed of unseen posts of the user’s own interest group, with explanations and a cursor', async () => {
     const res = await app.inject('/v1/users/ana/feed?limit=4');
     expect(res.statusCode, res.body).toBe(200);

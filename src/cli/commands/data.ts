@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
-import { IMPORT_FORMATS, importData } from '../../data/importers/index.js';
+import { IMPORT_FORMATS, importData, importSummary } from '../../data/importers/index.js';
 import { generateToStore } from '../../data/synthetic/index.js';
 import { engineFrom, printJson } from '../shared.js';
 
@@ -28,8 +28,7 @@ export function registerDataCommands(program: Command): void {
         const shown = report.rejected.slice(0, Number(opts.maxErrors));
         for (const r of shown) console.error(`line ${r.line}: ${r.reason}`);
         if (report.rejectedCount > shown.length) console.error(`… and ${report.rejectedCount - shown.length} more rejected rows`);
-        const a = report.accepted;
-        console.log(`accepted: ${a.users} users, ${a.posts} posts, ${a.follows} follows, ${a.events} events; rejected: ${report.rejectedCount} rows`);
+        console.log(importSummary(report));
       } finally {
         bar.stop();
         await engine.close();

@@ -10,6 +10,9 @@ describe('tweets-csv importer', () => {
     expect(r.accepted).toEqual({ users: 0, posts: 3, follows: 0, events: 0 });
     expect(r.created).toEqual({ users: 2, posts: 0 });
     expect(r.duplicates).toBe(1);
+    // A repeated tweet id is a merged duplicate, not a rejection; the authors are created users.
+    expect(r.rows.posts).toEqual({ created: 3, updated: 0, merged: 1, rejected: 2 });
+    expect(r.rows.users).toEqual({ created: 2, updated: 0, merged: 0, rejected: 0 });
     expect(r.rejected.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([
       [6, 'name'],
       [7, 'text is not valid UTF-8'],

@@ -76,7 +76,7 @@ export async function importTweetsCsv(target: ImportTarget, path: string, option
       }
       const { tweet_id: id, text, name, tweet_created: created } = record;
       if (!name) {
-        sink.reject(at, 'name: missing');
+        sink.reject(at, 'name: missing', 'post');
         continue;
       }
       const features: Record<string, string | number> = {};
