@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `resonate` command. In a source checkout it runs the compiled CLI when `npm run build` is newer than every
-// source file (a second faster to start), else the TypeScript sources through tsx (never a stale build); an
-// installed package, which ships only dist/, runs the compiled CLI.
+// The `resonate` command. In a source checkout it runs the compiled CLI (dist/, built by `npm ci` through the
+// `prepare` script, or by `npm run build` / `npm run build:js`) when it is newer than every source file, else the
+// TypeScript sources through tsx (never a stale build; about 2 s slower to start); an installed package, which
+// ships only dist/, runs the compiled CLI.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
