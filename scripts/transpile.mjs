@@ -2,7 +2,7 @@
 // (about a second; no type-check, no declarations: `npm run build` does those with tsc). bin/resonate.js runs
 // dist/ when it is newer than every source file, so the CLI starts without compiling TypeScript.
 // esbuild comes with tsx, a runtime dependency, so it is there whenever the package is installed.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -22,6 +22,12 @@ function sources(dir) {
   return out;
 }
 
+// `--if-stale` (the `prepare` script, which npm also runs before packing): keep a build newer than the sources,
+// such as the one `npm run build` made with declarations.
+if (process.argv.includes('--if-stale')) {
+  const { distIsFresh } = await import('../bin/dist-fresh.js');
+  if (distIsFresh() && existsSync(join(root, 'dist', 'src', 'cli', 'command-index.json'))) process.exit(0);
+}
 const started = Date.now();
 // `--index-only`: dist/src was just compiled by tsc (`npm run build`); only the index is missing.
 const indexOnly = process.argv.includes('--index-only');
