@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { createEngine } from '../../src/engine/index.js';
-import { importData, type ImportFormat } from '../../src/data/importers/index.js';
+import { CATALOG_AUTHOR, importData, type ImportFormat } from '../../src/data/importers/index.js';
 
 const USERS = 40, ITEMS = 100, PER_USER = 10;
 const T0 = Date.UTC(2009, 3, 1) / 1000;
@@ -87,6 +87,11 @@ describe('each importer gives a full first page with the default settings', () =
         expect(own).toBeGreaterThanOrEqual(PER_USER);
         const seen = new Set(plays().filter(([u]) => u === 3).map(([, i]) => i));
         for (const it of page.items) expect(seen.has(id(it.postId))).toBe(false);
+        // Catalogue items have no creator: nothing names the placeholder author or suggests following it.
+        for (const it of page.items) expect(it.explanation).not.toContain(CATALOG_AUTHOR);
+        const similar = await engine.similarPosts(page.items[0]!.postId, 40);
+        if (format !== 'jsonl') expect(similar.filter((s) => s.source === 'same-author')).toEqual([]);
+        expect(engine.whoToFollow('3', { limit: 50 }).map((s) => s.userId)).not.toContain(CATALOG_AUTHOR);
       } finally {
         await engine.close();
       }
