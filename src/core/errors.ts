@@ -45,6 +45,7 @@ export const ERRORS = {
 
   // Models
   MODEL_NOT_FITTED: { status: 409, message: 'model {model} has not been fitted yet', doc: 'Recommend or save was called before fit; train first (`resonate train`).' },
+  MODEL_UNAVAILABLE: { status: 409, message: 'the {model} is unavailable: {reason}', doc: 'A background model (engagement ranker, topic model, behaviour predictor) could not be trained on this data, or is turned off; the message gives the reason (also on `/health` under `problems`). The feed keeps serving without it; add the data it needs, or turn it off in the configuration.' },
   MODEL_UNKNOWN: { status: 404, message: 'unknown model "{model}"; registered: {expected}', doc: 'A model id is not in the registry.' },
   USER_ERASED: { status: 404, message: 'user {id} was erased', doc: 'The user was erased on request (DELETE /v1/users/{id} or `resonate users erase`); nothing about them is kept or served.' },
   MODEL_VERSION_NOT_FOUND: { status: 404, message: 'model version {version} not found in {dir}', doc: 'No saved model version has that number; `resonate models list` shows the versions there are.' },
