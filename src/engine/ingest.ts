@@ -10,6 +10,7 @@ import { eventWeight } from '../data/dataset-builder.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
+import { tagsFromText } from '../data/post-entities.js';
 import type { Explorer } from '../feed/explorer.js';
 import { explorationFeedback } from './exploration-feedback.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
@@ -44,7 +45,9 @@ export function createIngest(
 
   async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
-    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    let parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    // A post sent without tags is tagged with the hashtags of its text.
+    if (kind === 'posts') parsed = (parsed as Post[]).map(tagsFromText);
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);

@@ -50,6 +50,14 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
   });
 
+  it('a post sent without tags is tagged with the hashtags of its text', async () => {
+    const author = net.users[0]!.id;
+    const res = await app.inject({ method: 'POST', url: '/v1/posts', payload: [{ id: 'hashtagged', author, text: 'Crumb shot #Baking #sourdough', created_at: Date.now() - 1000 }, { id: 'own-tags', author, text: 'More #baking', tags: ['bread'], created_at: Date.now() - 1000 }] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await engine.store.getPost('hashtagged'))?.tags).toEqual(['baking', 'sourdough']);
+    expect((await engine.store.getPost('own-tags'))?.tags).toEqual(['bread']);
+  });
+
   it('returns a feed of unseen posts of the user’s own interest group, with explanations and a cursor', async () => {
     const res = await app.inject('/v1/users/ana/feed?limit=4');
     expect(res.statusCode, res.body).toBe(200);

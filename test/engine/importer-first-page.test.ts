@@ -66,12 +66,37 @@ function write(format: ImportFormat): string {
       file('tags.dat', ['tagID\ttagValue', '1\trock', '2\tjazz']);
       file('user_taggedartists.dat', ['userID\tartistID\ttagID\tday\tmonth\tyear', ...items.map((i) => `1\t${i}\t${itemGroup(i - 1) + 1}\t1\t4\t2009`)]);
       return dir;
-    case 'tweets-csv':
-      throw new Error('tweets-csv holds no plays: see the tweets importer tests');
+    case 'tweets-csv': {
+      // No plays in a tweets file: 4 brands tweet, 40 customers answer the 2 brands of their group (replies).
+      const rows = ['tweet_id,name,text,tweet_created,retweet_count'];
+      const at = (minute: number): string => `2015-02-24 ${String(8 + Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00 -0800`;
+      let n = 0;
+      for (let round = 0; round < 6; round++) {
+        for (let b = 0; b < 4; b++) rows.push(`${++n},brand${b},"News ${round} from brand ${b} #brand${b}",${at(n)},${round}`);
+        for (let u = 1; u <= USERS; u++) rows.push(`${++n},c${u},"@brand${2 * group(u) + (round % 2)} thanks for trip ${round} #trip",${at(n)},0`);
+      }
+      return file('Tweets.csv', rows);
+    }
   }
 }
 
 describe('each importer gives a full first page with the default settings', () => {
+  it('tweets-csv (replies derived from mentions)', async () => {
+    const path = write('tweets-csv');
+    const engine = await createEngine({ overrides: { store: { url: 'sqlite://:memory:' }, models: { dir: join(dirs[dirs.length - 1]!, 'models') } } });
+    try {
+      const report = await importData(engine.store, 'tweets-csv', path);
+      expect(report.rows.events.created).toBeGreaterThan(USERS);
+      expect(report.notes?.[0]).toMatch(/replies were derived from @mentions/);
+      await engine.train({ save: false, secondary: false });
+      const page = await engine.feed('c3');
+      expect(page.items).toHaveLength(DEFAULT_CONFIG.feed.pageSize);
+      expect(page.items.filter((it) => it.post.author === 'c3')).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
+
   for (const format of ['interactions', 'jsonl', 'movielens', 'lastfm-hetrec'] as const) {
     it(format, async () => {
       const path = write(format);

@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import { createError, isResonateError, type ResonateError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import { eventSchema, firstProblem, followSchema, postSchema, userSchema, type Event, type Follow, type Post, type User } from '../schemas.js';
+import { tagsFromText } from '../post-entities.js';
 import type { BatchWriter, EntityCounts, EntityKind, ImportOptions, ImportReport, ImportTarget, RejectedRow, RowBatch } from './types.js';
 
 /** Rows per write: large enough to amortise a savepoint, small enough to keep memory flat. */
@@ -122,8 +123,10 @@ export class ImportSink {
   }
 
   async post(at: RowOrigin, raw: unknown): Promise<boolean> {
-    const p = this.parse(at, postSchema, raw, 'post');
-    if (p === undefined) return false;
+    const parsed = this.parse(at, postSchema, raw, 'post');
+    if (parsed === undefined) return false;
+    // A post without tags is tagged with the hashtags of its text.
+    const p = tagsFromText(parsed);
     const refs: Ref[] = [['author', 'user', p.author]];
     if (!this.refsKnown(refs) && !(await this.refsExist(at, refs, 'post'))) return false;
     const owner = await this.authorOf(p.id);
@@ -207,6 +210,11 @@ export class ImportSink {
     this.posts.push(init);
     this.report.created.posts++;
     this.report.rows.posts.created++;
+  }
+
+  /** Adds a note to the report (what was derived, what the input lacks). */
+  note(text: string): void {
+    (this.report.notes ??= []).push(text);
   }
 
   /** Counts bytes read and reports progress. */

@@ -18,5 +18,6 @@ export function importSummary(report: ImportReport): string {
   });
   const other = report.rejectedCount - KINDS.reduce((s, k) => s + report.rows[k].rejected, 0);
   if (other > 0) lines.push(`unreadable lines: ${n(other)} rejected`);
+  for (const note of report.notes ?? []) lines.push(`note: ${note}`);
   return lines.join('\n');
 }

@@ -110,6 +110,8 @@ export interface ImportReport {
    * (upserted again: the last row wins).
    */
   duplicates: number;
+  /** What the importer derived or could not find in the input, in plain words (e.g. "no likes or follows"). */
+  notes?: string[];
 }
 
 export const IMPORT_FORMATS = ['interactions', 'jsonl', 'movielens', 'lastfm-hetrec', 'tweets-csv'] as const;
