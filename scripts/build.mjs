@@ -16,3 +16,5 @@ for (const script of ['scripts/build-wasm.mjs', 'src/models/mf/build-ials-wasm.m
 // moved module) would otherwise linger in dist and still be importable.
 rmSync(join(root, 'dist', 'src'), { recursive: true, force: true });
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+// The CLI's index of verbs, so the compiled CLI loads only the module of the verb it runs.
+run(process.execPath, [join(root, 'scripts', 'transpile.mjs'), '--index-only']);

@@ -40,7 +40,9 @@ function describeModels(s) {
   const version = v ? `model version v${v.version}, trained ${new Date(v.createdAt).toLocaleString()}` : 'models trained now (not saved)';
   const metrics = v && v.validation ? Object.entries(v.validation).map(([k, m]) => `${k} nDCG@10 ${Number(m['ndcg@10']).toFixed(3)}`).join(', ') : '';
   const sources = (s.feedSources || []).map((x) => `${x.key} ×${x.weight}`).join(', ');
-  return [version, sources && `sources ${sources}`, metrics && `validation: ${metrics}`, `ranker ${s.ranker}`, s.retraining !== 'idle' ? `retraining ${s.retraining}` : ''].filter(Boolean).join(' · ');
+  // Background models that could not be trained, with the reason in plain words.
+  const problems = (s.problems || []).map((p) => `${p.model} not available: ${p.reason}`);
+  return [version, sources && `sources ${sources}`, metrics && `validation: ${metrics}`, `ranker ${s.ranker}`, s.retraining !== 'idle' ? `retraining ${s.retraining}` : '', ...problems].filter(Boolean).join(' · ');
 }
 
 async function loadTrends() {

@@ -1,47 +1,14 @@
 /**
  * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, simulate, tune, text, privacy, keys, users, migrate, experiments.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
-import { registerDataCommands } from './commands/data.js';
-import { registerServeCommands } from './commands/serve.js';
-import { registerModelCommands } from './commands/models.js';
-import { registerEvalCommand } from './commands/eval.js';
-import { registerOpeCommand } from './commands/ope.js';
-import { registerSimulateCommand } from './commands/simulate.js';
-import { registerTextCommands } from './commands/text.js';
-import { registerTuneCommand } from './commands/tune.js';
-import { registerPrivacyCommands } from './commands/privacy.js';
-import { registerKeyCommands } from './commands/keys.js';
-import { registerUserCommands } from './commands/users.js';
-import { registerMigrateCommand } from './commands/migrate.js';
-import { registerExperimentCommands } from './commands/experiments.js';
+import { programFor } from './program.js';
 
-export function buildProgram(): Command {
-  const program = new Command()
-    .name('resonate')
-    .description('Personalized feeds, similar posts, trends and search for social apps, on your own servers.')
-    .option('-c, --config <file>', 'configuration file (default: ./resonate.config.json when present)')
-    .option('--db <url>', 'store URL (sqlite://path or postgres://…); overrides the config')
-    .showHelpAfterError();
-  registerServeCommands(program);
-  registerDataCommands(program);
-  registerModelCommands(program);
-  registerEvalCommand(program);
-  registerOpeCommand(program);
-  registerSimulateCommand(program);
-  registerTuneCommand(program);
-  registerTextCommands(program);
-  registerPrivacyCommands(program);
-  registerKeyCommands(program);
-  registerUserCommands(program);
-  registerMigrateCommand(program);
-  registerExperimentCommands(program);
-  return program;
-}
+export { buildProgram } from './program.js';
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = (await programFor(argv)).exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -3,9 +3,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, type ResonateConfig } from '../core/config.js';
-import { createLogger } from '../core/logger.js';
-import { createEngine, type Engine } from '../engine/index.js';
-import { servedConfig } from '../engine/tune-recipe.js';
+import type { Engine } from '../engine/index.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -25,6 +23,8 @@ export function normaliseStoreUrl(s: string): string {
 /** The engine of the CLI verbs, serving the tuned feed recipe (`<models.dir>/recipe.json`) when there is one. */
 export async function engineFrom(cmd: Command): Promise<Engine> {
   const config = configFrom(cmd);
+  // Loaded here, not at the top: a verb that needs no engine (help, stats) starts without loading it.
+  const [{ createEngine }, { servedConfig }, { createLogger }] = await Promise.all([import('../engine/index.js'), import('../engine/tune-recipe.js'), import('../core/logger.js')]);
   return createEngine({ config: servedConfig(config), logger: createLogger(config.log.level) });
 }
 

@@ -24,6 +24,7 @@ export const ERRORS = {
   TIMESTAMP_IN_FUTURE: { status: 400, message: '{field}: {time} is later than the server clock ({now}) plus the tolerance of {tolerance} s', doc: 'A live write carries a time that has not happened yet (beyond `server.maxFutureSkewSeconds`); check the client clock and send epoch milliseconds or ISO-8601 with an offset.' },
   BATCH_TOO_LARGE: { status: 413, message: 'batch of {size} {kind} exceeds the limit of {limit}', doc: 'A write batch is larger than the configured limit; split it.' },
   DUPLICATE_ID: { status: 400, message: '{kind} id {id} appears more than once in the batch', doc: 'One batch names the same id twice with different content.' },
+  EVENT_ID_CONFLICT: { status: 409, message: '{count} event id(s) already stored with another user, type, post, target user or value: {listed}; nothing of the batch was written', doc: 'An event id is reused for another fact. Event ids are the deduplication key (a retry repeating an event is ignored), so a client must give each event its own id, e.g. a UUID or a prefix per client. The error lists the ids (`ids` parameter: all of them).' },
   POST_AUTHOR_IMMUTABLE: { status: 409, message: '{field}: post {id} belongs to {author}; its author cannot change to {attempted}', doc: 'An upsert names another author for an existing post. A post\'s author never changes (the same author may edit its text and tags); nothing of the batch was written.' },
   MUTED_WORDS_LIMIT: { status: 422, message: 'user {user} would mute {count} words and hashtags; the limit is {limit}', doc: 'A `mute` event with a `text` (or `PUT /v1/users/{id}/muted-words`) would take the user\'s muted words and #hashtags over the limit; unmute some first. Nothing of the batch was written.' },
   UNKNOWN_REFERENCE: { status: 422, message: '{field}: unknown {kind} {id}', doc: 'A row refers to a user or post that does not exist.' },
@@ -45,6 +46,7 @@ export const ERRORS = {
 
   // Models
   MODEL_NOT_FITTED: { status: 409, message: 'model {model} has not been fitted yet', doc: 'Recommend or save was called before fit; train first (`resonate train`).' },
+  MODEL_UNAVAILABLE: { status: 409, message: 'the {model} is unavailable: {reason}', doc: 'A background model (engagement ranker, topic model, behaviour predictor) could not be trained on this data, or is turned off; the message gives the reason (also on `/health` under `problems`). The feed keeps serving without it; add the data it needs, or turn it off in the configuration.' },
   MODEL_UNKNOWN: { status: 404, message: 'unknown model "{model}"; registered: {expected}', doc: 'A model id is not in the registry.' },
   USER_ERASED: { status: 404, message: 'user {id} was erased', doc: 'The user was erased on request (DELETE /v1/users/{id} or `resonate users erase`); nothing about them is kept or served.' },
   MODEL_VERSION_NOT_FOUND: { status: 404, message: 'model version {version} not found in {dir}', doc: 'No saved model version has that number; `resonate models list` shows the versions there are.' },

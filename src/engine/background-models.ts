@@ -1,12 +1,15 @@
 /**
  * @module The models that train after the serving models, in the background, so start-up is not held back by
  * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum) and the
- * behaviour predictor. Each becomes live when it is ready; a failure is logged and leaves the feed on its
- * first-stage ranking. Work yields to the event loop between steps so requests keep being served.
+ * behaviour predictor. Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
+ * and is kept with its reason in plain words (`failures`, shown by /health and the dashboard), logged once per
+ * reason, and the routes of a failed model answer MODEL_UNAVAILABLE with that reason. Work yields to the event
+ * loop between steps so requests keep being served.
  */
 import { existsSync } from 'node:fs';
 import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import { createError, isResonateError, type ResonateError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { findTrendingModel } from '../feed/trending.js';
 import { fitPostTopics, type PostTopics } from '../feed/trending-topics.js';
@@ -16,10 +19,27 @@ import { createEngagementRanker, type EngagementRanker } from '../models/ranker/
 import type { Recommender } from '../models/recommender.js';
 
 export type BackgroundState = 'off' | 'training' | 'ready' | 'failed';
+export type BackgroundModel = 'ranker' | 'topics' | 'behavior';
+
+/** A background model that could not be trained on the serving snapshot, and why. */
+export interface BackgroundFailure {
+  model: BackgroundModel;
+  /** In plain words, e.g. "the data has 1 event type; the behaviour predictor needs at least two". */
+  reason: string;
+  /** When it failed (epoch ms). */
+  at: number;
+}
+
+const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor' };
 
 export interface BackgroundModels {
   readonly rankerState: BackgroundState;
   readonly behaviorState: BackgroundState;
+  readonly topicsState: BackgroundState;
+  /** The failures of the serving snapshot's background models. */
+  readonly failures: readonly BackgroundFailure[];
+  /** The error a route of `model` answers while it does not serve: still training, turned off, or failed and why. */
+  unavailable(model: BackgroundModel): ResonateError;
   /** The ranker fitted on this snapshot, once ready. */
   ranker(data: Dataset): EngagementRanker | undefined;
   behavior(data: Dataset): BehaviorPredictor | undefined;
@@ -67,20 +87,35 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   const rankerWanted = config.models.ranker && config.feed.rankerWeight > 0;
   let rankerState: BackgroundState = rankerWanted ? 'training' : 'off';
   let behaviorState: BackgroundState = config.models.behavior ? 'training' : 'off';
+  let topicsState: BackgroundState = 'training';
+  let failures: BackgroundFailure[] = [];
+  /** Reasons already logged: a failure that repeats at every retraining is logged once. */
+  const logged = new Set<string>();
   let snapshot: Dataset | undefined;
   let ranker: EngagementRanker | undefined;
   let behavior: BehaviorPredictor | undefined;
   let topics: PostTopics | undefined;
   const current = (data: Dataset): boolean => snapshot === data && !signal.aborted;
 
+  /** Keeps a failure with its reason; logs it unless the same reason was logged before (a bug keeps its stack). */
+  function fail(model: BackgroundModel, e: unknown): void {
+    // A bug's message stays in the log (with its stack): /health is public.
+    const reason = isResonateError(e) ? e.message : 'internal error (the server log has the details)';
+    failures = [...failures.filter((f) => f.model !== model), { model, reason, at: Date.now() }];
+    if (logged.has(`${model}\u0000${reason}`)) return;
+    logged.add(`${model}\u0000${reason}`);
+    const context = isResonateError(e) ? { model, reason } : { model, reason, err: e };
+    logger.warn(context, `the ${NAMES[model]} could not be trained: ${reason}`);
+  }
+
   /** Runs one fit; returns the state it ends in ('off' when the engine closed meanwhile). */
-  async function attempt(what: string, fit: () => Promise<void>): Promise<BackgroundState> {
+  async function attempt(model: BackgroundModel, fit: () => Promise<void>): Promise<BackgroundState> {
     try {
       await fit();
       return 'ready';
     } catch (e) {
       if (signal.aborted) return 'off';
-      logger.warn({ err: e }, `${what} training failed`);
+      fail(model, e);
       return 'failed';
     }
   }
@@ -92,16 +127,30 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     get behaviorState() {
       return behaviorState;
     },
+    get topicsState() {
+      return topicsState;
+    },
+    get failures() {
+      return failures;
+    },
+    unavailable(model) {
+      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState }[model];
+      const failure = failures.find((f) => f.model === model);
+      if (state === 'failed' && failure) return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: failure.reason });
+      if (state === 'off') return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: 'it is turned off (in the configuration, or the serving version was trained without background models)' });
+      return createError('MODEL_NOT_FITTED', { model: `${NAMES[model]} (it trains in the background after the serving models; try again shortly)` });
+    },
     ranker: (data) => (data === snapshot ? ranker : undefined),
     behavior: (data) => (data === snapshot ? behavior : undefined),
     topics: (data) => (data === snapshot ? topics : undefined),
     disable() {
-      rankerState = behaviorState = 'off';
+      rankerState = behaviorState = topicsState = 'off';
     },
 
     async train(data, models, hooks, options = {}) {
       snapshot = data;
       ranker = behavior = undefined;
+      failures = [];
       // Topics saved with the version serve at once; otherwise they are fitted below, after the first pages.
       topics = options.topics;
       await new Promise((r) => setImmediate(r));
@@ -109,7 +158,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
         rankerState = 'training';
         const r = createEngagementRanker({ seed: config.seed });
         const loaded = options.rankerFile !== undefined && loadRanker(r, options.rankerFile, data, logger);
-        rankerState = loaded ? 'ready' : await attempt('engagement ranker', () => r.fit(data, { signal }).then(() => undefined));
+        rankerState = loaded ? 'ready' : await attempt('ranker', () => r.fit(data, { signal }).then(() => undefined));
         if (rankerState === 'ready' && !loaded && options.rankerFile !== undefined && current(data)) saveRanker(r, options.rankerFile, logger);
         if (rankerState === 'ready' && current(data)) {
           ranker = r;
@@ -117,17 +166,17 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
         }
       }
       if (current(data)) await hooks.beforeTopics();
-      if (current(data) && !options.topics) {
-        try {
+      if (options.topics) topicsState = 'ready';
+      else if (current(data)) {
+        topicsState = 'training';
+        topicsState = await attempt('topics', async () => {
           topics = fitTopicsWithMomentum(data, models, config.seed);
-        } catch (e) {
-          logger.warn({ err: e }, 'topic model training failed; trending topics are unavailable');
-        }
+        });
       }
       if (config.models.behavior && current(data)) {
         behaviorState = 'training';
         const b = createBehaviorPredictor({ seed: config.seed });
-        behaviorState = await attempt('behaviour predictor', () => b.fit(data, { signal }).then(() => undefined));
+        behaviorState = await attempt('behavior', () => b.fit(data, { signal }).then(() => undefined));
         if (behaviorState === 'ready' && current(data)) behavior = b;
       }
     },

@@ -20,7 +20,7 @@ import type { Recommender } from '../models/recommender.js';
 import { openStore } from '../storage/open-store.js';
 import { createSharedState, type SharedState } from '../cache/index.js';
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
-import type { BackgroundState } from './background-models.js';
+import type { BackgroundFailure, BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
 import { createModerationScorer } from './moderation.js';
 import { FeedInvalidation } from './feed-invalidation.js';
@@ -82,6 +82,10 @@ export interface EngineStats extends StoreCounts {
   /** Second-stage models trained in the background after `train`: 'off' | 'training' | 'ready' | 'failed'. */
   ranker: SecondaryState;
   behavior: SecondaryState;
+  /** The trending topics (NMF over the posts), fitted in the background too. */
+  topics: SecondaryState;
+  /** Background models that could not be trained on the serving snapshot, each with its reason in plain words. */
+  problems: BackgroundFailure[];
   datasetUsers: number;
   datasetItems: number;
   /** Users whose first feed page is precomputed in memory (feed.materializeUsers). */
@@ -298,7 +302,8 @@ class ResonateEngine implements Engine {
     const { dataset, models } = this.serving();
     const trend = findTrendingModel(Object.fromEntries(models));
     const topics = this.lifecycle.background.topics(dataset);
-    if (!topics || !trend) throw createError('MODEL_NOT_FITTED', { model: 'topics (fitted in the background after training)' });
+    if (!trend) throw createError('MODEL_UNAVAILABLE', { model: 'topic model', reason: 'trending topics rank topics by a popular/* model, and feed.sources has none' });
+    if (!topics) throw this.lifecycle.background.unavailable('topics');
     return topicTrends(trend.model, dataset, topics).slice(0, k);
   }
 
@@ -369,7 +374,7 @@ class ResonateEngine implements Engine {
     this.readable(userId);
     const { dataset } = this.serving();
     const predictor = this.lifecycle.background.behavior(dataset);
-    if (!predictor) throw createError('MODEL_NOT_FITTED', { model: `behaviour predictor (${this.lifecycle.background.behaviorState})` });
+    if (!predictor) throw this.lifecycle.background.unavailable('behavior');
     return predictor.predictUser(userIndex(dataset, userId));
   }
 
@@ -428,6 +433,8 @@ async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan, 
     feedSources: plan.sources.map((x) => ({ key: x.key, weight: x.weight })),
     ranker: lifecycle.background.rankerState,
     behavior: lifecycle.background.behaviorState,
+    topics: lifecycle.background.topicsState,
+    problems: [...lifecycle.background.failures],
     datasetUsers: live?.dataset.users.size ?? 0,
     datasetItems: live?.dataset.items.size ?? 0,
     materializedFeeds: lifecycle.materializedFeeds,

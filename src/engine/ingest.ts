@@ -11,6 +11,7 @@ import { eventWeight } from '../data/dataset-builder.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
+import { tagsFromText } from '../data/post-entities.js';
 import type { Explorer } from '../feed/explorer.js';
 import { checkMutedWordLimit } from '../feed/safety.js';
 import { explorationFeedback } from './exploration-feedback.js';
@@ -47,7 +48,9 @@ export function createIngest(
 
   async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
-    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    let parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    // A post sent without tags is tagged with the hashtags of its text.
+    if (kind === 'posts') parsed = (parsed as Post[]).map(tagsFromText);
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     if (kind === 'posts' && moderation) await moderation.score(parsed as Post[]);
     if (kind === 'events') await checkMutedWordLimit(store, parsed as Event[]);

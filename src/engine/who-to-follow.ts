@@ -8,6 +8,7 @@ import { createError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import { createWhoToFollow, proofText, socialSignalsOf, type SocialProof, type WhoToFollow } from '../social/index.js';
+import { CATALOG_AUTHOR } from '../data/importers/types.js';
 
 /** A proof with user ids instead of indices. */
 export type ServedProof =
@@ -58,7 +59,8 @@ export function createServedWhoToFollow(options: WhoToFollowOptions): ServedWhoT
       if (u < 0) throw createError('NOT_FOUND', { kind: 'user', id: viewerId });
       const hidden = options.hidden?.(viewerId);
       const id = (v: number): string => data.users.id(v);
-      const excluded = (v: number): boolean => options.isErased(id(v)) || (hidden !== undefined && hidden(id(v))) || (hiddenNow !== undefined && hiddenNow(id(v)));
+      // The catalogue author is no account: never suggested.
+      const excluded = (v: number): boolean => id(v) === CATALOG_AUTHOR || options.isErased(id(v)) || (hidden !== undefined && hidden(id(v))) || (hiddenNow !== undefined && hiddenNow(id(v)));
       return indexOf(data).suggest(u, limit, excluded).map((s) => {
         // A muted or blocked account is not named as proof either; a proof left with nobody is dropped.
         const proof = s.proof.flatMap((p) => withoutExcluded(p, excluded));

@@ -2,6 +2,7 @@
  * @module Explanations: one human sentence per feed item, from the reason of its best source.
  */
 import type { PostInfo, Reason } from './types.js';
+import { CATALOG_AUTHOR } from '../data/importers/types.js';
 
 /** Words of a quoted post in "Because you liked …". */
 const QUOTE_WORDS = 6;
@@ -35,7 +36,8 @@ export function explain(reason: Reason, post: PostInfo, ctx: ExplainContext): st
       const liked = ctx.post(reason.postId);
       if (!liked) return 'Because of posts you liked';
       const quote = firstWords(liked.text);
-      return quote ? `Because you liked “${quote}”` : `Because you liked a post by ${handle(liked.author)}`;
+      if (quote) return `Because you liked “${quote}”`;
+      return liked.author === CATALOG_AUTHOR ? 'Because of items you liked' : `Because you liked a post by ${handle(liked.author)}`;
     }
     case 'trending': {
       const tag = ctx.trendingTag(post);

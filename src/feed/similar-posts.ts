@@ -7,6 +7,7 @@ import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import { handle } from './explain.js';
 import type { FeedItem, PostInfo } from './types.js';
+import { CATALOG_AUTHOR } from '../data/importers/types.js';
 
 export interface SimilarInput {
   store: Store;
@@ -39,7 +40,8 @@ export async function similarPosts(input: SimilarInput): Promise<FeedItem[]> {
   if (input.model && item >= 0 && input.model.model.fitted) {
     for (const r of neighbours(input.model.model, item, k)) add(dataset.items.id(r.item), r.score, input.model.key, 'People who liked this post also liked it');
   }
-  if (out.length < k) {
+  // Catalogue items share a placeholder author, not a creator: no "also by" for them.
+  if (out.length < k && post.author !== CATALOG_AUTHOR) {
     for (const p of await store.postsByAuthors([post.author], k + 1)) add(p.id, 0, 'same-author', `Also by ${handle(post.author)}`);
   }
   if (out.length < k && post.tags.length > 0) {

@@ -3,6 +3,7 @@
  * see text/topics/nmf.ts) weighted by the popularity model's trending scores. A topic's trend is
  * Σ_i trending(i) · mixture(i, topic): the engagement momentum of its posts, shared by their topic mixtures.
  */
+import { createError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
 import { ENGLISH_STOPWORDS } from '../text/stopwords.js';
@@ -60,6 +61,7 @@ export function fitPostTopics(dataset: Dataset, options: PostTopicsOptions = {})
   const vectorizer = createVectorizer({ blocks: [{ analyzer: 'word', minDf: n >= 100 ? 5 : 2, maxDf: 0.5 }], sublinearTf: true });
   const X = vectorizer.fitTransform(texts);
   const names = vectorizer.featureNames();
+  if (names.length === 0) throw createError('DATASET_EMPTY', { what: `text to find topics in (no word or tag is shared by ${n >= 100 ? 5 : 2} of its ${n} posts)` });
   const nmf = fitNmf(X, { k, maxIter: options.maxIter ?? 50, seed: options.seed ?? 42 });
   const top = topTermIndices(nmf, 4 * (options.topWords ?? 8));
   const kept = top.map((terms) => terms.filter((j) => isWord(names[j]!)).slice(0, options.topWords ?? 8));

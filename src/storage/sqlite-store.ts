@@ -21,6 +21,7 @@ import { KnownIds } from './known-ids.js';
 import { searchTerms } from './search-terms.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
+import { conflictingEventIds, eventIdConflict } from './event-conflicts.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
 import type { AuditEntry, ErasedUser, Takedown, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
@@ -335,6 +336,8 @@ export class SqliteStore implements Store {
     events.forEach((e, i) => this.checkEventReferences(e, i));
     const ids = withIds ? new Set<string>() : undefined;
     const inserted = this.insertEvents(events, ids);
+    // Fewer new rows than distinct ids: some were stored already, and each must state the same fact (a retry).
+    if (inserted < firstOf.size) this.checkEventRetries([...firstOf.values()]);
     summary.events += inserted;
     summary.duplicateEvents += events.length - inserted;
     if (ids === undefined) return summary;
@@ -378,9 +381,16 @@ export class SqliteStore implements Store {
     return inserted;
   }
 
+  /** Throws EVENT_ID_CONFLICT when a stored event with one of these ids states another fact. */
+  private checkEventRetries(events: readonly Event[]): void {
+    const stored = (this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(events.map((e) => e.id))) as EventRow[]).map(toEvent);
+    const conflicts = conflictingEventIds(events, stored);
+    if (conflicts.length > 0) throw eventIdConflict(conflicts);
+  }
+
   /**
-   * An event's user, post and target user must exist, unless its id is already stored: a stored event id is
-   * ignored whatever the retry carries, so only the (rare) failing path asks whether it is a retry.
+   * An event's user, post and target user must exist, unless its id is already stored (a retry, compared with the
+   * stored event after the insert), so only the (rare) failing path asks whether it is a retry.
    */
   private checkEventReferences(e: Event, i: number): void {
     const missing =

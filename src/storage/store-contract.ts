@@ -175,11 +175,24 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(s).toMatchObject({ events: 1, duplicateEvents: 2, insertedEventIds: ['e2'] });
       });
 
-      it('a stored event id is ignored whatever the retry carries (never compared, never re-checked)', async () => {
+      it('a retry of a stored event is ignored even when re-stamped; its references are not checked again', async () => {
         await store.write(seed);
-        const s = await store.write({ events: [{ ...events[0]!, post: 'ghost', timestamp: 1 }] });
+        const s = await store.write({ events: [{ ...events[0]!, timestamp: 1, request_id: 'r-retry' }] });
         expect(s).toMatchObject({ events: 0, duplicateEvents: 1 });
         expect((await store.userEvents('bob')).find((e) => e.id === 'e1')).toEqual(events[0]);
+      });
+
+      it('a stored event id reused for another fact is EVENT_ID_CONFLICT naming the ids; nothing of the batch is written', async () => {
+        await store.write(seed);
+        const before = await snapshot(store);
+        const fresh: Event = { id: 'e-new', user: 'carol', type: 'like', post: 'p2', timestamp: T0 + 30 * MIN };
+        const err = await store.write({ events: [fresh, { ...events[0]!, post: 'ghost' }, events[1]!, { ...events[2]!, type: 'share', value: 3 }] }).then(() => undefined, (e: unknown) => e);
+        expect(err).toMatchObject({ code: 'EVENT_ID_CONFLICT', statusCode: 409, params: { count: 2, ids: `${events[0]!.id},${events[2]!.id}` } });
+        expect((err as Error).message).toContain(JSON.stringify(events[2]!.id));
+        expect(await snapshot(store)).toEqual(before);
+        // Another user reusing the id is a conflict too, inside a transaction as well.
+        await expectCode(store.transaction((tx) => tx.write({ events: [{ ...events[1]!, user: 'alice' }] })), 'EVENT_ID_CONFLICT');
+        expect(await snapshot(store)).toEqual(before);
       });
 
       it('the same event twice in one batch is stored once; with different content it is DUPLICATE_ID', async () => {

@@ -4,7 +4,7 @@
  * Upserts are idempotent; a post's author never changes (an upsert naming another author is
  * POST_AUTHOR_IMMUTABLE; the same author may edit text, tags and the rest); events are append-only and
  * deduplicated by their client-supplied id (a retried batch never duplicates, and `write` says which events
- * were new); every write batch is one transaction (all or nothing). A write that cannot get the database's
+ * were new; an id already stored for another fact is EVENT_ID_CONFLICT, see event-conflicts.ts); every write batch is one transaction (all or nothing). A write that cannot get the database's
  * write lock at once (another process holds it) fails fast with STORE_BUSY rather than waiting. Two backends,
  * SQLite (`sqlite://path`) and PostgreSQL (`postgres://…`), opened by URL with `openStore(url)`; both pass the
  * contract suite (store-contract.ts).

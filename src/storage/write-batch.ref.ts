@@ -6,6 +6,7 @@
 import { createError } from '../core/errors.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { WriteBatch, WriteResult } from './store.js';
+import { eventIdConflict, sameEventFact } from './event-conflicts.js';
 
 export interface RefState {
   users: Map<string, User>;
@@ -63,9 +64,11 @@ export function writeBatchRef(state: RefState, batch: WriteBatch): { state: RefS
     summary.follows++;
   });
   for (const f of batch.unfollows ?? []) if (s.follows.delete(`${f.follower}\u0000${f.followee}`)) summary.unfollows++;
-  const ids = new Set(s.events.map((e) => e.id));
+  const stored = new Map(s.events.map((e) => [e.id, e]));
+  const conflicts = [...new Set(events.filter((e) => stored.has(e.id) && !sameEventFact(stored.get(e.id)!, e)).map((e) => e.id))];
+  const ids = new Set(stored.keys());
   events.forEach((e, i) => {
-    // An id already stored is ignored whatever it carries (a retry is never compared with the original).
+    // An id already stored is a retry of the same fact (checked above): ignored, its references not checked.
     if (ids.has(e.id)) summary.duplicateEvents++;
     else {
       needUser(`events[${i}].user`, e.user);
@@ -77,6 +80,8 @@ export function writeBatchRef(state: RefState, batch: WriteBatch): { state: RefS
       summary.insertedEventIds.push(e.id);
     }
   });
+  // Unknown references of new events are named first (the stores check them before inserting).
+  if (conflicts.length > 0) throw eventIdConflict(conflicts);
   return { state: s, summary };
 }
 

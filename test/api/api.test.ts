@@ -74,6 +74,25 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/users/ana/feed?explain=some')).statusCode).toBe(400);
   });
 
+  it('an event id reused for another fact is a 409 naming the ids; nothing of the batch is stored', async () => {
+    const before = (await app.inject('/v1/stats')).json();
+    const [a, b] = net.events;
+    const other = net.users.find((u) => u.id !== a!.user)!.id;
+    const res = await app.inject({ method: 'POST', url: '/v1/events', payload: [{ ...b!, id: 'brand-new' }, { ...a!, user: other }] });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'EVENT_ID_CONFLICT' });
+    expect(res.json().message).toContain(JSON.stringify(a!.id));
+    expect((await app.inject('/v1/stats')).json().events).toBe(before.events);
+  });
+
+  it('a post sent without tags is tagged with the hashtags of its text', async () => {
+    const author = net.users[0]!.id;
+    const res = await app.inject({ method: 'POST', url: '/v1/posts', payload: [{ id: 'hashtagged', author, text: 'Crumb shot #Baking #sourdough', created_at: Date.now() - 1000 }, { id: 'own-tags', author, text: 'More #baking', tags: ['bread'], created_at: Date.now() - 1000 }] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await engine.store.getPost('hashtagged'))?.tags).toEqual(['baking', 'sourdough']);
+    expect((await engine.store.getPost('own-tags'))?.tags).toEqual(['bread']);
+  });
+
   it('returns a feed of unseen posts of the user’s own interest group, with explanations and a cursor', async () => {
     const res = await app.inject('/v1/users/ana/feed?limit=4');
     expect(res.statusCode, res.body).toBe(200);

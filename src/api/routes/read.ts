@@ -188,6 +188,7 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
 
   app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed)', security: [] } }, async () => {
     const s = await engine.stats();
-    return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind };
+    // Background models that could not be trained, with the reason: the service is up, these parts are not.
+    return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind, problems: s.problems.map(({ model, reason }) => ({ model, reason })) };
   });
 }

@@ -3,9 +3,8 @@
  */
 import type { Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
-import { IMPORT_FORMATS, importData } from '../../data/importers/index.js';
-import { generateToStore } from '../../data/synthetic/index.js';
-import { engineFrom, printJson } from '../shared.js';
+import { IMPORT_FORMATS } from '../../data/importers/types.js';
+import { configFrom, engineFrom, printJson } from '../shared.js';
 
 export function registerDataCommands(program: Command): void {
   program
@@ -18,6 +17,7 @@ export function registerDataCommands(program: Command): void {
     .option('--delimiter <d>', 'column delimiter for interactions files (default: detected)')
     .option('--max-errors <n>', 'rejected rows to list (all are counted)', '20')
     .action(async (format: string, path: string, opts: { strict?: boolean; atomic?: boolean; delimiter?: string; maxErrors: string }, cmd: Command) => {
+      const { importData, importSummary } = await import('../../data/importers/index.js');
       const engine = await engineFrom(cmd);
       const bar = createProgressBar(`import ${format}`);
       try {
@@ -28,8 +28,7 @@ export function registerDataCommands(program: Command): void {
         const shown = report.rejected.slice(0, Number(opts.maxErrors));
         for (const r of shown) console.error(`line ${r.line}: ${r.reason}`);
         if (report.rejectedCount > shown.length) console.error(`… and ${report.rejectedCount - shown.length} more rejected rows`);
-        const a = report.accepted;
-        console.log(`accepted: ${a.users} users, ${a.posts} posts, ${a.follows} follows, ${a.events} events; rejected: ${report.rejectedCount} rows`);
+        console.log(importSummary(report));
       } finally {
         bar.stop();
         await engine.close();
@@ -43,6 +42,7 @@ export function registerDataCommands(program: Command): void {
     .option('--seed <s>', 'random seed', '42')
     .option('--truth <file>', 'where to write the planted truth (JSON)')
     .action(async (opts: { users: string; seed: string; truth?: string }, cmd: Command) => {
+      const { generateToStore } = await import('../../data/synthetic/index.js');
       const engine = await engineFrom(cmd);
       const bar = createProgressBar('generate');
       try {
@@ -60,11 +60,13 @@ export function registerDataCommands(program: Command): void {
     .command('stats')
     .description('counts of users, posts, follows and events in the store')
     .action(async (_opts: unknown, cmd: Command) => {
-      const engine = await engineFrom(cmd);
+      // The store alone: counting rows needs no models.
+      const { openStore } = await import('../../storage/open-store.js');
+      const store = await openStore(configFrom(cmd).store.url);
       try {
-        printJson(await engine.store.counts());
+        printJson(await store.counts());
       } finally {
-        await engine.close();
+        await store.close();
       }
     });
 }

@@ -29,8 +29,9 @@ export function registerModelCommands(program: Command): void {
     .description('build the dataset from the store, fit the configured models and save them as a new model version')
     .option('--no-background', 'skip the background models (engagement ranker, behaviour, topics)')
     .option('--quiet', 'no progress bar')
+    .option('--materialize', 'also precompute the first feed pages of the most active users (feed.materializeUsers); a serving process does this itself, so by default this process, which exits after training, does not')
     .option('--tune <seconds>', 'first tune the feed recipe (source weights, member parameters) for up to SECONDS on a validation carve of the data; the tuned recipe is saved as <models.dir>/recipe.json only when it beats the untuned one on validation (default: models.tuneSeconds)')
-    .action(async (opts: { background: boolean; quiet?: boolean; tune?: string }, cmd: Command) => {
+    .action(async (opts: { background: boolean; quiet?: boolean; materialize?: boolean; tune?: string }, cmd: Command) => {
       const config = configFrom(cmd);
       const seconds = opts.tune === undefined ? config.models.tuneSeconds : Number(opts.tune);
       if (!(Number.isFinite(seconds) && seconds >= 0)) throw createError('INVALID_INPUT', { field: '--tune', problem: `expected a number of seconds ≥ 0, got ${opts.tune}` });
@@ -47,7 +48,9 @@ export function registerModelCommands(program: Command): void {
         }
       }
       // The served recipe (recipe.json over the config, see servedConfig) decides what is trained.
-      const engine = await createEngine({ config: servedConfig(config), logger: createLogger(config.log.level) });
+      const served = servedConfig(config);
+      const feed = opts.materialize === true ? served.feed : { ...served.feed, materializeUsers: 0 };
+      const engine = await createEngine({ config: { ...served, feed }, logger: createLogger(config.log.level) });
       const bar = opts.quiet ? undefined : createProgressBar('train');
       try {
         const report = await engine.train({ progress: bar?.report, secondary: opts.background });

@@ -15,7 +15,8 @@ import type { z } from 'zod';
 import { createError, isResonateError, type ResonateError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import { eventSchema, firstProblem, followSchema, postSchema, userSchema, type Event, type Follow, type Post, type User } from '../schemas.js';
-import type { BatchWriter, ImportOptions, ImportReport, ImportTarget, RejectedRow, RowBatch } from './types.js';
+import { tagsFromText } from '../post-entities.js';
+import type { BatchWriter, EntityCounts, EntityKind, ImportOptions, ImportReport, ImportTarget, RejectedRow, RowBatch } from './types.js';
 
 /** Rows per write: large enough to amortise a savepoint, small enough to keep memory flat. */
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -36,9 +37,15 @@ export interface RowOrigin {
 const SCHEMAS = { user: userSchema, post: postSchema, follow: followSchema, event: eventSchema } as const;
 
 type Ref = [field: string, kind: 'user' | 'post', id: string | undefined];
+type RowKind = keyof typeof SCHEMAS;
+const ENTITY: Record<RowKind, EntityKind> = { user: 'users', post: 'posts', follow: 'follows', event: 'events' };
+
+const zeroCounts = (): EntityCounts => ({ created: 0, updated: 0, merged: 0, rejected: 0 });
+const followKey = (f: Pick<Follow, 'follower' | 'followee'>): string => `${f.follower}\u0000${f.followee}`;
 
 export class ImportSink {
   private readonly report: ImportReport = {
+    rows: { users: zeroCounts(), posts: zeroCounts(), follows: zeroCounts(), events: zeroCounts() },
     accepted: { users: 0, posts: 0, follows: 0, events: 0 },
     created: { users: 0, posts: 0 },
     rejected: [],
@@ -49,7 +56,14 @@ export class ImportSink {
   private posts: Post[] = [];
   private follows: Follow[] = [];
   private events: Event[] = [];
-  private readonly pendingEventIds = new Set<string>();
+  /** Where each pending event came from (to reject it when its id turns out to be taken). */
+  private readonly pendingEvents = new Map<string, RowOrigin>();
+  /** Pending users and posts first seen in this input, to be told created from updated at the flush. */
+  private newUsers: string[] = [];
+  private newPosts: string[] = [];
+  /** Users this import created (they had no follows before it). */
+  private readonly createdUsers = new Set<string>();
+  private readonly importedFollows = new Set<string>();
   /** Users and posts taken from rows of this input: a repeat is an upsert (last wins), counted as a duplicate. */
   private readonly importedUsers = new Set<string>();
   private readonly importedPosts = new Set<string>();
@@ -64,7 +78,7 @@ export class ImportSink {
 
   constructor(
     private readonly tx: BatchWriter,
-    private readonly target: Pick<ImportTarget, 'existingUsers' | 'existingPosts' | 'getPosts'>,
+    private readonly target: Pick<ImportTarget, 'existingUsers' | 'existingPosts' | 'getPosts' | 'following'>,
     private readonly options: ImportOptions = {},
     private readonly totalBytes = 0,
   ) {
@@ -72,10 +86,11 @@ export class ImportSink {
     this.strict = options.strict ?? false;
   }
 
-  /** Skips a row with its reason; in strict mode aborts the import instead. */
-  reject(at: RowOrigin, reason: string): void {
+  /** Skips a row with its reason (counted for its kind when known); in strict mode aborts the import instead. */
+  reject(at: RowOrigin, reason: string, kind?: RowKind): void {
     if (this.strict) throw createError('IMPORT_ABORTED', { where: where(at), problem: reason });
     this.report.rejectedCount++;
+    if (kind !== undefined) this.report.rows[ENTITY[kind]].rejected++;
     if (this.report.rejected.length < MAX_LISTED_REJECTIONS) {
       const row: RejectedRow = { line: at.line, reason };
       if (at.file !== undefined) row.file = at.file;
@@ -91,13 +106,16 @@ export class ImportSink {
 
   /** Validates and queues a user; false when rejected. */
   async user(at: RowOrigin, raw: unknown): Promise<boolean> {
-    const u = this.parse(at, userSchema, raw);
+    const u = this.parse(at, userSchema, raw, 'user');
     if (u === undefined) return false;
     this.users.push(u);
     this.knownUsers.add(u.id);
-    if (this.importedUsers.has(u.id)) this.report.duplicates++;
-    else {
+    if (this.importedUsers.has(u.id)) {
+      this.report.duplicates++;
+      this.report.rows.users.merged++;
+    } else {
       this.importedUsers.add(u.id);
+      this.newUsers.push(u.id);
       this.report.accepted.users++;
     }
     if (this.pending() >= this.batchSize) await this.flush();
@@ -105,21 +123,26 @@ export class ImportSink {
   }
 
   async post(at: RowOrigin, raw: unknown): Promise<boolean> {
-    const p = this.parse(at, postSchema, raw);
-    if (p === undefined) return false;
+    const parsed = this.parse(at, postSchema, raw, 'post');
+    if (parsed === undefined) return false;
+    // A post without tags is tagged with the hashtags of its text.
+    const p = tagsFromText(parsed);
     const refs: Ref[] = [['author', 'user', p.author]];
-    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
+    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs, 'post'))) return false;
     const owner = await this.authorOf(p.id);
     if (owner !== undefined && owner !== p.author) {
-      this.reject(at, `author: post ${JSON.stringify(p.id)} belongs to ${JSON.stringify(owner)}; a post's author cannot change`);
+      this.reject(at, `author: post ${JSON.stringify(p.id)} belongs to ${JSON.stringify(owner)}; a post's author cannot change`, 'post');
       return false;
     }
     if (owner === undefined) this.postAuthors.set(p.id, p.author);
     this.posts.push(p);
     this.knownPosts.add(p.id);
-    if (this.importedPosts.has(p.id)) this.report.duplicates++;
-    else {
+    if (this.importedPosts.has(p.id)) {
+      this.report.duplicates++;
+      this.report.rows.posts.merged++;
+    } else {
       this.importedPosts.add(p.id);
+      this.newPosts.push(p.id);
       this.report.accepted.posts++;
     }
     if (this.pending() >= this.batchSize) await this.flush();
@@ -127,27 +150,35 @@ export class ImportSink {
   }
 
   async follow(at: RowOrigin, raw: unknown): Promise<boolean> {
-    const f = this.parse(at, followSchema, raw);
+    const f = this.parse(at, followSchema, raw, 'follow');
     if (f === undefined) return false;
     const refs: Ref[] = [['follower', 'user', f.follower], ['followee', 'user', f.followee]];
-    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
+    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs, 'follow'))) return false;
     this.follows.push(f);
-    this.report.accepted.follows++;
+    const key = followKey(f);
+    if (this.importedFollows.has(key)) {
+      this.report.duplicates++;
+      this.report.rows.follows.merged++;
+    } else {
+      this.importedFollows.add(key);
+      this.report.accepted.follows++;
+    }
     if (this.pending() >= this.batchSize) await this.flush();
     return true;
   }
 
   async event(at: RowOrigin, raw: unknown): Promise<boolean> {
-    const e = this.parse(at, eventSchema, raw);
+    const e = this.parse(at, eventSchema, raw, 'event');
     if (e === undefined) return false;
     const refs: Ref[] = [['user', 'user', e.user], ['post', 'post', e.post], ['target_user', 'user', e.target_user]];
-    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs))) return false;
-    if (this.pendingEventIds.has(e.id)) {
+    if (!this.refsKnown(refs) && !(await this.refsExist(at, refs, 'event'))) return false;
+    if (this.pendingEvents.has(e.id)) {
       // Repeated within this batch: the store would count it as a duplicate too, had it come in another batch.
       this.report.duplicates++;
+      this.report.rows.events.merged++;
       return true;
     }
-    this.pendingEventIds.add(e.id);
+    this.pendingEvents.set(e.id, at);
     this.events.push(e);
     this.report.accepted.events++;
     if (this.pending() >= this.batchSize) await this.flush();
@@ -156,7 +187,7 @@ export class ImportSink {
 
   /** Validates a row without queuing it (rejecting it when invalid). */
   check(at: RowOrigin, kind: 'user' | 'post' | 'follow' | 'event', raw: unknown): boolean {
-    return this.parse(at, SCHEMAS[kind] as z.ZodType<unknown>, raw) !== undefined;
+    return this.parse(at, SCHEMAS[kind] as z.ZodType<unknown>, raw, kind) !== undefined;
   }
 
   /** Makes sure a user exists, creating `{id, ...init}` when neither the input nor the store has it. */
@@ -165,7 +196,9 @@ export class ImportSink {
     this.knownUsers.add(id);
     if ((await this.target.existingUsers([id])).size > 0) return;
     this.users.push({ ...init, id });
+    this.createdUsers.add(id);
     this.report.created.users++;
+    this.report.rows.users.created++;
   }
 
   /** Makes sure a post exists, creating it from `init` when neither the input nor the store has it. */
@@ -176,6 +209,12 @@ export class ImportSink {
     this.postAuthors.set(init.id, init.author);
     this.posts.push(init);
     this.report.created.posts++;
+    this.report.rows.posts.created++;
+  }
+
+  /** Adds a note to the report (what was derived, what the input lacks). */
+  note(text: string): void {
+    (this.report.notes ??= []).push(text);
   }
 
   /** Counts bytes read and reports progress. */
@@ -191,14 +230,65 @@ export class ImportSink {
 
   async flush(): Promise<void> {
     if (this.pending() === 0) return;
-    const batch = { users: this.users, posts: this.posts, follows: this.follows, events: this.events };
+    await this.countUpserts();
+    let batch: RowBatch = { users: this.users, posts: this.posts, follows: this.follows, events: this.events };
+    const origins = new Map(this.pendingEvents);
     this.users = [];
     this.posts = [];
     this.follows = [];
     this.events = [];
-    this.pendingEventIds.clear();
-    const summary = await this.tx.write(batch);
-    this.report.duplicates += summary.duplicateEvents;
+    this.pendingEvents.clear();
+    for (;;) {
+      try {
+        const summary = await this.tx.write(batch);
+        this.report.duplicates += summary.duplicateEvents;
+        this.report.rows.events.merged += summary.duplicateEvents;
+        this.report.rows.events.created += (batch.events?.length ?? 0) - summary.duplicateEvents;
+        return;
+      } catch (e) {
+        // The batch was rolled back whole: refuse the events whose ids are taken by other facts, write the rest.
+        if (!isResonateError(e, 'EVENT_ID_CONFLICT') || typeof e.params.ids !== 'string') throw e;
+        const taken = new Set(e.params.ids.split(','));
+        for (const ev of batch.events ?? []) {
+          if (!taken.has(ev.id)) continue;
+          this.reject(origins.get(ev.id) ?? { line: 0 }, `id: event ${JSON.stringify(ev.id)} is already stored with another user, type, post, target user or value`, 'event');
+          this.report.accepted.events--;
+        }
+        batch = { ...batch, events: (batch.events ?? []).filter((ev) => !taken.has(ev.id)) };
+      }
+    }
+  }
+
+  /** Tells the pending users, posts and follows new to the store (created) from stored ones (updated). */
+  private async countUpserts(): Promise<void> {
+    const { rows } = this.report;
+    if (this.newUsers.length > 0) {
+      const stored = await this.target.existingUsers(this.newUsers);
+      rows.users.updated += stored.size;
+      rows.users.created += this.newUsers.length - stored.size;
+      for (const id of this.newUsers) if (!stored.has(id)) this.createdUsers.add(id);
+    }
+    if (this.newPosts.length > 0) {
+      const stored = await this.target.existingPosts(this.newPosts);
+      rows.posts.updated += stored.size;
+      rows.posts.created += this.newPosts.length - stored.size;
+    }
+    this.newUsers = [];
+    this.newPosts = [];
+    // Follows first seen in this batch (repeats were counted as merged when read).
+    const fresh = new Map<string, Follow>();
+    for (const f of this.follows) fresh.set(followKey(f), f);
+    const following = new Map<string, Set<string>>();
+    for (const f of fresh.values()) {
+      if (this.createdUsers.has(f.follower) || this.target.following === undefined) {
+        rows.follows.created++;
+        continue;
+      }
+      let set = following.get(f.follower);
+      if (set === undefined) following.set(f.follower, (set = new Set(await this.target.following(f.follower))));
+      if (set.has(f.followee)) rows.follows.updated++;
+      else rows.follows.created++;
+    }
   }
 
   /** Flushes what is left and returns the report. */
@@ -233,16 +323,16 @@ export class ImportSink {
     return true;
   }
 
-  private parse<T>(at: RowOrigin, schema: z.ZodType<T>, raw: unknown): T | undefined {
+  private parse<T>(at: RowOrigin, schema: z.ZodType<T>, raw: unknown, kind: RowKind): T | undefined {
     const r = schema.safeParse(raw);
     if (r.success) return r.data;
     const { field, problem } = firstProblem(r.error);
-    this.reject(at, `${field}: ${problem}`);
+    this.reject(at, `${field}: ${problem}`, kind);
     return undefined;
   }
 
   /** True when every reference names a row of this import or of the store; otherwise rejects the row. */
-  private async refsExist(at: RowOrigin, refs: Ref[]): Promise<boolean> {
+  private async refsExist(at: RowOrigin, refs: Ref[], rowKind: RowKind): Promise<boolean> {
     for (const [field, kind, id] of refs) {
       if (id === undefined) continue;
       const known = kind === 'user' ? this.knownUsers : this.knownPosts;
@@ -252,7 +342,7 @@ export class ImportSink {
         known.add(id);
         continue;
       }
-      this.reject(at, `${field}: unknown ${kind} ${JSON.stringify(id)} (define it earlier in the input or import it first)`);
+      this.reject(at, `${field}: unknown ${kind} ${JSON.stringify(id)} (define it earlier in the input or import it first)`, rowKind);
       return false;
     }
     return true;

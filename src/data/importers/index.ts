@@ -17,6 +17,7 @@ import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, type ImportRepor
 
 export * from './types.js';
 export { runImport, ImportSink, DEFAULT_BATCH_SIZE } from './import-sink.js';
+export { importSummary } from './import-summary.js';
 
 const IMPORTERS: Record<ImportFormat, (target: ImportTarget, path: string, options: ImportOptions) => Promise<ImportReport>> = {
   interactions: importInteractions,

@@ -170,24 +170,24 @@ const asId = (v: unknown): unknown => (typeof v === 'number' ? String(v) : v);
 async function addRow(sink: ImportSink, at: RowOrigin, id: string, row: Row): Promise<void> {
   const user = asId(row.user);
   const item = asId(row.item);
-  if (user === undefined || user === '') return sink.reject(at, 'user: missing');
-  if (item === undefined || item === '') return sink.reject(at, 'item: missing');
+  if (user === undefined || user === '') return sink.reject(at, 'user: missing', 'event');
+  if (item === undefined || item === '') return sink.reject(at, 'item: missing', 'event');
   let value: number | undefined;
   if (row.value !== undefined && row.value !== '' && row.value !== null) {
     value = typeof row.value === 'number' ? row.value : typeof row.value === 'string' && isNumeric(row.value) ? Number(row.value) : NaN;
-    if (!Number.isFinite(value)) return sink.reject(at, `value: expected a number, got ${JSON.stringify(row.value)}`);
+    if (!Number.isFinite(value)) return sink.reject(at, `value: expected a number, got ${JSON.stringify(row.value)}`, 'event');
   }
   let timestamp = at.line;
   if (row.timestamp !== undefined && row.timestamp !== '' && row.timestamp !== null) {
     const t = typeof row.timestamp === 'number' || typeof row.timestamp === 'string' ? parseTime(row.timestamp) : undefined;
-    if (t === undefined) return sink.reject(at, `timestamp: expected epoch seconds, milliseconds or an ISO-8601 date, got ${JSON.stringify(row.timestamp)}`);
+    if (t === undefined) return sink.reject(at, `timestamp: expected epoch seconds, milliseconds or an ISO-8601 date, got ${JSON.stringify(row.timestamp)}`, 'event');
     timestamp = t;
   }
   const event = value === undefined
     ? { id, user, type: 'like', post: item, timestamp }
     : { id, user, type: 'rating', post: item, value, timestamp };
   // Validate first (ids, lengths) so a bad row never creates its user or item.
-  if (typeof user !== 'string' || typeof item !== 'string') return sink.reject(at, `${typeof user !== 'string' ? 'user' : 'item'}: expected a string id`);
+  if (typeof user !== 'string' || typeof item !== 'string') return sink.reject(at, `${typeof user !== 'string' ? 'user' : 'item'}: expected a string id`, 'event');
   if (!sink.check(at, 'event', event)) return;
   await sink.ensureUser(user);
   await sink.ensurePost({ id: item, author: CATALOG_AUTHOR, text: '', created_at: timestamp, tags: [] });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { importData } from './index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importData, importSummary } from './index.js';
 import { collect, fixture, memoryStore } from '../../../test/fixtures/import/helpers.js';
 
 describe('jsonl importer', () => {
@@ -10,6 +13,14 @@ describe('jsonl importer', () => {
     expect(r.created).toEqual({ users: 0, posts: 0 });
     expect(r.duplicates).toBe(1); // line 15 repeats e1
     expect(r.rejectedCount).toBe(8);
+    expect(r.rows).toEqual({
+      users: { created: 3, updated: 0, merged: 0, rejected: 1 },
+      posts: { created: 1, updated: 0, merged: 0, rejected: 1 },
+      follows: { created: 1, updated: 0, merged: 0, rejected: 0 },
+      events: { created: 1, updated: 0, merged: 1, rejected: 3 },
+    });
+    // Two lines were no row of a known kind: "comment", and the unfinished JSON; invalid UTF-8 is a third.
+    expect(importSummary(r)).toContain('unreadable lines: 3 rejected');
     const reasons = new Map(r.rejected.map((x) => [x.line, x.reason]));
     expect([...reasons.keys()]).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
     expect(reasons.get(7)).toMatch(/^type: /);
@@ -34,7 +45,27 @@ describe('jsonl importer', () => {
     const before = await store.counts();
     const again = await importData(store, 'jsonl', fixture('social.jsonl'));
     expect(again.duplicates).toBe(2);
+    expect(again.rows).toMatchObject({
+      users: { created: 0, updated: 3 }, posts: { created: 0, updated: 1 }, follows: { created: 0, updated: 1 }, events: { created: 0, merged: 2 },
+    });
     expect(await store.counts()).toEqual(before);
+    await store.close();
+  });
+
+  it('an event id already stored for another fact is rejected with its line; the rest of the batch is written', async () => {
+    const store = await memoryStore();
+    await importData(store, 'jsonl', fixture('social.jsonl'));
+    const dir = mkdtempSync(join(tmpdir(), 'resonate-jsonl-'));
+    const path = join(dir, 'more.jsonl');
+    writeFileSync(path, [
+      { kind: 'event', id: 'e1', user: 'cat', type: 'like', post: 'p1', timestamp: 5 },
+      { kind: 'event', id: 'e9', user: 'cat', type: 'like', post: 'p1', timestamp: 6 },
+    ].map((o) => JSON.stringify(o)).join('\n'));
+    const r = await importData(store, 'jsonl', path);
+    expect(r.rejected).toEqual([{ line: 1, reason: expect.stringMatching(/^id: event "e1" is already stored with another/) as unknown as string }]);
+    expect(r.rows.events).toEqual({ created: 1, updated: 0, merged: 0, rejected: 1 });
+    expect((await collect(store.scanEvents())).map((e) => [e.id, e.user])).toEqual([['e9', 'cat'], ['e1', 'ben']]);
+    rmSync(dir, { recursive: true });
     await store.close();
   });
 

@@ -50,7 +50,7 @@ export async function importLastfmHetrec(target: ImportTarget, folder: string, o
     for await (const { line, fields } of rows('artists.dat')) {
       const at = { line, file: 'artists.dat' };
       if (fields.length < 2) {
-        sink.reject(at, 'expected "id<TAB>name<TAB>url<TAB>pictureURL"');
+        sink.reject(at, 'expected "id<TAB>name<TAB>url<TAB>pictureURL"', 'post');
         continue;
       }
       const [id, name] = fields;
@@ -61,8 +61,8 @@ export async function importLastfmHetrec(target: ImportTarget, folder: string, o
       const at = { line, file: 'user_artists.dat' };
       const [user, artist, weight] = fields;
       const plays = Number(weight);
-      if (fields.length !== 3 || !user || !artist) sink.reject(at, 'expected "userID<TAB>artistID<TAB>weight"');
-      else if (weight === '' || !Number.isFinite(plays) || plays < 0) sink.reject(at, `weight: expected a play count, got ${JSON.stringify(weight)}`);
+      if (fields.length !== 3 || !user || !artist) sink.reject(at, 'expected "userID<TAB>artistID<TAB>weight"', 'event');
+      else if (weight === '' || !Number.isFinite(plays) || plays < 0) sink.reject(at, `weight: expected a play count, got ${JSON.stringify(weight)}`, 'event');
       else {
         await sink.ensureUser(user);
         await sink.event(at, { id: `lastfm:${line}`, user, type: 'rating', post: artist, value: Math.log1p(plays), timestamp: line });
@@ -72,7 +72,7 @@ export async function importLastfmHetrec(target: ImportTarget, folder: string, o
     for await (const { line, fields } of rows('user_friends.dat')) {
       const at = { line, file: 'user_friends.dat' };
       const [user, friend] = fields;
-      if (fields.length !== 2 || !user || !friend) sink.reject(at, 'expected "userID<TAB>friendID"');
+      if (fields.length !== 2 || !user || !friend) sink.reject(at, 'expected "userID<TAB>friendID"', 'follow');
       else {
         await sink.ensureUser(user);
         await sink.ensureUser(friend);

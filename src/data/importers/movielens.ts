@@ -41,12 +41,12 @@ export async function importMovielens(target: ImportTarget, folder: string, opti
       const at = { line, file: 'u.user' };
       const [id, age, gender, occupation] = fields;
       if (fields.length < 4) {
-        sink.reject(at, `expected "id|age|gender|occupation|zip", got ${fields.length} fields`);
+        sink.reject(at, `expected "id|age|gender|occupation|zip", got ${fields.length} fields`, 'user');
         continue;
       }
       const ageNum = Number(age);
       if (age === '' || !Number.isFinite(ageNum)) {
-        sink.reject(at, `age: expected a number, got ${JSON.stringify(age)}`);
+        sink.reject(at, `age: expected a number, got ${JSON.stringify(age)}`, 'user');
         continue;
       }
       await sink.user(at, { id, features: { age: ageNum, gender: gender!, occupation: occupation! } });
@@ -56,7 +56,7 @@ export async function importMovielens(target: ImportTarget, folder: string, opti
     for await (const { line, fields } of lines('u.item', 'latin1')) {
       const at = { line, file: 'u.item' };
       if (fields.length < ITEM_FIXED_COLUMNS) {
-        sink.reject(at, `expected "id|title|release|video release|url|genre flags…", got ${fields.length} fields`);
+        sink.reject(at, `expected "id|title|release|video release|url|genre flags…", got ${fields.length} fields`, 'post');
         continue;
       }
       const tags: string[] = [];
@@ -76,12 +76,12 @@ export async function importMovielens(target: ImportTarget, folder: string, opti
       const at = { line, file: 'u.data' };
       const [user, item, rating, seconds] = fields;
       if (fields.length !== 4) {
-        sink.reject(at, `expected "user<TAB>item<TAB>rating<TAB>timestamp", got ${fields.length} fields`);
+        sink.reject(at, `expected "user<TAB>item<TAB>rating<TAB>timestamp", got ${fields.length} fields`, 'event');
         continue;
       }
       const value = Number(rating), t = Number(seconds);
-      if (rating === '' || !Number.isFinite(value)) sink.reject(at, `rating: expected a number, got ${JSON.stringify(rating)}`);
-      else if (seconds === '' || !Number.isFinite(t)) sink.reject(at, `timestamp: expected epoch seconds, got ${JSON.stringify(seconds)}`);
+      if (rating === '' || !Number.isFinite(value)) sink.reject(at, `rating: expected a number, got ${JSON.stringify(rating)}`, 'event');
+      else if (seconds === '' || !Number.isFinite(t)) sink.reject(at, `timestamp: expected epoch seconds, got ${JSON.stringify(seconds)}`, 'event');
       else await sink.event(at, { id: `ml:${line}`, user, type: 'rating', post: item, value, timestamp: t * 1000 });
     }
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importData } from './index.js';
-import { hashtags } from './tweets-csv.js';
+import { derivedReplies, hashtags } from './tweets-csv.js';
 import { fixture, memoryStore } from '../../../test/fixtures/import/helpers.js';
 
 describe('tweets-csv importer', () => {
@@ -10,6 +10,12 @@ describe('tweets-csv importer', () => {
     expect(r.accepted).toEqual({ users: 0, posts: 3, follows: 0, events: 0 });
     expect(r.created).toEqual({ users: 2, posts: 0 });
     expect(r.duplicates).toBe(1);
+    // A repeated tweet id is a merged duplicate, not a rejection; the authors are created users.
+    expect(r.rows.posts).toEqual({ created: 3, updated: 0, merged: 1, rejected: 2 });
+    expect(r.rows.users).toEqual({ created: 2, updated: 0, merged: 0, rejected: 0 });
+    // No author of the file is named by another: nothing to derive, and the report says what that means.
+    expect(r.rows.events.created).toBe(0);
+    expect(r.notes?.[0]).toMatch(/no likes, follows or replies .* nothing to train on/);
     expect(r.rejected.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([
       [6, 'name'],
       [7, 'text is not valid UTF-8'],
@@ -31,6 +37,20 @@ describe('tweets-csv importer', () => {
     expect((await store.getPost('570301031407624196'))?.text).toBe('loved it "really" #Delta');
     expect((await store.searchPosts('delta')).map((h) => h.post.id)).toEqual(['570301031407624196']);
     await store.close();
+  });
+
+  it('derives replies: a tweet naming an earlier author comments on that author\'s latest earlier tweet', () => {
+    const replies = derivedReplies([
+      { id: 't3', author: 'ann', at: 30, mentions: ['JetBlue', 'nobody'] },
+      { id: 't1', author: 'JetBlue', at: 10, mentions: [] },
+      { id: 't2', author: 'JetBlue', at: 20, mentions: ['ann'] },
+      { id: 't4', author: 'JetBlue', at: 40, mentions: ['Ann', 'JetBlue'] },
+    ]);
+    // t2 names ann before ann tweeted: nothing; t3 answers JetBlue's latest (t2); t4 answers ann's t3; self-mentions are ignored.
+    expect(replies).toEqual([
+      { id: 'reply:t3:jetblue', user: 'ann', type: 'comment', post: 't2', timestamp: 30 },
+      { id: 'reply:t4:ann', user: 'JetBlue', type: 'comment', post: 't3', timestamp: 40 },
+    ]);
   });
 
   it('finds hashtags, not anchors or mentions', () => {

@@ -24,6 +24,8 @@ export interface ImportTarget {
   existingPosts(ids: readonly string[]): Promise<Set<string>>;
   /** Stored posts among these ids (their authors are checked: a post's author never changes). */
   getPosts?(ids: readonly string[]): Promise<readonly Pick<Post, 'id' | 'author'>[]>;
+  /** Whom a user follows (to tell new follows from stored ones in the report; without it every follow counts as created). */
+  following?(userId: string): Promise<readonly string[]>;
   /**
    * True when other processes may write the same store meanwhile (a database file, which a server may be
    * serving): imports then commit batch by batch unless `atomic` or `strict`.
@@ -73,8 +75,30 @@ export interface RejectedRow {
   file?: string;
 }
 
+/** What an import did with the rows of one kind. */
+export interface EntityCounts {
+  /** Rows new to the store (for users and posts, those the importer made up for referred ids included). */
+  created: number;
+  /** Rows whose key was already stored: users and posts upserted again, follows already there (events: always 0). */
+  updated: number;
+  /**
+   * Duplicates merged: rows repeated within the input (users, posts, follows: the last wins), and events repeated
+   * within the input or already stored with the same content (a re-run import), which are ignored.
+   */
+  merged: number;
+  /** Rows refused (schema, unknown reference, another author, an event id already stored for another fact). */
+  rejected: number;
+}
+
+export type EntityKind = 'users' | 'posts' | 'follows' | 'events';
+
 export interface ImportReport {
-  /** Rows taken from the input, per kind. */
+  /**
+   * Exactly what happened, per kind. `rejectedCount` minus the per-kind rejections counts the lines that were no
+   * row of any kind (malformed JSON or CSV, a header, bytes that are not UTF-8).
+   */
+  rows: Record<EntityKind, EntityCounts>;
+  /** Distinct rows taken from the input, per kind (created or updated, made-up rows aside). */
   accepted: { users: number; posts: number; follows: number; events: number };
   /** Users and posts the importer made up for ids the input only referred to (e.g. `__catalog__`, bare item ids). */
   created: { users: number; posts: number };
@@ -86,6 +110,8 @@ export interface ImportReport {
    * (upserted again: the last row wins).
    */
   duplicates: number;
+  /** What the importer derived or could not find in the input, in plain words (e.g. "no likes or follows"). */
+  notes?: string[];
 }
 
 export const IMPORT_FORMATS = ['interactions', 'jsonl', 'movielens', 'lastfm-hetrec', 'tweets-csv'] as const;

@@ -169,7 +169,10 @@ export function createBehaviorPredictor(config: BehaviorConfig = {}): BehaviorPr
       const rng = createRng(cfg.seed);
       const present = new Set<number>(data.log.type);
       const classes = [...present].sort((a, b) => a - b);
-      if (classes.length < 2) throw createError('INVALID_INPUT', { field: 'dataset.log.type', problem: `needs at least two event types, has ${classes.length}` });
+      if (classes.length < 2) {
+        const only = classes.length === 1 ? `every event is a "${EVENT_TYPES[classes[0]!]}"` : 'there are no events';
+        throw createError('DATASET_EMPTY', { what: `second event type (it predicts which kind of event a user makes next, and ${only})` });
+      }
       const K = classes.length;
       const classOf = new Int32Array(EVENT_TYPES.length).fill(-1);
       classes.forEach((t, c) => { classOf[t] = c; });

@@ -10,6 +10,7 @@
 import { DEFAULT_CONFIG, EVENT_TYPES } from '../../core/config.js';
 import type { Rng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
+import { CATALOG_AUTHOR } from '../../data/importers/types.js';
 
 export const DENSE_FEATURES = ['follows', 'userAuthorLog', 'ageHoursLog', 'popularityLog', 'tagOverlap', 'tagAffinityLog', 'hourSin', 'hourCos'] as const;
 export const DENSE_DIM = DENSE_FEATURES.length;
@@ -30,15 +31,18 @@ export class FeatureState {
   private readonly userAuthor = new Map<number, number>();
   readonly popularity: Float32Array;
   private readonly userTags = new Map<number, Map<string, number>>();
+  /** Index of the catalogue author: its items have no creator, so no author features (-1 when absent). */
+  private readonly catalog: number;
 
   constructor(readonly data: Dataset) {
+    this.catalog = data.users.index(CATALOG_AUTHOR);
     this.popularity = new Float32Array(data.items.size);
   }
 
   /** Records a positive engagement (like, share, comment) of `u` with item `i`. */
   observe(u: number, i: number): void {
     this.popularity[i]!++;
-    const a = this.data.itemAuthors[i]!;
+    const a = this.authorOf(i);
     if (a >= 0) {
       const key = u * this.data.users.size + a;
       this.userAuthor.set(key, (this.userAuthor.get(key) ?? 0) + 1);
@@ -48,10 +52,16 @@ export class FeatureState {
     for (const t of this.data.itemTags[i] ?? []) tags.set(t, (tags.get(t) ?? 0) + 1);
   }
 
+  /** The item's author as a user index, -1 when unknown or the catalogue. */
+  private authorOf(i: number): number {
+    const a = this.data.itemAuthors[i] ?? -1;
+    return a === this.catalog ? -1 : a;
+  }
+
   /** Writes the DENSE_DIM features of (u, i) at `time` (epoch ms) into `out` at `offset`. */
   write(u: number, i: number, time: number, out: Float32Array, offset: number): void {
     const d = this.data;
-    const a = d.itemAuthors[i] ?? -1;
+    const a = this.authorOf(i);
     out[offset] = a >= 0 && u >= 0 && u < d.follows.rows && contains(d.follows.indices, d.follows.indptr[u]!, d.follows.indptr[u + 1]!, a) ? 1 : 0;
     out[offset + 1] = Math.log1p(a >= 0 ? this.userAuthor.get(u * d.users.size + a) ?? 0 : 0);
     const created = d.itemCreatedAt[i]!;

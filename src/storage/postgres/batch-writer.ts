@@ -15,7 +15,8 @@ import type pg from 'pg';
 import { createError } from '../../core/errors.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 import type { WriteBatch, WriteResult, WriteSummary } from '../store.js';
-import { jsonParam } from './rows.js';
+import { conflictingEventIds, eventIdConflict } from '../event-conflicts.js';
+import { EVENT_COLUMNS, jsonParam, toEvent, type EventRow } from './rows.js';
 
 /** Rows per events INSERT: bounds one statement's message size on very large batches (imports). */
 const EVENT_ROWS_PER_STATEMENT = 10_000;
@@ -50,6 +51,8 @@ export async function applyBatch(db: pg.ClientBase, batch: WriteBatch, withIds: 
   await upsertFollows(db, follows);
   summary.unfollows = await deleteFollows(db, unfollows);
   const inserted = await insertEvents(db, uniqueEvents, withIds);
+  // Fewer new rows than distinct ids: some were stored already, and each must state the same fact (a retry).
+  if (inserted.count < uniqueEvents.length) await checkEventRetries(db, uniqueEvents);
   summary.events = inserted.count;
   summary.duplicateEvents = events.length - inserted.count;
   if (!withIds) return summary;
@@ -105,8 +108,8 @@ async function lookUp(db: pg.ClientBase, batch: WriteBatch): Promise<{ users: Se
 }
 
 /**
- * An event's user, post and target user must exist, unless its id is already stored: a stored event id is
- * ignored whatever the retry carries, so only the failing path asks which ids are stored.
+ * An event's user, post and target user must exist, unless its id is already stored (a retry, compared with the
+ * stored event after the insert), so only the failing path asks which ids are stored.
  */
 async function checkEventReferences(db: pg.ClientBase, events: readonly Event[], knownUser: (id: string) => boolean, knownPost: (id: string) => boolean): Promise<void> {
   const missing: { i: number; field: string; kind: 'user' | 'post'; id: string; event: string }[] = [];
@@ -123,6 +126,13 @@ async function checkEventReferences(db: pg.ClientBase, events: readonly Event[],
   const storedEvents = new Set(r.rows.map((row) => row.id));
   const bad = missing.find((m) => !storedEvents.has(m.event));
   if (bad !== undefined) throw createError('UNKNOWN_REFERENCE', { field: `events[${bad.i}].${bad.field}`, kind: bad.kind, id: bad.id });
+}
+
+/** Throws EVENT_ID_CONFLICT when a stored event with one of these ids states another fact. */
+async function checkEventRetries(db: pg.ClientBase, events: readonly Event[]): Promise<void> {
+  const r = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ANY($1::text[])`, [events.map((e) => e.id)]);
+  const conflicts = conflictingEventIds(events, r.rows.map(toEvent));
+  if (conflicts.length > 0) throw eventIdConflict(conflicts);
 }
 
 /** The last row of each key, sorted by key. */
