@@ -27,6 +27,8 @@ export const ERRORS = {
   POST_AUTHOR_IMMUTABLE: { status: 409, message: '{field}: post {id} belongs to {author}; its author cannot change to {attempted}', doc: 'An upsert names another author for an existing post. A post\'s author never changes (the same author may edit its text and tags); nothing of the batch was written.' },
   UNKNOWN_REFERENCE: { status: 422, message: '{field}: unknown {kind} {id}', doc: 'A row refers to a user or post that does not exist.' },
   INVALID_CONFIG: { status: 500, message: 'configuration {field}: {problem}', doc: 'resonate.config.json or a RESONATE_* variable holds an invalid value.' },
+  UNKNOWN_LANGUAGE: { status: 400, message: '{field}: "{code}" is not a known language code; expected a BCP 47 tag such as "en", "zh" or "pt-BR"', doc: 'A post\'s `lang`, a user\'s languages or a `lang` filter names no language ICU knows; send an ISO 639 code (optionally with a region), or omit a post\'s `lang` to have it identified.' },
+  VECTOR_INVALID: { status: 400, message: '{field}: {problem}', doc: 'A post\'s `features.vectors` entry is not declared in `features.vectors` of the config, has another dimension than declared, or holds a value that is not a finite number.' },
   UNKNOWN_OPTION: { status: 400, message: 'unknown {kind} "{name}"; expected one of: {expected}', doc: 'A name (model id, import format, protocol, metric) is not one Resonate knows.' },
 
   // Files and storage

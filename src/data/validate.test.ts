@@ -156,8 +156,12 @@ describe('batch sizes', () => {
 
   it('fits a batch of the largest valid rows of every kind in the body limit', () => {
     const maxBatch = DEFAULT_CONFIG.server.maxBatch;
-    for (const kind of ROW_KINDS) expect(worstCaseBatchBytes(kind, batchRowLimit(kind, maxBatch)), kind).toBeLessThanOrEqual(BASE_BODY_LIMIT_BYTES);
-    expect(requestBodyLimitBytes(maxBatch)).toBe(BASE_BODY_LIMIT_BYTES);
+    for (const kind of ROW_KINDS) {
+      if (kind !== 'posts') expect(worstCaseBatchBytes(kind, batchRowLimit(kind, maxBatch)), kind).toBeLessThanOrEqual(BASE_BODY_LIMIT_BYTES);
+    }
+    // Posts with media vectors (two of 1,024 values) are the largest rows: the limit follows them.
+    expect(requestBodyLimitBytes(maxBatch)).toBe(worstCaseBatchBytes('posts', batchRowLimit('posts', maxBatch)));
+    expect(requestBodyLimitBytes(maxBatch)).toBeLessThan(90 * 2 ** 20);
     // A larger maxBatch asks for a larger body limit (events: 100,000 rows).
     expect(requestBodyLimitBytes(100_000)).toBe(worstCaseBatchBytes('events', 100_000));
   });
@@ -170,7 +174,10 @@ describe('batch sizes', () => {
       users: { id, name: wide(LIMITS.nameChars), created_at: '2024-01-01T10:00:00.123456789+01:00', features },
       posts: {
         id, author: wide(LIMITS.idChars - 1) + 'a', text: wide(LIMITS.postTextChars), created_at: -62_167_219_200_000,
-        tags: Array.from({ length: LIMITS.tags }, () => wide(LIMITS.tagChars)), reply_to: id, lang: wide(LIMITS.langChars), features,
+        tags: Array.from({ length: LIMITS.tags }, () => wide(LIMITS.tagChars)), reply_to: id, lang: 'en-Latn-GB-x-abc',
+        features: { ...Object.fromEntries(Object.entries(features).slice(1)), vectors: Object.fromEntries(Array.from({ length: LIMITS.vectorNames }, (_, i) => [
+          `${i}`.padEnd(LIMITS.featureKeyChars, '\u20ac'), Array.from({ length: LIMITS.vectorDim }, () => -0.0000012345678901234567),
+        ])) },
       },
       follows: { follower: id, followee: wide(LIMITS.idChars - 1) + 'b', created_at: '2024-01-01T10:00:00.123456789+01:00' },
       events: {

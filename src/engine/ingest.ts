@@ -1,5 +1,5 @@
 /**
- * @module The ingest path: validate a batch, give posts their sentiment, write it in one transaction, then
+ * @module The ingest path: validate a batch, give posts their sentiment and (when they came without) their language, write it in one transaction, then
  * fold the newly stored positive events into the models that learn online (and the exploration policy's rewards,
  * exploration-feedback.ts) and drop the cached pages the write
  * made stale (the actor's own page; a new post reaches its author's followers; a new follow the follower's).
@@ -13,6 +13,7 @@ import { validateRows, type RowKind } from '../data/validate.js';
 import type { Explorer } from '../feed/explorer.js';
 import { explorationFeedback } from './exploration-feedback.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
+import { loadLanguageDetector } from '../text/language.js';
 import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
 import type { ServingSlot } from './serving.js';
 import type { UserPrivacy } from './user-privacy.js';
@@ -31,6 +32,13 @@ export function addSentiment(posts: Post[]): void {
   }
 }
 
+/** Posts without `lang` get the language identified from their text (left without one when none is found). */
+export async function addLanguage(posts: Post[]): Promise<void> {
+  if (!posts.some((p) => p.lang == null && p.text !== '')) return;
+  const detect = await loadLanguageDetector();
+  for (const p of posts) if (p.lang == null && p.text !== '') p.lang = detect(p.text);
+}
+
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
   feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number } = {},
@@ -44,8 +52,11 @@ export function createIngest(
 
   async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
-    const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    const parsed = validateRows(kind, rows, config.server.maxBatch, {
+      now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000, vectors: config.features.vectors,
+    });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
+    if (kind === 'posts' && config.text.identifyLanguage) await addLanguage(parsed as Post[]);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);

@@ -18,7 +18,7 @@ import { createError, isResonateError } from '../core/errors.js';
 import type { EventType } from '../core/config.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { KnownIds } from './known-ids.js';
-import { searchTerms } from './search-terms.js';
+import { indexedText, searchTerms } from './search-terms.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
@@ -301,14 +301,15 @@ export class SqliteStore implements Store {
     // A post's author is immutable: the update applies only when the author is the same, so no change means
     // another author owns the post (any key may write posts; only the owner's rows may be edited).
     const upsertPost = this.stmt(
-      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at,
-         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features
+         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features,
+         search_text = excluded.search_text
        WHERE posts.author = excluded.author`,
     );
     (batch.posts ?? []).forEach((p, i) => {
       this.requireUser(`posts[${i}].author`, p.author);
-      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features)).changes;
+      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? '')).changes;
       if (changed === 0) {
         const author = this.stmt('SELECT author FROM posts WHERE id = ?').pluck().get(p.id) as string;
         throw createError('POST_AUTHOR_IMMUTABLE', { field: `posts[${i}].author`, id: p.id, author, attempted: p.author });

@@ -122,4 +122,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       -- No index on user_id: it would double the cost of logging; export and erasure (rare) scan the table.
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- What the full-text index reads instead of the text when they differ: Chinese and Japanese words separated by
+      -- spaces (src/storage/search-terms.ts indexedText), NULL otherwise. Posts written before this step are indexed
+      -- as they were until they are written again.
+      ALTER TABLE posts ADD COLUMN search_text TEXT;
+      DROP TRIGGER posts_fts_insert;
+      DROP TRIGGER posts_fts_update;
+      CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_fts(rowid, text, tags)
+        VALUES (new.rowid, coalesce(new.search_text, new.text), (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.tags)));
+      END;
+      CREATE TRIGGER posts_fts_update AFTER UPDATE OF text, tags, search_text ON posts BEGIN
+        DELETE FROM posts_fts WHERE rowid = old.rowid;
+        INSERT INTO posts_fts(rowid, text, tags)
+        VALUES (new.rowid, coalesce(new.search_text, new.text), (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.tags)));
+      END;
+    `,
+  },
 ];

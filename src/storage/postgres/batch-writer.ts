@@ -11,6 +11,7 @@
  * last time given), and rows are sorted by key so concurrent batches lock rows in the same order (no deadlocks
  * between upserts).
  */
+import { indexedText } from '../search-terms.js';
 import type pg from 'pg';
 import { createError } from '../../core/errors.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
@@ -155,17 +156,18 @@ async function upsertPosts(db: pg.ClientBase, rows: readonly Post[]): Promise<vo
   if (rows.length === 0) return;
   const posts = lastByKey(rows, (p) => p.id);
   const r = await db.query<{ id: string }>(
-    `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features)
-     SELECT u.id, u.author, u.text, u.created_at, ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.reply_to, u.lang, u.features
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[])
-       AS u(id, author, text, created_at, tags, reply_to, lang, features)
+    `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text)
+     SELECT u.id, u.author, u.text, u.created_at, ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.reply_to, u.lang, u.features, u.search_text
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
+       AS u(id, author, text, created_at, tags, reply_to, lang, features, search_text)
      ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at, tags = excluded.tags,
-       reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features
+       reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features, search_text = excluded.search_text
      WHERE posts.author = excluded.author
      RETURNING id`,
     [
       posts.map((p) => p.id), posts.map((p) => p.author), posts.map((p) => p.text ?? ''), posts.map((p) => p.created_at),
       posts.map((p) => JSON.stringify(p.tags ?? [])), posts.map((p) => p.reply_to ?? null), posts.map((p) => p.lang ?? null), posts.map((p) => jsonParam(p.features)),
+      posts.map((p) => indexedText(p.text ?? '')),
     ],
   );
   if (r.rows.length === posts.length) return;
