@@ -25,6 +25,8 @@ export const LIMITS = {
   tags: 64,
   tagChars: 128,
   langChars: 16,
+  /** Languages a user may list. */
+  userLanguages: 16,
   /** Characters of an event's `request_id` (a request id is 36; a longer string is refused, a shorter wrong one is kept unjoined). */
   requestIdChars: 64,
   /** Keys of a `features` object, characters of a key and of a string value. */
@@ -159,6 +161,8 @@ export const userSchema = z.strictObject({
   name: textSchema(LIMITS.nameChars).optional(),
   created_at: timestampSchema.optional(),
   features: featuresSchema.optional(),
+  /** Languages the user reads (BCP 47 tags, checked and made canonical by `validate.ts`), for the feed's `feed.languages` policy. */
+  languages: z.array(textSchema(LIMITS.langChars)).max(LIMITS.userLanguages, `must have at most ${LIMITS.userLanguages} languages`).optional(),
 });
 
 export const postSchema = z.strictObject({

@@ -171,7 +171,7 @@ describe('batch sizes', () => {
     const id = wide(LIMITS.idChars);
     const features = Object.fromEntries(Array.from({ length: LIMITS.featureKeys }, (_, i) => [`${i}`.padEnd(LIMITS.featureKeyChars, '\u20ac'), wide(LIMITS.featureStringChars)]));
     const rows: Record<RowKind, Record<string, unknown>> = {
-      users: { id, name: wide(LIMITS.nameChars), created_at: '2024-01-01T10:00:00.123456789+01:00', features },
+      users: { id, name: wide(LIMITS.nameChars), created_at: '2024-01-01T10:00:00.123456789+01:00', features, languages: Array.from({ length: LIMITS.userLanguages }, () => 'en-Latn-GB-x-abc') },
       posts: {
         id, author: wide(LIMITS.idChars - 1) + 'a', text: wide(LIMITS.postTextChars), created_at: -62_167_219_200_000,
         tags: Array.from({ length: LIMITS.tags }, () => wide(LIMITS.tagChars)), reply_to: id, lang: 'en-Latn-GB-x-abc',
@@ -191,5 +191,35 @@ describe('batch sizes', () => {
       expect(bytes, kind).toBeLessThanOrEqual(worstCaseRowBytes(kind));
       expect(bytes, kind).toBeGreaterThan(worstCaseRowBytes(kind) * 0.98);
     }
+  });
+});
+
+describe('languages and vectors', () => {
+  const post = (extra: Record<string, unknown>): Record<string, unknown> => ({ id: 'p', author: 'a', created_at: 1, text: 'hi', ...extra });
+
+  it('keeps a known language tag in canonical form, reads "und" as none, refuses an unknown code by name', () => {
+    expect(validateRows('posts', [post({ lang: 'ZH-hant' })], 10)[0]!.lang).toBe('zh-Hant');
+    expect(validateRows('posts', [post({ lang: 'und' })], 10)[0]!.lang).toBeNull();
+    for (const lang of ['xx', 'english', 'qaa', 'e']) {
+      expect(thrown(() => validateRows('posts', [post({}), post({ id: 'q', lang })], 10))).toMatchObject({ code: 'UNKNOWN_LANGUAGE', message: expect.stringMatching(/^posts\[1\]\.lang: /) });
+    }
+    expect(validateRows('users', [{ id: 'u', languages: ['EN', 'en', 'pt-br'] }], 10)[0]!.languages).toEqual(['en', 'pt-BR']);
+    expect(thrown(() => validateRows('users', [{ id: 'u', languages: ['en', 'zz'] }], 10))).toMatchObject({ code: 'UNKNOWN_LANGUAGE', message: expect.stringMatching(/^users\[0\]\.languages\[1\]: /) });
+  });
+
+  it('checks post vectors against the declared dimensions: wrong dimension, NaN, a string or an undeclared name is VECTOR_INVALID', () => {
+    const declared = { vectors: { image: { dim: 3 } } };
+    const ok = validateRows('posts', [post({ features: { vectors: { image: [0.1, -2, 3] }, nsfw: false } })], 10, declared);
+    expect(ok[0]!.features).toEqual({ vectors: { image: [0.1, -2, 3] }, nsfw: false });
+    const bad = (vectors: Record<string, unknown[]>): { code: string; message: string } => thrown(() => validateRows('posts', [post({ features: { vectors } })], 10, declared));
+    expect(bad({ image: [1, 2] })).toMatchObject({ code: 'VECTOR_INVALID', message: 'posts[0].features.vectors.image: expected 3 values, got 2' });
+    expect(bad({ image: [1, NaN, 2] })).toMatchObject({ code: 'VECTOR_INVALID', message: expect.stringContaining('posts[0].features.vectors.image[1]: expected a finite number, got NaN') });
+    expect(bad({ image: [1, '2', 3] })).toMatchObject({ code: 'VECTOR_INVALID' });
+    expect(bad({ audio: [1, 2, 3] })).toMatchObject({ code: 'VECTOR_INVALID', message: expect.stringContaining('no vector "audio" is declared') });
+    // Without declarations (imports) only the values are checked.
+    expect(thrown(() => validateRows('posts', [post({ features: { vectors: { any: [Infinity] } } })], 10))).toMatchObject({ code: 'VECTOR_INVALID' });
+    // Only `vectors` holds vectors; it must be an object of them.
+    expect(thrown(() => validateRows('posts', [post({ features: { image: [1, 2, 3] } })], 10, declared)).code).toBe('INVALID_INPUT');
+    expect(thrown(() => validateRows('posts', [post({ features: { vectors: 3 } })], 10, declared)).code).toBe('INVALID_INPUT');
   });
 });

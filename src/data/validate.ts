@@ -63,6 +63,7 @@ export function validateRows<K extends RowKind>(kind: K, rows: unknown, maxBatch
       throw createError('INVALID_INPUT', { field, problem });
     }
     if (kind === 'posts') checkPost(parsed.data as Post, `${kind}[${i}]`, options.vectors);
+    if (kind === 'users') checkUser(parsed.data as User, `${kind}[${i}]`);
     const [timeField, time] = rowTime(kind, parsed.data);
     if (time !== undefined && time > latest) {
       throw createError('TIMESTAMP_IN_FUTURE', {
@@ -82,6 +83,11 @@ export function validateRows<K extends RowKind>(kind: K, rows: unknown, maxBatch
     out.push(parsed.data);
   });
   return out;
+}
+
+/** A user's languages in canonical form, each once (UNKNOWN_LANGUAGE for a code that names no language). */
+function checkUser(user: User, where: string): void {
+  if (user.languages) user.languages = [...new Set(user.languages.map((l, j) => requireLanguage(l, `${where}.languages[${j}]`)))];
 }
 
 /**
@@ -156,7 +162,7 @@ const FEATURES = 2 + LIMITS.featureKeys * (str(LIMITS.featureKeyChars) + 1 + Mat
 const VECTORS = 2 + LIMITS.vectorNames * (str(LIMITS.featureKeyChars) + 1 + array(LIMITS.vectorDim, NUMBER_BYTES)) + LIMITS.vectorNames - 1;
 const POST_FEATURES = FEATURES + 1 + str('vectors'.length) + 1 + VECTORS;
 const ROW_BYTES: Readonly<Record<RowKind, number>> = {
-  users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES }),
+  users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES, languages: array(LIMITS.userLanguages, str(LIMITS.langChars)) }),
   posts: object({
     id: ID, author: ID, text: str(LIMITS.postTextChars), created_at: TIME, tags: array(LIMITS.tags, str(LIMITS.tagChars)),
     reply_to: ID, lang: str(LIMITS.langChars), features: POST_FEATURES,

@@ -55,7 +55,7 @@ const DEFAULT_SEARCH_LIMIT = 20;
 const MIN_TIME = -Number.MAX_VALUE;
 const MAX_TIME = Number.MAX_VALUE;
 
-interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null }
+interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null; languages: string | null }
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
   reply_to: string | null; lang: string | null; features: string | null;
@@ -285,14 +285,14 @@ export class SqliteStore implements Store {
     }
 
     const upsertUser = this.stmt(
-      `INSERT INTO users (id, name, created_at, features, personalization) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO users (id, name, created_at, features, personalization, languages) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features,
-         personalization = excluded.personalization`,
+         personalization = excluded.personalization, languages = excluded.languages`,
     );
     // Writing an erased id creates a new user: it is no longer erased.
     const unErase = this.stmt('DELETE FROM erased_users WHERE id = ?');
     for (const u of batch.users ?? []) {
-      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization));
+      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization), json(u.languages));
       unErase.run(u.id);
       this.knownUsers.add(u.id);
       summary.users++;
@@ -405,7 +405,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- reads
 
   async getUser(id: string): Promise<User | undefined> {
-    const row = this.stmt('SELECT id, name, created_at, features, personalization FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.stmt('SELECT id, name, created_at, features, personalization, languages FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row && toUser(row);
   }
 
@@ -630,7 +630,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- scans
 
   scanUsers(): AsyncIterable<User> {
-    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization FROM users', toUser);
+    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization, languages FROM users', toUser);
   }
 
   scanPosts(): AsyncIterable<Post> {
@@ -805,6 +805,7 @@ function toUser(r: UserRow): User {
   if (r.created_at !== null) u.created_at = r.created_at;
   if (r.features !== null) u.features = JSON.parse(r.features) as User['features'];
   if (r.personalization !== null) u.personalization = r.personalization !== 0;
+  if (r.languages !== null) u.languages = JSON.parse(r.languages) as string[];
   return u;
 }
 

@@ -14,7 +14,7 @@ const MIN = 60_000;
 
 const users: User[] = [
   { id: 'alice', name: 'Alice', created_at: T0, features: { locale: 'en', age: 31 } },
-  { id: 'bob', name: 'Bob' },
+  { id: 'bob', name: 'Bob', languages: ['en', 'zh-Hant'] },
   { id: 'carol' },
 ];
 const posts: Post[] = [

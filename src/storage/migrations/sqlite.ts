@@ -129,6 +129,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       -- spaces (src/storage/search-terms.ts indexedText), NULL otherwise. Posts written before this step are indexed
       -- as they were until they are written again.
       ALTER TABLE posts ADD COLUMN search_text TEXT;
+      -- The languages a user reads (a JSON array of language tags; NULL: not stated), for the feed's language policy.
+      ALTER TABLE users ADD COLUMN languages TEXT;
       DROP TRIGGER posts_fts_insert;
       DROP TRIGGER posts_fts_update;
       CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN

@@ -127,6 +127,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       -- spaces (src/storage/search-terms.ts indexedText), NULL otherwise. Posts written before this step are indexed
       -- as they were until they are written again.
       ALTER TABLE posts ADD COLUMN search_text text;
+      -- The languages a user reads (a JSON array of language tags; NULL: not stated), for the feed's language policy.
+      ALTER TABLE users ADD COLUMN languages jsonb;
       DROP INDEX posts_search;
       ALTER TABLE posts DROP COLUMN search;
       ALTER TABLE posts ADD COLUMN search tsvector GENERATED ALWAYS AS (
