@@ -1,11 +1,12 @@
 /**
- * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported) → blended
- * score × freshness → second-stage re-rank of the head → pages under the author cap, with one position in
+ * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, languages the
+ * user does not read under `feed.languages` filter) → blended score × freshness (× the language weight under prefer) → second-stage re-rank of the head → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
 import { blend, freshness } from './blend.js';
 import { isExcluded, loadExclusions } from './exclusions.js';
+import { languageAllowed, languageWeight, loadLanguagePreference, type LanguagePreference } from './languages.js';
 import { explain, type ExplainContext } from './explain.js';
 import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
@@ -36,16 +37,21 @@ type Ranked = FeedItem & { author: string; sourceScores: Record<string, number>;
 interface SourceLists {
   lists: { name: string; weight: number; candidates: Candidate[] }[];
   infos: Map<string, PostInfo>;
+  languages: LanguagePreference | undefined;
 }
 
 async function gatherCandidates(input: RankInput): Promise<SourceLists> {
   const { ctx, sources } = input;
-  const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads), ...sources.map(({ source }) => source.candidates(ctx))]);
+  const [exclusions, languages, ...results] = await Promise.all([
+    loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads),
+    loadLanguagePreference(ctx.store, ctx.userId, ctx.config.languages),
+    ...sources.map(({ source }) => source.candidates(ctx)),
+  ]);
   let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
   const infos = await loadPostInfo(ctx.store, ctx.dataset, [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))]);
   const keep = (c: Candidate): boolean => {
     const p = infos.get(c.postId);
-    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author);
+    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author) && languageAllowed(languages, p.lang);
   };
   lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
   if (lists.every((l) => l.candidates.length === 0) && input.trending) {
@@ -53,13 +59,13 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
     for (const [id, info] of await loadPostInfo(ctx.store, ctx.dataset, fallback.map((c) => c.postId))) infos.set(id, info);
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
-  return { lists, infos };
+  return { lists, infos, languages };
 }
 
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const { lists, infos } = await gatherCandidates(input);
+  const { lists, infos, languages } = await gatherCandidates(input);
   const ex = input.explainContext(infos);
   const explainItem = input.explain ?? explain;
   const items: Ranked[] = blend(lists).map((b) => {
@@ -67,7 +73,7 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
     const ageMs = ctx.scoreTime - post.createdAt;
     return {
       postId: b.postId,
-      score: b.score * freshness(ageMs, ctx.config.freshnessHalfLifeHours),
+      score: b.score * freshness(ageMs, ctx.config.freshnessHalfLifeHours) * languageWeight(languages, post.lang),
       source: b.sources[0]!,
       sources: b.sources,
       explanation: explainItem(b.reason, post, ex),
