@@ -33,8 +33,9 @@ afterAll(() => engine.close());
 describe('media vectors', () => {
   it('refuses a vector of the wrong dimension, with NaN or of an undeclared name (VECTOR_INVALID, 400), writing nothing', async () => {
     const post = (id: string, vectors: Record<string, unknown[]>): Record<string, unknown> => ({ id, author: 'w', text: 'x', created_at: T0, features: { vectors } });
-    const good = post('ok', { image: new Array(MEDIA_DIM).fill(0.5) });
-    for (const bad of [{ image: [1, 2] }, { image: [...new Array(MEDIA_DIM - 1).fill(0), NaN] }, { audio: new Array(MEDIA_DIM).fill(0) }]) {
+    const good = post('ok', { image: new Array<number>(MEDIA_DIM).fill(0.5) });
+    const bads: Record<string, unknown[]>[] = [{ image: [1, 2] }, { image: [...new Array<number>(MEDIA_DIM - 1).fill(0), NaN] }, { audio: new Array<number>(MEDIA_DIM).fill(0) }];
+    for (const bad of bads) {
       await expect(engine.ingest('posts', [good, post('bad', bad)])).rejects.toMatchObject({ code: 'VECTOR_INVALID', statusCode: 400 });
     }
     expect(await engine.store.getPost('ok')).toBeUndefined();
