@@ -8,6 +8,7 @@
  */
 import { loadavg } from 'node:os';
 import { langidSample } from '../test/fixtures/langid/sample.js';
+import { tokenizeToStrings } from '../src/text/tokenize.js';
 import { machineLine, table } from './_machine.js';
 
 type Detect = (text: string) => string;
@@ -62,4 +63,17 @@ export async function run(args: string[]): Promise<void> {
     rows.push([name, `${correct}/${sample.length}`, correct / sample.length, correctShort / sample.length, Math.round(n / wall), Math.round(n / cpuSeconds), wrong.slice(0, 6).join(' ') || '—']);
   }
   console.log(table(['detector', 'correct', 'accuracy', 'accuracy (short)', 'posts/s (wall)', 'posts/s (CPU)', 'errors (first 6)'], rows));
+  console.log('\nTokenizer (Chinese and Japanese runs segmented by Intl.Segmenter) on the same posts, by script:\n');
+  const tok: (string | number)[][] = [];
+  for (const [label, langs] of [['zh, ja', ['zh', 'ja']], ['other languages', sample.map((s) => s.lang).filter((l) => l !== 'zh' && l !== 'ja')]] as const) {
+    const texts = sample.filter((s) => (langs as readonly string[]).includes(s.lang)).map((s) => s.text);
+    const c0 = process.cpuUsage(), t0 = performance.now();
+    let tokens = 0;
+    for (let r = 0; r < repeat * 4; r++) for (const t of texts) tokens += tokenizeToStrings(t).length;
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const n = repeat * 4 * texts.length;
+    tok.push([label, texts.length, Math.round(n / wall), Math.round(n / ((cpu.user + cpu.system) / 1e6)), (tokens / n).toFixed(1)]);
+  }
+  console.log(table(['posts', 'sample', 'posts/s (wall)', 'posts/s (CPU)', 'tokens/post'], tok));
 }
