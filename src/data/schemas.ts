@@ -151,6 +151,13 @@ export function postVectors(post: Pick<Post, 'features'>): Readonly<Record<strin
   return typeof v === 'object' ? v : undefined;
 }
 
+/** The post without its named vectors (what a page shows: the client that wrote them has them). */
+export function withoutVectors(post: Post): Post {
+  if (postVectors(post) === undefined) return post;
+  const { vectors: _vectors, ...features } = post.features!;
+  return { ...post, features };
+}
+
 export const userSchema = z.strictObject({
   id: idSchema,
   /**

@@ -56,8 +56,11 @@ describe('media vectors', () => {
 
   it('the feed shows each reader the unseen posts of the cluster they liked first', async () => {
     for (const [user, cluster] of Object.entries(READERS)) {
-      const top = (await engine.feed(user)).items.slice(0, 3).map((i) => i.postId);
+      const items = (await engine.feed(user)).items;
+      const top = items.slice(0, 3).map((i) => i.postId);
       expect(top.sort(), user).toEqual([3, 4, 5].map((i) => `${cluster}${i}`));
+      // A page shows the posts without their vectors.
+      for (const i of items) expect(i.post.features?.vectors).toBeUndefined();
     }
   });
 });
