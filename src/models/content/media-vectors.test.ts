@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MEDIA_DIM, PER_CLUSTER, plantedMedia } from '../../../test/fixtures/planted-media.js';
 import { buildDataset } from '../../data/dataset-builder.js';
 import { createModel, loadModel, registerModel } from '../registry.js';
-import { mediaRows } from './media-vectors.js';
+import { mediaRows } from '../shared/media-vectors.js';
 import { contentTfidfFactory } from './tfidf.js';
 registerModel(contentTfidfFactory);
 

@@ -18,7 +18,7 @@ import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
 import { csrFromTensors, csrTensors, f32Tensor, parseParams, stateInt } from '../shared/model-io.js';
-import { mediaRows } from './media-vectors.js';
+import { mediaRows } from '../shared/media-vectors.js';
 import { tfidf } from './tfidf-vectorizer.js';
 
 export const CONTENT_TFIDF_ID = 'content/tfidf';

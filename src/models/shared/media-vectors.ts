@@ -1,7 +1,7 @@
 /**
- * @module The media part of the content model's item representation: each item's named vectors (posts'
- * `features.vectors`, e.g. an image embedding), each L2-normalised, weighted and concatenated into one dense row.
- * With the text part t_i (unit TF-IDF, or zero) the item is x_i = [t_i, √α·m_i] / ‖·‖, so cos(x_i, x_j) =
+ * @module The media part of an item's content (content/tfidf, the two-tower item tower): each item's named vectors
+ * (posts' `features.vectors`, e.g. an image embedding), each L2-normalised, weighted and concatenated into one
+ * dense row. In content/tfidf, with the text part t_i (unit TF-IDF, or zero) the item is x_i = [t_i, √α·m_i] / ‖·‖, so cos(x_i, x_j) =
  * (t_i·t_j + α m_i·m_j) / (‖x_i‖‖x_j‖): text and media count alike at α = 1, and an item with only one of them
  * is still a unit vector.
  */
