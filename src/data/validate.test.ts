@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
-import { DEFAULT_CONFIG } from '../core/config.js';
+import { configSchema, DEFAULT_CONFIG } from '../core/config.js';
 import { LIMITS } from './schemas.js';
 import {
   BASE_BODY_LIMIT_BYTES, ROW_KINDS, batchRowLimit, requestBodyLimitBytes, validateRows, worstCaseBatchBytes, worstCaseRowBytes, type RowKind,
@@ -221,5 +221,14 @@ describe('languages and vectors', () => {
     // Only `vectors` holds vectors; it must be an object of them.
     expect(thrown(() => validateRows('posts', [post({ features: { image: [1, 2, 3] } })], 10, declared)).code).toBe('INVALID_INPUT');
     expect(thrown(() => validateRows('posts', [post({ features: { vectors: 3 } })], 10, declared)).code).toBe('INVALID_INPUT');
+  });
+
+  it('lets the config declare no more vectors, nor longer ones, than a post may carry', () => {
+    const declare = (vectors: Record<string, { dim: number }>): boolean => configSchema.safeParse({ features: { vectors } }).success;
+    expect(declare({ image: { dim: LIMITS.vectorDim } })).toBe(true);
+    expect(declare({ image: { dim: LIMITS.vectorDim + 1 } })).toBe(false);
+    const names = (n: number): Record<string, { dim: number }> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`v${i}`, { dim: 4 }]));
+    expect(declare(names(LIMITS.vectorNames))).toBe(true);
+    expect(declare(names(LIMITS.vectorNames + 1))).toBe(false);
   });
 });
