@@ -392,6 +392,17 @@ export const configSchema = z.strictObject({
       recipe: z.enum(['tuned', 'config']).default('tuned'),
       /** The model behind similar posts (`GET /v1/posts/{id}/similar`): a model spec whose `similarItems` is asked. */
       similar: modelSpecEntry.default('rp3beta'),
+      /**
+       * A user's languages (`PUT /v1/users/{id}/languages`) in their feed: `prefer` multiplies the score of a post in
+       * another language by `otherLanguageWeight`, `filter` leaves such posts out, `off` ignores languages. Posts of
+       * unknown language and users without languages are never affected.
+       */
+      languages: z
+        .strictObject({
+          policy: z.enum(['off', 'prefer', 'filter']).default('prefer'),
+          otherLanguageWeight: z.number().min(0).max(1).default(0.5),
+        })
+        .prefault({}),
     })
     .prefault({}),
   models: z
@@ -431,6 +442,21 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Give every post ingested through the API a sentiment (VADER lexicon) in `features.sentiment`. */
       sentimentAtIngest: z.boolean().default(true),
+      /** Identify the language of every post ingested without `lang` (ELD, src/text/language.ts) and store it as `lang`. */
+      identifyLanguage: z.boolean().default(true),
+    })
+    .prefault({}),
+  /**
+   * Precomputed item features posts may carry. `vectors`: named embeddings in `features.vectors.<name>` (e.g. an
+   * image embedding the client computed) with their dimension; a post's vector of another name or dimension is
+   * refused (VECTOR_INVALID). Content models (`content/tfidf`, `two-tower`) and similar posts use them.
+   */
+  features: z
+    .strictObject({
+      vectors: z
+        .record(z.string().regex(/^[A-Za-z_][\w-]{0,63}$/, 'a vector name is a letter or _ then up to 63 letters, digits, _ or -'), z.strictObject({ dim: z.number().int().min(1).max(1024) }))
+        .refine((v) => Object.keys(v).length <= 2, 'at most 2 named vectors')
+        .default({}),
     })
     .prefault({}),
   /**

@@ -29,6 +29,8 @@ export const ERRORS = {
   MUTED_WORDS_LIMIT: { status: 422, message: 'user {user} would mute {count} words and hashtags; the limit is {limit}', doc: 'A `mute` event with a `text` (or `PUT /v1/users/{id}/muted-words`) would take the user\'s muted words and #hashtags over the limit; unmute some first. Nothing of the batch was written.' },
   UNKNOWN_REFERENCE: { status: 422, message: '{field}: unknown {kind} {id}', doc: 'A row refers to a user or post that does not exist.' },
   INVALID_CONFIG: { status: 500, message: 'configuration {field}: {problem}', doc: 'resonate.config.json or a RESONATE_* variable holds an invalid value.' },
+  UNKNOWN_LANGUAGE: { status: 400, message: '{field}: "{code}" is not a known language code; expected a BCP 47 tag such as "en", "zh" or "pt-BR"', doc: 'A post\'s `lang`, a user\'s languages or a `lang` filter names no language ICU knows; send an ISO 639 code (optionally with a region), or omit a post\'s `lang` to have it identified.' },
+  VECTOR_INVALID: { status: 400, message: '{field}: {problem}', doc: 'A post\'s `features.vectors` entry is not declared in `features.vectors` of the config, has another dimension than declared, or holds a value that is not a finite number.' },
   UNKNOWN_OPTION: { status: 400, message: 'unknown {kind} "{name}"; expected one of: {expected}', doc: 'A name (model id, import format, protocol, metric) is not one Resonate knows.' },
 
   // Files and storage

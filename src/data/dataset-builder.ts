@@ -8,9 +8,9 @@
 import { DEFAULT_CONFIG, EVENT_TYPES, type ResonateConfig } from '../core/config.js';
 import { IdMap } from '../core/id-map.js';
 import { csrFromCoo } from '../math/csr.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset, ItemVectors } from './dataset.js';
 import { NowTracker, type DatasetNowOptions } from './dataset-now.js';
-import type { Event, Follow, Post, User } from './schemas.js';
+import { postVectors, type Event, type Follow, type Post, type User } from './schemas.js';
 
 export type EventWeights = ResonateConfig['weights'];
 
@@ -56,6 +56,9 @@ export class DatasetBuilder {
   private readonly tags: string[][] = [];
   private readonly authors: number[] = [];
   private readonly createdAt: number[] = [];
+  private readonly langs: (string | null)[] = [];
+  /** Per vector name, per item: the post's vector. */
+  private readonly vectors = new Map<string, (readonly number[] | undefined)[]>();
   private readonly followEdges = new Map<number, Set<number>>();
   private readonly logUser = new GrowableArray((n) => new Int32Array(n));
   private readonly logItem = new GrowableArray((n) => new Int32Array(n));
@@ -81,9 +84,15 @@ export class DatasetBuilder {
     return this.users.add(u.id);
   }
 
-  addPost(p: Pick<Post, 'id' | 'author' | 'text' | 'tags' | 'created_at'>): number {
+  addPost(p: Pick<Post, 'id' | 'author' | 'text' | 'tags' | 'created_at'> & Partial<Pick<Post, 'lang' | 'features'>>): number {
     const ix = this.item(p.id);
     this.texts[ix] = p.text;
+    this.langs[ix] = p.lang ?? null;
+    for (const [name, values] of Object.entries(postVectors(p) ?? {})) {
+      let column = this.vectors.get(name);
+      if (!column) this.vectors.set(name, (column = []));
+      column[ix] = values;
+    }
     this.tags[ix] = p.tags.slice();
     this.authors[ix] = this.users.add(p.author);
     this.createdAt[ix] = p.created_at;
@@ -156,8 +165,10 @@ export class DatasetBuilder {
     const itemCreatedAt = new Float64Array(nItems).fill(NaN);
     const itemTexts: string[] = new Array<string>(nItems);
     const itemTags: string[][] = new Array<string[]>(nItems);
+    const itemLangs: (string | null)[] = new Array<string | null>(nItems);
     for (let i = 0; i < nItems; i++) {
       itemTexts[i] = this.texts[i] ?? '';
+      itemLangs[i] = this.langs[i] ?? null;
       itemTags[i] = this.tags[i] ?? [];
       if (this.authors[i] !== undefined) itemAuthors[i] = this.authors[i]!;
       if (this.createdAt[i] !== undefined) itemCreatedAt[i] = this.createdAt[i]!;
@@ -174,6 +185,8 @@ export class DatasetBuilder {
       itemTags,
       itemAuthors,
       itemCreatedAt,
+      itemLangs,
+      itemVectors: denseVectors(this.vectors, nItems),
       now: this.clock.now() ?? Date.now(),
     };
   }
@@ -181,6 +194,29 @@ export class DatasetBuilder {
   private item(id: string): number {
     return this.items.add(id);
   }
+}
+
+/**
+ * Each name's vectors as one dense items × dim matrix. The dimension is the one most posts carry (the config fixes
+ * it at ingest; a store written under another config may disagree): rows of another length are left out.
+ */
+function denseVectors(columns: ReadonlyMap<string, readonly (readonly number[] | undefined)[]>, nItems: number): Record<string, ItemVectors> {
+  const out: Record<string, ItemVectors> = {};
+  for (const [name, rows] of columns) {
+    const lengths = new Map<number, number>();
+    for (const r of rows) if (r) lengths.set(r.length, (lengths.get(r.length) ?? 0) + 1);
+    const dim = [...lengths].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
+    if (dim === 0) continue;
+    const values = new Float32Array(nItems * dim);
+    const present = new Uint8Array(nItems);
+    rows.forEach((r, i) => {
+      if (r?.length !== dim) return;
+      values.set(r, i * dim);
+      present[i] = 1;
+    });
+    out[name] = { dim, values, present };
+  }
+  return out;
 }
 
 function findEntry(indptr: Int32Array, indices: Int32Array, r: number, c: number): number {
@@ -223,7 +259,7 @@ export function datasetFromInteractions(
     item: ArrayLike<number>;
     weight?: ArrayLike<number>;
     time?: ArrayLike<number>;
-    base?: Pick<Dataset, 'itemTexts' | 'itemTags' | 'itemAuthors' | 'itemCreatedAt' | 'follows'>;
+    base?: Pick<Dataset, 'itemTexts' | 'itemTags' | 'itemAuthors' | 'itemCreatedAt' | 'itemLangs' | 'itemVectors' | 'follows'>;
   },
   nowOptions: DatasetNowOptions = {},
 ): Dataset {
@@ -259,6 +295,8 @@ export function datasetFromInteractions(
     itemTags: base?.itemTags ?? Array.from({ length: nItems }, () => []),
     itemAuthors: base?.itemAuthors ?? new Int32Array(nItems).fill(-1),
     itemCreatedAt: base?.itemCreatedAt ?? new Float64Array(nItems).fill(NaN),
+    ...(base?.itemLangs ? { itemLangs: base.itemLangs } : {}),
+    ...(base?.itemVectors ? { itemVectors: base.itemVectors } : {}),
     now: clock.now() ?? Date.now(),
   };
 }

@@ -35,6 +35,12 @@ export function saveDataset(data: Dataset, path: string): void {
   t['log.time'] = tensor(data.log.time);
   t.itemAuthors = tensor(data.itemAuthors);
   t.itemCreatedAt = tensor(data.itemCreatedAt);
+  const vectorDims: Record<string, number> = {};
+  for (const [name, v] of Object.entries(data.itemVectors ?? {})) {
+    vectorDims[name] = v.dim;
+    t[`vectors.${name}.values`] = tensor(v.values);
+    t[`vectors.${name}.present`] = tensor(v.present);
+  }
   saveSafetensors(path, t, {
     format: FORMAT,
     version: VERSION,
@@ -42,6 +48,8 @@ export function saveDataset(data: Dataset, path: string): void {
     items: JSON.stringify(data.items.toJSON()),
     itemTexts: JSON.stringify(data.itemTexts),
     itemTags: JSON.stringify(data.itemTags),
+    ...(data.itemLangs ? { itemLangs: JSON.stringify(data.itemLangs) } : {}),
+    vectorDims: JSON.stringify(vectorDims),
     shape: JSON.stringify({ interactions: [data.interactions.rows, data.interactions.cols], negatives: [data.negatives.rows, data.negatives.cols], follows: [data.follows.rows, data.follows.cols] }),
     now: String(data.now),
   });
@@ -82,6 +90,12 @@ export function loadDataset(path: string): Dataset {
       itemTags: JSON.parse(metadata.itemTags ?? '[]') as string[][],
       itemAuthors: arr('itemAuthors', Int32Array),
       itemCreatedAt: arr('itemCreatedAt', Float64Array),
+      ...(metadata.itemLangs !== undefined ? { itemLangs: JSON.parse(metadata.itemLangs) as (string | null)[] } : {}),
+      itemVectors: Object.fromEntries(Object.entries(JSON.parse(metadata.vectorDims ?? '{}') as Record<string, number>).map(([name, dim]) => {
+        const values = arr(`vectors.${name}.values`, Float32Array), present = arr(`vectors.${name}.present`, Uint8Array);
+        if (values.length !== items.size * dim || present.length !== items.size) throw createError('ARTIFACT_INVALID', { path, problem: `vector ${name} does not match the item map` });
+        return [name, { dim, values, present }];
+      })),
       now: Number(metadata.now),
     };
     if (data.itemTexts.length !== items.size || data.itemAuthors.length !== items.size || data.interactions.rows > users.size) {

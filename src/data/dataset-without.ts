@@ -34,11 +34,18 @@ export function datasetWithout(data: Dataset, removal: Removal): Dataset {
   const itemCreatedAt = data.itemCreatedAt.slice();
   const itemTexts = data.itemTexts.slice();
   const itemTags = data.itemTags.slice();
+  const itemLangs = data.itemLangs?.slice();
+  const itemVectors = Object.fromEntries(Object.entries(data.itemVectors ?? {}).map(([name, v]) => [name, { dim: v.dim, values: v.values.slice(), present: v.present.slice() }]));
   for (const i of removal.items) {
     itemAuthors[i] = -1;
     itemCreatedAt[i] = NaN;
     itemTexts[i] = '';
     itemTags[i] = [];
+    if (itemLangs) itemLangs[i] = null;
+    for (const v of Object.values(itemVectors)) {
+      v.values.fill(0, i * v.dim, (i + 1) * v.dim);
+      v.present[i] = 0;
+    }
   }
   return {
     users: tombstoned(data.users, removal.users, USER_TOMBSTONE),
@@ -52,6 +59,8 @@ export function datasetWithout(data: Dataset, removal: Removal): Dataset {
     itemTags,
     itemAuthors,
     itemCreatedAt,
+    ...(itemLangs ? { itemLangs } : {}),
+    itemVectors,
     now: data.now,
   };
 }

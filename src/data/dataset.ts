@@ -21,6 +21,15 @@ export interface InteractionLog {
   readonly time: Float64Array;
 }
 
+/** One named item vector (a media embedding) over the snapshot's items. */
+export interface ItemVectors {
+  readonly dim: number;
+  /** items × dim, row-major; zeros for an item without this vector. */
+  readonly values: Float32Array;
+  /** Per item: 1 when it carries the vector. */
+  readonly present: Uint8Array;
+}
+
 export interface Dataset {
   readonly users: IdMap;
   readonly items: IdMap;
@@ -42,6 +51,10 @@ export interface Dataset {
   readonly itemAuthors: Int32Array;
   /** Per item: creation time (epoch ms), NaN when unknown. */
   readonly itemCreatedAt: Float64Array;
+  /** Per item: language tag (a post's `lang`), null when unknown; absent when the snapshot kept none. */
+  readonly itemLangs?: readonly (string | null)[];
+  /** Named item vectors (posts' `features.vectors`), by name; absent or empty when no post carried one. */
+  readonly itemVectors?: Readonly<Record<string, ItemVectors>>;
   /**
    * "Now" for time decay (epoch ms): the latest event or post time, except times ahead of the wall clock that are
    * outliers of the data (see dataset-now.ts), so one far-future event cannot age everything else.

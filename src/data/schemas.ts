@@ -29,12 +29,17 @@ export const LIMITS = {
   mutedWords: 200,
   /** Characters of a muted word or #hashtag. */
   mutedWordChars: 100,
+  /** Languages a user may list. */
+  userLanguages: 16,
   /** Characters of an event's `request_id` (a request id is 36; a longer string is refused, a shorter wrong one is kept unjoined). */
   requestIdChars: 64,
   /** Keys of a `features` object, characters of a key and of a string value. */
   featureKeys: 32,
   featureKeyChars: 64,
   featureStringChars: 256,
+  /** Named vectors of a post (`features.vectors`: media embeddings) and values of one. */
+  vectorNames: 2,
+  vectorDim: 1024,
   /** |value| of an event (a rating, seconds of dwell). */
   maxAbsValue: 1e6,
   /** Characters of a timestamp written as a string (ISO-8601 with nanoseconds and an offset is 35). */
@@ -124,6 +129,39 @@ const featuresSchema = z
   .record(featureKey, featureValue)
   .refine((f) => Object.keys(f).length <= LIMITS.featureKeys, `must have at most ${LIMITS.featureKeys} keys`);
 
+/**
+ * A post's precomputed embeddings by name (`features.vectors.image`: an image embedding the client computed). The
+ * values are checked after parsing (`validate.ts`): a non-number, NaN or a dimension other than the config's is
+ * VECTOR_INVALID, not a generic problem.
+ */
+const vectorsSchema = z
+  .record(featureKey, z.array(z.unknown()).max(LIMITS.vectorDim, `a vector must have at most ${LIMITS.vectorDim} values`).transform((v) => v as number[]))
+  .refine((v) => Object.keys(v).length <= LIMITS.vectorNames, `must have at most ${LIMITS.vectorNames} vectors`);
+/** A post's features: those of any row, and `vectors` (named embeddings). */
+const postFeaturesSchema = z
+  .record(featureKey, z.union([featureValue, vectorsSchema]))
+  .superRefine((f, ctx) => {
+    if (Object.keys(f).length > LIMITS.featureKeys) ctx.addIssue({ code: 'custom', message: `must have at most ${LIMITS.featureKeys} keys` });
+    for (const [k, v] of Object.entries(f)) {
+      if ((k === 'vectors') !== (typeof v === 'object')) {
+        ctx.addIssue({ code: 'custom', path: [k], message: k === 'vectors' ? 'must be an object of named vectors' : 'must be a number, string or boolean' });
+      }
+    }
+  });
+
+/** The named vectors of a post, or undefined. */
+export function postVectors(post: Pick<Post, 'features'>): Readonly<Record<string, number[]>> | undefined {
+  const v = post.features?.vectors;
+  return typeof v === 'object' ? v : undefined;
+}
+
+/** The post without its named vectors (what a page shows: the client that wrote them has them). */
+export function withoutVectors(post: Post): Post {
+  if (postVectors(post) === undefined) return post;
+  const { vectors: _vectors, ...features } = post.features!;
+  return { ...post, features };
+}
+
 export const userSchema = z.strictObject({
   id: idSchema,
   /**
@@ -134,6 +172,8 @@ export const userSchema = z.strictObject({
   name: textSchema(LIMITS.nameChars).optional(),
   created_at: timestampSchema.optional(),
   features: featuresSchema.optional(),
+  /** Languages the user reads (BCP 47 tags, checked and made canonical by `validate.ts`), for the feed's `feed.languages` policy. */
+  languages: z.array(textSchema(LIMITS.langChars)).max(LIMITS.userLanguages, `must have at most ${LIMITS.userLanguages} languages`).optional(),
 });
 
 export const postSchema = z.strictObject({
@@ -144,7 +184,7 @@ export const postSchema = z.strictObject({
   tags: z.array(textSchema(LIMITS.tagChars).min(1)).max(LIMITS.tags, `must have at most ${LIMITS.tags} tags`).default([]),
   reply_to: idSchema.nullish(),
   lang: textSchema(LIMITS.langChars).nullish(),
-  features: featuresSchema.optional(),
+  features: postFeaturesSchema.optional(),
 });
 
 export const followSchema = z

@@ -7,7 +7,8 @@
  */
 import type { z } from 'zod';
 import { createError } from '../core/errors.js';
-import { EVENT_TYPES, eventSchema, firstProblem, followSchema, LIMITS, postSchema, userSchema, type Event, type Follow, type Post, type User } from './schemas.js';
+import { requireLanguage, UNDETERMINED } from './language-tags.js';
+import { EVENT_TYPES, eventSchema, firstProblem, followSchema, LIMITS, postSchema, postVectors, userSchema, type Event, type Follow, type Post, type User } from './schemas.js';
 
 export const ROW_KINDS = ['users', 'posts', 'follows', 'events'] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
@@ -34,6 +35,11 @@ export interface ValidateOptions {
   now?: number;
   /** Tolerance for client clocks ahead of the server's; 0 when omitted. */
   maxFutureSkewMs?: number;
+  /**
+   * The named vectors posts may carry (`features.vectors` of the config) and their dimensions. Given, a vector of
+   * another name or dimension is VECTOR_INVALID; omitted, only its values are checked (finite numbers).
+   */
+  vectors?: Readonly<Record<string, { readonly dim: number }>>;
 }
 
 /**
@@ -56,6 +62,8 @@ export function validateRows<K extends RowKind>(kind: K, rows: unknown, maxBatch
       const { field, problem } = firstProblem(parsed.error, `${kind}[${i}]`);
       throw createError('INVALID_INPUT', { field, problem });
     }
+    if (kind === 'posts') checkPost(parsed.data as Post, `${kind}[${i}]`, options.vectors);
+    if (kind === 'users') checkUser(parsed.data as User, `${kind}[${i}]`);
     const [timeField, time] = rowTime(kind, parsed.data);
     if (time !== undefined && time > latest) {
       throw createError('TIMESTAMP_IN_FUTURE', {
@@ -77,6 +85,31 @@ export function validateRows<K extends RowKind>(kind: K, rows: unknown, maxBatch
   return out;
 }
 
+/** A user's languages in canonical form, each once (UNKNOWN_LANGUAGE for a code that names no language). */
+function checkUser(user: User, where: string): void {
+  if (user.languages) user.languages = [...new Set(user.languages.map((l, j) => requireLanguage(l, `${where}.languages[${j}]`)))];
+}
+
+/**
+ * A post's language in canonical form (`und` read as none; UNKNOWN_LANGUAGE for a code that names no language)
+ * and its vectors checked (VECTOR_INVALID).
+ */
+function checkPost(post: Post, where: string, declared: ValidateOptions['vectors']): void {
+  if (post.lang === UNDETERMINED) post.lang = null;
+  else if (post.lang != null) post.lang = requireLanguage(post.lang, `${where}.lang`);
+  for (const [name, values] of Object.entries(postVectors(post) ?? {})) {
+    const field = `${where}.features.vectors.${name}`;
+    const dim = declared?.[name]?.dim;
+    if (declared && dim === undefined) {
+      const names = Object.keys(declared);
+      throw createError('VECTOR_INVALID', { field, problem: `no vector "${name}" is declared in features.vectors of the config (declared: ${names.length > 0 ? names.join(', ') : 'none'})` });
+    }
+    if (dim !== undefined && values.length !== dim) throw createError('VECTOR_INVALID', { field, problem: `expected ${dim} values, got ${values.length}` });
+    const bad = values.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+    if (bad >= 0) throw createError('VECTOR_INVALID', { field: `${field}[${bad}]`, problem: `expected a finite number, got ${String(values[bad])}` });
+  }
+}
+
 function rowKey(kind: RowKind, row: User | Post | Follow | Event): string | undefined {
   if (kind === 'follows') return undefined;
   return (row as { id: string }).id;
@@ -94,8 +127,9 @@ export const BASE_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Rows of one batch beyond `server.maxBatch`'s cap: users and posts can be large (features, 20,000 characters
- * of text), so fewer of them make a batch. With these caps every kind's worst-case batch fits 64 MiB at the
- * default maxBatch of 10,000 (a test keeps it so).
+ * of text), so fewer of them make a batch. With these caps every kind's worst-case batch but posts fits 64 MiB at
+ * the default maxBatch of 10,000 (a test keeps it so); posts carrying two vectors of 1,024 values raise the body
+ * limit to about 82 MiB.
  */
 export const KIND_ROW_CAP: Readonly<Partial<Record<RowKind, number>>> = { users: 1_000, posts: 500 };
 
@@ -124,11 +158,14 @@ const ID = str(LIMITS.idChars);
 // A timestamp string is ASCII (digits or ISO-8601); a number is at most NUMBER_BYTES.
 const TIME = Math.max(2 + LIMITS.timestampChars, NUMBER_BYTES);
 const FEATURES = 2 + LIMITS.featureKeys * (str(LIMITS.featureKeyChars) + 1 + Math.max(str(LIMITS.featureStringChars), NUMBER_BYTES)) + LIMITS.featureKeys - 1;
+// A post's features may add `"vectors":{…}`: named arrays of numbers (counted on top of the scalar keys).
+const VECTORS = 2 + LIMITS.vectorNames * (str(LIMITS.featureKeyChars) + 1 + array(LIMITS.vectorDim, NUMBER_BYTES)) + LIMITS.vectorNames - 1;
+const POST_FEATURES = FEATURES + 1 + str('vectors'.length) + 1 + VECTORS;
 const ROW_BYTES: Readonly<Record<RowKind, number>> = {
-  users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES }),
+  users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES, languages: array(LIMITS.userLanguages, str(LIMITS.langChars)) }),
   posts: object({
     id: ID, author: ID, text: str(LIMITS.postTextChars), created_at: TIME, tags: array(LIMITS.tags, str(LIMITS.tagChars)),
-    reply_to: ID, lang: str(LIMITS.langChars), features: FEATURES,
+    reply_to: ID, lang: str(LIMITS.langChars), features: POST_FEATURES,
   }),
   follows: object({ follower: ID, followee: ID, created_at: TIME }),
   events: object({

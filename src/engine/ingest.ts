@@ -1,6 +1,6 @@
 /**
- * @module The ingest path: validate a batch, give posts their sentiment (and their offensive probability when a
- * moderation classifier is configured, moderation.ts), write it in one transaction, then
+ * @module The ingest path: validate a batch, give posts their sentiment, (when they came without) their language,
+ * and their offensive probability when a moderation classifier is configured (moderation.ts), write it in one transaction, then
  * fold the newly stored positive events into the models that learn online (and the exploration policy's rewards,
  * exploration-feedback.ts) and drop the cached pages the write
  * made stale (the actor's own page; a new post reaches its author's followers; a new follow the follower's).
@@ -16,6 +16,7 @@ import type { Explorer } from '../feed/explorer.js';
 import { checkMutedWordLimit } from '../feed/safety.js';
 import { explorationFeedback } from './exploration-feedback.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
+import { loadLanguageDetector } from '../text/language.js';
 import type { Store, WriteBatch, WriteResult, WriteSummary } from '../storage/store.js';
 import type { ServingSlot } from './serving.js';
 import type { UserPrivacy } from './user-privacy.js';
@@ -35,6 +36,13 @@ export function addSentiment(posts: Post[]): void {
   }
 }
 
+/** Posts without `lang` get the language identified from their text (left without one when none is found). */
+export async function addLanguage(posts: Post[]): Promise<void> {
+  if (!posts.some((p) => p.lang == null && p.text !== '')) return;
+  const detect = await loadLanguageDetector();
+  for (const p of posts) if (p.lang == null && p.text !== '') p.lang = detect(p.text);
+}
+
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
   feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer } = {},
@@ -48,10 +56,13 @@ export function createIngest(
 
   async function write(kind: RowKind, rows: unknown): Promise<WriteResult> {
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
-    let parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
+    let parsed = validateRows(kind, rows, config.server.maxBatch, {
+      now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000, vectors: config.features.vectors,
+    });
     // A post sent without tags is tagged with the hashtags of its text.
     if (kind === 'posts') parsed = (parsed as Post[]).map(tagsFromText);
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
+    if (kind === 'posts' && config.text.identifyLanguage) await addLanguage(parsed as Post[]);
     if (kind === 'posts' && moderation) await moderation.score(parsed as Post[]);
     if (kind === 'events') await checkMutedWordLimit(store, parsed as Event[]);
     const batch: WriteBatch = { [kind]: parsed };

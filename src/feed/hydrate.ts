@@ -1,9 +1,10 @@
 /**
  * @module Hydration: the posts of a page read from the Store in one query (and the posts its replies answer in
- * one more), so a page shows each post as it is now (edits included) and each reply with its parent. Items whose
- * post no longer exists are dropped.
+ * one more), so a page shows each post as it is now (edits included) and each reply with its parent, without their
+ * media vectors (`features.vectors`: hundreds of numbers per post that the client wrote itself). Items whose post
+ * no longer exists are dropped.
  */
-import type { Post } from '../data/schemas.js';
+import { withoutVectors, type Post } from '../data/schemas.js';
 import type { Store } from '../storage/store.js';
 import type { FeedItem, HydratedItem } from './types.js';
 
@@ -16,6 +17,6 @@ export async function hydrate(store: Store, items: readonly FeedItem[]): Promise
     const post = posts.get(i.postId);
     if (!post) return [];
     const parent = post.reply_to ? parents.get(post.reply_to) : undefined;
-    return [parent ? { ...i, post, parent } : { ...i, post }];
+    return [parent ? { ...i, post: withoutVectors(post), parent: withoutVectors(parent) } : { ...i, post: withoutVectors(post) }];
   });
 }

@@ -18,7 +18,7 @@ export async function loadPostInfo(store: Store, dataset: Dataset, ids: readonly
   }
   if (missing.length === 0) return out;
   for (const p of await store.getPosts(missing)) {
-    out.set(p.id, { id: p.id, author: p.author, text: p.text, tags: p.tags, createdAt: p.created_at });
+    out.set(p.id, { id: p.id, author: p.author, text: p.text, tags: p.tags, createdAt: p.created_at, lang: p.lang ?? null });
   }
   return out;
 }
@@ -42,6 +42,7 @@ export function datasetPostInfo(dataset: Dataset, id: string): PostInfo | undefi
           text: dataset.itemTexts[i] ?? '',
           tags: dataset.itemTags[i] ?? [],
           createdAt: dataset.itemCreatedAt[i]!,
+          lang: dataset.itemLangs?.[i] ?? null,
         });
   cache[i] = info;
   return info ?? undefined;

@@ -1,13 +1,15 @@
 /**
  * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, taken down, muted
- * and blocked authors, muted words, moderation) → blended score × freshness (× the moderation down-rank) →
- * second-stage re-rank of the head → × the user's negative-feedback damping (safety.ts) → pages under the author cap, with one position in
+ * and blocked authors, muted words, moderation, languages the user does not read under `feed.languages` filter) →
+ * blended score × freshness (× the moderation down-rank, × the language weight under prefer) → second-stage re-rank
+ * of the head → × the user's negative-feedback damping (safety.ts) → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
 import { attribute, type ScoreParts } from './attribution.js';
 import { blend, freshness } from './blend.js';
 import { isExcluded, loadExclusions } from './exclusions.js';
+import { languageAllowed, languageWeight, loadLanguagePreference, type LanguagePreference } from './languages.js';
 import { explain, type ExplainContext } from './explain.js';
 import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
@@ -51,6 +53,7 @@ interface SourceLists {
   infos: Map<string, PostInfo>;
   /** Score multipliers of moderated posts (posts hidden from this user are already gone). */
   moderation: Map<string, number>;
+  languages: LanguagePreference | undefined;
 }
 
 /** The moderation multipliers of the candidates, and the lists without the posts hidden from this user. */
@@ -65,14 +68,18 @@ async function moderate(input: RankInput, lists: SourceLists['lists'], infos: Ma
 
 async function gatherCandidates(input: RankInput): Promise<SourceLists> {
   const { ctx, sources } = input;
-  const [exclusions, ...results] = await Promise.all([loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads), ...sources.map(({ source }) => source.candidates(ctx))]);
+  const [exclusions, languages, ...results] = await Promise.all([
+    loadExclusions(ctx.store, ctx.dataset, ctx.userId, ctx.asOf, ctx.reads),
+    loadLanguagePreference(ctx.store, ctx.userId, ctx.config.languages),
+    ...sources.map(({ source }) => source.candidates(ctx)),
+  ]);
   let lists = sources.map(({ source, weight }, s) => ({ name: source.name, weight, candidates: results[s]! }));
   const ids = [...new Set(lists.flatMap((l) => l.candidates.map((c) => c.postId)))];
   const [infos, takenDown] = await Promise.all([loadPostInfo(ctx.store, ctx.dataset, ids), ctx.store.takenDown(ids)]);
   const rules = input.safety;
   const keep = (c: Candidate): boolean => {
     const p = infos.get(c.postId);
-    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author) && !takenDown.has(p.id) && !(rules && hidesPost(rules, p));
+    return p !== undefined && !isExcluded(exclusions, p) && !input.hiddenAuthor?.(p.author) && !takenDown.has(p.id) && !(rules && hidesPost(rules, p)) && languageAllowed(languages, p.lang);
   };
   lists = lists.map((l) => ({ ...l, candidates: l.candidates.filter(keep) }));
   if (lists.every((l) => l.candidates.length === 0) && input.trending) {
@@ -82,7 +89,7 @@ async function gatherCandidates(input: RankInput): Promise<SourceLists> {
     lists = [{ name: input.trending, weight: 1, candidates: fallback.filter(keep) }];
   }
   const moderated = await moderate(input, lists, infos);
-  return { lists: moderated.lists, infos, moderation: moderated.factors };
+  return { lists: moderated.lists, infos, moderation: moderated.factors, languages };
 }
 
 /** The user's negative profile, its posts looked up with one read at most. */
@@ -96,7 +103,7 @@ async function damping(input: RankInput): Promise<NegativeProfile | undefined> {
 /** The user's ranked list, cut into pages under the author cap. */
 export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   const { ctx } = input;
-  const [{ lists, infos, moderation }, profile] = await Promise.all([gatherCandidates(input), damping(input)]);
+  const [{ lists, infos, moderation, languages }, profile] = await Promise.all([gatherCandidates(input), damping(input)]);
   const ex = input.explainContext(infos);
   const explainItem = input.explain ?? explain;
   const weights = new Map(lists.map((l) => [l.name, l.weight]));
@@ -105,13 +112,17 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
     const ageMs = ctx.scoreTime - post.createdAt;
     const fresh = freshness(ageMs, ctx.config.freshnessHalfLifeHours);
     const moderated = moderation.get(b.postId) ?? 1;
+    const language = languageWeight(languages, post.lang);
+    const factors: Record<string, number> = { freshness: fresh };
+    if (moderated !== 1) factors.moderation = moderated;
+    if (language !== 1) factors.language = language;
     const parts: ScoreParts | undefined = input.attribute
-      ? { sources: Object.fromEntries(Object.entries(b.sourceScores).map(([name, norm]) => [name, weights.get(name)! * norm])), factors: { freshness: fresh, ...(moderated !== 1 ? { moderation: moderated } : {}) } }
+      ? { sources: Object.fromEntries(Object.entries(b.sourceScores).map(([name, norm]) => [name, weights.get(name)! * norm])), factors }
       : undefined;
     return {
       ...(parts ? { parts } : {}),
       postId: b.postId,
-      score: b.score * fresh * moderated,
+      score: b.score * fresh * moderated * language,
       source: b.sources[0]!,
       sources: b.sources,
       explanation: explainItem(b.reason, post, ex),

@@ -125,4 +125,6 @@ export interface PostInfo {
   tags: readonly string[];
   /** Epoch ms, NaN when unknown. */
   createdAt: number;
+  /** Language tag, null or absent when unknown. */
+  lang?: string | null;
 }

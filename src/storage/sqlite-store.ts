@@ -18,7 +18,7 @@ import { createError, isResonateError } from '../core/errors.js';
 import type { EventType } from '../core/config.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { KnownIds } from './known-ids.js';
-import { searchTerms } from './search-terms.js';
+import { indexedText, searchTerms } from './search-terms.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { createPrivateFile } from './private-file.js';
 import { conflictingEventIds, eventIdConflict } from './event-conflicts.js';
@@ -56,7 +56,7 @@ const DEFAULT_SEARCH_LIMIT = 20;
 const MIN_TIME = -Number.MAX_VALUE;
 const MAX_TIME = Number.MAX_VALUE;
 
-interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null }
+interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null; languages: string | null }
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
   reply_to: string | null; lang: string | null; features: string | null;
@@ -287,14 +287,14 @@ export class SqliteStore implements Store {
     }
 
     const upsertUser = this.stmt(
-      `INSERT INTO users (id, name, created_at, features, personalization) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO users (id, name, created_at, features, personalization, languages) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features,
-         personalization = excluded.personalization`,
+         personalization = excluded.personalization, languages = excluded.languages`,
     );
     // Writing an erased id creates a new user: it is no longer erased.
     const unErase = this.stmt('DELETE FROM erased_users WHERE id = ?');
     for (const u of batch.users ?? []) {
-      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization));
+      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization), json(u.languages));
       unErase.run(u.id);
       this.knownUsers.add(u.id);
       summary.users++;
@@ -303,14 +303,15 @@ export class SqliteStore implements Store {
     // A post's author is immutable: the update applies only when the author is the same, so no change means
     // another author owns the post (any key may write posts; only the owner's rows may be edited).
     const upsertPost = this.stmt(
-      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at,
-         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features
+         tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features,
+         search_text = excluded.search_text
        WHERE posts.author = excluded.author`,
     );
     (batch.posts ?? []).forEach((p, i) => {
       this.requireUser(`posts[${i}].author`, p.author);
-      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features)).changes;
+      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? '')).changes;
       if (changed === 0) {
         const author = this.stmt('SELECT author FROM posts WHERE id = ?').pluck().get(p.id) as string;
         throw createError('POST_AUTHOR_IMMUTABLE', { field: `posts[${i}].author`, id: p.id, author, attempted: p.author });
@@ -415,7 +416,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- reads
 
   async getUser(id: string): Promise<User | undefined> {
-    const row = this.stmt('SELECT id, name, created_at, features, personalization FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.stmt('SELECT id, name, created_at, features, personalization, languages FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row && toUser(row);
   }
 
@@ -680,7 +681,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- scans
 
   scanUsers(): AsyncIterable<User> {
-    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization FROM users', toUser);
+    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization, languages FROM users', toUser);
   }
 
   scanPosts(): AsyncIterable<Post> {
@@ -855,6 +856,7 @@ function toUser(r: UserRow): User {
   if (r.created_at !== null) u.created_at = r.created_at;
   if (r.features !== null) u.features = JSON.parse(r.features) as User['features'];
   if (r.personalization !== null) u.personalization = r.personalization !== 0;
+  if (r.languages !== null) u.languages = JSON.parse(r.languages) as string[];
   return u;
 }
 

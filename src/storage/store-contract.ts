@@ -14,7 +14,7 @@ const MIN = 60_000;
 
 const users: User[] = [
   { id: 'alice', name: 'Alice', created_at: T0, features: { locale: 'en', age: 31 } },
-  { id: 'bob', name: 'Bob' },
+  { id: 'bob', name: 'Bob', languages: ['en', 'zh-Hant'] },
   { id: 'carol' },
 ];
 const posts: Post[] = [
@@ -575,6 +575,26 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect((await store.searchPosts('bread AND (')).map((h) => h.post.id)).toEqual(['p1']);
         expect(await store.searchPosts('')).toEqual([]);
         expect(await store.searchPosts('   ?! ')).toEqual([]);
+      });
+
+      it('finds Chinese and Japanese words inside unspaced text, and keeps them found across an edit', async () => {
+        await store.write({
+          users: [{ id: 'a' }],
+          posts: [
+            { id: 'zh1', author: 'a', created_at: T0, tags: [], text: '我最近在学习机器学习，感觉很有意思。', lang: 'zh' },
+            { id: 'zh2', author: 'a', created_at: T0, tags: [], text: '今天在学校的菜园里种了西红柿。', lang: 'zh' },
+            { id: 'ja1', author: 'a', created_at: T0, tags: [], text: '駅の近くでおいしいパン屋さんを見つけた', lang: 'ja' },
+            { id: 'mixed', author: 'a', created_at: T0, tags: [], text: 'Weekend notes: 西红柿 and basil', lang: 'en' },
+          ],
+        });
+        expect((await store.searchPosts('机器学习')).map((h) => h.post.id)).toEqual(['zh1']);
+        expect((await store.searchPosts('西红柿')).map((h) => h.post.id).sort()).toEqual(['mixed', 'zh2']);
+        expect((await store.searchPosts('パン屋')).map((h) => h.post.id)).toEqual(['ja1']);
+        // The stored text is the text written, not the segmented index text.
+        expect((await store.searchPosts('菜园'))[0]!.post.text).toBe('今天在学校的菜园里种了西红柿。');
+        await store.write({ posts: [{ id: 'zh2', author: 'a', created_at: T0, tags: [], text: '明天去公园跑步。', lang: 'zh' }] });
+        expect(await store.searchPosts('菜园')).toEqual([]);
+        expect((await store.searchPosts('公园')).map((h) => h.post.id)).toEqual(['zh2']);
       });
     });
 

@@ -42,8 +42,16 @@ describe('tokenize', () => {
 
   it('handles numbers and mixed scripts', () => {
     expect(kinds('1,000 50% -3.5 2nite 東京 Привет café')).toEqual([
-      '1,000/number', '50%/number', '-3.5/number', '2nite/word', '東/word', '京/word', 'привет/word', 'café/word',
+      '1,000/number', '50%/number', '-3.5/number', '2nite/word', '東京/word', 'привет/word', 'café/word',
     ]);
+  });
+
+  it('segments Chinese and Japanese runs into words, with their offsets', () => {
+    const text = '我喜欢机器学习！駅の近くで';
+    const tokens = tokenize(text, { punctuation: false });
+    expect(tokens.map((t) => t.text)).toEqual(['我', '喜欢', '机器', '学习', '駅', 'の', '近く', 'で']);
+    for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.text);
+    expect(tokenizeToStrings('#机器学习 很好')).toEqual(['#机器学习', '很好']);
   });
 
   it('marks negation scope up to clause punctuation', () => {

@@ -1,11 +1,14 @@
 /**
  * @module Social-aware tokenizer: URLs, @mentions, #hashtags, emoji, emoticons, numbers, words and punctuation
- * from one regular-expression scan, with elongation normalising, case folding and negation scope marking.
+ * from one regular-expression scan, with elongation normalising, case folding and negation scope marking. Chinese
+ * and Japanese runs are split into words by `Intl.Segmenter` (segment.ts).
  *
  * One alternation regex (`g` flag, Unicode sets) is tried left to right at each position; the first matching
  * branch decides the kind. Every non-space character is matched by the last branch, so nothing is lost.
  * Measured against wink-nlp's tokenizer in `bench/text.ts` (the hand-written scanner is several times faster).
  */
+
+import { CJK_RUN, segmentCjk } from './segment.js';
 
 export type TokenKind = 'word' | 'hashtag' | 'mention' | 'url' | 'emoji' | 'emoticon' | 'number' | 'punct';
 
@@ -76,8 +79,8 @@ const EMOJI = String.raw`\p{Extended_Pictographic}[\uFE0F\p{Emoji_Modifier}]*(?:
 // Numbers: 12, -3.5, 1,000, 10:30, 50%, 3:30pm, 1st, 80s. The lookahead + back-reference makes the body atomic
 // (no backtracking into "3:3" when a letter follows); letter-led mixes such as "2nite" fall through to words.
 const NUMBER = String.raw`(?=(?<nb>[+\-]?\d+(?:[.,:]\d+)*(?:%|am|pm|st|nd|rd|th|s|k)?))\k<nb>(?![\p{L}\p{N}_])`;
-// Scripts written without spaces: one token per character (the usual treatment of CJK).
-const CJK = String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]`;
+// Scripts written without spaces (Chinese, Japanese): a run is split into its words by Intl.Segmenter (segment.ts).
+const CJK = CJK_RUN;
 const WORD = String.raw`[[\p{L}\p{M}\p{N}_]--[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]]+(?:['’][\p{L}\p{M}]+)*|['’](?:s|re|ve|ll|d|m|t)(?![\p{L}])`;
 const PUNCT = String.raw`[!?.]+|[^\s]`;
 
@@ -87,6 +90,7 @@ const BRANCHES: ReadonlyArray<[string, TokenKind, string]> = [
 ];
 const SCANNER = new RegExp(BRANCHES.map(([name, , re]) => `(?<${name}>${re})`).join('|'), 'gv');
 const GROUPS = BRANCHES.map(([name, kind]) => [name, kind] as const);
+const CJK_GROUP = 'cjk';
 
 const ELONGATION = /(\p{L})\1{2,}/gu;
 const HAS_ELONGATION = /(\p{L})\1{2,}/u;
@@ -129,14 +133,20 @@ function scan(text: string, o: Required<TokenizeOptions>, emit: Emit): void {
   while ((m = SCANNER.exec(text)) !== null) {
     const groups = m.groups!;
     let kind: TokenKind = 'punct';
+    let group = '';
     for (const [name, k] of GROUPS) {
       if (groups[name] !== undefined) {
         kind = k;
+        group = name;
         break;
       }
     }
     let raw = m[0];
     const start = m.index;
+    if (group === CJK_GROUP) {
+      for (const w of segmentCjk(raw)) emit(w.word, 'word', start + w.index, start + w.index + w.word.length, false, false);
+      continue;
+    }
     // A URL keeps a closing parenthesis that balances one inside it (Wikipedia-style links).
     if (kind === 'url' && text.charCodeAt(start + raw.length) === 41 && count(raw, '(') > count(raw, ')')) {
       raw += ')';

@@ -4,15 +4,14 @@
  */
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { ENGLISH_STOPWORDS as STOPWORDS } from '../../text/stopwords.js';
+import { wordRuns } from '../../text/segment.js';
 
-/** Word tokens of a text: runs of letters/digits, lower-cased, at least 2 characters, stopwords dropped. */
+/**
+ * Word tokens of a text: runs of letters/digits, lower-cased (Chinese and Japanese segmented into words), at least
+ * 2 characters (which also drops the one-character function words of Chinese: 的, 了, 在), stopwords dropped.
+ */
 export function tokenize(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
-    const t = m[0];
-    if (t.length >= 2 && !STOPWORDS.has(t)) out.push(t);
-  }
-  return out;
+  return wordRuns(text).filter((t) => t.length >= 2 && !STOPWORDS.has(t));
 }
 
 export interface TfidfOptions {

@@ -308,7 +308,7 @@ export class DpTwoTowerRecommender extends BaseRecommender {
       history: int('features.history', fU * p.historyLength), histLen: int('features.hist_len', fU),
       followees: new Int32Array(fU).fill(-1), follLen: new Int32Array(fU),
       textIds: int('features.text_ids', nItems * p.maxTerms), textW: f32Tensor(a.tensors, 'features.text_w', nItems * p.maxTerms, where),
-      idf: f32Tensor(a.tensors, 'features.idf', p.textBuckets, where), authors: int('features.authors', nItems), warm: new Uint8Array(nItems).fill(1),
+      idf: f32Tensor(a.tensors, 'features.idf', p.textBuckets, where), authors: int('features.authors', nItems), warm: new Uint8Array(nItems).fill(1), mediaDim: 0,
     };
     const net = new DpTwoTowerNet(fU, nItems, p, createRng(0));
     const weights = Object.fromEntries(Object.entries(a.tensors).filter(([k]) => k.startsWith('net.')).map(([k, v]) => [k.slice(4), v]));

@@ -1,9 +1,11 @@
 /**
  * @module Hashed TF-IDF features of item texts and tags for the item tower (the hashing trick, Weinberger et
- * al. 2009): words (Unicode letters/digits, lower-cased) and `#tag`s hash (FNV-1a) into `buckets` columns;
+ * al. 2009): words (Unicode letters/digits, lower-cased; Chinese and Japanese segmented into words) and `#tag`s hash (FNV-1a) into `buckets` columns;
  * weight tf · idf with sklearn's smooth idf = ln((1 + N)/(1 + df)) + 1, rows L2-normalised, the `maxTerms`
  * heaviest kept. A new item's text is featurised with the idf of the training catalogue.
  */
+
+import { wordRuns } from '../../text/segment.js';
 
 export interface TextFeatures {
   /** Per item, up to maxTerms (bucket, weight) pairs, padded with bucket −1 / weight 0. */
@@ -15,7 +17,7 @@ export interface TextFeatures {
 }
 
 export function tokens(text: string, tags: readonly string[]): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = wordRuns(text);
   return [...words, ...tags.map((t) => `#${t.toLowerCase()}`)];
 }
 

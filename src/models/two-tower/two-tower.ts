@@ -3,7 +3,8 @@
  * Corrected Neural Modeling for Large Corpus Item Recommendations"; Covington et al. 2016 for the user tower).
  *
  * User tower: MLP([mean of the embeddings of the user's `historyLength` most recent items; mean of followees' user embeddings; the user's id embedding]). Item tower: MLP([item id
- * embedding; hashed TF-IDF of text and tags × a projection; author embedding]). Both outputs L2-normalised.
+ * embedding; hashed TF-IDF of text and tags × a projection, plus the item's unit media vectors (posts'
+ * `features.vectors`, concatenated) × another when the snapshot has any; author embedding]). Both outputs L2-normalised.
  * Loss: in-batch softmax over the batch's items with logits s(u, v_j)/τ − log Q_j, where Q_j is item j's
  * sampling probability, estimated by its share of training interactions (the log-Q correction of Yi et al.),
  * and an item appearing twice in a batch is masked off the other rows. Item ids are dropped (replaced by
@@ -45,6 +46,7 @@ import { embeddingBag } from './embedding-bag.js';
 import { buildItemIndex, type ItemIndex } from './item-index.js';
 import { l2Normalize } from './l2-normalize.js';
 import { buildTextFeatures, featurise } from './text-features.js';
+import { mediaRows } from '../shared/media-vectors.js';
 import { topK } from '../../math/top-k.js';
 
 export const TWO_TOWER_ID = 'neural/two-tower';
@@ -107,6 +109,9 @@ export interface Features {
   authors: Int32Array;
   /** Per item: has training interactions (else its id row is never used). */
   warm: Uint8Array;
+  /** Per item: its unit media vectors concatenated (items × mediaDim, zeros where absent); mediaDim 0 without media. */
+  media?: Float32Array;
+  mediaDim: number;
 }
 
 export class TwoTowerNet extends Module {
@@ -114,16 +119,19 @@ export class TwoTowerNet extends Module {
   readonly userId: Tensor;
   readonly author: Tensor;
   readonly textProj: Tensor;
+  /** Projection of the media vectors into the text embedding's space (absent without media). */
+  readonly mediaProj?: Tensor;
   readonly userMlp: Mlp;
   readonly itemMlp: Mlp;
 
-  constructor(nUsers: number, nItems: number, p: TwoTowerParams, rng: Rng) {
+  constructor(nUsers: number, nItems: number, p: TwoTowerParams, rng: Rng, mediaDim = 0) {
     super();
     const e = p.embeddingDim, std = 1 / Math.sqrt(e);
     this.itemId = normalParam([nItems, e], rng, std);
     this.userId = normalParam([nUsers, e], rng, std);
     this.author = normalParam([nUsers, e], rng, std);
     this.textProj = normalParam([p.textBuckets, e], rng, std);
+    if (mediaDim > 0) this.mediaProj = normalParam([mediaDim, e], rng, std);
     this.userMlp = new Mlp({ sizes: [3 * e, p.hidden, p.outputDim], rng });
     this.itemMlp = new Mlp({ sizes: [3 * e, p.hidden, p.outputDim], rng });
   }
@@ -160,7 +168,18 @@ function userTower(net: TwoTowerNet, f: Features, p: TwoTowerParams, users: Arra
 }
 
 /** The weights the item tower reads (`TwoTowerNet` has them; so does the private twin's net). */
-export type ItemTowerWeights = Pick<TwoTowerNet, 'itemId' | 'textProj' | 'author' | 'itemMlp'>;
+export type ItemTowerWeights = Pick<TwoTowerNet, 'itemId' | 'textProj' | 'author' | 'itemMlp' | 'mediaProj'>;
+
+/** The media rows of `items` (zeros for an item outside the catalogue) × the media projection, or undefined without media. */
+function mediaEmbedding(net: ItemTowerWeights, f: Features, items: ArrayLike<number>): Tensor | undefined {
+  if (!net.mediaProj || !f.media || f.mediaDim === 0) return undefined;
+  const B = items.length, M = f.mediaDim, rows = new Float32Array(B * M);
+  for (let b = 0; b < B; b++) {
+    const i = items[b]!;
+    if (i >= 0 && i < f.nItems) rows.set(f.media.subarray(i * M, (i + 1) * M), b * M);
+  }
+  return matmul(new Tensor(rows, [B, M]), net.mediaProj);
+}
 
 export function itemTower(net: ItemTowerWeights, f: Features, p: Pick<TwoTowerParams, 'maxTerms'>, items: ArrayLike<number>, keepId: (b: number, item: number) => boolean, text?: { ids: Int32Array; w: Float32Array }, authors?: Int32Array): Tensor {
   const B = items.length, T = p.maxTerms;
@@ -175,9 +194,11 @@ export function itemTower(net: ItemTowerWeights, f: Features, p: Pick<TwoTowerPa
     }
     if (!authors) au[b] = f.authors[i]!;
   }
+  const textEmb = embeddingBag(net.textProj, tIds, tW, B, T);
+  const media = mediaEmbedding(net, f, items);
   const x = concat([
     embeddingBag(net.itemId, ids, one, B, 1),
-    embeddingBag(net.textProj, tIds, tW, B, T),
+    media ? add(textEmb, media) : textEmb,
     embeddingBag(net.author, au, one, B, 1),
   ], -1);
   return l2Normalize(net.itemMlp.forward(x));
@@ -220,7 +241,11 @@ export function buildFeatures(data: Dataset, train: Csr, times: Float64Array | u
   const warm = new Uint8Array(nI);
   for (let q = 0; q < train.indices.length; q++) warm[train.indices[q]!] = 1;
   const authors = Int32Array.from({ length: nI }, (_, i) => { const a = data.itemAuthors[i] ?? -1; return a < nU ? a : -1; });
-  return { nUsers: nU, nItems: nI, history, histLen, followees, follLen, textIds: text.ids, textW: text.weights, idf: text.idf, authors, warm };
+  const media = mediaRows(data, 1);
+  return {
+    nUsers: nU, nItems: nI, history, histLen, followees, follLen, textIds: text.ids, textW: text.weights, idf: text.idf, authors, warm,
+    ...(media ? { media: media.rows.slice(0, nI * media.dim), mediaDim: media.dim } : { mediaDim: 0 }),
+  };
 }
 
 /** Interaction times aligned with `sub`'s entries, looked up from the full matrix. */
@@ -261,7 +286,7 @@ export class TwoTowerRecommender extends BaseRecommender {
     const train = holdout ? holdout.train : r;
     const hasTimes = data.interactionTimes.length === r.indices.length && data.interactionTimes.some((t) => Number.isFinite(t) && t !== 0);
     const f = buildFeatures(data, train, hasTimes ? alignedTimes(r, data.interactionTimes, train) : undefined, p);
-    const net = new TwoTowerNet(r.rows, r.cols, p, createRng(seed));
+    const net = new TwoTowerNet(r.rows, r.cols, p, createRng(seed), f.mediaDim);
     this.net = net;
     this.features = f;
     this.nItems = r.cols;
@@ -407,7 +432,8 @@ export class TwoTowerRecommender extends BaseRecommender {
       'features.idf': { data: f.idf, shape: [p.textBuckets] },
       'features.authors': { data: f.authors, shape: [f.nItems] },
       'features.warm': { data: f.warm, shape: [f.nItems] },
-    }, { featureUsers: f.nUsers, training: { ...this.trainingInfo } });
+      ...(f.media ? { 'features.media': { data: f.media, shape: [f.nItems, f.mediaDim] } } : {}),
+    }, { featureUsers: f.nUsers, mediaDim: f.mediaDim, training: { ...this.trainingInfo } });
   }
 
   static load(a: Artifact): TwoTowerRecommender {
@@ -425,9 +451,12 @@ export class TwoTowerRecommender extends BaseRecommender {
       history: int('features.history', fU * H), histLen: int('features.hist_len', fU),
       followees: int('features.followees', fU * F), follLen: int('features.foll_len', fU),
       textIds: int('features.text_ids', nItems * p.maxTerms), textW: f32Tensor(a.tensors, 'features.text_w', nItems * p.maxTerms, where),
-      idf: f32Tensor(a.tensors, 'features.idf', p.textBuckets, where), authors: int('features.authors', nItems), warm,
+      idf: f32Tensor(a.tensors, 'features.idf', p.textBuckets, where), authors: int('features.authors', nItems), warm, mediaDim: 0,
     };
-    const net = new TwoTowerNet(fU, nItems, p, createRng(0));
+    // Artifacts written before media vectors have no mediaDim: none.
+    const mediaDim = a.state.mediaDim === undefined || a.state.mediaDim === 0 ? 0 : stateInt(a.state, 'mediaDim', where);
+    if (mediaDim > 0) Object.assign(m.features, { media: f32Tensor(a.tensors, 'features.media', nItems * mediaDim, where), mediaDim });
+    const net = new TwoTowerNet(fU, nItems, p, createRng(0), mediaDim);
     const weights = Object.fromEntries(Object.entries(a.tensors).filter(([k]) => k.startsWith('net.')).map(([k, v]) => [k.slice(4), v]));
     try {
       net.loadStateDict(weights);

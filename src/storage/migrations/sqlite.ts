@@ -137,4 +137,26 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- What the full-text index reads instead of the text when they differ: Chinese and Japanese words separated by
+      -- spaces (src/storage/search-terms.ts indexedText), NULL otherwise. Posts written before this step are indexed
+      -- as they were until they are written again.
+      ALTER TABLE posts ADD COLUMN search_text TEXT;
+      -- The languages a user reads (a JSON array of language tags; NULL: not stated), for the feed's language policy.
+      ALTER TABLE users ADD COLUMN languages TEXT;
+      DROP TRIGGER posts_fts_insert;
+      DROP TRIGGER posts_fts_update;
+      CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_fts(rowid, text, tags)
+        VALUES (new.rowid, coalesce(new.search_text, new.text), (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.tags)));
+      END;
+      CREATE TRIGGER posts_fts_update AFTER UPDATE OF text, tags, search_text ON posts BEGIN
+        DELETE FROM posts_fts WHERE rowid = old.rowid;
+        INSERT INTO posts_fts(rowid, text, tags)
+        VALUES (new.rowid, coalesce(new.search_text, new.text), (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.tags)));
+      END;
+    `,
+  },
 ];

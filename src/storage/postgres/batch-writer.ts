@@ -11,6 +11,7 @@
  * last time given), and rows are sorted by key so concurrent batches lock rows in the same order (no deadlocks
  * between upserts).
  */
+import { indexedText } from '../search-terms.js';
 import type pg from 'pg';
 import { createError } from '../../core/errors.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
@@ -147,11 +148,14 @@ async function upsertUsers(db: pg.ClientBase, rows: readonly User[]): Promise<vo
   const users = lastByKey(rows, (u) => u.id);
   const ids = users.map((u) => u.id);
   await db.query(
-    `INSERT INTO users (id, name, created_at, features, personalization)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[], $5::smallint[])
+    `INSERT INTO users (id, name, created_at, features, personalization, languages)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[], $5::smallint[], $6::jsonb[])
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features,
-       personalization = excluded.personalization`,
-    [ids, users.map((u) => u.name ?? null), users.map((u) => u.created_at ?? null), users.map((u) => jsonParam(u.features)), users.map((u) => (u.personalization === undefined ? null : Number(u.personalization)))],
+       personalization = excluded.personalization, languages = excluded.languages`,
+    [
+      ids, users.map((u) => u.name ?? null), users.map((u) => u.created_at ?? null), users.map((u) => jsonParam(u.features)),
+      users.map((u) => (u.personalization === undefined ? null : Number(u.personalization))), users.map((u) => jsonParam(u.languages)),
+    ],
   );
   // Writing an erased id creates a new user: it is no longer erased.
   await db.query('DELETE FROM erased_users WHERE id = ANY($1::text[])', [ids]);
@@ -165,17 +169,18 @@ async function upsertPosts(db: pg.ClientBase, rows: readonly Post[]): Promise<vo
   if (rows.length === 0) return;
   const posts = lastByKey(rows, (p) => p.id);
   const r = await db.query<{ id: string }>(
-    `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features)
-     SELECT u.id, u.author, u.text, u.created_at, ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.reply_to, u.lang, u.features
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[])
-       AS u(id, author, text, created_at, tags, reply_to, lang, features)
+    `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text)
+     SELECT u.id, u.author, u.text, u.created_at, ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.reply_to, u.lang, u.features, u.search_text
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
+       AS u(id, author, text, created_at, tags, reply_to, lang, features, search_text)
      ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at, tags = excluded.tags,
-       reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features
+       reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features, search_text = excluded.search_text
      WHERE posts.author = excluded.author
      RETURNING id`,
     [
       posts.map((p) => p.id), posts.map((p) => p.author), posts.map((p) => p.text ?? ''), posts.map((p) => p.created_at),
       posts.map((p) => JSON.stringify(p.tags ?? [])), posts.map((p) => p.reply_to ?? null), posts.map((p) => p.lang ?? null), posts.map((p) => jsonParam(p.features)),
+      posts.map((p) => indexedText(p.text ?? '')),
     ],
   );
   if (r.rows.length === posts.length) return;

@@ -132,6 +132,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- What the search vector reads instead of the text when they differ: Chinese and Japanese words separated by
+      -- spaces (src/storage/search-terms.ts indexedText), NULL otherwise. Posts written before this step are indexed
+      -- as they were until they are written again.
+      ALTER TABLE posts ADD COLUMN search_text text;
+      -- The languages a user reads (a JSON array of language tags; NULL: not stated), for the feed's language policy.
+      ALTER TABLE users ADD COLUMN languages jsonb;
+      DROP INDEX posts_search;
+      ALTER TABLE posts DROP COLUMN search;
+      ALTER TABLE posts ADD COLUMN search tsvector GENERATED ALWAYS AS (
+        to_tsvector('simple'::regconfig, coalesce(search_text, text)) || to_tsvector('simple'::regconfig, resonate_tags_text(tags))
+      ) STORED;
+      CREATE INDEX posts_search ON posts USING gin (search);
+    `,
+  },
 ];
 
 /**

@@ -6,7 +6,7 @@
 import type { EventType } from '../../core/config.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 
-export interface UserRow { id: string; name: string | null; created_at: number | null; features: User['features'] | null; personalization: number | null }
+export interface UserRow { id: string; name: string | null; created_at: number | null; features: User['features'] | null; personalization: number | null; languages: string[] | null }
 export interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string[];
   reply_to: string | null; lang: string | null; features: Post['features'] | null;
@@ -17,7 +17,7 @@ export interface EventRow {
   value: number | null; text: string | null; ts: number; request_id: string | null;
 }
 
-export const USER_COLUMNS = 'id, name, created_at, features, personalization';
+export const USER_COLUMNS = 'id, name, created_at, features, personalization, languages';
 export const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
 export const FOLLOW_COLUMNS = 'follower, followee, created_at';
 export const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts, request_id';
@@ -28,6 +28,7 @@ export function toUser(r: UserRow): User {
   if (r.created_at !== null) u.created_at = r.created_at;
   if (r.features !== null) u.features = r.features;
   if (r.personalization !== null) u.personalization = r.personalization !== 0;
+  if (r.languages !== null) u.languages = r.languages;
   return u;
 }
 
