@@ -57,6 +57,8 @@ export interface PageOptions {
   cursor?: string;
   /** Posts per page (default `config.feed.pageSize`); later pages keep the size of the first. */
   pageSize?: number;
+  /** A named variant of the feed (`variant-feeds.ts`: the Bluesky feeds); absent or unknown: the feed itself. */
+  variant?: string;
 }
 
 /** Why a source proposed a post; turned into the explanation sentence. */
