@@ -122,4 +122,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       -- No index on user_id: it would double the cost of logging; export and erasure (rare) scan the table.
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Keyed state of ingesters (a stream cursor, records to remember), written in the transaction of the rows it covers.
+      CREATE TABLE ingest_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -120,6 +120,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX impressions_seq ON impressions (seq);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Keyed state of ingesters (a stream cursor, records to remember), written in the transaction of the rows it covers.
+      CREATE TABLE ingest_state (
+        key   text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
 ];
 
 /**
