@@ -62,6 +62,7 @@ export async function run(args: string[]): Promise<void> {
     await gen.close();
   }
   const genSeconds = (performance.now() - t0) / 1000;
+  process.stderr.write(`generated in ${genSeconds.toFixed(1)} s; training\n`);
   const engine = await createEngine({
     overrides: { store: { url: dbUrl }, models: { dir: join(dir, 'models') }, server: { rateLimit: { max: 10_000_000, timeWindowMs: 60_000 } }, bluesky: { serviceDid: SERVICE, auth: { plcUrl: dids.url } } },
   });
@@ -69,6 +70,7 @@ export async function run(args: string[]): Promise<void> {
   await engine.train({ save: false });
   await engine.secondaryTraining();
   const trainSeconds = (performance.now() - t1) / 1000;
+  process.stderr.write(`trained in ${trainSeconds.toFixed(1)} s; loading\n`);
   const server = await serve(engine);
   const path = `/xrpc/${METHOD}?feed=${encodeURIComponent(FEED)}&limit=100`;
   const tokens = await Promise.all(accounts.map((a) => serviceJwt(a, { aud: SERVICE, lxm: METHOD, exp: Math.floor(Date.now() / 1000) + 3600 })));
