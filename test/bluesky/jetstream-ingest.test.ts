@@ -38,7 +38,7 @@ async function snapshot(store: Store): Promise<unknown> {
 async function ingest(frames: readonly Frame[], store: Store, options: Partial<IngesterOptions> = {}, server: { dropAfter?: number } = {}) {
   const replay = await startReplayServer(frames, { chunk: 200, ...server });
   try {
-    const ingester = new JetstreamIngester({ url: replay.url, store, collections: JETSTREAM_COLLECTIONS, dids: [], languages: [], batchSize: 100, maxBackoffMs: 200, idleExitMs: 400, ...options });
+    const ingester = new JetstreamIngester({ url: replay.url, store, collections: JETSTREAM_COLLECTIONS, dids: [], languages: [], batchSize: 100, maxBackoffMs: 200, idleExitMs: 2000, ...options });
     return { stats: await ingester.run(), connections: replay.connections };
   } finally {
     await replay.close();
@@ -129,7 +129,7 @@ describe('Jetstream ingestion', () => {
     // Slow enough that the process is mid-stream when it is killed.
     const replay = await startReplayServer(frames, { chunk: 100, delayMs: 5 });
     const run = (idleExit: boolean) =>
-      spawn(process.execPath, [join(process.cwd(), 'bin/resonate.js'), '--db', db, 'bluesky', 'ingest', '--jetstream', replay.url, '--batch-size', '500', ...(idleExit ? ['--idle-exit', '1'] : [])], { stdio: 'ignore', env: { ...process.env, RESONATE_LOG_LEVEL: 'silent' } });
+      spawn(process.execPath, [join(process.cwd(), 'bin/resonate.js'), '--db', db, 'bluesky', 'ingest', '--jetstream', replay.url, '--batch-size', '500', ...(idleExit ? ['--idle-exit', '3'] : [])], { stdio: 'ignore', env: { ...process.env, RESONATE_LOG_LEVEL: 'silent' } });
     try {
       const first = run(false);
       const watcher = await openStore(db);
