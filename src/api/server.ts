@@ -26,6 +26,7 @@ import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerBlueskyRoutes, type BlueskyRouteOptions } from './routes/bluesky.js';
 
 export { assertSafeBinding } from './binding.js';
 
@@ -39,6 +40,8 @@ export interface ServerOptions {
    * user routes by their pattern (`/v1/users/:id/feed`), so no user id, search text or cursor is logged.
    */
   logger?: Logger;
+  /** The Bluesky feed generator's DID resolution (tests); default from `bluesky.auth`. */
+  bluesky?: BlueskyRouteOptions;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -158,6 +161,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerModerationRoutes(app, engine);
   registerExperimentRoutes(app, engine);
   registerComposeRoutes(app, engine, pseudonyms);
+  await registerBlueskyRoutes(app, engine, options.bluesky);
 
   // The API docs and the dashboard files are public: every route registered in this context is marked so. They
   // hold no data: the dashboard's own API calls go to the /v1 routes and need a key like any other client.

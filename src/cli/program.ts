@@ -27,6 +27,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<Register>>> = {
   users: async () => (await import('./commands/users.js')).registerUserCommands,
   migrate: async () => (await import('./commands/migrate.js')).registerMigrateCommand,
   experiments: async () => (await import('./commands/experiments.js')).registerExperimentCommands,
+  bluesky: async () => (await import('./commands/bluesky.js')).registerBlueskyCommands,
 };
 
 /** One verb in the index: the module that registers it and what the top-level help shows of it. */

@@ -257,6 +257,56 @@ const experimentsSchema = z
     });
   });
 
+/** A Bluesky feed's record key: what follows `app.bsky.feed.generator/` in its AT-URI. */
+const feedRkey = z.string().regex(/^[A-Za-z0-9._~:-]{1,512}$/, 'expected a record key (letters, digits, ".", "_", "~", ":", "-")');
+const didString = z.string().regex(/^did:[a-z]+:[A-Za-z0-9._:%-]{1,2048}$/, 'expected a DID (did:web:example.com, did:plc:…)');
+
+/** Resonate served to Bluesky as a feed generator (docs/bluesky.md). */
+const blueskySchema = z
+  .strictObject({
+    /** The service's own DID (`aud` of the requesters' tokens; `/.well-known/did.json` serves it when it is a did:web). */
+    serviceDid: didString.default('did:web:localhost'),
+    /** The account that publishes the feed records (`at://<publisherDid>/app.bsky.feed.generator/<rkey>`); default: serviceDid. */
+    publisherDid: didString.optional(),
+    /** Public HTTPS origin of the service in its DID document (default: https://<host of a did:web serviceDid>). */
+    serviceEndpoint: z.string().url().optional(),
+    /** The feeds served; each may narrow and reweight `feed.sources` (`{ key: weight }`; absent: every source). */
+    feeds: z
+      .array(z.strictObject({ rkey: feedRkey, displayName: z.string().min(1).max(64), description: z.string().max(300).default(''), sources: z.record(z.string().min(1), z.number().min(0)).optional() }))
+      .min(1)
+      .default([{ rkey: 'for-you', displayName: 'For You', description: 'Resonate: a personalized feed, explained and shaped by your feedback.' }])
+      .refine((fs) => new Set(fs.map((f) => f.rkey)).size === fs.length, 'each feed needs its own rkey'),
+    /** Requester authentication (service-auth JWTs signed with the requester's atproto key). */
+    auth: z
+      .strictObject({
+        /** The PLC directory that resolves did:plc issuers. */
+        plcUrl: z.string().url().default('https://plc.directory'),
+        /** A DID resolution that takes longer fails (the request is a 401, never a hang). */
+        resolveTimeoutMs: z.number().int().min(1).max(60_000).default(3_000),
+        /** How long a resolved DID document is kept. */
+        cacheSeconds: z.number().int().min(0).max(86_400).default(3_600),
+        /** Tolerance on `exp` for clock skew. */
+        clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
+      })
+      .prefault({}),
+    /** `resonate bluesky ingest`: the Jetstream subscription. */
+    jetstream: z
+      .strictObject({
+        url: z.string().default('wss://jetstream2.us-east.bsky.network/subscribe'),
+        collections: z.array(z.enum(['app.bsky.feed.post', 'app.bsky.feed.like', 'app.bsky.feed.repost', 'app.bsky.graph.follow', 'app.bsky.graph.block'])).min(1).default(['app.bsky.feed.post', 'app.bsky.feed.like', 'app.bsky.feed.repost', 'app.bsky.graph.follow', 'app.bsky.graph.block']),
+        /** Only these accounts (empty: everyone). */
+        dids: z.array(didString).max(10_000).default([]),
+        /** Only posts in these languages (BCP-47 prefixes; empty: every language). */
+        languages: z.array(z.string().min(2).max(16)).default([]),
+        /** Rows per store transaction (the cursor is saved in the same one). */
+        batchSize: z.number().int().min(1).max(10_000).default(500),
+        /** Longest wait between reconnection attempts. */
+        maxBackoffMs: z.number().int().min(100).max(300_000).default(30_000),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Where data lives: `sqlite://path` (the embedded store) or `postgres://user@host:5432/db?schema=name` (docs/postgres.md). */
   store: z.strictObject({ url: z.string().min(1).default('sqlite://./resonate.db') }).prefault({}),
@@ -522,6 +572,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Live A/B experiments on the feed (see README "Experiments"). */
   experiments: experimentsSchema,
+  bluesky: blueskySchema,
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   seed: z.number().int().default(42),
 });

@@ -11,6 +11,15 @@ export interface WriteBatch {
   /** Follow edges to remove (follower, followee). */
   unfollows?: readonly Pick<Follow, 'follower' | 'followee'>[];
   events?: readonly Event[];
+  /** Events to retract, by id (a record deleted at its source: an unlike); applied after `events`. */
+  deleteEvents?: readonly string[];
+  /** Posts to delete with every event on them (a post deleted at its source); applied after `deleteEvents`. */
+  deletePosts?: readonly string[];
+  /**
+   * Keyed state of an ingester (a stream cursor, the records it must remember), written in the same transaction
+   * as the rows it covers; `null` deletes the key. Read back with `Store.readState`.
+   */
+  state?: readonly { key: string; value: string | null }[];
 }
 
 export interface WriteSummary {
@@ -22,6 +31,10 @@ export interface WriteSummary {
   events: number;
   /** Events whose id was already stored (ignored). */
   duplicateEvents: number;
+  /** Events retracted (`deleteEvents`), when the batch had some. */
+  deletedEvents?: number;
+  /** Posts deleted (`deletePosts`), when the batch had some. */
+  deletedPosts?: number;
 }
 
 /** Anything that runs writes in one transaction (every Store does). */

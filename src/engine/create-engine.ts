@@ -31,6 +31,7 @@ import { eraseUser } from './user-rights.js';
 import { exposureAt, exposureLabel } from '../experiments/assignment.js';
 import { checkArmSources, feedForExposure } from '../experiments/experiment-feed.js';
 import { planModels, type ModelPlan } from './model-plan.js';
+import { checkVariantSources } from '../feed/variant-feeds.js';
 import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
@@ -178,6 +179,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const logger = options.logger ?? silentLogger;
   const plan = planModels(config);
   checkArmSources(config.experiments, plan.sources);
+  checkVariantSources(config.bluesky.feeds.map((f) => ({ name: f.rkey, sources: f.sources ?? {} })), plan.sources, 'bluesky.feeds');
   const store = options.store ?? (await openStore(config.store.url));
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };

@@ -12,6 +12,7 @@ import { createFeed, type Feed, type FeedAudience } from '../feed/create-feed.js
 import { Explorer } from '../feed/explorer.js';
 import type { SourceSpec } from '../feed/types.js';
 import { withExperiments } from '../experiments/experiment-feed.js';
+import { withVariants } from '../feed/variant-feeds.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Store } from '../storage/store.js';
 import type { PostTopics } from '../feed/trending-topics.js';
@@ -142,7 +143,10 @@ class ModelLifecycle implements Lifecycle {
         store, dataset, models: Object.fromEntries(models), config: { feed }, weights: config.weights, audience, sources, similar: plan.similar, moderation: config.moderation,
         secondStage: () => this.background.ranker(dataset), exploration: this.exploration, ...(share && shared ? { shared } : {}), ...(this.o.clock ? { now: this.o.clock } : {}),
       });
-    return withExperiments(build(config.feed, plan.sources, true), { feed: config.feed, sources: plan.sources, experiments: config.experiments, build: (f, s) => build(f, s) });
+    // The Bluesky feeds that narrow the sources are variants of the served feed (same models).
+    const variants = config.bluesky.feeds.flatMap((f) => (f.sources ? [{ name: f.rkey, sources: f.sources }] : []));
+    const base = withVariants(build(config.feed, plan.sources, true), { sources: plan.sources, variants, build: (s) => build(config.feed, s) });
+    return withExperiments(base, { feed: config.feed, sources: plan.sources, experiments: config.experiments, build: (f, s) => build(f, s) });
   }
 
   /**

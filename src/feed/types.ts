@@ -67,6 +67,8 @@ export interface PageOptions {
    * `attribution`. For inspecting the ranking, not for every request.
    */
   explain?: 'full';
+  /** A named variant of the feed (`variant-feeds.ts`: the Bluesky feeds); absent or unknown: the feed itself. */
+  variant?: string;
 }
 
 /** Why a source proposed a post; turned into the explanation sentence. */

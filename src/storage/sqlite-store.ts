@@ -273,6 +273,33 @@ export class SqliteStore implements Store {
     return run;
   }
 
+  /** Retracted events, deleted posts (with every event on them) and ingest state, after the batch's rows. */
+  private applyDeletesAndState(batch: WriteBatch, summary: WriteSummary): void {
+    if (batch.deleteEvents && batch.deleteEvents.length > 0) {
+      const del = this.stmt('DELETE FROM events WHERE id = ?');
+      summary.deletedEvents = 0;
+      for (const id of batch.deleteEvents) summary.deletedEvents += del.run(id).changes;
+    }
+    if (batch.deletePosts && batch.deletePosts.length > 0) {
+      const delEvents = this.stmt('DELETE FROM events WHERE post_id = ?');
+      const delPost = this.stmt('DELETE FROM posts WHERE id = ?');
+      summary.deletedPosts = 0;
+      for (const id of batch.deletePosts) {
+        delEvents.run(id);
+        summary.deletedPosts += delPost.run(id).changes;
+        this.knownPosts.forget([id]);
+      }
+    }
+    if (batch.state && batch.state.length > 0) {
+      const put = this.stmt('INSERT INTO ingest_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+      const del = this.stmt('DELETE FROM ingest_state WHERE key = ?');
+      for (const { key, value } of batch.state) {
+        if (value === null) del.run(key);
+        else put.run(key, value);
+      }
+    }
+  }
+
   /** Applies a batch on the open transaction, in the order users, posts, follows, unfollows, events. */
   private apply(batch: WriteBatch, withIds: true): WriteResult;
   private apply(batch: WriteBatch, withIds: boolean): WriteSummary;
@@ -341,6 +368,7 @@ export class SqliteStore implements Store {
     if (inserted < firstOf.size) this.checkEventRetries([...firstOf.values()]);
     summary.events += inserted;
     summary.duplicateEvents += events.length - inserted;
+    this.applyDeletesAndState(batch, summary);
     if (ids === undefined) return summary;
     // RETURNING gives no order: restore the batch's (a repeat within the batch is listed once).
     const insertedEventIds: string[] = [];
@@ -435,6 +463,12 @@ export class SqliteStore implements Store {
 
   async existingUsers(ids: readonly string[]): Promise<Set<string>> {
     return this.existing('users', ids);
+  }
+
+  async readState(keys: readonly string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = this.stmt('SELECT s.key, s.value FROM json_each(?) j JOIN ingest_state s ON s.key = j.value').all(JSON.stringify(keys)) as { key: string; value: string }[];
+    return new Map(rows.map((r) => [r.key, r.value]));
   }
 
   async existingPosts(ids: readonly string[]): Promise<Set<string>> {

@@ -306,6 +306,36 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       });
     });
 
+    describe('deletes and ingest state', () => {
+      it('retracts events, deletes posts with their events, and keeps ingest state with the rows', async () => {
+        await store.write(seed);
+        const r = await store.write({ deleteEvents: ['e4', 'missing'], deletePosts: ['p1'], state: [{ key: 'stream:cursor', value: '17' }, { key: 'gone', value: 'x' }] });
+        expect(r).toMatchObject({ deletedEvents: 1, deletedPosts: 1 });
+        expect(await store.existingPosts(['p1', 'p2'])).toEqual(new Set(['p2']));
+        // e1 and e2 were on p1; e4 was retracted.
+        expect((await collect(store.scanEvents())).map((e) => e.id)).toEqual(['e3', 'e5', 'e6']);
+        expect(await store.readState(['stream:cursor', 'gone', 'none'])).toEqual(new Map([['stream:cursor', '17'], ['gone', 'x']]));
+        await store.write({ state: [{ key: 'stream:cursor', value: '18' }, { key: 'gone', value: null }] });
+        expect(await store.readState(['stream:cursor', 'gone'])).toEqual(new Map([['stream:cursor', '18']]));
+        // A deleted post can no longer be referenced, and can be written again.
+        await expectCode(store.write({ events: [{ id: 'e9', user: 'bob', type: 'like', post: 'p1', timestamp: T0 }] }), 'UNKNOWN_REFERENCE');
+        await store.write({ posts: [posts[0]!], events: [{ id: 'e9', user: 'bob', type: 'like', post: 'p1', timestamp: T0 }] });
+        expect(await store.existingPosts(['p1'])).toEqual(new Set(['p1']));
+      });
+
+      it('writes the state in the transaction of its rows: nothing of either when the batch fails', async () => {
+        await store.write({ users, state: [{ key: 'stream:cursor', value: '1' }] });
+        await expectCode(store.write({ posts: [{ ...posts[0]!, author: 'nobody' }], state: [{ key: 'stream:cursor', value: '2' }] }), 'UNKNOWN_REFERENCE');
+        expect(await store.readState(['stream:cursor'])).toEqual(new Map([['stream:cursor', '1']]));
+        await expect(store.transaction(async (tx) => {
+          await tx.write({ posts, state: [{ key: 'stream:cursor', value: '3' }] });
+          throw new Error('killed');
+        })).rejects.toThrow('killed');
+        expect(await store.readState(['stream:cursor'])).toEqual(new Map([['stream:cursor', '1']]));
+        expect((await store.counts()).posts).toBe(0);
+      });
+    });
+
     describe('transactions', () => {
       it('keeps every write of an async transaction', async () => {
         const result = await store.transaction(async (tx) => {

@@ -137,6 +137,8 @@ export interface Store extends StoreWriter {
   existingUsers(ids: readonly string[]): Promise<Set<string>>;
   /** Which of these post ids exist. */
   existingPosts(ids: readonly string[]): Promise<Set<string>>;
+  /** The ingest state stored under these keys (`WriteBatch.state`); absent keys are left out. */
+  readState(keys: readonly string[]): Promise<Map<string, string>>;
   /** A user's events, newest first. */
   userEvents(userId: string, query?: EventQuery): Promise<Event[]>;
   /** Events in [since, before), newest first. */

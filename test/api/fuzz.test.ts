@@ -54,7 +54,7 @@ async function probe(opts: InjectOptions, label: string): Promise<number> {
 }
 
 const ROW_ROUTES = ['/v1/users', '/v1/posts', '/v1/follows', '/v1/events'];
-const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/v1/admin/moderation/flagged', '/v1/admin/moderation/flagged?days=1&limit=3', '/docs/json', '/v1/users/ana/safety', '/v1/users/ana/following-feed', '/v1/posts/c00/replies', '/v1/posts/c00/replies?order=chronological&viewer=ana', '/v1/admin/reports'];
+const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/v1/admin/moderation/flagged', '/v1/admin/moderation/flagged?days=1&limit=3', '/docs/json', '/v1/users/ana/safety', '/v1/users/ana/following-feed', '/v1/posts/c00/replies', '/v1/posts/c00/replies?order=chronological&viewer=ana', '/v1/admin/reports', '/xrpc/app.bsky.feed.getFeedSkeleton?feed=at%3A%2F%2Fdid%3Aweb%3Alocalhost%2Fapp.bsky.feed.generator%2Ffor-you', '/xrpc/app.bsky.feed.describeFeedGenerator', '/.well-known/did.json'];
 
 const MALFORMED_JSON = [
   '', ' ', '[', '{"a":', '[{"id": "x",', 'NaN', '[NaN]', '[Infinity]', '[-Infinity]', '[{"id":"x","created_at":NaN}]',

@@ -28,7 +28,7 @@ export async function generateToStore(
   await store.transaction(async (tx) => {
     for (const batch of network.batches()) {
       const s = await tx.write(batch);
-      for (const k of Object.keys(summary) as (keyof WriteSummary)[]) summary[k] += s[k];
+      for (const k of Object.keys(summary) as (keyof WriteSummary)[]) summary[k] = (summary[k] ?? 0) + (s[k] ?? 0);
       done += (batch.users?.length ?? 0) + (batch.posts?.length ?? 0) + (batch.follows?.length ?? 0) + (batch.events?.length ?? 0);
       if (done > total) total = done;
       progress?.(done, total, batch.events ? 'events' : batch.follows ? 'follows' : batch.posts ? 'posts' : 'users');

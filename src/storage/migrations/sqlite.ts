@@ -159,4 +159,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Keyed state of ingesters (a stream cursor, records to remember), written in the transaction of the rows it covers.
+      CREATE TABLE ingest_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -56,11 +56,36 @@ export async function applyBatch(db: pg.ClientBase, batch: WriteBatch, withIds: 
   if (inserted.count < uniqueEvents.length) await checkEventRetries(db, uniqueEvents);
   summary.events = inserted.count;
   summary.duplicateEvents = events.length - inserted.count;
+  await applyDeletesAndState(db, batch, summary);
   if (!withIds) return summary;
   // RETURNING gives no order: restore the batch's.
   const insertedEventIds = uniqueEvents.filter((e) => inserted.ids.has(e.id)).map((e) => e.id);
   const result: WriteResult = { ...summary, insertedEventIds };
   return result;
+}
+
+/** Retracted events, deleted posts (with every event on them) and ingest state, after the batch's rows. */
+async function applyDeletesAndState(db: pg.ClientBase, batch: WriteBatch, summary: WriteSummary): Promise<void> {
+  if (batch.deleteEvents && batch.deleteEvents.length > 0) {
+    summary.deletedEvents = (await db.query('DELETE FROM events WHERE id = ANY($1::text[])', [batch.deleteEvents])).rowCount ?? 0;
+  }
+  if (batch.deletePosts && batch.deletePosts.length > 0) {
+    await db.query('DELETE FROM events WHERE post_id = ANY($1::text[])', [batch.deletePosts]);
+    summary.deletedPosts = (await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [batch.deletePosts])).rowCount ?? 0;
+  }
+  if (batch.state && batch.state.length > 0) {
+    // The last entry of a key wins, as if they were applied in order.
+    const last = new Map(batch.state.map((e) => [e.key, e.value]));
+    const put = [...last].filter(([, v]) => v !== null) as [string, string][];
+    const del = [...last].filter(([, v]) => v === null).map(([k]) => k);
+    if (del.length > 0) await db.query('DELETE FROM ingest_state WHERE key = ANY($1::text[])', [del]);
+    if (put.length > 0) {
+      await db.query(
+        'INSERT INTO ingest_state (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [put.map(([k]) => k), put.map(([, v]) => v)],
+      );
+    }
+  }
 }
 
 /** Each event id once, at its first place; the same id with other content is DUPLICATE_ID. */

@@ -149,6 +149,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX posts_search ON posts USING gin (search);
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- Keyed state of ingesters (a stream cursor, records to remember), written in the transaction of the rows it covers.
+      CREATE TABLE ingest_state (
+        key   text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

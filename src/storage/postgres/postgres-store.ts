@@ -247,6 +247,12 @@ export class PostgresStore implements Store {
     return this.existing('users', ids);
   }
 
+  async readState(keys: readonly string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.rows<{ key: string; value: string }>('SELECT key, value FROM ingest_state WHERE key = ANY($1::text[])', [keys]);
+    return new Map(rows.map((r) => [r.key, r.value]));
+  }
+
   async existingPosts(ids: readonly string[]): Promise<Set<string>> {
     return this.existing('posts', ids);
   }
