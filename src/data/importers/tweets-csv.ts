@@ -21,11 +21,21 @@ const HASHTAG = /(?:^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]+)/gu;
 /** Hashtags of a text, lower-cased, without `#`, first occurrence order, no repeats. */
 export function hashtags(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(HASHTAG)) {
-    out.add(m[1]!.toLowerCase());
+  for (const body of hashtagBodies(text)) {
+    out.add(body.toLowerCase());
     if (out.size === MAX_TAGS) break;
   }
   return [...out];
+}
+
+/** Every hashtag of a text as written, without `#`, in order (repeats kept). */
+export function hashtagBodies(text: string): string[] {
+  return Array.from(text.matchAll(HASHTAG), (m) => m[1]!);
+}
+
+/** The text with its hashtags (`#` and body) removed; the character before each is kept. */
+export function withoutHashtags(text: string): string {
+  return text.replace(HASHTAG, (whole, body: string) => whole.slice(0, whole.length - body.length - 1));
 }
 
 interface Info {

@@ -1,0 +1,11 @@
+/**
+ * @module The search defaults the API serves and `resonate eval --task search` evaluates, chosen on the hashtag
+ * task's validation queries (docs/benchmarks.md, "Hybrid search").
+ */
+import type { DocVectorMethod } from './doc-embedder.js';
+import type { Fusion } from './fusion.js';
+
+export const DEFAULT_FUSION: Fusion = 'rrf';
+export const DEFAULT_DOC_VECTORS: DocVectorMethod = 'sif';
+/** Hybrid: best lexical posts whose mean vector joins the query vector (pseudo-relevance feedback; 0 = off). */
+export const DEFAULT_FEEDBACK = 10;
