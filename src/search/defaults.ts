@@ -6,6 +6,6 @@ import type { DocVectorMethod } from './doc-embedder.js';
 import type { Fusion } from './fusion.js';
 
 export const DEFAULT_FUSION: Fusion = 'rrf';
-export const DEFAULT_DOC_VECTORS: DocVectorMethod = 'sif';
+export const DEFAULT_DOC_VECTORS: DocVectorMethod = 'mean';
 /** Hybrid: best lexical posts whose mean vector joins the query vector (pseudo-relevance feedback; 0 = off). */
 export const DEFAULT_FEEDBACK = 10;

@@ -9,15 +9,16 @@ import { ENGLISH_STOPWORDS } from '../text/stopwords.js';
 import { meanVectors, sifVectors } from '../text/word2vec/doc-vectors.js';
 import type { WordVectors } from '../text/word2vec/model.js';
 import { trainWord2Vec } from '../text/word2vec/train.js';
+import { DEFAULT_DOC_VECTORS } from './defaults.js';
 
 export type DocVectorMethod = 'mean' | 'sif';
 
 export interface DocEmbedderOptions {
-  /** How word vectors become a post vector (default 'sif', chosen on the hashtag task's validation queries). */
+  /** How word vectors become a post vector (default `DEFAULT_DOC_VECTORS`, chosen on the hashtag task's validation queries). */
   method?: DocVectorMethod;
   /** Vector size (default 100). */
   dim?: number;
-  /** Passes over the posts (default 5). */
+  /** Passes over the posts (default 10: app corpora are small). */
   epochs?: number;
   /** Words seen fewer times are dropped (default 2). */
   minCount?: number;
@@ -38,7 +39,7 @@ export async function trainSearchWords(texts: readonly string[], options: DocEmb
   const counts = new Map<string, number>();
   for (const d of docs) for (const w of d) counts.set(w, (counts.get(w) ?? 0) + 1);
   if (![...counts.values()].some((c) => c >= minCount)) return null;
-  return trainWord2Vec(docs, { dim: options.dim ?? 100, epochs: options.epochs ?? 5, minCount, seed: options.seed ?? 42, threads: options.threads ?? 2 });
+  return trainWord2Vec(docs, { dim: options.dim ?? 100, epochs: options.epochs ?? 10, minCount, seed: options.seed ?? 42, threads: options.threads ?? 2 });
 }
 
 export class DocEmbedder {
@@ -59,7 +60,7 @@ export class DocEmbedder {
    */
   static async train(texts: readonly string[], options: DocEmbedderOptions = {}): Promise<{ embedder: DocEmbedder; vectors: Float32Array } | null> {
     const words = await trainSearchWords(texts, options);
-    return words && DocEmbedder.fromWords(words, texts, options.method ?? 'sif');
+    return words && DocEmbedder.fromWords(words, texts, options.method ?? DEFAULT_DOC_VECTORS);
   }
 
   /** Post vectors over given word vectors; the SIF component is taken from these texts. */

@@ -3,8 +3,8 @@
  * the posts, hashtags removed, are written into an in-memory SQLite store (its FTS5 BM25 is the lexical
  * retriever, as served) and embedded with word2vec trained on them (the vector retriever, a usearch HNSW index);
  * each query ranks the posts and is scored against the posts that carried its hashtag (nDCG, recall, MRR at
- * 1 … 100). Models: `search/bm25`, `search/vector` (params `docVectors`: `sif` | `mean`), `search/hybrid` (params
- * `fusion`: `rrf` | `blend`, `docVectors`). The blend's calibration is always fitted on the validation queries;
+ * 1 … 100). Models: `search/bm25`, `search/vector` (params `docVectors`: `mean` | `sif`), `search/hybrid` (params
+ * `fusion`: `rrf` | `blend`, `docVectors`, `feedback`: the best lexical posts whose mean vector joins the query vector). The blend's calibration is always fitted on the validation queries;
  * the test queries are reported unless `part` is `validation`. The result has the shape of an item evaluation.
  */
 import { z } from 'zod';
