@@ -33,7 +33,7 @@ export function addSentiment(posts: Post[]): void {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; search?: { written(kind: RowKind, rows: readonly unknown[]): void } } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer } = feedback;
   const clock = feedback.clock ?? Date.now;
@@ -49,6 +49,7 @@ export function createIngest(
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);
+    feedback.search?.written(kind, parsed);
     if (kind === 'events' && join) {
       const inserted = new Set(summary.insertedEventIds);
       await join.count((parsed as Event[]).filter((e) => inserted.delete(e.id)));

@@ -61,7 +61,7 @@ interface Resolved {
 }
 
 function resolveModels(models: SearchEvaluationOptions['models']): Resolved[] {
-  const specs: SearchModelSpec[] = models === 'all' || models.includes('all') ? [...SEARCH_MODEL_IDS] : [...models];
+  const specs: SearchModelSpec[] = models === 'all' ? [...SEARCH_MODEL_IDS] : models.flatMap((m) => (m === 'all' ? SEARCH_MODEL_IDS : [m]));
   return specs.map((s) => {
     const spec = typeof s === 'string' ? { id: s } : s;
     if (!(SEARCH_MODEL_IDS as readonly string[]).includes(spec.id)) throw createError('UNKNOWN_OPTION', { kind: 'search model', name: spec.id, expected: SEARCH_MODEL_IDS.join(', ') });
