@@ -26,10 +26,13 @@ export const UNCALIBRATED_BLEND: BlendCalibration = { lexical: { a: 1, b: 0 }, v
 
 export const RRF_K = 60;
 
-/** RRF of ranked lists (best first); ties by id. */
-export function reciprocalRankFusion(lists: readonly (readonly Scored[])[], k = RRF_K): Scored[] {
+/** RRF of ranked lists (best first), each list's terms multiplied by its weight (default 1); ties by id. */
+export function reciprocalRankFusion(lists: readonly (readonly Scored[])[], k = RRF_K, weights?: readonly number[]): Scored[] {
   const fused = new Map<number, number>();
-  for (const list of lists) list.forEach((h, r) => fused.set(h.id, (fused.get(h.id) ?? 0) + 1 / (k + r + 1)));
+  lists.forEach((list, l) => {
+    const w = weights?.[l] ?? 1;
+    list.forEach((h, r) => fused.set(h.id, (fused.get(h.id) ?? 0) + w / (k + r + 1)));
+  });
   return sortScores(fused);
 }
 

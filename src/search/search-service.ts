@@ -21,9 +21,9 @@ import type { Post, User } from '../data/schemas.js';
 import type { Store } from '../storage/store.js';
 import { parseQuery, queryText, type ParsedQuery } from '../text/query.js';
 import { splitHashtag } from '../text/tokenize.js';
-import { DEFAULT_FEEDBACK, DEFAULT_FUSION } from './defaults.js';
+import { DEFAULT_FEEDBACK, DEFAULT_FUSION, DEFAULT_VECTOR_WEIGHT } from './defaults.js';
 import { DocEmbedder, normalise } from './doc-embedder.js';
-import { calibratedBlend, reciprocalRankFusion, UNCALIBRATED_BLEND, type BlendCalibration, type Fusion, type Scored } from './fusion.js';
+import { calibratedBlend, reciprocalRankFusion, RRF_K, UNCALIBRATED_BLEND, type BlendCalibration, type Fusion, type Scored } from './fusion.js';
 import { feedbackQuery, VectorIndex } from './vector-index.js';
 
 export type SearchType = 'posts' | 'users' | 'hashtags';
@@ -208,7 +208,7 @@ export class SearchService {
         const depth = parsed.excluded ? want * 2 : want;
         const vector = index.search(qv, depth, { accept: (s) => passesMeta(this.meta[s]!), ...(candidates ? { candidates } : {}) }).map((h) => ({ id: h.slot, score: h.score }));
         const query = qv;
-        fused = fusion === 'rrf' ? reciprocalRankFusion([lexical, vector]) : calibratedBlend(lexical, vector, (s) => index.score(s, query), this.options.calibration ?? UNCALIBRATED_BLEND);
+        fused = fusion === 'rrf' ? reciprocalRankFusion([lexical, vector], RRF_K, [1, DEFAULT_VECTOR_WEIGHT]) : calibratedBlend(lexical, vector, (s) => index.score(s, query), this.options.calibration ?? UNCALIBRATED_BLEND);
       }
     }
     if (user !== undefined) fused = await this.personalize(fused, user);

@@ -13,10 +13,10 @@ import { noProgress, throwIfAborted, type Progress } from '../../core/progress.j
 import { openStore } from '../../storage/open-store.js';
 import type { Store } from '../../storage/store.js';
 import { DocEmbedder, trainSearchWords, type DocVectorMethod } from '../../search/doc-embedder.js';
-import { blendScore, calibratedBlend, fitBlend, reciprocalRankFusion, type BlendCalibration, type BlendExample, type Scored } from '../../search/fusion.js';
+import { blendScore, calibratedBlend, fitBlend, reciprocalRankFusion, RRF_K, type BlendCalibration, type BlendExample, type Scored } from '../../search/fusion.js';
 import { hashtagTask, type HashtagQuery } from '../../search/hashtag-task.js';
 import { feedbackQuery, VectorIndex } from '../../search/vector-index.js';
-import { DEFAULT_DOC_VECTORS, DEFAULT_FEEDBACK, DEFAULT_FUSION } from '../../search/defaults.js';
+import { DEFAULT_DOC_VECTORS, DEFAULT_FEEDBACK, DEFAULT_FUSION, DEFAULT_VECTOR_WEIGHT } from '../../search/defaults.js';
 import type { EvaluationResult, ModelResult } from '../evaluation-result.js';
 import { evaluateRankings } from '../metrics/evaluate-rankings.js';
 import { mean, sampleStd, seedList } from '../run-evaluation.js';
@@ -32,6 +32,8 @@ const paramsSchema = z.strictObject({
   fusion: z.enum(['rrf', 'blend']).default(DEFAULT_FUSION),
   /** Hybrid: the vector query moves towards the mean of this many best lexical posts (0: the query alone). */
   feedback: z.number().int().min(0).max(DEPTH).default(DEFAULT_FEEDBACK),
+  /** Hybrid RRF: weight of the vector list (the lexical list weighs 1). */
+  vectorWeight: z.number().min(0).max(10).default(DEFAULT_VECTOR_WEIGHT),
 });
 
 export type SearchModelSpec = string | { id: string; params?: Record<string, unknown>; label?: string };
@@ -139,7 +141,7 @@ export async function runSearchEvaluation(options: SearchEvaluationOptions): Pro
           fit = s.fit;
           const vec = id === 'search/vector' ? vectorLists(params.docVectors, scored) : vectorLists(params.docVectors, scored, lexTest, params.feedback);
           if (id === 'search/vector') lists = vec.lists.map((l) => l.map((h) => h.id));
-          else if (params.fusion === 'rrf') lists = lexTest.map((l, q) => reciprocalRankFusion([l, vec.lists[q]!]).map((h) => h.id));
+          else if (params.fusion === 'rrf') lists = lexTest.map((l, q) => reciprocalRankFusion([l, vec.lists[q]!], RRF_K, [1, params.vectorWeight]).map((h) => h.id));
           else {
             const key = `${params.docVectors}:${params.feedback}`;
             let c = calibrations.get(key);
