@@ -195,7 +195,7 @@ class ResonateEngine implements Engine {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
-    this.searchService = new SearchService(store, { seed: config.seed });
+    this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
     this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }

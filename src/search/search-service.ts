@@ -58,6 +58,8 @@ export interface SearchServiceOptions {
   minPostsForVectors?: number;
   calibration?: BlendCalibration;
   seed?: number;
+  /** Accounts never returned, nor their posts (erased users). */
+  hidden?: (userId: string) => boolean;
 }
 
 /** Weight of the cosine to the user's centroid in a personalized score (fused scores scaled to [0, 1]). */
@@ -219,7 +221,7 @@ export class SearchService {
     const out: PostHit[] = [];
     for (const h of head) {
       const p = posts.get(this.meta[h.id]!.id);
-      if (!p || !passesText(p)) continue;
+      if (!p || !passesText(p) || this.options.hidden?.(p.author)) continue;
       const { score: _lexical, ...post } = p as Post & { score?: number };
       out.push({ post, score: h.score });
       if (out.length === k) break;
@@ -258,7 +260,7 @@ export class SearchService {
     const hits: UserHit[] = [];
     for (const [id, u] of this.users) {
       const s = Math.max(nameMatch(id, needles), u.name !== undefined ? nameMatch(u.name, needles) : 0);
-      if (s === 0 || id === viewer) continue;
+      if (s === 0 || id === viewer || this.options.hidden?.(id)) continue;
       hits.push({ user: { id, ...(u.name !== undefined ? { name: u.name } : {}) }, score: s + Math.log1p(u.posts) / 100 + (followed.has(id) ? FOLLOW_BOOST : 0), posts: u.posts });
     }
     return hits.sort((a, b) => b.score - a.score || (a.user.id < b.user.id ? -1 : 1)).slice(0, k);

@@ -36,6 +36,16 @@ describe('GET /v1/search', () => {
     expect(((await app.inject('/v1/search?q=zanzibar&type=hashtags')).json() as { items: { tag: string }[] }).items[0]!.tag).toBe('zanzibartrip');
   });
 
+  it('never returns an erased account or its posts', async () => {
+    const gone = net.users[1]!.id;
+    const word = net.posts.find((p) => p.author === gone)!.text!.match(/\p{L}{4,}/u)![0].toLowerCase();
+    expect((await app.inject({ method: 'DELETE', url: `/v1/users/${gone}` })).statusCode).toBe(200);
+    const people = (await app.inject(`/v1/search?q=${gone}&type=users`)).json() as { items: { user: { id: string } }[] };
+    expect(people.items.map((h) => h.user.id)).not.toContain(gone);
+    const posts = (await app.inject(`/v1/search?q=${word}`)).json() as { items: { post: { author: string } }[] };
+    expect(posts.items.map((h) => h.post.author)).not.toContain(gone);
+  });
+
   it('answers bad input with a result or a named 400, never a 500', async () => {
     const queries = ['x'.repeat(10_000), 'the of and a', '"unbalanced', 'bread AND (rye OR NEAR(', '.*[a-z]+$', '🍕🎉', 'from:nobody pasta', 'since:someday'];
     // A lone surrogate cannot be URI-encoded: its bytes as they would arrive.
