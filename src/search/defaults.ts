@@ -10,4 +10,4 @@ export const DEFAULT_DOC_VECTORS: DocVectorMethod = 'mean';
 /** Hybrid: best lexical posts whose mean vector joins the query vector (pseudo-relevance feedback; 0 = off). */
 export const DEFAULT_FEEDBACK = 10;
 /** RRF: weight of the vector list against the lexical list's 1. */
-export const DEFAULT_VECTOR_WEIGHT = 1;
+export const DEFAULT_VECTOR_WEIGHT = 0.5;
