@@ -37,6 +37,16 @@ export function mentions(text: string): string[] {
   return entities(text, MENTION, false);
 }
 
+/** Every hashtag of a text as written, without `#`, in order (repeats kept). */
+export function hashtagBodies(text: string): string[] {
+  return Array.from(text.matchAll(HASHTAG), (m) => m[1]!);
+}
+
+/** The text with its hashtags (`#` and body) removed; the character before each is kept. */
+export function withoutHashtags(text: string): string {
+  return text.replace(HASHTAG, (whole, body: string) => whole.slice(0, whole.length - body.length - 1));
+}
+
 /** A post without tags takes the hashtags of its text as tags (a client that sends tags keeps its own). */
 export function tagsFromText<T extends { text: string; tags: string[] }>(post: T): T {
   if (post.tags.length > 0 || !post.text.includes('#')) return post;

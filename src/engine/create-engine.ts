@@ -19,6 +19,7 @@ import { registerBuiltinModels } from '../models/builtin.js';
 import type { Recommender } from '../models/recommender.js';
 import { openStore } from '../storage/open-store.js';
 import { createSharedState, type SharedState } from '../cache/index.js';
+import { SearchService, type SearchItem, type SearchRequest } from '../search/search-service.js';
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundFailure, BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
@@ -130,7 +131,12 @@ export interface Engine {
   trendingHashtags(k?: number): Promise<TrendingTag[]>;
   /** Topics (NMF over the texts of posts with momentum) ranked by the engagement momentum of their posts. */
   trendingTopics(k?: number): TrendingTopic[];
+  /**
+   * Search (`src/search/search-service.ts`): posts by hybrid lexical + vector retrieval (a plain string or `type:
+   * 'posts'`), people or hashtags; personalized when `user` is given.
+   */
   search(query: string, limit?: number): Promise<SearchHit[]>;
+  search(request: SearchRequest): Promise<SearchItem[]>;
   /** Top-k post ids for a user from one model (by key) or the feed when `model` is omitted. */
   recommend(userId: string, options?: { k?: number; model?: string }): Promise<{ postId: string; score: number }[]>;
   /**
@@ -217,11 +223,13 @@ class ResonateEngine implements Engine {
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
     const moderation = createModerationScorer(config.moderation, logger);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, ...(moderation ? { moderation } : {}) });
+    this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, ...(moderation ? { moderation } : {}) });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
   private readonly invalidation: FeedInvalidation;
+  private readonly searchService: SearchService;
 
   private readonly impressions: ImpressionLog;
   private readonly feedbackJoin: FeedbackJoin;
@@ -309,11 +317,12 @@ class ResonateEngine implements Engine {
     return topicTrends(trend.model, dataset, topics).slice(0, k);
   }
 
-  async search(query: string, limit = 20): Promise<SearchHit[]> {
-    if (query.trim() === '') throw createError('INVALID_INPUT', { field: 'q', problem: 'must not be empty' });
-    const hits = await this.store.searchPosts(query, limit);
-    const down = await this.store.takenDown(hits.map((h) => h.post.id));
-    return down.size === 0 ? hits : hits.filter((h) => !down.has(h.post.id));
+  search(query: string, limit?: number): Promise<SearchHit[]>;
+  search(request: SearchRequest): Promise<SearchItem[]>;
+  async search(query: string | SearchRequest, limit = 20): Promise<SearchItem[]> {
+    const request = typeof query === 'string' ? { q: query, limit } : query;
+    if (request.user !== undefined) this.readable(request.user);
+    return this.searchService.search(request);
   }
 
   async recommend(userId: string, opts: { k?: number; model?: string } = {}): Promise<{ postId: string; score: number }[]> {

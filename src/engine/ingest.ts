@@ -45,7 +45,7 @@ export async function addLanguage(posts: Post[]): Promise<void> {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer; search?: { written(kind: RowKind, rows: readonly unknown[]): void } } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer, moderation } = feedback;
   const clock = feedback.clock ?? Date.now;
@@ -68,6 +68,7 @@ export function createIngest(
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);
+    feedback.search?.written(kind, parsed);
     if (kind === 'events' && join) {
       const inserted = new Set(summary.insertedEventIds);
       await join.count((parsed as Event[]).filter((e) => inserted.delete(e.id)));

@@ -24,8 +24,8 @@ export interface ModelResult {
 
 export interface EvaluationResult {
   protocol: {
-    /** A split protocol of items, or `follow-links` (who-to-follow link prediction). */
-    name: ProtocolName | 'follow-links';
+    /** A split protocol of items, `follow-links` (who-to-follow link prediction) or `hashtag-search` (search). */
+    name: ProtocolName | 'follow-links' | 'hashtag-search';
     /** The protocol in words, for reports. */
     description: string;
     /** `full`: every item not seen in training is a candidate; `sampled`: positives + n sampled negatives. */

@@ -49,3 +49,23 @@ describe('query understanding', () => {
     expect(ex[2]!.from).toBe('pizza');
   });
 });
+
+describe('parseQuery operators', () => {
+  it('reads phrases, negation, from:, since:, until: and lang:', () => {
+    const p = parseQuery('"Sourdough Bread" recipe -rye -#gluten -"white flour" from:@Alice since:2024-05-01 until:1717200000000 lang:EN');
+    expect(p.phrases).toEqual(['sourdough bread']);
+    expect(p.terms).toEqual(['sourdough', 'bread', 'recipe']);
+    expect(p.excluded).toEqual(['rye', '#gluten', 'white flour']);
+    expect(p.from).toBe('Alice');
+    expect(p.since).toBe(Date.parse('2024-05-01'));
+    expect(p.until).toBe(1717200000000);
+    expect(p.lang).toBe('en');
+  });
+
+  it('reads unbalanced quotes, FTS and regex syntax as plain text, and refuses a bad date by name', () => {
+    expect(parseQuery('bread AND (rye "oops').terms).toEqual(['bread', 'and', 'rye', 'oops']);
+    expect(parseQuery('^a.*b$ [x]').terms).toEqual(['a', 'b', 'x']);
+    expect(parseQuery('well-known').excluded).toBeUndefined();
+    expect(() => parseQuery('since:yesterday')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});

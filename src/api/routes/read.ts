@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
+import { createError } from '../../core/errors.js';
 import { parseQuery } from '../parse-query.js';
 import { errorSchema, postOut } from '../openapi.js';
 
@@ -16,7 +17,23 @@ const kParam = z.coerce.number().int().min(1).max(500);
 const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional(), explain: z.enum(['full']).optional() });
 const similarQuery = z.object({ k: kParam.default(10) });
 const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), k: kParam.default(20) });
-const searchQuery = z.object({ q: z.string().min(1, 'must not be empty').max(512), limit: kParam.default(20) });
+const searchQuery = z.object({
+  q: z.string().min(1, 'must not be empty').max(512),
+  limit: kParam.default(20),
+  type: z.enum(['posts', 'users', 'hashtags']).default('posts'),
+  user: z.string().min(1).max(256).optional(),
+  fusion: z.enum(['rrf', 'blend']).optional(),
+});
+const searchItemOut = {
+  type: 'object',
+  properties: {
+    post: postOut,
+    user: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    tag: { type: 'string' },
+    posts: { type: 'integer', description: 'posts by the user / carrying the tag' },
+    score: { type: 'number' },
+  },
+};
 const usersQuery = z.object({ limit: kParam.default(50) });
 const whoToFollowQuery = z.object({ limit: kParam.default(20) });
 const proofOut = {
@@ -148,14 +165,33 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['search'],
-        summary: 'Full-text search over posts (BM25)',
-        querystring: { type: 'object', properties: { q: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } }, required: ['q'] },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { post: postOut, score: { type: 'number' } } } } } }, 400: errorSchema },
+        summary: 'Search posts (hybrid BM25 + word2vec vectors), people or hashtags',
+        description: 'q understands "phrases", -negation, #tags, @mentions, from:handle, since:/until: dates and lang:code. With user, results are personalized (interest centroid, accounts followed); a user token may only name itself.',
+        querystring: {
+          type: 'object',
+          properties: {
+            q: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            type: { type: 'string', enum: ['posts', 'users', 'hashtags'] },
+            user: { type: 'string' },
+            fusion: { type: 'string', enum: ['rrf', 'blend'] },
+          },
+          required: ['q'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: searchItemOut } },
+            example: { items: [{ post: { id: 'p1', author: 'ana', text: 'Sourdough with rye', created_at: 1717200000000, tags: ['baking'] }, score: 0.0325 }] },
+          },
+          400: errorSchema,
+        },
       },
     },
     async (request) => {
       const q = parseQuery(searchQuery, request.query);
-      return { items: await engine.search(q.q, q.limit) };
+      if (q.user !== undefined && request.tokenUser !== undefined && q.user !== request.tokenUser) throw createError('FORBIDDEN_USER', { action: 'read', field: 'query parameter "user"' });
+      return { items: await engine.search({ q: q.q, limit: q.limit, type: q.type, ...(q.user !== undefined ? { user: q.user } : {}), ...(q.fusion ? { fusion: q.fusion } : {}) }) };
     },
   );
 

@@ -8,17 +8,19 @@ import { loadEvaluationData } from '../../eval/load-data.js';
 import { parseModelList, runEvaluation, runFollowEvaluation, writeReport, type EvaluationResult, type Protocol } from '../../eval/index.js';
 import { feedModel } from '../../engine/feed-model.js';
 import { applyRecipe } from '../../engine/recipe.js';
+import { loadPostTexts } from '../../eval/search/load-posts.js';
+import { runSearchEvaluation, type SearchModelSpec } from '../../eval/search/run-search-evaluation.js';
 import { configFrom } from '../shared.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
-const TASKS = ['items', 'follow'] as const;
+const TASKS = ['items', 'follow', 'search'] as const;
 
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
     .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
     .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
-    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default)`, 'items')
+    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default; search: the hashtag task on posts given as text:FILE (one per line), tweets-csv: or jsonl:, models search/bm25, search/vector, search/hybrid)`, 'items')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
     .option('--models <ids>', 'comma-separated model ids, "all", "feed" (the whole engine as configured by --config, as the API serves it; in a model file {"id": "feed", "params": {"feed": {...}, "models": {...}}} lays a recipe over the config), or JSON model files (*.json: a spec {id, params, label} or an array), e.g. feed,ease,configs/ml-100k-blend.json', 'all')
     .option('-k, --k <n>', 'cut-off for ranking metrics (default 10, 20 with --task follow)')
@@ -34,16 +36,22 @@ export function registerEvalCommand(program: Command): void {
       const k = Number(opts.k ?? (follow ? 20 : 10));
       const bar = createProgressBar('eval');
       try {
-        const data = await loadEvaluationData(opts.data, config.weights, undefined, follow ? 'follows' : 'interactions');
-        const result: EvaluationResult = follow ? await runFollowEvaluation({
-          data,
+        const result: EvaluationResult = opts.task === 'search' ? await runSearchEvaluation({
+          texts: await loadPostTexts(opts.data),
+          models: opts.models === 'all' ? 'all' : (parseModelList(opts.models) as SearchModelSpec[]),
+          k,
+          seeds: Number(opts.seeds),
+          part: opts.validation ? 'validation' : 'test',
+          progress: bar.report,
+        }) : follow ? await runFollowEvaluation({
+          data: await loadEvaluationData(opts.data, config.weights, undefined, 'follows'),
           models: opts.models === 'all' ? 'all' : opts.models.split(',').map((m) => m.trim()).filter(Boolean),
           k,
           seeds: Number(opts.seeds),
           part: opts.validation ? 'validation' : 'test',
           progress: bar.report,
         }) : await runEvaluation({
-          data,
+          data: await loadEvaluationData(opts.data, config.weights, undefined, 'interactions'),
           protocol: opts.protocol as Protocol,
           models: opts.models === 'all' ? 'all' : parseModelList(opts.models),
           k,

@@ -24,15 +24,20 @@ export interface ItemIndexConfig {
   expansionSearch?: number;
 }
 
-export function buildItemIndex(vectors: Float32Array, dim: number, config: ItemIndexConfig = {}): ItemIndex {
-  const n = vectors.length / dim;
-  const index = new Index({
+/** An empty usearch HNSW index over inner products (keys are bigints; distance = 1 − ⟨q, v⟩). */
+export function createHnsw(dim: number, config: ItemIndexConfig = {}): Usearch.Index {
+  return new Index({
     dimensions: dim,
     metric: MetricKind.IP,
     connectivity: config.connectivity ?? 16,
     expansion_add: config.expansionAdd ?? 128,
     expansion_search: config.expansionSearch ?? 64,
   } as ConstructorParameters<typeof Index>[0]);
+}
+
+export function buildItemIndex(vectors: Float32Array, dim: number, config: ItemIndexConfig = {}): ItemIndex {
+  const n = vectors.length / dim;
+  const index = createHnsw(dim, config);
   if (n > 0) index.add(BigUint64Array.from({ length: n }, (_, i) => BigInt(i)), vectors, 1);
   return {
     size: n,
