@@ -5,10 +5,9 @@
  * that make pages stale (invalidate, postsChanged) reach every arm's feed.
  */
 import type { ArmFeedOverrides, ExperimentConfig, ResonateConfig } from '../core/config.js';
-import { createError } from '../core/errors.js';
+import { CompositeFeed, checkSourceKeys } from '../feed/composite-feed.js';
 import type { Feed } from '../feed/create-feed.js';
-import type { FeedPage, HydratedItem, PageOptions, SourceSpec } from '../feed/types.js';
-import type { TrendingTag } from '../feed/trending.js';
+import type { FeedPage, PageOptions, SourceSpec } from '../feed/types.js';
 import { exposureAt, exposureLabel, type Exposure } from './assignment.js';
 
 /** Builds a feed from a feed configuration and source list (the lifecycle's own feed factory). */
@@ -30,50 +29,29 @@ export function armFeedConfig(feed: ResonateConfig['feed'], overrides: ArmFeedOv
 
 /** Refuses an arm that weights a source the feed does not have (a typo would otherwise serve the control). */
 export function checkArmSources(experiments: readonly ExperimentConfig[], sources: readonly SourceSpec[]): void {
-  const keys = new Set(sources.map((s) => s.key));
-  experiments.forEach((x, i) =>
-    x.arms.forEach((a, j) => {
-      for (const key of Object.keys(a.feed?.sources ?? {})) {
-        if (!keys.has(key)) throw createError('INVALID_CONFIG', { field: `experiments.${i}.arms.${j}.feed.sources.${key}`, problem: `not a source of the feed (expected one of: ${[...keys].join(', ')})` });
-      }
-    }),
-  );
+  experiments.forEach((x, i) => x.arms.forEach((a, j) => checkSourceKeys(a.feed?.sources, sources, (key) => `experiments.${i}.arms.${j}.feed.sources.${key}`)));
 }
 
-class ExperimentFeeds implements Feed {
+class ExperimentFeeds extends CompositeFeed {
   constructor(
-    private readonly base: Feed,
+    base: Feed,
     /** Arm feeds by exposure label (`experiment:arm`); arms without overrides are served by `base`. */
     private readonly arms: ReadonlyMap<string, Feed>,
     private readonly experiments: readonly ExperimentConfig[],
     private readonly now: () => number,
-  ) {}
+  ) {
+    super(base, [...arms.values()]);
+  }
 
   forExposure(exposure: Exposure | undefined): Feed {
     return (exposure && this.arms.get(exposureLabel(exposure))) ?? this.base;
-  }
-
-  private all(): Feed[] {
-    return [this.base, ...this.arms.values()];
   }
 
   page(userId: string, options?: PageOptions): Promise<FeedPage> {
     return this.forExposure(exposureAt(this.experiments, userId, this.now())).page(userId, options);
   }
 
-  invalidateAll(): void {
-    for (const f of this.all()) f.invalidateAll();
-  }
-
-  invalidate(userId: string): void {
-    for (const f of this.all()) f.invalidate(userId);
-  }
-
-  postsChanged(): void {
-    for (const f of this.all()) f.postsChanged();
-  }
-
-  async warm(userIds: readonly string[], options?: { signal?: AbortSignal; pageSize?: number }): Promise<number> {
+  override async warm(userIds: readonly string[], options?: { signal?: AbortSignal; pageSize?: number }): Promise<number> {
     const at = this.now();
     const byFeed = new Map<Feed, string[]>();
     for (const id of userIds) {
@@ -83,16 +61,6 @@ class ExperimentFeeds implements Feed {
     let done = 0;
     for (const [feed, ids] of byFeed) done += await feed.warm(ids, options);
     return done;
-  }
-
-  similarPosts(postId: string, k?: number): Promise<HydratedItem[]> {
-    return this.base.similarPosts(postId, k);
-  }
-
-  trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
-  trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
-  trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<HydratedItem[] | TrendingTag[]> {
-    return options.kind === 'posts' ? this.base.trending({ kind: 'posts', k: options.k }) : this.base.trending({ kind: 'tags', k: options.k });
   }
 }
 

@@ -5,10 +5,9 @@
  * the base feed. Writes that make pages stale reach every variant. The Bluesky feeds of `bluesky.feeds` are served
  * so (docs/bluesky.md).
  */
-import { createError } from '../core/errors.js';
+import { CompositeFeed, checkSourceKeys } from './composite-feed.js';
 import type { Feed } from './create-feed.js';
-import type { TrendingTag } from './trending.js';
-import type { FeedPage, HydratedItem, PageOptions, SourceSpec } from './types.js';
+import type { FeedPage, PageOptions, SourceSpec } from './types.js';
 
 /** A variant: its name and the weights of the sources it keeps (by key; absent keys are dropped). */
 export interface VariantSpec {
@@ -23,53 +22,20 @@ export function variantSources(sources: readonly SourceSpec[], weights: Readonly
 
 /** Refuses a variant that names a source the feed does not have (a typo would otherwise serve nothing). */
 export function checkVariantSources(variants: readonly VariantSpec[], sources: readonly SourceSpec[], field: string): void {
-  const keys = new Set(sources.map((s) => s.key));
-  variants.forEach((v, i) => {
-    for (const key of Object.keys(v.sources)) {
-      if (!keys.has(key)) throw createError('INVALID_CONFIG', { field: `${field}.${i}.sources.${key}`, problem: `not a source of the feed (expected one of: ${[...keys].join(', ')})` });
-    }
-  });
+  variants.forEach((v, i) => checkSourceKeys(v.sources, sources, (key) => `${field}.${i}.sources.${key}`));
 }
 
-class VariantFeeds implements Feed {
+class VariantFeeds extends CompositeFeed {
   constructor(
-    private readonly base: Feed,
+    base: Feed,
     private readonly variants: ReadonlyMap<string, Feed>,
-  ) {}
-
-  private all(): Feed[] {
-    return [this.base, ...this.variants.values()];
+  ) {
+    super(base, [...variants.values()]);
   }
 
   page(userId: string, options?: PageOptions): Promise<FeedPage> {
     const feed = (options?.variant !== undefined && this.variants.get(options.variant)) || this.base;
     return feed.page(userId, options);
-  }
-
-  invalidate(userId: string): void {
-    for (const f of this.all()) f.invalidate(userId);
-  }
-
-  invalidateAll(): void {
-    for (const f of this.all()) f.invalidateAll();
-  }
-
-  postsChanged(): void {
-    for (const f of this.all()) f.postsChanged();
-  }
-
-  warm(userIds: readonly string[], options?: { signal?: AbortSignal; pageSize?: number }): Promise<number> {
-    return this.base.warm(userIds, options);
-  }
-
-  similarPosts(postId: string, k?: number): Promise<HydratedItem[]> {
-    return this.base.similarPosts(postId, k);
-  }
-
-  trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
-  trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
-  trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<HydratedItem[] | TrendingTag[]> {
-    return options.kind === 'posts' ? this.base.trending({ kind: 'posts', k: options.k }) : this.base.trending({ kind: 'tags', k: options.k });
   }
 }
 
