@@ -33,7 +33,7 @@ export const RATING_MODEL_IDS = Object.keys(MODELS) as RatingModelId[];
 /** A rating model by id with its params checked (INVALID_INPUT naming the field) and defaults filled. */
 export function createRatingModel(id: string, params: Record<string, unknown> = {}): RatingModel {
   const m = (MODELS as Record<string, RatingModelEntry>)[id];
-  if (!m) throw createError('UNKNOWN_OPTION', { kind: 'rating model', name: id, expected: RATING_MODEL_IDS.join(', ') });
+  if (!m) throw createError('MODEL_UNKNOWN', { model: id, expected: RATING_MODEL_IDS.join(', ') });
   const parsed = m.params.safeParse(params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
