@@ -33,6 +33,7 @@ import { planModels, type ModelPlan } from './model-plan.js';
 import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
+import { checkRatingsConfig, createServedRatings, type PredictedRating, type ServedRatings } from './served-ratings.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
 
 export interface EngineOptions {
@@ -127,6 +128,8 @@ export interface Engine {
    * follow or erased accounts. Built from the serving snapshot on its first request.
    */
   whoToFollow(userId: string, options?: { limit?: number }): FollowSuggestion[];
+  /** The rating `ratings.model` predicts for a user and a post, clipped to the rating scale (fitted on first request). */
+  predictedRating(userId: string, postId: string): PredictedRating;
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
   behavior(userId: string): BehaviorPrediction;
   /**
@@ -153,6 +156,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const logger = options.logger ?? silentLogger;
   const plan = planModels(config);
   checkArmSources(config.experiments, plan.sources);
+  checkRatingsConfig(config);
   const store = options.store ?? (await openStore(config.store.url));
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
@@ -174,6 +178,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 class ResonateEngine implements Engine {
   readonly ingest: Engine['ingest'];
   private readonly follows: ServedWhoToFollow;
+  private readonly ratings: ServedRatings;
 
   constructor(
     readonly config: ResonateConfig,
@@ -189,7 +194,8 @@ class ResonateEngine implements Engine {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock });
+    this.ratings = createServedRatings({ config, logger });
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, checkEvents: (events, data) => this.ratings.checkEvents(events, data) });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
@@ -299,6 +305,10 @@ class ResonateEngine implements Engine {
     const limit = opts.limit ?? 20;
     if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 500, got ${limit}` });
     return this.follows.suggest(this.serving().dataset, this.readable(userId), limit);
+  }
+
+  predictedRating(userId: string, postId: string): PredictedRating {
+    return this.ratings.predict(this.serving().dataset, this.readable(userId), postId);
   }
 
   behavior(userId: string): BehaviorPrediction {

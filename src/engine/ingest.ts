@@ -33,7 +33,7 @@ export function addSentiment(posts: Post[]): void {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; checkEvents?: (events: readonly Event[], data: Dataset | undefined) => void } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer } = feedback;
   const clock = feedback.clock ?? Date.now;
@@ -46,6 +46,7 @@ export function createIngest(
     // Live writes may not come from the future (one far-future event would move every clock); imports may be historical.
     const parsed = validateRows(kind, rows, config.server.maxBatch, { now: clock(), maxFutureSkewMs: config.server.maxFutureSkewSeconds * 1000 });
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
+    if (kind === 'events') feedback.checkEvents?.(parsed as Event[], serving.current?.dataset);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);
