@@ -18,8 +18,8 @@ import { ratingCounts, type RatingFitOptions, type RatingModel } from './rating-
 export const autorecParams = z.strictObject({
   hidden: z.number().int().min(1).default(500),
   /** λ of λ/2·(‖W‖² + ‖V‖²), applied per minibatch in proportion to its share of the items. */
-  lambda: z.number().min(0).default(1),
-  epochs: z.number().int().min(1).default(100),
+  lambda: z.number().min(0).default(10),
+  epochs: z.number().int().min(1).default(40),
   lr: z.number().positive().default(1e-3),
   batch: z.number().int().min(1).default(64),
 });

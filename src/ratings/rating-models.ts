@@ -7,6 +7,7 @@ import { createError } from '../core/errors.js';
 import { AutoRecModel, autorecParams } from './autorec.js';
 import { BaselineModel, baselineParams } from './baseline.js';
 import { BlendModel, blendParams } from './blend.js';
+import { KnnBaselineModel, knnBaselineParams } from './knn-baseline.js';
 import type { RatingModel } from './rating-model.js';
 import { SvdModel, svdParams } from './svd.js';
 import { SvdppModel, svdppParams } from './svdpp.js';
@@ -23,6 +24,7 @@ const MODELS = {
   'rating/baseline': entry('μ + b_u + b_i, biases by alternating least squares (Surprise BaselineOnly)', baselineParams, (p) => new BaselineModel(p)),
   'rating/svd': entry('biased matrix factorization by SGD (Surprise SVD defaults)', svdParams, (p) => new SvdModel(p)),
   'rating/svdpp': entry('SVD++ with implicit feedback of the rated items (Koren 2008; Surprise SVDpp defaults)', svdppParams, (p) => new SvdppModel(p)),
+  'rating/knn-baseline': entry('item-based k nearest neighbours on baseline residuals, Pearson-baseline similarity (Surprise KNNBaseline)', knnBaselineParams, (p) => new KnnBaselineModel(p)),
   'rating/autorec': entry('I-AutoRec: an item-based autoencoder over the users\' ratings (Sedhain et al. 2015), on the nn engine', autorecParams, (p) => new AutoRecModel(p)),
   'rating/blend': entry('linear blend of rating models, weights fitted on an inner validation split of the training ratings', blendParams, (p) => new BlendModel(p, createRatingModel)),
 } as const;
