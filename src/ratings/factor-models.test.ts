@@ -97,3 +97,24 @@ describe('rating/blend', () => {
     expect(() => createRatingModel('rating/svd', { factors: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 });
+
+describe('rating/knn-baseline', () => {
+  it('predicts from the residuals of similar items: two item groups with opposite user tastes', () => {
+    // Items 0–9 and 10–19; users of taste +1 rate group A 4.5 and group B 1.5, users of taste −1 the reverse. The
+    // biases alone cannot tell the groups apart (every item averages 3); the neighbours can.
+    const user: number[] = [], item: number[] = [], value: number[] = [];
+    for (let u = 0; u < 40; u++) {
+      for (let i = 0; i < 20; i++) {
+        if ((u * 7 + i * 3) % 5 === 0) continue; // every fifth cell unrated
+        const taste = u % 2 === 0 ? 1 : -1, group = i < 10 ? 1 : -1;
+        user.push(u); item.push(i); value.push(3 + 1.5 * taste * group);
+      }
+    }
+    const train = { nUsers: 40, nItems: 20, user: Int32Array.from(user), item: Int32Array.from(item), value: Float64Array.from(value) };
+    const model = createRatingModel('rating/knn-baseline', { shrinkage: 0 });
+    model.fit(train, { seed: 1 });
+    // (u0, item 0) and (u5, item 0) are unrated cells: taste +1 on group A, taste −1 on group A.
+    expect(model.predict(0, 0)).toBeCloseTo(4.5, 1);
+    expect(model.predict(5, 0)).toBeCloseTo(1.5, 1);
+  });
+});
