@@ -488,6 +488,23 @@ export const configSchema = z.strictObject({
       behavior: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * Explicit ratings (`GET /v1/users/{id}/predicted-rating`): a rating model (`rating/baseline`, `rating/svd`,
+   * `rating/svdpp`, `rating/autorec`, `rating/blend`) fitted on the serving snapshot's `rating` events on the first
+   * request after each training. Unset: no rating model (RATINGS_NOT_CONFIGURED).
+   */
+  ratings: z
+    .strictObject({
+      model: z.string().regex(/^rating\//, 'expected a rating model id such as "rating/svd"').optional(),
+      params: z.record(z.string(), z.unknown()).default({}),
+      /**
+       * [min, max] of the rating scale (e.g. [0.5, 4] for FilmTrust, [1, 5] for MovieLens). Unset: the snapshot's
+       * smallest and largest rating. Predictions are clipped to it; with a rating model configured, a `rating`
+       * event outside it is refused with RATING_OUT_OF_SCALE.
+       */
+      scale: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, 'expected [min, max] with min < max').optional(),
+    })
+    .prefault({}),
   text: z
     .strictObject({
       /** Give every post ingested through the API a sentiment (VADER lexicon) in `features.sentiment`. */

@@ -36,6 +36,7 @@ import { checkVariantSources } from '../feed/variant-feeds.js';
 import type { SkippedVersion, VersionManifest } from './model-versions.js';
 import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
+import { checkRatingsConfig, createServedRatings, type PredictedRating, type ServedRatings } from './served-ratings.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
 import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
 import { loadSafety, type SafetyRules } from '../feed/safety.js';
@@ -149,6 +150,8 @@ export interface Engine {
    * follow or erased accounts. Built from the serving snapshot on its first request.
    */
   whoToFollow(userId: string, options?: { limit?: number }): Promise<FollowSuggestion[]>;
+  /** The rating `ratings.model` predicts for a user and a post, clipped to the rating scale (fitted on first request). */
+  predictedRating(userId: string, postId: string): PredictedRating;
   /** The replies of a post as `viewer` may see them (anonymous when absent), paged; NOT_FOUND for a missing or taken-down post. */
   replies(postId: string, options?: { viewer?: string; order?: ReplyOrder; cursor?: string; limit?: number }): Promise<HydratedPage>;
   /** The posts of the accounts a user follows, newest first, paged (beside the ranked feed). */
@@ -186,6 +189,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const plan = planModels(config);
   checkArmSources(config.experiments, plan.sources);
   checkVariantSources(config.bluesky.feeds.map((f) => ({ name: f.rkey, sources: f.sources ?? {} })), plan.sources, 'bluesky.feeds');
+  checkRatingsConfig(config);
   const store = options.store ?? (await openStore(config.store.url));
   const privacy = await UserPrivacy.load(store);
   const audience = { personalized: (id: string) => privacy.personalized(id), erased: (id: string) => privacy.isErased(id) };
@@ -207,6 +211,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 class ResonateEngine implements Engine {
   readonly ingest: Engine['ingest'];
   private readonly follows: ServedWhoToFollow;
+  private readonly ratings: ServedRatings;
 
   constructor(
     readonly config: ResonateConfig,
@@ -223,8 +228,9 @@ class ResonateEngine implements Engine {
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
     const moderation = createModerationScorer(config.moderation, logger);
+    this.ratings = createServedRatings({ config, logger });
     this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, ...(moderation ? { moderation } : {}) });
+    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
@@ -379,6 +385,10 @@ class ResonateEngine implements Engine {
     // Every process drops its hydrated pages; each request also reads the takedowns of what it serves.
     this.invalidation.postsChanged();
     return takedown;
+  }
+
+  predictedRating(userId: string, postId: string): PredictedRating {
+    return this.ratings.predict(this.serving().dataset, this.readable(userId), postId);
   }
 
   behavior(userId: string): BehaviorPrediction {

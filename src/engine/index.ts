@@ -6,3 +6,4 @@ export { mostActiveUsers } from './lifecycle.js';
 export { planModels, type ModelPlan } from './model-plan.js';
 export { listVersions, loadVersion, pruneVersions, setCurrentVersion, currentVersion, readManifest, type VersionManifest } from './model-versions.js';
 export { type FollowSuggestion, type ServedProof } from './who-to-follow.js';
+export { type PredictedRating } from './served-ratings.js';

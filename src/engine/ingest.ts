@@ -45,7 +45,7 @@ export async function addLanguage(posts: Post[]): Promise<void> {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer; search?: { written(kind: RowKind, rows: readonly unknown[]): void } } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer; search?: { written(kind: RowKind, rows: readonly unknown[]): void }; checkEvents?: (events: readonly Event[], data: Dataset | undefined) => void } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer, moderation } = feedback;
   const clock = feedback.clock ?? Date.now;
@@ -65,6 +65,7 @@ export function createIngest(
     if (kind === 'posts' && config.text.identifyLanguage) await addLanguage(parsed as Post[]);
     if (kind === 'posts' && moderation) await moderation.score(parsed as Post[]);
     if (kind === 'events') await checkMutedWordLimit(store, parsed as Event[]);
+    if (kind === 'events') feedback.checkEvents?.(parsed as Event[], serving.current?.dataset);
     const batch: WriteBatch = { [kind]: parsed };
     const summary = await store.write(batch);
     if (kind === 'users') privacy.usersWritten(parsed as User[]);

@@ -25,3 +25,5 @@ export * from './tuning/tune.js';
 export * from './tuning/trials-table.js';
 export * from './ope/index.js';
 export * from './follow/run-follow-evaluation.js';
+export * from './rating/run-rating-evaluation.js';
+export * from './rating/rating-report.js';

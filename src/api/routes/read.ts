@@ -36,6 +36,20 @@ const searchItemOut = {
 };
 const usersQuery = z.object({ limit: kParam.default(50) });
 const whoToFollowQuery = z.object({ limit: kParam.default(20) });
+const predictedRatingQuery = z.object({ post: z.string().min(1, 'must name a post').max(256) });
+const predictedRatingOut = {
+  type: 'object',
+  properties: {
+    user: { type: 'string' },
+    post: { type: 'string' },
+    rating: { type: 'number', description: 'the prediction clipped to the rating scale' },
+    model: { type: 'string', description: 'the rating model (`ratings.model`)' },
+    scale: { type: 'object', properties: { min: { type: 'number' }, max: { type: 'number' } }, required: ['min', 'max'] },
+    rated: { type: 'number', description: "the user's own rating of the post in the serving snapshot, when there is one" },
+  },
+  required: ['user', 'post', 'rating', 'model', 'scale'],
+  example: { user: '196', post: '242', rating: 3.87, model: 'rating/svd', scale: { min: 1, max: 5 } },
+};
 const proofOut = {
   type: 'object',
   properties: {
@@ -103,6 +117,25 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       const { id } = request.params as { id: string };
       const q = parseQuery(whoToFollowQuery, request.query);
       return { user: id, items: await engine.whoToFollow(id, { limit: q.limit }) };
+    },
+  );
+
+  app.get(
+    '/v1/users/:id/predicted-rating',
+    {
+      config: { scope: 'read', user: 'id' },
+      schema: {
+        tags: ['recommend'],
+        summary: "The rating a user would give a post, predicted by the rating model of `ratings.model` (fitted on the serving snapshot's rating events) and clipped to the rating scale",
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: { type: 'object', properties: { post: { type: 'string' } }, required: ['post'] },
+        response: { 200: predictedRatingOut, 400: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const q = parseQuery(predictedRatingQuery, request.query);
+      return engine.predictedRating(id, q.post);
     },
   );
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createError } from '../../core/errors.js';
 import { createProgressBar } from '../../core/progress.js';
 import { loadEvaluationData } from '../../eval/load-data.js';
-import { parseModelList, runEvaluation, runFollowEvaluation, writeReport, type EvaluationResult, type Protocol } from '../../eval/index.js';
+import { parseModelList, runEvaluation, runFollowEvaluation, runRatingEvaluation, writeRatingReport, writeReport, type EvaluationResult, type Protocol } from '../../eval/index.js';
 import { feedModel } from '../../engine/feed-model.js';
 import { applyRecipe } from '../../engine/recipe.js';
 import { loadPostTexts } from '../../eval/search/load-posts.js';
@@ -13,25 +13,28 @@ import { runSearchEvaluation, type SearchModelSpec } from '../../eval/search/run
 import { configFrom } from '../shared.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
-const TASKS = ['items', 'follow', 'search'] as const;
+const TASKS = ['items', 'follow', 'search', 'rating'] as const;
 
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
     .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
     .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
-    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default; search: the hashtag task on posts given as text:FILE (one per line), tweets-csv: or jsonl:, models search/bm25, search/vector, search/hybrid)`, 'items')
+    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default; search: the hashtag task on posts given as text:FILE (one per line), tweets-csv: or jsonl:, models search/bm25, search/vector, search/hybrid; rating: explicit-rating prediction with k-fold cross-validation, RMSE/MAE/MSE; models rating/baseline, rating/svd, rating/svdpp, rating/knn-baseline, rating/autorec, rating/blend)`, 'items')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
     .option('--models <ids>', 'comma-separated model ids, "all", "feed" (the whole engine as configured by --config, as the API serves it; in a model file {"id": "feed", "params": {"feed": {...}, "models": {...}}} lays a recipe over the config), or JSON model files (*.json: a spec {id, params, label} or an array), e.g. feed,ease,configs/ml-100k-blend.json', 'all')
     .option('-k, --k <n>', 'cut-off for ranking metrics (default 10, 20 with --task follow)')
+    .option('--folds <n>', 'with --task rating: k of k-fold cross-validation (random folds drawn from --seed)', '5')
+    .option('--seed <n>', 'with --task rating: seed of the folds and of the models\' fits', '42')
     .option('--seeds <n>', 'number of seeds (random splits and model inits); mean ± std reported', '1')
     .option('--sampled-negatives <n>', 'rank each test item among n sampled unseen items (SASRec protocol) instead of the full catalogue')
     .option('--validation', 'fit on and score the validation carve of the training part (the same protocol applied to it) instead of the test part: for choosing a configuration')
     .option('--out <dir>', 'report folder', 'reports/latest')
-    .action(async (opts: { data: string; task: string; protocol: string; models: string; k?: string; seeds: string; sampledNegatives?: string; validation?: boolean; out: string }, cmd: Command) => {
+    .action(async (opts: { data: string; task: string; protocol: string; models: string; k?: string; seeds: string; sampledNegatives?: string; validation?: boolean; out: string; folds: string; seed: string }, cmd: Command) => {
       if (!(TASKS as readonly string[]).includes(opts.task)) throw createError('UNKNOWN_OPTION', { kind: 'task', name: opts.task, expected: TASKS.join(', ') });
       if (!PROTOCOLS.includes(opts.protocol as Protocol)) throw createError('UNKNOWN_OPTION', { kind: 'protocol', name: opts.protocol, expected: PROTOCOLS.join(', ') });
       const config = configFrom(cmd);
+      if (opts.task === 'rating') return evalRatings(opts, config);
       const follow = opts.task === 'follow';
       const k = Number(opts.k ?? (follow ? 20 : 10));
       const bar = createProgressBar('eval');
@@ -73,4 +76,28 @@ export function registerEvalCommand(program: Command): void {
         bar.stop();
       }
     });
+}
+
+/** `--task rating`: k-fold cross-validation of the rating models; prints RMSE and MAE per model. */
+async function evalRatings(opts: { data: string; models: string; folds: string; seed: string; validation?: boolean; out: string }, config: ReturnType<typeof configFrom>): Promise<void> {
+  const bar = createProgressBar('eval');
+  try {
+    const data = await loadEvaluationData(opts.data, config.weights);
+    const result = await runRatingEvaluation({
+      data,
+      models: parseModelList(opts.models),
+      folds: Number(opts.folds),
+      seed: Number(opts.seed),
+      part: opts.validation ? 'validation' : 'test',
+      weights: config.weights,
+      ...(config.ratings.scale ? { scale: config.ratings.scale } : {}),
+      progress: bar.report,
+    });
+    bar.stop();
+    await writeRatingReport(result, opts.out);
+    for (const m of result.models) console.log(`${(m.label ?? m.id).padEnd(28)} rmse ${m.metrics.rmse.toFixed(4)}  mae ${m.metrics.mae.toFixed(4)}  fit ${m.fitSeconds.toFixed(2)} s/fold (CPU ${m.fitCpuSeconds.toFixed(2)} s)`);
+    console.log(`report written to ${opts.out}/ (result.json, report.md)`);
+  } finally {
+    bar.stop();
+  }
 }
