@@ -23,6 +23,7 @@ import { registerReadRoutes } from './routes/read.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
+import { installMetrics, type MetricsOptions } from './metrics.js';
 
 export { assertSafeBinding } from './binding.js';
 
@@ -36,6 +37,8 @@ export interface ServerOptions {
    * user routes by their pattern (`/v1/users/:id/feed`), so no user id, search text or cursor is logged.
    */
   logger?: Logger;
+  /** GET /metrics: the aggregate of every process under `serve --processes`, and this process's label (metrics.ts). */
+  metrics?: MetricsOptions;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -132,6 +135,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   // Authentication and rate limits run on every request before its body is read (auth.ts).
   // With `cache.url` set, the counters live in Redis: a limit holds across every process behind the balancer.
   await installAuth(app, config, engine.shared.rateLimit);
+  installMetrics(app, engine, options.metrics);
 
   await app.register(swagger, {
     openapi: {

@@ -86,6 +86,17 @@ export interface EngineStats extends StoreCounts {
   feedback: FeedbackJoinStats;
 }
 
+/** What this process is doing right now, read from memory (no store query): for /health and /metrics. */
+export interface EngineRuntime {
+  /** The serving model version's number (null before the first training or load, or when it was not saved). */
+  modelVersion: number | null;
+  retraining: RetrainState;
+  /** The impression log's buffer: rows not yet committed, written, dropped. */
+  impressions: ImpressionLogStats;
+  /** Write batches accepted by `ingest` and not yet answered (validating, queued for the store, or committing). */
+  ingestInFlight: number;
+}
+
 export type { HydratedItem };
 export type HydratedPage = FeedPage;
 
@@ -144,6 +155,7 @@ export interface Engine {
    */
   secondaryTraining(): Promise<void>;
   stats(): Promise<EngineStats>;
+  runtime(): EngineRuntime;
   close(): Promise<void>;
 }
 
@@ -189,11 +201,20 @@ class ResonateEngine implements Engine {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock });
+    const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock });
+    this.ingest = async (kind, rows) => {
+      this.ingestInFlight++;
+      try {
+        return await ingest(kind, rows);
+      } finally {
+        this.ingestInFlight--;
+      }
+    };
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
   private readonly invalidation: FeedInvalidation;
+  private ingestInFlight = 0;
 
   private readonly impressions: ImpressionLog;
   private readonly feedbackJoin: FeedbackJoin;
@@ -329,6 +350,11 @@ class ResonateEngine implements Engine {
 
   stats(): Promise<EngineStats> {
     return engineStats(this.store, this.lifecycle, this.plan, { impressions: this.impressions.stats(), feedback: this.feedbackJoin.stats() });
+  }
+
+  runtime(): EngineRuntime {
+    const version = this.lifecycle.serving.current?.manifest?.version;
+    return { modelVersion: version ?? null, retraining: this.lifecycle.retrainState, impressions: this.impressions.stats(), ingestInFlight: this.ingestInFlight };
   }
 
   async close(): Promise<void> {

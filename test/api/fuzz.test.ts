@@ -54,7 +54,7 @@ async function probe(opts: InjectOptions, label: string): Promise<number> {
 }
 
 const ROW_ROUTES = ['/v1/users', '/v1/posts', '/v1/follows', '/v1/events'];
-const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/docs/json'];
+const GET_ROUTES = ['/health', '/metrics', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/docs/json'];
 
 const MALFORMED_JSON = [
   '', ' ', '[', '{"a":', '[{"id": "x",', 'NaN', '[NaN]', '[Infinity]', '[-Infinity]', '[{"id":"x","created_at":NaN}]',

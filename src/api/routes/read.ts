@@ -186,8 +186,8 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     },
   );
 
-  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed)', security: [] } }, async () => {
-    const s = await engine.stats();
-    return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind };
+  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed; reads no table)', security: [] } }, async () => {
+    const r = engine.runtime();
+    return { status: 'ok', trained: engine.dataset !== undefined, store: engine.store.kind, cache: engine.shared.kind, modelVersion: r.modelVersion };
   });
 }
