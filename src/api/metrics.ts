@@ -24,6 +24,8 @@ export interface MetricsOptions {
   aggregate?: () => Promise<string>;
   /** Label of this process in `resonate_model_version` (the slot under `--processes`); default "0". */
   process?: string;
+  /** Given this server's registry once made (a cluster process hands it to prom-client's aggregation). */
+  share?: (registry: Registry) => void;
 }
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -87,6 +89,7 @@ function monotonic(registry: Registry, name: string, help: string, read: () => n
  */
 export function installMetrics(app: FastifyInstance, engine: Engine, options: MetricsOptions = {}): Registry {
   const { registry, requests } = createMetricsRegistry(engine, options);
+  options.share?.(registry);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
