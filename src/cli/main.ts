@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, simulate, tune, text, privacy, keys, users, migrate, experiments.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, simulate, tune, text, privacy, keys, users, migrate, experiments, backup, restore.
  */
 import { Command, CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';
@@ -16,6 +16,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerExperimentCommands } from './commands/experiments.js';
+import { registerBackupCommands } from './commands/backup.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerMigrateCommand(program);
   registerExperimentCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

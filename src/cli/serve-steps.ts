@@ -7,6 +7,7 @@ import { createProgressBar } from '../core/progress.js';
 import { createServer, type ServerOptions } from '../api/server.js';
 import { isOpenServer } from '../api/binding.js';
 import type { Engine } from '../engine/index.js';
+import { scheduleRetention } from '../engine/retention.js';
 
 /** Builds the server before any model loads or trains, so its plugins start while the event loop is free. */
 export async function prepare(engine: Engine, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -36,7 +37,8 @@ export async function listen(engine: Engine, app: FastifyInstance, opts: { host?
 
 /**
  * Serves the newest saved version that matches the config, at once; retrains in the background when the data
- * changed since it was trained. Trains in the foreground only when no version matches.
+ * changed since it was trained. Trains in the foreground only when no version matches. Then schedules retraining
+ * and retention.
  */
 export async function loadOrTrain(engine: Engine): Promise<void> {
   const loaded = await engine.load();
@@ -53,6 +55,8 @@ export async function loadOrTrain(engine: Engine): Promise<void> {
     console.log(`Trained ${report.models.map((m) => `${m.id} (${m.fitSeconds.toFixed(1)} s)`).join(', ')} on ${report.users} users × ${report.items} posts (model version v${report.version})`);
   }
   engine.scheduleRetraining();
+  // The process that trains also applies retention (retention.*; off by default).
+  scheduleRetention(engine.store, engine.config.retention, engine.logger);
 }
 
 /** Runs `check`; when it throws, closes the engine first. */

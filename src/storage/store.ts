@@ -104,6 +104,21 @@ export interface ErasedUser {
   erased_at: number;
 }
 
+/** Retention cutoffs (epoch ms): rows older than these are deleted. */
+export interface ExpiryCutoffs {
+  events?: number;
+  impressions?: number;
+}
+
+/** What one retention pass deleted: events, and impression-log pages (one served page each). */
+export interface ExpiredRows {
+  events: number;
+  impressionPages: number;
+}
+
+/** Rows deleted per transaction by `deleteExpired` unless told otherwise. */
+export const EXPIRY_CHUNK_ROWS = 10_000;
+
 /** Erasure records and audit entries, as `resonate migrate` copies them from one store to another. */
 export interface StoreRecords {
   erasedUsers?: readonly ErasedUser[];
@@ -145,6 +160,12 @@ export interface Store extends StoreWriter {
   scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression>;
   /** Which of these feed request ids have impressions stored (the join of feedback events to impressions). */
   knownRequestIds(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Retention: deletes the events with a timestamp before `events` and the impression-log pages served before
+   * `impressions` (epoch ms; an absent cutoff leaves that table alone), in transactions of at most `chunkRows`
+   * rows (default 10,000) so writers wait little. Returns how many rows went.
+   */
+  deleteExpired(cutoffs: ExpiryCutoffs, options?: { chunkRows?: number }): Promise<ExpiredRows>;
   /** Full-text search over post text (BM25). */
   searchPosts(query: string, limit?: number): Promise<SearchHit[]>;
   counts(): Promise<StoreCounts>;

@@ -16,6 +16,7 @@ import { smallNetwork } from '../fixtures/small-network.js';
 import { dropPrefix, eventually, randomPrefix, TEST_REDIS_URL } from '../fixtures/test-redis.js';
 import { freshSchema, TEST_PG_URL } from '../../src/storage/postgres/test-fixtures.js';
 import { openStore } from '../../src/storage/open-store.js';
+import { validateRows } from '../../src/data/validate.js';
 
 describe('serve --processes refuses what cannot be shared', () => {
   it('an in-memory store', async () => {
@@ -80,7 +81,7 @@ function call(port: number, method: 'GET' | 'POST', path: string, body?: unknown
   it('the other process answers, only in-flight requests fail, the killed one restarts, acknowledged events are stored', async () => {
     const net = smallNetwork();
     const store = await openStore(schema.url);
-    for (const kind of ['users', 'posts', 'follows', 'events'] as const) await store.write({ [kind]: net[kind] });
+    await store.write({ users: validateRows('users', net.users, 10_000), posts: validateRows('posts', net.posts, 10_000), follows: validateRows('follows', net.follows, 10_000), events: validateRows('events', net.events, 10_000) });
     await store.close();
     const config = join(dir, 'resonate.config.json');
     writeFileSync(config, JSON.stringify({
