@@ -50,6 +50,17 @@ async function startServe(config: string, processes: number): Promise<Serving> {
   return { child, port, pids };
 }
 
+/** Waits until every process answering /v1/stats has its background models fitted (they cost CPU while fitting). */
+async function backgroundSettled(port: number, processes: number): Promise<void> {
+  const t0 = Date.now();
+  let settledAnswers = 0;
+  while (settledAnswers < 4 * processes && Date.now() - t0 < 600_000) {
+    const stats = (await (await fetch(`http://127.0.0.1:${port}/v1/stats`)).json()) as { ranker: string; behavior: string };
+    settledAnswers = stats.ranker === 'training' || stats.behavior === 'training' ? 0 : settledAnswers + 1;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function stopServe(s: Serving): Promise<void> {
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
@@ -81,6 +92,7 @@ export async function run(args: string[]): Promise<void> {
     for (const processes of [1, 2, 1, 2]) {
       const s = await startServe(config, processes);
       try {
+        await backgroundSettled(s.port, processes);
         // Warm-up (first rankings, JIT), not counted.
         await load(s.port, 5, ids, dir, connections);
         const before = s.pids.reduce((a, p) => a + cpuSeconds(p), 0);
