@@ -13,10 +13,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createError } from '../core/errors.js';
 import { API_KEY_HASH, type ResonateConfig } from '../core/config.js';
 
-export type Scope = 'read' | 'write' | 'admin';
+export type Scope = 'read' | 'write' | 'admin' | 'metrics';
 
-/** read < write < admin: a key with a scope may do everything a lower scope may. */
-const SCOPE_RANK: Readonly<Record<Scope, number>> = { read: 1, write: 2, admin: 3 };
+/**
+ * read < write < admin: a key with a scope may do everything a lower scope may. `metrics` reads GET /metrics
+ * only (a scraper's key); admin may read it too.
+ */
+const SCOPE_RANK: Readonly<Record<Scope, number>> = { read: 1, write: 2, admin: 3, metrics: 0 };
 
 /** Longest presented secret worth hashing; real ones are 47 characters. */
 const MAX_SECRET_LENGTH = 256;
@@ -76,6 +79,7 @@ export function findApiKey(keys: readonly ApiKey[], secret: string): ApiKey | un
 }
 
 export function hasScope(key: ApiKey, scope: Scope): boolean {
+  if (scope === 'metrics') return key.scopes.includes('metrics') || key.scopes.includes('admin');
   return key.scopes.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[scope]);
 }
 

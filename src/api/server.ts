@@ -27,6 +27,7 @@ import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerBlueskyRoutes, type BlueskyRouteOptions } from './routes/bluesky.js';
+import { installMetrics, type MetricsOptions } from './metrics.js';
 
 export { assertSafeBinding } from './binding.js';
 
@@ -42,6 +43,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** The Bluesky feed generator's DID resolution (tests); default from `bluesky.auth`. */
   bluesky?: BlueskyRouteOptions;
+  /** GET /metrics: the aggregate of every process under `serve --processes`, and this process's label (metrics.ts). */
+  metrics?: MetricsOptions;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -138,6 +141,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   // Authentication and rate limits run on every request before its body is read (auth.ts).
   // With `cache.url` set, the counters live in Redis: a limit holds across every process behind the balancer.
   await installAuth(app, config, engine.shared.rateLimit);
+  installMetrics(app, engine, options.metrics);
 
   await app.register(swagger, {
     openapi: {

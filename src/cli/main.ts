@@ -1,5 +1,5 @@
 /**
- * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, simulate, tune, text, privacy, keys, users, migrate, experiments, bluesky.
+ * @module The `resonate` command line: start, serve, import, generate, train, recommend, models, stats, eval, ope, simulate, tune, text, privacy, keys, users, migrate, experiments, bluesky, backup, restore.
  */
 import { CommanderError } from 'commander';
 import { isResonateError } from '../core/errors.js';

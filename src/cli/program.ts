@@ -28,6 +28,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<Register>>> = {
   migrate: async () => (await import('./commands/migrate.js')).registerMigrateCommand,
   experiments: async () => (await import('./commands/experiments.js')).registerExperimentCommands,
   bluesky: async () => (await import('./commands/bluesky.js')).registerBlueskyCommands,
+  backup: async () => (await import('./commands/backup.js')).registerBackupCommands,
 };
 
 /** One verb in the index: the module that registers it and what the top-level help shows of it. */

@@ -18,7 +18,8 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const scopes = z.enum(['read', 'write', 'admin']);
+/** Key scopes: read < write < admin; `metrics` (GET /metrics only) stands apart, and admin includes it. */
+const scopes = z.enum(['read', 'write', 'admin', 'metrics']);
 
 /**
  * A model spec as written in a config: a registry id, the path of a JSON spec file (ending in `.json`, the format
@@ -585,6 +586,22 @@ export const configSchema = z.strictObject({
       url: z.union([z.literal(''), z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port (or rediss://), or empty for this process only')]).default(''),
       /** Prefix of every Redis key and channel (several deployments may share one Redis). */
       keyPrefix: z.string().default('resonate:'),
+    })
+    .prefault({}),
+  /**
+   * GET /metrics (Prometheus text format): `public` serves it without a key (scrapers on a private network);
+   * otherwise a key with the `metrics` or `admin` scope is needed (docs/deploy.md).
+   */
+  metrics: z.strictObject({ public: z.boolean().default(false) }).prefault({}),
+  /**
+   * Time to live of events and impressions, in days (0 keeps them for ever, the default): older rows are deleted
+   * every `everyMinutes` by the serving process that trains (docs/deploy.md "Retention").
+   */
+  retention: z
+    .strictObject({
+      eventsDays: z.number().min(0).default(0),
+      impressionsDays: z.number().min(0).default(0),
+      everyMinutes: z.number().positive().max(10_080).default(60),
     })
     .prefault({}),
   /** Live A/B experiments on the feed (see README "Experiments"). */

@@ -99,6 +99,19 @@ export interface EngineStats extends StoreCounts {
   feedback: FeedbackJoinStats;
 }
 
+/** What this process is doing right now, read from memory (no store query): for /health and /metrics. */
+export interface EngineRuntime {
+  /** The serving model version's number (null before the first training or load, or when it was not saved). */
+  modelVersion: number | null;
+  retraining: RetrainState;
+  /** The impression log's buffer: rows not yet committed, written, dropped. */
+  impressions: ImpressionLogStats;
+  /** Write batches accepted by `ingest` and not yet answered (validating, queued for the store, or committing). */
+  ingestInFlight: number;
+  /** Background models that could not be trained on the data, with the reason. */
+  problems: BackgroundFailure[];
+}
+
 export type { HydratedItem };
 export type HydratedPage = FeedPage;
 
@@ -179,6 +192,7 @@ export interface Engine {
    */
   secondaryTraining(): Promise<void>;
   stats(): Promise<EngineStats>;
+  runtime(): EngineRuntime;
   close(): Promise<void>;
 }
 
@@ -230,12 +244,21 @@ class ResonateEngine implements Engine {
     const moderation = createModerationScorer(config.moderation, logger);
     this.ratings = createServedRatings({ config, logger });
     this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
-    this.ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
+    const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
+    this.ingest = async (kind, rows) => {
+      this.ingestInFlight++;
+      try {
+        return await ingest(kind, rows);
+      } finally {
+        this.ingestInFlight--;
+      }
+    };
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
   private readonly invalidation: FeedInvalidation;
   private readonly searchService: SearchService;
+  private ingestInFlight = 0;
 
   private readonly impressions: ImpressionLog;
   private readonly feedbackJoin: FeedbackJoin;
@@ -419,6 +442,11 @@ class ResonateEngine implements Engine {
 
   stats(): Promise<EngineStats> {
     return engineStats(this.store, this.lifecycle, this.plan, { impressions: this.impressions.stats(), feedback: this.feedbackJoin.stats() });
+  }
+
+  runtime(): EngineRuntime {
+    const version = this.lifecycle.serving.current?.manifest?.version;
+    return { modelVersion: version ?? null, retraining: this.lifecycle.retrainState, impressions: this.impressions.stats(), ingestInFlight: this.ingestInFlight, problems: [...this.lifecycle.background.failures] };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * @module The engine layer: `createEngine` (the composition root) and the model lifecycle beside it.
  */
-export { createEngine, type Engine, type EngineOptions, type EngineStats, type TrainReport, type HydratedItem, type HydratedPage, type SecondaryState } from './create-engine.js';
+export { createEngine, type Engine, type EngineOptions, type EngineRuntime, type EngineStats, type TrainReport, type HydratedItem, type HydratedPage, type SecondaryState } from './create-engine.js';
 export { mostActiveUsers } from './lifecycle.js';
 export { planModels, type ModelPlan } from './model-plan.js';
 export { listVersions, loadVersion, pruneVersions, setCurrentVersion, currentVersion, readManifest, type VersionManifest } from './model-versions.js';

@@ -38,6 +38,7 @@ import { popularList, trendingSource } from './sources/trending-source.js';
 import { findTrendingModel, tagTrends, type TrendingTag } from './trending.js';
 import { userReads } from './user-reads.js';
 import { Explorer } from './explorer.js';
+import { countFirstPage } from './first-page-cache.js';
 import type { CandidateSource, FeedItem, FeedPage, HydratedItem, PageOptions, PostInfo, Reason, SourceContext, SourceSpec } from './types.js';
 
 export interface FeedConfig {
@@ -334,7 +335,11 @@ class ServedFeed implements Feed {
       pageSize = options.pageSize ?? this.feedConfig.pageSize;
       checkCount('pageSize', pageSize);
       // A first page asked again within the TTL reuses the ranked list of the last snapshot (its cursor too).
-      asOf = this.reusableFirstPage(userId, pageSize) ?? (await this.adoptShared(userId, pageSize)) ?? this.now();
+      const local = this.reusableFirstPage(userId, pageSize);
+      const shared = local === undefined ? await this.adoptShared(userId, pageSize) : undefined;
+      asOf = local ?? shared ?? this.now();
+      if (this.lists.get(userId, asOf, pageSize)) countFirstPage(local !== undefined ? 'local' : 'shared');
+      else countFirstPage('ranked');
     }
     let pages = this.lists.get(userId, asOf, pageSize);
     const truncated = pages !== undefined && this.lists.isTruncated(pages);

@@ -24,7 +24,8 @@ import { createPrivateFile } from './private-file.js';
 import { conflictingEventIds, eventIdConflict } from './event-conflicts.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
-import type { AuditEntry, ErasedUser, Takedown, ErasureSummary, EventQuery, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import { EXPIRY_CHUNK_ROWS } from './store.js';
+import type { AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -702,6 +703,34 @@ export class SqliteStore implements Store {
 
   scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression> {
     return scanImpressions(this.db, query);
+  }
+
+  async deleteExpired(cutoffs: ExpiryCutoffs, options: { chunkRows?: number } = {}): Promise<ExpiredRows> {
+    const chunk = options.chunkRows ?? EXPIRY_CHUNK_ROWS;
+    // Oldest first in both tables (events by their ts index, impressions in rowid order, which is logging order).
+    const events = cutoffs.events === undefined ? 0 : await this.deleteInChunks('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ts < ? ORDER BY ts LIMIT ?)', cutoffs.events, chunk);
+    const impressionPages = cutoffs.impressions === undefined ? 0 : await this.deleteInChunks('DELETE FROM impressions WHERE rowid IN (SELECT rowid FROM impressions WHERE at < ? LIMIT ?)', cutoffs.impressions, chunk);
+    return { events, impressionPages };
+  }
+
+  /** Runs a chunked delete until it deletes nothing, one transaction per chunk (others' writes go in between). */
+  private async deleteInChunks(sql: string, cutoff: number, chunk: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.exclusive(async () => {
+        this.begin();
+        try {
+          const changes = this.stmt(sql).run(cutoff, chunk).changes;
+          this.commit();
+          return changes;
+        } catch (e) {
+          this.rollback();
+          throw asWriteError(e);
+        }
+      });
+      total += n;
+      if (n < chunk) return total;
+    }
   }
 
   async knownRequestIds(ids: readonly string[]): Promise<Set<string>> {

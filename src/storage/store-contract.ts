@@ -574,6 +574,39 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       });
     });
 
+    describe('retention (deleteExpired)', () => {
+      const page = (i: number, at: number): ServedPage => ({ requestId: `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`, userId: 'carol', offset: 0, at, items: [{ postId: 'p1', source: 'in-network', score: 1 }] });
+
+      beforeEach(async () => {
+        await store.write(seed);
+      });
+
+      it('deletes exactly the events before the cutoff, in chunks, and leaves the impressions alone', async () => {
+        await store.writeImpressions([page(1, T0)]);
+        // e1 … e6 are at T0 + 10 … 15 min: the cutoff T0 + 13 min takes e1, e2, e3 (chunks of 2: two transactions).
+        expect(await store.deleteExpired({ events: T0 + 13 * MIN }, { chunkRows: 2 })).toEqual({ events: 3, impressionPages: 0 });
+        expect((await collect(store.scanEvents())).map((e) => e.id)).toEqual(['e4', 'e5', 'e6']);
+        expect((await store.counts()).events).toBe(3);
+        expect(await collect(store.scanImpressions())).toHaveLength(1);
+        // A second pass finds nothing more; the users and posts stay.
+        expect(await store.deleteExpired({ events: T0 + 13 * MIN })).toEqual({ events: 0, impressionPages: 0 });
+        expect(await store.counts()).toMatchObject({ users: 3, posts: 4, follows: 3 });
+      });
+
+      it('deletes the impression pages served before the cutoff and leaves the events alone', async () => {
+        await store.writeImpressions(Array.from({ length: 7 }, (_, i) => page(i, T0 + i * MIN)));
+        expect(await store.deleteExpired({ impressions: T0 + 5 * MIN }, { chunkRows: 2 })).toEqual({ events: 0, impressionPages: 5 });
+        expect((await collect(store.scanImpressions())).map((i) => i.at)).toEqual([T0 + 5 * MIN, T0 + 6 * MIN]);
+        expect((await store.counts()).events).toBe(events.length);
+      });
+
+      it('an event deleted by retention may be sent again and is stored again (its id is free)', async () => {
+        await store.deleteExpired({ events: T0 + 11 * MIN });
+        const again = await store.write({ events: [events[0]!] });
+        expect(again).toMatchObject({ events: 1, duplicateEvents: 0 });
+      });
+    });
+
     describe('full-text search', () => {
       it('ranks a short post with the term twice above a long post with it once', async () => {
         await store.write({

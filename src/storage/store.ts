@@ -115,6 +115,21 @@ export interface Takedown {
   reason?: string;
 }
 
+/** Retention cutoffs (epoch ms): rows older than these are deleted. */
+export interface ExpiryCutoffs {
+  events?: number;
+  impressions?: number;
+}
+
+/** What one retention pass deleted: events, and impression-log pages (one served page each). */
+export interface ExpiredRows {
+  events: number;
+  impressionPages: number;
+}
+
+/** Rows deleted per transaction by `deleteExpired` unless told otherwise. */
+export const EXPIRY_CHUNK_ROWS = 10_000;
+
 /** Erasure records, takedowns and audit entries, as `resonate migrate` copies them from one store to another. */
 export interface StoreRecords {
   erasedUsers?: readonly ErasedUser[];
@@ -170,6 +185,12 @@ export interface Store extends StoreWriter {
   takenDown(postIds: readonly string[]): Promise<Set<string>>;
   /** Takedowns, newest first. */
   takedowns(limit?: number): Promise<Takedown[]>;
+  /**
+   * Retention: deletes the events with a timestamp before `events` and the impression-log pages served before
+   * `impressions` (epoch ms; an absent cutoff leaves that table alone), in transactions of at most `chunkRows`
+   * rows (default 10,000) so writers wait little. Returns how many rows went.
+   */
+  deleteExpired(cutoffs: ExpiryCutoffs, options?: { chunkRows?: number }): Promise<ExpiredRows>;
   /** Full-text search over post text (BM25). */
   searchPosts(query: string, limit?: number): Promise<SearchHit[]>;
   counts(): Promise<StoreCounts>;

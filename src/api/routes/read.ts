@@ -255,9 +255,9 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     },
   );
 
-  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed)', security: [] } }, async () => {
-    const s = await engine.stats();
+  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed; reads no table)', security: [] } }, async () => {
+    const r = engine.runtime();
     // Background models that could not be trained, with the reason: the service is up, these parts are not.
-    return { status: 'ok', trained: s.trainedAt !== null, store: engine.store.kind, problems: s.problems.map(({ model, reason }) => ({ model, reason })) };
+    return { status: 'ok', trained: engine.dataset !== undefined, store: engine.store.kind, cache: engine.shared.kind, modelVersion: r.modelVersion, problems: r.problems.map(({ model, reason }) => ({ model, reason })) };
   });
 }

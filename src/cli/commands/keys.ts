@@ -7,7 +7,7 @@ import { createError } from '../../core/errors.js';
 import { validateConfig } from '../../core/config.js';
 import { generateSecret, hashSecret, type Scope } from '../../api/api-keys.js';
 
-const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
+const SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'metrics'];
 
 export interface KeyEntry {
   hash: string;
@@ -19,7 +19,7 @@ export interface KeyEntry {
 /** A new secret and the `server.apiKeys` entry that accepts it (checked against the config schema). */
 export function createKey(opts: { scopes: string; name?: string; expires?: string }): { secret: string; entry: KeyEntry } {
   const scopes = [...new Set(opts.scopes.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
-  if (scopes.length === 0) throw createError('INVALID_INPUT', { field: '--scopes', problem: 'name at least one of read, write, admin' });
+  if (scopes.length === 0) throw createError('INVALID_INPUT', { field: '--scopes', problem: 'name at least one of read, write, admin, metrics' });
   for (const s of scopes) {
     if (!SCOPES.includes(s as Scope)) throw createError('UNKNOWN_OPTION', { kind: 'scope', name: s, expected: SCOPES.join(', ') });
   }
@@ -43,7 +43,7 @@ export function registerKeyCommands(program: Command): void {
   keys
     .command('create')
     .description('create an API key: prints the secret once and the server.apiKeys entry (its hash) to add to the config')
-    .requiredOption('--scopes <list>', 'comma-separated scopes: read, write, admin (admin ⊃ write ⊃ read)')
+    .requiredOption('--scopes <list>', 'comma-separated scopes: read, write, admin (admin ⊃ write ⊃ read), metrics (GET /metrics only)')
     .option('--name <name>', 'a name for logs and the key’s rate limit')
     .option('--expires <iso>', 'expiry date-time (ISO 8601); the key is refused after it')
     .action((opts: { scopes: string; name?: string; expires?: string }) => {

@@ -1,66 +1,16 @@
 /**
- * @module `resonate start` (demo network if empty, train, serve) and `resonate serve`.
+ * @module `resonate start` (demo network if empty, train, serve) and `resonate serve [--processes N]`.
  */
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import type { FastifyInstance } from 'fastify';
 import { createProgressBar } from '../../core/progress.js';
-import { assertSafeBinding, createServer } from '../../api/server.js';
-import { isOpenServer } from '../../api/binding.js';
+import { assertSafeBinding } from '../../api/server.js';
 import { generateToStore } from '../../data/synthetic/index.js';
-import type { Engine } from '../../engine/index.js';
-import { engineFrom } from '../shared.js';
-
-/** Builds the server before any model loads or trains, so its plugins start while the event loop is free. */
-async function prepare(engine: Engine): Promise<FastifyInstance> {
-  const app = await createServer(engine);
-  await app.ready();
-  return app;
-}
-
-async function listen(engine: Engine, app: FastifyInstance, opts: { host?: string; port?: string }): Promise<void> {
-  const host = opts.host ?? engine.config.server.host;
-  const port = opts.port !== undefined ? Number(opts.port) : engine.config.server.port;
-  await app.listen({ host, port });
-  if (isOpenServer(engine.config)) console.error('warning: no API keys or user tokens configured; the API is open to this machine only (set server.apiKeys in resonate.config.json)');
-  console.log(`Resonate is serving on http://${host}:${port}  (dashboard /, API docs /docs)`);
-  const stop = async (): Promise<void> => {
-    await app.close();
-    await engine.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-}
-
-/**
- * Serves the newest saved version that matches the config, at once; retrains in the background when the data
- * changed since it was trained. Trains in the foreground only when no version matches.
- */
-async function loadOrTrain(engine: Engine): Promise<void> {
-  const loaded = await engine.load();
-  if (loaded) {
-    console.log(`Serving model version v${loaded.manifest.version} (trained ${loaded.manifest.createdAt})`);
-    if (await engine.dataChanged()) {
-      console.log('The data changed since that version: retraining in the background');
-      void engine.retrain();
-    }
-  } else {
-    const bar = createProgressBar('train');
-    const report = await engine.train({ progress: bar.report });
-    bar.stop();
-    console.log(`Trained ${report.models.map((m) => `${m.id} (${m.fitSeconds.toFixed(1)} s)`).join(', ')} on ${report.users} users × ${report.items} posts (model version v${report.version})`);
-  }
-  engine.scheduleRetraining();
-}
-
-async function closeOnError(engine: Engine, check: () => void): Promise<void> {
-  try {
-    check();
-  } catch (e) {
-    await engine.close();
-    throw e;
-  }
-}
+import { configFrom, engineFrom } from '../shared.js';
+import { closeOnError, listen, loadOrTrain, prepare } from '../serve-steps.js';
+import { runPrimary } from '../processes/primary.js';
+import { parseProcesses } from '../processes/shareable.js';
+import { runServingProcess } from '../processes/serving-process.js';
 
 export function registerServeCommands(program: Command): void {
   program
@@ -93,7 +43,11 @@ export function registerServeCommands(program: Command): void {
     .description('serve the saved model version (training first when there is none) with the API and dashboard')
     .option('--host <host>', 'address to listen on')
     .option('--port <port>', 'port to listen on')
-    .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
+    .option('--processes <n>', 'API processes behind the port (children of this one; n > 1 needs PostgreSQL or a SQLite file, and cache.url)', '1')
+    .action(async (opts: { host?: string; port?: string; processes: string }, cmd: Command) => {
+      const processes = parseProcesses(opts.processes);
+      if (cluster.isWorker) return runServingProcess(await engineFrom(cmd), opts);
+      if (processes > 1) return runPrimary(configFrom(cmd), processes, opts);
       const engine = await engineFrom(cmd);
       await closeOnError(engine, () => assertSafeBinding(engine.config, opts.host ?? engine.config.server.host));
       const app = await prepare(engine);

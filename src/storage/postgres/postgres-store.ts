@@ -16,8 +16,9 @@ import type pg from 'pg';
 import { createError } from '../../core/errors.js';
 import type { EventType } from '../../core/config.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
+import { EXPIRY_CHUNK_ROWS } from '../store.js';
 import type {
-  AuditEntry, ErasedUser, ErasureSummary, EventQuery, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
+  AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
 } from '../store.js';
 import { applyBatch } from './batch-writer.js';
 import { eraseImpressions, insertImpressions, scanImpressions } from './impressions.js';
@@ -428,6 +429,29 @@ export class PostgresStore implements Store {
 
   scanImpressions(query?: ImpressionQuery): AsyncIterable<Impression> {
     return scanImpressions((sql, params) => this.rows(sql, params), query);
+  }
+
+  async deleteExpired(cutoffs: ExpiryCutoffs, options: { chunkRows?: number } = {}): Promise<ExpiredRows> {
+    const chunk = options.chunkRows ?? EXPIRY_CHUNK_ROWS;
+    // Oldest first (events by their (ts, seq) index, impressions by seq: logging order), found by the index and
+    // deleted by their row address; each chunk commits alone.
+    const events = cutoffs.events === undefined ? 0 : await this.deleteInChunks('DELETE FROM events WHERE ctid = ANY(ARRAY(SELECT ctid FROM events WHERE ts < $1 ORDER BY ts, seq LIMIT $2))', cutoffs.events, chunk);
+    const impressionPages = cutoffs.impressions === undefined ? 0 : await this.deleteInChunks('DELETE FROM impressions WHERE ctid = ANY(ARRAY(SELECT ctid FROM impressions WHERE at < $1 ORDER BY seq LIMIT $2))', cutoffs.impressions, chunk);
+    return { events, impressionPages };
+  }
+
+  private async deleteInChunks(sql: string, cutoff: number, chunk: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = (await this.pool.query(sql, [cutoff, chunk])).rowCount ?? 0;
+      } catch (e) {
+        throw asWriteError(e);
+      }
+      total += n;
+      if (n < chunk) return total;
+    }
   }
 
   async knownRequestIds(ids: readonly string[]): Promise<Set<string>> {
