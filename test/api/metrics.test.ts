@@ -104,6 +104,6 @@ describe('what /metrics counts', () => {
 
   it('/health reads no table and names the serving version and the shared state', async () => {
     const { app } = await serverWith({});
-    expect((await app.inject('/health')).json()).toEqual({ status: 'ok', trained: false, store: 'sqlite', cache: 'memory', modelVersion: null });
+    expect((await app.inject('/health')).json()).toEqual({ status: 'ok', trained: false, store: 'sqlite', cache: 'memory', modelVersion: null, problems: [] });
   });
 });
