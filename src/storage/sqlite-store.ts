@@ -556,6 +556,10 @@ export class SqliteStore implements Store {
     return (this.stmt('SELECT post_id, at, actor, reason FROM takedowns ORDER BY at DESC, post_id LIMIT ?').all(limit) as TakedownRow[]).map(toTakedown);
   }
 
+  async *scanIngestState(): AsyncIterable<{ key: string; value: string }> {
+    yield* this.stmt('SELECT key, value FROM ingest_state ORDER BY key').all() as { key: string; value: string }[];
+  }
+
   async *scanTakedowns(): AsyncIterable<Takedown> {
     yield* (this.stmt('SELECT post_id, at, actor, reason FROM takedowns ORDER BY post_id').all() as TakedownRow[]).map(toTakedown);
   }

@@ -317,6 +317,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.readState(['stream:cursor', 'gone', 'none'])).toEqual(new Map([['stream:cursor', '17'], ['gone', 'x']]));
         await store.write({ state: [{ key: 'stream:cursor', value: '18' }, { key: 'gone', value: null }] });
         expect(await store.readState(['stream:cursor', 'gone'])).toEqual(new Map([['stream:cursor', '18']]));
+        expect(await collect(store.scanIngestState())).toEqual([{ key: 'stream:cursor', value: '18' }]);
         // A deleted post can no longer be referenced, and can be written again.
         await expectCode(store.write({ events: [{ id: 'e9', user: 'bob', type: 'like', post: 'p1', timestamp: T0 }] }), 'UNKNOWN_REFERENCE');
         await store.write({ posts: [posts[0]!], events: [{ id: 'e9', user: 'bob', type: 'like', post: 'p1', timestamp: T0 }] });

@@ -222,6 +222,8 @@ export interface Store extends StoreWriter {
   scanTakedowns(): AsyncIterable<Takedown>;
   /** The audit log, oldest first (copying a store). */
   scanAuditLog(): AsyncIterable<AuditEntry>;
+  /** Every ingest-state entry by key (copying a store). */
+  scanIngestState(): AsyncIterable<{ key: string; value: string }>;
   /** Adds erasure records, takedowns and audit entries copied from another store, in one transaction (`resonate migrate`). */
   writeRecords(records: StoreRecords): Promise<void>;
 

@@ -58,6 +58,8 @@ beforeAll(async () => {
     await s.exportUser(c!, { actor: 'test' });
     // A moderation takedown (a row of its own table and an audit entry).
     await s.takeDown({ post: others[0]!, at: 1_700_000_100_000, actor: 'test', reason: 'spam' });
+    // An ingester's stream cursor (Jetstream), so a migrated store resumes where the source stopped.
+    await s.write({ state: [{ key: 'jetstream:cursor', value: '1700000000000000' }] });
   });
   expected = await tablesOf(source);
   expect(expected.erased_users.rows).toBe(1);
@@ -65,6 +67,7 @@ beforeAll(async () => {
   expect(expected.takedowns.rows).toBe(1);
   expect(expected.events.rows).toBeGreaterThan(500);
   expect(expected.impressions.rows).toBe(60);
+  expect(expected.ingest_state.rows).toBe(1);
 });
 
 async function migrate(...args: string[]): Promise<{ code: number; report?: CopyReport; stderr: string }> {

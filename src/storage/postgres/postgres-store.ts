@@ -330,6 +330,10 @@ export class PostgresStore implements Store {
     return (await this.rows<TakedownRow>('SELECT post_id, at, actor, reason FROM takedowns ORDER BY at DESC, post_id LIMIT $1', [limit])).map(toTakedown);
   }
 
+  async *scanIngestState(): AsyncIterable<{ key: string; value: string }> {
+    yield* await this.rows<{ key: string; value: string }>('SELECT key, value FROM ingest_state ORDER BY key');
+  }
+
   async *scanTakedowns(): AsyncIterable<Takedown> {
     yield* (await this.rows<TakedownRow>('SELECT post_id, at, actor, reason FROM takedowns ORDER BY post_id')).map(toTakedown);
   }
