@@ -23,7 +23,7 @@ import { SearchService, type SearchItem, type SearchRequest } from '../search/se
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundFailure, BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
-import { createModerationScorer } from './moderation.js';
+import { createModerationScorer, flaggedPosts } from './moderation.js';
 import { FeedInvalidation } from './feed-invalidation.js';
 import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
 import { ImpressionLog, type ImpressionLogStats } from './impression-log.js';
@@ -399,8 +399,11 @@ class ResonateEngine implements Engine {
     return loadSafety(this.store, this.readable(userId));
   }
 
-  reports(limit = 50): Promise<ReportQueue> {
-    return reportQueue(this.store, checkLimit(limit));
+  async reports(limit = 50): Promise<ReportQueue> {
+    const n = checkLimit(limit);
+    // Taken-down posts drop out below, so ask the signal for a few more than shown.
+    const flagged = await flaggedPosts(this.store, this.config.moderation.reviewAbove, { since: -Infinity, now: this.clock(), limit: 2 * n });
+    return reportQueue(this.store, n, flagged.items);
   }
 
   async takeDown(postId: string, opts: { actor?: string; reason?: string } = {}): Promise<Takedown> {

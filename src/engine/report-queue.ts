@@ -33,14 +33,19 @@ export interface ReportedAccount {
 export interface ReportQueue {
   posts: ReportedPost[];
   accounts: ReportedAccount[];
+  /** Posts the moderation signal puts above `moderation.reviewAbove` (moderation.ts), not taken down, most probable first. */
+  flagged: { post: Post; offensive: number }[];
 }
 
 interface Tally { reports: number; reporters: Set<string>; last: number; reasons: string[] }
 
 const MAX_REASONS = 5;
 
-/** The open reports, grouped: reported posts (not taken down, still stored) and reported accounts, `limit` each. */
-export async function reportQueue(store: Store, limit: number): Promise<ReportQueue> {
+/**
+ * The open reports, grouped: reported posts (not taken down, still stored) and reported accounts, `limit` each;
+ * with them the posts the moderation signal flagged for review (`flagged`, most probable first), less those taken down.
+ */
+export async function reportQueue(store: Store, limit: number, flagged: readonly { post: Post; offensive: number }[] = []): Promise<ReportQueue> {
   const events = await store.eventsBetween(-Infinity, Infinity, { types: ['report'], limit: MAX_REPORT_EVENTS });
   const posts = new Map<string, Tally>(), accounts = new Map<string, Tally>();
   for (const e of events) {
@@ -54,13 +59,14 @@ export async function reportQueue(store: Store, limit: number): Promise<ReportQu
     if (e.text && t.reasons.length < MAX_REASONS && !t.reasons.includes(e.text)) t.reasons.push(e.text);
   }
   const order = <K>(m: Map<K, Tally>): [K, Tally][] => [...m].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.last - a.last);
-  const takenDown = await store.takenDown([...posts.keys()]);
+  const takenDown = await store.takenDown([...posts.keys(), ...flagged.map((f) => f.post.id)]);
   const open = order(posts).filter(([id]) => !takenDown.has(id));
   const stored = new Map((await store.getPosts(open.slice(0, 2 * limit).map(([id]) => id))).map((p) => [p.id, p]));
   const summary = (t: Tally) => ({ reports: t.reports, reporters: t.reporters.size, lastReportedAt: t.last, reasons: t.reasons });
   return {
     posts: open.flatMap(([id, t]) => (stored.has(id) ? [{ post: stored.get(id)!, ...summary(t) }] : [])).slice(0, limit),
     accounts: order(accounts).slice(0, limit).map(([user, t]) => ({ user, ...summary(t) })),
+    flagged: flagged.filter((f) => !takenDown.has(f.post.id)).slice(0, limit),
   };
 }
 

@@ -93,6 +93,13 @@ describe('moderation signal', () => {
     expect((await app.inject({ url: '/v1/admin/moderation/flagged?days=-1', headers: { 'x-api-key': ADMIN } })).statusCode).toBe(400);
   });
 
+  it('puts flagged posts in the moderation queue until they are taken down', async () => {
+    const queue = async (): Promise<string[]> => ((await app.inject({ url: '/v1/admin/reports', headers: { 'x-api-key': ADMIN } })).json() as { flagged: { post: { id: string } }[] }).flagged.map((f) => f.post.id);
+    expect((await queue()).sort()).toEqual(['c00', 'c01']);
+    expect((await app.inject({ method: 'POST', url: '/v1/admin/posts/c00/takedown', headers: { 'x-api-key': ADMIN }, payload: { reason: 'abuse' } })).statusCode).toBe(200);
+    expect(await queue()).toEqual(['c01']);
+  });
+
   it('trains the classifier when the engine starts from configured labelled texts', async () => {
     const texts = Array.from({ length: 60 }, (_, i) => (i % 2 ? `stupid idiot ${i}` : `pasta basil ${i}`));
     writeFileSync(join(dir, 'train.txt'), texts.join('\n') + '\n');

@@ -183,7 +183,7 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine): void
       config: { scope: 'admin' },
       schema: {
         tags: ['admin'],
-        summary: 'The moderation queue: reported posts not taken down and reported accounts, most distinct reporters first',
+        summary: 'The moderation queue: reported posts not taken down and reported accounts, most distinct reporters first; and the posts the moderation signal flagged above `moderation.reviewAbove`, most probable first',
         querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
         response: {
           200: {
@@ -191,9 +191,10 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine): void
             properties: {
               posts: { type: 'array', items: { type: 'object', properties: { post: postOut, ...tallyProps }, required: ['post', 'reports', 'reporters'] } },
               accounts: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, ...tallyProps }, required: ['user', 'reports', 'reporters'] } },
+              flagged: { type: 'array', items: { type: 'object', properties: { post: postOut, offensive: { type: 'number', description: 'Calibrated probability of the offensive label' } }, required: ['post', 'offensive'] } },
             },
-            required: ['posts', 'accounts'],
-            example: { posts: [{ post: { id: 'p7', author: 'mallory', text: 'buy now', created_at: 1767225600000, tags: [] }, reports: 3, reporters: 3, lastReportedAt: 1767229200000, reasons: ['spam'] }], accounts: [] },
+            required: ['posts', 'accounts', 'flagged'],
+            example: { posts: [{ post: { id: 'p7', author: 'mallory', text: 'buy now', created_at: 1767225600000, tags: [] }, reports: 3, reporters: 3, lastReportedAt: 1767229200000, reasons: ['spam'] }], accounts: [], flagged: [] },
           },
           400: errorSchema,
         },
