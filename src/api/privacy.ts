@@ -19,6 +19,8 @@ export interface Pseudonymization {
   readonly enabled: boolean;
   /** Rows as they should reach the engine: pseudonymized user-id fields, or unchanged when off. */
   rows(kind: RowKind, rows: unknown): unknown;
+  /** A raw user id named outside the path (a body or query field) as the engine stores it. */
+  id(userId: string): string;
 }
 
 const lookupQuery = z.object({ id: idSchema });
@@ -63,5 +65,6 @@ export function installPseudonymization(app: FastifyInstance, config: ResonateCo
   return {
     enabled: key !== undefined,
     rows: (kind, rows) => (key === undefined ? rows : pseudonymizeRows(kind, rows, key)),
+    id: (userId) => (key === undefined ? userId : pseudonymizeId(userId, key)),
   };
 }

@@ -160,7 +160,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerIngestRoutes(app, engine, pseudonyms);
   registerReadRoutes(app, engine);
   registerUserRoutes(app, engine);
-  registerSocialRoutes(app, engine);
+  registerSocialRoutes(app, engine, pseudonyms);
   registerPrivateStatsRoutes(app, engine);
   registerModerationRoutes(app, engine);
   registerExperimentRoutes(app, engine);

@@ -87,6 +87,16 @@ describe('pseudonymization', () => {
     expect(await storeText(plain.engine)).toContain(ANA);
   });
 
+  it('a mute or block names its target by raw id; the store and the rules hold the pseudonym', async () => {
+    const { engine, app } = await serverWith(pseudonymized);
+    await ingest(app);
+    const block = await app.inject({ method: 'POST', url: `/v1/users/${ANA}/blocks`, payload: { target: BEN }, headers: { 'x-api-key': WRITER } });
+    expect(block.statusCode, block.body).toBe(200);
+    const rules = await engine.safety(pseudonymizeId(ANA, PSEUDO_KEY));
+    expect([...rules.hiddenAuthors]).toEqual([pseudonymizeId(BEN, PSEUDO_KEY)]);
+    expect(await storeText(engine)).not.toContain(BEN);
+  });
+
   it('user routes take raw ids: the engine is asked for the pseudonym', async () => {
     const { engine, app } = await serverWith(pseudonymized);
     await ingest(app);

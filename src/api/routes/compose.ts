@@ -63,7 +63,7 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
         throw createError('FORBIDDEN_USER', { action: 'compose for', field: 'author' });
       }
       const raw = body.author ?? request.tokenUser;
-      const author = raw === undefined ? undefined : ((pseudonyms.rows('users', [{ id: raw }]) as { id: string }[])[0]!.id);
+      const author = raw === undefined ? undefined : pseudonyms.id(raw);
       return { hashtags: engine.suggestHashtags(body.text, { limit: body.limit, ...(author !== undefined ? { author } : {}) }) };
     },
   );

@@ -13,6 +13,7 @@ import { idSchema, LIMITS, type EventInput } from '../../data/schemas.js';
 import type { Engine } from '../../engine/index.js';
 import { normalizeMutedWord, type SafetyRules } from '../../feed/safety.js';
 import { REPLY_ORDERS } from '../../feed/threads.js';
+import type { Pseudonymization } from '../privacy.js';
 import { errorSchema, postOut } from '../openapi.js';
 import { parseQuery } from '../parse-query.js';
 
@@ -74,11 +75,15 @@ function actor(request: FastifyRequest): string {
   return request.apiKeyId === undefined ? 'open' : `key:${request.apiKeyId}`;
 }
 
-export function registerSocialRoutes(app: FastifyInstance, engine: Engine): void {
-  /** Writes the user's events through the ingest path (validated, invalidating their pages), then answers their rules. */
+export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseudonyms: Pseudonymization): void {
+  /**
+   * Writes the user's events through the ingest path (validated, invalidating their pages), then answers their
+   * rules. The path's user id is already pseudonymized (privacy.ts); a target account is mapped here.
+   */
   const act = async (user: string, events: Omit<EventInput, 'id' | 'user' | 'timestamp'>[]): Promise<unknown> => {
     const timestamp = Date.now();
-    if (events.length > 0) await engine.ingest('events', events.map((e) => ({ ...e, id: randomUUID(), user, timestamp })));
+    const rows = events.map((e) => ({ ...e, ...(e.target_user !== undefined ? { target_user: pseudonyms.id(e.target_user) } : {}), id: randomUUID(), user, timestamp }));
+    if (rows.length > 0) await engine.ingest('events', rows);
     return rulesView(await engine.safety(user));
   };
   const write = (summary: string, body?: unknown, params: unknown = idParams) => ({
@@ -148,7 +153,8 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine): void
       const { id } = request.params as { id: string };
       const q = parseQuery(repliesQuery, request.query);
       // A user token reads replies as itself, whatever `viewer` says.
-      const viewer = request.tokenUser ?? q.viewer;
+      const raw = request.tokenUser ?? q.viewer;
+      const viewer = raw === undefined ? undefined : pseudonyms.id(raw);
       const page = await engine.replies(id, { viewer, order: q.order, cursor: q.cursor, limit: q.limit });
       return { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
