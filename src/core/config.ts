@@ -423,6 +423,19 @@ export const configSchema = z.strictObject({
         ]),
       /** Exploration slots and the policy that fills them (see `explorationSchema`). */
       exploration: explorationSchema,
+      /**
+       * Diversity re-ranking after the negative-feedback damping (src/feed/diversity.ts): the k-th further post of an
+       * author has its score multiplied by max(authorFloor, authorDecay^k); MMR reorders the top `mmrTop` posts by
+       * λ·relevance − (1 − λ)·(largest tag Jaccard similarity to a post above). 1 turns either off.
+       */
+      diversity: z
+        .strictObject({
+          authorDecay: z.number().gt(0).max(1).default(1),
+          authorFloor: z.number().min(0).max(1).default(0.25),
+          mmrLambda: z.number().min(0).max(1).default(1),
+          mmrTop: z.number().int().positive().default(100),
+        })
+        .prefault({}),
       /** Replaced by `exploration.every`; refused with a message saying so. */
       explorationShare: z.never({ error: 'replaced by feed.exploration.every (1 slot in N positions of a page; 0 turns exploration off)' }).optional(),
       /** Newest posts written since the last training that the fresh source considers (read once per refresh, shared by all users). */

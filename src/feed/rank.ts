@@ -2,7 +2,8 @@
  * @module One ranking of a user's feed: candidate sources → filters (seen, own, hidden, reported, taken down, muted
  * and blocked authors, muted words, moderation, languages the user does not read under `feed.languages` filter) →
  * blended score × freshness (× the moderation down-rank, × the language weight under prefer) → second-stage re-rank
- * of the head → × the user's negative-feedback damping (safety.ts) → pages under the author cap, with one position in
+ * of the head → × the user's negative-feedback damping (safety.ts) →
+ * diversity re-ranking (author decay, MMR; diversity.ts) → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
@@ -10,6 +11,7 @@ import { attribute, type ScoreParts } from './attribution.js';
 import { blend, freshness } from './blend.js';
 import { isExcluded, loadExclusions } from './exclusions.js';
 import { languageAllowed, languageWeight, loadLanguagePreference, type LanguagePreference } from './languages.js';
+import { diversify } from './diversity.js';
 import { explain, type ExplainContext } from './explain.js';
 import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
@@ -153,6 +155,15 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
       if (it.parts && d !== 1) it.parts.finalFactors = { 'negative-feedback': d };
     }
     items.sort(byScore);
+  }
+  // The author decay multiplies the final score, so it is a final factor of the attribution; MMR only reorders
+  // (scores unchanged) and needs none.
+  const decayed = diversify(items, ctx.config.diversity);
+  if (input.attribute && decayed.size > 0) {
+    for (const it of items) {
+      const f = decayed.get(it.postId);
+      if (f !== undefined && it.parts) it.parts.finalFactors = { ...it.parts.finalFactors, 'author-diversity': f };
+    }
   }
   const explorer = input.explorer;
   const pages = pagesWithExploration(items, {

@@ -1,0 +1,107 @@
+/**
+ * @module Diversity re-ranking of a scored feed list, after the negative-feedback damping and before the pages:
+ * the author-diversity decay (the k-th further post of an author in the list has its score multiplied by
+ * max(floor, decay^k), then the list is sorted again) and maximal marginal relevance over the head of the list
+ * (Carbonell & Goldstein 1998): the next post is argmax λ·rel(i) − (1 − λ)·max_{j picked} sim(i, j), rel the
+ * min-max scaled score of the head and sim the Jaccard similarity of the posts' tags. MMR only reorders; scores
+ * are unchanged.
+ */
+import { byScore } from './second-stage.js';
+
+export interface DiversityOptions {
+  /** Multiplier per further post of the same author (1 turns the decay off). */
+  authorDecay: number;
+  /** Lowest multiplier of the decay. */
+  authorFloor: number;
+  /** MMR trade-off: 1 is pure relevance (MMR off), 0 pure novelty. */
+  mmrLambda: number;
+  /** Posts at the head of the list that MMR reorders. */
+  mmrTop: number;
+}
+
+interface Diversifiable {
+  postId: string;
+  score: number;
+  author: string;
+  tags: readonly string[];
+}
+
+/** The author-decay multiplier of the k-th further post (k = 0: the author's first post). */
+export function authorDecayFactor(k: number, decay: number, floor: number): number {
+  return k === 0 ? 1 : Math.max(floor, decay ** k);
+}
+
+/**
+ * Multiplies each post's score by its author-decay factor, in list order (best first), and sorts again.
+ * Returns the factor of each decayed post (posts with factor 1 are absent).
+ */
+export function applyAuthorDecay<T extends Diversifiable>(items: T[], decay: number, floor: number): Map<string, number> {
+  const factors = new Map<string, number>();
+  if (decay >= 1) return factors;
+  const seen = new Map<string, number>();
+  for (const it of items) {
+    const k = seen.get(it.author) ?? 0;
+    seen.set(it.author, k + 1);
+    const f = authorDecayFactor(k, decay, floor);
+    if (f === 1) continue;
+    it.score *= f;
+    factors.set(it.postId, f);
+  }
+  items.sort(byScore);
+  return factors;
+}
+
+/** Jaccard similarity of two tag sets: |a ∩ b| / |a ∪ b| (0 when both are empty). */
+export function tagJaccard(a: readonly string[], b: readonly string[]): number {
+  return setJaccard(new Set(a), new Set(b));
+}
+
+function setJaccard(sa: ReadonlySet<string>, sb: ReadonlySet<string>): number {
+  if (sa.size === 0 || sb.size === 0) return 0;
+  let inter = 0;
+  for (const t of sa) if (sb.has(t)) inter++;
+  return inter / (sa.size + sb.size - inter);
+}
+
+/**
+ * Reorders the first `top` posts of a list sorted by score, in place, by maximal marginal relevance; the tail
+ * keeps its order. Ties go to the earlier post of the list.
+ */
+export function mmrRerank<T extends Diversifiable>(items: T[], lambda: number, top: number): void {
+  if (lambda >= 1 || items.length < 3) return;
+  const head = items.slice(0, Math.min(top, items.length));
+  const n = head.length;
+  let lo = Infinity, hi = -Infinity;
+  for (const it of head) {
+    lo = Math.min(lo, it.score);
+    hi = Math.max(hi, it.score);
+  }
+  const tags = head.map((it) => new Set(it.tags));
+  const rel = head.map((it) => (hi > lo ? (it.score - lo) / (hi - lo) : 1));
+  // maxSim[i]: the largest similarity of post i to a post already picked.
+  const maxSim = new Float64Array(n);
+  const picked = new Uint8Array(n);
+  const order: T[] = [];
+  for (let step = 0; step < n; step++) {
+    let best = -1, bestValue = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (picked[i]) continue;
+      const value = lambda * rel[i]! - (1 - lambda) * maxSim[i]!;
+      if (value > bestValue) {
+        best = i;
+        bestValue = value;
+      }
+    }
+    picked[best] = 1;
+    order.push(head[best]!);
+    for (let i = 0; i < n; i++) if (!picked[i]) maxSim[i] = Math.max(maxSim[i]!, setJaccard(tags[i]!, tags[best]!));
+  }
+  items.splice(0, n, ...order);
+}
+
+/** Both steps with `options`; returns the author-decay factor of each decayed post. */
+export function diversify<T extends Diversifiable>(items: T[], options: DiversityOptions): Map<string, number> {
+  const factors = applyAuthorDecay(items, options.authorDecay, options.authorFloor);
+  mmrRerank(items, options.mmrLambda, options.mmrTop);
+  return factors;
+}
