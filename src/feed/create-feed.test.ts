@@ -310,3 +310,20 @@ describe('materialized first pages', () => {
     expect(await capped.warm(['dave'], { signal: abort.signal })).toBe(0);
   });
 });
+
+describe('diversity re-ranking in the feed', () => {
+  it('attributes the author decay as a final factor; the contributions still sum to the score', async () => {
+    const diverse = createFeed({ store, dataset, models, config: { feed: { ...config.feed, diversity: { authorDecay: 0.5, authorFloor: 0.25, mmrLambda: 0.7, mmrTop: 100 } } }, now: () => T });
+    const { items } = await diverse.page('dave', { pageSize: 10, explain: 'full' });
+    const decayed = items.filter((it) => it.attribution!.contributions.some((c) => c.group === 'author-diversity' && c.kind === 'final-factor'));
+    expect(decayed.length).toBeGreaterThan(0);
+    for (const it of items) {
+      const at = it.attribution!;
+      expect(at.baseline + at.contributions.reduce((s, c) => s + c.value, 0)).toBeCloseTo(it.score, 9);
+    }
+    // The stronger decay and MMR change the served order.
+    const plain = (await feed.page('dave', { pageSize: 10 })).items.map((i) => i.postId);
+    const served = items.map((i) => i.postId);
+    expect(plain).not.toEqual(served);
+  });
+});

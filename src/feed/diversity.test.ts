@@ -18,6 +18,12 @@ describe('author-diversity decay', () => {
     expect([...factors]).toEqual([['p2', 0.5], ['p4', 0.3]]);
   });
 
+  it('leaves catalogue items (the __catalog__ author) alone', () => {
+    const items = [post('m1', 1, '__catalog__'), post('m2', 0.9, '__catalog__')];
+    expect(applyAuthorDecay(items, 0.5, 0.3).size).toBe(0);
+    expect(items.map((i) => i.score)).toEqual([1, 0.9]);
+  });
+
   it('is off at decay 1', () => {
     const items = [post('p1', 1, 'a'), post('p2', 0.9, 'a')];
     expect(applyAuthorDecay(items, 1, 0.3).size).toBe(0);

@@ -4,8 +4,9 @@
  * max(floor, decay^k), then the list is sorted again) and maximal marginal relevance over the head of the list
  * (Carbonell & Goldstein 1998): the next post is argmax λ·rel(i) − (1 − λ)·max_{j picked} sim(i, j), rel the
  * min-max scaled score of the head and sim the Jaccard similarity of the posts' tags. MMR only reorders; scores
- * are unchanged.
+ * are unchanged, so the list is no longer in score order within the head.
  */
+import { CATALOG_AUTHOR } from '../data/importers/types.js';
 import { byScore } from './second-stage.js';
 
 export interface DiversityOptions {
@@ -33,6 +34,7 @@ export function authorDecayFactor(k: number, decay: number, floor: number): numb
 
 /**
  * Multiplies each post's score by its author-decay factor, in list order (best first), and sorts again.
+ * Catalogue items (the `__catalog__` author: movies, artists) are not decayed, as under the author cap.
  * Returns the factor of each decayed post (posts with factor 1 are absent).
  */
 export function applyAuthorDecay<T extends Diversifiable>(items: T[], decay: number, floor: number): Map<string, number> {
@@ -40,6 +42,7 @@ export function applyAuthorDecay<T extends Diversifiable>(items: T[], decay: num
   if (decay >= 1) return factors;
   const seen = new Map<string, number>();
   for (const it of items) {
+    if (it.author === CATALOG_AUTHOR) continue;
     const k = seen.get(it.author) ?? 0;
     seen.set(it.author, k + 1);
     const f = authorDecayFactor(k, decay, floor);
