@@ -18,12 +18,13 @@ import type { Logger } from '../core/logger.js';
 import { noProgress, throwIfAborted, type Progress } from '../core/progress.js';
 import { createRng } from '../core/rng.js';
 import type { Dataset } from '../data/dataset.js';
+import { CATALOG_AUTHOR } from '../data/importers/types.js';
 import { nnz, rowIndices, rowNnz } from '../math/csr.js';
 import type { Recommender } from '../models/recommender.js';
 import { createModel as registryCreate, modelIds } from '../models/registry.js';
 import type { EvaluationResult, ModelResult } from './evaluation-result.js';
 import { dataFingerprint } from './fingerprint.js';
-import { cosineFromVectors } from './metrics/beyond-accuracy.js';
+import { cosineFromVectors, tagJaccardSimilarity } from './metrics/beyond-accuracy.js';
 import { evaluateRankings } from './metrics/evaluate-rankings.js';
 import { describeProtocol, makeSplit, PROTOCOLS, type ProtocolOptions } from './splits/make-split.js';
 import { testUsers } from './splits/pairs.js';
@@ -103,6 +104,10 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const auc = sampled !== undefined || options.auc === true || ((options.auc ?? 'auto') === 'auto' && nItems <= AUTO_AUC_MAX_ITEMS);
   const create = options.createModel ?? registryCreate;
   const itemSimilarity = options.itemVectors ? cosineFromVectors(options.itemVectors) : undefined;
+  // Topic diversity and author coverage where the data has them (catalogue items have no author of their own).
+  const tagSimilarity = data.itemTags.some((t) => t.length > 0) ? tagJaccardSimilarity(data.itemTags) : undefined;
+  const catalog = data.users.index(CATALOG_AUTHOR);
+  const authorOf = data.itemAuthors.some((a) => a >= 0 && a !== catalog) ? (item: number): number => (data.itemAuthors[item] === catalog ? -1 : data.itemAuthors[item]!) : undefined;
 
   const listModelOf = (id: string): ListModelFactory | undefined => (options.listModels && Object.hasOwn(options.listModels, id) ? options.listModels[id] : undefined);
   const listSpec = specs.find((s) => listModelOf(s.id));
@@ -168,7 +173,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
         : Int32Array.from(users, (_, j) => candidates![j]!.length);
       const metrics = evaluateRankings({
         lists, relevant, ks, aucCandidates,
-        beyond: beyondAccuracy ? { train: split.train.interactions, ks: [k], similarity: itemSimilarity } : undefined,
+        beyond: beyondAccuracy ? { train: split.train.interactions, ks: [k], similarity: itemSimilarity, tagSimilarity, authorOf } : undefined,
       });
       runs[m]!.push({ metrics, fit, rec });
       options.logger?.info({ model: spec.id, seed, fitSeconds: fit, [`ndcg@${k}`]: metrics[`ndcg@${k}`] }, 'evaluated');

@@ -7,6 +7,7 @@
  * are unchanged, so the list is no longer in score order within the head.
  */
 import { CATALOG_AUTHOR } from '../data/importers/types.js';
+import { setJaccard } from '../math/set-jaccard.js';
 import { byScore } from './second-stage.js';
 
 export interface DiversityOptions {
@@ -59,12 +60,6 @@ export function tagJaccard(a: readonly string[], b: readonly string[]): number {
   return setJaccard(new Set(a), new Set(b));
 }
 
-function setJaccard(sa: ReadonlySet<string>, sb: ReadonlySet<string>): number {
-  if (sa.size === 0 || sb.size === 0) return 0;
-  let inter = 0;
-  for (const t of sa) if (sb.has(t)) inter++;
-  return inter / (sa.size + sb.size - inter);
-}
 
 /**
  * Reorders the first `top` posts of a list sorted by score, in place, by maximal marginal relevance; the tail

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csrFromCoo } from '../../math/csr.js';
 import {
-  catalogCoverage, cooccurrenceCosine, cosineFromVectors, giniIndex, intraListDiversity, itemPopularity, novelty,
+  authorCoverage, tagJaccardSimilarity, catalogCoverage, cooccurrenceCosine, cosineFromVectors, giniIndex, intraListDiversity, itemPopularity, novelty,
   popularityBias,
 } from './beyond-accuracy.js';
 import { explainedVariance, mae, rmse, rSquared } from './rating-metrics.js';
@@ -56,5 +56,22 @@ describe('rating metrics', () => {
     // Residuals [0, 0, −1]: Var = 2/9; Var(y) = 2/3 → 1 − 1/3.
     expect(explainedVariance(y, p)).toBeCloseTo(2 / 3, 12);
     expect(() => rmse([1], [1, 2])).toThrow(/expected 1 predictions/);
+  });
+});
+
+describe('topic diversity and author coverage', () => {
+  it('tag ILD is 1 − mean pairwise tag Jaccard', () => {
+    const sim = tagJaccardSimilarity([['x'], ['x', 'y'], ['z'], []]);
+    expect(sim(0, 1)).toBe(0.5);
+    expect(sim(0, 3)).toBe(0);
+    // Pairs (0,1) ½, (0,2) 0, (1,2) 0 → 1 − (½)/3.
+    expect(intraListDiversity([0, 1, 2], sim)).toBeCloseTo(1 - 1 / 6, 12);
+  });
+
+  it('author coverage is the mean share of distinct authors, unknown authors each their own', () => {
+    const authors = [0, 0, 1, -1, -1];
+    // [0, 1, 2]: authors {0, 1} of 3 → 2/3; [3, 4, 0]: two unknown + author 0 → 1; [2] skipped.
+    expect(authorCoverage([[0, 1, 2], [3, 4, 0], [2]], (i) => authors[i]!)).toBeCloseTo((2 / 3 + 1) / 2, 12);
+    expect(authorCoverage([], (i) => authors[i]!)).toBe(0);
   });
 });

@@ -6,6 +6,7 @@
  * training users who interacted with an item.
  */
 import { csrTranspose, type Csr } from '../../math/csr.js';
+import { setJaccard } from '../../math/set-jaccard.js';
 
 /** Share of the catalogue recommended to at least one user: |∪ lists| / nItems. */
 export function catalogCoverage(lists: readonly ArrayLike<number>[], nItems: number): number {
@@ -91,6 +92,33 @@ export function meanIntraListDiversity(lists: readonly ArrayLike<number>[], sim:
   for (const l of lists) {
     const d = intraListDiversity(l, sim);
     if (!Number.isNaN(d)) { s += d; n++; }
+  }
+  return n === 0 ? 0 : s / n;
+}
+
+/** Jaccard similarity of the items' tag sets (0 when either has none): intra-list diversity over topics. */
+export function tagJaccardSimilarity(tags: readonly (readonly string[])[]): ItemSimilarity {
+  const sets = tags.map((t) => new Set(t));
+  return (a, b) => setJaccard(sets[a]!, sets[b]!);
+}
+
+/**
+ * Author coverage of a set of lists: the mean share of distinct authors in a list (1: every item by another
+ * author). Items of unknown author (`authorOf` < 0) count as authors of their own; lists under two items are skipped.
+ */
+export function authorCoverage(lists: readonly ArrayLike<number>[], authorOf: (item: number) => number): number {
+  let s = 0, n = 0;
+  for (const l of lists) {
+    if (l.length < 2) continue;
+    const seen = new Set<number>();
+    let unknown = 0;
+    for (let j = 0; j < l.length; j++) {
+      const a = authorOf(l[j]!);
+      if (a < 0) unknown++;
+      else seen.add(a);
+    }
+    s += (seen.size + unknown) / l.length;
+    n++;
   }
   return n === 0 ? 0 : s / n;
 }

@@ -8,11 +8,11 @@
  *
  * Keys: `precision@k`, `recall@k`, `f1@k`, `ndcg@k`, `map@k` (MSR `map_at_k`), `map-rel@k` (MSR `map`),
  * `mrr@k`, `hit@k`; `auc` when full rankings are given; with `beyond`: `coverage@k`, `gini@k`, `ild@k`,
- * `novelty@k`, `popularity-bias@k`.
+ * `novelty@k`, `popularity-bias@k`; `ild-tags@k` (1 − mean tag Jaccard) and `author-coverage@k` when given.
  */
 import type { Csr } from '../../math/csr.js';
 import {
-  catalogCoverage, cooccurrenceCosine, exposureCounts, giniIndex, itemPopularity, meanIntraListDiversity,
+  authorCoverage, catalogCoverage, cooccurrenceCosine, exposureCounts, giniIndex, itemPopularity, meanIntraListDiversity,
   novelty, popularityBias, type ItemSimilarity,
 } from './beyond-accuracy.js';
 import {
@@ -32,7 +32,16 @@ export interface RankingEvaluationInput {
    */
   readonly aucCandidates?: ArrayLike<number>;
   /** Training data for popularity-based metrics and the default ILD similarity. */
-  readonly beyond?: { readonly train: Csr; readonly similarity?: ItemSimilarity; /** Cut-offs (default: `ks`). */ readonly ks?: readonly number[] };
+  readonly beyond?: {
+    readonly train: Csr;
+    readonly similarity?: ItemSimilarity;
+    /** Cut-offs (default: `ks`). */
+    readonly ks?: readonly number[];
+    /** Topic similarity of items (tags): gives `ild-tags@k`. */
+    readonly tagSimilarity?: ItemSimilarity;
+    /** Author of an item (< 0 unknown): gives `author-coverage@k`. */
+    readonly authorOf?: (item: number) => number;
+  };
 }
 
 const ACCURACY: ReadonlyArray<readonly [string, (l: ArrayLike<number>, r: ReadonlySet<number>, k: number) => number]> = [
@@ -75,6 +84,8 @@ export function evaluateRankings(input: RankingEvaluationInput): Record<string, 
       out[`coverage@${k}`] = catalogCoverage(cut, train.cols);
       out[`gini@${k}`] = giniIndex(exposureCounts(cut, train.cols));
       out[`ild@${k}`] = meanIntraListDiversity(cut, sim);
+      if (input.beyond.tagSimilarity) out[`ild-tags@${k}`] = meanIntraListDiversity(cut, input.beyond.tagSimilarity);
+      if (input.beyond.authorOf) out[`author-coverage@${k}`] = authorCoverage(cut, input.beyond.authorOf);
       out[`novelty@${k}`] = novelty(cut, pop, train.rows);
       out[`popularity-bias@${k}`] = popularityBias(cut, pop);
     }
