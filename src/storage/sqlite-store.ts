@@ -25,6 +25,7 @@ import { conflictingEventIds, eventIdConflict } from './event-conflicts.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
 import { EXPIRY_CHUNK_ROWS } from './store.js';
+import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from './row-mappers.js';
 import type { AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
@@ -61,12 +62,6 @@ interface UserRow { id: string; name: string | null; created_at: number | null; 
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
   reply_to: string | null; lang: string | null; features: string | null;
-}
-interface TakedownRow { post_id: string; at: number; actor: string | null; reason: string | null }
-interface FollowRow { follower: string; followee: string; created_at: number | null }
-interface EventRow {
-  id: string; user_id: string; type: string; post_id: string | null; target_user_id: string | null;
-  value: number | null; text: string | null; ts: number; request_id: string | null;
 }
 
 /** An events row in EVENT_COLUMNS order, then rowid. */
@@ -935,12 +930,6 @@ function toPost(r: PostRow): Post {
   return p;
 }
 
-function toFollow(r: FollowRow): Follow {
-  const f: Follow = { follower: r.follower, followee: r.followee };
-  if (r.created_at !== null) f.created_at = r.created_at;
-  return f;
-}
-
 function tupleToEvent(r: EventTuple): Event {
   const e: Event = { id: r[0], user: r[1], type: r[2] as EventType, timestamp: r[7] };
   if (r[3] !== null) e.post = r[3];
@@ -951,16 +940,3 @@ function tupleToEvent(r: EventTuple): Event {
   return e;
 }
 
-function toEvent(r: EventRow): Event {
-  const e: Event = { id: r.id, user: r.user_id, type: r.type as EventType, timestamp: r.ts };
-  if (r.post_id !== null) e.post = r.post_id;
-  if (r.target_user_id !== null) e.target_user = r.target_user_id;
-  if (r.value !== null) e.value = r.value;
-  if (r.text !== null) e.text = r.text;
-  if (r.request_id !== null) e.request_id = r.request_id;
-  return e;
-}
-
-function toTakedown(r: TakedownRow): Takedown {
-  return { post: r.post_id, at: r.at, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}) };
-}

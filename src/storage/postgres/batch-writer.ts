@@ -17,7 +17,8 @@ import { createError } from '../../core/errors.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 import type { WriteBatch, WriteResult, WriteSummary } from '../store.js';
 import { conflictingEventIds, eventIdConflict } from '../event-conflicts.js';
-import { EVENT_COLUMNS, jsonParam, toEvent, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, jsonParam } from './rows.js';
+import { toEvent, type EventRow } from '../row-mappers.js';
 
 /** Rows per events INSERT: bounds one statement's message size on very large batches (imports). */
 const EVENT_ROWS_PER_STATEMENT = 10_000;

@@ -24,7 +24,8 @@ import { applyBatch } from './batch-writer.js';
 import { eraseImpressions, insertImpressions, scanImpressions } from './impressions.js';
 import { asAvailabilityError, asOpenError, asWriteError, createPool, isBusyError, isConnectionError, parsePostgresUrl } from './connection.js';
 import { currentVersion, migratePostgres, POSTGRES_MIGRATIONS, type Migration } from './migrations.js';
-import { EVENT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS, USER_COLUMNS, toEvent, toFollow, toPost, toUser, type EventRow, type FollowRow, type PostRow, type UserRow } from './rows.js';
+import { EVENT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS, USER_COLUMNS, toPost, toUser, type PostRow, type UserRow } from './rows.js';
+import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from '../row-mappers.js';
 import { searchSql, toTsQuery } from './search.js';
 
 export interface PostgresStoreConfig {
@@ -544,11 +545,6 @@ export class PostgresStore implements Store {
   }
 }
 
-interface TakedownRow { post_id: string; at: number; actor: string | null; reason: string | null }
-
-function toTakedown(r: TakedownRow): Takedown {
-  return { post: r.post_id, at: r.at, ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}) };
-}
 
 interface AuditRow { at: number; action: AuditEntry['action']; subject: string; actor: string | null; details: Record<string, unknown> | null }
 
