@@ -15,7 +15,7 @@ describe('DID resolution', () => {
     const id = await testIdentity(`did:web:${encodeURIComponent(host)}`);
     server.documents.set(id.did, didDocument(id));
     let now = 0;
-    const resolver = createDidResolver({ plcUrl: server.url, resolveTimeoutMs: 1000, cacheSeconds: 10, webDocumentUrl: (h) => `http://${h}/.well-known/did.json`, now: () => now });
+    const resolver = createDidResolver({ plcUrl: server.url, resolveTimeoutMs: 10_000, cacheSeconds: 10, webDocumentUrl: (h) => `http://${h}/.well-known/did.json`, now: () => now });
     const before = server.requests;
     expect(await resolver.signingKey(id.did)).toBe(id.key.did());
     expect(await resolver.signingKey(id.did)).toBe(id.key.did());
@@ -29,7 +29,7 @@ describe('DID resolution', () => {
     const id = await testIdentity();
     const other = await testIdentity();
     server.documents.set(id.did, didDocument(other));
-    const resolver = createDidResolver({ plcUrl: server.url, resolveTimeoutMs: 1000, cacheSeconds: 10 });
+    const resolver = createDidResolver({ plcUrl: server.url, resolveTimeoutMs: 10_000, cacheSeconds: 10 });
     await expect(resolver.signingKey(id.did)).rejects.toSatisfy((e) => isResonateError(e, 'BLUESKY_DID_UNRESOLVED'));
     await expect(resolver.signingKey('did:key:zQ3sh')).rejects.toSatisfy((e) => isResonateError(e, 'BLUESKY_DID_UNRESOLVED'));
   });

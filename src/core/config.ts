@@ -437,6 +437,14 @@ export const configSchema = z.strictObject({
           authorFloor: z.number().min(0).max(1).default(0.25),
           mmrLambda: z.number().min(0).max(1).default(1),
           mmrTop: z.number().int().positive().default(100),
+          /** Greedy DPP MAP over the same head (src/feed/dpp.ts), relevance weight θ; 1 turns it off. */
+          dppTheta: z.number().min(0).max(1).default(1),
+          /** Most posts per topic (a post's first tag) in each page-sized window; 0 turns the cap off. */
+          topicCap: z.number().int().min(0).default(0),
+          /** 1-based first-page position given to a new author's best post when the page has none; 0: off. */
+          newAuthorSlot: z.number().int().min(0).default(0),
+          /** An author with at most this many posts in the training snapshot counts as new. */
+          newAuthorMaxPosts: z.number().int().min(0).default(3),
         })
         .prefault({}),
       /** Replaced by `exploration.every`; refused with a message saying so. */

@@ -14,19 +14,33 @@ import { CATALOG_AUTHOR } from '../data/importers/types.js';
  * so a page reads only as far as it needs to fill up: linear in the list rather than pages × list.
  */
 export function pagesWithAuthorCap<T>(ranked: readonly T[], pageSize: number, cap: number, authorOf: (item: T) => string): T[][] {
+  return pagesWithCap(ranked, pageSize, cap, authorOf, (author) => author === CATALOG_AUTHOR);
+}
+
+/**
+ * The same paging with any key (author, topic): at most `cap` posts per key on a page; posts whose key is
+ * `exempt` are never held back.
+ */
+export function pagesWithCap<T>(
+  ranked: readonly T[],
+  pageSize: number,
+  cap: number,
+  keyOf: (item: T) => string,
+  exempt: (key: string) => boolean,
+): T[][] {
   const pages: T[][] = [];
   let head: T[] = [];
   let next = 0;
   while (head.length > 0 || next < ranked.length) {
     const page: T[] = [];
-    const perAuthor = new Map<string, number>();
+    const perKey = new Map<string, number>();
     const skipped: T[] = [];
     const take = (item: T): void => {
-      const a = authorOf(item);
-      const n = perAuthor.get(a) ?? 0;
-      if (n < cap || a === CATALOG_AUTHOR) {
+      const a = keyOf(item);
+      const n = perKey.get(a) ?? 0;
+      if (n < cap || exempt(a)) {
         page.push(item);
-        perAuthor.set(a, n + 1);
+        perKey.set(a, n + 1);
       } else skipped.push(item);
     };
     let h = 0;

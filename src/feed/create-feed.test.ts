@@ -313,7 +313,7 @@ describe('materialized first pages', () => {
 
 describe('diversity re-ranking in the feed', () => {
   it('attributes the author decay as a final factor; the contributions still sum to the score', async () => {
-    const diverse = createFeed({ store, dataset, models, config: { feed: { ...config.feed, diversity: { authorDecay: 0.5, authorFloor: 0.25, mmrLambda: 0.7, mmrTop: 100 } } }, now: () => T });
+    const diverse = createFeed({ store, dataset, models, config: { feed: { ...config.feed, diversity: { authorDecay: 0.5, authorFloor: 0.25, mmrLambda: 0.7, mmrTop: 100, dppTheta: 1, topicCap: 0, newAuthorSlot: 0, newAuthorMaxPosts: 3 } } }, now: () => T });
     const { items } = await diverse.page('dave', { pageSize: 10, explain: 'full' });
     const decayed = items.filter((it) => it.attribution!.contributions.some((c) => c.group === 'author-diversity' && c.kind === 'final-factor'));
     expect(decayed.length).toBeGreaterThan(0);

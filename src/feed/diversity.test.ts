@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAuthorDecay, authorDecayFactor, diversify, mmrRerank, tagJaccard } from './diversity.js';
+import { applyAuthorDecay, authorDecayFactor, boostNewAuthor, capPerTopic, diversify, mmrRerank, tagJaccard } from './diversity.js';
 
 const post = (postId: string, score: number, author: string, tags: string[] = []) => ({ postId, score, author, tags });
 
@@ -69,8 +69,44 @@ describe('MMR re-ranking', () => {
 
   it('diversify decays authors, then reorders', () => {
     const items = [post('p1', 1, 'a', ['x']), post('p2', 0.95, 'a', ['y']), post('p3', 0.9, 'b', ['x'])];
-    const factors = diversify(items, { authorDecay: 0.5, authorFloor: 0.25, mmrLambda: 1, mmrTop: 10 });
+    const factors = diversify(items, { authorDecay: 0.5, authorFloor: 0.25, mmrLambda: 1, mmrTop: 10, dppTheta: 1, topicCap: 0, newAuthorSlot: 0 });
     expect(items.map((i) => i.postId)).toEqual(['p1', 'p3', 'p2']);
     expect(factors.get('p2')).toBe(0.5);
+  });
+});
+
+describe('cap per topic', () => {
+  it('moves a post over its first tag’s cap to the next window, keeping order', () => {
+    const items = [post('a', 5, 'u', ['x']), post('b', 4, 'u', ['x']), post('c', 3, 'u', ['x']), post('d', 2, 'u', ['y']), post('e', 1, 'u')];
+    capPerTopic(items, 2, 3);
+    // Window 1 takes a, b (x twice), skips c, takes d; window 2: c, e.
+    expect(items.map((i) => i.postId)).toEqual(['a', 'b', 'd', 'c', 'e']);
+  });
+
+  it('leaves untagged posts alone and is off at 0', () => {
+    const items = [post('a', 3, 'u'), post('b', 2, 'u'), post('c', 1, 'u')];
+    capPerTopic(items, 1, 3);
+    expect(items.map((i) => i.postId)).toEqual(['a', 'b', 'c']);
+    const off = [post('a', 3, 'u', ['x']), post('b', 2, 'u', ['x'])];
+    capPerTopic(off, 0, 2);
+    expect(off.map((i) => i.postId)).toEqual(['a', 'b']);
+  });
+});
+
+describe('new-author boost slot', () => {
+  const context = { pageSize: 3, isNewAuthor: (a: string) => a.startsWith('new') };
+
+  it('brings the best new author’s post onto the first page at the slot', () => {
+    const items = [post('a', 5, 'old1'), post('b', 4, 'old2'), post('c', 3, 'old3'), post('d', 2, 'old4'), post('e', 1, 'new1'), post('f', 0.5, 'new2')];
+    expect(boostNewAuthor(items, 2, context)).toBe('e');
+    expect(items.map((i) => i.postId)).toEqual(['a', 'e', 'b', 'c', 'd', 'f']);
+  });
+
+  it('does nothing when the first page already has a new author, or nobody is new', () => {
+    const has = [post('a', 5, 'old1'), post('b', 4, 'new1'), post('c', 3, 'old3'), post('d', 2, 'new2')];
+    expect(boostNewAuthor(has, 1, context)).toBeUndefined();
+    expect(has.map((i) => i.postId)).toEqual(['a', 'b', 'c', 'd']);
+    const none = [post('a', 5, 'old1'), post('b', 4, 'old2'), post('c', 3, 'old3'), post('d', 2, 'old4')];
+    expect(boostNewAuthor(none, 1, context)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * and blocked authors, muted words, moderation, languages the user does not read under `feed.languages` filter) →
  * blended score × freshness (× the moderation down-rank, × the language weight under prefer) → second-stage re-rank
  * of the head → × the user's negative-feedback damping (safety.ts) →
- * diversity re-ranking (author decay, MMR; diversity.ts) → pages under the author cap, with one position in
+ * diversity re-ranking (author decay, MMR or DPP, topic cap, new-author slot; diversity.ts) → pages under the author cap, with one position in
  * `feed.exploration.every` filled by the exploration policy (`Explorer`). Falls back to trending when no source
  * has anything for the user (cold start, or everything filtered out).
  */
@@ -12,6 +12,7 @@ import { blend, freshness } from './blend.js';
 import { isExcluded, loadExclusions } from './exclusions.js';
 import { languageAllowed, languageWeight, loadLanguagePreference, type LanguagePreference } from './languages.js';
 import { diversify } from './diversity.js';
+import { newAuthorTest } from './new-authors.js';
 import { explain, type ExplainContext } from './explain.js';
 import { pagesWithExploration } from './exploration.js';
 import { userContext } from './exploration-context.js';
@@ -158,7 +159,11 @@ export async function rankFeed(input: RankInput): Promise<FeedItem[][]> {
   }
   // The author decay multiplies the final score, so it is a final factor of the attribution; MMR only reorders
   // (scores unchanged) and needs none.
-  const decayed = diversify(items, ctx.config.diversity);
+  const diversity = ctx.config.diversity;
+  const decayed = diversify(items, diversity, {
+    pageSize: input.pageSize,
+    isNewAuthor: diversity.newAuthorSlot > 0 ? newAuthorTest(ctx.dataset, diversity.newAuthorMaxPosts) : () => false,
+  });
   if (input.attribute && decayed.size > 0) {
     for (const it of items) {
       const f = decayed.get(it.postId);
