@@ -27,6 +27,19 @@ describe('foldSafety', () => {
     expect(r.mutedWords).toEqual(['#spoilers']);
   });
 
+  it('a block aimed at the user hides the blocker (latest of block and unblock wins); the user\'s own list is unchanged', () => {
+    const about = [
+      ev({ user: 'ann', type: 'block', target_user: 'me', timestamp: 1 }),
+      ev({ user: 'bo', type: 'block', target_user: 'me', timestamp: 1 }),
+      ev({ user: 'bo', type: 'unblock', target_user: 'me', timestamp: 2 }),
+      ev({ user: 'cat', type: 'block', target_user: 'someone-else', timestamp: 1 }),
+    ];
+    const r = foldSafety('me', [], about.reverse());
+    expect([...r.blockedBy]).toEqual(['ann']);
+    expect([...r.hiddenAuthors]).toEqual(['ann']);
+    expect(r.blocked.size).toBe(0);
+  });
+
   it('hides posts of hidden authors and posts a muted word or hashtag hits', () => {
     const r = foldSafety('me', [ev({ type: 'block', target_user: 'dan', timestamp: 1 }), ev({ type: 'mute', text: 'final score', timestamp: 1 }), ev({ type: 'mute', text: '#nba', timestamp: 1 })]);
     expect(hidesPost(r, { author: 'dan', text: 'hello', tags: [] })).toBe(true);

@@ -6,7 +6,8 @@
  * Events are the only record: `mute`/`unmute` with `target_user` (an account) or `text` (a word or #hashtag),
  * `block`/`unblock` with `target_user`, `show_less` with `post` (and the feed source that served it as `text`),
  * `hide` and `report` with `post` (a `report` with `target_user` alone acts as a mute). Folded oldest first, so the
- * latest of a mute and an unmute wins. Erasure, export and `resonate migrate` cover them as they cover events.
+ * latest of a mute and an unmute wins. A block works both ways: the blocked account does not see the blocker's
+ * posts either (`blockedBy`, folded from the block events that target the viewer). Erasure, export and `resonate migrate` cover them as they cover events.
  */
 import type { EventType } from '../core/config.js';
 import { createError } from '../core/errors.js';
@@ -28,9 +29,11 @@ export const DAMPING_FLOOR = 0.05;
 
 export interface SafetyRules {
   readonly userId: string;
-  /** Accounts the user muted (or reported as accounts) or blocked: none of their posts reach the user. */
+  /** Accounts the user muted (or reported as accounts), blocked or is blocked by: none of their posts reach the user. */
   readonly hiddenAuthors: ReadonlySet<string>;
   readonly blocked: ReadonlySet<string>;
+  /** Accounts that blocked the user. */
+  readonly blockedBy: ReadonlySet<string>;
   readonly muted: ReadonlySet<string>;
   /** Muted words and #hashtags, normalised (lower case, trimmed), in the order they were muted. */
   readonly mutedWords: readonly string[];
@@ -43,9 +46,14 @@ export function normalizeMutedWord(word: string): string {
   return word.trim().toLowerCase();
 }
 
-/** Folds a user's safety events (any order; sorted here by time, then id) into their rules. */
-export function foldSafety(userId: string, events: readonly Event[]): SafetyRules {
-  const ordered = [...events].sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const byTimeThenId = (a: Event, b: Event): number => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Folds a user's safety events (any order; sorted here by time, then id) into their rules; `aboutUser` are the
+ * block and unblock events other accounts aimed at this user.
+ */
+export function foldSafety(userId: string, events: readonly Event[], aboutUser: readonly Event[] = []): SafetyRules {
+  const ordered = [...events].sort(byTimeThenId);
   const muted = new Set<string>(), blocked = new Set<string>(), words = new Set<string>();
   const negativePosts: { post: string; type: keyof typeof DAMPING; source?: string }[] = [];
   for (const e of ordered) {
@@ -74,7 +82,11 @@ export function foldSafety(userId: string, events: readonly Event[]): SafetyRule
         break;
     }
   }
-  return { userId, muted, blocked, hiddenAuthors: new Set([...muted, ...blocked]), mutedWords: [...words], negativePosts };
+  const blockedBy = new Set<string>();
+  for (const e of [...aboutUser].sort(byTimeThenId)) {
+    if (e.target_user === userId && e.user !== userId && (e.type === 'block' || e.type === 'unblock')) toggle(blockedBy, e.user, e.type === 'block');
+  }
+  return { userId, muted, blocked, blockedBy, hiddenAuthors: new Set([...muted, ...blocked, ...blockedBy]), mutedWords: [...words], negativePosts };
 }
 
 function toggle(set: Set<string>, key: string, on: boolean): void {
@@ -149,7 +161,8 @@ export function dampingOf(profile: NegativeProfile, post: Pick<PostInfo, 'author
 
 /** The user's rules as the Store holds them now (every safety event of theirs, read at each request). */
 export async function loadSafety(store: Store, userId: string): Promise<SafetyRules> {
-  return foldSafety(userId, await store.userEvents(userId, { types: SAFETY_EVENT_TYPES }));
+  const [own, about] = await Promise.all([store.userEvents(userId, { types: SAFETY_EVENT_TYPES }), store.eventsAbout(userId, { types: ['block', 'unblock'] })]);
+  return foldSafety(userId, own, about);
 }
 
 /**

@@ -486,6 +486,15 @@ export class SqliteStore implements Store {
     return rows.map(toEvent);
   }
 
+  async eventsAbout(targetUserId: string, query: EventQuery = {}): Promise<Event[]> {
+    const rows = this.stmt(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE target_user_id = ? AND ts >= ? AND ts < ?
+         AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+       ORDER BY ts DESC, rowid DESC LIMIT ?`,
+    ).all(targetUserId, query.since ?? MIN_TIME, query.before ?? MAX_TIME, ...typeFilter(query.types), query.limit ?? -1) as EventRow[];
+    return rows.map(toEvent);
+  }
+
   async eventsBetween(since: number, before: number, query: Omit<EventQuery, 'since' | 'before'> = {}): Promise<Event[]> {
     const rows = this.stmt(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= ? AND ts < ?

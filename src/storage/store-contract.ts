@@ -416,6 +416,14 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.userEvents('nobody')).toEqual([]);
       });
 
+      it('eventsAbout: the events that target a user, newest first, filtered by type', async () => {
+        expect((await store.eventsAbout('carol')).map((e) => e.id)).toEqual(['e5']);
+        await store.write({ events: [{ id: 'b1', user: 'bob', type: 'block', target_user: 'carol', timestamp: T0 + 20 * MIN }] });
+        expect((await store.eventsAbout('carol')).map((e) => e.id)).toEqual(['b1', 'e5']);
+        expect((await store.eventsAbout('carol', { types: ['block', 'unblock'] })).map((e) => e.id)).toEqual(['b1']);
+        expect(await store.eventsAbout('nobody')).toEqual([]);
+      });
+
       it('eventsBetween: the half-open window [since, before), newest first', async () => {
         expect((await store.eventsBetween(T0 + 11 * MIN, T0 + 14 * MIN)).map((e) => e.id)).toEqual(['e4', 'e3', 'e2']);
         expect((await store.eventsBetween(T0, T0 + 20 * MIN, { types: ['follow'] })).map((e) => e.id)).toEqual(['e5']);

@@ -156,6 +156,8 @@ export interface Store extends StoreWriter {
   readState(keys: readonly string[]): Promise<Map<string, string>>;
   /** A user's events, newest first. */
   userEvents(userId: string, query?: EventQuery): Promise<Event[]>;
+  /** Events whose `target_user` is this user (a follow, mute or block of them), newest first. */
+  eventsAbout(targetUserId: string, query?: EventQuery): Promise<Event[]>;
   /** Events in [since, before), newest first. */
   eventsBetween(since: number, before: number, query?: Omit<EventQuery, 'since' | 'before'>): Promise<Event[]>;
   /** Posts created in [since, before), newest first. */

@@ -57,6 +57,19 @@ describe('mutes, blocks and muted words', () => {
     expect((await get('/v1/users/ben/following-feed?limit=50')).items.map((i) => i.post.author)).toContain(author);
   });
 
+  it('a block works both ways: the blocked account stops seeing the blocker\'s posts too, until unblocked', async () => {
+    const before = await get('/v1/users/ben/following-feed?limit=50');
+    const author = before.items[0]!.post.author;
+    const block = await app.inject({ method: 'POST', url: `/v1/users/${author}/blocks`, payload: { target: 'ben' } });
+    expect(block.statusCode, block.body).toBe(200);
+    for (const url of ['/v1/users/ben/following-feed?limit=50', '/v1/users/ben/feed?limit=50']) {
+      expect((await get(url)).items.map((i) => i.post.author)).not.toContain(author);
+    }
+    expect((await app.inject('/v1/users/ben/safety')).json()).toMatchObject({ blocked: [] });
+    await app.inject({ method: 'DELETE', url: `/v1/users/${author}/blocks/ben` });
+    expect((await get('/v1/users/ben/following-feed?limit=50')).items.map((i) => i.post.author)).toContain(author);
+  });
+
   it('a blocked account leaves who-to-follow; blocking an unknown user is UNKNOWN_REFERENCE', async () => {
     const suggested = (await app.inject('/v1/users/ana/who-to-follow')).json() as { items: { userId: string }[] };
     const first = suggested.items[0]?.userId;

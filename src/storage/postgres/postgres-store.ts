@@ -274,6 +274,15 @@ export class PostgresStore implements Store {
     return rows.map(toEvent);
   }
 
+  async eventsAbout(targetUserId: string, query: EventQuery = {}): Promise<Event[]> {
+    const rows = await this.rows<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE target_user_id = $1 AND ts >= $2 AND ts < $3 AND ($4::text[] IS NULL OR type = ANY($4))
+       ORDER BY ts DESC, seq DESC LIMIT $5`,
+      [targetUserId, query.since ?? -Infinity, query.before ?? Infinity, typeList(query.types), limitParam(query.limit)],
+    );
+    return rows.map(toEvent);
+  }
+
   async eventsBetween(since: number, before: number, query: Omit<EventQuery, 'since' | 'before'> = {}): Promise<Event[]> {
     const rows = await this.rows<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= $1 AND ts < $2 AND ($3::text[] IS NULL OR type = ANY($3))
