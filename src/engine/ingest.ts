@@ -92,8 +92,9 @@ export function createIngest(
 
 /** The users whose first pages a write makes stale. */
 async function staleUsers(store: Store, kind: RowKind, rows: readonly unknown[]): Promise<string[]> {
-  // An event changes its actor's page (what they saw, liked, hid).
-  if (kind === 'events') return (rows as Event[]).map((e) => e.user);
+  // An event changes its actor's page (what they saw, liked, hid); a block or unblock also the target's (blocks
+  // work both ways).
+  if (kind === 'events') return (rows as Event[]).flatMap((e) => (e.target_user !== undefined && (e.type === 'block' || e.type === 'unblock') ? [e.user, e.target_user] : [e.user]));
   if (kind === 'follows') return (rows as Follow[]).map((f) => f.follower);
   // A user row may switch personalization on or off: rank their next page afresh.
   if (kind === 'users') return (rows as User[]).map((u) => u.id);

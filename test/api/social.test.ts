@@ -60,6 +60,7 @@ describe('mutes, blocks and muted words', () => {
   it('a block works both ways: the blocked account stops seeing the blocker\'s posts too, until unblocked', async () => {
     const before = await get('/v1/users/ben/following-feed?limit=50');
     const author = before.items[0]!.post.author;
+    await get('/v1/users/ben/feed?limit=50'); // a first page kept in memory must not survive the block
     const block = await app.inject({ method: 'POST', url: `/v1/users/${author}/blocks`, payload: { target: 'ben' } });
     expect(block.statusCode, block.body).toBe(200);
     for (const url of ['/v1/users/ben/following-feed?limit=50', '/v1/users/ben/feed?limit=50']) {
