@@ -45,5 +45,14 @@ export function explain(reason: Reason, post: PostInfo, ctx: ExplainContext): st
     }
     case 'recommended':
       return 'Picked for you from what people like you enjoy';
+    case 'community':
+      return communitySentence(reason.tags, reason.accounts);
   }
+}
+
+/** "Popular in your community around #jazz and #blues (with @ana, @bo)". */
+export function communitySentence(tags: readonly string[], accounts: readonly string[]): string {
+  const topic = tags.length > 0 ? ` around ${tags.slice(0, 2).map(hashtag).join(' and ')}` : '';
+  const people = accounts.length > 0 ? ` (with ${accounts.slice(0, 2).map(handle).join(', ')})` : '';
+  return `Popular in your community${topic}${people}`;
 }

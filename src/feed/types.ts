@@ -76,7 +76,9 @@ export type Reason =
   | { kind: 'follow'; author: string }
   | { kind: 'because'; postId: string }
   | { kind: 'trending' }
-  | { kind: 'recommended' };
+  | { kind: 'recommended' }
+  /** Popular in one of the user's communities: named by its hashtags and best-known accounts. */
+  | { kind: 'community'; tags: readonly string[]; accounts: readonly string[] };
 
 export interface Candidate {
   postId: string;

@@ -26,6 +26,7 @@ import { gfCfFactory } from './graph/gf-cf.js';
 import { neumfFactory } from './neumf/neumf.js';
 import { twoTowerFactory } from './two-tower/two-tower.js';
 import { dpTwoTowerFactory } from './two-tower/dp-two-tower.js';
+import { simclustersFactory } from './community/simclusters.js';
 
 /** Every built-in model factory. */
 export function builtinModels(): ModelFactory[] {
@@ -33,6 +34,7 @@ export function builtinModels(): ModelFactory[] {
     easeFactory, ialsFactory, bprFactory, dpBprFactory, sarFactory, contentTfidfFactory, rankFusionFactory, scoreFusionFactory, stackingFactory,
     rp3betaFactory, timeWindowFactory, timeKnnFactory, timeEaseFactory, trendingFactory, allTimeFactory, ...itemKnnFactories,
     userKnnFactory, inNetworkFactory, lightgcnFactory, gfCfFactory, neumfFactory, twoTowerFactory, dpTwoTowerFactory, sasrecFactory, gru4recFactory,
+    simclustersFactory,
   ];
 }
 
