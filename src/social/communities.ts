@@ -38,7 +38,7 @@ export const DEFAULT_COMMUNITY_OPTIONS: CommunityOptions = { resolution: 1, minS
 /** What the vectors are computed from: a follow graph, engagement and each post's author (all dense indices). */
 export interface CommunityInput {
   /** users × users, row u: whom u follows. */
-  follows: Csr;
+  follows: Pick<Csr, 'rows' | 'indptr' | 'indices'>;
   /** users × items, engagement weights. */
   interactions: Csr;
   /** Per item: author as a user index, −1 when unknown. */
@@ -56,7 +56,7 @@ export interface Communities {
 }
 
 /** Step 1: a community per account (−1: none), communities numbered by size, largest first. */
-export function detectCommunities(follows: Csr, options: Pick<CommunityOptions, 'resolution' | 'minSize' | 'seed'>): { count: number; knownFor: Int32Array } {
+export function detectCommunities(follows: Pick<Csr, 'rows' | 'indptr' | 'indices'>, options: Pick<CommunityOptions, 'resolution' | 'minSize' | 'seed'>): { count: number; knownFor: Int32Array } {
   const n = follows.rows;
   const graph = new UndirectedGraph({ allowSelfLoops: false });
   const weights = new Map<number, number>();
