@@ -5,7 +5,12 @@
  * author's history where the data names authors) against the popularity baseline (the 5 most used tags), on
  * TweetEval sentiment train and the airline tweets.
  *
- * Usage: `npm run bench -- compose`
+ * Then the compose language model (completions): trained as served (the `compose.*` defaults) on 5,000 training
+ * tweets, its validation perplexity (TweetEval: the validation split; airline: a seeded 20 % held out) beside a
+ * unigram and a Kneser–Ney bigram over the same ids (its vocabulary, `<unk>`, `<eos>`, the first 24 words), and the
+ * speed of sampling completions (tokens per CPU second).
+ *
+ * Usage: `npm run bench -- compose [--lm-only] [--lm-posts N]`
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,6 +18,10 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { createRng } from '../src/core/rng.js';
 import { HashtagSuggester, hashtagsIn, type ComposeDoc } from '../src/compose/hashtag-suggester.js';
+import { completeDraft } from '../src/compose/completions.js';
+import { ComposeLanguageModel, UNK } from '../src/compose/language-model.js';
+import { KneserNeyBigram, UnigramModel, type NgramScore } from '../src/compose/ngram.js';
+import { configSchema } from '../src/core/config.js';
 import { dataDir, hasData, machineLine, table } from './_machine.js';
 
 const K = 5;
@@ -72,7 +81,73 @@ function cpuSince(start: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000;
 }
 
-export async function run(): Promise<void> {
+const ppl = (s: NgramScore): string => Math.exp(s.nll / s.tokens).toFixed(1);
+
+/** Perplexities of the language model and the count baselines on one split, and the sampling speed. */
+async function languageModelRows(train: string[], val: string[], posts: number): Promise<(string | number)[][]> {
+  const rng = createRng(42);
+  const sample = rng.shuffle(train.map((_, i) => i)).slice(0, posts).map((i) => train[i]!);
+  const c = configSchema.parse({}).compose;
+  const t0 = process.cpuUsage(), w0 = performance.now();
+  const lm = await ComposeLanguageModel.fit(sample, { vocabSize: c.vocabSize, embeddingDim: c.embeddingDim, hidden: c.hidden, epochs: c.epochs, seed: 42 });
+  const fitCpu = cpuSince(t0) / 1000, fitWall = (performance.now() - w0) / 1000;
+  const enc = (texts: string[]): number[][] => texts.map((t) => lm.encode(t)).filter((s) => s.length > 0);
+  const trainIds = enc(sample), allIds = enc(train), valIds = enc(val);
+  const oov = valIds.flat().filter((w) => w === UNK).length / valIds.flat().length;
+  const lmScore = lm.negLogLikelihood(val);
+  const split = `${sample.length.toLocaleString('en-US')} / ${valIds.length.toLocaleString('en-US')}`;
+  const rows: (string | number)[][] = [
+    [split, 'unigram (add-one)', ppl(new UnigramModel(trainIds, lm.vocabSize).score(valIds)), ''],
+    [split, 'bigram, interpolated Kneser–Ney (d 0.75)', ppl(new KneserNeyBigram(trainIds, lm.vocabSize).score(valIds)), ''],
+    [`${allIds.length.toLocaleString('en-US')} / ${valIds.length.toLocaleString('en-US')}`, 'bigram KN on the whole train split (same vocabulary)', ppl(new KneserNeyBigram(allIds, lm.vocabSize).score(valIds)), ''],
+    [split, `GRU language model (${c.embeddingDim}-d embeddings, ${c.hidden} hidden, ${c.epochs} epochs)`, ppl(lmScore), `${fitCpu.toFixed(1)} / ${fitWall.toFixed(1)}`],
+  ];
+  // Sampling speed: 100 validation prefixes (their first 4 words), 3 completions each, as the route's defaults.
+  const drafts = val.slice(0, 100).map((t) => t.split(/\s+/).slice(0, 4).join(' '));
+  let tokens = 0;
+  const t1 = process.cpuUsage(), w1 = performance.now();
+  for (const d of drafts) {
+    const r = await completeDraft(lm, d, { n: c.completions, temperature: c.temperature, topP: c.topP, maxTokens: c.maxTokens }, rng);
+    tokens += r.completions.reduce((s, x) => s + x.text.split(' ').length, 0);
+  }
+  const genCpu = cpuSince(t1) / 1000, genWall = (performance.now() - w1) / 1000;
+  console.log(`vocabulary ${lm.vocabSize} (with 4 special tokens), validation OOV rate ${(100 * oov).toFixed(1)} %, ${lmScore.tokens.toLocaleString('en-US')} validation tokens`);
+  console.log(`sampling: ${drafts.length} drafts × ${c.completions} completions (T ${c.temperature}, top-p ${c.topP}, ≤ ${c.maxTokens} words): ${tokens} words returned, ` +
+    `${(tokens / genCpu).toFixed(0)} words per CPU s, ${(tokens / genWall).toFixed(0)} per wall s (${(1000 * genWall / drafts.length).toFixed(0)} ms per request)\n`);
+  return rows;
+}
+
+function lines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+}
+
+async function runLanguageModel(posts: number): Promise<void> {
+  console.log(`\n## Compose language model (${machineLine()}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
+  const header = ['train / validation tweets', 'model', 'validation perplexity', 'fit CPU s / wall s'];
+  if (hasData('tweeteval-sentiment')) {
+    const d = resolve(dataDir(), 'tweeteval-sentiment');
+    console.log('### TweetEval sentiment (train → validation)\n');
+    const rows = await languageModelRows(lines(join(d, 'derived/train_text.stripped.txt')), lines(join(d, 'val_text.txt')), posts);
+    console.log(table(header, rows), '\n');
+  }
+  if (hasData('twitter-airline-sentiment')) {
+    const texts = airline().map((x) => x.text);
+    const order = createRng(42).shuffle(texts.map((_, i) => i));
+    const cut = Math.floor(order.length * 0.8);
+    console.log('### airline tweets (seeded 80 / 20)\n');
+    const rows = await languageModelRows(order.slice(0, cut).map((i) => texts[i]!), order.slice(cut).map((i) => texts[i]!), posts);
+    console.log(table(header, rows), '\n');
+  }
+}
+
+export async function run(args: string[] = []): Promise<void> {
+  const at = args.indexOf('--lm-posts');
+  const posts = at >= 0 ? Number(args[at + 1]) : 5000;
+  if (!args.includes('--lm-only')) await runHashtags();
+  await runLanguageModel(posts);
+}
+
+async function runHashtags(): Promise<void> {
   console.log(`\n## Hashtag suggestion (${machineLine()}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
   for (const [name, dir, load] of [['TweetEval sentiment train', 'tweeteval-sentiment', tweeteval], ['airline tweets', 'twitter-airline-sentiment', airline]] as const) {
     if (!hasData(dir)) {

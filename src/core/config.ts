@@ -581,6 +581,35 @@ export const configSchema = z.strictObject({
     .refine((m) => (m.trainText === undefined) === (m.trainLabels === undefined), { message: 'trainText and trainLabels go together' })
     .refine((m) => (m.valText === undefined) === (m.valLabels === undefined), { message: 'valText and valLabels go together' })
     .prefault({}),
+  /**
+   * Help for writing posts (`POST /v1/compose/suggest`). Hashtags are always suggested. With `languageModel`, a small
+   * word-level GRU language model of the serving snapshot's newest `maxPosts` posts (trained in the background after
+   * the serving models, saved beside the model version) also completes the draft: sampled with `temperature` and
+   * `topP` (the request may override them), words of `blocklist` never generated, and, when `moderation` has a
+   * classifier, completions whose offensive probability is above `offensiveAbove` (default: the lowest moderation
+   * threshold configured, else 0.5) never returned.
+   */
+  compose: z
+    .strictObject({
+      languageModel: z.boolean().default(true),
+      /** Words in the model's vocabulary (the most frequent; the others read as unknown and are never generated). */
+      vocabSize: z.number().int().min(50).max(20_000).default(2000),
+      embeddingDim: z.number().int().min(4).max(256).default(32),
+      hidden: z.number().int().min(4).max(512).default(64),
+      /** Passes over the posts. */
+      epochs: z.number().int().min(1).max(50).default(3),
+      /** Newest posts read for training. */
+      maxPosts: z.number().int().min(10).max(200_000).default(5000),
+      /** Completions per request, and the request defaults for sampling. */
+      completions: z.number().int().min(0).max(10).default(3),
+      temperature: z.number().min(0).max(2).default(0.8),
+      topP: z.number().gt(0).max(1).default(0.9),
+      maxTokens: z.number().int().min(1).max(40).default(12),
+      /** Words (case-insensitive) a completion never contains. */
+      blocklist: z.array(z.string().min(1).max(100)).max(10_000).default([]),
+      offensiveAbove: z.number().min(0).max(1).optional(),
+    })
+    .prefault({}),
   demo: z
     .strictObject({
       users: z.number().int().positive().default(2000),

@@ -1,12 +1,14 @@
 /**
  * @module The models that train after the serving models, in the background, so start-up is not held back by
- * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum) and the
- * behaviour predictor. Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
+ * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum), the
+ * behaviour predictor and the compose language model (draft completions). Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
  * and is kept with its reason in plain words (`failures`, shown by /health and the dashboard), logged once per
  * reason, and the routes of a failed model answer MODEL_UNAVAILABLE with that reason. Work yields to the event
  * loop between steps so requests keep being served.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { ComposeLanguageModel, fitComposeLanguageModel } from '../compose/index.js';
+import { writeFileAtomic } from '../nn/safetensors.js';
 import type { ResonateConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { createError, isResonateError, type ResonateError } from '../core/errors.js';
@@ -19,7 +21,7 @@ import { createEngagementRanker, type EngagementRanker } from '../models/ranker/
 import type { Recommender } from '../models/recommender.js';
 
 export type BackgroundState = 'off' | 'training' | 'ready' | 'failed';
-export type BackgroundModel = 'ranker' | 'topics' | 'behavior';
+export type BackgroundModel = 'ranker' | 'topics' | 'behavior' | 'compose';
 
 /** A background model that could not be trained on the serving snapshot, and why. */
 export interface BackgroundFailure {
@@ -30,12 +32,13 @@ export interface BackgroundFailure {
   at: number;
 }
 
-const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor' };
+const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor', compose: 'compose language model' };
 
 export interface BackgroundModels {
   readonly rankerState: BackgroundState;
   readonly behaviorState: BackgroundState;
   readonly topicsState: BackgroundState;
+  readonly composeState: BackgroundState;
   /** The failures of the serving snapshot's background models. */
   readonly failures: readonly BackgroundFailure[];
   /** The error a route of `model` answers while it does not serve: still training, turned off, or failed and why. */
@@ -44,13 +47,16 @@ export interface BackgroundModels {
   ranker(data: Dataset): EngagementRanker | undefined;
   behavior(data: Dataset): BehaviorPredictor | undefined;
   topics(data: Dataset): PostTopics | undefined;
+  /** The compose language model of this snapshot, once ready. */
+  languageModel(data: Dataset): ComposeLanguageModel | undefined;
   /**
    * Trains everything for a new snapshot (dropping what belonged to the previous one). With `rankerFile` (the
    * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there;
-   * `topics` saved with the version are used instead of fitted. `onRanker` runs when the
+   * `topics` saved with the version are used instead of fitted; `composeFile` is the language model's file, loaded or written
+   * the same way as the ranker's. `onRanker` runs when the
    * ranker is live, `beforeTopics` (awaited) once the feed is final for this snapshot, e.g. to materialize pages. Resolves when all are done.
    */
-  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string; topics?: PostTopics }): Promise<void>;
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string | undefined; composeFile?: string | undefined; topics?: PostTopics }): Promise<void>;
   /** Marks both states off (a training without background models). */
   disable(): void;
 }
@@ -74,6 +80,25 @@ function loadRanker(r: EngagementRanker, path: string, data: Dataset, logger: Lo
   }
 }
 
+/** Reads a language model saved beside a model version; undefined (a warning for a damaged file) when there is none. */
+function loadLanguageModel(path: string, logger: Logger): ComposeLanguageModel | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return ComposeLanguageModel.restore(readFileSync(path), path);
+  } catch (e) {
+    logger.warn({ err: e, path }, 'saved compose language model skipped; training it again');
+    return undefined;
+  }
+}
+
+function saveLanguageModel(lm: ComposeLanguageModel, path: string, logger: Logger): void {
+  try {
+    writeFileAtomic(path, lm.save());
+  } catch (e) {
+    logger.warn({ err: e, path }, 'could not save the compose language model beside its model version');
+  }
+}
+
 function saveRanker(r: EngagementRanker, path: string, logger: Logger): void {
   try {
     r.save(path);
@@ -88,6 +113,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   let rankerState: BackgroundState = rankerWanted ? 'training' : 'off';
   let behaviorState: BackgroundState = config.models.behavior ? 'training' : 'off';
   let topicsState: BackgroundState = 'training';
+  let composeState: BackgroundState = config.compose.languageModel ? 'training' : 'off';
   let failures: BackgroundFailure[] = [];
   /** Reasons already logged: a failure that repeats at every retraining is logged once. */
   const logged = new Set<string>();
@@ -95,6 +121,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   let ranker: EngagementRanker | undefined;
   let behavior: BehaviorPredictor | undefined;
   let topics: PostTopics | undefined;
+  let languageModel: ComposeLanguageModel | undefined;
   const current = (data: Dataset): boolean => snapshot === data && !signal.aborted;
 
   /** Keeps a failure with its reason; logs it unless the same reason was logged before (a bug keeps its stack). */
@@ -120,6 +147,20 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     }
   }
 
+  /** The compose language model: loaded from the version folder when saved there, else trained (and saved). */
+  async function trainComposer(data: Dataset, file: string | undefined): Promise<void> {
+    composeState = 'training';
+    let lm = file !== undefined ? loadLanguageModel(file, logger) : undefined;
+    const loaded = lm !== undefined;
+    if (!lm) composeState = await attempt('compose', async () => {
+      lm = await fitComposeLanguageModel(data, config.compose, config.seed, signal);
+    });
+    else composeState = 'ready';
+    if (composeState !== 'ready' || !lm || !current(data)) return;
+    languageModel = lm;
+    if (!loaded && file !== undefined) saveLanguageModel(lm, file, logger);
+  }
+
   return {
     get rankerState() {
       return rankerState;
@@ -130,11 +171,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     get topicsState() {
       return topicsState;
     },
+    get composeState() {
+      return composeState;
+    },
     get failures() {
       return failures;
     },
     unavailable(model) {
-      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState }[model];
+      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState, compose: composeState }[model];
       const failure = failures.find((f) => f.model === model);
       if (state === 'failed' && failure) return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: failure.reason });
       if (state === 'off') return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: 'it is turned off (in the configuration, or the serving version was trained without background models)' });
@@ -143,13 +187,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     ranker: (data) => (data === snapshot ? ranker : undefined),
     behavior: (data) => (data === snapshot ? behavior : undefined),
     topics: (data) => (data === snapshot ? topics : undefined),
+    languageModel: (data) => (data === snapshot ? languageModel : undefined),
     disable() {
-      rankerState = behaviorState = topicsState = 'off';
+      rankerState = behaviorState = topicsState = composeState = 'off';
     },
 
     async train(data, models, hooks, options = {}) {
       snapshot = data;
-      ranker = behavior = undefined;
+      ranker = behavior = languageModel = undefined;
       failures = [];
       // Topics saved with the version serve at once; otherwise they are fitted below, after the first pages.
       topics = options.topics;
@@ -179,6 +224,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
         behaviorState = await attempt('behavior', () => b.fit(data, { signal }).then(() => undefined));
         if (behaviorState === 'ready' && current(data)) behavior = b;
       }
+      if (config.compose.languageModel && current(data)) await trainComposer(data, options.composeFile);
     },
   };
 }

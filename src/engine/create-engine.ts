@@ -39,6 +39,7 @@ import { UserPrivacy } from './user-privacy.js';
 import { checkRatingsConfig, createServedRatings, type PredictedRating, type ServedRatings } from './served-ratings.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
 import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
+import { createServedCompose, type ComposeRequest, type ComposeSuggestions, type ServedCompose } from './compose.js';
 import { loadSafety, type SafetyRules } from '../feed/safety.js';
 import { followingPage, repliesPage, type ReplyOrder } from '../feed/threads.js';
 import { reportQueue, takeDownPost, type ReportQueue } from './report-queue.js';
@@ -87,6 +88,8 @@ export interface EngineStats extends StoreCounts {
   behavior: SecondaryState;
   /** The trending topics (NMF over the posts), fitted in the background too. */
   topics: SecondaryState;
+  /** The compose language model (draft completions), trained in the background too. */
+  compose: SecondaryState;
   /** Background models that could not be trained on the serving snapshot, each with its reason in plain words. */
   problems: BackgroundFailure[];
   datasetUsers: number;
@@ -159,6 +162,12 @@ export interface Engine {
    */
   suggestHashtags(draft: string, options?: { author?: string; limit?: number }): HashtagSuggestion[];
   /**
+   * Hashtags for a draft as `suggestHashtags`, and completions of it from the compose language model (sampled with
+   * temperature and top-p, blocklisted words never generated, offensive ones filtered); `completionsUnavailable`
+   * gives the reason when none can be given.
+   */
+  composeSuggest(draft: string, request?: ComposeRequest): Promise<ComposeSuggestions>;
+  /**
    * Accounts a user may want to follow, best first, each with its social proof; never the user, accounts they
    * follow or erased accounts. Built from the serving snapshot on its first request.
    */
@@ -226,6 +235,7 @@ class ResonateEngine implements Engine {
   readonly ingest: Engine['ingest'];
   private readonly follows: ServedWhoToFollow;
   private readonly ratings: ServedRatings;
+  private readonly compose: ServedCompose;
 
   constructor(
     readonly config: ResonateConfig,
@@ -243,6 +253,7 @@ class ResonateEngine implements Engine {
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
     const moderation = createModerationScorer(config.moderation, logger);
     this.ratings = createServedRatings({ config, logger });
+    this.compose = createServedCompose(config, lifecycle.background, moderation);
     this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
     const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
     this.ingest = async (kind, rows) => {
@@ -371,6 +382,11 @@ class ResonateEngine implements Engine {
     return suggesterFor(this.serving().dataset).suggest(draft, { limit, ...(author !== undefined ? { author } : {}) });
   }
 
+  composeSuggest(draft: string, request: ComposeRequest = {}): Promise<ComposeSuggestions> {
+    const author = request.author === undefined ? undefined : this.readable(request.author);
+    return this.compose.suggest(this.serving().dataset, draft, { ...request, ...(author !== undefined ? { author } : {}) });
+  }
+
   async whoToFollow(userId: string, opts: { limit?: number } = {}): Promise<FollowSuggestion[]> {
     const limit = checkLimit(opts.limit ?? 20);
     const dataset = this.serving().dataset;
@@ -485,6 +501,7 @@ async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan, 
     feedSources: plan.sources.map((x) => ({ key: x.key, weight: x.weight })),
     ranker: lifecycle.background.rankerState,
     behavior: lifecycle.background.behaviorState,
+    compose: lifecycle.background.composeState,
     topics: lifecycle.background.topicsState,
     problems: [...lifecycle.background.failures],
     datasetUsers: live?.dataset.users.size ?? 0,

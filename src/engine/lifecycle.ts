@@ -19,7 +19,7 @@ import type { PostTopics } from '../feed/trending-topics.js';
 import type { SharedFirstPages } from '../feed/shared-pages.js';
 import { createBackgroundModels, type BackgroundModels } from './background-models.js';
 import type { ModelPlan } from './model-plan.js';
-import { dropVersionsBefore, loadServingVersion, loadVersion, pruneVersions, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
+import { dropVersionsBefore, loadServingVersion, loadVersion, pruneVersions, COMPOSE_LM_FILE, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
 import { isTombstone, type Removal } from '../data/dataset-without.js';
 import { erasedIn, removalOf, unlearnModels } from './unlearn.js';
 import { restorePolicyState, savePolicyState, SAVE_EVERY_SECONDS } from './exploration-state.js';
@@ -203,7 +203,9 @@ class ModelLifecycle implements Lifecycle {
       this.background.disable();
       return;
     }
-    const rankerFile = manifest ? join(this.o.config.models.dir, versionName(manifest.version), RANKER_FILE) : undefined;
+    const folder = manifest ? join(this.o.config.models.dir, versionName(manifest.version)) : undefined;
+    const rankerFile = folder && join(folder, RANKER_FILE);
+    const composeFile = folder && join(folder, COMPOSE_LM_FILE);
     const hooks = {
       // The ranker changes every ranking: drop the pages ranked without it.
       onRanker: () => this.serving.generation === generation && this.serving.replaceFeed(this.makeFeed(dataset, models, manifest)),
@@ -212,7 +214,7 @@ class ModelLifecycle implements Lifecycle {
         if (live && this.serving.generation === generation && !prewarm) await this.materialize(live.feed, dataset, generation);
       },
     };
-    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile, ...(topics ? { topics } : {}) });
+    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile, composeFile, ...(topics ? { topics } : {}) });
   }
 
   async load(options: { background?: boolean; prewarm?: boolean } = {}): ReturnType<Lifecycle['load']> {

@@ -64,6 +64,8 @@ export interface SkippedVersion {
 const FORMAT = 'resonate-model-version';
 /** The second-stage ranker of a version, written after the version when it has trained in the background. */
 export const RANKER_FILE = 'ranker.safetensors';
+/** The compose language model, saved beside its version once trained in the background. */
+export const COMPOSE_LM_FILE = 'compose-lm.safetensors';
 /** The fresh source's TF-IDF vocabulary of the snapshot, fitted at training (when the feed has that source). */
 export const PROFILES_FILE = 'interest-vectorizer.safetensors';
 /** The trending topics of the snapshot (NMF over the posts with momentum), fitted at training. */

@@ -18,6 +18,15 @@ export const OFFENSIVE_FEATURE = 'offensive';
 export interface ModerationScorer {
   /** Gives posts without `features.offensive` the classifier's probability (waits for a classifier still training). */
   score(posts: Post[]): Promise<void>;
+  /** The offensive probability of each text (waits for a classifier still training); undefined when its training failed. */
+  probabilities(texts: string[]): Promise<Float64Array | undefined>;
+}
+
+/** The probability of label `k` for each text. */
+function labelProbabilities(model: TextClassifier, k: number, texts: string[]): Float64Array {
+  const K = model.labels.length;
+  const P = model.predictProba(texts);
+  return Float64Array.from(texts, (_, i) => P[i * K + k]!);
 }
 
 /** Which label's probability is the signal: the configured one, else `offensive`, else `1`. */
@@ -32,10 +41,9 @@ export function signalLabel(model: TextClassifier, configured: string | undefine
 export function addOffensive(posts: Post[], model: TextClassifier, k: number): void {
   const todo = posts.filter((p) => p.text !== '' && p.features?.[OFFENSIVE_FEATURE] === undefined);
   if (todo.length === 0) return;
-  const K = model.labels.length;
-  const P = model.predictProba(todo.map((p) => p.text));
+  const P = labelProbabilities(model, k, todo.map((p) => p.text));
   todo.forEach((p, i) => {
-    p.features = { ...p.features, [OFFENSIVE_FEATURE]: Math.round(P[i * K + k]! * 1e4) / 1e4 };
+    p.features = { ...p.features, [OFFENSIVE_FEATURE]: Math.round(P[i]! * 1e4) / 1e4 };
   });
 }
 
@@ -68,7 +76,7 @@ export function createModerationScorer(m: ResonateConfig['moderation'], logger: 
     const model = loadClassifier(m.classifier);
     const k = signalLabel(model, m.label);
     logger.info({ classifier: m.classifier, kind: model.kind }, 'moderation classifier loaded');
-    return { score: async (posts) => addOffensive(posts, model, k) };
+    return { score: async (posts) => addOffensive(posts, model, k), probabilities: async (texts) => labelProbabilities(model, k, texts) };
   }
   if (!m.trainText || !m.trainLabels) return undefined;
   const started = performance.now();
@@ -87,6 +95,10 @@ export function createModerationScorer(m: ResonateConfig['moderation'], logger: 
     score: async (posts) => {
       const trained = await ready;
       if (trained) addOffensive(posts, trained.model, trained.k);
+    },
+    probabilities: async (texts) => {
+      const trained = await ready;
+      return trained ? labelProbabilities(trained.model, trained.k, texts) : undefined;
     },
   };
 }

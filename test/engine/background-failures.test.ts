@@ -33,10 +33,11 @@ describe('background failures', () => {
         await engine.secondaryTraining();
       }
       const stats = await engine.stats();
-      expect(stats).toMatchObject({ behavior: 'failed', topics: 'failed' });
+      expect(stats).toMatchObject({ behavior: 'failed', topics: 'failed', compose: 'failed' });
       const reasons = new Map(stats.problems.map((p) => [p.model, p.reason]));
       expect(reasons.get('behavior')).toMatch(/second event type .* every event is a "like"/);
       expect(reasons.get('topics')).toMatch(/no text to find topics in/);
+      expect(reasons.get('compose')).toMatch(/no post has text to learn completions from/);
 
       const health = (await app.inject('/health')).json() as { problems: { model: string; reason: string }[] };
       expect(health.problems).toEqual(expect.arrayContaining([{ model: 'behavior', reason: reasons.get('behavior') }, { model: 'topics', reason: reasons.get('topics') }]));
@@ -47,10 +48,19 @@ describe('background failures', () => {
       expect(behavior.json().message).toContain(reasons.get('behavior'));
       const topics = await app.inject('/v1/trending?kind=topics');
       expect(topics.json()).toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+      // The compose route still answers its hashtags, with the language model's reason beside them.
+      const compose = await app.inject({ method: 'POST', url: '/v1/compose/suggest', payload: { text: 'hello' } });
+      expect(compose.statusCode).toBe(200);
+      expect(compose.json()).toMatchObject({ hashtags: [], completions: [] });
+      expect(compose.json().completionsUnavailable).toContain(reasons.get('compose'));
 
       // Two trainings, one line per failure, in words, without a stack trace.
       const failures = lines.filter((l) => /could not be trained/.test(l.msg));
-      expect(failures.map((l) => l.msg).sort()).toEqual([`the behaviour predictor could not be trained: ${reasons.get('behavior')}`, `the topic model could not be trained: ${reasons.get('topics')}`]);
+      expect(failures.map((l) => l.msg).sort()).toEqual([
+        `the behaviour predictor could not be trained: ${reasons.get('behavior')}`,
+        `the compose language model could not be trained: ${reasons.get('compose')}`,
+        `the topic model could not be trained: ${reasons.get('topics')}`,
+      ]);
       for (const l of failures) expect(l.err).toBeUndefined();
     } finally {
       await app.close();

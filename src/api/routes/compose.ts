@@ -1,6 +1,7 @@
 /**
- * @module Help for writing posts: `POST /v1/compose/suggest` gives hashtags for a draft. Any user token may call
- * it for itself (`author` defaults to the token's subject and may not name anyone else).
+ * @module Help for writing posts: `POST /v1/compose/suggest` gives hashtags for a draft and completions of it from
+ * the compose language model. Any user token may call it for itself (`author` defaults to the token's subject and
+ * may not name anyone else).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -16,7 +17,20 @@ const suggestBody = z.object({
   text: z.string().max(MAX_DRAFT_CHARS, `a draft may have at most ${MAX_DRAFT_CHARS} characters`),
   author: idSchema.optional(),
   limit: z.number().int().min(1).max(50).default(5),
+  completions: z.number().int().min(0).max(10).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  maxTokens: z.number().int().min(1).max(40).optional(),
 });
+
+const completionOut = {
+  type: 'object',
+  properties: {
+    text: { type: 'string', description: 'The words that follow the draft' },
+    logProb: { type: 'number', description: 'Natural-log probability of those words (and of the end of the post, when it ends there) under the language model' },
+  },
+  required: ['text', 'logProb'],
+};
 
 const suggestionOut = {
   type: 'object',
@@ -35,13 +49,17 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
       config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['compose'],
-        summary: 'Hashtags for a draft post, most likely first, learned from the posts of the serving model version and personalized by the author\'s own tags',
+        summary: 'Hashtags for a draft post, most likely first, learned from the posts of the serving model version and personalized by the author\'s own tags; and completions of the draft from a language model of those posts',
         body: {
           type: 'object',
           properties: {
             text: { type: 'string', description: `The draft (at most ${MAX_DRAFT_CHARS} characters)` },
             author: { type: 'string', description: 'The writer, whose tag history personalizes the suggestions (a user token: its own id, the default)' },
             limit: { type: 'integer', minimum: 1, maximum: 50, default: 5 },
+            completions: { type: 'integer', minimum: 0, maximum: 10, description: 'Completions wanted (default compose.completions; 0: none)' },
+            temperature: { type: 'number', minimum: 0, maximum: 2, description: 'Sampling temperature (0: greedy; default compose.temperature)' },
+            topP: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Nucleus mass (default compose.topP)' },
+            maxTokens: { type: 'integer', minimum: 1, maximum: 40, description: 'Most words per completion (default compose.maxTokens)' },
           },
           required: ['text'],
           examples: [{ text: 'Fresh basil and tomatoes from the market for tonight\'s pasta', author: 'ana', limit: 3 }],
@@ -49,9 +67,13 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
         response: {
           200: {
             type: 'object',
-            properties: { hashtags: { type: 'array', items: suggestionOut } },
-            required: ['hashtags'],
-            examples: [{ hashtags: [{ tag: 'cooking', score: 0.82, reason: 'posts with “basil”, “pasta” often carry it; you use it in 60% of your tagged posts' }] }],
+            properties: {
+              hashtags: { type: 'array', items: suggestionOut },
+              completions: { type: 'array', items: completionOut, description: 'Most probable first' },
+              completionsUnavailable: { type: 'string', description: 'Why no completion is given (the model is still training, turned off or failed, or every sample was filtered)' },
+            },
+            required: ['hashtags', 'completions'],
+            examples: [{ hashtags: [{ tag: 'cooking', score: 0.82, reason: 'posts with “basil”, “pasta” often carry it; you use it in 60% of your tagged posts' }], completions: [{ text: 'with fresh mozzarella', logProb: -6.1 }] }],
           },
           400: errorSchema, 403: errorSchema, 409: errorSchema,
         },
@@ -64,7 +86,8 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
       }
       const raw = body.author ?? request.tokenUser;
       const author = raw === undefined ? undefined : pseudonyms.id(raw);
-      return { hashtags: engine.suggestHashtags(body.text, { limit: body.limit, ...(author !== undefined ? { author } : {}) }) };
+      const { text, author: _asked, ...settings } = body;
+      return engine.composeSuggest(text, { ...settings, ...(author !== undefined ? { author } : {}) });
     },
   );
 }

@@ -55,7 +55,7 @@ import { defineModel } from '../shared/define-model.js';
 import { f32Tensor, i32Tensor, parseParams, stateInt } from '../shared/model-io.js';
 import { embeddingBag } from './embedding-bag.js';
 import { l2Normalize } from './l2-normalize.js';
-import { alignedTimes, buildFeatures, itemTower, meanBag, type Features } from './two-tower.js';
+import { alignedTimes, buildFeatures, itemTower, meanBag, mediaProjection, mediaTensors, restoreMedia, type Features } from './two-tower.js';
 
 export const DP_TWO_TOWER_ID = 'neural/dp-two-tower';
 const VERSION = 1;
@@ -109,8 +109,10 @@ export class DpTwoTowerNet extends Module {
   readonly textProj: Tensor;
   readonly userMlp: Mlp;
   readonly itemMlp: Mlp;
+  /** Projection of the items' media vectors (posts' `features.vectors`) into the text embedding's space, as the two-tower's. */
+  readonly mediaProj?: Tensor;
 
-  constructor(nUsers: number, nItems: number, p: DpTwoTowerParams, rng: Rng) {
+  constructor(nUsers: number, nItems: number, p: DpTwoTowerParams, rng: Rng, mediaDim = 0) {
     super();
     const e = p.embeddingDim, std = 1 / Math.sqrt(e);
     this.itemId = normalParam([nItems, e], rng, std);
@@ -119,6 +121,7 @@ export class DpTwoTowerNet extends Module {
     for (const t of [this.itemId, this.author, this.textProj]) t.sparse = true;
     this.userMlp = new Mlp({ sizes: [e, p.hidden, p.outputDim], rng });
     this.itemMlp = new Mlp({ sizes: [3 * e, p.hidden, p.outputDim], rng });
+    if (mediaDim > 0) this.mediaProj = mediaProjection(mediaDim, e, rng);
   }
 }
 
@@ -225,7 +228,7 @@ export class DpTwoTowerRecommender extends BaseRecommender {
     const hasTimes = data.interactionTimes.length === train.indices.length && data.interactionTimes.some((t) => Number.isFinite(t) && t !== 0);
     const f = buildFeatures(data, train, hasTimes ? alignedTimes(train, data.interactionTimes, train) : undefined, { ...p, maxFollowees: 0 });
     f.warm.fill(1);
-    const net = new DpTwoTowerNet(train.rows, train.cols, p, rng.fork());
+    const net = new DpTwoTowerNet(train.rows, train.cols, p, rng.fork(), f.mediaDim);
     const noiseRng = rng.fork();
     // Without noise nothing is private: the run then repeats from its seed.
     const secure = p.secureRandomness && sigma > 0;
@@ -289,8 +292,9 @@ export class DpTwoTowerRecommender extends BaseRecommender {
       'features.text_w': { data: f.textW, shape: [f.nItems, p.maxTerms] },
       'features.idf': { data: f.idf, shape: [p.textBuckets] },
       'features.authors': { data: f.authors, shape: [f.nItems] },
+      ...mediaTensors(f),
     }, {
-      featureUsers: f.nUsers,
+      featureUsers: f.nUsers, mediaDim: f.mediaDim,
       // ε is Infinity without noise; JSON has no Infinity, so it is stored as null.
       noiseMultiplier: spent.noiseMultiplier, steps: spent.steps, epsilon: Number.isFinite(spent.epsilon) ? spent.epsilon : null, delta: spent.delta,
     });
@@ -310,7 +314,7 @@ export class DpTwoTowerRecommender extends BaseRecommender {
       textIds: int('features.text_ids', nItems * p.maxTerms), textW: f32Tensor(a.tensors, 'features.text_w', nItems * p.maxTerms, where),
       idf: f32Tensor(a.tensors, 'features.idf', p.textBuckets, where), authors: int('features.authors', nItems), warm: new Uint8Array(nItems).fill(1), mediaDim: 0,
     };
-    const net = new DpTwoTowerNet(fU, nItems, p, createRng(0));
+    const net = new DpTwoTowerNet(fU, nItems, p, createRng(0), restoreMedia(a, m.features, where));
     const weights = Object.fromEntries(Object.entries(a.tensors).filter(([k]) => k.startsWith('net.')).map(([k, v]) => [k.slice(4), v]));
     try {
       net.loadStateDict(weights);

@@ -131,10 +131,27 @@ export class TwoTowerNet extends Module {
     this.userId = normalParam([nUsers, e], rng, std);
     this.author = normalParam([nUsers, e], rng, std);
     this.textProj = normalParam([p.textBuckets, e], rng, std);
-    if (mediaDim > 0) this.mediaProj = normalParam([mediaDim, e], rng, std);
+    if (mediaDim > 0) this.mediaProj = mediaProjection(mediaDim, e, rng);
     this.userMlp = new Mlp({ sizes: [3 * e, p.hidden, p.outputDim], rng });
     this.itemMlp = new Mlp({ sizes: [3 * e, p.hidden, p.outputDim], rng });
   }
+}
+
+/** The projection of media vectors (mediaDim × e) into the text embedding's space, initialised as the other tables. */
+export function mediaProjection(mediaDim: number, e: number, rng: Rng): Tensor {
+  return normalParam([mediaDim, e], rng, 1 / Math.sqrt(e));
+}
+
+/** The saved form of the features' media rows (nothing without media); `mediaDim` goes in the artifact's state. */
+export function mediaTensors(f: Features): Record<string, { data: Float32Array; shape: number[] }> {
+  return f.media ? { 'features.media': { data: f.media, shape: [f.nItems, f.mediaDim] } } : {};
+}
+
+/** Reads the media rows of an artifact into `features` and returns mediaDim (0 for artifacts written without media). */
+export function restoreMedia(a: Artifact, features: Features, where: string): number {
+  const mediaDim = a.state.mediaDim === undefined || a.state.mediaDim === 0 ? 0 : stateInt(a.state, 'mediaDim', where);
+  if (mediaDim > 0) Object.assign(features, { media: f32Tensor(a.tensors, 'features.media', features.nItems * mediaDim, where), mediaDim });
+  return mediaDim;
 }
 
 /** Bag inputs for rows `rows` of a padded (rows × width) table, each weighted 1/length; `drop` leaves one item out. */
@@ -432,7 +449,7 @@ export class TwoTowerRecommender extends BaseRecommender {
       'features.idf': { data: f.idf, shape: [p.textBuckets] },
       'features.authors': { data: f.authors, shape: [f.nItems] },
       'features.warm': { data: f.warm, shape: [f.nItems] },
-      ...(f.media ? { 'features.media': { data: f.media, shape: [f.nItems, f.mediaDim] } } : {}),
+      ...mediaTensors(f),
     }, { featureUsers: f.nUsers, mediaDim: f.mediaDim, training: { ...this.trainingInfo } });
   }
 
@@ -453,9 +470,7 @@ export class TwoTowerRecommender extends BaseRecommender {
       textIds: int('features.text_ids', nItems * p.maxTerms), textW: f32Tensor(a.tensors, 'features.text_w', nItems * p.maxTerms, where),
       idf: f32Tensor(a.tensors, 'features.idf', p.textBuckets, where), authors: int('features.authors', nItems), warm, mediaDim: 0,
     };
-    // Artifacts written before media vectors have no mediaDim: none.
-    const mediaDim = a.state.mediaDim === undefined || a.state.mediaDim === 0 ? 0 : stateInt(a.state, 'mediaDim', where);
-    if (mediaDim > 0) Object.assign(m.features, { media: f32Tensor(a.tensors, 'features.media', nItems * mediaDim, where), mediaDim });
+    const mediaDim = restoreMedia(a, m.features, where);
     const net = new TwoTowerNet(fU, nItems, p, createRng(0), mediaDim);
     const weights = Object.fromEntries(Object.entries(a.tensors).filter(([k]) => k.startsWith('net.')).map(([k, v]) => [k.slice(4), v]));
     try {
