@@ -1,5 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
