@@ -22,6 +22,21 @@ function hasExample(media: Json | undefined): boolean {
   return media.example !== undefined || media.examples !== undefined || schema?.example !== undefined || schema?.examples !== undefined;
 }
 
+/**
+ * Fields whose schema has a `pattern` but no `example` (on the field, or an `anyOf` member's parent): Swagger UI
+ * would invent a sample from the pattern, unreadable strings like `"{|xx|vyz}"`.
+ */
+function patternsWithoutExample(schema: unknown, field: string, covered: boolean, out: Set<string>): void {
+  const s = obj(schema);
+  if (!s) return;
+  const here = covered || s.example !== undefined || s.examples !== undefined;
+  if (typeof s.pattern === 'string' && !here) out.add(field);
+  for (const [k, v] of Object.entries(obj(s.properties) ?? {})) patternsWithoutExample(v, k, false, out);
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) for (const v of (s[key] as unknown[] | undefined) ?? []) patternsWithoutExample(v, field, here, out);
+  if (s.items !== undefined) patternsWithoutExample(s.items, `${field}[]`, false, out);
+  if (obj(s.additionalProperties)) patternsWithoutExample(s.additionalProperties, `${field}.*`, false, out);
+}
+
 /** Each problem of one document as "METHOD path: what is missing". */
 function openapiProblems(doc: Json): string[] {
   const problems: string[] = [];
@@ -48,6 +63,10 @@ function openapiProblems(doc: Json): string[] {
       }
       const body = obj(op.requestBody);
       if (body && !Object.values(obj(body.content) ?? {}).map(obj).some(hasExample)) problems.push(`${where}: the request body has no example`);
+      const patterned = new Set<string>();
+      for (const p of (op.parameters as Json[] | undefined) ?? []) patternsWithoutExample(p.schema, String(p.name), p.example !== undefined, patterned);
+      for (const media of Object.values(obj(body?.content) ?? {})) patternsWithoutExample(obj(media)?.schema, 'body', false, patterned);
+      for (const field of patterned) problems.push(`${where}: "${field}" has a pattern but no example (Swagger UI would invent one from the pattern)`);
     }
   }
   return problems;
@@ -78,7 +97,7 @@ describe('the OpenAPI document', () => {
     const bare = Fastify();
     await bare.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '1' } } });
     bare.get('/v1/widgets', { schema: { querystring: { type: 'object', properties: { k: { type: 'integer' } } } } }, async () => ({}));
-    bare.post('/v1/widgets', { schema: { summary: 'Add widgets', body: { type: 'object' }, response: { 201: { type: 'object', properties: { n: { type: 'integer' } } } } } }, async () => ({}));
+    bare.post('/v1/widgets', { schema: { summary: 'Add widgets', body: { type: 'object', properties: { id: { type: 'string', pattern: '^w[0-9]+$' } } }, response: { 201: { type: 'object', properties: { n: { type: 'integer' } } } } } }, async () => ({}));
     await bare.ready();
     expect(openapiProblems(bare.swagger() as unknown as Json)).toEqual([
       'GET /v1/widgets: no summary',
@@ -87,6 +106,7 @@ describe('the OpenAPI document', () => {
       'GET /v1/widgets: query parameter "k" must be named "limit" (keep "k" as a deprecated alias)',
       'POST /v1/widgets: the 201 response has no example',
       'POST /v1/widgets: the request body has no example',
+      'POST /v1/widgets: "id" has a pattern but no example (Swagger UI would invent one from the pattern)',
     ]);
     await bare.close();
   });
