@@ -150,7 +150,17 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
     openapi: {
       // 3.1: its schemas are JSON Schema 2020-12, what `z.toJSONSchema` writes (type arrays for nullable fields).
       openapi: '3.1.0',
-      info: { title: 'Resonate API', version: '0.1.0', description: 'Personalized feeds, similar posts, trending and search for social apps.' },
+      info: {
+        title: 'Resonate API',
+        version: '0.1.0',
+        description: [
+          'Personalized feeds, similar posts, trending and search for social apps.',
+          'Authenticate with an API key (`x-api-key` or `Authorization: Bearer`) or an end-user token (a JWT, `Authorization: Bearer`), unless the server is open.',
+          'Timestamps are answered as epoch milliseconds; rows may carry epoch milliseconds or ISO-8601 strings.',
+          'A page size is `limit` on every route (`k`, its old name, is still read where it was).',
+          'Errors are `{ error, code, message, statusCode }` with the codes of docs/errors.md.',
+        ].join(' '),
+      },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' },
