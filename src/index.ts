@@ -11,6 +11,8 @@
 export { createEngine, type Engine, type EngineOptions, type EngineStats, type TrainReport, type HydratedItem, type HydratedPage } from './engine/index.js';
 import { registerBuiltinModels as registerAll } from './models/builtin.js';
 export { createServer, type ServerOptions } from './api/server.js';
+// The typed HTTP client (also `resonate/client`, which loads nothing else: usable in a browser).
+export { createClient, ResonateApiError, type ClientOptions, type ResonateClient } from './client/index.js';
 export * from './core/index.js';
 export * from './data/schemas.js';
 export type { Dataset, InteractionLog } from './data/dataset.js';

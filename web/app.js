@@ -46,10 +46,10 @@ function describeModels(s) {
 }
 
 async function loadTrends() {
-  const tags = await api('/v1/trending?kind=hashtags&k=8');
+  const tags = await api('/v1/trending?kind=hashtags&limit=8');
   $('trending-tags').replaceChildren(...tags.items.map((t) => text('li', 'tag', t.label)));
   try {
-    const topics = await api('/v1/trending?kind=topics&k=5');
+    const topics = await api('/v1/trending?kind=topics&limit=5');
     $('trending-topics').replaceChildren(...topics.items.map((t) => text('li', 'topic', t.words.slice(0, 4).join(' · '))));
   } catch {
     // Topics are fitted in the background after training; until then only hashtags show.

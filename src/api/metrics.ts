@@ -102,7 +102,12 @@ export function installMetrics(app: FastifyInstance, engine: Engine, options: Me
       summary: 'Prometheus metrics: request latencies by route, queue depths, model version, feed cache hits (public, or a key with the metrics scope, per metrics.public)',
       ...(engine.config.metrics.public ? { security: [] } : {}),
       produces: ['text/plain'],
-      response: { 200: { description: 'Prometheus text exposition format 0.0.4', type: 'string', examples: ['# TYPE resonate_model_version gauge\nresonate_model_version{process="0"} 3\n'] } },
+      response: {
+        200: {
+          description: 'Prometheus text exposition format 0.0.4',
+          content: { 'text/plain': { schema: { type: 'string', example: '# TYPE resonate_model_version gauge\nresonate_model_version{process="0"} 3\n' } } },
+        },
+      },
     },
   }, async (_request, reply) => {
     const text = options.aggregate ? await options.aggregate() : await registry.metrics();

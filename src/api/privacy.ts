@@ -50,8 +50,16 @@ export function installPseudonymization(app: FastifyInstance, config: ResonateCo
       schema: {
         tags: ['admin'],
         summary: 'The pseudonym the store holds for a raw user id (admin only; pseudonym → id cannot be computed)',
-        querystring: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        response: { 200: { type: 'object', properties: { id: { type: 'string' }, pseudonym: { type: 'string' } } }, 400: errorSchema, 409: errorSchema },
+        querystring: { type: 'object', properties: { id: { type: 'string', description: 'The raw user id' } }, required: ['id'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: { id: { type: 'string' }, pseudonym: { type: 'string', description: 'The id the store holds: psn_ and the HMAC-SHA-256 of the raw id under `privacy.pseudonymize.key`, base64url' } },
+            required: ['id', 'pseudonym'],
+            example: { id: 'u42', pseudonym: 'psn_qotud24zUgQnJ0kXIKZ8IPkzSJYS4MFT5LEb3MxIMVw' },
+          },
+          400: errorSchema, 409: errorSchema,
+        },
       },
     },
     async (request) => {

@@ -131,6 +131,9 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   });
   // Validation is done with zod in the engine (one schema, clear messages); JSON Schemas are for the docs.
   app.setValidatorCompiler(() => () => true);
+  // Answers are written with JSON.stringify, not compiled from the response schemas: a schema is documentation and
+  // never drops a field the code returns (test/api/openapi-*.test.ts checks answers against their schemas).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((error: FastifyError | ResonateError, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
@@ -141,11 +144,23 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   // Authentication and rate limits run on every request before its body is read (auth.ts).
   // With `cache.url` set, the counters live in Redis: a limit holds across every process behind the balancer.
   await installAuth(app, config, engine.shared.rateLimit);
-  installMetrics(app, engine, options.metrics);
 
+  // Registered before any route, so every route (GET /metrics too) is in the document.
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Resonate API', version: '0.1.0', description: 'Personalized feeds, similar posts, trending and search for social apps.' },
+      // 3.1: its schemas are JSON Schema 2020-12, what `z.toJSONSchema` writes (type arrays for nullable fields).
+      openapi: '3.1.0',
+      info: {
+        title: 'Resonate API',
+        version: '0.1.0',
+        description: [
+          'Personalized feeds, similar posts, trending and search for social apps.',
+          'Authenticate with an API key (`x-api-key` or `Authorization: Bearer`) or an end-user token (a JWT, `Authorization: Bearer`), unless the server is open.',
+          'Timestamps are answered as epoch milliseconds; rows may carry epoch milliseconds or ISO-8601 strings.',
+          'A page size is `limit` on every route (`k`, its old name, is still read where it was).',
+          'Errors are `{ error, code, message, statusCode }` with the codes of docs/errors.md.',
+        ].join(' '),
+      },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' },
@@ -156,6 +171,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
       security: [{ apiKey: [] }, { userToken: [] }],
     },
   });
+  installMetrics(app, engine, options.metrics);
   const pseudonyms = installPseudonymization(app, config);
   registerIngestRoutes(app, engine, pseudonyms);
   registerReadRoutes(app, engine);

@@ -711,7 +711,7 @@ export function envName(path: readonly string[]): string {
 }
 
 /** Optional secrets that may come from the environment instead of the config file. */
-const SECRET_ENV_PATHS: readonly (readonly string[])[] = [
+export const SECRET_ENV_PATHS: readonly (readonly string[])[] = [
   ['server', 'userTokens', 'secret'],
   ['privacy', 'pseudonymize', 'key'],
 ];

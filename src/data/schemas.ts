@@ -75,7 +75,8 @@ export const idSchema = z
   .max(LIMITS.idChars, `must be at most ${LIMITS.idChars} characters`)
   // eslint-disable-next-line no-control-regex
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
-  .refine(wellFormed, LONE_SURROGATE_MESSAGE);
+  .refine(wellFormed, LONE_SURROGATE_MESSAGE)
+  .meta({ description: `An id of your app: 1–${LIMITS.idChars} characters, no control characters` });
 
 const TIME_RANGE = `between 0000-01-01 and 9999-12-31 (epoch ms ${LIMITS.minTime} to ${LIMITS.maxTime})`;
 // ISO-8601 date, or date and time (seconds and fraction optional) with an optional Z or ±hh[:]mm offset.
@@ -115,7 +116,7 @@ export const timestampSchema = z.union([z.number(), z.string()]).transform((v, c
     return z.NEVER;
   }
   return ms;
-});
+}).meta({ description: 'Epoch milliseconds (a number, or a string of digits) or an ISO-8601 date or date-time (without an offset: the server\'s time zone); stored as epoch milliseconds' });
 
 const featureKey = z
   .string()

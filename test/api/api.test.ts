@@ -175,14 +175,14 @@ describe('HTTP API', () => {
   });
 
   it('finds similar posts and searches text', async () => {
-    const sim = (await app.inject('/v1/posts/c00/similar?k=3')).json() as { items: { post: { id: string } }[] };
+    const sim = (await app.inject('/v1/posts/c00/similar?limit=3')).json() as { items: { post: { id: string } }[] };
     expect(sim.items.length).toBeGreaterThan(0);
     expect(sim.items.every((s) => s.post.id !== 'c00')).toBe(true);
     const hits = (await app.inject('/v1/search?q=basil')).json() as { items: { post: { id: string } }[] };
     expect(hits.items.length).toBe(12);
     expect(hits.items.every((h) => h.post.id.startsWith('c'))).toBe(true);
     expect((await app.inject('/v1/trending?k=5')).json().items.length).toBeGreaterThan(0);
-    const tags = (await app.inject('/v1/trending?kind=hashtags&k=2')).json() as { items: { tag: string; label: string; score: number }[] };
+    const tags = (await app.inject('/v1/trending?kind=hashtags&limit=2')).json() as { items: { tag: string; label: string; score: number }[] };
     expect(tags.items.map((t) => t.tag).sort()).toEqual(['cooking', 'football']);
     expect(tags.items[0]!.label).toMatch(/^#/);
     const topics = (await app.inject('/v1/trending?kind=topics&k=3')).json() as { items: { words: string[]; label: string; score: number }[] };
@@ -190,6 +190,10 @@ describe('HTTP API', () => {
     const top = topics.items[0]!.words;
     expect(top.includes('#cooking') !== top.includes('#football')).toBe(true); // one subject, not a mix
     expect((await app.inject('/v1/trending?kind=people')).json()).toMatchObject({ code: 'INVALID_INPUT' });
+    // `limit` everywhere; `k`, the old name, still read, and both with different values refused by name.
+    expect((await app.inject('/v1/posts/c00/similar?k=2')).json().items).toHaveLength(2);
+    expect((await app.inject('/v1/posts/c00/similar?k=2&limit=2')).json().items).toHaveLength(2);
+    expect((await app.inject('/v1/trending?kind=hashtags&limit=2&k=3')).json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^k: is the old name of "limit"/) });
   });
 
   describe('bad input gets a clear error and writes nothing', () => {

@@ -58,6 +58,13 @@ describe('npm run build', () => {
     expect(pkg.files!.filter((f) => /^(src|test|bench)\b/.test(f))).toEqual([]);
   });
 
+  it('every entry point of package.json "exports" is a compiled module (the library, the typed client)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { types: string; default: string }> };
+    const modules = Object.values(pkg.exports).filter((e) => typeof e !== 'string').map((e) => e.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts'));
+    expect(modules).toEqual(['src/index.ts', 'src/client/index.ts']);
+    for (const m of modules) expect(compiled.has(m), m).toBe(true);
+  });
+
   it('keeps only the reference implementations that runtime code imports', () => {
     const refs = [...compiled].filter((f) => f.endsWith('.ref.ts')).sort();
     expect(refs.every((f) => f.startsWith('src/math/'))).toBe(true);

@@ -33,7 +33,14 @@ const interactionsBody = z.object({
     .max(1000),
 });
 
-const xrpcErrorSchema = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } }, required: ['error', 'message'] };
+const xrpcErrorSchema = {
+  type: 'object',
+  description: 'An XRPC error',
+  properties: { error: { type: 'string', description: 'The XRPC error name' }, message: { type: 'string' } },
+  required: ['error', 'message'],
+  additionalProperties: true,
+  example: { error: 'UnknownFeed', message: 'unknown feed at://did:web:feeds.example.com/app.bsky.feed.generator/nope' },
+};
 const errors = { 400: xrpcErrorSchema, 401: xrpcErrorSchema, 404: xrpcErrorSchema, 409: xrpcErrorSchema, 429: xrpcErrorSchema };
 
 export interface BlueskyRouteOptions {
@@ -71,16 +78,33 @@ export async function registerBlueskyRoutes(app: FastifyInstance, engine: Engine
           tags: ['bluesky'],
           summary: 'Bluesky feed generator: a page of a served feed as post AT-URIs (anonymous, or personalized with the requester\'s service-auth JWT)',
           security: [],
-          querystring: { type: 'object', properties: { feed: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string' } }, required: ['feed'] },
+          querystring: {
+            type: 'object',
+            properties: {
+              feed: { type: 'string', description: 'The feed generator record\'s AT-URI', example: 'at://did:web:feeds.example.com/app.bsky.feed.generator/for-you' },
+              limit: { type: 'integer', minimum: 1, maximum: 100, default: 50, description: 'How many posts to return (1–100)' },
+              cursor: { type: 'string', description: 'The `cursor` of the previous page' },
+            },
+            required: ['feed'],
+          },
           response: {
             200: {
               type: 'object',
               properties: {
-                feed: { type: 'array', items: { type: 'object', properties: { post: { type: 'string' }, feedContext: { type: 'string' } }, required: ['post'] } },
-                cursor: { type: 'string' },
-                reqId: { type: 'string' },
+                feed: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { post: { type: 'string', description: 'The post\'s AT-URI' }, feedContext: { type: 'string', description: 'Echoed back in sendInteractions' } },
+                    required: ['post'],
+                    additionalProperties: true,
+                  },
+                },
+                cursor: { type: 'string', description: 'Send it back for the next page; absent on the last page' },
+                reqId: { type: 'string', description: 'The served response\'s id' },
               },
               required: ['feed'],
+              additionalProperties: true,
               example: { feed: [{ post: 'at://did:web:localhost/app.bsky.feed.post/p42', feedContext: '0b9e6c1e-2f7d-4a8e-9a55-3c1d2e4f5a6b/0' }], cursor: 'eyJvIjoxLCJuIjoxLCJzIjoxLCJ1IjoiYWJjIn0', reqId: '0b9e6c1e-2f7d-4a8e-9a55-3c1d2e4f5a6b' },
             },
             ...errors,
@@ -105,8 +129,12 @@ export async function registerBlueskyRoutes(app: FastifyInstance, engine: Engine
           response: {
             200: {
               type: 'object',
-              properties: { did: { type: 'string' }, feeds: { type: 'array', items: { type: 'object', properties: { uri: { type: 'string' } }, required: ['uri'] } } },
+              properties: {
+                did: { type: 'string', description: 'The service DID (`bluesky.serviceDid`)' },
+                feeds: { type: 'array', items: { type: 'object', properties: { uri: { type: 'string', description: 'The feed generator record\'s AT-URI' } }, required: ['uri'], additionalProperties: true } },
+              },
               required: ['did', 'feeds'],
+              additionalProperties: true,
               example: { did: 'did:web:localhost', feeds: [{ uri: 'at://did:web:localhost/app.bsky.feed.generator/for-you' }] },
             },
             ...errors,
@@ -124,7 +152,31 @@ export async function registerBlueskyRoutes(app: FastifyInstance, engine: Engine
           tags: ['bluesky'],
           summary: 'Bluesky feed generator: what the requester did with served items (seen, like, "show less"…), stored as their events (service-auth JWT required)',
           security: [],
-          response: { 200: { type: 'object', properties: {}, example: {} }, ...errors },
+          body: {
+            type: 'object',
+            properties: {
+              feed: { type: 'string', description: 'The feed the items were served from (AT-URI)' },
+              interactions: {
+                type: 'array',
+                maxItems: 1000,
+                items: {
+                  type: 'object',
+                  properties: {
+                    item: { type: 'string', description: 'The post\'s AT-URI' },
+                    event: { type: 'string', description: 'The lexicon token, e.g. app.bsky.feed.defs#interactionLike' },
+                    feedContext: { type: 'string', description: 'The `feedContext` the skeleton gave the item' },
+                    reqId: { type: 'string' },
+                  },
+                },
+              },
+            },
+            required: ['interactions'],
+            example: {
+              feed: 'at://did:web:feeds.example.com/app.bsky.feed.generator/for-you',
+              interactions: [{ item: 'at://did:plc:abc123/app.bsky.feed.post/3kq2x7', event: 'app.bsky.feed.defs#interactionLike', feedContext: '0b9e6c1e-2f7d-4a8e-9a55-3c1d2e4f5a6b/0' }],
+            },
+          },
+          response: { 200: { type: 'object', description: 'Empty on success', properties: {}, example: {} }, ...errors },
         },
       },
       async (request) => {

@@ -9,7 +9,7 @@ import { MAX_DRAFT_CHARS } from '../../compose/index.js';
 import { createError } from '../../core/errors.js';
 import { idSchema } from '../../data/schemas.js';
 import type { Engine } from '../../engine/index.js';
-import { errorSchema } from '../openapi.js';
+import { errors } from '../openapi.js';
 import { parseQuery } from '../parse-query.js';
 import type { Pseudonymization } from '../privacy.js';
 
@@ -55,14 +55,14 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
           properties: {
             text: { type: 'string', description: `The draft (at most ${MAX_DRAFT_CHARS} characters)` },
             author: { type: 'string', description: 'The writer, whose tag history personalizes the suggestions (a user token: its own id, the default)' },
-            limit: { type: 'integer', minimum: 1, maximum: 50, default: 5 },
+            limit: { type: 'integer', minimum: 1, maximum: 50, default: 5, description: 'How many hashtags to return (1–50)' },
             completions: { type: 'integer', minimum: 0, maximum: 10, description: 'Completions wanted (default compose.completions; 0: none)' },
             temperature: { type: 'number', minimum: 0, maximum: 2, description: 'Sampling temperature (0: greedy; default compose.temperature)' },
             topP: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Nucleus mass (default compose.topP)' },
             maxTokens: { type: 'integer', minimum: 1, maximum: 40, description: 'Most words per completion (default compose.maxTokens)' },
           },
           required: ['text'],
-          examples: [{ text: 'Fresh basil and tomatoes from the market for tonight\'s pasta', author: 'ana', limit: 3 }],
+          example: { text: 'Fresh basil and tomatoes from the market for tonight\'s pasta', author: 'u42', limit: 3 },
         },
         response: {
           200: {
@@ -73,9 +73,9 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
               completionsUnavailable: { type: 'string', description: 'Why no completion is given (the model is still training, turned off or failed, or every sample was filtered)' },
             },
             required: ['hashtags', 'completions'],
-            examples: [{ hashtags: [{ tag: 'cooking', score: 0.82, reason: 'posts with “basil”, “pasta” often carry it; you use it in 60% of your tagged posts' }], completions: [{ text: 'with fresh mozzarella', logProb: -6.1 }] }],
+            example: { hashtags: [{ tag: 'cooking', score: 0.82, reason: 'posts with “basil”, “pasta” often carry it; you use it in 60% of your tagged posts' }], completions: [{ text: 'with fresh mozzarella', logProb: -6.1 }] },
           },
-          400: errorSchema, 403: errorSchema, 409: errorSchema,
+          ...errors(400, 403, 409),
         },
       },
     },

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
 import { flaggedPosts } from '../../engine/moderation.js';
-import { errorSchema, postOut } from '../openapi.js';
+import { epochMs, errors, examplePost, limitParam, postOut } from '../openapi.js';
 import { parseQuery } from '../parse-query.js';
 
 const flaggedQuery = z.object({ days: z.coerce.number().positive().max(3650).default(7), limit: z.coerce.number().int().min(1).max(500).default(50) });
@@ -14,17 +14,18 @@ const flaggedQuery = z.object({ days: z.coerce.number().positive().max(3650).def
 const flaggedOut = {
   type: 'object',
   properties: {
-    reviewAbove: { type: ['number', 'null'] },
-    since: { type: 'number' },
-    scanned: { type: 'integer' },
-    truncated: { type: 'boolean' },
-    items: { type: 'array', items: { type: 'object', properties: { post: postOut, offensive: { type: 'number' } }, required: ['post', 'offensive'] } },
+    reviewAbove: { type: ['number', 'null'], description: '`moderation.reviewAbove` (null: review is off)' },
+    since: epochMs('The start of the window scanned'),
+    scanned: { type: 'integer', description: 'Posts scanned' },
+    truncated: { type: 'boolean', description: 'Whether the scan stopped at its cap before the start of the window' },
+    items: { type: 'array', items: { type: 'object', properties: { post: postOut, offensive: { type: 'number', description: 'Calibrated probability (0..1)' } }, required: ['post', 'offensive'], additionalProperties: true } },
   },
   required: ['reviewAbove', 'since', 'scanned', 'truncated', 'items'],
-  examples: [{
+  additionalProperties: true,
+  example: {
     reviewAbove: 0.8, since: 1765065600000, scanned: 1200, truncated: false,
-    items: [{ post: { id: 'p42', author: 'ana', text: 'you are all idiots', created_at: 1765152000000, tags: [], features: { offensive: 0.93 } }, offensive: 0.93 }],
-  }],
+    items: [{ post: { ...examplePost, id: 'p2002', author: 'u666', text: 'you are all idiots', tags: [], features: { offensive: 0.93 } }, offensive: 0.93 }],
+  },
 };
 
 export function registerModerationRoutes(app: FastifyInstance, engine: Engine): void {
@@ -35,8 +36,8 @@ export function registerModerationRoutes(app: FastifyInstance, engine: Engine): 
       schema: {
         tags: ['admin'],
         summary: 'Posts of the last `days` (default 7) whose offensive probability is above moderation.reviewAbove, most probable first (empty when review is off)',
-        querystring: { type: 'object', properties: { days: { type: 'number', exclusiveMinimum: 0, maximum: 3650 }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
-        response: { 200: flaggedOut, 400: errorSchema },
+        querystring: { type: 'object', properties: { days: { type: 'number', exclusiveMinimum: 0, maximum: 3650, default: 7, description: 'How many days back to scan' }, limit: limitParam(50, 500, 'posts') } },
+        response: { 200: flaggedOut, ...errors(400) },
       },
     },
     async (request) => {

@@ -8,15 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Engine } from '../../engine/index.js';
 import { createError } from '../../core/errors.js';
-import { parseQuery } from '../parse-query.js';
-import { errorSchema, postOut } from '../openapi.js';
-
+import { PAGE_SIZE_ALIASES, parseQuery } from '../parse-query.js';
+import { cursorParam, errors, exampleItem, examplePost, idParams, itemOut, kAlias, limitParam, pageOut, postOut, type JsonSchema } from '../openapi.js';
 
 const kParam = z.coerce.number().int().min(1).max(500);
 // Built once: a zod schema compiles itself on first use, which would otherwise be paid on every request.
 const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional(), explain: z.enum(['full']).optional() });
-const similarQuery = z.object({ k: kParam.default(10) });
-const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), k: kParam.default(20) });
+const similarQuery = z.object({ limit: kParam.default(10) });
+const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), limit: kParam.default(20) });
 const searchQuery = z.object({
   q: z.string().min(1, 'must not be empty').max(512),
   limit: kParam.default(20),
@@ -26,13 +25,16 @@ const searchQuery = z.object({
 });
 const searchItemOut = {
   type: 'object',
+  description: 'One hit: `post` (type=posts), `user` (type=users) or `tag` (type=hashtags), with its score',
   properties: {
     post: postOut,
-    user: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
-    tag: { type: 'string' },
+    user: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id'], additionalProperties: true },
+    tag: { type: 'string', description: 'Without the leading #' },
     posts: { type: 'integer', description: 'posts by the user / carrying the tag' },
-    score: { type: 'number' },
+    score: { type: 'number', description: 'Relevance (higher first): the fused score of the lexical and vector rankings' },
   },
+  required: ['score'],
+  additionalProperties: true,
 };
 const usersQuery = z.object({ limit: kParam.default(50) });
 const whoToFollowQuery = z.object({ limit: kParam.default(20) });
@@ -48,23 +50,80 @@ const predictedRatingOut = {
     rated: { type: 'number', description: "the user's own rating of the post in the serving snapshot, when there is one" },
   },
   required: ['user', 'post', 'rating', 'model', 'scale'],
-  example: { user: '196', post: '242', rating: 3.87, model: 'rating/svd', scale: { min: 1, max: 5 } },
+  additionalProperties: true,
+  example: { user: 'u42', post: 'p1007', rating: 3.87, model: 'rating/svd', scale: { min: 1, max: 5 } },
 };
 const proofOut = {
   type: 'object',
   properties: {
     kind: { type: 'string', enum: ['followed-by', 'follows-you', 'shared-interest'] },
-    users: { type: 'array', items: { type: 'string' } },
-    total: { type: 'integer' },
-    posts: { type: 'integer' },
-    tag: { type: 'string' },
+    users: { type: 'array', items: { type: 'string' }, description: 'followed-by: accounts the user follows that follow the suggestion' },
+    total: { type: 'integer', description: 'followed-by: how many such accounts in all' },
+    posts: { type: 'integer', description: 'shared-interest: posts behind the shared interest' },
+    tag: { type: 'string', description: 'shared-interest: the hashtag both like' },
   },
   required: ['kind'],
+  additionalProperties: true,
 };
 const suggestionOut = {
   type: 'object',
-  properties: { userId: { type: 'string' }, score: { type: 'number' }, reasons: { type: 'array', items: { type: 'string' } }, proof: { type: 'array', items: proofOut } },
+  properties: {
+    userId: { type: 'string' },
+    score: { type: 'number', description: "The ranker's probability that the user follows this account" },
+    reasons: { type: 'array', items: { type: 'string' }, description: 'The social proof in words' },
+    proof: { type: 'array', items: proofOut },
+  },
   required: ['userId', 'score', 'reasons', 'proof'],
+  additionalProperties: true,
+};
+const trendingItemOut: JsonSchema = {
+  description: 'kind=posts: a ranked post; kind=hashtags: `{ tag, label, score }`; kind=topics: `{ topic, label, words, score, coherence }`',
+  anyOf: [
+    itemOut,
+    { type: 'object', properties: { tag: { type: 'string', description: 'Without the leading #' }, label: { type: 'string', description: '"#tag", for display' }, score: { type: 'number' } }, required: ['tag', 'label', 'score'], additionalProperties: true },
+    {
+      type: 'object',
+      properties: {
+        topic: { type: 'integer' }, score: { type: 'number', description: 'Engagement momentum of the topic\'s posts' },
+        words: { type: 'array', items: { type: 'string' }, description: 'The top words' }, label: { type: 'string', description: 'The three top words, for display' },
+        coherence: { type: 'number' },
+      },
+      required: ['topic', 'score', 'words', 'label'],
+      additionalProperties: true,
+    },
+  ],
+};
+const stateOut = { type: 'string', enum: ['off', 'training', 'ready', 'failed'] };
+const problemOut = { type: 'object', properties: { model: { type: 'string' }, reason: { type: 'string' } }, required: ['model', 'reason'], additionalProperties: true };
+const statsOut: JsonSchema = {
+  type: 'object',
+  description: 'Store counts, the serving model version and the state of background work',
+  properties: {
+    users: { type: 'integer' }, posts: { type: 'integer' }, follows: { type: 'integer' }, events: { type: 'integer' },
+    trainedAt: { type: ['string', 'null'], description: 'When the serving models were trained (ISO-8601), null before' },
+    models: { type: 'array', items: { type: 'string' } },
+    modelVersion: {
+      anyOf: [{ type: 'object', properties: { version: { type: 'integer' }, createdAt: { type: 'string', description: 'ISO-8601' }, validation: { type: 'object', additionalProperties: true } }, required: ['version', 'createdAt'], additionalProperties: true }, { type: 'null' }],
+      description: 'The serving saved version (null before the first training or for an unsaved one)',
+    },
+    retraining: { type: 'string', enum: ['idle', 'running', 'failed'] },
+    lastRetrainError: { type: ['string', 'null'] },
+    feedSources: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, weight: { type: 'number' } }, required: ['key', 'weight'] } },
+    ranker: stateOut, behavior: stateOut, topics: stateOut,
+    problems: { type: 'array', items: problemOut, description: 'Background models that could not be trained, with the reason' },
+    datasetUsers: { type: 'integer' }, datasetItems: { type: 'integer' },
+    materializedFeeds: { type: 'integer', description: 'Users whose first page is precomputed in memory' },
+    impressions: { type: 'object', additionalProperties: true, description: 'This process\'s impression log: rows written, pending, dropped, failed flushes' },
+    feedback: { type: 'object', additionalProperties: true, description: 'How events\' request ids joined served impressions since start: joined, unknown, malformed' },
+  },
+  required: ['users', 'posts', 'follows', 'events', 'trainedAt', 'models', 'modelVersion', 'retraining'],
+  additionalProperties: true,
+  example: {
+    users: 1200, posts: 48210, follows: 9034, events: 310552, trainedAt: '2026-01-01T03:00:12.345Z', models: ['als', 'popular/decay'],
+    modelVersion: { version: 3, createdAt: '2026-01-01T03:00:12.345Z' }, retraining: 'idle', lastRetrainError: null,
+    feedSources: [{ key: 'als', weight: 1 }, { key: 'popular/decay', weight: 0.3 }], ranker: 'ready', behavior: 'ready', topics: 'ready', problems: [],
+    datasetUsers: 1187, datasetItems: 47001, materializedFeeds: 100, impressions: { written: 5400, pending: 0, dropped: 0, failedFlushes: 0 }, feedback: { joined: 812, unknown: 3, malformed: 0 },
+  },
 };
 const serializedPages = new WeakMap<object, string>();
 
@@ -78,9 +137,15 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
         summary: "A user's personalized feed, one page at a time, each item with its source and a human explanation",
         description:
           'Each response has a `requestId`; send it back as `request_id` on the events that answer this page (a like, a hide, dwell) so they join the served impressions. Events with an unknown or malformed `request_id` are stored all the same. With `explain=full` the list is ranked afresh (not from cache) and each item carries `attribution`: the baseline score, and the Shapley contribution of each candidate source, of freshness and of each engagement-ranker head, which sum to the item\'s score minus the baseline.',
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        querystring: { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, explain: { type: 'string', enum: ['full'], description: 'Attach score attributions to each item (slower: ranks afresh)' } } },
-        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        params: idParams('The user'),
+        querystring: { type: 'object', properties: { cursor: cursorParam, limit: limitParam(undefined, 500, 'posts per page (default `feed.pageSize`, 20; later pages keep the size of the first)'), explain: { type: 'string', enum: ['full'], description: 'Attach score attributions to each item (slower: ranks afresh)' } } },
+        response: {
+          200: pageOut(
+            { requestId: '0b9e6c1e-2f7d-4a8e-9a55-3c1d2e4f5a6b', items: [exampleItem], nextCursor: 'eyJvIjoyMCwibiI6MjAsInMiOjE3NjcyMjU2MDAwMDAsInUiOiJhYmNkZWZnaCJ9' },
+            { requestId: { type: 'string', description: 'Send it back as `request_id` on the events that answer this page' } },
+          ),
+          ...errors(400, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -105,11 +170,17 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       schema: {
         tags: ['recommend'],
         summary: 'Accounts a user may want to follow, best first, each with its social proof ("followed by @a and @b you follow", "you both like #tag"); never the user, accounts they follow or erased accounts',
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        params: idParams('The user'),
+        querystring: { type: 'object', properties: { limit: limitParam(20, 500, 'accounts') } },
         response: {
-          200: { type: 'object', properties: { user: { type: 'string' }, items: { type: 'array', items: suggestionOut } }, required: ['user', 'items'] },
-          400: errorSchema, 404: errorSchema, 409: errorSchema,
+          200: {
+            type: 'object',
+            properties: { user: { type: 'string' }, items: { type: 'array', items: suggestionOut } },
+            required: ['user', 'items'],
+            additionalProperties: true,
+            example: { user: 'u7', items: [{ userId: 'u42', score: 0.71, reasons: ['followed by @u3 and @u9 you follow'], proof: [{ kind: 'followed-by', users: ['u3', 'u9'], total: 4 }] }] },
+          },
+          ...errors(400, 404, 409),
         },
       },
     },
@@ -127,9 +198,9 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       schema: {
         tags: ['recommend'],
         summary: "The rating a user would give a post, predicted by the rating model of `ratings.model` (fitted on the serving snapshot's rating events) and clipped to the rating scale",
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        querystring: { type: 'object', properties: { post: { type: 'string' } }, required: ['post'] },
-        response: { 200: predictedRatingOut, 400: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+        params: idParams('The user'),
+        querystring: { type: 'object', properties: { post: { type: 'string', description: 'The post to rate' } }, required: ['post'] },
+        response: { 200: predictedRatingOut, ...errors(400, 404, 409, 422) },
       },
     },
     async (request) => {
@@ -146,8 +217,21 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       schema: {
         tags: ['recommend'],
         summary: "A user's predicted next action (probability per event type) and churn risk (no activity in the next 7 days), calibrated",
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        response: { 404: errorSchema, 409: errorSchema },
+        params: idParams('The user'),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              user: { type: 'string' },
+              nextAction: { type: 'object', additionalProperties: { type: 'number' }, description: 'Calibrated probability of each event type being the next action' },
+              churnRisk: { type: 'number', description: 'Calibrated probability of no event in the next 7 days' },
+            },
+            required: ['user', 'nextAction', 'churnRisk'],
+            additionalProperties: true,
+            example: { user: 'u42', nextAction: { view: 0.61, like: 0.27, share: 0.04, comment: 0.08 }, churnRisk: 0.12 },
+          },
+          ...errors(404, 409),
+        },
       },
     },
     async (request) => {
@@ -162,16 +246,19 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['recommend'],
-        summary: 'Posts similar to a post',
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        querystring: { type: 'object', properties: { k: { type: 'integer', minimum: 1, maximum: 500 } } },
-        response: { 404: errorSchema },
+        summary: 'Posts similar to a post (by the models of `feed.similar`), best first',
+        params: idParams('The post'),
+        querystring: { type: 'object', properties: { limit: limitParam(10, 500, 'posts'), k: kAlias } },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: itemOut } }, required: ['items'], additionalProperties: true, example: { items: [{ ...exampleItem, postId: 'p1012', source: 'similar', sources: ['similar'], explanation: 'Similar to a post you viewed', post: { ...examplePost, id: 'p1012', text: 'Rye starter, day 5: finally bubbly' } }] } },
+          ...errors(400, 404),
+        },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const q = parseQuery(similarQuery, request.query);
-      return { items: await engine.similarPosts(id, q.k) };
+      const q = parseQuery(similarQuery, request.query, PAGE_SIZE_ALIASES);
+      return { items: await engine.similarPosts(id, q.limit) };
     },
   );
 
@@ -182,12 +269,22 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       schema: {
         tags: ['recommend'],
         summary: 'What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics)',
-        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'] }, k: { type: 'integer', minimum: 1, maximum: 500 } } },
+        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'], default: 'posts', description: 'What to rank' }, limit: limitParam(20), k: kAlias } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'] }, items: { type: 'array', items: trendingItemOut } },
+            required: ['kind', 'items'],
+            additionalProperties: true,
+            example: { kind: 'hashtags', items: [{ tag: 'baking', label: '#baking', score: 41.2 }, { tag: 'running', label: '#running', score: 17.9 }] },
+          },
+          ...errors(400),
+        },
       },
     },
     async (request) => {
-      const q = parseQuery(trendingQuery, request.query);
-      const items = q.kind === 'posts' ? await engine.trendingPosts(q.k) : q.kind === 'hashtags' ? await engine.trendingHashtags(q.k) : engine.trendingTopics(q.k);
+      const q = parseQuery(trendingQuery, request.query, PAGE_SIZE_ALIASES);
+      const items = q.kind === 'posts' ? await engine.trendingPosts(q.limit) : q.kind === 'hashtags' ? await engine.trendingHashtags(q.limit) : engine.trendingTopics(q.limit);
       return { kind: q.kind, items };
     },
   );
@@ -203,11 +300,11 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
         querystring: {
           type: 'object',
           properties: {
-            q: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-            type: { type: 'string', enum: ['posts', 'users', 'hashtags'] },
-            user: { type: 'string' },
-            fusion: { type: 'string', enum: ['rrf', 'blend'] },
+            q: { type: 'string', description: 'The query (1–512 characters)', example: 'sourdough rye -bread #baking' },
+            limit: limitParam(20, 500, 'hits'),
+            type: { type: 'string', enum: ['posts', 'users', 'hashtags'], default: 'posts', description: 'What to search' },
+            user: { type: 'string', description: 'The searching user, to personalize posts and people' },
+            fusion: { type: 'string', enum: ['rrf', 'blend'], description: 'How lexical and vector rankings are fused (default: `search.fusion`)' },
           },
           required: ['q'],
         },
@@ -215,9 +312,11 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
           200: {
             type: 'object',
             properties: { items: { type: 'array', items: searchItemOut } },
-            example: { items: [{ post: { id: 'p1', author: 'ana', text: 'Sourdough with rye', created_at: 1717200000000, tags: ['baking'] }, score: 0.0325 }] },
+            required: ['items'],
+            additionalProperties: true,
+            example: { items: [{ post: examplePost, score: 0.0325 }] },
           },
-          400: errorSchema,
+          ...errors(400, 403),
         },
       },
     },
@@ -228,13 +327,29 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     },
   );
 
-  app.get('/v1/stats', { config: { scope: 'read' }, schema: { tags: ['admin'], summary: 'Dataset counts and training state' } }, async () => {
+  app.get('/v1/stats', { config: { scope: 'read' }, schema: { tags: ['admin'], summary: 'Dataset counts and training state', response: { 200: statsOut } } }, async () => {
     return engine.stats();
   });
 
   app.get(
     '/v1/users',
-    { config: { scope: 'read' }, schema: { tags: ['admin'], summary: 'A sample of user ids (most active first), for the dashboard', querystring: { type: 'object', properties: { limit: { type: 'integer' } } } } },
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['admin'],
+        summary: 'A sample of user ids (most active first, from the serving snapshot), for the dashboard',
+        querystring: { type: 'object', properties: { limit: limitParam(50, 500, 'users') } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, interactions: { type: 'integer', description: 'Interactions in the snapshot' } }, required: ['id', 'interactions'] } } },
+            required: ['items'],
+            example: { items: [{ id: 'u42', interactions: 318 }, { id: 'u7', interactions: 206 }] },
+          },
+          ...errors(400),
+        },
+      },
+    },
     async (request) => {
       const q = parseQuery(usersQuery, request.query);
       const d = engine.dataset;
@@ -247,7 +362,14 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
 
   app.post(
     '/v1/admin/train',
-    { config: { scope: 'admin' }, schema: { tags: ['admin'], summary: 'Retrain in the background (a child process for a file store) and swap the new version in; 202 at once, progress in /v1/stats' } },
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Retrain in the background (a child process for a file store) and swap the new version in; 202 at once, progress in /v1/stats',
+        response: { 202: { type: 'object', properties: { retraining: { type: 'string', enum: ['running'] } }, required: ['retraining'], example: { retraining: 'running' } } },
+      },
+    },
     async (_request, reply) => {
       // Never on the request loop: the answer comes at once, the training runs out of it (one at a time).
       void engine.retrain();
@@ -255,7 +377,20 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     },
   );
 
-  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed; reads no table)', security: [] } }, async () => {
+  const healthOut = {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ok'] },
+      trained: { type: 'boolean', description: 'Whether models serve (false before the first training or load)' },
+      store: { type: 'string', description: 'The store backend: sqlite or postgres' },
+      cache: { type: 'string', description: 'Where shared state lives: memory or redis' },
+      modelVersion: { type: ['integer', 'null'], description: 'The serving saved version' },
+      problems: { type: 'array', items: problemOut, description: 'Background models that could not be trained, with the reason' },
+    },
+    required: ['status', 'trained', 'store', 'cache', 'modelVersion', 'problems'],
+    example: { status: 'ok', trained: true, store: 'sqlite', cache: 'memory', modelVersion: 3, problems: [] },
+  };
+  app.get('/health', { config: { public: true }, schema: { tags: ['admin'], summary: 'Liveness and readiness (no key needed; reads no table)', security: [], response: { 200: healthOut } } }, async () => {
     const r = engine.runtime();
     // Background models that could not be trained, with the reason: the service is up, these parts are not.
     return { status: 'ok', trained: engine.dataset !== undefined, store: engine.store.kind, cache: engine.shared.kind, modelVersion: r.modelVersion, problems: r.problems.map(({ model, reason }) => ({ model, reason })) };

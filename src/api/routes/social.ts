@@ -14,11 +14,12 @@ import type { Engine } from '../../engine/index.js';
 import { normalizeMutedWord, type SafetyRules } from '../../feed/safety.js';
 import { REPLY_ORDERS } from '../../feed/threads.js';
 import type { Pseudonymization } from '../privacy.js';
-import { errorSchema, postOut } from '../openapi.js';
+import { cursorParam, epochMs, errors, examplePost, idParams as idParamsOf, limitParam, pageOut, postOut } from '../openapi.js';
 import { parseQuery } from '../parse-query.js';
 
-const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
-const targetParams = { type: 'object', properties: { id: { type: 'string' }, target: { type: 'string' } }, required: ['id', 'target'] } as const;
+const idParams = idParamsOf('The user');
+const postParams = idParamsOf('The post');
+const targetParams = { type: 'object', properties: { id: { type: 'string', description: 'The user' }, target: { type: 'string', description: 'The other account' } }, required: ['id', 'target'] } as const;
 const limit = z.coerce.number().int().min(1).max(500);
 const pageQuery = z.object({ cursor: z.string().max(2000).optional(), limit: limit.optional() });
 const repliesQuery = pageQuery.extend({ order: z.enum(REPLY_ORDERS).default('ranked'), viewer: idSchema.optional() });
@@ -39,23 +40,14 @@ const rulesOut = {
     showLess: { type: 'integer', description: 'negative signals (show less, hide, report) damping similar posts' },
   },
   required: ['user', 'muted', 'blocked', 'mutedWords', 'showLess'],
-  example: { user: 'alice', muted: ['bob'], blocked: ['mallory'], mutedWords: ['#spoilers', 'crypto'], showLess: 3 },
+  example: { user: 'u42', muted: ['u13'], blocked: ['u666'], mutedWords: ['#spoilers', 'crypto'], showLess: 3 },
 };
-const itemOut = {
-  type: 'object',
-  properties: {
-    postId: { type: 'string' }, score: { type: 'number' }, source: { type: 'string' }, sources: { type: 'array', items: { type: 'string' } },
-    explanation: { type: 'string' }, post: postOut, parent: postOut,
-  },
-  required: ['postId', 'score', 'source', 'explanation', 'post'],
+const tallyProps = {
+  reports: { type: 'integer', description: 'Report events' },
+  reporters: { type: 'integer', description: 'Distinct users who reported' },
+  lastReportedAt: epochMs('The latest report'),
+  reasons: { type: 'array', items: { type: 'string' }, description: 'The reports\' texts' },
 };
-const pageOut = (example: unknown) => ({
-  type: 'object',
-  properties: { items: { type: 'array', items: itemOut }, nextCursor: { type: 'string' } },
-  required: ['items'],
-  example,
-});
-const tallyProps = { reports: { type: 'integer' }, reporters: { type: 'integer' }, lastReportedAt: { type: 'number' }, reasons: { type: 'array', items: { type: 'string' } } };
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
@@ -88,14 +80,14 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
   };
   const write = (summary: string, body?: unknown, params: unknown = idParams) => ({
     config: { scope: 'write' as const, user: 'id' },
-    schema: { tags: ['safety'], summary, params, ...(body ? { body } : {}), response: { 200: rulesOut, 400: errorSchema, 404: errorSchema, 422: errorSchema } },
+    schema: { tags: ['safety'], summary, params, ...(body ? { body } : {}), response: { 200: rulesOut, ...errors(400, 404, 422) } },
   });
 
-  app.get('/v1/users/:id/safety', { config: { scope: 'read', user: 'id' }, schema: { tags: ['safety'], summary: "A user's muted and blocked accounts and muted words and #hashtags", params: idParams, response: { 200: rulesOut, 404: errorSchema, 409: errorSchema } } }, async (request) => {
+  app.get('/v1/users/:id/safety', { config: { scope: 'read', user: 'id' }, schema: { tags: ['safety'], summary: "A user's muted and blocked accounts and muted words and #hashtags", params: idParams, response: { 200: rulesOut, ...errors(404, 409) } } }, async (request) => {
     return rulesView(await engine.safety((request.params as { id: string }).id));
   });
 
-  app.post('/v1/users/:id/mutes', write('Mute an account ({"target"}) or a word or #hashtag ({"word"}): none of their posts reach the user from the next request on', { type: 'object', properties: { target: { type: 'string' }, word: { type: 'string' } } }), async (request) => {
+  app.post('/v1/users/:id/mutes', write('Mute an account ({"target"}) or a word or #hashtag ({"word"}): none of their posts reach the user from the next request on', { type: 'object', description: 'One of `target` and `word`', properties: { target: { type: 'string', description: 'The account to mute' }, word: { type: 'string', description: 'A word or #hashtag (at most 100 characters)' } }, example: { word: '#spoilers' } }), async (request) => {
     const { id } = request.params as { id: string };
     const b = parseBody(muteBody, request.body);
     return act(id, ['target' in b ? { type: 'mute', target_user: b.target } : { type: 'mute', text: b.word }]);
@@ -106,7 +98,7 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
     return act(id, [{ type: 'unmute', target_user: target }]);
   });
 
-  app.post('/v1/users/:id/blocks', write('Block an account: its posts leave every feed, reply list and who-to-follow list of the user', { type: 'object', properties: { target: { type: 'string' } }, required: ['target'] }), async (request) => {
+  app.post('/v1/users/:id/blocks', write('Block an account: its posts leave every feed, reply list and who-to-follow list of the user', { type: 'object', properties: { target: { type: 'string', description: 'The account to block' } }, required: ['target'], example: { target: 'u666' } }), async (request) => {
     const { id } = request.params as { id: string };
     return act(id, [{ type: 'block', target_user: parseBody(targetBody, request.body).target }]);
   });
@@ -116,7 +108,7 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
     return act(id, [{ type: 'unblock', target_user: target }]);
   });
 
-  app.put('/v1/users/:id/muted-words', write(`Replace the user's muted words and #hashtags (at most ${LIMITS.mutedWords})`, { type: 'object', properties: { words: { type: 'array', items: { type: 'string' } } }, required: ['words'] }), async (request) => {
+  app.put('/v1/users/:id/muted-words', write(`Replace the user's muted words and #hashtags (at most ${LIMITS.mutedWords})`, { type: 'object', properties: { words: { type: 'array', items: { type: 'string' }, description: 'Words and #hashtags (each at most 100 characters)' } }, required: ['words'], example: { words: ['#spoilers', 'crypto'] } }), async (request) => {
     const { id } = request.params as { id: string };
     const words = [...new Set(parseBody(wordsBody, request.body).words.map(normalizeMutedWord))].filter((w) => w !== '');
     if (words.length > LIMITS.mutedWords) throw createError('MUTED_WORDS_LIMIT', { user: id, count: words.length, limit: LIMITS.mutedWords });
@@ -128,7 +120,7 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
     ]);
   });
 
-  app.post('/v1/users/:id/show-less', write('"Show less like this" on a post: it leaves the feed, and posts of its author, tags and feed source (give the item\'s `source`) are down-weighted for the user', { type: 'object', properties: { post: { type: 'string' }, source: { type: 'string' } }, required: ['post'] }), async (request) => {
+  app.post('/v1/users/:id/show-less', write('"Show less like this" on a post: it leaves the feed, and posts of its author, tags and feed source (give the item\'s `source`) are down-weighted for the user', { type: 'object', properties: { post: { type: 'string', description: 'The post' }, source: { type: 'string', description: 'The feed item\'s `source`' } }, required: ['post'], example: { post: 'p1007', source: 'als' } }), async (request) => {
     const { id } = request.params as { id: string };
     const b = parseBody(showLessBody, request.body);
     return act(id, [{ type: 'show_less', post: b.post, ...(b.source ? { text: b.source } : {}) }]);
@@ -141,11 +133,19 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
       schema: {
         tags: ['recommend'],
         summary: 'The replies of a post, paged: ranked (the author continuing the thread, then accounts the viewer follows, then engagement) or chronological (oldest first); what the viewer muted or blocked is left out',
-        params: idParams,
-        querystring: { type: 'object', properties: { order: { type: 'string', enum: [...REPLY_ORDERS] }, viewer: { type: 'string' }, cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        params: postParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            order: { type: 'string', enum: [...REPLY_ORDERS], default: 'ranked', description: 'ranked, or chronological (oldest first)' },
+            viewer: { type: 'string', description: 'The reading user, whose mutes, blocks and follows apply (a user token reads as itself)' },
+            cursor: cursorParam,
+            limit: limitParam(undefined, 500, 'replies per page (default `feed.pageSize`)'),
+          },
+        },
         response: {
-          200: pageOut({ items: [{ postId: 'r1', score: 4.7, source: 'replies', sources: ['replies'], explanation: '@alice continues the thread', post: { id: 'r1', author: 'alice', text: 'And the crumb!', created_at: 1767225600000, tags: [], reply_to: 'p1' } }], nextCursor: 'eyJvIjoyMCwibiI6MjAsInMiOjE3NjcyMjU2MDAwMDAsInUiOiJhYmNkZWZnaCJ9' }),
-          400: errorSchema, 404: errorSchema,
+          200: pageOut({ items: [{ postId: 'p1011', score: 4.7, source: 'replies', sources: ['replies'], explanation: '@u42 continues the thread', post: { ...examplePost, id: 'p1011', text: 'And the crumb, for the record', tags: [], reply_to: 'p1007' } }], nextCursor: 'eyJvIjoyMCwibiI6MjAsInMiOjE3NjcyMjU2MDAwMDAsInUiOiJhYmNkZWZnaCJ9' }),
+          ...errors(400, 404),
         },
       },
     },
@@ -168,10 +168,10 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
         tags: ['recommend'],
         summary: 'The posts of the accounts a user follows, newest first, paged (beside the ranked For You feed); replies come with their parent',
         params: idParams,
-        querystring: { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        querystring: { type: 'object', properties: { cursor: cursorParam, limit: limitParam(undefined, 500, 'posts per page (default `feed.pageSize`)') } },
         response: {
-          200: pageOut({ items: [{ postId: 'p9', score: 1767225600000, source: 'following', sources: ['following'], explanation: 'You follow @bob · #running', post: { id: 'p9', author: 'bob', text: 'Long run done', created_at: 1767225600000, tags: ['running'], reply_to: null } }] }),
-          400: errorSchema, 404: errorSchema, 409: errorSchema,
+          200: pageOut({ items: [{ postId: 'p1009', score: 1767225600000, source: 'following', sources: ['following'], explanation: 'You follow @u42 · #running', post: { ...examplePost, id: 'p1009', text: 'Long run done, 21 km by the river', tags: ['running'] } }] }),
+          ...errors(400, 404, 409),
         },
       },
     },
@@ -190,19 +190,19 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
       schema: {
         tags: ['admin'],
         summary: 'The moderation queue: reported posts not taken down and reported accounts, most distinct reporters first; and the posts the moderation signal flagged above `moderation.reviewAbove`, most probable first',
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+        querystring: { type: 'object', properties: { limit: limitParam(50, 500, 'entries of each list') } },
         response: {
           200: {
             type: 'object',
             properties: {
-              posts: { type: 'array', items: { type: 'object', properties: { post: postOut, ...tallyProps }, required: ['post', 'reports', 'reporters'] } },
-              accounts: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, ...tallyProps }, required: ['user', 'reports', 'reporters'] } },
-              flagged: { type: 'array', items: { type: 'object', properties: { post: postOut, offensive: { type: 'number', description: 'Calibrated probability of the offensive label' } }, required: ['post', 'offensive'] } },
+              posts: { type: 'array', items: { type: 'object', properties: { post: postOut, ...tallyProps }, required: ['post', 'reports', 'reporters'], additionalProperties: true } },
+              accounts: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, ...tallyProps }, required: ['user', 'reports', 'reporters'], additionalProperties: true } },
+              flagged: { type: 'array', items: { type: 'object', properties: { post: postOut, offensive: { type: 'number', description: 'Calibrated probability of the offensive label' } }, required: ['post', 'offensive'], additionalProperties: true } },
             },
             required: ['posts', 'accounts', 'flagged'],
-            example: { posts: [{ post: { id: 'p7', author: 'mallory', text: 'buy now', created_at: 1767225600000, tags: [] }, reports: 3, reporters: 3, lastReportedAt: 1767229200000, reasons: ['spam'] }], accounts: [], flagged: [] },
+            example: { posts: [{ post: { ...examplePost, id: 'p2001', author: 'u666', text: 'Cheap followers, DM me', tags: [] }, reports: 3, reporters: 3, lastReportedAt: 1767229200000, reasons: ['spam'] }], accounts: [{ user: 'u666', reports: 2, reporters: 2, lastReportedAt: 1767229100000, reasons: ['spam account'] }], flagged: [] },
           },
-          400: errorSchema,
+          ...errors(400),
         },
       },
     },
@@ -216,11 +216,17 @@ export function registerSocialRoutes(app: FastifyInstance, engine: Engine, pseud
       schema: {
         tags: ['admin'],
         summary: 'Take a post down for everyone: it leaves every feed, reply list, search, similar and trending list at the next request (audited)',
-        params: idParams,
-        body: { type: 'object', properties: { reason: { type: 'string' } } },
+        params: postParams,
+        body: { type: 'object', properties: { reason: { type: 'string', description: 'Why (at most 1000 characters), kept in the audit log' } }, example: { reason: 'spam' } },
         response: {
-          200: { type: 'object', properties: { post: { type: 'string' }, at: { type: 'number' }, actor: { type: 'string' }, reason: { type: 'string' } }, required: ['post', 'at'], example: { post: 'p7', at: 1767229300000, actor: 'key:moderation', reason: 'spam' } },
-          400: errorSchema, 404: errorSchema,
+          200: {
+            type: 'object',
+            properties: { post: { type: 'string' }, at: epochMs('When it was taken down'), actor: { type: 'string', description: 'The API key name (`key:<name>`), or `open`' }, reason: { type: 'string' } },
+            required: ['post', 'at'],
+            additionalProperties: true,
+            example: { post: 'p2001', at: 1767229300000, actor: 'key:moderation', reason: 'spam' },
+          },
+          ...errors(400, 404),
         },
       },
     },
