@@ -39,7 +39,8 @@ import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 import { checkRatingsConfig, createServedRatings, type PredictedRating, type ServedRatings } from './served-ratings.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
-import { profileSummary } from './interest-profile.js';
+import { liveProfile, postVectorsById, profileSummary } from './interest-profile.js';
+import { match } from '../feed/interest-profiles.js';
 import type { ProfileSummary } from '../feed/profile-summary.js';
 import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
 import { loadSafety, type SafetyRules } from '../feed/safety.js';
@@ -251,7 +252,7 @@ class ResonateEngine implements Engine {
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
     const moderation = createModerationScorer(config.moderation, logger);
     this.ratings = createServedRatings({ config, logger });
-    this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
+    this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id), interest: (user, ids) => this.interestMatch(user, ids) });
     const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
     this.ingest = async (kind, rows) => {
       this.ingestInFlight++;
@@ -388,6 +389,16 @@ class ResonateEngine implements Engine {
     const dataset = this.serving().dataset;
     const rules = await loadSafety(this.store, this.readable(userId));
     return this.follows.suggest(dataset, userId, limit, (id) => rules.hiddenAuthors.has(id));
+  }
+
+  /** Search personalization: each post's match with the user's live interest profile (none before a model serves). */
+  private async interestMatch(userId: string, ids: readonly string[]): Promise<ReadonlyMap<string, number> | undefined> {
+    const set = this.lifecycle.serving.current;
+    if (!set) return undefined;
+    const { profile } = await liveProfile(set.dataset, this.store, userId, this.config.weights, undefined);
+    if (profile.terms.size === 0) return undefined;
+    const vectors = await postVectorsById(set.dataset, this.store, ids);
+    return new Map([...vectors].map(([id, v]) => [id, match(profile, v)]));
   }
 
   async interestProfile(userId: string): Promise<ProfileSummary> {

@@ -15,6 +15,7 @@ import type { Event, Post } from '../data/schemas.js';
 import { interestProfiles, type InterestProfile, type ProfilePost, type SparseVector } from '../feed/interest-profiles.js';
 import { summarizeProfile, type ProfilePostInfo, type ProfileSummary } from '../feed/profile-summary.js';
 import { postTopicMixture, type PostTopics } from '../feed/trending-topics.js';
+import type { RankerTextSignals } from '../models/ranker/index.js';
 import type { Store } from '../storage/store.js';
 import { vaderCompound } from '../text/sentiment/lexicon.js';
 
@@ -93,6 +94,36 @@ export async function profileSummary(data: Dataset, store: Store, userId: string
   const live = await liveProfile(data, store, userId, weights, topics);
   const names = interestProfiles(data).fitted().featureNames();
   return summarizeProfile(userId, live.profile, live.info, (col) => names[col], topics, { now });
+}
+
+/**
+ * The ranker's text signals over a snapshot: each post's stored sentiment (else VADER's) and offensive probability
+ * (0 when none was given), its vector from the profile index (all posts vectorized once, on first use) and its
+ * topic mixture (`postTopicMixture`, when topics are fitted).
+ */
+export function rankerTextSignals(data: Dataset, topics: PostTopics | undefined): RankerTextSignals {
+  const n = data.items.size;
+  let vectors: SparseVector[] | undefined;
+  const sentiment = new Float32Array(n).fill(NaN);
+  const mixtures: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(n);
+  return {
+    sentiment(i) {
+      if (Number.isNaN(sentiment[i]!)) sentiment[i] = itemSentiment(data, i) || 0;
+      return sentiment[i]!;
+    },
+    offensive(i) {
+      const o = data.itemSignals?.offensive[i];
+      return o !== undefined && Number.isFinite(o) ? o : 0;
+    },
+    vector(i) {
+      vectors ??= interestProfiles(data).vectorize(Array.from({ length: n }, (_, j) => ({ text: data.itemTexts[j] ?? '', tags: data.itemTags[j] ?? [] })));
+      return vectors[i]!;
+    },
+    topics(i) {
+      if (!topics) return undefined;
+      return (mixtures[i] ??= postTopicMixture(topics, i, { text: data.itemTexts[i] ?? '', tags: data.itemTags[i] ?? [] }));
+    },
+  };
 }
 
 /** Unit vectors of posts by id: snapshot posts from the profile index, others vectorized from their rows. */

@@ -2,7 +2,8 @@
  * @module The candidate pool of one viewer and the features the ranker reads for each candidate: the union of
  * every generator's top `perGenerator`, and per candidate each generator's score (PageRank and SALSA relative to
  * the viewer's best candidate, since their scale depends on the viewer's degree), the reciprocal of its rank in
- * each generator, the candidate's follower count and whether it already follows the viewer.
+ * each generator, the candidate's follower count, whether it already follows the viewer, and the cosine of the
+ * two users' interest profiles (what they engage with, as text; 0 when the caller gives no profiles).
  */
 import type { Excluded, Scores } from './candidates.js';
 import { hasEdge, inDegree, type FollowGraph } from './follow-graph.js';
@@ -11,6 +12,7 @@ import type { Generators } from './signals.js';
 export const FEATURE_NAMES = [
   'log-common-neighbours', 'adamic-adar', 'pagerank-relative', 'salsa-relative', 'interest', 'embedding',
   'rr-adamic-adar', 'rr-pagerank', 'rr-salsa', 'rr-interest', 'rr-embedding', 'log-followers', 'follows-viewer',
+  'profile-similarity',
 ] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -21,7 +23,7 @@ export interface CandidatePool {
   readonly features: Float64Array;
 }
 
-export function candidatePool(gens: Generators, graph: FollowGraph, u: number, perGenerator: number, excluded: Excluded): CandidatePool {
+export function candidatePool(gens: Generators, graph: FollowGraph, u: number, perGenerator: number, excluded: Excluded, profileSimilarity?: (u: number, v: number) => number): CandidatePool {
   const views: (Scores | undefined)[] = [gens.commonNeighbours.scores(u), gens.adamicAdar.scores(u), gens.pageRank.scores(u), gens.salsa.scores(u), gens.interest?.scores(u), gens.embedding.scores(u)];
   const [cn, aa, ppr, sal, interest, emb] = views;
   // Rank (1-based) of each candidate in each generator whose top list it is in.
@@ -51,6 +53,7 @@ export function candidatePool(gens: Generators, graph: FollowGraph, u: number, p
     for (let g = 0; g < 5; g++) f[6 + g] = 1 / (ranked[g]!.get(v) ?? Infinity);
     f[11] = Math.log1p(inDegree(graph, v));
     f[12] = hasEdge(graph.out, v, u) ? 1 : 0;
+    f[13] = profileSimilarity?.(u, v) ?? 0;
   });
   return { users, features };
 }
