@@ -421,11 +421,11 @@ class ServedFeed implements Feed {
   trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
   /** Hashtags by decayed popularity (`order: 'score'`, the default) or rising now (`'rising'`), each with its burst score. */
   trending(options: { kind: 'tags'; k?: number; order?: TrendingOrder }): Promise<TrendingTag[]>;
-  async trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<HydratedItem[] | TrendingTag[]> {
+  async trending(options: { kind: 'posts' | 'tags'; k?: number; order?: TrendingOrder }): Promise<HydratedItem[] | TrendingTag[]> {
     const k = options.k ?? this.feedConfig.pageSize;
     checkCount('k', k);
     const trend = this.trendingModel;
-    if (options.kind === 'tags') return trend ? tagTrends(trend.model, this.dataset).slice(0, k) : [];
+    if (options.kind === 'tags') return trend ? ordered(tagTrends(trend.model, this.dataset, this.tagBursts()), options.order ?? 'score').slice(0, k) : [];
     if (options.kind !== 'posts') throw createError('INVALID_INPUT', { field: 'kind', problem: `expected "posts" or "tags", got ${JSON.stringify(options.kind)}` });
     if (!trend) return [];
     const list = popularList(trend.model, k);
