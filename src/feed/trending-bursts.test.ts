@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../data/dataset-builder.js';
 import type { Event, Post, User } from '../data/schemas.js';
 import { ordered, tagTrends } from './trending.js';
-import { tagBursts } from './trending-bursts.js';
+import { tagBursts, topicBursts } from './trending-bursts.js';
+import type { PostTopics } from './trending-topics.js';
 import type { Recommender } from '../models/recommender.js';
 
 const HOUR = 3_600_000;
@@ -58,5 +59,20 @@ describe('hashtag bursts', () => {
     expect(trends[1]).toMatchObject({ burst: 12, rising: true });
     expect(ordered(trends, 'rising').map((t) => t.tag)).toEqual(['burst']);
     expect(ordered(trends, 'score').map((t) => t.tag)).toEqual(['steady', 'burst']);
+  });
+});
+
+describe('topic bursts', () => {
+  it('count a post for its main topic: the planted burst topic rises, the steady one does not', () => {
+    // Topic 0 = the steady post, topic 1 = the burst post (main topic by mixture).
+    const topics: PostTopics = {
+      k: 2, words: [['steady'], ['burst']], coherence: [1, 1],
+      items: Int32Array.from([data.items.index('p-steady'), data.items.index('p-burst')]),
+      mixtures: Float64Array.from([0.9, 0.1, 0.2, 0.8]),
+    };
+    const b = topicBursts(data, topics, { newAccountHours: 72 });
+    expect(b.get(1)).toMatchObject({ count: 12, z: 12, rising: true });
+    expect(b.get(0)!.rising).toBe(false);
+    expect(b.get(0)!.z).toBeLessThan(b.get(1)!.z);
   });
 });
