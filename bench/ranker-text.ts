@@ -21,18 +21,7 @@ import { rankerTextSignals } from '../src/engine/interest-profile.js';
 import { fitPostTopics } from '../src/feed/trending-topics.js';
 import { createEngagementRanker, rocAuc } from '../src/models/ranker/index.js';
 import { machineLine, table } from './_machine.js';
-
-function arg(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1]! : fallback;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
-  const t0 = performance.now(), c0 = process.cpuUsage();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
-}
+import { arg, timed } from './ranker.js';
 
 const POSITIVE = new Set(['like', 'share', 'comment']);
 
