@@ -12,12 +12,12 @@ import { createBehaviorPredictor } from '../src/models/behavior/index.js';
 import { createEngagementRanker } from '../src/models/ranker/index.js';
 import { machineLine, table } from './_machine.js';
 
-function arg(args: string[], name: string, fallback: string): string {
+export function arg(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1]! : fallback;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
   const t0 = performance.now(), c0 = process.cpuUsage();
   const value = await fn();
   const c = process.cpuUsage(c0);

@@ -57,6 +57,8 @@ export class DatasetBuilder {
   private readonly authors: number[] = [];
   private readonly createdAt: number[] = [];
   private readonly langs: (string | null)[] = [];
+  private readonly sentiment: number[] = [];
+  private readonly offensive: number[] = [];
   /** Per vector name, per item: the post's vector. */
   private readonly vectors = new Map<string, (readonly number[] | undefined)[]>();
   private readonly followEdges = new Map<number, Set<number>>();
@@ -88,6 +90,9 @@ export class DatasetBuilder {
     const ix = this.item(p.id);
     this.texts[ix] = p.text;
     this.langs[ix] = p.lang ?? null;
+    const f = p.features;
+    if (typeof f?.sentiment_score === 'number') this.sentiment[ix] = f.sentiment_score;
+    if (typeof f?.offensive === 'number') this.offensive[ix] = f.offensive;
     for (const [name, values] of Object.entries(postVectors(p) ?? {})) {
       let column = this.vectors.get(name);
       if (!column) this.vectors.set(name, (column = []));
@@ -187,6 +192,7 @@ export class DatasetBuilder {
       itemCreatedAt,
       itemLangs,
       itemVectors: denseVectors(this.vectors, nItems),
+      itemSignals: { sentiment: Float32Array.from({ length: nItems }, (_, i) => this.sentiment[i] ?? NaN), offensive: Float32Array.from({ length: nItems }, (_, i) => this.offensive[i] ?? NaN) },
       now: this.clock.now() ?? Date.now(),
     };
   }

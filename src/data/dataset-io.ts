@@ -35,6 +35,10 @@ export function saveDataset(data: Dataset, path: string): void {
   t['log.time'] = tensor(data.log.time);
   t.itemAuthors = tensor(data.itemAuthors);
   t.itemCreatedAt = tensor(data.itemCreatedAt);
+  if (data.itemSignals) {
+    t['signals.sentiment'] = tensor(data.itemSignals.sentiment);
+    t['signals.offensive'] = tensor(data.itemSignals.offensive);
+  }
   const vectorDims: Record<string, number> = {};
   for (const [name, v] of Object.entries(data.itemVectors ?? {})) {
     vectorDims[name] = v.dim;
@@ -96,6 +100,7 @@ export function loadDataset(path: string): Dataset {
         if (values.length !== items.size * dim || present.length !== items.size) throw createError('ARTIFACT_INVALID', { path, problem: `vector ${name} does not match the item map` });
         return [name, { dim, values, present }];
       })),
+      ...(tensors['signals.sentiment'] ? { itemSignals: { sentiment: arr('signals.sentiment', Float32Array), offensive: arr('signals.offensive', Float32Array) } } : {}),
       now: Number(metadata.now),
     };
     if (data.itemTexts.length !== items.size || data.itemAuthors.length !== items.size || data.interactions.rows > users.size) {

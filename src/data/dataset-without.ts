@@ -36,7 +36,9 @@ export function datasetWithout(data: Dataset, removal: Removal): Dataset {
   const itemTags = data.itemTags.slice();
   const itemLangs = data.itemLangs?.slice();
   const itemVectors = Object.fromEntries(Object.entries(data.itemVectors ?? {}).map(([name, v]) => [name, { dim: v.dim, values: v.values.slice(), present: v.present.slice() }]));
+  const itemSignals = data.itemSignals ? { sentiment: data.itemSignals.sentiment.slice(), offensive: data.itemSignals.offensive.slice() } : undefined;
   for (const i of removal.items) {
+    if (itemSignals) itemSignals.sentiment[i] = itemSignals.offensive[i] = NaN;
     itemAuthors[i] = -1;
     itemCreatedAt[i] = NaN;
     itemTexts[i] = '';
@@ -61,6 +63,7 @@ export function datasetWithout(data: Dataset, removal: Removal): Dataset {
     itemCreatedAt,
     ...(itemLangs ? { itemLangs } : {}),
     itemVectors,
+    ...(itemSignals ? { itemSignals } : {}),
     now: data.now,
   };
 }

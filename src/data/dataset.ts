@@ -30,6 +30,12 @@ export interface ItemVectors {
   readonly present: Uint8Array;
 }
 
+/** Text signals per item (NaN when a post carries none). */
+export interface ItemSignals {
+  readonly sentiment: Float32Array;
+  readonly offensive: Float32Array;
+}
+
 export interface Dataset {
   readonly users: IdMap;
   readonly items: IdMap;
@@ -55,6 +61,11 @@ export interface Dataset {
   readonly itemLangs?: readonly (string | null)[];
   /** Named item vectors (posts' `features.vectors`), by name; absent or empty when no post carried one. */
   readonly itemVectors?: Readonly<Record<string, ItemVectors>>;
+  /**
+   * Per item: the text signals posts carry from ingest (`features.sentiment_score` in [-1, 1] and
+   * `features.offensive`, a probability), NaN where a post has none; absent in snapshots made without them.
+   */
+  readonly itemSignals?: ItemSignals;
   /**
    * "Now" for time decay (epoch ms): the latest event or post time, except times ahead of the wall clock that are
    * outliers of the data (see dataset-now.ts), so one far-future event cannot age everything else.

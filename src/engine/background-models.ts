@@ -18,6 +18,7 @@ import { fitPostTopics, type PostTopics } from '../feed/trending-topics.js';
 import { popularList } from '../feed/sources/trending-source.js';
 import { createBehaviorPredictor, type BehaviorPredictor } from '../models/behavior/index.js';
 import { createEngagementRanker, type EngagementRanker } from '../models/ranker/index.js';
+import { rankerTextSignals } from './interest-profile.js';
 import type { Recommender } from '../models/recommender.js';
 
 export type BackgroundState = 'off' | 'training' | 'ready' | 'failed';
@@ -52,11 +53,12 @@ export interface BackgroundModels {
   /**
    * Trains everything for a new snapshot (dropping what belonged to the previous one). With `rankerFile` (the
    * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there;
-   * `topics` saved with the version are used instead of fitted; `composeFile` is the language model's file, loaded or written
-   * the same way as the ranker's. `onRanker` runs when the
-   * ranker is live, `beforeTopics` (awaited) once the feed is final for this snapshot, e.g. to materialize pages. Resolves when all are done.
+   * `topics` saved with the version are used instead of fitted; `composeFile` is the language model's file, loaded or
+   * written the same way as the ranker's. `onRanker` runs when the ranker is live, `afterRanker` (awaited) once the
+   * feed is final for this snapshot, e.g. to materialize pages. Topics are fitted first (the ranker's topic-match
+   * feature reads them). Resolves when all are done.
    */
-  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string | undefined; composeFile?: string | undefined; topics?: PostTopics }): Promise<void>;
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; afterRanker(): Promise<void> }, options?: { rankerFile?: string | undefined; composeFile?: string | undefined; topics?: PostTopics }): Promise<void>;
   /** Marks both states off (a training without background models). */
   disable(): void;
 }
@@ -196,12 +198,21 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
       snapshot = data;
       ranker = behavior = languageModel = undefined;
       failures = [];
-      // Topics saved with the version serve at once; otherwise they are fitted below, after the first pages.
+      // Topics saved with the version serve at once; otherwise they are fitted below, before the ranker.
       topics = options.topics;
       await new Promise((r) => setImmediate(r));
+      // Topics first (saved with the version, else fitted: a second or two): the ranker's topic-match feature reads them.
+      if (options.topics) topicsState = 'ready';
+      else if (current(data)) {
+        topicsState = 'training';
+        topicsState = await attempt('topics', async () => {
+          topics = fitTopicsWithMomentum(data, models, config.seed);
+        });
+      }
       if (rankerWanted && current(data)) {
         rankerState = 'training';
-        const r = createEngagementRanker({ seed: config.seed });
+        const fitted = topics;
+        const r = createEngagementRanker({ seed: config.seed }, { text: (d) => rankerTextSignals(d, fitted) });
         const loaded = options.rankerFile !== undefined && loadRanker(r, options.rankerFile, data, logger);
         rankerState = loaded ? 'ready' : await attempt('ranker', () => r.fit(data, { signal }).then(() => undefined));
         if (rankerState === 'ready' && !loaded && options.rankerFile !== undefined && current(data)) saveRanker(r, options.rankerFile, logger);
@@ -210,14 +221,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
           hooks.onRanker();
         }
       }
-      if (current(data)) await hooks.beforeTopics();
-      if (options.topics) topicsState = 'ready';
-      else if (current(data)) {
-        topicsState = 'training';
-        topicsState = await attempt('topics', async () => {
-          topics = fitTopicsWithMomentum(data, models, config.seed);
-        });
-      }
+      if (current(data)) await hooks.afterRanker();
       if (config.models.behavior && current(data)) {
         behaviorState = 'training';
         const b = createBehaviorPredictor({ seed: config.seed });

@@ -12,8 +12,9 @@ import type { Dataset } from '../data/dataset.js';
 import type { RowKind } from '../data/validate.js';
 import type { FeedPage, HydratedItem, PageOptions } from '../feed/types.js';
 import type { TrendingTag } from '../feed/trending.js';
-import { findTrendingModel } from '../feed/trending.js';
-import { topicTrends, type TrendingTopic } from '../feed/trending-topics.js';
+import { findTrendingModel, ordered, type TrendingOrder } from '../feed/trending.js';
+import { topicTrends, type PostTopics, type TrendingTopic } from '../feed/trending-topics.js';
+import { newAccountHoursOf, topicBursts, type Burst } from '../feed/trending-bursts.js';
 import type { BehaviorPrediction } from '../models/behavior/index.js';
 import { registerBuiltinModels } from '../models/builtin.js';
 import type { Recommender } from '../models/recommender.js';
@@ -38,6 +39,9 @@ import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 import { checkRatingsConfig, createServedRatings, type PredictedRating, type ServedRatings } from './served-ratings.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
+import { liveProfile, postVectorsById, profileSummary } from './interest-profile.js';
+import { match } from '../feed/interest-profiles.js';
+import type { ProfileSummary } from '../feed/profile-summary.js';
 import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
 import { createServedCompose, type ComposeRequest, type ComposeSuggestions, type ServedCompose } from './compose.js';
 import { loadSafety, type SafetyRules } from '../feed/safety.js';
@@ -145,9 +149,9 @@ export interface Engine {
   similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
   trendingPosts(k?: number): Promise<HydratedItem[]>;
   /** Hashtags whose posts gain engagement fastest (time-decayed popularity of their posts). */
-  trendingHashtags(k?: number): Promise<TrendingTag[]>;
+  trendingHashtags(k?: number, order?: TrendingOrder): Promise<TrendingTag[]>;
   /** Topics (NMF over the texts of posts with momentum) ranked by the engagement momentum of their posts. */
-  trendingTopics(k?: number): TrendingTopic[];
+  trendingTopics(k?: number, order?: TrendingOrder): TrendingTopic[];
   /**
    * Search (`src/search/search-service.ts`): posts by hybrid lexical + vector retrieval (a plain string or `type:
    * 'posts'`), people or hashtags; personalized when `user` is given.
@@ -172,6 +176,11 @@ export interface Engine {
    * follow or erased accounts. Built from the serving snapshot on its first request.
    */
   whoToFollow(userId: string, options?: { limit?: number }): Promise<FollowSuggestion[]>;
+  /**
+   * A user's interest profile (the fresh source's, with their engagement since the snapshot): topic mixture, top
+   * hashtags, embedding centroid and sentiment tendency, each explained. NOT_FOUND for a user nobody knows.
+   */
+  interestProfile(userId: string): Promise<ProfileSummary>;
   /** The rating `ratings.model` predicts for a user and a post, clipped to the rating scale (fitted on first request). */
   predictedRating(userId: string, postId: string): PredictedRating;
   /** The replies of a post as `viewer` may see them (anonymous when absent), paged; NOT_FOUND for a missing or taken-down post. */
@@ -254,7 +263,7 @@ class ResonateEngine implements Engine {
     const moderation = createModerationScorer(config.moderation, logger);
     this.ratings = createServedRatings({ config, logger });
     this.compose = createServedCompose(config, lifecycle.background, moderation);
-    this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
+    this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id), interest: (user, ids) => this.interestMatch(user, ids) });
     const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
     this.ingest = async (kind, rows) => {
       this.ingestInFlight++;
@@ -268,6 +277,8 @@ class ResonateEngine implements Engine {
   }
 
   private readonly invalidation: FeedInvalidation;
+  /** Topic bursts per fitted topics (one set per snapshot). */
+  private readonly topicBursts = new WeakMap<PostTopics, Map<number, Burst>>();
   private readonly searchService: SearchService;
   private ingestInFlight = 0;
 
@@ -344,17 +355,19 @@ class ResonateEngine implements Engine {
     return this.serving().feed.trending({ kind: 'posts', k });
   }
 
-  trendingHashtags(k = 20): Promise<TrendingTag[]> {
-    return this.serving().feed.trending({ kind: 'tags', k });
+  trendingHashtags(k = 20, order: TrendingOrder = 'score'): Promise<TrendingTag[]> {
+    return this.serving().feed.trending({ kind: 'tags', k, order });
   }
 
-  trendingTopics(k = 20): TrendingTopic[] {
+  trendingTopics(k = 20, order: TrendingOrder = 'score'): TrendingTopic[] {
     const { dataset, models } = this.serving();
     const trend = findTrendingModel(Object.fromEntries(models));
     const topics = this.lifecycle.background.topics(dataset);
     if (!trend) throw createError('MODEL_UNAVAILABLE', { model: 'topic model', reason: 'trending topics rank topics by a popular/* model, and feed.sources has none' });
     if (!topics) throw this.lifecycle.background.unavailable('topics');
-    return topicTrends(trend.model, dataset, topics).slice(0, k);
+    let bursts = this.topicBursts.get(topics);
+    if (!bursts) this.topicBursts.set(topics, (bursts = topicBursts(dataset, topics, { newAccountHours: newAccountHoursOf(trend.model) })));
+    return ordered(topicTrends(trend.model, dataset, topics, undefined, bursts), order).slice(0, k);
   }
 
   search(query: string, limit?: number): Promise<SearchHit[]>;
@@ -392,6 +405,23 @@ class ResonateEngine implements Engine {
     const dataset = this.serving().dataset;
     const rules = await loadSafety(this.store, this.readable(userId));
     return this.follows.suggest(dataset, userId, limit, (id) => rules.hiddenAuthors.has(id));
+  }
+
+  /** Search personalization: each post's match with the user's live interest profile (none before a model serves). */
+  private async interestMatch(userId: string, ids: readonly string[]): Promise<ReadonlyMap<string, number> | undefined> {
+    const set = this.lifecycle.serving.current;
+    if (!set) return undefined;
+    const { profile } = await liveProfile(set.dataset, this.store, userId, this.config.weights, undefined);
+    if (profile.terms.size === 0) return undefined;
+    const vectors = await postVectorsById(set.dataset, this.store, ids);
+    return new Map([...vectors].map(([id, v]) => [id, match(profile, v)]));
+  }
+
+  async interestProfile(userId: string): Promise<ProfileSummary> {
+    const { dataset } = this.serving();
+    this.readable(userId);
+    if (dataset.users.index(userId) < 0 && !(await this.store.getUser(userId))) throw createError('NOT_FOUND', { kind: 'user', id: userId });
+    return profileSummary(dataset, this.store, userId, this.config.weights, this.lifecycle.background.topics(dataset), this.clock());
   }
 
   async replies(postId: string, opts: { viewer?: string; order?: ReplyOrder; cursor?: string; limit?: number } = {}): Promise<HydratedPage> {

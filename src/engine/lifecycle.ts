@@ -209,7 +209,7 @@ class ModelLifecycle implements Lifecycle {
     const hooks = {
       // The ranker changes every ranking: drop the pages ranked without it.
       onRanker: () => this.serving.generation === generation && this.serving.replaceFeed(this.makeFeed(dataset, models, manifest)),
-      beforeTopics: async () => {
+      afterRanker: async () => {
         const live = this.serving.current;
         if (live && this.serving.generation === generation && !prewarm) await this.materialize(live.feed, dataset, generation);
       },

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import { createWhoToFollow, proofText, socialSignalsOf, type SocialProof, type WhoToFollow } from '../social/index.js';
 import { CATALOG_AUTHOR } from '../data/importers/types.js';
+import { interestProfiles, profileCosine } from '../feed/interest-profiles.js';
 
 /** A proof with user ids instead of indices. */
 export type ServedProof =
@@ -47,7 +48,9 @@ export function createServedWhoToFollow(options: WhoToFollowOptions): ServedWhoT
   const indexOf = (data: Dataset): WhoToFollow => {
     let w = built.get(data);
     if (!w) {
-      w = createWhoToFollow(socialSignalsOf(data), options.seed);
+      const profiles = interestProfiles(data);
+      // The feed's interest profiles (snapshot history): their cosine is the ranker's profile-similarity feature.
+      w = createWhoToFollow({ ...socialSignalsOf(data), profileSimilarity: (u, v) => profileCosine(profiles.profile(u), profiles.profile(v)) }, options.seed);
       built.set(data, w);
       options.logger.info({ ...w.stats }, 'who-to-follow index built');
     }

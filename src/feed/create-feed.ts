@@ -35,7 +35,8 @@ import { createFreshSource, FRESH_SOURCE, type FreshSource } from './sources/fre
 import { createInNetworkSource, IN_NETWORK_SOURCE } from './sources/in-network-source.js';
 import { modelSource } from './sources/model-source.js';
 import { popularList, trendingSource } from './sources/trending-source.js';
-import { findTrendingModel, tagTrends, type TrendingTag } from './trending.js';
+import { findTrendingModel, ordered, tagTrends, type TrendingOrder, type TrendingTag } from './trending.js';
+import { newAccountHoursOf, tagBursts, type Burst } from './trending-bursts.js';
 import { userReads } from './user-reads.js';
 import { Explorer } from './explorer.js';
 import { countFirstPage } from './first-page-cache.js';
@@ -111,7 +112,8 @@ export interface Feed {
   warm(userIds: readonly string[], options?: { signal?: AbortSignal; pageSize?: number }): Promise<number>;
   similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
   trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
-  trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
+  /** Hashtags by decayed popularity (`order: 'score'`, the default) or rising now (`'rising'`), each with its burst score. */
+  trending(options: { kind: 'tags'; k?: number; order?: TrendingOrder }): Promise<TrendingTag[]>;
 }
 
 const MAX_PAGE_SIZE = 500;
@@ -203,6 +205,14 @@ class ServedFeed implements Feed {
     this.explorer = cfg.exploration ?? (exploration.every > 0 ? new Explorer({ ...exploration, arms: specs.map((s) => s.key), seed: cfg.seed }) : undefined);
   }
 
+
+  private bursts: Map<string, Burst> | undefined;
+
+  /** Hashtag bursts of the snapshot (computed once), new accounts left out as the trending model's guard says. */
+  private tagBursts(): Map<string, Burst> {
+    this.bursts ??= tagBursts(this.dataset, { newAccountHours: newAccountHoursOf(this.trendingModel?.model) });
+    return this.bursts;
+  }
 
   private tagScore(tag: string): number {
     this.tags ??= new Map(this.trendingModel ? tagTrends(this.trendingModel.model, this.dataset).map((t) => [t.tag, t.score]) : []);
@@ -409,12 +419,13 @@ class ServedFeed implements Feed {
   }
 
   trending(options: { kind: 'posts'; k?: number }): Promise<HydratedItem[]>;
-  trending(options: { kind: 'tags'; k?: number }): Promise<TrendingTag[]>;
-  async trending(options: { kind: 'posts' | 'tags'; k?: number }): Promise<HydratedItem[] | TrendingTag[]> {
+  /** Hashtags by decayed popularity (`order: 'score'`, the default) or rising now (`'rising'`), each with its burst score. */
+  trending(options: { kind: 'tags'; k?: number; order?: TrendingOrder }): Promise<TrendingTag[]>;
+  async trending(options: { kind: 'posts' | 'tags'; k?: number; order?: TrendingOrder }): Promise<HydratedItem[] | TrendingTag[]> {
     const k = options.k ?? this.feedConfig.pageSize;
     checkCount('k', k);
     const trend = this.trendingModel;
-    if (options.kind === 'tags') return trend ? tagTrends(trend.model, this.dataset).slice(0, k) : [];
+    if (options.kind === 'tags') return trend ? ordered(tagTrends(trend.model, this.dataset, this.tagBursts()), options.order ?? 'score').slice(0, k) : [];
     if (options.kind !== 'posts') throw createError('INVALID_INPUT', { field: 'kind', problem: `expected "posts" or "tags", got ${JSON.stringify(options.kind)}` });
     if (!trend) return [];
     const list = popularList(trend.model, k);

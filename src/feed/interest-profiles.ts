@@ -26,6 +26,8 @@ export interface ProfilePost {
   postId: string;
   weight: number;
   vector: SparseVector;
+  /** When the user last engaged with it (epoch ms), when known. */
+  time?: number;
 }
 
 export interface InterestProfile {
@@ -63,6 +65,14 @@ export function postDocument(text: string, tags: readonly string[]): string {
 export function match(profile: InterestProfile, v: SparseVector): number {
   let s = 0;
   for (let k = 0; k < v.cols.length; k++) s += (profile.terms.get(v.cols[k]!) ?? 0) * v.vals[k]!;
+  return s;
+}
+
+/** Cosine of two profiles (both unit length: their dot product over the shared terms). */
+export function profileCosine(a: InterestProfile, b: InterestProfile): number {
+  const [small, large] = a.terms.size <= b.terms.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [t, x] of small.terms) s += x * (large.terms.get(t) ?? 0);
   return s;
 }
 
@@ -261,7 +271,7 @@ export class InterestProfiles {
     entries.sort((a, b) => b.time - a.time);
     const kept = entries.slice(0, this.options.historyLimit).filter((e) => e.weight > 0);
     const vectors = this.snapshotVectors(kept.map((e) => e.item));
-    const posts = kept.map((e, k) => ({ postId: d.items.id(e.item), weight: e.weight, vector: vectors[k]! }));
+    const posts = kept.map((e, k) => ({ postId: d.items.id(e.item), weight: e.weight, vector: vectors[k]!, time: e.time }));
     this.profiles.set(user, posts);
     return posts;
   }
@@ -282,7 +292,8 @@ export class InterestProfiles {
     const byPost = new Map<string, ProfilePost>();
     for (const p of [...(user >= 0 ? this.history(user) : []), ...recent]) {
       const prev = byPost.get(p.postId);
-      byPost.set(p.postId, prev ? { ...prev, weight: prev.weight + p.weight } : p);
+      const time = Math.max(prev?.time ?? -Infinity, p.time ?? -Infinity);
+      byPost.set(p.postId, prev ? { ...prev, weight: prev.weight + p.weight, ...(time > -Infinity ? { time } : {}) } : p);
     }
     const posts = [...byPost.values()].filter((p) => p.weight > 0 && p.vector.cols.length > 0).sort((a, b) => b.weight - a.weight);
     const terms = new Map<number, number>();

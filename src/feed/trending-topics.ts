@@ -7,10 +7,12 @@ import { createError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Recommender } from '../models/recommender.js';
 import { ENGLISH_STOPWORDS } from '../text/stopwords.js';
+import { tokenizeToStrings } from '../text/tokenize.js';
 import { npmiCoherence } from '../text/topics/coherence.js';
 import { fitNmf, topicMixtures, topTermIndices } from '../text/topics/nmf.js';
 import { createVectorizer } from '../text/vectorizer.js';
 import { popularList } from './sources/trending-source.js';
+import type { Burst } from './trending-bursts.js';
 
 export interface PostTopics {
   readonly k: number;
@@ -32,6 +34,9 @@ export interface TrendingTopic {
   /** Its three top words joined, for display. */
   label: string;
   coherence: number;
+  /** Burst score of the engagement on its posts in the last hour (trending-bursts.ts; 0 without any). */
+  burst: number;
+  rising: boolean;
 }
 
 export interface PostTopicsOptions {
@@ -78,7 +83,7 @@ export function fitPostTopics(dataset: Dataset, options: PostTopicsOptions = {})
  * Every topic's trend over the posts the topics were fitted on, best first (ties by topic number). Topics whose
  * top words hardly co-occur (NPMI below `minCoherence`, default 0.1: filler words, not a subject) are left out.
  */
-export function topicTrends(model: Recommender, dataset: Dataset, topics: PostTopics, minCoherence = 0.1): TrendingTopic[] {
+export function topicTrends(model: Recommender, dataset: Dataset, topics: PostTopics, minCoherence = 0.1, bursts?: ReadonlyMap<number, Burst>): TrendingTopic[] {
   const score = new Float64Array(topics.k);
   const row = new Map(Array.from(topics.items, (item, r) => [item, r]));
   for (const r of popularList(model, dataset.items.size)) {
@@ -92,9 +97,38 @@ export function topicTrends(model: Recommender, dataset: Dataset, topics: PostTo
     words: [...topics.words[t]!],
     label: topics.words[t]!.slice(0, 3).join(' · '),
     coherence: topics.coherence[t]!,
+    burst: bursts?.get(t)?.z ?? 0,
+    rising: bursts?.get(t)?.rising ?? false,
   }))
     .filter((t) => t.coherence >= minCoherence)
     .sort((a, b) => b.score - a.score || a.topic - b.topic);
+}
+
+const rowsOf = new WeakMap<PostTopics, Map<number, number>>();
+const wordSetsOf = new WeakMap<PostTopics, Map<string, number[]>>();
+
+/**
+ * The topic mixture of a post (length k, summing to 1, or all zero when it has no topic): the NMF mixture for a
+ * post the topics were fitted on (`item`, a dataset index); for any other post a fold-in by the topics' top words,
+ * each topic weighted by how many of its top words (tags as `#tag`) the post contains.
+ */
+export function postTopicMixture(topics: PostTopics, item: number, post: { text: string; tags: readonly string[] }): Float64Array {
+  let rows = rowsOf.get(topics);
+  if (!rows) rowsOf.set(topics, (rows = new Map(Array.from(topics.items, (i, r) => [i, r]))));
+  const r = item >= 0 ? rows.get(item) : undefined;
+  if (r !== undefined) return topics.mixtures.slice(r * topics.k, (r + 1) * topics.k);
+  let words = wordSetsOf.get(topics);
+  if (!words) {
+    words = new Map();
+    topics.words.forEach((ws, t) => { for (const w of ws) words!.set(w, [...(words!.get(w) ?? []), t]); });
+    wordSetsOf.set(topics, words);
+  }
+  const out = new Float64Array(topics.k);
+  const tokens = new Set([...tokenizeToStrings(post.text.toLowerCase()), ...post.tags.map((t) => `#${t.replace(/^#/, '').toLowerCase()}`)]);
+  let total = 0;
+  for (const tok of tokens) for (const t of words.get(tok) ?? []) { out[t]!++; total++; }
+  if (total > 0) for (let t = 0; t < topics.k; t++) out[t]! /= total;
+  return out;
 }
 
 /** PostTopics as JSON (saved with a model version). */

@@ -9,8 +9,9 @@
  * `until:`, `lang:`, negated words) apply to both retrievers before the cut: the lexical search is asked again
  * with a 4× larger limit until enough posts pass or it has no more, and the vector index scores exactly when few
  * pass (`VectorIndex.search`), so k results come back whenever k posts match. With `user`, the fused scores
- * (scaled to [0, 1]) gain `PERSONAL_WEIGHT` × the cosine to the user's centroid (the vectors of their own and
- * engaged posts) and `FOLLOW_BOOST` for accounts they follow.
+ * (scaled to [0, 1]) gain `PERSONAL_WEIGHT` × the post's match with the user's interest profile (the feed's, given
+ * by the engine through `interest`; without one, the cosine to the word2vec centroid of their own and engaged
+ * posts) and `FOLLOW_BOOST` for accounts they follow.
  *
  * The index is built on the first search from the store (posts, users, tags) and kept up to date by `written`,
  * which the ingest path calls after each write: new posts are embedded with the trained word vectors and added;
@@ -60,6 +61,11 @@ export interface SearchServiceOptions {
   seed?: number;
   /** Accounts never returned, nor their posts (erased users). */
   hidden?: (userId: string) => boolean;
+  /**
+   * The searching user's interest match of posts by id, in [0, 1] (the engine gives the feed's interest profile:
+   * `profile · v_post`); undefined when it has no profile to offer, and then the word2vec centroid is used.
+   */
+  interest?: (user: string, postIds: readonly string[]) => Promise<ReadonlyMap<string, number> | undefined>;
 }
 
 /** Weight of the cosine to the user's centroid in a personalized score (fused scores scaled to [0, 1]). */
@@ -233,8 +239,16 @@ export class SearchService {
   /** Fused scores scaled to [0, 1], plus the cosine to the user's centroid and the follow boost. */
   private async personalize(fused: Scored[], user: string): Promise<Scored[]> {
     if (fused.length === 0) return fused;
-    const [following, events] = await Promise.all([this.store.following(user), this.store.userEvents(user, { limit: HISTORY })]);
+    const ids = fused.map((h) => this.meta[h.id]!.id);
+    const [following, interest] = await Promise.all([this.store.following(user), this.options.interest?.(user, ids)]);
     const followed = new Set(following);
+    if (interest) {
+      const top = fused[0]!.score;
+      return fused
+        .map((h) => ({ id: h.id, score: (top > 0 ? h.score / top : 0) + PERSONAL_WEIGHT * Math.max(0, interest.get(this.meta[h.id]!.id) ?? 0) + (followed.has(this.meta[h.id]!.author) ? FOLLOW_BOOST : 0) }))
+        .sort((a, b) => b.score - a.score || a.id - b.id);
+    }
+    const events = await this.store.userEvents(user, { limit: HISTORY });
     let centroid: Float32Array | null = null;
     if (this.index) {
       const own = this.byAuthor.get(user) ?? [];

@@ -3,7 +3,8 @@
  * every generator's top `perGenerator`, and per candidate each generator's score (PageRank and SALSA relative to
  * the viewer's best candidate, since their scale depends on the viewer's degree), the reciprocal of its rank in
  * each generator, the candidate's follower count, whether it already follows the viewer, whether both are known for
- * the same community and the viewer's interest in the candidate's community (SimClusters' InterestedIn).
+ * the same community and the viewer's interest in the candidate's community (SimClusters' InterestedIn), and the
+ * cosine of the two users' interest profiles (what they engage with, as text; 0 when the caller gives no profiles).
  */
 import type { Excluded, Scores } from './candidates.js';
 import { hasEdge, inDegree, type FollowGraph } from './follow-graph.js';
@@ -13,7 +14,7 @@ import type { Generators } from './signals.js';
 export const FEATURE_NAMES = [
   'log-common-neighbours', 'adamic-adar', 'pagerank-relative', 'salsa-relative', 'interest', 'embedding',
   'rr-adamic-adar', 'rr-pagerank', 'rr-salsa', 'rr-interest', 'rr-embedding', 'log-followers', 'follows-viewer',
-  'same-community', 'community-interest',
+  'same-community', 'community-interest', 'profile-similarity',
 ] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -31,7 +32,7 @@ function interestIn(m: Csr, u: number, c: number): number {
   return 0;
 }
 
-export function candidatePool(gens: Generators, graph: FollowGraph, u: number, perGenerator: number, excluded: Excluded): CandidatePool {
+export function candidatePool(gens: Generators, graph: FollowGraph, u: number, perGenerator: number, excluded: Excluded, profileSimilarity?: (u: number, v: number) => number): CandidatePool {
   const views: (Scores | undefined)[] = [gens.commonNeighbours.scores(u), gens.adamicAdar.scores(u), gens.pageRank.scores(u), gens.salsa.scores(u), gens.interest?.scores(u), gens.embedding.scores(u)];
   const [cn, aa, ppr, sal, interest, emb] = views;
   // Rank (1-based) of each candidate in each generator whose top list it is in.
@@ -64,6 +65,7 @@ export function candidatePool(gens: Generators, graph: FollowGraph, u: number, p
     const cv = gens.communities.knownFor[v]!;
     f[13] = cv >= 0 && cv === gens.communities.knownFor[u] ? 1 : 0;
     f[14] = cv >= 0 ? interestIn(gens.communities.interestedIn, u, cv) : 0;
+    f[15] = profileSimilarity?.(u, v) ?? 0;
   });
   return { users, features };
 }

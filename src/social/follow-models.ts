@@ -90,7 +90,7 @@ export class RankedFollowModel implements FollowModel {
   suggest(u: number, k: number, excluded: Excluded): Candidate[] {
     if (!this.fitted) throw createError('MODEL_NOT_FITTED', { model: this.id });
     const { generators, signals, ranker } = this.fitted;
-    const pool = candidatePool(generators, signals.graph, u, Math.max(this.options.perGenerator ?? 50, k), excluded);
+    const pool = candidatePool(generators, signals.graph, u, Math.max(this.options.perGenerator ?? 50, k), excluded, signals.profileSimilarity);
     const score = new Map<number, number>();
     pool.users.forEach((v, i) => score.set(v, rankerScore(ranker, pool.features, i * N_FEATURES)));
     // The ranker's probability σ(logit): same order as the logit, and positive (what `topCandidates` keeps).

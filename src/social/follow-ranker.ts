@@ -47,7 +47,7 @@ export function trainFollowRanker(signals: SocialSignals, seed: number, options:
   const rows: Float64Array[] = [];
   const labels: number[] = [];
   for (const u of viewers) {
-    const pool = candidatePool(gens, inner.train, u, options.perGenerator ?? 50, viewerExclusions(inner.train, u));
+    const pool = candidatePool(gens, inner.train, u, options.perGenerator ?? 50, viewerExclusions(inner.train, u), signals.profileSimilarity);
     pool.users.forEach((v, i) => {
       rows.push(pool.features.subarray(i * N_FEATURES, (i + 1) * N_FEATURES));
       labels.push(hasEdge(inner.hidden, u, v) ? 1 : 0);

@@ -25,6 +25,8 @@ export interface SocialSignals {
   readonly postTags?: readonly (readonly string[])[];
   /** User vectors for a graph (default: its spectral embedding); called again for a graph with edges hidden. */
   readonly embed?: (graph: FollowGraph) => UserVectors;
+  /** Cosine of two users' interest profiles (dense user indices), a ranker feature; the engine gives the feed's profiles. */
+  readonly profileSimilarity?: (u: number, v: number) => number;
 }
 
 /** The network of a snapshot as who-to-follow reads it: its follows, and its engagement when there is any. */

@@ -196,6 +196,28 @@ describe('HTTP API', () => {
     expect((await app.inject('/v1/trending?kind=hashtags&limit=2&k=3')).json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^k: is the old name of "limit"/) });
   });
 
+  it("serves a user's interest profile, explained, and takes a new like in at the next request", async () => {
+    const before = (await app.inject('/v1/users/cal/profile'));
+    expect(before.statusCode, before.body).toBe(200);
+    const b = before.json() as { user: string; posts: number; hashtags: { tag: string; posts: number; explanation: string }[]; topics: { share: number }[]; centroid: { term: string }[]; sentiment: { label: string } };
+    expect(b.user).toBe('cal');
+    expect(b.hashtags.map((h) => h.tag)).toEqual(['cooking']);
+    expect(b.hashtags[0]!.explanation).toMatch(new RegExp(`^you engaged with ${b.hashtags[0]!.posts} posts about #cooking`));
+    expect(b.topics.reduce((s, t) => s + t.share, 0)).toBeCloseTo(1, 6);
+    expect(b.centroid.length).toBeGreaterThan(0);
+    const like = await app.inject({ method: 'POST', url: '/v1/events', payload: [{ id: 'profile-like-1', user: 'cal', type: 'like', post: 'f00', timestamp: Date.now() - 1000 }] });
+    expect(like.statusCode, like.body).toBe(200);
+    const after = (await app.inject('/v1/users/cal/profile')).json() as typeof b;
+    expect(after.posts).toBe(b.posts + 1);
+    expect(after.hashtags.find((h) => h.tag === 'football')).toMatchObject({ posts: 1, explanation: 'you engaged with 1 post about #football in the last 30 days' });
+    expect((await app.inject('/v1/users/nobody/profile')).json()).toMatchObject({ code: 'NOT_FOUND' });
+    const rising = (await app.inject('/v1/trending?kind=hashtags&order=rising')).json() as { order: string; items: { rising: boolean }[] };
+    expect(rising.order).toBe('rising');
+    for (const t of rising.items) expect(t.rising).toBe(true);
+    const tags = (await app.inject('/v1/trending?kind=hashtags')).json() as { items: { burst: number; rising: boolean }[] };
+    for (const t of tags.items) expect(typeof t.burst).toBe('number');
+  });
+
   describe('bad input gets a clear error and writes nothing', () => {
     const cases: [string, string, string | object, number, string, RegExp][] = [
       ['malformed JSON', '/v1/users', '[{"id": "x",', 400, 'INVALID_JSON', /malformed JSON/],

@@ -211,7 +211,7 @@ describe('what a user token may do', () => {
   it("reads only its own user's routes: another user's feed or behaviour is a 403", async () => {
     const { app } = await seeded();
     const jwt = await token({ sub: 'ana' });
-    for (const url of ['/v1/users/ben/feed', '/v1/users/ben/behavior', '/v1/users/ben/who-to-follow', '/v1/users/Ana/feed', '/v1/users/ana%20/feed']) {
+    for (const url of ['/v1/users/ben/feed', '/v1/users/ben/behavior', '/v1/users/ben/who-to-follow', '/v1/users/ben/profile', '/v1/users/Ana/feed', '/v1/users/ana%20/feed']) {
       const res = await app.inject({ url, headers: bearer(jwt) });
       expect(res.statusCode, url).toBe(403);
       expect(res.json().code, url).toBe('FORBIDDEN_USER');

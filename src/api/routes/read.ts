@@ -15,7 +15,28 @@ const kParam = z.coerce.number().int().min(1).max(500);
 // Built once: a zod schema compiles itself on first use, which would otherwise be paid on every request.
 const feedQuery = z.object({ cursor: z.string().max(2000).optional(), limit: kParam.optional(), explain: z.enum(['full']).optional() });
 const similarQuery = z.object({ limit: kParam.default(10) });
-const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), limit: kParam.default(20) });
+const trendingQuery = z.object({ kind: z.enum(['posts', 'hashtags', 'topics']).default('posts'), limit: kParam.default(20), order: z.enum(['score', 'rising']).default('score') });
+const explained = (props: Record<string, unknown>): Record<string, unknown> => ({ type: 'object', properties: { ...props, explanation: { type: 'string' } } });
+const profileOut = {
+  type: 'object',
+  properties: {
+    user: { type: 'string' },
+    posts: { type: 'integer', description: 'posts the profile is made of (engaged with, since the snapshot included)' },
+    windowDays: { type: 'integer' },
+    topics: { type: 'array', items: explained({ topic: { type: 'integer' }, label: { type: 'string' }, words: { type: 'array', items: { type: 'string' } }, share: { type: 'number', description: 'share of the topic mixture' }, posts: { type: 'integer' }, recentPosts: { type: 'integer' } }) },
+    hashtags: { type: 'array', items: explained({ tag: { type: 'string' }, weight: { type: 'number' }, posts: { type: 'integer' }, recentPosts: { type: 'integer' } }) },
+    centroid: { type: 'array', items: { type: 'object', properties: { term: { type: 'string' }, weight: { type: 'number' } } } },
+    sentiment: explained({ mean: { type: ['number', 'null'] }, label: { type: 'string', enum: ['positive', 'negative', 'neutral', 'unknown'] }, posts: { type: 'integer' } }),
+  },
+  required: ['user', 'posts', 'windowDays', 'topics', 'hashtags', 'centroid', 'sentiment'],
+  example: {
+    user: 'ana', posts: 14, windowDays: 30,
+    topics: [{ topic: 3, label: 'jazz · live · trio', words: ['jazz', 'live', 'trio', 'saxophone'], share: 0.61, posts: 12, recentPosts: 12, explanation: 'you engaged with 12 posts about jazz · live · trio in the last 30 days' }],
+    hashtags: [{ tag: 'jazz', weight: 15, posts: 12, recentPosts: 12, explanation: 'you engaged with 12 posts about #jazz in the last 30 days' }],
+    centroid: [{ term: '#jazz', weight: 0.52 }, { term: 'trio', weight: 0.31 }],
+    sentiment: { mean: 0.42, label: 'positive', posts: 14, explanation: 'the 14 posts you engaged with are positive on average (weighted sentiment 0.42)' },
+  },
+};
 const searchQuery = z.object({
   q: z.string().min(1, 'must not be empty').max(512),
   limit: kParam.default(20),
@@ -192,6 +213,23 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
   );
 
   app.get(
+    '/v1/users/:id/profile',
+    {
+      config: { scope: 'read', user: 'id' },
+      schema: {
+        tags: ['recommend'],
+        summary: "A user's interest profile (the one the feed's fresh source ranks with, their engagement since the last training included): topic mixture, top hashtags, embedding centroid and sentiment tendency, each explained",
+        params: idParams('The user'),
+        response: { 200: profileOut, ...errors(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      return engine.interestProfile(id);
+    },
+  );
+
+  app.get(
     '/v1/users/:id/predicted-rating',
     {
       config: { scope: 'read', user: 'id' },
@@ -268,15 +306,15 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
       config: { scope: 'read', anyUser: true },
       schema: {
         tags: ['recommend'],
-        summary: 'What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics)',
-        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'], default: 'posts', description: 'What to rank' }, limit: limitParam(20), k: kAlias } },
+        summary: 'What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics); hashtags and topics carry their burst score (`burst`, `rising`), and order=rising lists only those rising in the last hour, by burst score',
+        querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'], default: 'posts', description: 'What to rank' }, limit: limitParam(20), k: kAlias, order: { type: 'string', enum: ['score', 'rising'], default: 'score', description: 'score: decayed popularity; rising: only hashtags or topics rising in the last hour, by burst score' } } },
         response: {
           200: {
             type: 'object',
-            properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'] }, items: { type: 'array', items: trendingItemOut } },
+            properties: { kind: { type: 'string', enum: ['posts', 'hashtags', 'topics'] }, order: { type: 'string', enum: ['score', 'rising'], description: 'Absent for kind=posts' }, items: { type: 'array', items: trendingItemOut } },
             required: ['kind', 'items'],
             additionalProperties: true,
-            example: { kind: 'hashtags', items: [{ tag: 'baking', label: '#baking', score: 41.2 }, { tag: 'running', label: '#running', score: 17.9 }] },
+            example: { kind: 'hashtags', order: 'score', items: [{ tag: 'baking', label: '#baking', score: 41.2, burst: 3.1, rising: true }, { tag: 'running', label: '#running', score: 17.9, burst: 0.4, rising: false }] },
           },
           ...errors(400),
         },
@@ -284,8 +322,8 @@ export function registerReadRoutes(app: FastifyInstance, engine: Engine): void {
     },
     async (request) => {
       const q = parseQuery(trendingQuery, request.query, PAGE_SIZE_ALIASES);
-      const items = q.kind === 'posts' ? await engine.trendingPosts(q.limit) : q.kind === 'hashtags' ? await engine.trendingHashtags(q.limit) : engine.trendingTopics(q.limit);
-      return { kind: q.kind, items };
+      const items = q.kind === 'posts' ? await engine.trendingPosts(q.limit) : q.kind === 'hashtags' ? await engine.trendingHashtags(q.limit, q.order) : engine.trendingTopics(q.limit, q.order);
+      return { kind: q.kind, ...(q.kind === 'posts' ? {} : { order: q.order }), items };
     },
   );
 

@@ -5,15 +5,44 @@
  *
  * Dense features (DENSE_FEATURES, in this order): follows(user, author) ∈ {0, 1}; ln(1 + past engagements of
  * the user with the author); ln(1 + item age in hours); ln(1 + item engagement count); share of the item's tags
- * in the user's engaged history; ln(1 + Σ history counts of those tags); sin and cos of 2π·hour/24 (UTC).
+ * in the user's engaged history; ln(1 + Σ history counts of those tags); sin and cos of 2π·hour/24 (UTC); and the
+ * text features, when the caller gives `RankerTextSignals` (else 0): the post's sentiment score in [−1, 1] and
+ * offensive probability (0 when unknown); topic match θ_u · θ_i, where θ_u is the mean topic mixture of the posts
+ * the user engaged with so far and θ_i the post's (both sum to 1, so the match is in [0, 1]); embedding similarity
+ * cos(Σ_{engaged j} v_j, v_i) over the posts' unit TF-IDF vectors (the interest profile's, in [0, 1]).
  */
 import { DEFAULT_CONFIG, EVENT_TYPES } from '../../core/config.js';
 import type { Rng } from '../../core/rng.js';
 import type { Dataset } from '../../data/dataset.js';
 import { CATALOG_AUTHOR } from '../../data/importers/types.js';
 
-export const DENSE_FEATURES = ['follows', 'userAuthorLog', 'ageHoursLog', 'popularityLog', 'tagOverlap', 'tagAffinityLog', 'hourSin', 'hourCos'] as const;
+export const DENSE_FEATURES = [
+  'follows', 'userAuthorLog', 'ageHoursLog', 'popularityLog', 'tagOverlap', 'tagAffinityLog', 'hourSin', 'hourCos',
+  'sentiment', 'offensive', 'topicMatch', 'embeddingSimilarity',
+] as const;
 export const DENSE_DIM = DENSE_FEATURES.length;
+/** Index of the first text feature: the ablation without text features leaves DENSE_DIM − TEXT_OFFSET at 0. */
+export const TEXT_OFFSET = 8;
+
+/** What the text features read about the context dataset's items (the engine gives the interest profile's). */
+export interface RankerTextSignals {
+  /** Sentiment score in [−1, 1] (0 when unknown). */
+  sentiment(item: number): number;
+  /** Offensive probability in [0, 1] (0 when unknown). */
+  offensive(item: number): number;
+  /** Unit sparse vector of the post (columns ascending). */
+  vector(item: number): { readonly cols: Int32Array; readonly vals: Float32Array };
+  /** Topic mixture of the post (sums to 1, or all zero), undefined without topics. */
+  topics(item: number): ArrayLike<number> | undefined;
+}
+
+/** The running text side of one user: summed engaged vectors (and their squared norm) and topic mixtures. */
+interface UserText {
+  terms: Map<number, number>;
+  norm2: number;
+  topics: Float64Array | undefined;
+  topicMass: number;
+}
 
 /** Heads of the ranker, in output order. */
 export const RANKER_TASKS = ['like', 'share', 'comment', 'hide', 'dwell'] as const;
@@ -34,9 +63,52 @@ export class FeatureState {
   /** Index of the catalogue author: its items have no creator, so no author features (-1 when absent). */
   private readonly catalog: number;
 
-  constructor(readonly data: Dataset) {
+  private readonly userText = new Map<number, UserText>();
+
+  constructor(readonly data: Dataset, private readonly text?: RankerTextSignals) {
     this.catalog = data.users.index(CATALOG_AUTHOR);
     this.popularity = new Float32Array(data.items.size);
+  }
+
+  private observeText(u: number, i: number, text: RankerTextSignals): void {
+    let ut = this.userText.get(u);
+    if (!ut) this.userText.set(u, (ut = { terms: new Map(), norm2: 0, topics: undefined, topicMass: 0 }));
+    const v = text.vector(i);
+    for (let k = 0; k < v.cols.length; k++) {
+      const old = ut.terms.get(v.cols[k]!) ?? 0, now = old + v.vals[k]!;
+      ut.terms.set(v.cols[k]!, now);
+      ut.norm2 += now * now - old * old;
+    }
+    const m = text.topics(i);
+    let mass = 0;
+    for (let t = 0; m && t < m.length; t++) mass += m[t]!;
+    if (!m || mass <= 0) return;
+    ut.topics ??= new Float64Array(m.length);
+    for (let t = 0; t < m.length; t++) ut.topics[t]! += m[t]! / mass;
+    ut.topicMass++;
+  }
+
+  /** Writes the four text features of (u, i) at `offset`. */
+  private writeText(u: number, i: number, out: Float32Array, offset: number): void {
+    const text = this.text;
+    if (!text) {
+      out.fill(0, offset, offset + 4);
+      return;
+    }
+    out[offset] = text.sentiment(i);
+    out[offset + 1] = text.offensive(i);
+    const ut = this.userText.get(u);
+    const m = text.topics(i);
+    let match = 0;
+    if (ut?.topics && m && ut.topicMass > 0) for (let t = 0; t < m.length; t++) match += (ut.topics[t]! / ut.topicMass) * m[t]!;
+    out[offset + 2] = match;
+    let sim = 0;
+    if (ut && ut.norm2 > 0) {
+      const v = text.vector(i);
+      for (let k = 0; k < v.cols.length; k++) sim += (ut.terms.get(v.cols[k]!) ?? 0) * v.vals[k]!;
+      sim /= Math.sqrt(ut.norm2);
+    }
+    out[offset + 3] = sim;
   }
 
   /** Records a positive engagement (like, share, comment) of `u` with item `i`. */
@@ -50,6 +122,7 @@ export class FeatureState {
     let tags = this.userTags.get(u);
     if (!tags) this.userTags.set(u, (tags = new Map()));
     for (const t of this.data.itemTags[i] ?? []) tags.set(t, (tags.get(t) ?? 0) + 1);
+    if (this.text) this.observeText(u, i, this.text);
   }
 
   /** The item's author as a user index, -1 when unknown or the catalogue. */
@@ -76,6 +149,7 @@ export class FeatureState {
     const hour = ((time % 86_400_000) + 86_400_000) % 86_400_000 / HOUR_MS;
     out[offset + 6] = Math.sin((2 * Math.PI * hour) / 24);
     out[offset + 7] = Math.cos((2 * Math.PI * hour) / 24);
+    this.writeText(u, i, out, offset + TEXT_OFFSET);
   }
 }
 
@@ -97,8 +171,8 @@ function isEngagement(type: number): boolean {
 }
 
 /** The feature state after the whole log: what serving sees. */
-export function finalFeatureState(data: Dataset): FeatureState {
-  const s = new FeatureState(data);
+export function finalFeatureState(data: Dataset, text?: RankerTextSignals): FeatureState {
+  const s = new FeatureState(data, text);
   const { log } = data;
   for (let k = 0; k < log.user.length; k++) if (isEngagement(log.type[k]!)) s.observe(log.user[k]!, log.item[k]!);
   return s;
@@ -124,6 +198,8 @@ export interface ExposureOptions {
   negativeSamples?: number | undefined;
   /** Weight `DatasetBuilder` gave dwell events (to recover seconds); default DEFAULT_CONFIG.weights.dwell. */
   dwellWeight?: number | undefined;
+  /** Text signals of the items (the text features are 0 without). */
+  text?: RankerTextSignals | undefined;
   rng: Rng;
 }
 
@@ -146,7 +222,7 @@ export function buildExposures(data: Dataset, options: ExposureOptions): Exposur
   const labels: number[] = [];
   const dwell: number[] = [];
   const buf = new Float32Array(DENSE_DIM);
-  const state = new FeatureState(data);
+  const state = new FeatureState(data, options.text);
   const add = (u: number, i: number, t: number): number => {
     const r = user.length;
     user.push(u); item.push(i); time.push(t);

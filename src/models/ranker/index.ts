@@ -16,7 +16,8 @@ export {
   type RankerWeights,
   type RankerFitOptions,
   type RankerFitReport,
+  type RankerDeps,
 } from './ranker.js';
-export { RANKER_TASKS, BINARY_TASKS, DENSE_FEATURES, buildExposures, finalFeatureState, type Exposures, type RankerTask } from './features.js';
+export { RANKER_TASKS, BINARY_TASKS, DENSE_FEATURES, buildExposures, finalFeatureState, FeatureState, TEXT_OFFSET, type Exposures, type RankerTask, type RankerTextSignals } from './features.js';
 export { rocAuc, expectedCalibrationError } from './metrics.js';
 export { MmoeNet, type MmoeNetConfig } from './mmoe-net.js';

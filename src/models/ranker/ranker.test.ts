@@ -80,8 +80,8 @@ describe('createEngagementRanker (MMoE) on a synthetic network', () => {
 
 describe('createEngagementRanker options', () => {
   it('shared-bottom variant trains, and the same seed gives the same model', async () => {
-    const a = createEngagementRanker({ sharedBottom: true, epochs: 1, batchSize: 1024, seed: 3 });
-    const b = createEngagementRanker({ sharedBottom: true, epochs: 1, batchSize: 1024, seed: 3 });
+    const a = createEngagementRanker({ sharedBottom: true, epochs: 3, batchSize: 512, seed: 3 });
+    const b = createEngagementRanker({ sharedBottom: true, epochs: 3, batchSize: 512, seed: 3 });
     const ra = await a.fit(data), rb = await b.fit(data);
     expect(ra.finalLoss).toBe(rb.finalLoss);
     expect(ra.auc.like).toBeGreaterThan(0.6);

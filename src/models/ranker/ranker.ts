@@ -17,13 +17,14 @@ import { loadSafetensors, saveSafetensors, type TensorMap } from '../../nn/safet
 import { noGrad, tensor, type Tensor } from '../../nn/tensor.js';
 import { add, scale } from '../../nn/ops/arithmetic.js';
 import { f32Tensor, parseParams } from '../shared/model-io.js';
-import { BINARY_TASKS, DENSE_DIM, RANKER_TASKS, buildExposures, finalFeatureState, type Exposures, type FeatureState, type RankerTask } from './features.js';
+import { BINARY_TASKS, DENSE_DIM, RANKER_TASKS, buildExposures, finalFeatureState, type Exposures, type FeatureState, type RankerTask, type RankerTextSignals } from './features.js';
 import { fitPlatt } from '../../math/calibration.js';
 import { rocAuc } from './metrics.js';
 import { MmoeNet } from './mmoe-net.js';
 
 export const RANKER_KIND = 'resonate/engagement-ranker';
-export const RANKER_VERSION = 1;
+/** 2: the four text features (DENSE_DIM 8 → 12). */
+export const RANKER_VERSION = 2;
 
 export const rankerConfigSchema = z.strictObject({
   /** MMoE experts (paper's synthetic study used 8; 4 suffices for five related heads). */
@@ -52,6 +53,8 @@ export const rankerConfigSchema = z.strictObject({
   /** Early stopping: epochs without a better P(like) AUC on the calibration slice before stopping (best weights kept). */
   patience: z.number().int().min(1).default(2),
   seed: z.number().int().default(42),
+  /** Read the text features (sentiment, offensive, topic match, embedding similarity) when text signals are given; false is the ablation. */
+  textFeatures: z.boolean().default(true),
 });
 export type RankerConfig = z.input<typeof rankerConfigSchema>;
 export type ResolvedRankerConfig = z.output<typeof rankerConfigSchema>;
@@ -136,9 +139,15 @@ interface Context {
   itemRow: Int32Array;
 }
 
+export interface RankerDeps {
+  /** The text signals of a dataset's items (the text features are 0 without, or with `textFeatures: false`). */
+  text?: (data: Dataset) => RankerTextSignals | undefined;
+}
+
 /** Creates an unfitted ranker. */
-export function createEngagementRanker(config: RankerConfig = {}): EngagementRanker {
+export function createEngagementRanker(config: RankerConfig = {}, deps: RankerDeps = {}): EngagementRanker {
   const cfg = parseParams('engagement-ranker', rankerConfigSchema, config);
+  const textOf = (data: Dataset): RankerTextSignals | undefined => (cfg.textFeatures ? deps.text?.(data) : undefined);
   let trained: Trained | undefined;
   let ctx: Context | undefined;
 
@@ -164,7 +173,7 @@ export function createEngagementRanker(config: RankerConfig = {}): EngagementRan
 
   const setContext = (data: Dataset): void => {
     if (!trained) throw createError('MODEL_NOT_FITTED', { model: 'engagement-ranker' });
-    ctx = { data, state: finalFeatureState(data), userRow: rowMap(data.users.ids(), trained.userIds), itemRow: rowMap(data.items.ids(), trained.itemIds) };
+    ctx = { data, state: finalFeatureState(data, textOf(data)), userRow: rowMap(data.users.ids(), trained.userIds), itemRow: rowMap(data.items.ids(), trained.itemIds) };
   };
 
   /** Runs the net on rows of ids and raw dense features; returns logits per task. */
@@ -210,7 +219,7 @@ export function createEngagementRanker(config: RankerConfig = {}): EngagementRan
 
     async fit(data, options = {}) {
       const rng = createRng(cfg.seed);
-      const ex = buildExposures(data, { negativeSamples: cfg.negativeSamples, rng: rng.fork() });
+      const ex = buildExposures(data, { negativeSamples: cfg.negativeSamples, text: textOf(data), rng: rng.fork() });
       const holdout = options.holdoutFraction ?? 0.2;
       const order = Int32Array.from({ length: ex.n }, (_, k) => k).sort((a, b) => ex.time[a]! - ex.time[b]! || a - b);
       const nTrain = Math.max(1, Math.round(ex.n * (1 - holdout)));
