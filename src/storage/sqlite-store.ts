@@ -26,7 +26,7 @@ import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
 import { EXPIRY_CHUNK_ROWS } from './store.js';
 import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from './row-mappers.js';
-import type { AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import type { AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -279,8 +279,11 @@ export class SqliteStore implements Store {
     if (batch.deletePosts && batch.deletePosts.length > 0) {
       const delEvents = this.stmt('DELETE FROM events WHERE post_id = ?');
       const delPost = this.stmt('DELETE FROM posts WHERE id = ?');
+      const mark = this.stmt('INSERT OR REPLACE INTO deleted_posts (id, author, deleted_at) SELECT id, author, ? FROM posts WHERE id = ?');
+      const at = Date.now();
       summary.deletedPosts = 0;
       for (const id of batch.deletePosts) {
+        mark.run(at, id);
         delEvents.run(id);
         summary.deletedPosts += delPost.run(id).changes;
         this.knownPosts.forget([id]);
@@ -332,8 +335,11 @@ export class SqliteStore implements Store {
          search_text = excluded.search_text
        WHERE posts.author = excluded.author`,
     );
+    // A post written again is no longer deleted.
+    const undelete = this.stmt('DELETE FROM deleted_posts WHERE id = ?');
     (batch.posts ?? []).forEach((p, i) => {
       this.requireUser(`posts[${i}].author`, p.author);
+      undelete.run(p.id);
       const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? '')).changes;
       if (changed === 0) {
         const author = this.stmt('SELECT author FROM posts WHERE id = ?').pluck().get(p.id) as string;
@@ -544,7 +550,24 @@ export class SqliteStore implements Store {
 
   async takenDown(postIds: readonly string[]): Promise<Set<string>> {
     if (postIds.length === 0) return new Set();
-    return new Set(this.stmt('SELECT t.post_id FROM json_each(?) j JOIN takedowns t ON t.post_id = j.value').pluck().all(JSON.stringify(postIds)) as string[]);
+    return new Set(this.stmt(
+      `SELECT t.post_id FROM json_each(?) j JOIN takedowns t ON t.post_id = j.value
+       UNION SELECT d.id FROM json_each(?) j JOIN deleted_posts d ON d.id = j.value`,
+    ).pluck().all(JSON.stringify(postIds), JSON.stringify(postIds)) as string[]);
+  }
+
+  async deletedPosts(postIds: readonly string[]): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set();
+    return new Set(this.stmt('SELECT d.id FROM json_each(?) j JOIN deleted_posts d ON d.id = j.value').pluck().all(JSON.stringify(postIds)) as string[]);
+  }
+
+  async getEvent(id: string): Promise<Event | undefined> {
+    const row = this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`).get(id) as EventRow | undefined;
+    return row && toEvent(row);
+  }
+
+  async *scanDeletedPosts(): AsyncIterable<DeletedPost> {
+    yield* this.stmt('SELECT id, author, deleted_at FROM deleted_posts ORDER BY id').all() as DeletedPost[];
   }
 
   async takedowns(limit = 100): Promise<Takedown[]> {
@@ -608,6 +631,7 @@ export class SqliteStore implements Store {
     const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
     const impressions = eraseImpressions(this.db, id, [...own, ...replyIds]);
     run('DELETE FROM takedowns WHERE post_id IN (SELECT value FROM json_each(?))', gone);
+    run('DELETE FROM deleted_posts WHERE author = ?', id);
     run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM users WHERE id = ?', id);
     run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
@@ -669,6 +693,8 @@ export class SqliteStore implements Store {
       for (const e of records.erasedUsers ?? []) erased.run(e.id, e.erased_at);
       const takedown = this.stmt('INSERT OR REPLACE INTO takedowns (post_id, at, actor, reason) VALUES (?, ?, ?, ?)');
       for (const t of records.takedowns ?? []) takedown.run(t.post, t.at, t.actor ?? null, t.reason ?? null);
+      const deleted = this.stmt('INSERT OR REPLACE INTO deleted_posts (id, author, deleted_at) VALUES (?, ?, ?)');
+      for (const d of records.deletedPosts ?? []) deleted.run(d.id, d.author, d.deleted_at);
       for (const a of records.audit ?? []) this.audit(a);
     };
     if (this.inTransaction.getStore()?.open) return apply();

@@ -169,4 +169,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Posts deleted by their author or at their source (Store.write deletePosts): the row is gone, the id stays so
+      -- that every list keeps hiding it (Store.takenDown) and an edit of it is POST_DELETED. Writing the post again
+      -- removes the mark; erasing the author removes it.
+      CREATE TABLE deleted_posts (
+        id         TEXT PRIMARY KEY,
+        author     TEXT NOT NULL,
+        deleted_at REAL NOT NULL
+      );
+      CREATE INDEX deleted_posts_author ON deleted_posts(author);
+    `,
+  },
 ];

@@ -71,6 +71,11 @@ async function applyDeletesAndState(db: pg.ClientBase, batch: WriteBatch, summar
     summary.deletedEvents = (await db.query('DELETE FROM events WHERE id = ANY($1::text[])', [batch.deleteEvents])).rowCount ?? 0;
   }
   if (batch.deletePosts && batch.deletePosts.length > 0) {
+    await db.query(
+      `INSERT INTO deleted_posts (id, author, deleted_at) SELECT id, author, $2 FROM posts WHERE id = ANY($1::text[])
+       ON CONFLICT (id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at`,
+      [batch.deletePosts, Date.now()],
+    );
     await db.query('DELETE FROM events WHERE post_id = ANY($1::text[])', [batch.deletePosts]);
     summary.deletedPosts = (await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [batch.deletePosts])).rowCount ?? 0;
   }
@@ -209,6 +214,8 @@ async function upsertPosts(db: pg.ClientBase, rows: readonly Post[]): Promise<vo
       posts.map((p) => indexedText(p.text ?? '')),
     ],
   );
+  // A post written again is no longer deleted.
+  if (r.rows.length > 0) await db.query('DELETE FROM deleted_posts WHERE id = ANY($1::text[])', [r.rows.map((row) => row.id)]);
   if (r.rows.length === posts.length) return;
   const written = new Set(r.rows.map((row) => row.id));
   const refused = posts.find((p) => !written.has(p.id))!;

@@ -18,7 +18,7 @@ import type { EventType } from '../../core/config.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 import { EXPIRY_CHUNK_ROWS } from '../store.js';
 import type {
-  AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
+  AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
 } from '../store.js';
 import { applyBatch } from './batch-writer.js';
 import { eraseImpressions, insertImpressions, scanImpressions } from './impressions.js';
@@ -324,7 +324,24 @@ export class PostgresStore implements Store {
 
   async takenDown(postIds: readonly string[]): Promise<Set<string>> {
     if (postIds.length === 0) return new Set();
-    return new Set((await this.rows<{ id: string }>('SELECT post_id AS id FROM takedowns WHERE post_id = ANY($1::text[])', [postIds])).map((r) => r.id));
+    return new Set((await this.rows<{ id: string }>(
+      'SELECT post_id AS id FROM takedowns WHERE post_id = ANY($1::text[]) UNION SELECT id FROM deleted_posts WHERE id = ANY($1::text[])',
+      [postIds],
+    )).map((r) => r.id));
+  }
+
+  async deletedPosts(postIds: readonly string[]): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set();
+    return new Set((await this.rows<{ id: string }>('SELECT id FROM deleted_posts WHERE id = ANY($1::text[])', [postIds])).map((r) => r.id));
+  }
+
+  async getEvent(id: string): Promise<Event | undefined> {
+    const rows = await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
+    return rows[0] && toEvent(rows[0]);
+  }
+
+  async *scanDeletedPosts(): AsyncIterable<DeletedPost> {
+    yield* await this.rows<DeletedPost>('SELECT id, author, deleted_at FROM deleted_posts ORDER BY id');
   }
 
   async takedowns(limit = 100): Promise<Takedown[]> {
@@ -504,6 +521,14 @@ export class PostgresStore implements Store {
           [erased.map((e) => e.id), erased.map((e) => e.erased_at)],
         );
       }
+      const deleted = records.deletedPosts ?? [];
+      if (deleted.length > 0) {
+        await db.query(
+          `INSERT INTO deleted_posts (id, author, deleted_at) SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])
+           ON CONFLICT (id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at`,
+          [deleted.map((d) => d.id), deleted.map((d) => d.author), deleted.map((d) => d.deleted_at)],
+        );
+      }
       const takedowns = records.takedowns ?? [];
       if (takedowns.length > 0) {
         await db.query(
@@ -566,6 +591,7 @@ async function eraseOn(db: pg.ClientBase, id: string, replies: 'keep' | 'delete'
   const follows = await count('DELETE FROM follows WHERE follower = $1 OR followee = $1', [id]);
   const impressions = await eraseImpressions(db, id, gone);
   await db.query('DELETE FROM takedowns WHERE post_id = ANY($1::text[])', [gone]);
+  await db.query('DELETE FROM deleted_posts WHERE author = $1', [id]);
   await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM users WHERE id = $1', [id]);
   const now = Date.now();
