@@ -7,3 +7,4 @@ export { planModels, type ModelPlan } from './model-plan.js';
 export { listVersions, loadVersion, pruneVersions, setCurrentVersion, currentVersion, readManifest, type VersionManifest } from './model-versions.js';
 export { type FollowSuggestion, type ServedProof } from './who-to-follow.js';
 export { type PredictedRating } from './served-ratings.js';
+export { type DeletedPostResult, type Requester, type UndoneEvent } from './retraction.js';
