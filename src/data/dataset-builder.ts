@@ -10,6 +10,7 @@ import { IdMap } from '../core/id-map.js';
 import { csrFromCoo } from '../math/csr.js';
 import type { Dataset, ItemVectors } from './dataset.js';
 import { NowTracker, type DatasetNowOptions } from './dataset-now.js';
+import { cutGaps, idleGaps, remapTimes } from './data-clock.js';
 import { postVectors, type Event, type Follow, type Post, type User } from './schemas.js';
 
 export type EventWeights = ResonateConfig['weights'];
@@ -147,6 +148,13 @@ export class DatasetBuilder {
       weight: this.logWeight.finish(),
       time: this.logTime.finish(),
     };
+    // The data's own clock: idle periods of more than a month (a historical import, then live events) are cut;
+    // times past the robust "now" (far-future outliers) make no gap.
+    const now = this.clock.now() ?? Date.now();
+    let upToNow = log.time.length;
+    while (upToNow > 0 && log.time[upToNow - 1]! > now) upToNow--;
+    const clock = cutGaps(idleGaps(log.time.subarray(0, upToNow)));
+    remapTimes(log.time, clock);
     const interactions = csrFromCoo(nUsers, nItems, log.user, log.item, log.weight);
     // Latest time per (user, item), aligned with `interactions`: same COO order, combined by max.
     const timesCsr = csrFromCoo(nUsers, nItems, log.user, log.item, log.time, Math.max);
@@ -171,7 +179,7 @@ export class DatasetBuilder {
       itemLangs[i] = this.langs[i] ?? null;
       itemTags[i] = this.tags[i] ?? [];
       if (this.authors[i] !== undefined) itemAuthors[i] = this.authors[i]!;
-      if (this.createdAt[i] !== undefined) itemCreatedAt[i] = this.createdAt[i]!;
+      if (this.createdAt[i] !== undefined) itemCreatedAt[i] = clock(this.createdAt[i]!);
     }
     return {
       users: this.users,
@@ -187,7 +195,7 @@ export class DatasetBuilder {
       itemCreatedAt,
       itemLangs,
       itemVectors: denseVectors(this.vectors, nItems),
-      now: this.clock.now() ?? Date.now(),
+      now: clock(now),
     };
   }
 
