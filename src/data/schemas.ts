@@ -185,6 +185,11 @@ export const postSchema = z.strictObject({
   reply_to: idSchema.nullish(),
   lang: textSchema(LIMITS.langChars).nullish(),
   features: postFeaturesSchema.optional(),
+  /**
+   * Ids of the users the post mentions (mention edges). When absent, the ingest path takes the `@handle`s of the
+   * text that name a stored user id (users have no separate handle).
+   */
+  mentions: z.array(idSchema).max(LIMITS.tags, `must have at most ${LIMITS.tags} mentions`).optional(),
 });
 
 export const followSchema = z

@@ -174,13 +174,16 @@ export function editedPost(post: Post, patch: PostPatch, identifyLanguage: boole
     features = Object.fromEntries(Object.entries(features).filter(([k]) => !DERIVED_FEATURES.includes(k)));
   }
   const lang = patch.lang !== undefined ? patch.lang : textChanged && identifyLanguage ? null : post.lang;
-  const { features: _features, lang: _lang, ...rest } = post;
+  // An edited text gets its mention edges again from the ingest path.
+  const { features: _features, lang: _lang, mentions: _mentions, ...rest } = post;
+  const mentions = textChanged ? undefined : post.mentions;
   return {
     ...rest,
     text,
     tags,
     ...(features !== undefined && Object.keys(features).length > 0 ? { features } : {}),
     ...(lang != null ? { lang } : {}),
+    ...(mentions !== undefined ? { mentions } : {}),
   };
 }
 

@@ -61,13 +61,13 @@ const MAX_TIME = Number.MAX_VALUE;
 interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null; languages: string | null }
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
-  reply_to: string | null; lang: string | null; features: string | null;
+  reply_to: string | null; lang: string | null; features: string | null; mentions: string | null;
 }
 
 /** An events row in EVENT_COLUMNS order, then rowid. */
 type EventTuple = [string, string, string, string | null, string | null, number | null, string | null, number, string | null, number];
 
-const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
+const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features, p.mentions';
 const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts, request_id';
 /** Bound values per events row (EVENT_COLUMNS). */
 const EVENT_PARAMS = 9;
@@ -329,10 +329,10 @@ export class SqliteStore implements Store {
     // A post's author is immutable: the update applies only when the author is the same, so no change means
     // another author owns the post (any key may write posts; only the owner's rows may be edited).
     const upsertPost = this.stmt(
-      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at,
          tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features,
-         search_text = excluded.search_text
+         search_text = excluded.search_text, mentions = excluded.mentions
        WHERE posts.author = excluded.author`,
     );
     // A post written again is no longer deleted.
@@ -340,7 +340,7 @@ export class SqliteStore implements Store {
     (batch.posts ?? []).forEach((p, i) => {
       this.requireUser(`posts[${i}].author`, p.author);
       undelete.run(p.id);
-      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? '')).changes;
+      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? ''), p.mentions && p.mentions.length > 0 ? JSON.stringify(p.mentions) : null).changes;
       if (changed === 0) {
         const author = this.stmt('SELECT author FROM posts WHERE id = ?').pluck().get(p.id) as string;
         throw createError('POST_AUTHOR_IMMUTABLE', { field: `posts[${i}].author`, id: p.id, author, attempted: p.author });
@@ -517,6 +517,14 @@ export class SqliteStore implements Store {
     return rows.map(toPost);
   }
 
+  async postsMentioning(userId: string, limit: number, since = MIN_TIME): Promise<Post[]> {
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS} FROM post_mentions m JOIN posts p ON p.id = m.post_id WHERE m.user_id = ? AND p.created_at >= ?
+       ORDER BY p.created_at DESC, p.rowid DESC LIMIT ?`,
+    ).all(userId, since, limit) as PostRow[];
+    return rows.map(toPost);
+  }
+
   async following(userId: string): Promise<string[]> {
     return this.stmt('SELECT followee FROM follows WHERE follower = ? ORDER BY followee').pluck().all(userId) as string[];
   }
@@ -632,6 +640,8 @@ export class SqliteStore implements Store {
     const impressions = eraseImpressions(this.db, id, [...own, ...replyIds]);
     run('DELETE FROM takedowns WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM deleted_posts WHERE author = ?', id);
+    run(`UPDATE posts SET mentions = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(value) END FROM json_each(posts.mentions) WHERE value <> ?)
+         WHERE id IN (SELECT post_id FROM post_mentions WHERE user_id = ?)`, id, id);
     run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM users WHERE id = ?', id);
     run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
@@ -655,7 +665,8 @@ export class SqliteStore implements Store {
     const impressions: Impression[] = [];
     for await (const row of scanImpressions(this.db, { userId: id })) impressions.push(row);
     const takedowns = (this.stmt('SELECT t.post_id, t.at, t.actor, t.reason FROM takedowns t JOIN posts p ON p.id = t.post_id WHERE p.author = ? ORDER BY t.post_id').all(id) as TakedownRow[]).map(toTakedown);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns };
+    const mentionedIn = (await this.postsMentioning(id, -1)).map((p) => p.id);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns, mentionedIn };
     await this.exclusive(async () => this.audit({ at: Date.now(), action: 'export', subject: id, actor: options.actor, details: { posts: posts.length, events: events.length } }));
     return out;
   }
@@ -953,6 +964,7 @@ function toPost(r: PostRow): Post {
   if (r.reply_to !== null) p.reply_to = r.reply_to;
   if (r.lang !== null) p.lang = r.lang;
   if (r.features !== null) p.features = JSON.parse(r.features) as Post['features'];
+  if (r.mentions !== null) p.mentions = JSON.parse(r.mentions) as string[];
   return p;
 }
 

@@ -90,6 +90,8 @@ export interface UserExport {
   impressions: Impression[];
   /** Takedowns of the user's posts. */
   takedowns: Takedown[];
+  /** Ids of others' posts that mention the user (mention edges), newest first. */
+  mentionedIn: string[];
 }
 
 export interface AuditEntry {
@@ -171,6 +173,8 @@ export interface Store extends StoreWriter {
   postsBetween(since: number, before: number, limit?: number): Promise<Post[]>;
   /** Posts by these authors, newest first. */
   postsByAuthors(authorIds: readonly string[], limit: number, since?: number): Promise<Post[]>;
+  /** Posts that mention the user (`Post.mentions`), newest first, optionally created at or after `since`. */
+  postsMentioning(userId: string, limit: number, since?: number): Promise<Post[]>;
   /** Whom the user follows. */
   following(userId: string): Promise<string[]>;
   followers(userId: string): Promise<string[]>;
@@ -214,7 +218,7 @@ export interface Store extends StoreWriter {
   /**
    * Erases a user in one transaction: the user row, their posts (and others' replies to them with `replies:
    * 'delete'`), follows both ways, their events, others' events on the erased posts or aimed at the user, the
-   * takedown records of the erased posts, the records of their deleted posts; records
+   * takedown records of the erased posts, the records of their deleted posts, the user's id from others' mentions; records
    * the id as erased and writes an audit entry. Undefined (nothing written) when the user does not exist.
    */
   eraseUser(id: string, options?: { replies?: 'keep' | 'delete'; actor?: string }): Promise<ErasureSummary | undefined>;

@@ -169,6 +169,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         deleted_at double precision NOT NULL
       );
       CREATE INDEX deleted_posts_author ON deleted_posts(author);
+      -- The users a post mentions (NULL: none), found by mentioned user through a GIN index.
+      ALTER TABLE posts ADD COLUMN mentions text[] COLLATE "C";
+      CREATE INDEX posts_mentions ON posts USING gin (mentions);
     `,
   },
 ];

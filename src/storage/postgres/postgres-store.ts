@@ -356,6 +356,15 @@ export class PostgresStore implements Store {
     yield* (await this.rows<TakedownRow>('SELECT post_id, at, actor, reason FROM takedowns ORDER BY post_id')).map(toTakedown);
   }
 
+  async postsMentioning(userId: string, limit: number, since?: number): Promise<Post[]> {
+    const rows = await this.rows<PostRow>(
+      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.mentions @> ARRAY[$1::text] AND p.created_at >= $2
+       ORDER BY p.created_at DESC, p.seq DESC LIMIT $3`,
+      [userId, since ?? -Number.MAX_VALUE, limitParam(limit)],
+    );
+    return rows.map(toPost);
+  }
+
   async following(userId: string): Promise<string[]> {
     return (await this.rows<{ id: string }>('SELECT followee AS id FROM follows WHERE follower = $1 ORDER BY followee', [userId])).map((r) => r.id);
   }
@@ -400,7 +409,8 @@ export class PostgresStore implements Store {
     const impressions: Impression[] = [];
     for await (const row of this.scanImpressions({ userId: id })) impressions.push(row);
     const takedowns = (await this.rows<TakedownRow>('SELECT t.post_id, t.at, t.actor, t.reason FROM takedowns t JOIN posts p ON p.id = t.post_id WHERE p.author = $1 ORDER BY t.post_id', [id])).map(toTakedown);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns };
+    const mentionedIn = (await this.postsMentioning(id, -1)).map((p) => p.id);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns, mentionedIn };
     await this.rows(
       'INSERT INTO audit_log (at, action, subject, actor, details) VALUES ($1, $2, $3, $4, $5)',
       [Date.now(), 'export', id, options.actor ?? null, JSON.stringify({ posts: posts.length, events: events.length })],
@@ -592,6 +602,7 @@ async function eraseOn(db: pg.ClientBase, id: string, replies: 'keep' | 'delete'
   const impressions = await eraseImpressions(db, id, gone);
   await db.query('DELETE FROM takedowns WHERE post_id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM deleted_posts WHERE author = $1', [id]);
+  await db.query(`UPDATE posts SET mentions = NULLIF(array_remove(mentions, $1::text), '{}') WHERE mentions @> ARRAY[$1::text]`, [id]);
   await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM users WHERE id = $1', [id]);
   const now = Date.now();
