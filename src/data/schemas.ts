@@ -24,6 +24,8 @@ export const LIMITS = {
   nameChars: 512,
   tags: 64,
   tagChars: 128,
+  /** Users one post may mention (`mentions`). */
+  mentions: 16,
   langChars: 16,
   /** Words and #hashtags one user may mute. */
   mutedWords: 200,
@@ -189,7 +191,7 @@ export const postSchema = z.strictObject({
    * Ids of the users the post mentions (mention edges). When absent, the ingest path takes the `@handle`s of the
    * text that name a stored user id (users have no separate handle).
    */
-  mentions: z.array(idSchema).max(LIMITS.tags, `must have at most ${LIMITS.tags} mentions`).optional(),
+  mentions: z.array(idSchema).max(LIMITS.mentions, `must have at most ${LIMITS.mentions} mentions`).optional(),
 });
 
 export const followSchema = z

@@ -103,7 +103,7 @@ export async function mentionsFromText(store: Pick<Store, 'existingUsers'>, post
   if (handles.size === 0) return posts;
   const known = await store.existingUsers([...new Set([...handles.values()].flat())]);
   return posts.map((p) => {
-    const found = handles.get(p)?.filter((h) => known.has(h)).slice(0, LIMITS.tags);
+    const found = handles.get(p)?.filter((h) => known.has(h)).slice(0, LIMITS.mentions);
     return found && found.length > 0 ? { ...p, mentions: found } : p;
   });
 }
