@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutGaps, idleGaps, KEPT_GAP_MS, MAX_IDLE_GAP_MS } from './data-clock.js';
+import { cutGaps, idleGaps, KEPT_GAP_MS, MAX_IDLE_GAP_MS, mergeAscending } from './data-clock.js';
 
 const DAY = 86_400_000;
 
@@ -36,6 +36,11 @@ describe('the data clock', () => {
       expect(clock(t)).toBeGreaterThan(last);
       last = clock(t);
     }
+  });
+
+  it('merges two ascending lists', () => {
+    expect([...mergeAscending([1, 4, 9], [2, 4, 10, 11])]).toEqual([1, 2, 4, 4, 9, 10, 11]);
+    expect([...mergeAscending([], [3])]).toEqual([3]);
   });
 
   it('is the identity without idle gaps (live data)', () => {

@@ -5,7 +5,8 @@
  * horizons). A store that holds a historical import (say 1997) and live events (today) would age every historical
  * event by decades: trending collapses to the live posts' few tags, topics find no recent text, every historical
  * user's churn risk is 1. So when nobody did anything for longer than `MAX_IDLE_GAP_MS` (a gap between consecutive
- * event times), the gap is cut down to `KEPT_GAP_MS`: every time before it moves forward by what was cut, and each
+ * event times, posts written after the first event counting as activity too; a catalogue's items created before any
+ * event make no gap), the gap is cut down to `KEPT_GAP_MS`: every time before it moves forward by what was cut, and each
  * segment of activity reads as if it ran up to the next one. Live data has no such gap (somebody always acts), so its
  * clock is the calendar; the latest segment (and `now`) never moves. The map is monotone: order, and every
  * duration inside a segment, are kept.
@@ -32,6 +33,14 @@ export function idleGaps(ascending: ArrayLike<number>, maxGapMs = MAX_IDLE_GAP_M
     if (b - a > maxGapMs) gaps.push({ from: a, to: b });
   }
   return gaps;
+}
+
+/** Two ascending lists of times merged into one. */
+export function mergeAscending(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0, j = 0, k = 0;
+  while (i < a.length || j < b.length) out[k++] = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ import { IdMap } from '../core/id-map.js';
 import { csrFromCoo } from '../math/csr.js';
 import type { Dataset, ItemVectors } from './dataset.js';
 import { NowTracker, type DatasetNowOptions } from './dataset-now.js';
-import { cutGaps, idleGaps, remapTimes } from './data-clock.js';
+import { cutGaps, idleGaps, mergeAscending, remapTimes } from './data-clock.js';
 import { postVectors, type Event, type Follow, type Post, type User } from './schemas.js';
 
 export type EventWeights = ResonateConfig['weights'];
@@ -153,7 +153,9 @@ export class DatasetBuilder {
     const now = this.clock.now() ?? Date.now();
     let upToNow = log.time.length;
     while (upToNow > 0 && log.time[upToNow - 1]! > now) upToNow--;
-    const clock = cutGaps(idleGaps(log.time.subarray(0, upToNow)));
+    const events = log.time.subarray(0, upToNow);
+    const posted = Float64Array.from(this.createdAt.filter((t) => t !== undefined && t >= events[0]! && t <= now)).sort();
+    const clock = cutGaps(idleGaps(mergeAscending(events, posted)));
     remapTimes(log.time, clock);
     const interactions = csrFromCoo(nUsers, nItems, log.user, log.item, log.weight);
     // Latest time per (user, item), aligned with `interactions`: same COO order, combined by max.
