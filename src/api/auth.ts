@@ -12,7 +12,8 @@
  *   A user token may use only the routes that say so: `{ user: 'id' }` when the path parameter `id` is the token's
  *   subject (feed, behaviour, export), `{ anyUser: true }` (shared reads: trending, search, similar posts), and
  *   `{ userRows: 'field' }` (writes whose every row has `field` === subject, checked once the body is parsed, in
- *   `preValidation`). Everything else needs an API key.
+ *   `preValidation`), and `{ ownRows: true }` (delete, edit or undo of one stored row, whose owner the handler
+ *   checks). Everything else needs an API key.
  * With neither configured the server is open, which only a loopback address may serve (binding.ts).
  *
  * Rate limits: a verified key is limited by its id (its configured name, never the secret), a user token by its
@@ -48,6 +49,8 @@ declare module 'fastify' {
     anyUser?: boolean;
     /** Write route taking an array of rows: a user token may send it when every row's `userRows` field is its subject. */
     userRows?: string;
+    /** Write route on one stored row (delete, edit, undo): a user token may call it; the handler checks the row is its own. */
+    ownRows?: boolean;
   }
   interface FastifyRequest {
     /** Id (configured name) of the verified API key, when the request carried one. */
@@ -91,7 +94,7 @@ function checkUserAccess(request: FastifyRequest, sub: string): void {
     if (value !== sub) throw createError('FORBIDDEN_USER', { action: 'read', field: `path parameter "${config.user}"` });
     return;
   }
-  if (config.anyUser === true || config.userRows !== undefined) return;
+  if (config.anyUser === true || config.userRows !== undefined || config.ownRows === true) return;
   throw createError('USER_TOKEN_NOT_ALLOWED', { route: routeName(request) });
 }
 

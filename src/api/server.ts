@@ -19,6 +19,7 @@ import { installPseudonymization } from './privacy.js';
 import { assertSafeBinding } from './binding.js';
 import { requestBodyLimitBytes } from '../data/validate.js';
 import { registerIngestRoutes } from './routes/ingest.js';
+import { registerRetractionRoutes } from './routes/retraction.js';
 import { registerReadRoutes } from './routes/read.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerSocialRoutes } from './routes/social.js';
@@ -174,6 +175,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   installMetrics(app, engine, options.metrics);
   const pseudonyms = installPseudonymization(app, config);
   registerIngestRoutes(app, engine, pseudonyms);
+  registerRetractionRoutes(app, engine, pseudonyms);
   registerReadRoutes(app, engine);
   registerUserRoutes(app, engine);
   registerSocialRoutes(app, engine, pseudonyms);

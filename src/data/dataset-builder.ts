@@ -10,6 +10,7 @@ import { IdMap } from '../core/id-map.js';
 import { csrFromCoo } from '../math/csr.js';
 import type { Dataset, ItemVectors } from './dataset.js';
 import { NowTracker, type DatasetNowOptions } from './dataset-now.js';
+import { cutGaps, idleGaps, mergeAscending, remapTimes } from './data-clock.js';
 import { postVectors, type Event, type Follow, type Post, type User } from './schemas.js';
 
 export type EventWeights = ResonateConfig['weights'];
@@ -152,6 +153,15 @@ export class DatasetBuilder {
       weight: this.logWeight.finish(),
       time: this.logTime.finish(),
     };
+    // The data's own clock: idle periods of more than a month (a historical import, then live events) are cut;
+    // times past the robust "now" (far-future outliers) make no gap.
+    const now = this.clock.now() ?? Date.now();
+    let upToNow = log.time.length;
+    while (upToNow > 0 && log.time[upToNow - 1]! > now) upToNow--;
+    const events = log.time.subarray(0, upToNow);
+    const posted = Float64Array.from(this.createdAt.filter((t) => t !== undefined && t >= events[0]! && t <= now)).sort();
+    const clock = cutGaps(idleGaps(mergeAscending(events, posted)));
+    remapTimes(log.time, clock);
     const interactions = csrFromCoo(nUsers, nItems, log.user, log.item, log.weight);
     // Latest time per (user, item), aligned with `interactions`: same COO order, combined by max.
     const timesCsr = csrFromCoo(nUsers, nItems, log.user, log.item, log.time, Math.max);
@@ -176,7 +186,7 @@ export class DatasetBuilder {
       itemLangs[i] = this.langs[i] ?? null;
       itemTags[i] = this.tags[i] ?? [];
       if (this.authors[i] !== undefined) itemAuthors[i] = this.authors[i]!;
-      if (this.createdAt[i] !== undefined) itemCreatedAt[i] = this.createdAt[i]!;
+      if (this.createdAt[i] !== undefined) itemCreatedAt[i] = clock(this.createdAt[i]!);
     }
     return {
       users: this.users,
@@ -193,7 +203,7 @@ export class DatasetBuilder {
       itemLangs,
       itemVectors: denseVectors(this.vectors, nItems),
       itemSignals: { sentiment: Float32Array.from({ length: nItems }, (_, i) => this.sentiment[i] ?? NaN), offensive: Float32Array.from({ length: nItems }, (_, i) => this.offensive[i] ?? NaN) },
-      now: this.clock.now() ?? Date.now(),
+      now: clock(now),
     };
   }
 

@@ -13,7 +13,11 @@ export interface WriteBatch {
   events?: readonly Event[];
   /** Events to retract, by id (a record deleted at its source: an unlike); applied after `events`. */
   deleteEvents?: readonly string[];
-  /** Posts to delete with every event on them (a post deleted at its source); applied after `deleteEvents`. */
+  /**
+   * Posts to delete with every event on them (deleted by their author or at their source); applied after
+   * `deleteEvents`. Each leaves a record (`Store.deletedPosts`) that keeps it out of every list until it is
+   * written again.
+   */
   deletePosts?: readonly string[];
   /**
    * Keyed state of an ingester (a stream cursor, the records it must remember), written in the same transaction

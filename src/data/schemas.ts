@@ -24,6 +24,8 @@ export const LIMITS = {
   nameChars: 512,
   tags: 64,
   tagChars: 128,
+  /** Users one post may mention (`mentions`). */
+  mentions: 16,
   langChars: 16,
   /** Words and #hashtags one user may mute. */
   mutedWords: 200,
@@ -186,6 +188,11 @@ export const postSchema = z.strictObject({
   reply_to: idSchema.nullish(),
   lang: textSchema(LIMITS.langChars).nullish(),
   features: postFeaturesSchema.optional(),
+  /**
+   * Ids of the users the post mentions (mention edges). When absent, the ingest path takes the `@handle`s of the
+   * text that name a stored user id (users have no separate handle).
+   */
+  mentions: z.array(idSchema).max(LIMITS.mentions, `must have at most ${LIMITS.mentions} mentions`).optional(),
 });
 
 export const followSchema = z

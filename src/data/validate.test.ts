@@ -175,6 +175,7 @@ describe('batch sizes', () => {
       posts: {
         id, author: wide(LIMITS.idChars - 1) + 'a', text: wide(LIMITS.postTextChars), created_at: -62_167_219_200_000,
         tags: Array.from({ length: LIMITS.tags }, () => wide(LIMITS.tagChars)), reply_to: id, lang: 'en-Latn-GB-x-abc',
+        mentions: Array.from({ length: LIMITS.mentions }, (_, i) => wide(LIMITS.idChars - 2) + String(10 + i)),
         features: { ...Object.fromEntries(Object.entries(features).slice(1)), vectors: Object.fromEntries(Array.from({ length: LIMITS.vectorNames }, (_, i) => [
           `${i}`.padEnd(LIMITS.featureKeyChars, '\u20ac'), Array.from({ length: LIMITS.vectorDim }, () => -0.0000012345678901234567),
         ])) },

@@ -165,7 +165,7 @@ const ROW_BYTES: Readonly<Record<RowKind, number>> = {
   users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES, languages: array(LIMITS.userLanguages, str(LIMITS.langChars)) }),
   posts: object({
     id: ID, author: ID, text: str(LIMITS.postTextChars), created_at: TIME, tags: array(LIMITS.tags, str(LIMITS.tagChars)),
-    reply_to: ID, lang: str(LIMITS.langChars), features: POST_FEATURES,
+    reply_to: ID, lang: str(LIMITS.langChars), features: POST_FEATURES, mentions: array(LIMITS.mentions, ID),
   }),
   follows: object({ follower: ID, followee: ID, created_at: TIME }),
   events: object({

@@ -9,6 +9,7 @@ import { createError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Progress } from '../core/progress.js';
 import type { Dataset } from '../data/dataset.js';
+import type { Post } from '../data/schemas.js';
 import type { RowKind } from '../data/validate.js';
 import type { FeedPage, HydratedItem, PageOptions } from '../feed/types.js';
 import type { TrendingTag } from '../feed/trending.js';
@@ -24,6 +25,7 @@ import { SearchService, type SearchItem, type SearchRequest } from '../search/se
 import type { ErasureSummary, SearchHit, Store, StoreCounts, UserExport, WriteSummary } from '../storage/store.js';
 import type { BackgroundFailure, BackgroundState } from './background-models.js';
 import { createIngest } from './ingest.js';
+import { Retraction, type DeletedPostResult, type Requester, type UndoneEvent } from './retraction.js';
 import { createModerationScorer, flaggedPosts } from './moderation.js';
 import { FeedInvalidation } from './feed-invalidation.js';
 import { FeedbackJoin, type FeedbackJoinStats } from './feedback-join.js';
@@ -191,6 +193,15 @@ export interface Engine {
   safety(userId: string): Promise<SafetyRules>;
   /** The moderation queue: reported posts not taken down and reported accounts, most reporters first. */
   reports(limit?: number): Promise<ReportQueue>;
+  /**
+   * Deletes a post (with every event on it) for everyone at the next request; the serving models unlearn it
+   * (see retraction.ts). `by.user`: a user token's subject, who may delete only their own posts.
+   */
+  deletePost(postId: string, by?: Requester): Promise<DeletedPostResult>;
+  /** Edits a post's text, tags, features or language through the ingest path; its author never changes. */
+  editPost(postId: string, patch: unknown, by?: Requester): Promise<Post>;
+  /** Undoes an event (an unlike, an unshare, an unfollow of a follow event); a user may undo only their own. */
+  undoEvent(eventId: string, by?: Requester): Promise<UndoneEvent>;
   /** Takes a post down for everyone at the next request (audited). */
   takeDown(postId: string, options?: { actor?: string; reason?: string }): Promise<Takedown>;
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
@@ -205,8 +216,8 @@ export interface Engine {
   /** Everything stored about a user (audited). */
   exportUser(userId: string, options?: { actor?: string }): Promise<UserExport>;
   /**
-   * Resolves when the background models of the latest training or load have finished (ready or failed), and the
-   * versions written after an erasure are on disk.
+   * Resolves when the deleted posts asked so far are unlearned, the background models of the latest training or
+   * load have finished (ready or failed), and the versions written after an erasure or a deletion are on disk.
    */
   secondaryTraining(): Promise<void>;
   stats(): Promise<EngineStats>;
@@ -273,12 +284,14 @@ class ResonateEngine implements Engine {
         this.ingestInFlight--;
       }
     };
+    this.retraction = new Retraction({ store, lifecycle, invalidation: this.invalidation, logger, ingest: this.ingest, clock, identifyLanguage: config.text.identifyLanguage });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
   }
 
   private readonly invalidation: FeedInvalidation;
   /** Topic bursts per fitted topics (one set per snapshot). */
   private readonly topicBursts = new WeakMap<PostTopics, Map<number, Burst>>();
+  private readonly retraction: Retraction;
   private readonly searchService: SearchService;
   private ingestInFlight = 0;
 
@@ -459,6 +472,18 @@ class ResonateEngine implements Engine {
     return takedown;
   }
 
+  deletePost(postId: string, by: Requester = {}): Promise<DeletedPostResult> {
+    return this.retraction.deletePost(postId, by);
+  }
+
+  editPost(postId: string, patch: unknown, by: Requester = {}): Promise<Post> {
+    return this.retraction.editPost(postId, patch, by);
+  }
+
+  undoEvent(eventId: string, by: Requester = {}): Promise<UndoneEvent> {
+    return this.retraction.undoEvent(eventId, by);
+  }
+
   predictedRating(userId: string, postId: string): PredictedRating {
     return this.ratings.predict(this.serving().dataset, this.readable(userId), postId);
   }
@@ -485,7 +510,8 @@ class ResonateEngine implements Engine {
     return data;
   }
 
-  secondaryTraining(): Promise<void> {
+  async secondaryTraining(): Promise<void> {
+    await this.retraction.settled();
     return this.lifecycle.backgroundDone();
   }
 

@@ -8,3 +8,4 @@ export { listVersions, loadVersion, pruneVersions, setCurrentVersion, currentVer
 export { type FollowSuggestion, type ServedProof } from './who-to-follow.js';
 export { type PredictedRating } from './served-ratings.js';
 export { type ComposeRequest, type ComposeSuggestions } from './compose.js';
+export { type DeletedPostResult, type Requester, type UndoneEvent } from './retraction.js';

@@ -11,7 +11,8 @@ import { eventWeight } from '../data/dataset-builder.js';
 import type { Recommender } from '../models/recommender.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import { validateRows, type RowKind } from '../data/validate.js';
-import { tagsFromText } from '../data/post-entities.js';
+import { mentions, tagsFromText } from '../data/post-entities.js';
+import { LIMITS } from '../data/schemas.js';
 import type { Explorer } from '../feed/explorer.js';
 import { checkMutedWordLimit } from '../feed/safety.js';
 import { explorationFeedback } from './exploration-feedback.js';
@@ -61,6 +62,8 @@ export function createIngest(
     });
     // A post sent without tags is tagged with the hashtags of its text.
     if (kind === 'posts') parsed = (parsed as Post[]).map(tagsFromText);
+    // A post sent without mentions gets the @handles of its text that name stored users as mention edges.
+    if (kind === 'posts') parsed = await mentionsFromText(store, parsed as Post[]);
     if (kind === 'posts' && config.text.sentimentAtIngest) addSentiment(parsed as Post[]);
     if (kind === 'posts' && config.text.identifyLanguage) await addLanguage(parsed as Post[]);
     if (kind === 'posts' && moderation) await moderation.score(parsed as Post[]);
@@ -90,6 +93,21 @@ export function createIngest(
   }
 }
 
+/**
+ * Posts without `mentions` take the `@handle`s of their text that are stored user ids (users have no separate
+ * handle), the author left out; one store read for the batch.
+ */
+export async function mentionsFromText(store: Pick<Store, 'existingUsers'>, posts: Post[]): Promise<Post[]> {
+  const handles = new Map<Post, string[]>();
+  for (const p of posts) if (p.mentions === undefined && p.text.includes('@')) handles.set(p, mentions(p.text).filter((h) => h !== p.author));
+  if (handles.size === 0) return posts;
+  const known = await store.existingUsers([...new Set([...handles.values()].flat())]);
+  return posts.map((p) => {
+    const found = handles.get(p)?.filter((h) => known.has(h)).slice(0, LIMITS.mentions);
+    return found && found.length > 0 ? { ...p, mentions: found } : p;
+  });
+}
+
 /** The users whose first pages a write makes stale. */
 async function staleUsers(store: Store, kind: RowKind, rows: readonly unknown[]): Promise<string[]> {
   // An event changes its actor's page (what they saw, liked, hid); a block or unblock also the target's (blocks
@@ -99,8 +117,8 @@ async function staleUsers(store: Store, kind: RowKind, rows: readonly unknown[])
   // A user row may switch personalization on or off: rank their next page afresh.
   if (kind === 'users') return (rows as User[]).map((u) => u.id);
   if (kind !== 'posts') return [];
-  // A new post reaches its author's followers.
-  const stale: string[] = [];
+  // A new post reaches its author's followers and the users it mentions.
+  const stale: string[] = (rows as Post[]).flatMap((p) => p.mentions ?? []);
   for (const author of new Set((rows as Post[]).map((p) => p.author))) stale.push(...(await store.followers(author)));
   return stale;
 }

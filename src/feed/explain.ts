@@ -32,6 +32,8 @@ export function explain(reason: Reason, post: PostInfo, ctx: ExplainContext): st
   switch (reason.kind) {
     case 'follow':
       return `You follow ${handle(reason.author)}`;
+    case 'mention':
+      return `${handle(reason.author)} mentioned you`;
     case 'because': {
       const liked = ctx.post(reason.postId);
       if (!liked) return 'Because of posts you liked';

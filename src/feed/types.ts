@@ -74,6 +74,8 @@ export interface PageOptions {
 /** Why a source proposed a post; turned into the explanation sentence. */
 export type Reason =
   | { kind: 'follow'; author: string }
+  /** A post that mentions the user (its mention edges, `Post.mentions`). */
+  | { kind: 'mention'; author: string }
   | { kind: 'because'; postId: string }
   | { kind: 'trending' }
   | { kind: 'recommended' }

@@ -30,6 +30,11 @@ describe('pseudonymizeRows', () => {
     ]);
   });
 
+  it('maps every id of a post\'s mentions, leaving what is not an id', () => {
+    const [post] = pseudonymizeRows('posts', [{ id: 'p1', author: 'ana', mentions: ['ben', '', 7] }], KEY) as { mentions: unknown[] }[];
+    expect(post!.mentions).toEqual([pseudonymizeId('ben', KEY), '', 7]);
+  });
+
   it('leaves invalid ids and non-row values alone, so validation still refuses them', () => {
     expect(pseudonymizeRows('users', { id: 'ana' }, KEY)).toEqual({ id: 'ana' });
     const rows = pseudonymizeRows('users', [{ id: '' }, { id: 'x'.repeat(300) }, { id: 42 }, null, 'ana'], KEY);

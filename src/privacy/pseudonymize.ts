@@ -20,6 +20,9 @@ export const USER_ID_FIELDS = {
   events: ['user', 'target_user'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** Fields holding arrays of user ids, per row kind (a post's mention edges). */
+const USER_ID_LIST_FIELDS: Readonly<Partial<Record<PseudonymizedKind, readonly string[]>>> = { posts: ['mentions'] };
+
 export type PseudonymizedKind = keyof typeof USER_ID_FIELDS;
 
 /** `psn_` + the base64url HMAC-SHA-256 of the id under `key` (47 characters, a valid id itself). */
@@ -43,6 +46,10 @@ export function pseudonymizeRows(kind: PseudonymizedKind, rows: unknown, key: st
     for (const f of fields) {
       const v = out[f];
       if (typeof v === 'string' && idSchema.safeParse(v).success) out[f] = pseudonymizeId(v, key);
+    }
+    for (const f of USER_ID_LIST_FIELDS[kind] ?? []) {
+      const v = out[f];
+      if (Array.isArray(v)) out[f] = v.map((x: unknown) => (typeof x === 'string' && idSchema.safeParse(x).success ? pseudonymizeId(x, key) : x));
     }
     return out;
   });

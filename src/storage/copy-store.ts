@@ -3,7 +3,7 @@
  * proves the copy by row counts and an order-independent checksum per table (store-checksum.ts).
  *
  * Tables in reference order: users, posts, follows, events (ascending time, so ties keep their order), then the
- * erased ids, the takedowns, the audit log (oldest first), the impression log and the ingesters' state (a stream cursor). Each batch is one transaction of the target, so an interrupted
+ * erased ids, the takedowns, the deleted posts' records, the audit log (oldest first), the impression log and the ingesters' state (a stream cursor). Each batch is one transaction of the target, so an interrupted
  * copy leaves whole batches; running it again with `force` finishes it (rows are upserts, events are deduplicated
  * by id, audit entries the target already holds as its own first entries are not appended again). The source is
  * read once (its checksums are taken while copying), the target once more to verify.
@@ -14,7 +14,7 @@ import type { AuditEntry, ServedPage, Store, WriteBatch } from './store.js';
 import { canonicalJson, TableChecksum } from './store-checksum.js';
 import { pagesOf } from './impression-pages.js';
 
-export const COPY_TABLES = ['users', 'posts', 'follows', 'events', 'erased_users', 'takedowns', 'audit_log', 'impressions', 'ingest_state'] as const;
+export const COPY_TABLES = ['users', 'posts', 'follows', 'events', 'erased_users', 'takedowns', 'deleted_posts', 'audit_log', 'impressions', 'ingest_state'] as const;
 export type CopyTable = (typeof COPY_TABLES)[number];
 
 export interface TableReport {
@@ -82,6 +82,7 @@ export async function copyStore(from: Store, to: Store, options: CopyOptions = {
     events: await copy('events', from.scanEvents(), (events) => writeRows({ events })),
     erased_users: await copy('erased_users', from.scanErasedUsers(), (erasedUsers) => to.writeRecords({ erasedUsers })),
     takedowns: await copy('takedowns', from.scanTakedowns(), (takedowns) => to.writeRecords({ takedowns })),
+    deleted_posts: await copy('deleted_posts', from.scanDeletedPosts(), (deletedPosts) => to.writeRecords({ deletedPosts })),
     audit_log: await copyAudit(from, to, size),
     impressions: await copyImpressions(from, to, size),
     ingest_state: await copy('ingest_state', from.scanIngestState(), (state) => writeRows({ state })),
@@ -113,6 +114,7 @@ export async function checksums(store: Store): Promise<Record<CopyTable, TableCh
     events: await of(store.scanEvents()),
     erased_users: await of(store.scanErasedUsers()),
     takedowns: await of(store.scanTakedowns()),
+    deleted_posts: await of(store.scanDeletedPosts()),
     audit_log: await of(store.scanAuditLog()),
     impressions: await of(store.scanImpressions()),
     ingest_state: await of(store.scanIngestState()),

@@ -26,7 +26,7 @@ import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
 import { EXPIRY_CHUNK_ROWS } from './store.js';
 import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from './row-mappers.js';
-import type { AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import type { AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -61,13 +61,13 @@ const MAX_TIME = Number.MAX_VALUE;
 interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null; languages: string | null }
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
-  reply_to: string | null; lang: string | null; features: string | null;
+  reply_to: string | null; lang: string | null; features: string | null; mentions: string | null;
 }
 
 /** An events row in EVENT_COLUMNS order, then rowid. */
 type EventTuple = [string, string, string, string | null, string | null, number | null, string | null, number, string | null, number];
 
-const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
+const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features, p.mentions';
 const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts, request_id';
 /** Bound values per events row (EVENT_COLUMNS). */
 const EVENT_PARAMS = 9;
@@ -279,8 +279,11 @@ export class SqliteStore implements Store {
     if (batch.deletePosts && batch.deletePosts.length > 0) {
       const delEvents = this.stmt('DELETE FROM events WHERE post_id = ?');
       const delPost = this.stmt('DELETE FROM posts WHERE id = ?');
+      const mark = this.stmt('INSERT OR REPLACE INTO deleted_posts (id, author, deleted_at) SELECT id, author, ? FROM posts WHERE id = ?');
+      const at = Date.now();
       summary.deletedPosts = 0;
       for (const id of batch.deletePosts) {
+        mark.run(at, id);
         delEvents.run(id);
         summary.deletedPosts += delPost.run(id).changes;
         this.knownPosts.forget([id]);
@@ -326,15 +329,18 @@ export class SqliteStore implements Store {
     // A post's author is immutable: the update applies only when the author is the same, so no change means
     // another author owns the post (any key may write posts; only the owner's rows may be edited).
     const upsertPost = this.stmt(
-      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at,
          tags = excluded.tags, reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features,
-         search_text = excluded.search_text
+         search_text = excluded.search_text, mentions = excluded.mentions
        WHERE posts.author = excluded.author`,
     );
+    // A post written again is no longer deleted.
+    const undelete = this.stmt('DELETE FROM deleted_posts WHERE id = ?');
     (batch.posts ?? []).forEach((p, i) => {
       this.requireUser(`posts[${i}].author`, p.author);
-      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? '')).changes;
+      undelete.run(p.id);
+      const changed = upsertPost.run(p.id, p.author, p.text ?? '', p.created_at, JSON.stringify(p.tags ?? []), p.reply_to ?? null, p.lang ?? null, json(p.features), indexedText(p.text ?? ''), p.mentions && p.mentions.length > 0 ? JSON.stringify(p.mentions) : null).changes;
       if (changed === 0) {
         const author = this.stmt('SELECT author FROM posts WHERE id = ?').pluck().get(p.id) as string;
         throw createError('POST_AUTHOR_IMMUTABLE', { field: `posts[${i}].author`, id: p.id, author, attempted: p.author });
@@ -520,6 +526,14 @@ export class SqliteStore implements Store {
     return rows.map(toPost);
   }
 
+  async postsMentioning(userId: string, limit: number, since = MIN_TIME): Promise<Post[]> {
+    const rows = this.stmt(
+      `SELECT ${POST_COLUMNS} FROM post_mentions m JOIN posts p ON p.id = m.post_id WHERE m.user_id = ? AND p.created_at >= ?
+       ORDER BY p.created_at DESC, p.rowid DESC LIMIT ?`,
+    ).all(userId, since, limit) as PostRow[];
+    return rows.map(toPost);
+  }
+
   async following(userId: string): Promise<string[]> {
     return this.stmt('SELECT followee FROM follows WHERE follower = ? ORDER BY followee').pluck().all(userId) as string[];
   }
@@ -553,7 +567,24 @@ export class SqliteStore implements Store {
 
   async takenDown(postIds: readonly string[]): Promise<Set<string>> {
     if (postIds.length === 0) return new Set();
-    return new Set(this.stmt('SELECT t.post_id FROM json_each(?) j JOIN takedowns t ON t.post_id = j.value').pluck().all(JSON.stringify(postIds)) as string[]);
+    return new Set(this.stmt(
+      `SELECT t.post_id FROM json_each(?) j JOIN takedowns t ON t.post_id = j.value
+       UNION SELECT d.id FROM json_each(?) j JOIN deleted_posts d ON d.id = j.value`,
+    ).pluck().all(JSON.stringify(postIds), JSON.stringify(postIds)) as string[]);
+  }
+
+  async deletedPosts(postIds: readonly string[]): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set();
+    return new Set(this.stmt('SELECT d.id FROM json_each(?) j JOIN deleted_posts d ON d.id = j.value').pluck().all(JSON.stringify(postIds)) as string[]);
+  }
+
+  async getEvent(id: string): Promise<Event | undefined> {
+    const row = this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`).get(id) as EventRow | undefined;
+    return row && toEvent(row);
+  }
+
+  async *scanDeletedPosts(): AsyncIterable<DeletedPost> {
+    yield* this.stmt('SELECT id, author, deleted_at FROM deleted_posts ORDER BY id').all() as DeletedPost[];
   }
 
   async takedowns(limit = 100): Promise<Takedown[]> {
@@ -617,6 +648,9 @@ export class SqliteStore implements Store {
     const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
     const impressions = eraseImpressions(this.db, id, [...own, ...replyIds]);
     run('DELETE FROM takedowns WHERE post_id IN (SELECT value FROM json_each(?))', gone);
+    run('DELETE FROM deleted_posts WHERE author = ?', id);
+    run(`UPDATE posts SET mentions = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(value) END FROM json_each(posts.mentions) WHERE value <> ?)
+         WHERE id IN (SELECT post_id FROM post_mentions WHERE user_id = ?)`, id, id);
     run('DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM users WHERE id = ?', id);
     run('INSERT OR REPLACE INTO erased_users (id, erased_at) VALUES (?, ?)', id, Date.now());
@@ -640,7 +674,8 @@ export class SqliteStore implements Store {
     const impressions: Impression[] = [];
     for await (const row of scanImpressions(this.db, { userId: id })) impressions.push(row);
     const takedowns = (this.stmt('SELECT t.post_id, t.at, t.actor, t.reason FROM takedowns t JOIN posts p ON p.id = t.post_id WHERE p.author = ? ORDER BY t.post_id').all(id) as TakedownRow[]).map(toTakedown);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns };
+    const mentionedIn = (await this.postsMentioning(id, -1)).map((p) => p.id);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns, mentionedIn };
     await this.exclusive(async () => this.audit({ at: Date.now(), action: 'export', subject: id, actor: options.actor, details: { posts: posts.length, events: events.length } }));
     return out;
   }
@@ -678,6 +713,8 @@ export class SqliteStore implements Store {
       for (const e of records.erasedUsers ?? []) erased.run(e.id, e.erased_at);
       const takedown = this.stmt('INSERT OR REPLACE INTO takedowns (post_id, at, actor, reason) VALUES (?, ?, ?, ?)');
       for (const t of records.takedowns ?? []) takedown.run(t.post, t.at, t.actor ?? null, t.reason ?? null);
+      const deleted = this.stmt('INSERT OR REPLACE INTO deleted_posts (id, author, deleted_at) VALUES (?, ?, ?)');
+      for (const d of records.deletedPosts ?? []) deleted.run(d.id, d.author, d.deleted_at);
       for (const a of records.audit ?? []) this.audit(a);
     };
     if (this.inTransaction.getStore()?.open) return apply();
@@ -936,6 +973,7 @@ function toPost(r: PostRow): Post {
   if (r.reply_to !== null) p.reply_to = r.reply_to;
   if (r.lang !== null) p.lang = r.lang;
   if (r.features !== null) p.features = JSON.parse(r.features) as Post['features'];
+  if (r.mentions !== null) p.mentions = JSON.parse(r.mentions) as string[];
   return p;
 }
 

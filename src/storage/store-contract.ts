@@ -324,6 +324,58 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.existingPosts(['p1'])).toEqual(new Set(['p1']));
       });
 
+      it('a deleted post leaves a record: hidden like a takedown, refused edits can tell it, gone when written again or erased', async () => {
+        await store.write(seed);
+        expect(await store.getEvent('e4')).toEqual(events[3]);
+        expect(await store.getEvent('none')).toBeUndefined();
+        const before = Date.now();
+        await store.write({ deletePosts: ['p1', 'p4', 'never'] });
+        expect(await store.deletedPosts(['p1', 'p2', 'p4', 'never'])).toEqual(new Set(['p1', 'p4']));
+        expect(await store.takenDown(['p1', 'p2', 'p4'])).toEqual(new Set(['p1', 'p4']));
+        // Not a moderation takedown: the takedown list is unchanged.
+        expect(await store.takedowns()).toEqual([]);
+        const records = await collect(store.scanDeletedPosts());
+        expect(records.map((d) => [d.id, d.author])).toEqual([['p1', 'alice'], ['p4', 'carol']]);
+        expect(records[0]!.deleted_at).toBeGreaterThanOrEqual(before);
+        expect(await store.getEvent('e1')).toBeUndefined();
+        // Written again: no longer deleted.
+        await store.write({ posts: [posts[0]!] });
+        expect(await store.deletedPosts(['p1', 'p4'])).toEqual(new Set(['p4']));
+        expect(await store.takenDown(['p1'])).toEqual(new Set());
+        // Erasing the author removes the record (it names the author).
+        await store.eraseUser('carol');
+        expect(await collect(store.scanDeletedPosts())).toEqual([]);
+        await store.writeRecords({ deletedPosts: [{ id: 'p9', author: 'alice', deleted_at: T0 }] });
+        expect(await collect(store.scanDeletedPosts())).toEqual([{ id: 'p9', author: 'alice', deleted_at: T0 }]);
+      });
+
+      it('keeps mention edges with their post: read back, found by mentioned user, replaced, gone with the post or the user', async () => {
+        await store.write(seed);
+        const m1: Post = { id: 'm1', author: 'alice', text: '@bob @carol look', created_at: T0 + 5 * MIN, tags: [], mentions: ['bob', 'carol'] };
+        const m2: Post = { id: 'm2', author: 'carol', text: 'hi @bob', created_at: T0 + 6 * MIN, tags: [], mentions: ['bob'] };
+        await store.write({ posts: [m1, m2] });
+        expect(await store.getPost('m1')).toEqual(m1);
+        expect((await store.postsMentioning('bob', 10)).map((p) => p.id)).toEqual(['m2', 'm1']);
+        expect((await store.postsMentioning('bob', 1)).map((p) => p.id)).toEqual(['m2']);
+        expect((await store.postsMentioning('bob', 10, T0 + 6 * MIN)).map((p) => p.id)).toEqual(['m2']);
+        expect((await store.postsMentioning('carol', 10)).map((p) => p.id)).toEqual(['m1']);
+        expect((await store.exportUser('bob'))!.mentionedIn).toEqual(['m2', 'm1']);
+        // An edit replaces the edges; a post without mentions has none.
+        await store.write({ posts: [{ ...m1, mentions: ['carol'] }] });
+        expect((await store.postsMentioning('bob', 10)).map((p) => p.id)).toEqual(['m2']);
+        await store.write({ posts: [{ ...m1, mentions: undefined }] });
+        expect(await store.postsMentioning('carol', 10)).toEqual([]);
+        expect(await store.getPost('m1')).not.toHaveProperty('mentions');
+        await store.write({ deletePosts: ['m2'] });
+        expect(await store.postsMentioning('bob', 10)).toEqual([]);
+        // Erasing a mentioned user takes their id out of others' mentions.
+        await store.write({ posts: [{ ...m1, mentions: ['bob', 'carol'] }] });
+        await store.eraseUser('carol');
+        expect((await store.getPost('m1'))!.mentions).toEqual(['bob']);
+        await store.eraseUser('bob');
+        expect(await store.getPost('m1')).not.toHaveProperty('mentions');
+      });
+
       it('writes the state in the transaction of its rows: nothing of either when the batch fails', async () => {
         await store.write({ users, state: [{ key: 'stream:cursor', value: '1' }] });
         await expectCode(store.write({ posts: [{ ...posts[0]!, author: 'nobody' }], state: [{ key: 'stream:cursor', value: '2' }] }), 'UNKNOWN_REFERENCE');

@@ -90,6 +90,8 @@ export interface UserExport {
   impressions: Impression[];
   /** Takedowns of the user's posts. */
   takedowns: Takedown[];
+  /** Ids of others' posts that mention the user (mention edges), newest first. */
+  mentionedIn: string[];
 }
 
 export interface AuditEntry {
@@ -115,6 +117,14 @@ export interface Takedown {
   reason?: string;
 }
 
+/** A post deleted by its author or at its source: the row is gone, the id is kept to hide it and refuse edits. */
+export interface DeletedPost {
+  id: string;
+  author: string;
+  /** Epoch ms. */
+  deleted_at: number;
+}
+
 /** Retention cutoffs (epoch ms): rows older than these are deleted. */
 export interface ExpiryCutoffs {
   events?: number;
@@ -134,6 +144,7 @@ export const EXPIRY_CHUNK_ROWS = 10_000;
 export interface StoreRecords {
   erasedUsers?: readonly ErasedUser[];
   takedowns?: readonly Takedown[];
+  deletedPosts?: readonly DeletedPost[];
   /** Oldest first; appended after the entries already stored. */
   audit?: readonly AuditEntry[];
 }
@@ -164,6 +175,8 @@ export interface Store extends StoreWriter {
   postsBetween(since: number, before: number, limit?: number): Promise<Post[]>;
   /** Posts by these authors, newest first. */
   postsByAuthors(authorIds: readonly string[], limit: number, since?: number): Promise<Post[]>;
+  /** Posts that mention the user (`Post.mentions`), newest first, optionally created at or after `since`. */
+  postsMentioning(userId: string, limit: number, since?: number): Promise<Post[]>;
   /** Whom the user follows. */
   following(userId: string): Promise<string[]>;
   followers(userId: string): Promise<string[]>;
@@ -183,8 +196,15 @@ export interface Store extends StoreWriter {
    * written) when the post does not exist.
    */
   takeDown(takedown: Takedown): Promise<boolean>;
-  /** Which of these posts are taken down. */
+  /**
+   * Which of these posts are taken down or deleted (`deletePosts`): both leave every feed, search, reply list and
+   * trending list, including lists ranked from a snapshot that still holds a deleted post.
+   */
   takenDown(postIds: readonly string[]): Promise<Set<string>>;
+  /** Which of these posts were deleted (`deletePosts`) and not written again since. */
+  deletedPosts(postIds: readonly string[]): Promise<Set<string>>;
+  /** One event by id. */
+  getEvent(id: string): Promise<Event | undefined>;
   /** Takedowns, newest first. */
   takedowns(limit?: number): Promise<Takedown[]>;
   /**
@@ -200,7 +220,7 @@ export interface Store extends StoreWriter {
   /**
    * Erases a user in one transaction: the user row, their posts (and others' replies to them with `replies:
    * 'delete'`), follows both ways, their events, others' events on the erased posts or aimed at the user, the
-   * takedown records of the erased posts; records
+   * takedown records of the erased posts, the records of their deleted posts, the user's id from others' mentions; records
    * the id as erased and writes an audit entry. Undefined (nothing written) when the user does not exist.
    */
   eraseUser(id: string, options?: { replies?: 'keep' | 'delete'; actor?: string }): Promise<ErasureSummary | undefined>;
@@ -222,6 +242,8 @@ export interface Store extends StoreWriter {
   scanErasedUsers(): AsyncIterable<ErasedUser>;
   /** Takedowns by post id (copying a store). */
   scanTakedowns(): AsyncIterable<Takedown>;
+  /** Deleted posts by id (copying a store). */
+  scanDeletedPosts(): AsyncIterable<DeletedPost>;
   /** The audit log, oldest first (copying a store). */
   scanAuditLog(): AsyncIterable<AuditEntry>;
   /** Every ingest-state entry by key (copying a store). */

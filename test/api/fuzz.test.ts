@@ -135,6 +135,20 @@ describe('HTTP fuzz: no input gives a 500 or a crash', () => {
     expect(failures).toEqual([]);
   });
 
+  it('retraction routes: odd ids, hostile edit bodies', async () => {
+    for (const id of IDS) {
+      await probe({ method: 'DELETE', url: `/v1/posts/${id}` }, 'delete post');
+      await probe({ method: 'PATCH', url: `/v1/posts/${id}`, payload: { text: 'x' } }, 'edit post');
+      await probe({ method: 'DELETE', url: `/v1/events/${id}` }, 'undo event');
+    }
+    for (const payload of [...MALFORMED_JSON, ...POLLUTING]) await probe({ method: 'PATCH', url: '/v1/posts/c00', payload, headers: { 'content-type': 'application/json' } }, 'edit body');
+    for (const body of [...HOSTILE_ROWS, { author: 'bob' }, { text: huge }, { tags: [huge] }, { features: { a: { b: 1 } } }, { lang: 42 }, { created_at: 1 }]) {
+      await probe({ method: 'PATCH', url: '/v1/posts/c00', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, 'edit rows');
+    }
+    expect(failures).toEqual([]);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
   it('tampered cursors', async () => {
     const good = encodeCursor('ana', { offset: 0, pageSize: 4, asOf: Date.now() });
     const tag = (JSON.parse(Buffer.from(good, 'base64url').toString('utf8')) as { u: string }).u;

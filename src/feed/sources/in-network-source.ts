@@ -2,7 +2,8 @@
  * @module In-network candidate source: recent posts of the accounts the user follows, from two places — the
  * Store (`postsByAuthors`, so posts written since the last training run are included) and the fitted
  * in-network model (`in-network`, which adds author affinity from the training snapshot). Both score posts
- * as recency × (1 + affinity) (`inNetworkScore`).
+ * as recency × (1 + affinity) (`inNetworkScore`). Recent posts that mention the user (`Store.postsMentioning`)
+ * join them, whoever wrote them, scored as posts of an author with full affinity.
  */
 import { InNetworkRecommender, inNetworkScore } from '../../models/in-network/in-network.js';
 import type { Candidate, CandidateSource, SourceContext } from '../types.js';
@@ -39,6 +40,13 @@ async function inNetworkCandidates(ctx: SourceContext, model: unknown): Promise<
       const score = inNetworkScore(ctx.scoreTime - p.created_at, halfLife, affinity.get(p.author) ?? 0);
       out.push({ postId: p.id, score, reason: { kind: 'follow', author: p.author } });
     }
+  }
+
+  // A mention is addressed to the user: in their network whether or not they follow its author.
+  const listed = new Set(out.map((c) => c.postId));
+  for (const p of await ctx.store.postsMentioning(ctx.userId, ctx.limit, ctx.scoreTime - maxAgeMs)) {
+    if (p.created_at > ctx.asOf || p.author === ctx.userId || listed.has(p.id)) continue;
+    out.push({ postId: p.id, score: inNetworkScore(ctx.scoreTime - p.created_at, halfLife, 1), reason: { kind: 'mention', author: p.author } });
   }
 
   if (inNetwork && ctx.userIndex >= 0) {

@@ -169,4 +169,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Posts deleted by their author or at their source (Store.write deletePosts): the row is gone, the id stays so
+      -- that every list keeps hiding it (Store.takenDown) and an edit of it is POST_DELETED. Writing the post again
+      -- removes the mark; erasing the author removes it.
+      CREATE TABLE deleted_posts (
+        id         TEXT PRIMARY KEY,
+        author     TEXT NOT NULL,
+        deleted_at REAL NOT NULL
+      );
+      CREATE INDEX deleted_posts_author ON deleted_posts(author);
+      -- The users a post mentions (a JSON array of user ids; NULL: none), and the look-up by mentioned user, kept by
+      -- triggers as the full-text index is.
+      ALTER TABLE posts ADD COLUMN mentions TEXT;
+      CREATE TABLE post_mentions (
+        user_id TEXT NOT NULL,
+        post_id TEXT NOT NULL,
+        PRIMARY KEY (user_id, post_id)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER posts_mentions_insert AFTER INSERT ON posts WHEN new.mentions IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO post_mentions (user_id, post_id) SELECT value, new.id FROM json_each(new.mentions);
+      END;
+      CREATE TRIGGER posts_mentions_update AFTER UPDATE OF mentions ON posts BEGIN
+        DELETE FROM post_mentions WHERE post_id = old.id AND user_id IN (SELECT value FROM json_each(coalesce(old.mentions, '[]')));
+        INSERT OR IGNORE INTO post_mentions (user_id, post_id) SELECT value, new.id FROM json_each(coalesce(new.mentions, '[]'));
+      END;
+      CREATE TRIGGER posts_mentions_delete AFTER DELETE ON posts WHEN old.mentions IS NOT NULL BEGIN
+        DELETE FROM post_mentions WHERE post_id = old.id AND user_id IN (SELECT value FROM json_each(old.mentions));
+      END;
+    `,
+  },
 ];

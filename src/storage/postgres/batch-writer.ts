@@ -71,6 +71,11 @@ async function applyDeletesAndState(db: pg.ClientBase, batch: WriteBatch, summar
     summary.deletedEvents = (await db.query('DELETE FROM events WHERE id = ANY($1::text[])', [batch.deleteEvents])).rowCount ?? 0;
   }
   if (batch.deletePosts && batch.deletePosts.length > 0) {
+    await db.query(
+      `INSERT INTO deleted_posts (id, author, deleted_at) SELECT id, author, $2 FROM posts WHERE id = ANY($1::text[])
+       ON CONFLICT (id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at`,
+      [batch.deletePosts, Date.now()],
+    );
     await db.query('DELETE FROM events WHERE post_id = ANY($1::text[])', [batch.deletePosts]);
     summary.deletedPosts = (await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [batch.deletePosts])).rowCount ?? 0;
   }
@@ -195,20 +200,24 @@ async function upsertPosts(db: pg.ClientBase, rows: readonly Post[]): Promise<vo
   if (rows.length === 0) return;
   const posts = lastByKey(rows, (p) => p.id);
   const r = await db.query<{ id: string }>(
-    `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text)
-     SELECT u.id, u.author, u.text, u.created_at, ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.reply_to, u.lang, u.features, u.search_text
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
-       AS u(id, author, text, created_at, tags, reply_to, lang, features, search_text)
+    `INSERT INTO posts (id, author, text, created_at, tags, reply_to, lang, features, search_text, mentions)
+     SELECT u.id, u.author, u.text, u.created_at, ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.reply_to, u.lang, u.features, u.search_text,
+       CASE WHEN u.mentions IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.mentions)) END
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[])
+       AS u(id, author, text, created_at, tags, reply_to, lang, features, search_text, mentions)
      ON CONFLICT (id) DO UPDATE SET text = excluded.text, created_at = excluded.created_at, tags = excluded.tags,
-       reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features, search_text = excluded.search_text
+       reply_to = excluded.reply_to, lang = excluded.lang, features = excluded.features, search_text = excluded.search_text,
+       mentions = excluded.mentions
      WHERE posts.author = excluded.author
      RETURNING id`,
     [
       posts.map((p) => p.id), posts.map((p) => p.author), posts.map((p) => p.text ?? ''), posts.map((p) => p.created_at),
       posts.map((p) => JSON.stringify(p.tags ?? [])), posts.map((p) => p.reply_to ?? null), posts.map((p) => p.lang ?? null), posts.map((p) => jsonParam(p.features)),
-      posts.map((p) => indexedText(p.text ?? '')),
+      posts.map((p) => indexedText(p.text ?? '')), posts.map((p) => (p.mentions && p.mentions.length > 0 ? JSON.stringify(p.mentions) : null)),
     ],
   );
+  // A post written again is no longer deleted.
+  if (r.rows.length > 0) await db.query('DELETE FROM deleted_posts WHERE id = ANY($1::text[])', [r.rows.map((row) => row.id)]);
   if (r.rows.length === posts.length) return;
   const written = new Set(r.rows.map((row) => row.id));
   const refused = posts.find((p) => !written.has(p.id))!;

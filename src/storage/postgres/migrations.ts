@@ -159,6 +159,21 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Posts deleted by their author or at their source (see the SQLite step 7).
+      CREATE TABLE deleted_posts (
+        id         text COLLATE "C" PRIMARY KEY,
+        author     text COLLATE "C" NOT NULL,
+        deleted_at double precision NOT NULL
+      );
+      CREATE INDEX deleted_posts_author ON deleted_posts(author);
+      -- The users a post mentions (NULL: none), found by mentioned user through a GIN index.
+      ALTER TABLE posts ADD COLUMN mentions text[] COLLATE "C";
+      CREATE INDEX posts_mentions ON posts USING gin (mentions);
+    `,
+  },
 ];
 
 /**

@@ -18,7 +18,7 @@ import type { EventType } from '../../core/config.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 import { EXPIRY_CHUNK_ROWS } from '../store.js';
 import type {
-  AuditEntry, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
+  AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
 } from '../store.js';
 import { applyBatch } from './batch-writer.js';
 import { eraseImpressions, insertImpressions, scanImpressions } from './impressions.js';
@@ -333,7 +333,24 @@ export class PostgresStore implements Store {
 
   async takenDown(postIds: readonly string[]): Promise<Set<string>> {
     if (postIds.length === 0) return new Set();
-    return new Set((await this.rows<{ id: string }>('SELECT post_id AS id FROM takedowns WHERE post_id = ANY($1::text[])', [postIds])).map((r) => r.id));
+    return new Set((await this.rows<{ id: string }>(
+      'SELECT post_id AS id FROM takedowns WHERE post_id = ANY($1::text[]) UNION SELECT id FROM deleted_posts WHERE id = ANY($1::text[])',
+      [postIds],
+    )).map((r) => r.id));
+  }
+
+  async deletedPosts(postIds: readonly string[]): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set();
+    return new Set((await this.rows<{ id: string }>('SELECT id FROM deleted_posts WHERE id = ANY($1::text[])', [postIds])).map((r) => r.id));
+  }
+
+  async getEvent(id: string): Promise<Event | undefined> {
+    const rows = await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
+    return rows[0] && toEvent(rows[0]);
+  }
+
+  async *scanDeletedPosts(): AsyncIterable<DeletedPost> {
+    yield* await this.rows<DeletedPost>('SELECT id, author, deleted_at FROM deleted_posts ORDER BY id');
   }
 
   async takedowns(limit = 100): Promise<Takedown[]> {
@@ -346,6 +363,15 @@ export class PostgresStore implements Store {
 
   async *scanTakedowns(): AsyncIterable<Takedown> {
     yield* (await this.rows<TakedownRow>('SELECT post_id, at, actor, reason FROM takedowns ORDER BY post_id')).map(toTakedown);
+  }
+
+  async postsMentioning(userId: string, limit: number, since?: number): Promise<Post[]> {
+    const rows = await this.rows<PostRow>(
+      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.mentions @> ARRAY[$1::text] AND p.created_at >= $2
+       ORDER BY p.created_at DESC, p.seq DESC LIMIT $3`,
+      [userId, since ?? -Number.MAX_VALUE, limitParam(limit)],
+    );
+    return rows.map(toPost);
   }
 
   async following(userId: string): Promise<string[]> {
@@ -392,7 +418,8 @@ export class PostgresStore implements Store {
     const impressions: Impression[] = [];
     for await (const row of this.scanImpressions({ userId: id })) impressions.push(row);
     const takedowns = (await this.rows<TakedownRow>('SELECT t.post_id, t.at, t.actor, t.reason FROM takedowns t JOIN posts p ON p.id = t.post_id WHERE p.author = $1 ORDER BY t.post_id', [id])).map(toTakedown);
-    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns };
+    const mentionedIn = (await this.postsMentioning(id, -1)).map((p) => p.id);
+    const out: UserExport = { user, posts, following: await this.following(id), followers: await this.followers(id), events, impressions, takedowns, mentionedIn };
     await this.rows(
       'INSERT INTO audit_log (at, action, subject, actor, details) VALUES ($1, $2, $3, $4, $5)',
       [Date.now(), 'export', id, options.actor ?? null, JSON.stringify({ posts: posts.length, events: events.length })],
@@ -513,6 +540,14 @@ export class PostgresStore implements Store {
           [erased.map((e) => e.id), erased.map((e) => e.erased_at)],
         );
       }
+      const deleted = records.deletedPosts ?? [];
+      if (deleted.length > 0) {
+        await db.query(
+          `INSERT INTO deleted_posts (id, author, deleted_at) SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])
+           ON CONFLICT (id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at`,
+          [deleted.map((d) => d.id), deleted.map((d) => d.author), deleted.map((d) => d.deleted_at)],
+        );
+      }
       const takedowns = records.takedowns ?? [];
       if (takedowns.length > 0) {
         await db.query(
@@ -575,6 +610,8 @@ async function eraseOn(db: pg.ClientBase, id: string, replies: 'keep' | 'delete'
   const follows = await count('DELETE FROM follows WHERE follower = $1 OR followee = $1', [id]);
   const impressions = await eraseImpressions(db, id, gone);
   await db.query('DELETE FROM takedowns WHERE post_id = ANY($1::text[])', [gone]);
+  await db.query('DELETE FROM deleted_posts WHERE author = $1', [id]);
+  await db.query(`UPDATE posts SET mentions = NULLIF(array_remove(mentions, $1::text), '{}') WHERE mentions @> ARRAY[$1::text]`, [id]);
   await db.query('DELETE FROM posts WHERE id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM users WHERE id = $1', [id]);
   const now = Date.now();

@@ -8,11 +8,11 @@ import type { Post, User } from '../../data/schemas.js';
 export interface UserRow { id: string; name: string | null; created_at: number | null; features: User['features'] | null; personalization: number | null; languages: string[] | null }
 export interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string[];
-  reply_to: string | null; lang: string | null; features: Post['features'] | null;
+  reply_to: string | null; lang: string | null; features: Post['features'] | null; mentions: string[] | null;
 }
 
 export const USER_COLUMNS = 'id, name, created_at, features, personalization, languages';
-export const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features';
+export const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features, p.mentions';
 export const FOLLOW_COLUMNS = 'follower, followee, created_at';
 export const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts, request_id';
 
@@ -31,6 +31,7 @@ export function toPost(r: PostRow): Post {
   if (r.reply_to !== null) p.reply_to = r.reply_to;
   if (r.lang !== null) p.lang = r.lang;
   if (r.features !== null) p.features = r.features;
+  if (r.mentions !== null) p.mentions = r.mentions;
   return p;
 }
 
