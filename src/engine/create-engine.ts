@@ -43,6 +43,8 @@ import { loadSafety, type SafetyRules } from '../feed/safety.js';
 import { followingPage, repliesPage, type ReplyOrder } from '../feed/threads.js';
 import { reportQueue, takeDownPost, type ReportQueue } from './report-queue.js';
 import type { Takedown } from '../storage/store.js';
+import { SponsoredSlots } from './sponsored-slots.js';
+import { CampaignAdmin } from './campaigns.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -173,6 +175,8 @@ export interface Engine {
   safety(userId: string): Promise<SafetyRules>;
   /** The moderation queue: reported posts not taken down and reported accounts, most reporters first. */
   reports(limit?: number): Promise<ReportQueue>;
+  /** Sponsored campaigns (`/v1/admin/campaigns`): create, list, change, delete, and their delivery. */
+  readonly campaigns: CampaignAdmin;
   /** Takes a post down for everyone at the next request (audited). */
   takeDown(postId: string, options?: { actor?: string; reason?: string }): Promise<Takedown>;
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
@@ -240,11 +244,12 @@ class ResonateEngine implements Engine {
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
+    this.sponsored = new SponsoredSlots(store, config.sponsored, clock, logger);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
     const moderation = createModerationScorer(config.moderation, logger);
     this.ratings = createServedRatings({ config, logger });
     this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id) });
-    const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
+    const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, sponsored: this.sponsored, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
     this.ingest = async (kind, rows) => {
       this.ingestInFlight++;
       try {
@@ -254,7 +259,10 @@ class ResonateEngine implements Engine {
       }
     };
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
+    this.campaigns = new CampaignAdmin(store, () => this.sponsored.refresh(), clock);
   }
+
+  readonly campaigns: CampaignAdmin;
 
   private readonly invalidation: FeedInvalidation;
   private readonly searchService: SearchService;
@@ -262,6 +270,7 @@ class ResonateEngine implements Engine {
 
   private readonly impressions: ImpressionLog;
   private readonly feedbackJoin: FeedbackJoin;
+  private readonly sponsored: SponsoredSlots;
 
   get dataset(): Dataset | undefined {
     return this.lifecycle.serving.current?.dataset;
@@ -315,12 +324,19 @@ class ResonateEngine implements Engine {
     const at = this.clock();
     // The user's arm while an experiment runs: its feed serves the page and the impression names it.
     const exposure = exposureAt(this.config.experiments, id, at);
-    const page = await feedForExposure(this.serving().feed, exposure).page(id, opts);
-    if (!this.impressions.enabled || page.items.length === 0) return page;
+    const set = this.serving();
+    const organic = await feedForExposure(set.feed, exposure).page(id, opts);
     // A page served from memory is the same object each time: each response gets its own id.
     const requestId = randomUUID();
-    // The items are logged as served (the blended ranking: propensity 1 unless an item says otherwise).
-    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at, items: page.items, ...(exposure ? { experiment: exposureLabel(exposure) } : {}) });
+    // The blender step: sponsored posts in the page's safe slots (not on an attribution request).
+    const page = opts?.explain === 'full' ? organic : await this.sponsored.blend({
+      userId: id, page: organic, safety: () => loadSafety(this.store, id), personalized: this.privacy.personalized(id),
+      dataset: set.dataset, ranker: this.lifecycle.background.ranker(set.dataset),
+    }, requestId);
+    if (!this.impressions.enabled || page.items.length === 0) return page === organic ? page : { ...page, requestId };
+    // The organic items are logged as served (the blended ranking: propensity 1 unless an item says otherwise);
+    // sponsored ones have their own log (Store.recordSponsoredImpressions) and stay out of this one.
+    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at, items: organic.items, ...(exposure ? { experiment: exposureLabel(exposure) } : {}) });
     this.feedbackJoin.served(requestId);
     return { ...page, requestId };
   }

@@ -24,6 +24,15 @@ export interface FeedItem {
   exploration?: ExplorationDecision;
   /** With `explain: 'full'`: what each source, factor and ranker head added to `score` (Shapley values). */
   attribution?: Attribution;
+  /** Present on a sponsored post (its explanation starts with "Sponsored"): the campaign and why it was shown. */
+  sponsored?: SponsoredLabel;
+}
+
+/** The label of a sponsored item. */
+export interface SponsoredLabel {
+  campaign: string;
+  /** Why the viewer was shown it ("you follow posts tagged #jazz", "shown to everyone"). */
+  reason: string;
 }
 
 /** An exploration decision as served: the policy, the arm it chose (a candidate source) and the propensity. */
