@@ -139,7 +139,7 @@ describe('HTTP fuzz: no input gives a 500 or a crash', () => {
     const ok = { id: 'fuzz-c', postId: 'c00', bid: 1, dailyBudget: 10 };
     expect(await probe({ method: 'POST', url: '/v1/admin/campaigns', payload: ok }, 'campaign')).toBe(200);
     const bodies: unknown[] = [
-      {}, [], null, 42, 'x', { ...ok, id: 'f1', bid: -1 }, { ...ok, id: 'f2', bid: 'NaN' }, { ...ok, id: 'f3', dailyBudget: 1e309 }, { ...ok, id: 'f4', dailyBudget: 0 },
+      {}, [], null, 42, 'x', { ...ok, id: 'f1', bid: -1 }, { ...ok, id: 'f2', bid: 'NaN' }, { ...ok, id: 'f3', dailyBudget: Number.POSITIVE_INFINITY }, { ...ok, id: 'f4', dailyBudget: 0 },
       { ...ok, id: 'f5', postId: '' }, { ...ok, id: 'f6', postId: '__proto__' }, { ...ok, id: 'f7', postId: 'x'.repeat(5000) }, { ...ok, id: 'f8', targeting: [] },
       { ...ok, id: 'f9', targeting: { communities: ['a'] } }, { ...ok, id: 'f10', targeting: { topics: [''] } }, { ...ok, id: 'f11', targeting: { hashtags: Array.from({ length: 1000 }, (_, i) => `t${i}`) } },
       { ...ok, id: 'f12', targeting: { topics: 'jazz' } }, { ...ok, id: 'f13', frequencyCap: 0.5 }, { ...ok, id: 'f14', startAt: -1 }, { ...ok, id: 'f15', endAt: 1 },
