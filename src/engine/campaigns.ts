@@ -91,6 +91,8 @@ export class CampaignAdmin {
     private readonly store: Store,
     private readonly changed: () => void,
     private readonly clock: () => number = Date.now,
+    /** How the serving blender predicted click probabilities since start: by the engagement ranker, or the smoothed-CTR fallback. */
+    readonly predictions: Readonly<{ ranker: number; smoothedCtr: number }> = { ranker: 0, smoothedCtr: 0 },
   ) {}
 
   private async creative(v: unknown): Promise<string> {

@@ -259,7 +259,7 @@ class ResonateEngine implements Engine {
       }
     };
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
-    this.campaigns = new CampaignAdmin(store, () => this.sponsored.refresh(), clock);
+    this.campaigns = new CampaignAdmin(store, () => this.sponsored.refresh(), clock, this.sponsored.predictions);
   }
 
   readonly campaigns: CampaignAdmin;

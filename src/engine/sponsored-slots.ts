@@ -61,6 +61,8 @@ export class SponsoredSlots {
   private freq = new Map<string, Map<string, number>>();
   private readonly loadingFreq = new Map<string, Promise<void>>();
   private readonly recent = new Set<string>();
+  /** Click probabilities given by the engagement ranker and by the smoothed-CTR fallback (since start). */
+  readonly predictions = { ranker: 0, smoothedCtr: 0 };
 
   constructor(
     private readonly store: Store,
@@ -190,15 +192,17 @@ export class SponsoredSlots {
     };
     const data = ctx.dataset, ranker = ctx.ranker;
     const user = data ? data.users.index(ctx.userId) : -1;
-    if (!ranker || !data || user < 0 || campaigns.length === 0) return campaigns.map(smoothed);
-    const known = campaigns.map((c) => data.items.index(c.postId));
+    const known = campaigns.map((c) => (ranker && data && user >= 0 ? data.items.index(c.postId) : -1));
     const asked = known.flatMap((item) => (item >= 0 ? [{ user, item }] : []));
-    if (asked.length === 0) return campaigns.map(smoothed);
-    const p = ranker.predict(asked);
+    const p = asked.length > 0 ? ranker!.predict(asked) : undefined;
     let k = 0;
     return campaigns.map((c, j) => {
-      if (known[j]! < 0) return smoothed(c);
+      if (!p || known[j]! < 0) {
+        this.predictions.smoothedCtr++;
+        return smoothed(c);
+      }
       const i = k++;
+      this.predictions.ranker++;
       return 1 - (1 - p.like[i]!) * (1 - p.share[i]!) * (1 - p.comment[i]!);
     });
   }
