@@ -329,7 +329,7 @@ class ResonateEngine implements Engine {
     // A page served from memory is the same object each time: each response gets its own id.
     const requestId = randomUUID();
     // The blender step: sponsored posts in the page's safe slots (not on an attribution request).
-    const page = opts?.explain === 'full' ? organic : await this.sponsored.blend({
+    const page = opts?.explain === 'full' || opts?.sponsored === false ? organic : await this.sponsored.blend({
       userId: id, page: organic, safety: () => loadSafety(this.store, id), personalized: this.privacy.personalized(id),
       dataset: set.dataset, ranker: this.lifecycle.background.ranker(set.dataset),
     }, requestId);

@@ -78,6 +78,11 @@ export interface PageOptions {
   explain?: 'full';
   /** A named variant of the feed (`variant-feeds.ts`: the Bluesky feeds); absent or unknown: the feed itself. */
   variant?: string;
+  /**
+   * false: no sponsored posts (a client that cannot show the "Sponsored" label, such as the Bluesky skeleton).
+   * Default true: the engine's blender fills the page's sponsored slots while a campaign is live.
+   */
+  sponsored?: boolean;
 }
 
 /** Why a source proposed a post; turned into the explanation sentence. */
