@@ -56,6 +56,8 @@ export interface SponsoredImpression {
   price: number;
   /** What the impression was charged: price × the click probability it was priced with. */
   cost: number;
+  /** Epoch ms of its first click, when clicked. */
+  clickedAt?: number;
 }
 
 /** A click on a sponsored impression: an engagement event naming the impression's request id and post. */

@@ -26,6 +26,7 @@ export interface SponsoredRow {
   at: number;
   price: number;
   cost: number;
+  clicked_at?: number | null;
 }
 
 /** The row's values in column order (id, post_id, targeting, bid, daily_budget, frequency_cap, start_at, end_at, status, created_at, updated_at). */
@@ -44,5 +45,7 @@ export function toCampaign(r: CampaignRow): Campaign {
 }
 
 export function toSponsored(r: SponsoredRow): SponsoredImpression {
-  return { requestId: r.request_id, postId: r.post_id, campaignId: r.campaign_id, userId: r.user_id, at: Number(r.at), price: Number(r.price), cost: Number(r.cost) };
+  const out: SponsoredImpression = { requestId: r.request_id, postId: r.post_id, campaignId: r.campaign_id, userId: r.user_id, at: Number(r.at), price: Number(r.price), cost: Number(r.cost) };
+  if (r.clicked_at !== undefined && r.clicked_at !== null) out.clickedAt = Number(r.clicked_at);
+  return out;
 }

@@ -8,6 +8,7 @@ import { campaignParams, toCampaign, toSponsored, type CampaignRow, type Sponsor
 
 const CAMPAIGN_COLUMNS = 'id, post_id, targeting, bid, daily_budget, frequency_cap, start_at, end_at, status, created_at, updated_at';
 const SPONSORED_COLUMNS = 'request_id, post_id, campaign_id, user_id, at, price, cost';
+const SPONSORED_READ = `${SPONSORED_COLUMNS}, clicked_at`;
 
 export function putCampaign(db: Database.Database, c: Campaign): void {
   db.prepare(`INSERT OR REPLACE INTO campaigns (${CAMPAIGN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...campaignParams(c));
@@ -43,7 +44,7 @@ export function insertSponsored(db: Database.Database, rows: readonly SponsoredI
 }
 
 export function markClicks(db: Database.Database, clicks: readonly SponsoredClick[]): SponsoredImpression[] {
-  const mark = db.prepare(`UPDATE sponsored_impressions SET clicked_at = ? WHERE request_id = ? AND post_id = ? AND clicked_at IS NULL RETURNING ${SPONSORED_COLUMNS}`);
+  const mark = db.prepare(`UPDATE sponsored_impressions SET clicked_at = ? WHERE request_id = ? AND post_id = ? AND clicked_at IS NULL RETURNING ${SPONSORED_READ}`);
   const day = db.prepare(ADD_DAY);
   const out: SponsoredImpression[] = [];
   for (const c of clicks) {
@@ -64,7 +65,16 @@ export function campaignDays(db: Database.Database, query: { campaignId?: string
 
 export function sponsoredImpressions(db: Database.Database, query: { userId?: string; since?: number }): SponsoredImpression[] {
   const rows = db
-    .prepare(`SELECT ${SPONSORED_COLUMNS} FROM sponsored_impressions WHERE (? IS NULL OR user_id = ?) AND at >= ? ORDER BY at, rowid`)
+    .prepare(`SELECT ${SPONSORED_READ} FROM sponsored_impressions WHERE (? IS NULL OR user_id = ?) AND at >= ? ORDER BY at, rowid`)
     .all(query.userId ?? null, query.userId ?? null, query.since ?? -Number.MAX_VALUE) as SponsoredRow[];
   return rows.map(toSponsored);
+}
+
+/** Copied rows (`resonate migrate`): days and sponsored impressions as they are, clicks included. */
+export function writeCopied(db: Database.Database, r: { campaigns?: readonly Campaign[]; campaignDays?: readonly CampaignDay[]; sponsoredImpressions?: readonly SponsoredImpression[] }): void {
+  for (const c of r.campaigns ?? []) putCampaign(db, c);
+  const day = db.prepare('INSERT OR REPLACE INTO campaign_days (campaign_id, day, impressions, clicks, spend) VALUES (?, ?, ?, ?, ?)');
+  for (const d of r.campaignDays ?? []) day.run(d.campaignId, d.day, d.impressions, d.clicks, d.spend);
+  const imp = db.prepare(`INSERT OR REPLACE INTO sponsored_impressions (${SPONSORED_READ}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const i of r.sponsoredImpressions ?? []) imp.run(i.requestId, i.postId, i.campaignId, i.userId, i.at, i.price, i.cost, i.clickedAt ?? null);
 }

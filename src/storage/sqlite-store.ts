@@ -673,6 +673,7 @@ export class SqliteStore implements Store {
       const takedown = this.stmt('INSERT OR REPLACE INTO takedowns (post_id, at, actor, reason) VALUES (?, ?, ?, ?)');
       for (const t of records.takedowns ?? []) takedown.run(t.post, t.at, t.actor ?? null, t.reason ?? null);
       for (const a of records.audit ?? []) this.audit(a);
+      campaignRows.writeCopied(this.db, records);
     };
     if (this.inTransaction.getStore()?.open) return apply();
     return this.exclusive(async () => {

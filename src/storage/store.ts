@@ -132,12 +132,16 @@ export interface ExpiredRows {
 /** Rows deleted per transaction by `deleteExpired` unless told otherwise. */
 export const EXPIRY_CHUNK_ROWS = 10_000;
 
-/** Erasure records, takedowns and audit entries, as `resonate migrate` copies them from one store to another. */
+/** Erasure records, takedowns, audit entries and campaign rows, as `resonate migrate` copies them from one store to another. */
 export interface StoreRecords {
   erasedUsers?: readonly ErasedUser[];
   takedowns?: readonly Takedown[];
   /** Oldest first; appended after the entries already stored. */
   audit?: readonly AuditEntry[];
+  /** Campaigns, their daily delivery and their sponsored impressions (clicks included), stored as given. */
+  campaigns?: readonly Campaign[];
+  campaignDays?: readonly CampaignDay[];
+  sponsoredImpressions?: readonly SponsoredImpression[];
 }
 
 export interface Store extends StoreWriter {

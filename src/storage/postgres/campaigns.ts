@@ -8,6 +8,7 @@ import { campaignParams, toCampaign, toSponsored, type CampaignRow, type Sponsor
 
 export const CAMPAIGN_COLUMNS = 'id, post_id, targeting, bid, daily_budget, frequency_cap, start_at, end_at, status, created_at, updated_at';
 const SPONSORED_COLUMNS = 'request_id, post_id, campaign_id, user_id, at, price, cost';
+const SPONSORED_READ = `${SPONSORED_COLUMNS}, clicked_at`;
 
 export async function putCampaign(db: pg.ClientBase, c: Campaign): Promise<void> {
   await db.query(
@@ -46,7 +47,7 @@ export async function markClicks(db: pg.ClientBase, clicks: readonly SponsoredCl
   const out: SponsoredImpression[] = [];
   for (const c of clicks) {
     const r = await db.query<SponsoredRow>(
-      `UPDATE sponsored_impressions SET clicked_at = $1 WHERE request_id = $2 AND post_id = $3 AND clicked_at IS NULL RETURNING ${SPONSORED_COLUMNS}`,
+      `UPDATE sponsored_impressions SET clicked_at = $1 WHERE request_id = $2 AND post_id = $3 AND clicked_at IS NULL RETURNING ${SPONSORED_READ}`,
       [c.at, c.requestId, c.postId],
     );
     const row = r.rows[0];
@@ -78,8 +79,28 @@ export async function campaignDays(rows: RowsReader, query: { campaignId?: strin
 
 export async function sponsoredImpressions(rows: RowsReader, query: { userId?: string; since?: number }): Promise<SponsoredImpression[]> {
   const r = await rows<SponsoredRow>(
-    `SELECT ${SPONSORED_COLUMNS} FROM sponsored_impressions WHERE ($1::text IS NULL OR user_id = $1) AND at >= $2 ORDER BY at, seq`,
+    `SELECT ${SPONSORED_READ} FROM sponsored_impressions WHERE ($1::text IS NULL OR user_id = $1) AND at >= $2 ORDER BY at, seq`,
     [query.userId ?? null, query.since ?? -Number.MAX_VALUE],
   );
   return r.map(toSponsored);
+}
+
+/** Copied rows (`resonate migrate`): days and sponsored impressions as they are, clicks included. */
+export async function writeCopied(db: pg.ClientBase, r: { campaigns?: readonly Campaign[]; campaignDays?: readonly CampaignDay[]; sponsoredImpressions?: readonly SponsoredImpression[] }): Promise<void> {
+  for (const c of r.campaigns ?? []) await putCampaign(db, c);
+  for (const d of r.campaignDays ?? []) {
+    await db.query(
+      `INSERT INTO campaign_days (campaign_id, day, impressions, clicks, spend) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (campaign_id, day) DO UPDATE SET impressions = excluded.impressions, clicks = excluded.clicks, spend = excluded.spend`,
+      [d.campaignId, d.day, d.impressions, d.clicks, d.spend],
+    );
+  }
+  for (const i of r.sponsoredImpressions ?? []) {
+    await db.query(
+      `INSERT INTO sponsored_impressions (${SPONSORED_READ}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (request_id, post_id) DO UPDATE SET campaign_id = excluded.campaign_id, user_id = excluded.user_id, at = excluded.at,
+         price = excluded.price, cost = excluded.cost, clicked_at = excluded.clicked_at`,
+      [i.requestId, i.postId, i.campaignId, i.userId, i.at, i.price, i.cost, i.clickedAt ?? null],
+    );
+  }
 }

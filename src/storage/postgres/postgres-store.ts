@@ -566,6 +566,7 @@ export class PostgresStore implements Store {
           [audit.map((a) => a.at), audit.map((a) => a.action), audit.map((a) => a.subject), audit.map((a) => a.actor ?? null), audit.map((a) => (a.details ? JSON.stringify(a.details) : null))],
         );
       }
+      await campaignRows.writeCopied(db, records);
     };
     const ctx = this.context();
     return ctx ? this.inSavepoint(ctx, write) : this.standalone(write);
