@@ -27,6 +27,7 @@ import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerCampaignRoutes } from './routes/campaigns.js';
 import { registerBlueskyRoutes, type BlueskyRouteOptions } from './routes/bluesky.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 
@@ -181,6 +182,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerSocialRoutes(app, engine, pseudonyms);
   registerPrivateStatsRoutes(app, engine);
   registerModerationRoutes(app, engine);
+  registerCampaignRoutes(app, engine);
   registerExperimentRoutes(app, engine);
   registerComposeRoutes(app, engine, pseudonyms);
   await registerBlueskyRoutes(app, engine, options.bluesky);

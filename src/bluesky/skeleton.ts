@@ -45,7 +45,8 @@ export function parseFeedContext(context: string | undefined): { reqId: string; 
 export async function feedSkeleton(engine: Engine, catalogue: FeedCatalogue, req: SkeletonRequest): Promise<FeedSkeleton> {
   const served = catalogue.find(req.feed);
   const user = req.requester ?? ANONYMOUS_USER;
-  const page = await engine.feed(user, { pageSize: req.limit, ...(req.cursor !== undefined ? { cursor: req.cursor } : {}), ...(served.variant !== undefined ? { variant: served.variant } : {}) });
+  // A skeleton carries no label: no sponsored posts.
+  const page = await engine.feed(user, { pageSize: req.limit, sponsored: false, ...(req.cursor !== undefined ? { cursor: req.cursor } : {}), ...(served.variant !== undefined ? { variant: served.variant } : {}) });
   const offset = page.offset ?? 0;
   const reqId = page.requestId;
   const feed = page.items.map((item, i): SkeletonItem => ({

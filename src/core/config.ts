@@ -610,6 +610,30 @@ export const configSchema = z.strictObject({
       offensiveAbove: z.number().min(0).max(1).optional(),
     })
     .prefault({}),
+  /**
+   * Sponsored slots (README "Sponsored posts"): while a campaign is active, the feed inserts at most one sponsored
+   * post per slot: before organic position `firstPosition` (0-based, in the user's list) and then after every
+   * `spacing` organic posts. A slot next to a post the sentiment or moderation signals mark unsafe stays empty.
+   */
+  sponsored: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      firstPosition: z.number().int().min(0).max(500).default(3),
+      /** Organic posts between two sponsored posts (the minimum spacing). */
+      spacing: z.number().int().min(1).max(500).default(8),
+      /** Least click price (GSP): a campaign bidding below it never wins. */
+      reservePrice: z.number().min(0).default(0.01),
+      /** Even pacing: by a fraction f of the UTC day a campaign spends at most dailyBudget × (f + pacingSlack). */
+      pacingSlack: z.number().min(0).max(1).default(0.05),
+      /** A post with `features.offensive` above this is unsafe to sit next to. */
+      unsafeOffensiveAbove: z.number().min(0).max(1).default(0.5),
+      /** A post with `features.sentiment_score` below this is unsafe to sit next to. */
+      unsafeSentimentBelow: z.number().min(-1).max(1).default(-0.5),
+      /** Smoothing of a campaign's own CTR (used while the engagement ranker is not trained): (clicks + a·prior) / (impressions + a). */
+      ctrPrior: z.number().min(0).max(1).default(0.02),
+      ctrPriorWeight: z.number().min(0).default(100),
+    })
+    .prefault({}),
   demo: z
     .strictObject({
       users: z.number().int().positive().default(2000),

@@ -20,6 +20,14 @@ export interface RowSource {
   scanFollows(): AsyncIterable<Follow>;
   /** Ascending time order. */
   scanEvents(): AsyncIterable<Event>;
+  /** Sponsored items served (their request id and post): feedback on them is left out of the dataset. */
+  sponsoredImpressions?(): Promise<readonly { requestId: string; postId: string }[]>;
+}
+
+/** Keys of the sponsored (request id, post) pairs, or undefined when there are none. */
+async function sponsoredKeys(store: RowSource): Promise<Set<string> | undefined> {
+  const rows = store.sponsoredImpressions ? await store.sponsoredImpressions() : [];
+  return rows.length > 0 ? new Set(rows.map((r) => `${r.requestId}\n${r.postId}`)) : undefined;
 }
 
 /** Rows between two progress reports. */
@@ -55,8 +63,10 @@ export async function datasetFromStore(
     builder.addFollow(f);
     tick('follows');
   }
+  // Engagement with a sponsored impression is paid placement, not an organic signal: the models never learn it.
+  const sponsored = await sponsoredKeys(store);
   for await (const e of store.scanEvents()) {
-    builder.addEvent(e);
+    if (!(sponsored && e.request_id && e.post !== undefined && sponsored.has(`${e.request_id}\n${e.post}`))) builder.addEvent(e);
     tick('events');
   }
   const dataset = builder.build();

@@ -50,6 +50,8 @@ import { loadSafety, type SafetyRules } from '../feed/safety.js';
 import { followingPage, repliesPage, type ReplyOrder } from '../feed/threads.js';
 import { reportQueue, takeDownPost, type ReportQueue } from './report-queue.js';
 import type { Takedown } from '../storage/store.js';
+import { SponsoredSlots } from './sponsored-slots.js';
+import { CampaignAdmin } from './campaigns.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -202,6 +204,8 @@ export interface Engine {
   editPost(postId: string, patch: unknown, by?: Requester): Promise<Post>;
   /** Undoes an event (an unlike, an unshare, an unfollow of a follow event); a user may undo only their own. */
   undoEvent(eventId: string, by?: Requester): Promise<UndoneEvent>;
+  /** Sponsored campaigns (`/v1/admin/campaigns`): create, list, change, delete, and their delivery. */
+  readonly campaigns: CampaignAdmin;
   /** Takes a post down for everyone at the next request (audited). */
   takeDown(postId: string, options?: { actor?: string; reason?: string }): Promise<Takedown>;
   /** A user's predicted next action and churn risk (calibrated), once the behaviour model is trained. */
@@ -270,12 +274,13 @@ class ResonateEngine implements Engine {
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
+    this.sponsored = new SponsoredSlots(store, config.sponsored, clock, logger);
     this.invalidation = new FeedInvalidation(lifecycle.serving, shared);
     const moderation = createModerationScorer(config.moderation, logger);
     this.ratings = createServedRatings({ config, logger });
     this.compose = createServedCompose(config, lifecycle.background, moderation);
     this.searchService = new SearchService(store, { seed: config.seed, hidden: (id) => privacy.isErased(id), interest: (user, ids) => this.interestMatch(user, ids) });
-    const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
+    const ingest = createIngest(store, config, lifecycle.serving, privacy, this.invalidation, { join: this.feedbackJoin, explorer: lifecycle.exploration, clock, sponsored: this.sponsored, search: this.searchService, checkEvents: (events, data) => this.ratings.checkEvents(events, data), ...(moderation ? { moderation } : {}) });
     this.ingest = async (kind, rows) => {
       this.ingestInFlight++;
       try {
@@ -286,7 +291,10 @@ class ResonateEngine implements Engine {
     };
     this.retraction = new Retraction({ store, lifecycle, invalidation: this.invalidation, logger, ingest: this.ingest, clock, identifyLanguage: config.text.identifyLanguage });
     this.follows = createServedWhoToFollow({ seed: config.seed, logger, isErased: (id) => privacy.isErased(id) });
+    this.campaigns = new CampaignAdmin(store, () => this.sponsored.refresh(), clock, this.sponsored.predictions);
   }
+
+  readonly campaigns: CampaignAdmin;
 
   private readonly invalidation: FeedInvalidation;
   /** Topic bursts per fitted topics (one set per snapshot). */
@@ -297,6 +305,7 @@ class ResonateEngine implements Engine {
 
   private readonly impressions: ImpressionLog;
   private readonly feedbackJoin: FeedbackJoin;
+  private readonly sponsored: SponsoredSlots;
 
   get dataset(): Dataset | undefined {
     return this.lifecycle.serving.current?.dataset;
@@ -350,12 +359,19 @@ class ResonateEngine implements Engine {
     const at = this.clock();
     // The user's arm while an experiment runs: its feed serves the page and the impression names it.
     const exposure = exposureAt(this.config.experiments, id, at);
-    const page = await feedForExposure(this.serving().feed, exposure).page(id, opts);
-    if (!this.impressions.enabled || page.items.length === 0) return page;
+    const set = this.serving();
+    const organic = await feedForExposure(set.feed, exposure).page(id, opts);
     // A page served from memory is the same object each time: each response gets its own id.
     const requestId = randomUUID();
-    // The items are logged as served (the blended ranking: propensity 1 unless an item says otherwise).
-    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at, items: page.items, ...(exposure ? { experiment: exposureLabel(exposure) } : {}) });
+    // The blender step: sponsored posts in the page's safe slots (not on an attribution request).
+    const page = opts?.explain === 'full' || opts?.sponsored === false ? organic : await this.sponsored.blend({
+      userId: id, page: organic, safety: () => loadSafety(this.store, id), personalized: this.privacy.personalized(id),
+      dataset: set.dataset, ranker: this.lifecycle.background.ranker(set.dataset),
+    }, requestId);
+    if (!this.impressions.enabled || page.items.length === 0) return page === organic ? page : { ...page, requestId };
+    // The organic items are logged as served (the blended ranking: propensity 1 unless an item says otherwise);
+    // sponsored ones have their own log (Store.recordSponsoredImpressions) and stay out of this one.
+    await this.impressions.record({ requestId, userId: id, offset: page.offset ?? 0, at, items: organic.items, ...(exposure ? { experiment: exposureLabel(exposure) } : {}) });
     this.feedbackJoin.served(requestId);
     return { ...page, requestId };
   }

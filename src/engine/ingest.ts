@@ -46,7 +46,7 @@ export async function addLanguage(posts: Post[]): Promise<void> {
 
 export function createIngest(
   store: Store, config: ResonateConfig, serving: ServingSlot, privacy: UserPrivacy, invalidation: FeedInvalidation,
-  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer; search?: { written(kind: RowKind, rows: readonly unknown[]): void }; checkEvents?: (events: readonly Event[], data: Dataset | undefined) => void } = {},
+  feedback: { join?: FeedbackJoin; explorer?: Explorer; clock?: () => number; moderation?: ModerationScorer; search?: { written(kind: RowKind, rows: readonly unknown[]): void }; sponsored?: { eventsStored(events: readonly Event[]): Promise<Set<string>> }; checkEvents?: (events: readonly Event[], data: Dataset | undefined) => void } = {},
 ): (kind: RowKind, rows: unknown) => Promise<WriteSummary> {
   const { join, explorer, moderation } = feedback;
   const clock = feedback.clock ?? Date.now;
@@ -77,13 +77,19 @@ export function createIngest(
       const inserted = new Set(summary.insertedEventIds);
       await join.count((parsed as Event[]).filter((e) => inserted.delete(e.id)));
     }
+    // Clicks on sponsored impressions are counted; engagement with them never trains the recommenders.
+    let sponsored = new Set<string>();
+    if (kind === 'events' && feedback.sponsored) {
+      const inserted = new Set(summary.insertedEventIds);
+      sponsored = await feedback.sponsored.eventsStored((parsed as Event[]).filter((e) => inserted.delete(e.id)));
+    }
     const live = serving.current;
     if (!live) return summary;
     if (kind === 'events') {
       const events = parsed as Event[];
       // Only events this write stored are new: a retried or repeated event must not be learned twice.
       const inserted = new Set(summary.insertedEventIds);
-      const fresh = events.filter((e) => inserted.delete(e.id));
+      const fresh = events.filter((e) => inserted.delete(e.id) && !sponsored.has(e.id));
       applyOnlineUpdates(fresh, live.dataset, live.models, config);
       if (explorer) explorationFeedback(fresh, explorer, config.weights);
     }

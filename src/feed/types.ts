@@ -24,6 +24,15 @@ export interface FeedItem {
   exploration?: ExplorationDecision;
   /** With `explain: 'full'`: what each source, factor and ranker head added to `score` (Shapley values). */
   attribution?: Attribution;
+  /** Present on a sponsored post (its explanation starts with "Sponsored"): the campaign and why it was shown. */
+  sponsored?: SponsoredLabel;
+}
+
+/** The label of a sponsored item. */
+export interface SponsoredLabel {
+  campaign: string;
+  /** Why the viewer was shown it ("you follow posts tagged #jazz", "shown to everyone"). */
+  reason: string;
 }
 
 /** An exploration decision as served: the policy, the arm it chose (a candidate source) and the propensity. */
@@ -69,6 +78,11 @@ export interface PageOptions {
   explain?: 'full';
   /** A named variant of the feed (`variant-feeds.ts`: the Bluesky feeds); absent or unknown: the feed itself. */
   variant?: string;
+  /**
+   * false: no sponsored posts (a client that cannot show the "Sponsored" label, such as the Bluesky skeleton).
+   * Default true: the engine's blender fills the page's sponsored slots while a campaign is live.
+   */
+  sponsored?: boolean;
 }
 
 /** Why a source proposed a post; turned into the explanation sentence. */

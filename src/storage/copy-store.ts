@@ -14,7 +14,7 @@ import type { AuditEntry, ServedPage, Store, WriteBatch } from './store.js';
 import { canonicalJson, TableChecksum } from './store-checksum.js';
 import { pagesOf } from './impression-pages.js';
 
-export const COPY_TABLES = ['users', 'posts', 'follows', 'events', 'erased_users', 'takedowns', 'deleted_posts', 'audit_log', 'impressions', 'ingest_state'] as const;
+export const COPY_TABLES = ['users', 'posts', 'follows', 'events', 'erased_users', 'takedowns', 'deleted_posts', 'audit_log', 'impressions', 'ingest_state', 'campaigns', 'campaign_days', 'sponsored_impressions'] as const;
 export type CopyTable = (typeof COPY_TABLES)[number];
 
 export interface TableReport {
@@ -86,6 +86,9 @@ export async function copyStore(from: Store, to: Store, options: CopyOptions = {
     audit_log: await copyAudit(from, to, size),
     impressions: await copyImpressions(from, to, size),
     ingest_state: await copy('ingest_state', from.scanIngestState(), (state) => writeRows({ state })),
+    campaigns: await copy('campaigns', rowsOf(from.campaigns()), (campaigns) => to.writeRecords({ campaigns })),
+    campaign_days: await copy('campaign_days', rowsOf(from.campaignDays()), (campaignDays) => to.writeRecords({ campaignDays })),
+    sponsored_impressions: await copy('sponsored_impressions', rowsOf(from.sponsoredImpressions()), (sponsoredImpressions) => to.writeRecords({ sponsoredImpressions })),
   };
 
   const target = await checksums(to);
@@ -118,7 +121,15 @@ export async function checksums(store: Store): Promise<Record<CopyTable, TableCh
     audit_log: await of(store.scanAuditLog()),
     impressions: await of(store.scanImpressions()),
     ingest_state: await of(store.scanIngestState()),
+    campaigns: await of(rowsOf(store.campaigns())),
+    campaign_days: await of(rowsOf(store.campaignDays())),
+    sponsored_impressions: await of(rowsOf(store.sponsoredImpressions())),
   };
+}
+
+/** The rows of a read that returns them all at once (the campaign reads have no paged scan yet), as a stream. */
+async function* rowsOf<T>(rows: Promise<readonly T[]>): AsyncIterable<T> {
+  yield* await rows;
 }
 
 /** The impression log, a whole page per write (a page split across writes would keep only its first part). */

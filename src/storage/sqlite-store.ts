@@ -24,6 +24,8 @@ import { createPrivateFile } from './private-file.js';
 import { conflictingEventIds, eventIdConflict } from './event-conflicts.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations/sqlite.js';
 import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions } from './sqlite-impressions.js';
+import * as campaignRows from './sqlite-campaigns.js';
+import type { Campaign, CampaignDay, SponsoredClick, SponsoredImpression } from '../data/campaigns.js';
 import { EXPIRY_CHUNK_ROWS } from './store.js';
 import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from './row-mappers.js';
 import type { AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
@@ -647,6 +649,7 @@ export class SqliteStore implements Store {
     const events = run('DELETE FROM events WHERE user_id = ? OR target_user_id = ?', id, id) + run('DELETE FROM events WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     const follows = run('DELETE FROM follows WHERE follower = ? OR followee = ?', id, id);
     const impressions = eraseImpressions(this.db, id, [...own, ...replyIds]);
+    run('DELETE FROM sponsored_impressions WHERE user_id = ?', id);
     run('DELETE FROM takedowns WHERE post_id IN (SELECT value FROM json_each(?))', gone);
     run('DELETE FROM deleted_posts WHERE author = ?', id);
     run(`UPDATE posts SET mentions = (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(value) END FROM json_each(posts.mentions) WHERE value <> ?)
@@ -716,6 +719,7 @@ export class SqliteStore implements Store {
       const deleted = this.stmt('INSERT OR REPLACE INTO deleted_posts (id, author, deleted_at) VALUES (?, ?, ?)');
       for (const d of records.deletedPosts ?? []) deleted.run(d.id, d.author, d.deleted_at);
       for (const a of records.audit ?? []) this.audit(a);
+      campaignRows.writeCopied(this.db, records);
     };
     if (this.inTransaction.getStore()?.open) return apply();
     return this.exclusive(async () => {
@@ -780,6 +784,58 @@ export class SqliteStore implements Store {
 
   async knownRequestIds(ids: readonly string[]): Promise<Set<string>> {
     return knownRequestIds(this.db, ids);
+  }
+
+  // ---------------------------------------------------------------- sponsored campaigns
+
+  /** Runs fn in a write transaction of its own, or in the open one. */
+  private async inWrite<T>(fn: () => T): Promise<T> {
+    if (this.inTransaction.getStore()?.open) return fn();
+    return this.exclusive(async () => {
+      this.begin();
+      try {
+        const out = fn();
+        this.commit();
+        return out;
+      } catch (e) {
+        this.rollback();
+        throw asWriteError(e);
+      }
+    });
+  }
+
+  putCampaign(campaign: Campaign): Promise<void> {
+    return this.inWrite(() => campaignRows.putCampaign(this.db, campaign));
+  }
+
+  async getCampaign(id: string): Promise<Campaign | undefined> {
+    return campaignRows.getCampaign(this.db, id);
+  }
+
+  async campaigns(): Promise<Campaign[]> {
+    return campaignRows.listCampaigns(this.db);
+  }
+
+  deleteCampaign(id: string): Promise<boolean> {
+    return this.inWrite(() => campaignRows.deleteCampaign(this.db, id));
+  }
+
+  recordSponsoredImpressions(rows: readonly SponsoredImpression[]): Promise<number> {
+    if (rows.length === 0) return Promise.resolve(0);
+    return this.inWrite(() => campaignRows.insertSponsored(this.db, rows));
+  }
+
+  recordSponsoredClicks(clicks: readonly SponsoredClick[]): Promise<SponsoredImpression[]> {
+    if (clicks.length === 0) return Promise.resolve([]);
+    return this.inWrite(() => campaignRows.markClicks(this.db, clicks));
+  }
+
+  async campaignDays(query: { campaignId?: string; since?: string } = {}): Promise<CampaignDay[]> {
+    return campaignRows.campaignDays(this.db, query);
+  }
+
+  async sponsoredImpressions(query: { userId?: string; since?: number } = {}): Promise<SponsoredImpression[]> {
+    return campaignRows.sponsoredImpressions(this.db, query);
   }
 
   private audit(e: AuditEntry): void {

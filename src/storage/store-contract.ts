@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
-import type { Impression, ServedPage, Store, WriteBatch, WriteResult } from './store.js';
+import type { Campaign, Impression, ServedPage, SponsoredImpression, Store, WriteBatch, WriteResult } from './store.js';
 import { emptyRefState, scanEventsRef, writeBatchRef } from './write-batch.ref.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -632,6 +632,58 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         const many = Array.from({ length: 5_001 }, (_, i) => served(requestId(i), i % 2 ? 'bob' : 'carol', ['p1', 'p2'], T0 + i)).flat();
         expect(await store.writeImpressions(pages)).toBe(many.length);
         expect(await collect(store.scanImpressions())).toEqual(many);
+      });
+    });
+
+    describe('sponsored campaigns', () => {
+      const campaign = (id: string, over: Partial<Campaign> = {}): Campaign => ({
+        id, postId: 'p1', targeting: { topics: ['bread'], hashtags: ['baking'] }, bid: 0.5, dailyBudget: 10, frequencyCap: 3,
+        startAt: T0, endAt: null, status: 'active', createdAt: T0 + MIN, updatedAt: T0 + MIN, ...over,
+      });
+      const imp = (requestId: string, at: number, over: Partial<SponsoredImpression> = {}): SponsoredImpression => ({
+        requestId, postId: 'p1', campaignId: 'c1', userId: 'bob', at, price: 0.4, cost: 0.02, ...over,
+      });
+      const REQ = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'] as const;
+
+      it('puts, reads, lists, replaces and deletes campaigns', async () => {
+        await store.write(seed);
+        await store.putCampaign(campaign('c1'));
+        await store.putCampaign(campaign('c2', { createdAt: T0 + 2 * MIN, endAt: T0 + 99 * MIN, status: 'paused', targeting: { topics: [], hashtags: [] } }));
+        expect(await store.getCampaign('c1')).toEqual(campaign('c1'));
+        expect((await store.campaigns()).map((c) => c.id)).toEqual(['c1', 'c2']);
+        await store.putCampaign(campaign('c1', { bid: 0.75, updatedAt: T0 + 5 * MIN }));
+        expect(await store.getCampaign('c1')).toMatchObject({ bid: 0.75, updatedAt: T0 + 5 * MIN });
+        expect(await store.getCampaign('c2')).toEqual(campaign('c2', { createdAt: T0 + 2 * MIN, endAt: T0 + 99 * MIN, status: 'paused', targeting: { topics: [], hashtags: [] } }));
+        expect(await store.deleteCampaign('c2')).toBe(true);
+        expect(await store.deleteCampaign('c2')).toBe(false);
+        expect(await store.getCampaign('c2')).toBeUndefined();
+      });
+
+      it('counts impressions, spend and clicks per campaign and UTC day; repeats are ignored', async () => {
+        await store.write(seed);
+        await store.putCampaign(campaign('c1'));
+        const day2 = T0 + 86_400_000 + 5 * MIN;
+        expect(await store.recordSponsoredImpressions([imp(REQ[0], T0 + 10 * MIN), imp(REQ[1], T0 + 11 * MIN, { userId: 'carol', cost: 0.03 }), imp(REQ[2], day2)])).toBe(3);
+        expect(await store.recordSponsoredImpressions([imp(REQ[0], T0 + 10 * MIN)])).toBe(0);
+        const clicked = await store.recordSponsoredClicks([{ requestId: REQ[0], postId: 'p1', at: T0 + 12 * MIN }, { requestId: REQ[0], postId: 'p1', at: T0 + 13 * MIN }, { requestId: REQ[1], postId: 'p2', at: T0 + 13 * MIN }]);
+        expect(clicked.map((c) => [c.requestId, c.campaignId])).toEqual([[REQ[0], 'c1']]);
+        const days = await store.campaignDays({ campaignId: 'c1' });
+        expect(days.map((d) => [d.day, d.impressions, d.clicks])).toEqual([['2026-01-01', 2, 1], ['2026-01-02', 1, 0]]);
+        expect(days[0]!.spend).toBeCloseTo(0.05, 10);
+        expect((await store.campaignDays({ since: '2026-01-02' })).map((d) => d.day)).toEqual(['2026-01-02']);
+        expect((await store.sponsoredImpressions({ userId: 'bob' })).map((s) => s.requestId)).toEqual([REQ[0], REQ[2]]);
+        expect((await store.sponsoredImpressions({ since: T0 + 11 * MIN })).map((s) => s.requestId)).toEqual([REQ[1], REQ[2]]);
+        expect(await store.sponsoredImpressions({ userId: 'bob', since: day2 })).toEqual([imp(REQ[2], day2)]);
+      });
+
+      it('erasing a user removes the sponsored impressions served to them; deleting a campaign removes its days', async () => {
+        await store.write(seed);
+        await store.putCampaign(campaign('c1'));
+        await store.recordSponsoredImpressions([imp(REQ[0], T0 + 10 * MIN), imp(REQ[1], T0 + 11 * MIN, { userId: 'carol' })]);
+        await store.eraseUser('carol');
+        expect((await store.sponsoredImpressions()).map((s) => s.userId)).toEqual(['bob']);
+        await store.deleteCampaign('c1');
+        expect(await store.campaignDays()).toEqual([]);
       });
     });
 

@@ -12,8 +12,10 @@
 import type { Event, Follow, Post, User } from '../data/schemas.js';
 import type { EventType } from '../core/config.js';
 import type { Impression, ServedPage } from '../data/impressions.js';
+import type { Campaign, CampaignDay, SponsoredClick, SponsoredImpression } from '../data/campaigns.js';
 
 export type { Impression, ServedPage };
+export type { Campaign, CampaignDay, SponsoredClick, SponsoredImpression };
 
 export type { WriteBatch, WriteSummary } from '../data/rows.js';
 import type { WriteBatch, WriteSummary } from '../data/rows.js';
@@ -140,13 +142,17 @@ export interface ExpiredRows {
 /** Rows deleted per transaction by `deleteExpired` unless told otherwise. */
 export const EXPIRY_CHUNK_ROWS = 10_000;
 
-/** Erasure records, takedowns and audit entries, as `resonate migrate` copies them from one store to another. */
+/** Erasure records, takedowns, audit entries and campaign rows, as `resonate migrate` copies them from one store to another. */
 export interface StoreRecords {
   erasedUsers?: readonly ErasedUser[];
   takedowns?: readonly Takedown[];
   deletedPosts?: readonly DeletedPost[];
   /** Oldest first; appended after the entries already stored. */
   audit?: readonly AuditEntry[];
+  /** Campaigns, their daily delivery and their sponsored impressions (clicks included), stored as given. */
+  campaigns?: readonly Campaign[];
+  campaignDays?: readonly CampaignDay[];
+  sponsoredImpressions?: readonly SponsoredImpression[];
 }
 
 export interface Store extends StoreWriter {
@@ -250,6 +256,28 @@ export interface Store extends StoreWriter {
   scanIngestState(): AsyncIterable<{ key: string; value: string }>;
   /** Adds erasure records, takedowns and audit entries copied from another store, in one transaction (`resonate migrate`). */
   writeRecords(records: StoreRecords): Promise<void>;
+
+  /** Creates or replaces a sponsored campaign (by id). */
+  putCampaign(campaign: Campaign): Promise<void>;
+  getCampaign(id: string): Promise<Campaign | undefined>;
+  /** Every campaign, oldest first. */
+  campaigns(): Promise<Campaign[]>;
+  /** Deletes a campaign and its daily delivery rows (its sponsored impressions stay: training keeps excluding them). False when unknown. */
+  deleteCampaign(id: string): Promise<boolean>;
+  /**
+   * Stores sponsored impressions and adds each to its campaign's day (impressions + 1, spend + cost), in one
+   * transaction; a (request id, post) already stored is ignored. Returns how many were new.
+   */
+  recordSponsoredImpressions(rows: readonly SponsoredImpression[]): Promise<number>;
+  /**
+   * Counts clicks: each names a stored sponsored impression not clicked before, which is marked and adds a click
+   * to its campaign's day of the click. Returns the impressions newly clicked.
+   */
+  recordSponsoredClicks(clicks: readonly SponsoredClick[]): Promise<SponsoredImpression[]>;
+  /** Daily delivery rows, by campaign then day; only one campaign's, and days at or after `since` (YYYY-MM-DD), when given. */
+  campaignDays(query?: { campaignId?: string; since?: string }): Promise<CampaignDay[]>;
+  /** Sponsored impressions served at or after `since` (epoch ms), only one user's when given, in serving order. */
+  sponsoredImpressions(query?: { userId?: string; since?: number }): Promise<SponsoredImpression[]>;
 
   close(): Promise<void>;
 }

@@ -54,7 +54,7 @@ async function probe(opts: InjectOptions, label: string): Promise<number> {
 }
 
 const ROW_ROUTES = ['/v1/users', '/v1/posts', '/v1/follows', '/v1/events'];
-const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/profile', '/v1/trending?kind=hashtags&order=rising', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/v1/admin/moderation/flagged', '/v1/admin/moderation/flagged?days=1&limit=3', '/docs/json', '/v1/users/ana/safety', '/v1/users/ana/following-feed', '/v1/posts/c00/replies', '/v1/posts/c00/replies?order=chronological&viewer=ana', '/v1/admin/reports', '/xrpc/app.bsky.feed.getFeedSkeleton?feed=at%3A%2F%2Fdid%3Aweb%3Alocalhost%2Fapp.bsky.feed.generator%2Ffor-you', '/xrpc/app.bsky.feed.describeFeedGenerator', '/.well-known/did.json', '/v1/search?q=basil&type=users', '/v1/search?q=basil&type=hashtags', '/v1/search?q=basil&user=ana&fusion=blend', '/v1/users/ana/predicted-rating?post=c00', '/metrics'];
+const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/profile', '/v1/trending?kind=hashtags&order=rising', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/v1/admin/moderation/flagged', '/v1/admin/moderation/flagged?days=1&limit=3', '/docs/json', '/v1/users/ana/safety', '/v1/users/ana/following-feed', '/v1/posts/c00/replies', '/v1/posts/c00/replies?order=chronological&viewer=ana', '/v1/admin/reports', '/xrpc/app.bsky.feed.getFeedSkeleton?feed=at%3A%2F%2Fdid%3Aweb%3Alocalhost%2Fapp.bsky.feed.generator%2Ffor-you', '/xrpc/app.bsky.feed.describeFeedGenerator', '/.well-known/did.json', '/v1/search?q=basil&type=users', '/v1/search?q=basil&type=hashtags', '/v1/search?q=basil&user=ana&fusion=blend', '/v1/users/ana/predicted-rating?post=c00', '/metrics', '/v1/admin/campaigns', '/v1/admin/campaigns/none'];
 
 const MALFORMED_JSON = [
   '', ' ', '[', '{"a":', '[{"id": "x",', 'NaN', '[NaN]', '[Infinity]', '[-Infinity]', '[{"id":"x","created_at":NaN}]',
@@ -89,7 +89,7 @@ const BAD_URLS = ['/v1/users/%zz/feed', '/v1/posts/%E0%A4%A/similar', '/%', '/%z
 
 describe('HTTP fuzz: no input gives a 500 or a crash', () => {
   it('malformed, hostile and prototype-polluting JSON bodies to every write route', async () => {
-    for (const url of [...ROW_ROUTES, '/v1/admin/train', '/v1/compose/suggest']) {
+    for (const url of [...ROW_ROUTES, '/v1/admin/train', '/v1/compose/suggest', '/v1/admin/campaigns']) {
       for (const payload of [...MALFORMED_JSON, ...POLLUTING]) await probe({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } }, 'body');
     }
     for (const url of ROW_ROUTES) {
@@ -147,6 +147,30 @@ describe('HTTP fuzz: no input gives a 500 or a crash', () => {
     }
     expect(failures).toEqual([]);
     expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('hostile campaign bodies and ids', async () => {
+    const ok = { id: 'fuzz-c', postId: 'c00', bid: 1, dailyBudget: 10 };
+    expect(await probe({ method: 'POST', url: '/v1/admin/campaigns', payload: ok }, 'campaign')).toBe(200);
+    const bodies: unknown[] = [
+      {}, [], null, 42, 'x', { ...ok, id: 'f1', bid: -1 }, { ...ok, id: 'f2', bid: 'NaN' }, { ...ok, id: 'f3', dailyBudget: Number.POSITIVE_INFINITY }, { ...ok, id: 'f4', dailyBudget: 0 },
+      { ...ok, id: 'f5', postId: '' }, { ...ok, id: 'f6', postId: '__proto__' }, { ...ok, id: 'f7', postId: 'x'.repeat(5000) }, { ...ok, id: 'f8', targeting: [] },
+      { ...ok, id: 'f9', targeting: { communities: ['a'] } }, { ...ok, id: 'f10', targeting: { topics: [''] } }, { ...ok, id: 'f11', targeting: { hashtags: Array.from({ length: 1000 }, (_, i) => `t${i}`) } },
+      { ...ok, id: 'f12', targeting: { topics: 'jazz' } }, { ...ok, id: 'f13', frequencyCap: 0.5 }, { ...ok, id: 'f14', startAt: -1 }, { ...ok, id: 'f15', endAt: 1 },
+      { ...ok, id: 'f16', status: 'running' }, { ...ok, id: '__proto__' }, { ...ok, id: 'a'.repeat(500) }, { ...ok, extra: 1, id: 'f17' }, { ...ok, id: 'fuzz-c' },
+      { ...ok, id: 'f18', targeting: { __proto__: { polluted: 1 } } },
+    ];
+    for (const body of bodies) {
+      const payload = JSON.stringify(body);
+      await probe({ method: 'POST', url: '/v1/admin/campaigns', payload, headers: { 'content-type': 'application/json' } }, 'campaign body');
+      await probe({ method: 'PATCH', url: '/v1/admin/campaigns/fuzz-c', payload, headers: { 'content-type': 'application/json' } }, 'campaign patch');
+    }
+    for (const id of IDS) {
+      for (const method of ['GET', 'PATCH', 'DELETE'] as const) await probe({ method, url: `/v1/admin/campaigns/${id}`, ...(method === 'PATCH' ? { payload: { bid: 2 } } : {}) }, 'campaign id');
+    }
+    expect(await probe({ method: 'DELETE', url: '/v1/admin/campaigns/fuzz-c' }, 'campaign delete')).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(failures).toEqual([]);
   });
 
   it('tampered cursors', async () => {

@@ -60,6 +60,10 @@ beforeAll(async () => {
     await s.takeDown({ post: others[0]!, at: 1_700_000_100_000, actor: 'test', reason: 'spam' });
     // An ingester's stream cursor (Jetstream), so a migrated store resumes where the source stopped.
     await s.write({ state: [{ key: 'jetstream:cursor', value: '1700000000000000' }] });
+    // A sponsored campaign with two days of delivery, one impression clicked.
+    await s.putCampaign({ id: 'camp', postId: others[1]!, targeting: { topics: ['jazz'], hashtags: [] }, bid: 0.5, dailyBudget: 10, frequencyCap: 2, startAt: 1_700_000_000_000, endAt: null, status: 'active', createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000 });
+    await s.recordSponsoredImpressions([0, 1, 2].map((k) => ({ requestId: `${k}0000000-0000-4000-8000-000000000000`, postId: others[1]!, campaignId: 'camp', userId: c!, at: 1_700_000_000_000 + k * 86_400_000, price: 0.4, cost: 0.02 })));
+    await s.recordSponsoredClicks([{ requestId: '00000000-0000-4000-8000-000000000000', postId: others[1]!, at: 1_700_000_000_500 }]);
   });
   expected = await tablesOf(source);
   expect(expected.erased_users.rows).toBe(1);
@@ -68,6 +72,7 @@ beforeAll(async () => {
   expect(expected.events.rows).toBeGreaterThan(500);
   expect(expected.impressions.rows).toBe(60);
   expect(expected.ingest_state.rows).toBe(1);
+  expect([expected.campaigns.rows, expected.campaign_days.rows, expected.sponsored_impressions.rows]).toEqual([1, 3, 3]);
 });
 
 async function migrate(...args: string[]): Promise<{ code: number; report?: CopyReport; stderr: string }> {
@@ -125,7 +130,7 @@ describe.skipIf(TEST_PG_URL === undefined)('resonate migrate SQLite → PostgreS
     // The rows themselves, not only their checksums, in scan order (events by time).
     const dump = (url: string): Promise<unknown> => withStore(url, async (s) => {
       const all = async <T>(it: AsyncIterable<T>): Promise<T[]> => { const out: T[] = []; for await (const x of it) out.push(x); return out; };
-      return { events: await all(s.scanEvents()), audit: await all(s.scanAuditLog()), erased: await all(s.scanErasedUsers()), flags: await s.userFlags() };
+      return { events: await all(s.scanEvents()), audit: await all(s.scanAuditLog()), erased: await all(s.scanErasedUsers()), flags: await s.userFlags(), campaigns: await s.campaigns(), days: await s.campaignDays(), sponsored: await s.sponsoredImpressions() };
     });
     expect(await dump(back)).toEqual(await dump(source));
     expect((await migrate('--from', source, '--to', schema.url)).stderr).toContain('STORE_NOT_EMPTY');

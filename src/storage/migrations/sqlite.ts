@@ -201,4 +201,46 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- Sponsored campaigns (POST /v1/admin/campaigns); targeting is a JSON object { topics, hashtags }.
+      CREATE TABLE campaigns (
+        id           TEXT PRIMARY KEY,
+        post_id      TEXT NOT NULL,
+        targeting    TEXT NOT NULL,
+        bid          REAL NOT NULL,
+        daily_budget REAL NOT NULL,
+        frequency_cap INTEGER NOT NULL,
+        start_at     REAL NOT NULL,
+        end_at       REAL,
+        status       TEXT NOT NULL,
+        created_at   REAL NOT NULL,
+        updated_at   REAL NOT NULL
+      );
+      -- Delivery per campaign and UTC day.
+      CREATE TABLE campaign_days (
+        campaign_id TEXT NOT NULL,
+        day         TEXT NOT NULL,
+        impressions INTEGER NOT NULL DEFAULT 0,
+        clicks      INTEGER NOT NULL DEFAULT 0,
+        spend       REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (campaign_id, day)
+      );
+      -- Each sponsored item served: clicks join it by (request id, post); training leaves its feedback out.
+      CREATE TABLE sponsored_impressions (
+        request_id  TEXT NOT NULL,
+        post_id     TEXT NOT NULL,
+        campaign_id TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        at          REAL NOT NULL,
+        price       REAL NOT NULL,
+        cost        REAL NOT NULL,
+        clicked_at  REAL,
+        PRIMARY KEY (request_id, post_id)
+      );
+      CREATE INDEX sponsored_impressions_user ON sponsored_impressions(user_id, at);
+      CREATE INDEX sponsored_impressions_at ON sponsored_impressions(at);
+    `,
+  },
 ];

@@ -174,6 +174,49 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX posts_mentions ON posts USING gin (mentions);
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Sponsored campaigns (POST /v1/admin/campaigns); targeting is { topics, hashtags }.
+      CREATE TABLE campaigns (
+        id            text COLLATE "C" PRIMARY KEY,
+        post_id       text NOT NULL,
+        targeting     jsonb NOT NULL,
+        bid           double precision NOT NULL,
+        daily_budget  double precision NOT NULL,
+        frequency_cap integer NOT NULL,
+        start_at      double precision NOT NULL,
+        end_at        double precision,
+        status        text NOT NULL,
+        created_at    double precision NOT NULL,
+        updated_at    double precision NOT NULL
+      );
+      -- Delivery per campaign and UTC day.
+      CREATE TABLE campaign_days (
+        campaign_id text COLLATE "C" NOT NULL,
+        day         text COLLATE "C" NOT NULL,
+        impressions integer NOT NULL DEFAULT 0,
+        clicks      integer NOT NULL DEFAULT 0,
+        spend       double precision NOT NULL DEFAULT 0,
+        PRIMARY KEY (campaign_id, day)
+      );
+      -- Each sponsored item served: clicks join it by (request id, post); training leaves its feedback out.
+      CREATE TABLE sponsored_impressions (
+        seq         bigserial,
+        request_id  text COLLATE "C" NOT NULL,
+        post_id     text COLLATE "C" NOT NULL,
+        campaign_id text COLLATE "C" NOT NULL,
+        user_id     text COLLATE "C" NOT NULL,
+        at          double precision NOT NULL,
+        price       double precision NOT NULL,
+        cost        double precision NOT NULL,
+        clicked_at  double precision,
+        PRIMARY KEY (request_id, post_id)
+      );
+      CREATE INDEX sponsored_impressions_user ON sponsored_impressions(user_id, at);
+      CREATE INDEX sponsored_impressions_at ON sponsored_impressions(at);
+    `,
+  },
 ];
 
 /**

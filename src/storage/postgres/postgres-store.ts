@@ -27,6 +27,8 @@ import { currentVersion, migratePostgres, POSTGRES_MIGRATIONS, type Migration } 
 import { EVENT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS, USER_COLUMNS, toPost, toUser, type PostRow, type UserRow } from './rows.js';
 import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from '../row-mappers.js';
 import { searchSql, toTsQuery } from './search.js';
+import * as campaignRows from './campaigns.js';
+import type { Campaign, CampaignDay, SponsoredClick, SponsoredImpression } from '../../data/campaigns.js';
 
 export interface PostgresStoreConfig {
   /** `postgres://user:password@host:port/database?schema=name&pool_size=n` (see connection.ts). */
@@ -331,6 +333,50 @@ export class PostgresStore implements Store {
     return ctx ? this.inSavepoint(ctx, write) : this.standalone(write);
   }
 
+  // ---------------------------------------------------------------- sponsored campaigns
+
+  /** Runs a write on the open transaction's connection (in a savepoint), else in a transaction of its own. */
+  private inWrite<T>(write: (db: pg.ClientBase) => Promise<T>): Promise<T> {
+    const ctx = this.context();
+    return ctx ? this.inSavepoint(ctx, write) : this.standalone(write);
+  }
+
+  private readonly reader: campaignRows.RowsReader = (sql, params) => this.rows(sql, params);
+
+  putCampaign(campaign: Campaign): Promise<void> {
+    return this.inWrite((db) => campaignRows.putCampaign(db, campaign));
+  }
+
+  getCampaign(id: string): Promise<Campaign | undefined> {
+    return campaignRows.getCampaign(this.reader, id);
+  }
+
+  campaigns(): Promise<Campaign[]> {
+    return campaignRows.listCampaigns(this.reader);
+  }
+
+  deleteCampaign(id: string): Promise<boolean> {
+    return this.inWrite((db) => campaignRows.deleteCampaign(db, id));
+  }
+
+  async recordSponsoredImpressions(rows: readonly SponsoredImpression[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    return this.inWrite((db) => campaignRows.insertSponsored(db, rows));
+  }
+
+  async recordSponsoredClicks(clicks: readonly SponsoredClick[]): Promise<SponsoredImpression[]> {
+    if (clicks.length === 0) return [];
+    return this.inWrite((db) => campaignRows.markClicks(db, clicks));
+  }
+
+  campaignDays(query: { campaignId?: string; since?: string } = {}): Promise<CampaignDay[]> {
+    return campaignRows.campaignDays(this.reader, query);
+  }
+
+  sponsoredImpressions(query: { userId?: string; since?: number } = {}): Promise<SponsoredImpression[]> {
+    return campaignRows.sponsoredImpressions(this.reader, query);
+  }
+
   async takenDown(postIds: readonly string[]): Promise<Set<string>> {
     if (postIds.length === 0) return new Set();
     return new Set((await this.rows<{ id: string }>(
@@ -564,6 +610,7 @@ export class PostgresStore implements Store {
           [audit.map((a) => a.at), audit.map((a) => a.action), audit.map((a) => a.subject), audit.map((a) => a.actor ?? null), audit.map((a) => (a.details ? JSON.stringify(a.details) : null))],
         );
       }
+      await campaignRows.writeCopied(db, records);
     };
     const ctx = this.context();
     return ctx ? this.inSavepoint(ctx, write) : this.standalone(write);
@@ -609,6 +656,7 @@ async function eraseOn(db: pg.ClientBase, id: string, replies: 'keep' | 'delete'
   const events = (await count('DELETE FROM events WHERE user_id = $1 OR target_user_id = $1', [id])) + (await count('DELETE FROM events WHERE post_id = ANY($1::text[])', [gone]));
   const follows = await count('DELETE FROM follows WHERE follower = $1 OR followee = $1', [id]);
   const impressions = await eraseImpressions(db, id, gone);
+  await db.query('DELETE FROM sponsored_impressions WHERE user_id = $1', [id]);
   await db.query('DELETE FROM takedowns WHERE post_id = ANY($1::text[])', [gone]);
   await db.query('DELETE FROM deleted_posts WHERE author = $1', [id]);
   await db.query(`UPDATE posts SET mentions = NULLIF(array_remove(mentions, $1::text), '{}') WHERE mentions @> ARRAY[$1::text]`, [id]);

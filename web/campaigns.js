@@ -1,0 +1,47 @@
+// Resonate campaigns page: spend and delivery of each sponsored campaign (GET /v1/admin/campaigns).
+const $ = (id) => document.getElementById(id);
+
+async function api(path) {
+  const key = $('api-key').value.trim();
+  const res = await fetch(path, { headers: key ? { 'x-api-key': key } : {} });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${body.code}: ${body.message}`);
+  return body;
+}
+
+const money = (x) => Number(x).toFixed(2);
+const pct = (x) => `${(100 * x).toFixed(2)} %`;
+
+function row(cells, tag = 'td') {
+  const tr = document.createElement('tr');
+  for (const c of cells) {
+    const el = document.createElement(tag);
+    el.textContent = c;
+    tr.append(el);
+  }
+  return tr;
+}
+
+function render(items) {
+  $('campaigns').replaceChildren(
+    row(['campaign', 'creative', 'status', 'bid / click', 'daily budget', 'today: impressions', 'clicks', 'spend', 'of budget', 'total: impressions', 'clicks', 'CTR', 'spend'], 'th'),
+    ...items.map(({ campaign: c, today: t, totals: s }) => row([
+      c.id, c.postId, c.status, money(c.bid), money(c.dailyBudget),
+      String(t.impressions), String(t.clicks), money(t.spend), pct(t.spend / c.dailyBudget),
+      String(s.impressions), String(s.clicks), pct(s.ctr), money(s.spend),
+    ])),
+  );
+  $('status').textContent = items.length === 0 ? 'No campaigns (POST /v1/admin/campaigns creates one).' : `${items.length} campaign(s).`;
+}
+
+async function show() {
+  try {
+    $('status').textContent = 'Loading…';
+    render((await api('/v1/admin/campaigns')).items);
+  } catch (e) {
+    $('status').textContent = String(e.message ?? e);
+  }
+}
+
+$('show').addEventListener('click', show);
+void show();
