@@ -169,4 +169,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- The impression log by time, for the console's time series (Store.timeseries over a window).
+      CREATE INDEX impressions_at ON impressions(at);
+    `,
+  },
 ];

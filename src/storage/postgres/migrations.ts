@@ -159,6 +159,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- The impression log by time, for the console's time series (Store.timeseries over a window).
+      CREATE INDEX impressions_at ON impressions (at);
+    `,
+  },
 ];
 
 /**
