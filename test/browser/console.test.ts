@@ -62,7 +62,7 @@ describe.skipIf(!haveChromium)(`console in headless Chromium${haveChromium ? '' 
   /** A page with the admin key already typed (kept in sessionStorage, as the key field does). */
   async function open(hash: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
-    await page.addInitScript((key) => window.sessionStorage.setItem('resonate.apiKey', key), ADMIN);
+    await page.addInitScript(`sessionStorage.setItem('resonate.apiKey', ${JSON.stringify(ADMIN)})`);
     await page.goto(`${base}/${hash}`);
     return page;
   }
@@ -100,10 +100,10 @@ describe.skipIf(!haveChromium)(`console in headless Chromium${haveChromium ? '' 
     for (const hash of ['#/overview', '#/posts/c00', '#/users/eve', '#/models']) {
       const page = await open(hash, { width: 375, height: 800 });
       await rendered(page, hash.split('/')[1]!);
-      const overflow = await page.evaluate(() => ({
+      const overflow = await page.evaluate(`({
         page: document.documentElement.scrollWidth,
         counters: [...document.querySelectorAll('.counts dd, .counts dt')].filter((d) => d.scrollWidth > d.clientWidth + 1).length,
-      }));
+      })`);
       expect(overflow, hash).toEqual({ page: 375, counters: 0 });
     }
   });
