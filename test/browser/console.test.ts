@@ -123,7 +123,7 @@ describe.skipIf(!haveChromium)(`console in headless Chromium${haveChromium ? '' 
     expect(await page.locator('#user-profile').innerText()).toMatch(/@eve[\s\S]*follows \d+ · followed by \d+/);
     expect(await page.locator('#history tr').count()).toBe(1 + net.events.filter((e) => e.user === 'eve').length);
     expect(await page.locator('#feed li').first().innerText()).toMatch(/football/);
-    expect(await page.locator('#who-to-follow li').count()).toBeGreaterThan(0);
+    await expect.poll(async () => page.locator('#who-to-follow li a').count()).toBeGreaterThan(0);
     await expect.poll(async () => page.locator('#behavior').innerText()).toMatch(/Likely next: .*%.*risk of going quiet/);
     await page.check('#explain');
     await page.waitForSelector('#feed > li .attribution');

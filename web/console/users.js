@@ -33,10 +33,11 @@ export async function render(view, id) {
   if (!user) return markRendered('users');
   $('user-input').value = user;
   current = user;
-  // The feed is what an operator looks at first; the rest fills in around it.
-  const rest = Promise.allSettled([showRecord(user), showBehavior(user), showWhoToFollow(user)]);
-  await showFeed(false);
-  await rest;
+  // The page counts as rendered once the user's record and feed are on screen; who-to-follow and the behaviour
+  // prediction fill in when they answer (the first who-to-follow request after a swap builds its index).
+  void showBehavior(user);
+  void showWhoToFollow(user);
+  await Promise.all([showRecord(user), showFeed(false)]);
   markRendered('users');
 }
 
