@@ -66,5 +66,10 @@ async function load() {
 }
 
 $('show').addEventListener('click', show);
-$('api-key').addEventListener('change', load);
+// The console's key, kept for this tab (sessionStorage), so moving between its pages does not ask again.
+$('api-key').value = window.sessionStorage.getItem('resonate.apiKey') ?? '';
+$('api-key').addEventListener('change', () => {
+  window.sessionStorage.setItem('resonate.apiKey', $('api-key').value.trim());
+  void load();
+});
 await load();

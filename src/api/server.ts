@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyListenOptions, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -28,6 +29,7 @@ import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerCampaignRoutes } from './routes/campaigns.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerBlueskyRoutes, type BlueskyRouteOptions } from './routes/bluesky.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 
@@ -60,6 +62,17 @@ function webDir(): string | undefined {
     dir = dirname(dir);
   }
   return undefined;
+}
+
+const UPLOT_FILES = new Set(['/uPlot.esm.js', '/uPlot.min.css']);
+
+/** The installed uPlot's dist/ folder, or undefined when the package is missing. */
+function uplotDir(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -184,6 +197,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerModerationRoutes(app, engine);
   registerCampaignRoutes(app, engine);
   registerExperimentRoutes(app, engine);
+  registerConsoleRoutes(app, engine);
   registerComposeRoutes(app, engine, pseudonyms);
   await registerBlueskyRoutes(app, engine, options.bluesky);
 
@@ -195,7 +209,12 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
     });
     await pub.register(swaggerUi, { routePrefix: '/docs' });
     const web = webDir();
-    if (config.server.dashboard && web) await pub.register(fastifyStatic, { root: web, prefix: '/', index: 'index.html' });
+    if (config.server.dashboard && web) {
+      await pub.register(fastifyStatic, { root: web, prefix: '/', index: 'index.html' });
+      // The console's charts: uPlot's ES module and stylesheet, served from the installed package (no build step).
+      const uplot = uplotDir();
+      if (uplot) await pub.register(fastifyStatic, { root: uplot, prefix: '/vendor/uplot/', decorateReply: false, allowedPath: (path) => UPLOT_FILES.has(path) });
+    }
   });
 
   guardListen(app, engine);

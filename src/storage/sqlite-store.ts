@@ -27,8 +27,9 @@ import { eraseImpressions, insertImpressions, knownRequestIds, scanImpressions }
 import * as campaignRows from './sqlite-campaigns.js';
 import type { Campaign, CampaignDay, SponsoredClick, SponsoredImpression } from '../data/campaigns.js';
 import { EXPIRY_CHUNK_ROWS } from './store.js';
+import { POST_EVENT_COUNTS_SQL, SQLITE_SERIES, timeRangeSql } from './timeseries-sql.js';
 import { toEvent, toFollow, toTakedown, type EventRow, type FollowRow, type TakedownRow } from './row-mappers.js';
-import type { AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
+import type { AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, ServedPage, SearchHit, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, TimeBucket, TimeRange, TimeseriesQuery, UserExport, WriteBatch, WriteResult, WriteSummary } from './store.js';
 
 export interface SqliteStoreConfig {
   /** File path, or `:memory:`. */
@@ -606,6 +607,21 @@ export class SqliteStore implements Store {
    * its negation). The query is reduced to plain terms, each quoted, joined with OR: FTS syntax in user input is
    * never interpreted, and a post matching more terms scores higher.
    */
+  async timeseries(q: TimeseriesQuery): Promise<TimeBucket[]> {
+    const rows = this.stmt(SQLITE_SERIES[q.metric]).all({ bucket: q.bucketMs, since: q.since, before: q.before }) as { b: number; v: number }[];
+    return rows.map((r) => ({ start: r.b * q.bucketMs, value: r.v }));
+  }
+
+  async timeRange(source: 'events' | 'impressions'): Promise<TimeRange | undefined> {
+    const r = this.stmt(timeRangeSql(source)).get() as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? undefined : { first: r.first, last: r.last };
+  }
+
+  async postEventCounts(postId: string): Promise<Partial<Record<EventType, number>>> {
+    const rows = this.stmt(POST_EVENT_COUNTS_SQL.sqlite).all(postId) as { type: EventType; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]));
+  }
+
   async searchPosts(query: string, limit = DEFAULT_SEARCH_LIMIT): Promise<SearchHit[]> {
     const match = toMatchExpression(query);
     if (match === '') return [];

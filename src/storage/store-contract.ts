@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isResonateError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { Event, Follow, Post, User } from '../data/schemas.js';
-import type { Campaign, Impression, ServedPage, SponsoredImpression, Store, WriteBatch, WriteResult } from './store.js';
+import type { Campaign, Impression, ServedPage, SponsoredImpression, Store, TimeBucket, TimeseriesMetric, WriteBatch, WriteResult } from './store.js';
 import { emptyRefState, scanEventsRef, writeBatchRef } from './write-batch.ref.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -684,6 +684,63 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect((await store.sponsoredImpressions()).map((s) => s.userId)).toEqual(['bob']);
         await store.deleteCampaign('c1');
         expect(await store.campaignDays()).toEqual([]);
+      });
+    });
+
+    describe('time series', () => {
+      const HOUR = 60 * MIN;
+      const DAY = 24 * HOUR;
+      const R1 = '2d0a4e3f-5f6c-4d7e-8f90-a1b2c3d4e5f6';
+      const R2 = '3e1b5f40-6a7d-4e8f-9a01-b2c3d4e5f607';
+      // The seed's six events fall in T0's first hour (bob ×4, carol, alice; like, comment and share engage).
+      const later: Event[] = [
+        { id: 't1', user: 'alice', type: 'like', post: 'p2', timestamp: T0 + 2 * HOUR + 5 * MIN },
+        { id: 't2', user: 'carol', type: 'view', post: 'p2', timestamp: T0 + 2 * HOUR + 30 * MIN },
+        { id: 't3', user: 'carol', type: 'like', post: 'p4', timestamp: T0 + 26 * HOUR },
+      ];
+      const page = (requestId: string, userId: string, postIds: string[], at: number): ServedPage =>
+        ({ requestId, userId, offset: 0, at, items: postIds.map((postId) => ({ postId, source: 'in-network', score: 1 })) });
+      const series = (metric: TimeseriesMetric, bucketMs: number, since = T0, before = T0 + 2 * DAY): Promise<TimeBucket[]> =>
+        store.timeseries({ metric, bucketMs, since, before });
+
+      beforeEach(async () => {
+        await store.write({ ...seed, events: [...events, ...later] });
+      });
+
+      it('counts events, active users and engagement per hour and per day, by the events\' own timestamps', async () => {
+        expect(await series('events', HOUR)).toEqual([{ start: T0, value: 6 }, { start: T0 + 2 * HOUR, value: 2 }, { start: T0 + 26 * HOUR, value: 1 }]);
+        expect(await series('active_users', HOUR)).toEqual([{ start: T0, value: 3 }, { start: T0 + 2 * HOUR, value: 2 }, { start: T0 + 26 * HOUR, value: 1 }]);
+        expect(await series('engagement', HOUR)).toEqual([{ start: T0, value: 3 }, { start: T0 + 2 * HOUR, value: 1 }, { start: T0 + 26 * HOUR, value: 1 }]);
+        expect(await series('events', DAY)).toEqual([{ start: T0, value: 8 }, { start: T0 + DAY, value: 1 }]);
+        expect(await series('active_users', DAY)).toEqual([{ start: T0, value: 3 }, { start: T0 + DAY, value: 1 }]);
+        expect(await series('engagement', DAY)).toEqual([{ start: T0, value: 4 }, { start: T0 + DAY, value: 1 }]);
+      });
+
+      it('keeps to the half-open window [since, before)', async () => {
+        expect(await series('events', HOUR, T0 + HOUR, T0 + 26 * HOUR)).toEqual([{ start: T0 + 2 * HOUR, value: 2 }]);
+        expect(await series('events', HOUR, T0 + 26 * HOUR, T0 + 27 * HOUR)).toEqual([{ start: T0 + 26 * HOUR, value: 1 }]);
+        expect(await series('events', HOUR, T0 + 3 * HOUR, T0 + 4 * HOUR)).toEqual([]);
+      });
+
+      it('counts served impression items by the time their page was logged; an erased post\'s item no longer counts', async () => {
+        await store.writeImpressions([page(R1, 'alice', ['p2', 'p4', 'p1'], T0 + 30 * MIN), page(R2, 'bob', ['p4', 'p1'], T0 + 3 * HOUR)]);
+        expect(await series('impressions', HOUR)).toEqual([{ start: T0, value: 3 }, { start: T0 + 3 * HOUR, value: 2 }]);
+        expect(await series('impressions', DAY)).toEqual([{ start: T0, value: 5 }]);
+        await store.eraseUser('carol');
+        expect(await series('impressions', DAY)).toEqual([{ start: T0, value: 3 }]);
+      });
+
+      it('gives the time range of the events and of the impression log', async () => {
+        expect(await store.timeRange('events')).toEqual({ first: T0 + 10 * MIN, last: T0 + 26 * HOUR });
+        expect(await store.timeRange('impressions')).toBeUndefined();
+        await store.writeImpressions([page(R1, 'alice', ['p2'], T0 + 30 * MIN), page(R2, 'bob', ['p1'], T0 + 3 * HOUR)]);
+        expect(await store.timeRange('impressions')).toEqual({ first: T0 + 30 * MIN, last: T0 + 3 * HOUR });
+      });
+
+      it('counts the events a post received, by type', async () => {
+        expect(await store.postEventCounts('p2')).toEqual({ like: 1, view: 1, rating: 1 });
+        expect(await store.postEventCounts('p1')).toEqual({ like: 1, view: 1 });
+        expect(await store.postEventCounts('nothing')).toEqual({});
       });
     });
 

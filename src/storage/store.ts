@@ -139,6 +139,38 @@ export interface ExpiredRows {
   impressionPages: number;
 }
 
+/** What `Store.timeseries` counts per time bucket. */
+export const TIMESERIES_METRICS = ['events', 'active_users', 'impressions', 'engagement'] as const;
+export type TimeseriesMetric = (typeof TIMESERIES_METRICS)[number];
+/** The event types the `engagement` series counts: the same list as the experiments' engaged impression. */
+export const ENGAGEMENT_EVENT_TYPES: readonly EventType[] = ['like', 'share', 'comment'];
+
+/**
+ * One time series over [since, before): `events` (events by their timestamp), `active_users` (distinct users with
+ * an event), `engagement` (events of `ENGAGEMENT_EVENT_TYPES`), `impressions` (served feed items by the time their
+ * page was logged).
+ */
+export interface TimeseriesQuery {
+  metric: TimeseriesMetric;
+  /** Bucket width in ms; a bucket starts at a multiple of it since the epoch (UTC hours and days). */
+  bucketMs: number;
+  /** Epoch ms, ≥ 0. */
+  since: number;
+  before: number;
+}
+
+/** One bucket of a series: its start (epoch ms) and its count. */
+export interface TimeBucket {
+  start: number;
+  value: number;
+}
+
+/** Where a series' rows lie in time (epoch ms): the oldest and newest. */
+export interface TimeRange {
+  first: number;
+  last: number;
+}
+
 /** Rows deleted per transaction by `deleteExpired` unless told otherwise. */
 export const EXPIRY_CHUNK_ROWS = 10_000;
 
@@ -219,6 +251,15 @@ export interface Store extends StoreWriter {
    * rows (default 10,000) so writers wait little. Returns how many rows went.
    */
   deleteExpired(cutoffs: ExpiryCutoffs, options?: { chunkRows?: number }): Promise<ExpiredRows>;
+  /**
+   * Counts per time bucket (`TimeseriesQuery`), buckets with nothing left out, oldest first. Read from the
+   * tables as they are (indexed by time), so a series shows history by the data's own timestamps.
+   */
+  timeseries(query: TimeseriesQuery): Promise<TimeBucket[]>;
+  /** The oldest and newest timestamp of the events or of the impression log; undefined when empty. */
+  timeRange(source: 'events' | 'impressions'): Promise<TimeRange | undefined>;
+  /** How many events of each type a post has received (types without any are left out). */
+  postEventCounts(postId: string): Promise<Partial<Record<EventType, number>>>;
   /** Full-text search over post text (BM25). */
   searchPosts(query: string, limit?: number): Promise<SearchHit[]>;
   counts(): Promise<StoreCounts>;

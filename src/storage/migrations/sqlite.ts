@@ -243,4 +243,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sponsored_impressions_at ON sponsored_impressions(at);
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- The impression log by time, for the console's time series (Store.timeseries over a window).
+      CREATE INDEX impressions_at ON impressions(at);
+    `,
+  },
 ];

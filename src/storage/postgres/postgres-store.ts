@@ -18,8 +18,9 @@ import type { EventType } from '../../core/config.js';
 import type { Event, Follow, Post, User } from '../../data/schemas.js';
 import { EXPIRY_CHUNK_ROWS } from '../store.js';
 import type {
-  AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, UserExport, WriteBatch, WriteResult,
+  AuditEntry, DeletedPost, ErasedUser, ErasureSummary, EventQuery, ExpiredRows, ExpiryCutoffs, Impression, ImpressionQuery, SearchHit, ServedPage, Store, StoreCounts, StoreRecords, StoreWriter, Takedown, TimeBucket, TimeRange, TimeseriesQuery, UserExport, WriteBatch, WriteResult,
 } from '../store.js';
+import { POST_EVENT_COUNTS_SQL, POSTGRES_SERIES, timeRangeSql } from '../timeseries-sql.js';
 import { applyBatch } from './batch-writer.js';
 import { eraseImpressions, insertImpressions, scanImpressions } from './impressions.js';
 import { asAvailabilityError, asOpenError, asWriteError, createPool, isBusyError, isConnectionError, parsePostgresUrl } from './connection.js';
@@ -429,6 +430,21 @@ export class PostgresStore implements Store {
   }
 
   /** Full-text search ranked by `ts_rank_cd` (search.ts says how it compares with BM25). */
+  async timeseries(q: TimeseriesQuery): Promise<TimeBucket[]> {
+    const rows = await this.rows<{ b: number; v: number }>(POSTGRES_SERIES[q.metric], [q.bucketMs, q.since, q.before]);
+    return rows.map((r) => ({ start: r.b * q.bucketMs, value: r.v }));
+  }
+
+  async timeRange(source: 'events' | 'impressions'): Promise<TimeRange | undefined> {
+    const [r] = await this.rows<{ first: number | null; last: number | null }>(timeRangeSql(source));
+    return r === undefined || r.first === null || r.last === null ? undefined : { first: r.first, last: r.last };
+  }
+
+  async postEventCounts(postId: string): Promise<Partial<Record<EventType, number>>> {
+    const rows = await this.rows<{ type: EventType; n: number }>(POST_EVENT_COUNTS_SQL.postgres, [postId]);
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]));
+  }
+
   async searchPosts(query: string, limit = DEFAULT_SEARCH_LIMIT): Promise<SearchHit[]> {
     const tsquery = toTsQuery(query);
     if (tsquery === '') return [];
