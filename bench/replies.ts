@@ -17,12 +17,12 @@ function rows(name: string, train: number, test: number, results: ReplyRankingRe
 }
 
 /** k folds, each pair tested once; accuracies weighted by fold size. */
-function folds(pairs: readonly ReplyPair[], k: number): ReplyRankingResult[] {
+async function folds(pairs: readonly ReplyPair[], k: number): Promise<ReplyRankingResult[]> {
   const { train: shuffled } = splitPairs(pairs, 0, 7);
   const sums = new Map<string, ReplyRankingResult>();
   for (let f = 0; f < k; f++) {
     const test = shuffled.filter((_, i) => i % k === f), train = shuffled.filter((_, i) => i % k !== f);
-    for (const r of evaluateReplyRanking(train, test, { seed: 42 + f })) {
+    for (const r of await evaluateReplyRanking(train, test, { seed: 42 + f })) {
       const s = sums.get(r.model) ?? { ...r, accuracy: 0, n: 0, fitCpuMs: 0, scoreCpuMs: 0 };
       s.accuracy += r.accuracy * r.n; s.n += r.n; s.fitCpuMs += r.fitCpuMs; s.scoreCpuMs += r.scoreCpuMs * r.n;
       sums.set(r.model, s);
@@ -38,10 +38,10 @@ export async function run(args: string[]): Promise<void> {
   const out: (string | number)[][] = [];
   const synthetic = syntheticReplyPairs({ users, seed: 42, replyRate: 0.3 });
   const { train, test } = splitPairs(synthetic, 0.2, 42);
-  out.push(...rows(`synthetic ${users} users`, train.length, test.length, evaluateReplyRanking(train, test)));
+  out.push(...rows(`synthetic ${users} users`, train.length, test.length, await evaluateReplyRanking(train, test)));
   if (hasData('twitter-customer-care')) {
     const care = customerCarePairs(join(resolve(dataDir(), 'twitter-customer-care'), 'dev.json'));
-    out.push(...rows('customer care (5 folds)', Math.round(care.length * 0.8), care.length, folds(care, 5)));
+    out.push(...rows('customer care (5 folds)', Math.round(care.length * 0.8), care.length, await folds(care, 5)));
   } else console.log(`twitter-customer-care not found in ${dataDir()}; skipped`);
   console.log(table(['data', 'train / test pairs', 'model', '1-of-100 acc %', 'fit CPU ms', 'CPU ms per post'], out));
   console.log(`\nload average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

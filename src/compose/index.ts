@@ -3,3 +3,5 @@
  */
 export { HashtagSuggester, MAX_DRAFT_CHARS, draftWords, hashtagsIn, type ComposeDoc, type HashtagSuggesterOptions, type HashtagSuggestion } from './hashtag-suggester.js';
 export { suggesterFor } from './served-suggester.js';
+export { normalizeReply, ReplyEncoder, replyTokens, REPLY_ENCODER_DEFAULTS, type ReplyEncoderOptions, type ReplyPair } from './reply-encoder.js';
+export { pickDiverse, rankingAccuracy, ReplySuggester, responseSet, REPLY_SUGGESTER_DEFAULTS, type ReplyAnswer, type ReplySuggesterOptions, type ReplySuggestion } from './reply-suggester.js';

@@ -38,6 +38,8 @@ export interface ReplyEncoderOptions {
   buckets: number;
   /** Heaviest n-grams kept per text. */
   maxTerms: number;
+  /** Longest word n-gram: 1 (words) or 2 (words and adjacent pairs). */
+  ngrams: 1 | 2;
   /** Embedding and output width. */
   dim: number;
   /** Hidden layer of each tower's residual MLP. */
@@ -51,14 +53,14 @@ export interface ReplyEncoderOptions {
 }
 
 export const REPLY_ENCODER_DEFAULTS: ReplyEncoderOptions = {
-  buckets: 1 << 15, maxTerms: 48, dim: 64, hidden: 128, temperature: 0.1, epochs: 8, batchSize: 64, learningRate: 1e-2, seed: 42,
+  buckets: 1 << 15, maxTerms: 48, ngrams: 1, dim: 64, hidden: 128, temperature: 0.1, epochs: 8, batchSize: 64, learningRate: 1e-2, seed: 42,
 };
 
 /** Words (lower-cased letters and digits) and adjacent word pairs: "where is my order" → where, …, where_is, …. */
-export function replyTokens(text: string): string[] {
+export function replyTokens(text: string, ngrams: 1 | 2 = 2): string[] {
   const words = wordRuns(text);
   const out = words.slice();
-  for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]}_${words[i + 1]}`);
+  for (let i = 0; ngrams > 1 && i + 1 < words.length; i++) out.push(`${words[i]}_${words[i + 1]}`);
   return out;
 }
 
@@ -113,12 +115,15 @@ export class ReplyEncoder {
     return this.options.dim;
   }
 
-  /** Trains on (post, reply) pairs; `INVALID_INPUT` below two pairs (in-batch negatives need a batch). */
-  static fit(pairs: readonly ReplyPair[], options: Partial<ReplyEncoderOptions> = {}, signal?: AbortSignal): ReplyEncoder {
+  /**
+   * Trains on (post, reply) pairs; `INVALID_INPUT` below two pairs (in-batch negatives need a batch). Yields to the
+   * event loop every 16 batches, so a server keeps answering while it trains; an aborted `signal` stops it early.
+   */
+  static async fit(pairs: readonly ReplyPair[], options: Partial<ReplyEncoderOptions> = {}, signal?: AbortSignal): Promise<ReplyEncoder> {
     const o = { ...REPLY_ENCODER_DEFAULTS, ...options };
     if (pairs.length < 2) throw createError('INVALID_INPUT', { field: 'pairs', problem: `the dual encoder needs at least 2 (post, reply) pairs, got ${pairs.length}` });
-    const postF = buildTokenFeatures(pairs.map((p) => replyTokens(p.post)), o.buckets, o.maxTerms);
-    const replyF = buildTokenFeatures(pairs.map((p) => replyTokens(p.reply)), o.buckets, o.maxTerms);
+    const postF = buildTokenFeatures(pairs.map((p) => replyTokens(p.post, o.ngrams)), o.buckets, o.maxTerms);
+    const replyF = buildTokenFeatures(pairs.map((p) => replyTokens(p.reply, o.ngrams)), o.buckets, o.maxTerms);
     const keyOf = new Map<string, number>();
     const replyKey = Int32Array.from(pairs, (p) => {
       const k = normalizeReply(p.reply);
@@ -145,7 +150,7 @@ export class ReplyEncoder {
         sparse.step();
         dense.step();
         sum += l.item();
-        batches++;
+        if (++batches % 16 === 0) await new Promise((r) => setImmediate(r));
       }
       loss = sum / Math.max(1, batches);
     }
@@ -155,7 +160,7 @@ export class ReplyEncoder {
 
   /** Unit vectors (texts × dim) of texts as posts (the question side) or as replies. */
   encode(side: 'post' | 'reply', texts: readonly string[]): Float32Array {
-    const f = featuresWithIdf(texts.map(replyTokens), side === 'post' ? this.postIdf : this.replyIdf, this.options.maxTerms);
+    const f = featuresWithIdf(texts.map((t) => replyTokens(t, this.options.ngrams)), side === 'post' ? this.postIdf : this.replyIdf, this.options.maxTerms);
     const tower = side === 'post' ? this.net.post : this.net.reply;
     return noGrad(() => batchedVectors(texts.length, this.dim, (ids) => tower.forward(f, ids).data, 512));
   }

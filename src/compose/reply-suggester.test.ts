@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.js';
-import { isResonateError } from '../core/errors.js';
 import { ReplyEncoder, type ReplyPair } from './reply-encoder.js';
 import { pickDiverse, rankingAccuracy, ReplySuggester, responseSet } from './reply-suggester.js';
 
@@ -23,9 +22,9 @@ function plantedPairs(n: number, seed: number): ReplyPair[] {
 }
 
 describe('reply encoder', () => {
-  it('learns a planted post → reply pairing (1-of-100 accuracy near 1)', () => {
+  it('learns a planted post → reply pairing (1-of-100 accuracy near 1)', async () => {
     const train = plantedPairs(3000, 1), test = plantedPairs(300, 2);
-    const enc = ReplyEncoder.fit(train, { epochs: 10, buckets: 4096, dim: 32, hidden: 64 });
+    const enc = await ReplyEncoder.fit(train, { epochs: 10, buckets: 4096, dim: 32, hidden: 64 });
     const dim = enc.dim, P = enc.encode('post', test.map((p) => p.post)), R = enc.encode('reply', test.map((p) => p.reply));
     const score = (i: number, j: number): number => { let s = 0; for (let k = 0; k < dim; k++) s += P[i * dim + k]! * R[j * dim + k]!; return s; };
     expect(rankingAccuracy(score, test.length, 99, 5)).toBeGreaterThan(0.95);
@@ -51,7 +50,10 @@ describe('response set', () => {
 
 describe('reply suggester', () => {
   const pairs = plantedPairs(3000, 3);
-  const s = ReplySuggester.fit(pairs, { encoder: { epochs: 10, buckets: 4096, dim: 32, hidden: 64 } });
+  let s: ReplySuggester;
+  beforeAll(async () => {
+    s = await ReplySuggester.fit(pairs, { encoder: { epochs: 10, buckets: 4096, dim: 32, hidden: 64 } });
+  });
 
   it('suggests the planted answer first, confidently, with diverse others', () => {
     // pairs[0]'s post: its reply (or another with the same two answer words) comes first.
@@ -64,29 +66,24 @@ describe('reply suggester', () => {
     expect(s.validationAccuracy).toBeGreaterThan(0.8);
   });
 
-  it('suppresses suggestions below the calibrated confidence', () => {
-    const strict = ReplySuggester.fit(pairs.slice(0, 400), { encoder: { epochs: 1, buckets: 1024, dim: 8, hidden: 8 }, minConfidence: 0.999 });
+  it('suppresses suggestions below the calibrated confidence', async () => {
+    const strict = await ReplySuggester.fit(pairs.slice(0, 400), { encoder: { epochs: 1, buckets: 1024, dim: 8, hidden: 8 }, minConfidence: 0.999 });
     const answer = strict.suggest('nothing like any post here', { limit: 3 });
     expect(answer).toMatchObject({ replies: [], suppressed: 'low_confidence' });
     expect(answer.reason).toMatch(/confident/);
   });
 
-  it('boosts replies close to the user\'s own style', () => {
+  it('boosts replies close to the user\'s own style', async () => {
     // u0 always replied with a3-heavy text: among the candidates, one near u0's centroid rises.
     const own: ReplyPair[] = Array.from({ length: 60 }, (_, i) => ({ post: `q0 q${1 + (i % 39)}`, reply: `a3 a3 a${(7 * (1 + (i % 39)) + 3) % 80}`, replyAuthor: 'stylist' }));
-    const p = ReplySuggester.fit([...pairs, ...own], { encoder: { epochs: 4, buckets: 4096, dim: 32, hidden: 64 }, personalWeight: 0.5 });
+    const p = await ReplySuggester.fit([...pairs, ...own], { encoder: { epochs: 4, buckets: 4096, dim: 32, hidden: 64 }, personalWeight: 0.5 });
     const plain = p.suggest('q0 q9', { limit: 3 }), styled = p.suggest('q0 q9', { limit: 3, user: 'stylist' });
     const a3Share = (r: typeof plain): number => r.replies.filter((x) => /a3\b/.test(x.text)).length;
     expect(a3Share(styled)).toBeGreaterThanOrEqual(a3Share(plain));
     expect(styled.replies[0]!.text).toMatch(/a3\b/);
   });
 
-  it('refuses too few pairs with a named error', () => {
-    try {
-      ReplySuggester.fit(pairs.slice(0, 10));
-      expect.unreachable();
-    } catch (e) {
-      expect(isResonateError(e) && e.code).toBe('TOO_FEW_REPLY_PAIRS');
-    }
+  it('refuses too few pairs with a named error', async () => {
+    await expect(ReplySuggester.fit(pairs.slice(0, 10))).rejects.toMatchObject({ code: 'TOO_FEW_REPLY_PAIRS' });
   });
 });

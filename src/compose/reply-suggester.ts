@@ -119,14 +119,14 @@ export class ReplySuggester {
     if (responses.length > options.exactMaxResponses) this.index = buildItemIndex(vectors, encoder.dim);
   }
 
-  static fit(pairs: readonly ReplyPair[], options: Partial<ReplySuggesterOptions> = {}, signal?: AbortSignal): ReplySuggester {
+  static async fit(pairs: readonly ReplyPair[], options: Partial<ReplySuggesterOptions> = {}, signal?: AbortSignal): Promise<ReplySuggester> {
     const o = { ...REPLY_SUGGESTER_DEFAULTS, ...options };
     if (pairs.length < o.minPairs) throw createError('TOO_FEW_REPLY_PAIRS', { count: pairs.length, min: o.minPairs });
     const seed = o.encoder.seed ?? 42;
     const order = createRng(seed ^ 0x7e91).shuffle(Array.from({ length: pairs.length }, (_, k) => k));
     const nValid = Math.min(Math.floor(pairs.length * o.validationFraction), 2000);
     const valid = order.slice(0, nValid).map((k) => pairs[k]!), train = order.slice(nValid).map((k) => pairs[k]!);
-    const encoder = ReplyEncoder.fit(train, o.encoder, signal);
+    const encoder = await ReplyEncoder.fit(train, o.encoder, signal);
     const { platt, accuracy } = calibrate(encoder, valid, seed);
     const responses = responseSet(pairs, o);
     const vectors = encoder.encode('reply', responses);

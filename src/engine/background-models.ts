@@ -1,7 +1,7 @@
 /**
  * @module The models that train after the serving models, in the background, so start-up is not held back by
- * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum) and the
- * behaviour predictor. Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
+ * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum), the
+ * behaviour predictor and the smart-reply suggester (a dual encoder over the snapshot's reply threads). Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
  * and is kept with its reason in plain words (`failures`, shown by /health and the dashboard), logged once per
  * reason, and the routes of a failed model answer MODEL_UNAVAILABLE with that reason. Work yields to the event
  * loop between steps so requests keep being served.
@@ -17,9 +17,10 @@ import { popularList } from '../feed/sources/trending-source.js';
 import { createBehaviorPredictor, type BehaviorPredictor } from '../models/behavior/index.js';
 import { createEngagementRanker, type EngagementRanker } from '../models/ranker/index.js';
 import type { Recommender } from '../models/recommender.js';
+import { ReplySuggester, type ReplyPair } from '../compose/index.js';
 
 export type BackgroundState = 'off' | 'training' | 'ready' | 'failed';
-export type BackgroundModel = 'ranker' | 'topics' | 'behavior';
+export type BackgroundModel = 'ranker' | 'topics' | 'behavior' | 'replies';
 
 /** A background model that could not be trained on the serving snapshot, and why. */
 export interface BackgroundFailure {
@@ -30,12 +31,13 @@ export interface BackgroundFailure {
   at: number;
 }
 
-const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor' };
+const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor', replies: 'reply suggester' };
 
 export interface BackgroundModels {
   readonly rankerState: BackgroundState;
   readonly behaviorState: BackgroundState;
   readonly topicsState: BackgroundState;
+  readonly repliesState: BackgroundState;
   /** The failures of the serving snapshot's background models. */
   readonly failures: readonly BackgroundFailure[];
   /** The error a route of `model` answers while it does not serve: still training, turned off, or failed and why. */
@@ -44,13 +46,15 @@ export interface BackgroundModels {
   ranker(data: Dataset): EngagementRanker | undefined;
   behavior(data: Dataset): BehaviorPredictor | undefined;
   topics(data: Dataset): PostTopics | undefined;
+  /** The smart-reply suggester fitted on this snapshot's reply threads, once ready. */
+  replies(data: Dataset): ReplySuggester | undefined;
   /**
    * Trains everything for a new snapshot (dropping what belonged to the previous one). With `rankerFile` (the
    * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there;
-   * `topics` saved with the version are used instead of fitted. `onRanker` runs when the
+   * `topics` saved with the version are used instead of fitted; `replyPairs` reads the snapshot's (post, reply) pairs. `onRanker` runs when the
    * ranker is live, `beforeTopics` (awaited) once the feed is final for this snapshot, e.g. to materialize pages. Resolves when all are done.
    */
-  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string; topics?: PostTopics }): Promise<void>;
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; beforeTopics(): Promise<void> }, options?: { rankerFile?: string; topics?: PostTopics; replyPairs?: () => Promise<ReplyPair[]> }): Promise<void>;
   /** Marks both states off (a training without background models). */
   disable(): void;
 }
@@ -88,6 +92,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   let rankerState: BackgroundState = rankerWanted ? 'training' : 'off';
   let behaviorState: BackgroundState = config.models.behavior ? 'training' : 'off';
   let topicsState: BackgroundState = 'training';
+  let repliesState: BackgroundState = config.models.replies ? 'training' : 'off';
   let failures: BackgroundFailure[] = [];
   /** Reasons already logged: a failure that repeats at every retraining is logged once. */
   const logged = new Set<string>();
@@ -95,6 +100,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   let ranker: EngagementRanker | undefined;
   let behavior: BehaviorPredictor | undefined;
   let topics: PostTopics | undefined;
+  let replies: ReplySuggester | undefined;
   const current = (data: Dataset): boolean => snapshot === data && !signal.aborted;
 
   /** Keeps a failure with its reason; logs it unless the same reason was logged before (a bug keeps its stack). */
@@ -130,11 +136,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     get topicsState() {
       return topicsState;
     },
+    get repliesState() {
+      return repliesState;
+    },
     get failures() {
       return failures;
     },
     unavailable(model) {
-      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState }[model];
+      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState, replies: repliesState }[model];
       const failure = failures.find((f) => f.model === model);
       if (state === 'failed' && failure) return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: failure.reason });
       if (state === 'off') return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: 'it is turned off (in the configuration, or the serving version was trained without background models)' });
@@ -143,13 +152,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     ranker: (data) => (data === snapshot ? ranker : undefined),
     behavior: (data) => (data === snapshot ? behavior : undefined),
     topics: (data) => (data === snapshot ? topics : undefined),
+    replies: (data) => (data === snapshot ? replies : undefined),
     disable() {
-      rankerState = behaviorState = topicsState = 'off';
+      rankerState = behaviorState = topicsState = repliesState = 'off';
     },
 
     async train(data, models, hooks, options = {}) {
       snapshot = data;
-      ranker = behavior = undefined;
+      ranker = behavior = replies = undefined;
       failures = [];
       // Topics saved with the version serve at once; otherwise they are fitted below, after the first pages.
       topics = options.topics;
@@ -178,6 +188,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
         const b = createBehaviorPredictor({ seed: config.seed });
         behaviorState = await attempt('behavior', () => b.fit(data, { signal }).then(() => undefined));
         if (behaviorState === 'ready' && current(data)) behavior = b;
+      }
+      if (config.models.replies && current(data)) {
+        repliesState = 'training';
+        let s: ReplySuggester | undefined;
+        repliesState = await attempt('replies', async () => {
+          s = await ReplySuggester.fit(options.replyPairs ? await options.replyPairs() : [], { encoder: { seed: config.seed } }, signal);
+        });
+        if (repliesState === 'ready' && current(data)) replies = s;
       }
     },
   };

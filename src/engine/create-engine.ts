@@ -38,7 +38,7 @@ import type { ServingSet } from './serving.js';
 import { UserPrivacy } from './user-privacy.js';
 import { checkRatingsConfig, createServedRatings, type PredictedRating, type ServedRatings } from './served-ratings.js';
 import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow } from './who-to-follow.js';
-import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
+import { suggesterFor, type HashtagSuggestion, type ReplyAnswer } from '../compose/index.js';
 import { loadSafety, type SafetyRules } from '../feed/safety.js';
 import { followingPage, repliesPage, type ReplyOrder } from '../feed/threads.js';
 import { reportQueue, takeDownPost, type ReportQueue } from './report-queue.js';
@@ -87,6 +87,8 @@ export interface EngineStats extends StoreCounts {
   behavior: SecondaryState;
   /** The trending topics (NMF over the posts), fitted in the background too. */
   topics: SecondaryState;
+  /** The smart-reply suggester (dual encoder over the reply threads), fitted in the background too. */
+  replies: SecondaryState;
   /** Background models that could not be trained on the serving snapshot, each with its reason in plain words. */
   problems: BackgroundFailure[];
   datasetUsers: number;
@@ -158,6 +160,12 @@ export interface Engine {
    * own tags); tags already in the draft are left out.
    */
   suggestHashtags(draft: string, options?: { author?: string; limit?: number }): HashtagSuggestion[];
+  /**
+   * Up to `limit` (1–10, default 3) short replies to a stored post, retrieved from the app's past replies by the
+   * smart-reply suggester (a background model); none, with the reason, when `user` switched smart replies off or
+   * no reply is confident enough. NOT_FOUND for a missing or taken-down post.
+   */
+  replySuggestions(postId: string, options?: { user?: string; limit?: number }): Promise<ReplyAnswer>;
   /**
    * Accounts a user may want to follow, best first, each with its social proof; never the user, accounts they
    * follow or erased accounts. Built from the serving snapshot on its first request.
@@ -371,6 +379,20 @@ class ResonateEngine implements Engine {
     return suggesterFor(this.serving().dataset).suggest(draft, { limit, ...(author !== undefined ? { author } : {}) });
   }
 
+  async replySuggestions(postId: string, opts: { user?: string; limit?: number } = {}): Promise<ReplyAnswer> {
+    const limit = opts.limit ?? 3;
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 10)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 10, got ${limit}` });
+    const user = opts.user === undefined ? undefined : this.readable(opts.user);
+    const post = await this.store.getPost(postId);
+    if (!post || (await this.store.takenDown([postId])).size > 0) throw createError('NOT_FOUND', { kind: 'post', id: postId });
+    if (user !== undefined && (await this.store.getUser(user))?.smartReplies === false) {
+      return { replies: [], suppressed: 'opted_out', reason: 'this user switched smart replies off' };
+    }
+    const suggester = this.lifecycle.background.replies(this.serving().dataset);
+    if (!suggester) throw this.lifecycle.background.unavailable('replies');
+    return suggester.suggest(post.text ?? '', { limit, ...(user !== undefined ? { user } : {}) });
+  }
+
   async whoToFollow(userId: string, opts: { limit?: number } = {}): Promise<FollowSuggestion[]> {
     const limit = checkLimit(opts.limit ?? 20);
     const dataset = this.serving().dataset;
@@ -486,6 +508,7 @@ async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan, 
     ranker: lifecycle.background.rankerState,
     behavior: lifecycle.background.behaviorState,
     topics: lifecycle.background.topicsState,
+    replies: lifecycle.background.repliesState,
     problems: [...lifecycle.background.failures],
     datasetUsers: live?.dataset.users.size ?? 0,
     datasetItems: live?.dataset.items.size ?? 0,

@@ -111,18 +111,20 @@ const cpuMs = (start: NodeJS.CpuUsage): number => { const u = process.cpuUsage(s
  * Trains on `train`, ranks each `test` pair's true reply among `others` random replies of the pool (all replies of
  * train and test), for each model.
  */
-export function evaluateReplyRanking(train: readonly ReplyPair[], test: readonly ReplyPair[], options: { models?: readonly ReplyModelId[]; others?: number; seed?: number; encoder?: Partial<ReplyEncoderOptions> } = {}): ReplyRankingResult[] {
+export async function evaluateReplyRanking(train: readonly ReplyPair[], test: readonly ReplyPair[], options: { models?: readonly ReplyModelId[]; others?: number; seed?: number; encoder?: Partial<ReplyEncoderOptions> } = {}): Promise<ReplyRankingResult[]> {
   const models = options.models ?? REPLY_MODEL_IDS, others = options.others ?? 99, seed = options.seed ?? 42;
   const pool = [...train, ...test].map((p) => p.reply), truth = test.map((_, i) => train.length + i), posts = test.map((p) => p.post);
-  return models.map((model) => {
+  const out: ReplyRankingResult[] = [];
+  for (const model of models) {
     const t0 = process.cpuUsage();
     const scorer = model === 'replies/bm25' ? bm25Scorer(pool)
       : model === 'replies/tfidf' ? tfidfScorer(pool, train.flatMap((p) => [p.post, p.reply]))
-        : dualEncoderScorer(ReplyEncoder.fit(train, { seed, ...options.encoder }), pool);
+        : dualEncoderScorer(await ReplyEncoder.fit(train, { seed, ...options.encoder }), pool);
     const fitCpuMs = cpuMs(t0), t1 = process.cpuUsage();
     const accuracy = oneOfN(scorer, posts, truth, pool, others, seed);
-    return { model, accuracy, n: test.length, fitCpuMs, scoreCpuMs: cpuMs(t1) / Math.max(1, test.length) };
-  });
+    out.push({ model, accuracy, n: test.length, fitCpuMs, scoreCpuMs: cpuMs(t1) / Math.max(1, test.length) });
+  }
+  return out;
 }
 
 /** Shuffles pairs (seeded) and cuts off the last `testFraction` as the test pairs. */

@@ -169,4 +169,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- NULL: smart replies on (the default); 0: the user switched reply suggestions off.
+      ALTER TABLE users ADD COLUMN smart_replies INTEGER;
+    `,
+  },
 ];

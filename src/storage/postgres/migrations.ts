@@ -159,6 +159,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- NULL: smart replies on (the default); 0: the user switched reply suggestions off.
+      ALTER TABLE users ADD COLUMN smart_replies smallint;
+    `,
+  },
 ];
 
 /**
