@@ -33,10 +33,11 @@ describe('background failures', () => {
         await engine.secondaryTraining();
       }
       const stats = await engine.stats();
-      expect(stats).toMatchObject({ behavior: 'failed', topics: 'failed' });
+      expect(stats).toMatchObject({ behavior: 'failed', topics: 'failed', replies: 'failed' });
       const reasons = new Map(stats.problems.map((p) => [p.model, p.reason]));
       expect(reasons.get('behavior')).toMatch(/second event type .* every event is a "like"/);
       expect(reasons.get('topics')).toMatch(/no text to find topics in/);
+      expect(reasons.get('replies')).toBe('smart replies need at least 50 (post, reply) pairs; the data has 0');
 
       const health = (await app.inject('/health')).json() as { problems: { model: string; reason: string }[] };
       expect(health.problems).toEqual(expect.arrayContaining([{ model: 'behavior', reason: reasons.get('behavior') }, { model: 'topics', reason: reasons.get('topics') }]));
@@ -47,10 +48,13 @@ describe('background failures', () => {
       expect(behavior.json().message).toContain(reasons.get('behavior'));
       const topics = await app.inject('/v1/trending?kind=topics');
       expect(topics.json()).toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+      const replies = await app.inject('/v1/posts/p1/reply-suggestions');
+      expect(replies.json()).toMatchObject({ code: 'MODEL_UNAVAILABLE', statusCode: 409 });
+      expect(replies.json().message).toContain(reasons.get('replies'));
 
       // Two trainings, one line per failure, in words, without a stack trace.
       const failures = lines.filter((l) => /could not be trained/.test(l.msg));
-      expect(failures.map((l) => l.msg).sort()).toEqual([`the behaviour predictor could not be trained: ${reasons.get('behavior')}`, `the topic model could not be trained: ${reasons.get('topics')}`]);
+      expect(failures.map((l) => l.msg).sort()).toEqual([`the behaviour predictor could not be trained: ${reasons.get('behavior')}`, `the reply suggester could not be trained: ${reasons.get('replies')}`, `the topic model could not be trained: ${reasons.get('topics')}`]);
       for (const l of failures) expect(l.err).toBeUndefined();
     } finally {
       await app.close();
