@@ -2,15 +2,21 @@
  * @module Smart replies: 1-of-100 ranking accuracy (the true reply among 99 random other replies) of the dual
  * encoder against BM25 and TF-IDF cosine, on held-out pairs of the synthetic network's reply threads (planted
  * answer-word relation, `replyRate` 0.3) and of the Twitter customer-care conversations (client turn → next agent
- * turn; 5 folds, every pair tested once), with CPU time per model.
+ * turn; 5 folds, every pair tested once), with CPU time per model. With `--serve`: the route
+ * `GET /v1/posts/{id}/reply-suggestions?user=…` under autocannon load (bench/_http-load.ts) on the synthetic network
+ * with replies, after the suggester trained in the background.
  *
- * Usage: `npm run bench -- replies [--users 2000]`
+ * Usage: `npm run bench -- replies [--users 2000] [--serve [seconds]]`
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ReplyPair } from '../src/compose/reply-encoder.js';
 import { customerCarePairs, evaluateReplyRanking, splitPairs, syntheticReplyPairs, type ReplyRankingResult } from '../src/eval/replies/reply-ranking.js';
 import { dataDir, hasData, machineLine, table } from './_machine.js';
+import { createEngine } from '../src/engine/index.js';
+import { generateToStore } from '../src/data/synthetic/index.js';
+import { load, serve } from './_http-load.js';
 
 function rows(name: string, train: number, test: number, results: ReplyRankingResult[]): (string | number)[][] {
   return results.map((r) => [name, `${train} / ${test}`, r.model, (100 * r.accuracy).toFixed(1), r.fitCpuMs.toFixed(0), r.scoreCpuMs.toFixed(2)]);
@@ -31,9 +37,40 @@ async function folds(pairs: readonly ReplyPair[], k: number): Promise<ReplyRanki
   return [...sums.values()].map((s) => ({ ...s, accuracy: s.accuracy / s.n, scoreCpuMs: s.scoreCpuMs / s.n }));
 }
 
+/** The route under load: a synthetic network with replies, served after its background models trained. */
+async function serveLoad(users: number, seconds: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'resonate-bench-replies-'));
+  const engine = await createEngine({ overrides: { store: { url: `sqlite://${join(dir, 'bench.db')}` }, models: { dir: join(dir, 'models') }, server: { rateLimit: { max: 10_000_000, timeWindowMs: 60_000 } } } });
+  await generateToStore(engine.store, { users, seed: 42, replyRate: 0.3 });
+  const t0 = process.cpuUsage();
+  await engine.train({ save: false });
+  await engine.secondaryTraining();
+  const trainCpu = process.cpuUsage(t0);
+  const stats = await engine.stats();
+  const d = engine.dataset!;
+  const ids = Array.from({ length: Math.min(1000, d.items.size) }, (_, i) => d.items.id((i * 7919) % d.items.size));
+  const server = await serve(engine);
+  const path = '/v1/posts/{id}/reply-suggestions?user=u1';
+  await load(server.port, 2, ids, dir, 10, 0, path); // warm-up, not recorded
+  const rows: (string | number)[][] = [];
+  for (const connections of [1, 10]) {
+    const r = await load(server.port, seconds, ids, dir, connections, 0, path);
+    rows.push([connections, Math.round(r.requests.average), r.latency.p50, r.latency.p99, r.latency.max, r.non2xx, r.cpuMsPerRequest.toFixed(2), r.load]);
+  }
+  console.log(`\nroute load: ${users} users, suggester ${stats.replies}, train + background CPU ${((trainCpu.user + trainCpu.system) / 1e6).toFixed(0)} s\n`);
+  console.log(table(['connections', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'server CPU ms/req', 'load 1-min'], rows));
+  await server.close();
+  await engine.close();
+}
+
 export async function run(args: string[]): Promise<void> {
   const at = args.indexOf('--users');
   const users = at >= 0 ? Number(args[at + 1]) : 2000;
+  const sv = args.indexOf('--serve');
+  if (sv >= 0) {
+    console.log(`\n## Smart replies route (${machineLine()}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    return serveLoad(users, Number(args[sv + 1] ?? 10) || 10);
+  }
   console.log(`\n## Smart replies (${machineLine()}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
   const out: (string | number)[][] = [];
   const synthetic = syntheticReplyPairs({ users, seed: 42, replyRate: 0.3 });
