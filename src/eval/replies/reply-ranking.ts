@@ -9,6 +9,7 @@
  * the next agent turn).
  */
 import { readFileSync } from 'node:fs';
+import { createError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { csrFromCoo, type Csr } from '../../math/csr.js';
 import { normalizeReply, ReplyEncoder, type ReplyEncoderOptions, type ReplyPair } from '../../compose/reply-encoder.js';
@@ -148,12 +149,32 @@ export function syntheticReplyPairs(config: { users?: number; seed?: number; rep
   return pairs;
 }
 
+/**
+ * The pairs a `--data` spec names: `synthetic` or `synthetic:<users>` (the synthetic network with `replyRate` 0.3,
+ * seed 42), or `customer-care:<path to dev.json>`.
+ */
+export function replyPairsFromSpec(spec: string): ReplyPair[] {
+  const at = spec.indexOf(':'), kind = at < 0 ? spec : spec.slice(0, at), rest = at < 0 ? '' : spec.slice(at + 1);
+  if (kind === 'synthetic') {
+    const users = rest === '' ? 2000 : Number(rest);
+    if (!(Number.isInteger(users) && users >= 2)) throw createError('INVALID_INPUT', { field: '--data', problem: `synthetic:<users> needs a whole number of users ≥ 2, got "${rest}"` });
+    return syntheticReplyPairs({ users });
+  }
+  if (kind === 'customer-care' && rest !== '') return customerCarePairs(rest.endsWith('.json') ? rest : `${rest.replace(/\/$/, '')}/dev.json`);
+  throw createError('UNKNOWN_OPTION', { kind: 'reply data', name: spec, expected: 'synthetic[:users], customer-care:<folder or dev.json>' });
+}
+
 interface CareTurn { client?: string; agent?: string; message?: string; url_utterance?: string }
 interface CareConversation { dialogContent?: CareTurn[]; agentURL?: CareTurn }
 
 /** Client turn → the next agent turn (the final `agentURL` turn included), from the customer-care `dev.json`. */
 export function customerCarePairs(path: string): ReplyPair[] {
-  const conversations = JSON.parse(readFileSync(path, 'utf8')) as CareConversation[];
+  let conversations: CareConversation[];
+  try {
+    conversations = JSON.parse(readFileSync(path, 'utf8')) as CareConversation[];
+  } catch (e) {
+    throw createError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'INVALID_INPUT', { path, field: path, problem: (e as Error).message });
+  }
   const pairs: ReplyPair[] = [];
   for (const c of conversations) {
     const turns = [...(c.dialogContent ?? []), ...(c.agentURL ? [{ ...c.agentURL, agent: c.agentURL.agent ?? 'agent', message: c.agentURL.url_utterance ?? c.agentURL.message }] : [])];
