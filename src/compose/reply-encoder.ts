@@ -21,7 +21,7 @@ import { wordRuns } from '../text/segment.js';
 import { batchedVectors } from '../models/two-tower/batched-vectors.js';
 import { embeddingBag } from '../models/two-tower/embedding-bag.js';
 import { l2Normalize } from '../models/two-tower/l2-normalize.js';
-import { buildTokenFeatures, featuresWithIdf, type TextFeatures } from '../models/two-tower/text-features.js';
+import { bucketOf, buildTokenFeatures, featuresWithIdf, type TextFeatures } from '../models/two-tower/text-features.js';
 import { logitAdjustment } from '../models/two-tower/two-tower.js';
 
 export interface ReplyPair {
@@ -102,6 +102,8 @@ export function normalizeReply(text: string): string {
 }
 
 export class ReplyEncoder {
+  private unseenIdf: number | undefined;
+
   private constructor(
     readonly options: ReplyEncoderOptions,
     private readonly net: DualTowers,
@@ -156,6 +158,17 @@ export class ReplyEncoder {
     }
     net.eval();
     return new ReplyEncoder(o, net, postF.idf, replyF.idf, loss);
+  }
+
+  /** How many of the text's n-grams occur in the training posts (0: the post vector says nothing). */
+  knownPostTerms(text: string): number {
+    const idf = this.postIdf;
+    // The idf of a bucket no training post hit is the largest there is.
+    this.unseenIdf ??= idf.reduce((m, x) => Math.max(m, x), 0);
+    const unseen = this.unseenIdf;
+    let known = 0;
+    for (const t of replyTokens(text, this.options.ngrams)) if (idf[bucketOf(t, idf.length)]! < unseen - 1e-6) known++;
+    return known;
   }
 
   /** Unit vectors (texts × dim) of texts as posts (the question side) or as replies. */

@@ -66,6 +66,10 @@ describe('reply suggester', () => {
     expect(s.validationAccuracy).toBeGreaterThan(0.8);
   });
 
+  it('suggests nothing for a post none of whose words it learned from', () => {
+    expect(s.suggest('zebra lasagna tuesday')).toMatchObject({ replies: [], suppressed: 'low_confidence', reason: expect.stringMatching(/no word of the post/) });
+  });
+
   it('suppresses suggestions below the calibrated confidence', async () => {
     const strict = await ReplySuggester.fit(pairs.slice(0, 400), { encoder: { epochs: 1, buckets: 1024, dim: 8, hidden: 8 }, minConfidence: 0.999 });
     const answer = strict.suggest('nothing like any post here', { limit: 3 });

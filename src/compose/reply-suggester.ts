@@ -5,8 +5,10 @@
  * - Response set: past replies deduplicated (lower-cased, whitespace collapsed), `minChars`–`maxChars` long, the
  *   most frequent `maxResponses` kept; scored by the dot product with the post's vector, exactly up to
  *   `exactMaxResponses` and through a usearch HNSW index beyond.
- * - Confidence: Platt scaling of the top score, fitted on held-out pairs (the true reply against a random other
- *   one, 1:1); below `minConfidence` nothing is suggested and the answer says why.
+ * - Confidence: Platt scaling of the best response's score, fitted on held-out posts (label 1) against as many
+ *   word salads (label 0: words drawn at random from the held-out posts, same lengths), so it reads "how likely is a
+ *   post whose best reply scores this a real post of these threads"; below `minConfidence`, or when no word of the
+ *   post occurs in the training posts, nothing is suggested and the answer says why.
  * - Personalization: a candidate gains `personalWeight` × its cosine to the centroid of the requesting user's
  *   own past replies.
  * - Diversity: candidates are taken best first, skipping one whose cosine to an already chosen reply is above
@@ -46,7 +48,7 @@ export interface ReplySuggestion {
   text: string;
   /** Cosine of the post and reply vectors (plus the personal boost when a user is named). */
   score: number;
-  /** Calibrated probability that a reply scoring this is a real reply to the post (at even odds). */
+  /** Calibrated probability that a post whose best reply scores this is a real post of the threads (at even odds). */
   confidence: number;
 }
 
@@ -111,7 +113,7 @@ export class ReplySuggester {
     readonly encoder: ReplyEncoder,
     readonly responses: readonly string[],
     private readonly vectors: Float32Array,
-    private readonly platt: Platt,
+    private platt: Platt,
     private readonly centroids: ReadonlyMap<string, Float32Array>,
     /** 1-of-100 accuracy on the held-out pairs (NaN without them). */
     readonly validationAccuracy: number,
@@ -127,17 +129,18 @@ export class ReplySuggester {
     const nValid = Math.min(Math.floor(pairs.length * o.validationFraction), 2000);
     const valid = order.slice(0, nValid).map((k) => pairs[k]!), train = order.slice(nValid).map((k) => pairs[k]!);
     const encoder = await ReplyEncoder.fit(train, o.encoder, signal);
-    const { platt, accuracy } = calibrate(encoder, valid, seed);
     const responses = responseSet(pairs, o);
     const vectors = encoder.encode('reply', responses);
-    return new ReplySuggester(o, encoder, responses, vectors, platt, userCentroids(encoder, pairs), accuracy);
+    const s = new ReplySuggester(o, encoder, responses, vectors, { a: 1, b: 0 }, userCentroids(encoder, pairs), validationAccuracy(encoder, valid, seed));
+    s.platt = s.calibrate(valid.map((p) => p.post), seed);
+    return s;
   }
 
   /** Up to `limit` diverse replies to `post`; none (with the reason) when the best one is not confident enough. */
   suggest(post: string, opts: { user?: string; limit?: number } = {}): ReplyAnswer {
     const limit = opts.limit ?? 3, dim = this.encoder.dim;
-    const q = this.encoder.encode('post', [post]);
-    const top = this.candidates(q);
+    if (this.encoder.knownPostTerms(post) === 0) return { replies: [], suppressed: 'low_confidence', reason: 'no word of the post occurs in the reply threads the suggester learned from' };
+    const top = this.candidates(this.encoder.encode('post', [post]));
     const best = top[0];
     const confidence = best ? applyPlatt(this.platt, best.score) : 0;
     if (!best || confidence < this.options.minConfidence) {
@@ -156,8 +159,20 @@ export class ReplySuggester {
     };
   }
 
-  private candidates(q: Float32Array): { index: number; score: number }[] {
-    const k = Math.min(this.options.candidates, this.responses.length);
+  /** Platt scaling of the best score: held-out posts (1) against word salads of their words (0). */
+  private calibrate(posts: readonly string[], seed: number): Platt {
+    if (posts.length < 2) return { a: 1, b: 0 };
+    const rng = createRng(seed ^ 0xca1b), words = posts.flatMap((p) => p.split(/\s+/).filter(Boolean));
+    const salads = posts.map((p) => Array.from({ length: Math.max(1, p.split(/\s+/).filter(Boolean).length) }, () => words[rng.int(words.length)]!).join(' '));
+    const best = (texts: readonly string[]): number[] => {
+      const Q = this.encoder.encode('post', texts), dim = this.encoder.dim;
+      return texts.map((_, i) => this.candidates(Q.subarray(i * dim, (i + 1) * dim), 1)[0]?.score ?? 0);
+    };
+    return fitPlatt([...best(posts), ...best(salads)], [...posts.map(() => 1), ...salads.map(() => 0)]);
+  }
+
+  private candidates(q: Float32Array, want = this.options.candidates): { index: number; score: number }[] {
+    const k = Math.min(want, this.responses.length);
     if (this.index) {
       const { items, scores } = this.index.search(q, k);
       return Array.from(items, (index, t) => ({ index, score: scores[t]! }));
@@ -170,22 +185,13 @@ export class ReplySuggester {
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
-/** Platt scaling of cosines (true reply 1, a random other reply 0) and 1-of-100 accuracy, on held-out pairs. */
-function calibrate(encoder: ReplyEncoder, valid: readonly ReplyPair[], seed: number): { platt: Platt; accuracy: number } {
-  if (valid.length < 2) return { platt: { a: 1, b: 0 }, accuracy: NaN };
+/** 1-of-100 accuracy on the held-out pairs. */
+function validationAccuracy(encoder: ReplyEncoder, valid: readonly ReplyPair[], seed: number): number {
+  if (valid.length < 2) return NaN;
   const dim = encoder.dim;
   const P = encoder.encode('post', valid.map((p) => p.post)), R = encoder.encode('reply', valid.map((p) => p.reply));
   const score = (i: number, j: number): number => dot(P, i * dim, R, j * dim, dim);
-  const rng = createRng(seed ^ 0xca1b);
-  const logits: number[] = [], labels: number[] = [];
-  for (let i = 0; i < valid.length; i++) {
-    let j = rng.int(valid.length - 1);
-    if (j >= i) j++;
-    if (normalizeReply(valid[j]!.reply) === normalizeReply(valid[i]!.reply)) continue;
-    logits.push(score(i, i), score(i, j));
-    labels.push(1, 0);
-  }
-  return { platt: fitPlatt(logits, labels), accuracy: rankingAccuracy(score, valid.length, 99, seed) };
+  return rankingAccuracy(score, valid.length, 99, seed);
 }
 
 /** Per reply author, the unit mean of the reply vectors of their own replies. */

@@ -31,7 +31,7 @@ const replySuggestionsOut = {
         properties: {
           text: { type: 'string' },
           score: { type: 'number', description: 'Cosine of the post and reply vectors, plus the personal boost when `user` is given' },
-          confidence: { type: 'number', description: 'Calibrated probability (0..1) that a reply scoring this is a real reply to the post' },
+          confidence: { type: 'number', description: 'Calibrated probability (0..1) that a post whose best reply scores this is a real post of the learned threads (below 0.5 for the best reply: nothing is suggested)' },
         },
         required: ['text', 'score', 'confidence'],
       },
