@@ -12,6 +12,8 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ReplyPair } from '../src/compose/reply-encoder.js';
+import { ReplySuggester } from '../src/compose/reply-suggester.js';
+import { createRng } from '../src/core/rng.js';
 import { customerCarePairs, evaluateReplyRanking, splitPairs, syntheticReplyPairs, type ReplyRankingResult } from '../src/eval/replies/reply-ranking.js';
 import { dataDir, hasData, machineLine, table } from './_machine.js';
 import { createEngine } from '../src/engine/index.js';
@@ -35,6 +37,15 @@ async function folds(pairs: readonly ReplyPair[], k: number): Promise<ReplyRanki
     }
   }
   return [...sums.values()].map((s) => ({ ...s, accuracy: s.accuracy / s.n, scoreCpuMs: s.scoreCpuMs / s.n }));
+}
+
+/** The served suggester fitted on `train`: share of held-out posts it answers with nothing, and of word salads of them. */
+async function suppression(name: string, train: readonly ReplyPair[], test: readonly ReplyPair[]): Promise<(string | number)[]> {
+  const s = await ReplySuggester.fit(train);
+  const rng = createRng(9), words = test.flatMap((p) => p.post.split(/\s+/).filter(Boolean));
+  const salads = test.map((p) => Array.from({ length: p.post.split(/\s+/).length }, () => words[rng.int(words.length)]!).join(' '));
+  const share = (posts: readonly string[]): string => (100 * posts.filter((p) => s.suggest(p).suppressed !== undefined).length / posts.length).toFixed(1);
+  return [name, s.responses.length, share(test.map((p) => p.post)), share(salads)];
 }
 
 /** The route under load: a synthetic network with replies, served after its background models trained. */
@@ -81,5 +92,11 @@ export async function run(args: string[]): Promise<void> {
     out.push(...rows('customer care (5 folds)', Math.round(care.length * 0.8), care.length, await folds(care, 5)));
   } else console.log(`twitter-customer-care not found in ${dataDir()}; skipped`);
   console.log(table(['data', 'train / test pairs', 'model', '1-of-100 acc %', 'fit CPU ms', 'CPU ms per post'], out));
+  const supp = [await suppression(`synthetic ${users} users`, train, test)];
+  if (hasData('twitter-customer-care')) {
+    const care = splitPairs(customerCarePairs(join(resolve(dataDir(), 'twitter-customer-care'), 'dev.json')), 0.2, 42);
+    supp.push(await suppression('customer care (one 80/20 split)', care.train, care.test));
+  }
+  console.log(`\n${table(['data', 'responses', 'held-out posts suppressed %', 'word salads suppressed %'], supp)}`);
   console.log(`\nload average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
