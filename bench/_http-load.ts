@@ -1,6 +1,7 @@
 /**
  * @module HTTP load for the serving benchmarks: `serve(engine)` listens on a free port; `load` runs autocannon in
- * a child process (bench/_load.mjs, so it does not share the server's event loop) against the feed route, and
+ * a child process (bench/_load.mjs, so it does not share the server's event loop) against the feed route (or
+ * `path`, a template with `{id}`), and
  * reports requests/s, latency percentiles and this process's CPU time per request (the server's, as the server
  * runs in this process).
  */
@@ -27,12 +28,12 @@ export interface LoadResult {
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** `settleMs`: idle time after the load still counted (work the server defers, such as buffered writes). */
-export async function load(port: number, seconds: number, ids: readonly string[], dir: string, connections = 50, settleMs = 0): Promise<LoadResult> {
+export async function load(port: number, seconds: number, ids: readonly string[], dir: string, connections = 50, settleMs = 0, path = '/v1/users/{id}/feed'): Promise<LoadResult> {
   const idsFile = join(dir, `ids-${ids.length}.json`);
   writeFileSync(idsFile, JSON.stringify(ids));
   const before = loadavg()[0]!;
   const cpu = process.cpuUsage();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(here, '_load.mjs'), String(port), String(seconds), String(connections), '/v1/users/{id}/feed', idsFile], { maxBuffer: 1 << 24 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(here, '_load.mjs'), String(port), String(seconds), String(connections), path, idsFile], { maxBuffer: 1 << 24 });
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   const used = process.cpuUsage(cpu);
   const r = JSON.parse(stdout) as Omit<LoadResult, 'cpuMsPerRequest' | 'load'>;

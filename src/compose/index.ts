@@ -8,3 +8,5 @@ export { ComposeLanguageModel, detokenize, lmWords, type LanguageModelOptions } 
 export { completeDraft, sampleContinuations, type Completion, type CompletionOptions, type CompletionResult, type OffensiveFilter } from './completions.js';
 export { drawToken, sampleNext, temperatureProbs, topPFilter } from './sampling.js';
 export { fitComposeLanguageModel, newestTexts } from './served-language-model.js';
+export { normalizeReply, ReplyEncoder, replyTokens, REPLY_ENCODER_DEFAULTS, type ReplyEncoderOptions, type ReplyPair } from './reply-encoder.js';
+export { pickDiverse, rankingAccuracy, ReplySuggester, responseSet, REPLY_SUGGESTER_DEFAULTS, type ReplyAnswer, type ReplySuggesterOptions, type ReplySuggestion } from './reply-suggester.js';

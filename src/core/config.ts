@@ -511,6 +511,8 @@ export const configSchema = z.strictObject({
       ranker: z.boolean().default(true),
       /** Train the user-behaviour predictor (next action, churn risk) in the background after the first models. */
       behavior: z.boolean().default(true),
+      /** Train the smart-reply suggester (`GET /v1/posts/{id}/reply-suggestions`) in the background on the snapshot's reply threads. */
+      replies: z.boolean().default(true),
     })
     .prefault({}),
   /**

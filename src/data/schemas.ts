@@ -172,6 +172,8 @@ export const userSchema = z.strictObject({
    * events stay out of model training (the EU Digital Services Act's non-profiling option). Default true.
    */
   personalization: z.boolean().optional(),
+  /** false: no smart replies for this user (`GET /v1/posts/{id}/reply-suggestions?user=` answers none, `opted_out`). Default true. */
+  smartReplies: z.boolean().optional(),
   name: textSchema(LIMITS.nameChars).optional(),
   created_at: timestampSchema.optional(),
   features: featuresSchema.optional(),

@@ -162,7 +162,7 @@ const FEATURES = 2 + LIMITS.featureKeys * (str(LIMITS.featureKeyChars) + 1 + Mat
 const VECTORS = 2 + LIMITS.vectorNames * (str(LIMITS.featureKeyChars) + 1 + array(LIMITS.vectorDim, NUMBER_BYTES)) + LIMITS.vectorNames - 1;
 const POST_FEATURES = FEATURES + 1 + str('vectors'.length) + 1 + VECTORS;
 const ROW_BYTES: Readonly<Record<RowKind, number>> = {
-  users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES, languages: array(LIMITS.userLanguages, str(LIMITS.langChars)) }),
+  users: object({ id: ID, name: str(LIMITS.nameChars), created_at: TIME, features: FEATURES, languages: array(LIMITS.userLanguages, str(LIMITS.langChars)), personalization: 5, smartReplies: 5 }),
   posts: object({
     id: ID, author: ID, text: str(LIMITS.postTextChars), created_at: TIME, tags: array(LIMITS.tags, str(LIMITS.tagChars)),
     reply_to: ID, lang: str(LIMITS.langChars), features: POST_FEATURES, mentions: array(LIMITS.mentions, ID),

@@ -1,7 +1,7 @@
 /**
  * @module The models that train after the serving models, in the background, so start-up is not held back by
  * them: the second-stage engagement ranker, the trending topics (NMF over posts with momentum), the
- * behaviour predictor and the compose language model (draft completions). Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
+ * behaviour predictor, the compose language model (draft completions) and the smart-reply suggester (a dual encoder over the snapshot's reply threads). Each becomes live when it is ready; a failure leaves the feed on its first-stage ranking
  * and is kept with its reason in plain words (`failures`, shown by /health and the dashboard), logged once per
  * reason, and the routes of a failed model answer MODEL_UNAVAILABLE with that reason. Work yields to the event
  * loop between steps so requests keep being served.
@@ -20,9 +20,10 @@ import { createBehaviorPredictor, type BehaviorPredictor } from '../models/behav
 import { createEngagementRanker, type EngagementRanker } from '../models/ranker/index.js';
 import { rankerTextSignals } from './interest-profile.js';
 import type { Recommender } from '../models/recommender.js';
+import { ReplySuggester, type ReplyPair } from '../compose/index.js';
 
 export type BackgroundState = 'off' | 'training' | 'ready' | 'failed';
-export type BackgroundModel = 'ranker' | 'topics' | 'behavior' | 'compose';
+export type BackgroundModel = 'ranker' | 'topics' | 'behavior' | 'compose' | 'replies';
 
 /** A background model that could not be trained on the serving snapshot, and why. */
 export interface BackgroundFailure {
@@ -33,13 +34,14 @@ export interface BackgroundFailure {
   at: number;
 }
 
-const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor', compose: 'compose language model' };
+const NAMES: Record<BackgroundModel, string> = { ranker: 'engagement ranker', topics: 'topic model', behavior: 'behaviour predictor', compose: 'compose language model', replies: 'reply suggester' };
 
 export interface BackgroundModels {
   readonly rankerState: BackgroundState;
   readonly behaviorState: BackgroundState;
   readonly topicsState: BackgroundState;
   readonly composeState: BackgroundState;
+  readonly repliesState: BackgroundState;
   /** The failures of the serving snapshot's background models. */
   readonly failures: readonly BackgroundFailure[];
   /** The error a route of `model` answers while it does not serve: still training, turned off, or failed and why. */
@@ -50,15 +52,17 @@ export interface BackgroundModels {
   topics(data: Dataset): PostTopics | undefined;
   /** The compose language model of this snapshot, once ready. */
   languageModel(data: Dataset): ComposeLanguageModel | undefined;
+  /** The smart-reply suggester fitted on this snapshot's reply threads, once ready. */
+  replies(data: Dataset): ReplySuggester | undefined;
   /**
    * Trains everything for a new snapshot (dropping what belonged to the previous one). With `rankerFile` (the
    * model version's folder), a ranker saved there is loaded instead of trained, and a trained one is saved there;
    * `topics` saved with the version are used instead of fitted; `composeFile` is the language model's file, loaded or
-   * written the same way as the ranker's. `onRanker` runs when the ranker is live, `afterRanker` (awaited) once the
-   * feed is final for this snapshot, e.g. to materialize pages. Topics are fitted first (the ranker's topic-match
-   * feature reads them). Resolves when all are done.
+   * written the same way as the ranker's; `replyPairs` reads the snapshot's (post, reply) pairs. `onRanker` runs
+   * when the ranker is live, `afterRanker` (awaited) once the feed is final for this snapshot, e.g. to materialize
+   * pages. Topics are fitted first (the ranker's topic-match feature reads them). Resolves when all are done.
    */
-  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; afterRanker(): Promise<void> }, options?: { rankerFile?: string | undefined; composeFile?: string | undefined; topics?: PostTopics }): Promise<void>;
+  train(data: Dataset, models: ReadonlyMap<string, Recommender>, hooks: { onRanker(): void; afterRanker(): Promise<void> }, options?: { rankerFile?: string | undefined; composeFile?: string | undefined; topics?: PostTopics; replyPairs?: () => Promise<ReplyPair[]> }): Promise<void>;
   /** Marks both states off (a training without background models). */
   disable(): void;
 }
@@ -116,6 +120,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   let behaviorState: BackgroundState = config.models.behavior ? 'training' : 'off';
   let topicsState: BackgroundState = 'training';
   let composeState: BackgroundState = config.compose.languageModel ? 'training' : 'off';
+  let repliesState: BackgroundState = config.models.replies ? 'training' : 'off';
   let failures: BackgroundFailure[] = [];
   /** Reasons already logged: a failure that repeats at every retraining is logged once. */
   const logged = new Set<string>();
@@ -124,6 +129,7 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
   let behavior: BehaviorPredictor | undefined;
   let topics: PostTopics | undefined;
   let languageModel: ComposeLanguageModel | undefined;
+  let replies: ReplySuggester | undefined;
   const current = (data: Dataset): boolean => snapshot === data && !signal.aborted;
 
   /** Keeps a failure with its reason; logs it unless the same reason was logged before (a bug keeps its stack). */
@@ -176,11 +182,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     get composeState() {
       return composeState;
     },
+    get repliesState() {
+      return repliesState;
+    },
     get failures() {
       return failures;
     },
     unavailable(model) {
-      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState, compose: composeState }[model];
+      const state = { ranker: rankerState, topics: topicsState, behavior: behaviorState, compose: composeState, replies: repliesState }[model];
       const failure = failures.find((f) => f.model === model);
       if (state === 'failed' && failure) return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: failure.reason });
       if (state === 'off') return createError('MODEL_UNAVAILABLE', { model: NAMES[model], reason: 'it is turned off (in the configuration, or the serving version was trained without background models)' });
@@ -190,13 +199,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
     behavior: (data) => (data === snapshot ? behavior : undefined),
     topics: (data) => (data === snapshot ? topics : undefined),
     languageModel: (data) => (data === snapshot ? languageModel : undefined),
+    replies: (data) => (data === snapshot ? replies : undefined),
     disable() {
-      rankerState = behaviorState = topicsState = composeState = 'off';
+      rankerState = behaviorState = topicsState = composeState = repliesState = 'off';
     },
 
     async train(data, models, hooks, options = {}) {
       snapshot = data;
-      ranker = behavior = languageModel = undefined;
+      ranker = behavior = languageModel = replies = undefined;
       failures = [];
       // Topics saved with the version serve at once; otherwise they are fitted below, before the ranker.
       topics = options.topics;
@@ -229,6 +239,14 @@ export function createBackgroundModels(config: ResonateConfig, logger: Logger, s
         if (behaviorState === 'ready' && current(data)) behavior = b;
       }
       if (config.compose.languageModel && current(data)) await trainComposer(data, options.composeFile);
+      if (config.models.replies && current(data)) {
+        repliesState = 'training';
+        let s: ReplySuggester | undefined;
+        repliesState = await attempt('replies', async () => {
+          s = await ReplySuggester.fit(options.replyPairs ? await options.replyPairs() : [], { encoder: { seed: config.seed } }, signal);
+        });
+        if (repliesState === 'ready' && current(data)) replies = s;
+      }
     },
   };
 }

@@ -44,7 +44,7 @@ import { createServedWhoToFollow, type FollowSuggestion, type ServedWhoToFollow 
 import { liveProfile, postVectorsById, profileSummary } from './interest-profile.js';
 import { match } from '../feed/interest-profiles.js';
 import type { ProfileSummary } from '../feed/profile-summary.js';
-import { suggesterFor, type HashtagSuggestion } from '../compose/index.js';
+import { suggesterFor, type HashtagSuggestion, type ReplyAnswer } from '../compose/index.js';
 import { createServedCompose, type ComposeRequest, type ComposeSuggestions, type ServedCompose } from './compose.js';
 import { loadSafety, type SafetyRules } from '../feed/safety.js';
 import { followingPage, repliesPage, type ReplyOrder } from '../feed/threads.js';
@@ -98,6 +98,8 @@ export interface EngineStats extends StoreCounts {
   topics: SecondaryState;
   /** The compose language model (draft completions), trained in the background too. */
   compose: SecondaryState;
+  /** The smart-reply suggester (dual encoder over the reply threads), fitted in the background too. */
+  replies: SecondaryState;
   /** Background models that could not be trained on the serving snapshot, each with its reason in plain words. */
   problems: BackgroundFailure[];
   datasetUsers: number;
@@ -175,6 +177,12 @@ export interface Engine {
    * gives the reason when none can be given.
    */
   composeSuggest(draft: string, request?: ComposeRequest): Promise<ComposeSuggestions>;
+  /**
+   * Up to `limit` (1–10, default 3) short replies to a stored post, retrieved from the app's past replies by the
+   * smart-reply suggester (a background model); none, with the reason, when `user` switched smart replies off or
+   * no reply is confident enough. NOT_FOUND for a missing or taken-down post.
+   */
+  replySuggestions(postId: string, options?: { user?: string; limit?: number }): Promise<ReplyAnswer>;
   /**
    * Accounts a user may want to follow, best first, each with its social proof; never the user, accounts they
    * follow or erased accounts. Built from the serving snapshot on its first request.
@@ -429,6 +437,20 @@ class ResonateEngine implements Engine {
     return this.compose.suggest(this.serving().dataset, draft, { ...request, ...(author !== undefined ? { author } : {}) });
   }
 
+  async replySuggestions(postId: string, opts: { user?: string; limit?: number } = {}): Promise<ReplyAnswer> {
+    const limit = opts.limit ?? 3;
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 10)) throw createError('INVALID_INPUT', { field: 'limit', problem: `expected an integer from 1 to 10, got ${limit}` });
+    const user = opts.user === undefined ? undefined : this.readable(opts.user);
+    const post = await this.store.getPost(postId);
+    if (!post || (await this.store.takenDown([postId])).size > 0) throw createError('NOT_FOUND', { kind: 'post', id: postId });
+    if (user !== undefined && (await this.store.getUser(user))?.smartReplies === false) {
+      return { replies: [], suppressed: 'opted_out', reason: 'this user switched smart replies off' };
+    }
+    const suggester = this.lifecycle.background.replies(this.serving().dataset);
+    if (!suggester) throw this.lifecycle.background.unavailable('replies');
+    return suggester.suggest(post.text ?? '', { limit, ...(user !== undefined ? { user } : {}) });
+  }
+
   async whoToFollow(userId: string, opts: { limit?: number } = {}): Promise<FollowSuggestion[]> {
     const limit = checkLimit(opts.limit ?? 20);
     const dataset = this.serving().dataset;
@@ -575,6 +597,7 @@ async function engineStats(store: Store, lifecycle: Lifecycle, plan: ModelPlan, 
     behavior: lifecycle.background.behaviorState,
     compose: lifecycle.background.composeState,
     topics: lifecycle.background.topicsState,
+    replies: lifecycle.background.repliesState,
     problems: [...lifecycle.background.failures],
     datasetUsers: live?.dataset.users.size ?? 0,
     datasetItems: live?.dataset.items.size ?? 0,

@@ -22,6 +22,7 @@ import type { ModelPlan } from './model-plan.js';
 import { dropVersionsBefore, loadServingVersion, loadVersion, pruneVersions, COMPOSE_LM_FILE, RANKER_FILE, saveVersion, versionName, type SkippedVersion, type VersionManifest } from './model-versions.js';
 import { isTombstone, type Removal } from '../data/dataset-without.js';
 import { erasedIn, removalOf, unlearnModels } from './unlearn.js';
+import { replyPairsOf } from './reply-pairs.js';
 import { restorePolicyState, savePolicyState, SAVE_EVERY_SECONDS } from './exploration-state.js';
 import { childCanTrain, trainInChild } from './retrain.js';
 import { canonicalJson } from '../models/model-spec.js';
@@ -214,7 +215,7 @@ class ModelLifecycle implements Lifecycle {
         if (live && this.serving.generation === generation && !prewarm) await this.materialize(live.feed, dataset, generation);
       },
     };
-    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile, composeFile, ...(topics ? { topics } : {}) });
+    this.backgroundRun = this.background.train(dataset, models, hooks, { rankerFile, composeFile, ...(topics ? { topics } : {}), replyPairs: () => replyPairsOf(this.o.store, dataset) });
   }
 
   async load(options: { background?: boolean; prewarm?: boolean } = {}): ReturnType<Lifecycle['load']> {

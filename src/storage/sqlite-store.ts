@@ -61,7 +61,7 @@ const DEFAULT_SEARCH_LIMIT = 20;
 const MIN_TIME = -Number.MAX_VALUE;
 const MAX_TIME = Number.MAX_VALUE;
 
-interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null; languages: string | null }
+interface UserRow { id: string; name: string | null; created_at: number | null; features: string | null; personalization: number | null; languages: string | null; smart_replies: number | null }
 interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string;
   reply_to: string | null; lang: string | null; features: string | null; mentions: string | null;
@@ -316,14 +316,14 @@ export class SqliteStore implements Store {
     }
 
     const upsertUser = this.stmt(
-      `INSERT INTO users (id, name, created_at, features, personalization, languages) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO users (id, name, created_at, features, personalization, languages, smart_replies) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features,
-         personalization = excluded.personalization, languages = excluded.languages`,
+         personalization = excluded.personalization, languages = excluded.languages, smart_replies = excluded.smart_replies`,
     );
     // Writing an erased id creates a new user: it is no longer erased.
     const unErase = this.stmt('DELETE FROM erased_users WHERE id = ?');
     for (const u of batch.users ?? []) {
-      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization), json(u.languages));
+      upsertUser.run(u.id, u.name ?? null, u.created_at ?? null, json(u.features), u.personalization === undefined ? null : Number(u.personalization), json(u.languages), u.smartReplies === undefined ? null : Number(u.smartReplies));
       unErase.run(u.id);
       this.knownUsers.add(u.id);
       summary.users++;
@@ -449,7 +449,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- reads
 
   async getUser(id: string): Promise<User | undefined> {
-    const row = this.stmt('SELECT id, name, created_at, features, personalization, languages FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.stmt('SELECT id, name, created_at, features, personalization, languages, smart_replies FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row && toUser(row);
   }
 
@@ -861,7 +861,7 @@ export class SqliteStore implements Store {
   // ---------------------------------------------------------------- scans
 
   scanUsers(): AsyncIterable<User> {
-    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization, languages FROM users', toUser);
+    return this.scanByRowid<UserRow, User>('SELECT rowid AS _rowid, id, name, created_at, features, personalization, languages, smart_replies FROM users', toUser);
   }
 
   scanPosts(): AsyncIterable<Post> {
@@ -1037,6 +1037,7 @@ function toUser(r: UserRow): User {
   if (r.features !== null) u.features = JSON.parse(r.features) as User['features'];
   if (r.personalization !== null) u.personalization = r.personalization !== 0;
   if (r.languages !== null) u.languages = JSON.parse(r.languages) as string[];
+  if (r.smart_replies !== null) u.smartReplies = r.smart_replies !== 0;
   return u;
 }
 

@@ -537,6 +537,16 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect((await store.auditLog())[0]).toMatchObject({ action: 'export', subject: 'bob', details: { posts: 1, events: 4 } });
       });
 
+      it('keeps the smart-replies opt-out of a user, and clears it when written again without it', async () => {
+        await store.write({ users: [{ id: 'bob', name: 'Bob', smartReplies: false }] });
+        expect(await store.getUser('bob')).toEqual({ id: 'bob', name: 'Bob', smartReplies: false });
+        const scanned: unknown[] = [];
+        for await (const u of store.scanUsers()) if (u.id === 'bob') scanned.push(u);
+        expect(scanned).toEqual([{ id: 'bob', name: 'Bob', smartReplies: false }]);
+        await store.write({ users: [{ id: 'bob', name: 'Bob', smartReplies: true }] });
+        expect(await store.getUser('bob')).toEqual({ id: 'bob', name: 'Bob', smartReplies: true });
+      });
+
       it('keeps the personalization flag of a user', async () => {
         await store.write({ users: [{ id: 'bob', name: 'Bob', personalization: false }] });
         expect(await store.getUser('bob')).toEqual({ id: 'bob', name: 'Bob', personalization: false });

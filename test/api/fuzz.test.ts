@@ -54,7 +54,7 @@ async function probe(opts: InjectOptions, label: string): Promise<number> {
 }
 
 const ROW_ROUTES = ['/v1/users', '/v1/posts', '/v1/follows', '/v1/events'];
-const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/profile', '/v1/trending?kind=hashtags&order=rising', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/v1/admin/moderation/flagged', '/v1/admin/moderation/flagged?days=1&limit=3', '/docs/json', '/v1/users/ana/safety', '/v1/users/ana/following-feed', '/v1/posts/c00/replies', '/v1/posts/c00/replies?order=chronological&viewer=ana', '/v1/admin/reports', '/xrpc/app.bsky.feed.getFeedSkeleton?feed=at%3A%2F%2Fdid%3Aweb%3Alocalhost%2Fapp.bsky.feed.generator%2Ffor-you', '/xrpc/app.bsky.feed.describeFeedGenerator', '/.well-known/did.json', '/v1/search?q=basil&type=users', '/v1/search?q=basil&type=hashtags', '/v1/search?q=basil&user=ana&fusion=blend', '/v1/users/ana/predicted-rating?post=c00', '/metrics', '/v1/admin/campaigns', '/v1/admin/campaigns/none', '/v1/admin/timeseries?metric=events', '/v1/admin/timeseries?metric=impressions&bucket=day', '/v1/admin/models', '/v1/admin/users/ana', '/v1/admin/posts/c00', '/vendor/uplot/uPlot.esm.js'];
+const GET_ROUTES = ['/health', '/v1/stats', '/v1/users', '/v1/users/ana/feed', '/v1/users/ana/who-to-follow', '/v1/users/ana/profile', '/v1/trending?kind=hashtags&order=rising', '/v1/users/ana/behavior', '/v1/users/ana/export', '/v1/posts/c00/similar', '/v1/trending', '/v1/search?q=basil', '/v1/private/trending', '/v1/private/stats', '/v1/admin/audit', '/v1/admin/experiments', '/v1/admin/experiments/none', '/v1/admin/moderation/flagged', '/v1/admin/moderation/flagged?days=1&limit=3', '/docs/json', '/v1/users/ana/safety', '/v1/users/ana/following-feed', '/v1/posts/c00/replies', '/v1/posts/c00/replies?order=chronological&viewer=ana', '/v1/admin/reports', '/xrpc/app.bsky.feed.getFeedSkeleton?feed=at%3A%2F%2Fdid%3Aweb%3Alocalhost%2Fapp.bsky.feed.generator%2Ffor-you', '/xrpc/app.bsky.feed.describeFeedGenerator', '/.well-known/did.json', '/v1/search?q=basil&type=users', '/v1/search?q=basil&type=hashtags', '/v1/search?q=basil&user=ana&fusion=blend', '/v1/users/ana/predicted-rating?post=c00', '/metrics', '/v1/admin/campaigns', '/v1/admin/campaigns/none', '/v1/admin/timeseries?metric=events', '/v1/admin/timeseries?metric=impressions&bucket=day', '/v1/admin/models', '/v1/admin/users/ana', '/v1/admin/posts/c00', '/vendor/uplot/uPlot.esm.js', '/v1/posts/c00/reply-suggestions', '/v1/posts/c00/reply-suggestions?user=ana&limit=2'];
 
 const MALFORMED_JSON = [
   '', ' ', '[', '{"a":', '[{"id": "x",', 'NaN', '[NaN]', '[Infinity]', '[-Infinity]', '[{"id":"x","created_at":NaN}]',
@@ -119,12 +119,12 @@ describe('HTTP fuzz: no input gives a 500 or a crash', () => {
   it('odd numbers, ids and query parameters on every read route', async () => {
     for (const n of NUMBERS) {
       const v = encodeURIComponent(n);
-      for (const url of [`/v1/users/ana/feed?limit=${v}`, `/v1/posts/c00/similar?k=${v}`, `/v1/trending?k=${v}`, `/v1/trending?kind=topics&k=${v}`, `/v1/trending?kind=hashtags&k=${v}`, `/v1/search?q=basil&limit=${v}`, `/v1/users?limit=${v}`]) {
+      for (const url of [`/v1/users/ana/feed?limit=${v}`, `/v1/posts/c00/similar?k=${v}`, `/v1/trending?k=${v}`, `/v1/trending?kind=topics&k=${v}`, `/v1/trending?kind=hashtags&k=${v}`, `/v1/search?q=basil&limit=${v}`, `/v1/users?limit=${v}`, `/v1/posts/c00/reply-suggestions?limit=${v}`]) {
         await probe({ url }, 'number');
       }
     }
     for (const id of IDS) {
-      for (const url of [`/v1/users/${id}/feed`, `/v1/users/${id}/who-to-follow`, `/v1/users/${id}/behavior`, `/v1/users/${id}/export`, `/v1/posts/${id}/similar`]) await probe({ url }, 'id');
+      for (const url of [`/v1/users/${id}/feed`, `/v1/users/${id}/who-to-follow`, `/v1/users/${id}/behavior`, `/v1/users/${id}/export`, `/v1/posts/${id}/similar`, `/v1/posts/${id}/reply-suggestions`, `/v1/posts/c00/reply-suggestions?user=${id}`]) await probe({ url }, 'id');
       await probe({ method: 'DELETE', url: `/v1/users/${id}?replies=${id}` }, 'erase id');
     }
     for (const url of GET_ROUTES) {

@@ -33,11 +33,12 @@ describe('background failures', () => {
         await engine.secondaryTraining();
       }
       const stats = await engine.stats();
-      expect(stats).toMatchObject({ behavior: 'failed', topics: 'failed', compose: 'failed' });
+      expect(stats).toMatchObject({ behavior: 'failed', topics: 'failed', compose: 'failed', replies: 'failed' });
       const reasons = new Map(stats.problems.map((p) => [p.model, p.reason]));
       expect(reasons.get('behavior')).toMatch(/second event type .* every event is a "like"/);
       expect(reasons.get('topics')).toMatch(/no text to find topics in/);
       expect(reasons.get('compose')).toMatch(/no post has text to learn completions from/);
+      expect(reasons.get('replies')).toBe('smart replies need at least 50 (post, reply) pairs; the data has 0');
 
       const health = (await app.inject('/health')).json() as { problems: { model: string; reason: string }[] };
       expect(health.problems).toEqual(expect.arrayContaining([{ model: 'behavior', reason: reasons.get('behavior') }, { model: 'topics', reason: reasons.get('topics') }]));
@@ -53,12 +54,16 @@ describe('background failures', () => {
       expect(compose.statusCode).toBe(200);
       expect(compose.json()).toMatchObject({ hashtags: [], completions: [] });
       expect(compose.json().completionsUnavailable).toContain(reasons.get('compose'));
+      const replies = await app.inject('/v1/posts/p1/reply-suggestions');
+      expect(replies.json()).toMatchObject({ code: 'MODEL_UNAVAILABLE', statusCode: 409 });
+      expect(replies.json().message).toContain(reasons.get('replies'));
 
       // Two trainings, one line per failure, in words, without a stack trace.
       const failures = lines.filter((l) => /could not be trained/.test(l.msg));
       expect(failures.map((l) => l.msg).sort()).toEqual([
         `the behaviour predictor could not be trained: ${reasons.get('behavior')}`,
         `the compose language model could not be trained: ${reasons.get('compose')}`,
+        `the reply suggester could not be trained: ${reasons.get('replies')}`,
         `the topic model could not be trained: ${reasons.get('topics')}`,
       ]);
       for (const l of failures) expect(l.err).toBeUndefined();

@@ -1,7 +1,7 @@
 /**
  * @module Help for writing posts: `POST /v1/compose/suggest` gives hashtags for a draft and completions of it from
- * the compose language model. Any user token may call it for itself (`author` defaults to the token's subject and
- * may not name anyone else).
+ * the compose language model, `GET /v1/posts/{id}/reply-suggestions` short replies to a post (smart replies). Any
+ * user token may call them for itself (`author` / `user` default to the token's subject and may not name anyone else).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { MAX_DRAFT_CHARS } from '../../compose/index.js';
 import { createError } from '../../core/errors.js';
 import { idSchema } from '../../data/schemas.js';
 import type { Engine } from '../../engine/index.js';
-import { errors } from '../openapi.js';
+import { errors, idParams } from '../openapi.js';
 import { parseQuery } from '../parse-query.js';
 import type { Pseudonymization } from '../privacy.js';
 
@@ -30,6 +30,30 @@ const completionOut = {
     logProb: { type: 'number', description: 'Natural-log probability of those words (and of the end of the post, when it ends there) under the language model' },
   },
   required: ['text', 'logProb'],
+};
+
+const replyQuery = z.object({ user: idSchema.optional(), limit: z.coerce.number().int().min(1).max(10).default(3) });
+
+const replySuggestionsOut = {
+  type: 'object',
+  properties: {
+    replies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          text: { type: 'string' },
+          score: { type: 'number', description: 'Cosine of the post and reply vectors, plus the personal boost when `user` is given' },
+          confidence: { type: 'number', description: 'Calibrated probability (0..1) that a post whose best reply scores this is a real post of the learned threads (below 0.5 for the best reply: nothing is suggested)' },
+        },
+        required: ['text', 'score', 'confidence'],
+      },
+    },
+    suppressed: { type: 'string', enum: ['low_confidence', 'opted_out'], description: 'Why `replies` is empty, when it is' },
+    reason: { type: 'string' },
+  },
+  required: ['replies'],
+  example: { replies: [{ text: 'Thanks, that worked!', score: 0.82, confidence: 0.91 }, { text: 'Still broken for me', score: 0.74, confidence: 0.85 }] },
 };
 
 const suggestionOut = {
@@ -88,6 +112,37 @@ export function registerComposeRoutes(app: FastifyInstance, engine: Engine, pseu
       const author = raw === undefined ? undefined : pseudonyms.id(raw);
       const { text, author: _asked, ...settings } = body;
       return engine.composeSuggest(text, { ...settings, ...(author !== undefined ? { author } : {}) });
+    },
+  );
+
+  app.get(
+    '/v1/posts/:id/reply-suggestions',
+    {
+      config: { scope: 'read', anyUser: true },
+      schema: {
+        tags: ['compose'],
+        summary: 'Up to `limit` short replies to a post (smart replies), retrieved from the app\'s own past replies by a dual encoder, diverse in intent and personalized by `user`\'s own replies',
+        description: 'None, with `suppressed` and `reason`, when `user` switched smart replies off (`smartReplies: false` on the user) or when the best reply is below the calibrated confidence. MODEL_UNAVAILABLE while the suggester cannot be trained (e.g. too few reply threads).',
+        params: idParams('The post replied to'),
+        querystring: {
+          type: 'object',
+          properties: {
+            user: { type: 'string', description: 'Who is replying (a user token: its own id, the default)' },
+            limit: { type: 'integer', minimum: 1, maximum: 10, default: 3, description: 'Most replies to suggest (1–10)' },
+          },
+        },
+        response: { 200: replySuggestionsOut, ...errors(400, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const q = parseQuery(replyQuery, request.query);
+      if (request.tokenUser !== undefined && q.user !== undefined && q.user !== request.tokenUser) {
+        throw createError('FORBIDDEN_USER', { action: 'get reply suggestions for', field: 'query parameter "user"' });
+      }
+      const raw = q.user ?? request.tokenUser;
+      const user = raw === undefined ? undefined : pseudonyms.id(raw);
+      return engine.replySuggestions(id, { limit: q.limit, ...(user !== undefined ? { user } : {}) });
     },
   );
 }

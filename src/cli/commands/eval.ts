@@ -11,16 +11,19 @@ import { applyRecipe } from '../../engine/recipe.js';
 import { loadPostTexts } from '../../eval/search/load-posts.js';
 import { runSearchEvaluation, type SearchModelSpec } from '../../eval/search/run-search-evaluation.js';
 import { configFrom } from '../shared.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluateReplyRanking, REPLY_MODEL_IDS, replyPairsFromSpec, splitPairs, type ReplyModelId } from '../../eval/replies/reply-ranking.js';
 
 const PROTOCOLS: readonly Protocol[] = ['msr', 'loo', 'temporal'];
-const TASKS = ['items', 'follow', 'search', 'rating'] as const;
+const TASKS = ['items', 'follow', 'search', 'rating', 'replies'] as const;
 
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
     .description('evaluate models offline: resonate eval --data movielens:../shared/data/ml-100k --protocol msr --models all')
     .requiredOption('--data <format:path>', 'dataset as <import format>:<path>, e.g. movielens:../shared/data/ml-100k or interactions:file.tsv')
-    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default; search: the hashtag task on posts given as text:FILE (one per line), tweets-csv: or jsonl:, models search/bm25, search/vector, search/hybrid; rating: explicit-rating prediction with k-fold cross-validation, RMSE/MAE/MSE; models rating/baseline, rating/svd, rating/svdpp, rating/knn-baseline, rating/autorec, rating/blend)`, 'items')
+    .option('--task <task>', `what to evaluate: ${TASKS.join(' | ')} (follow: who-to-follow link prediction, 20 % of follows hidden; models follow/common-neighbours, follow/adamic-adar, follow/personalized-pagerank, follow/salsa, follow/embedding, follow/default; search: the hashtag task on posts given as text:FILE (one per line), tweets-csv: or jsonl:, models search/bm25, search/vector, search/hybrid; rating: explicit-rating prediction with k-fold cross-validation, RMSE/MAE/MSE; models rating/baseline, rating/svd, rating/svdpp, rating/knn-baseline, rating/autorec, rating/blend; replies: 1-of-100 reply ranking on 20 % held-out (post, reply) pairs, --data synthetic[:users] or customer-care:<folder>, models replies/dual-encoder, replies/bm25, replies/tfidf)`, 'items')
     .option('--protocol <p>', `split protocol: ${PROTOCOLS.join(' | ')}`, 'msr')
     .option('--models <ids>', 'comma-separated model ids, "all", "feed" (the whole engine as configured by --config, as the API serves it; in a model file {"id": "feed", "params": {"feed": {...}, "models": {...}}} lays a recipe over the config), or JSON model files (*.json: a spec {id, params, label} or an array), e.g. feed,ease,configs/ml-100k-blend.json', 'all')
     .option('-k, --k <n>', 'cut-off for ranking metrics (default 10, 20 with --task follow)')
@@ -35,6 +38,7 @@ export function registerEvalCommand(program: Command): void {
       if (!PROTOCOLS.includes(opts.protocol as Protocol)) throw createError('UNKNOWN_OPTION', { kind: 'protocol', name: opts.protocol, expected: PROTOCOLS.join(', ') });
       const config = configFrom(cmd);
       if (opts.task === 'rating') return evalRatings(opts, config);
+      if (opts.task === 'replies') return evalReplies(opts);
       const follow = opts.task === 'follow';
       const k = Number(opts.k ?? (follow ? 20 : 10));
       const bar = createProgressBar('eval');
@@ -76,6 +80,19 @@ export function registerEvalCommand(program: Command): void {
         bar.stop();
       }
     });
+}
+
+/** `--task replies`: 1-of-100 ranking accuracy of the reply models on held-out pairs; writes result.json. */
+async function evalReplies(opts: { data: string; models: string; seed: string; out: string }): Promise<void> {
+  const models = opts.models === 'all' ? [...REPLY_MODEL_IDS] : opts.models.split(',').map((m) => m.trim()).filter(Boolean);
+  for (const m of models) if (!(REPLY_MODEL_IDS as readonly string[]).includes(m)) throw createError('UNKNOWN_OPTION', { kind: 'reply model', name: m, expected: REPLY_MODEL_IDS.join(', ') });
+  const seed = Number(opts.seed);
+  const { train, test } = splitPairs(replyPairsFromSpec(opts.data), 0.2, seed);
+  const results = await evaluateReplyRanking(train, test, { models: models as ReplyModelId[], seed });
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, 'result.json'), `${JSON.stringify({ task: 'replies', data: opts.data, train: train.length, test: test.length, seed, models: results }, null, 2)}\n`);
+  for (const r of results) console.log(`${r.model.padEnd(28)} 1-of-100 accuracy ${r.accuracy.toFixed(4)}  (${r.n} test pairs)  fit CPU ${(r.fitCpuMs / 1000).toFixed(2)} s`);
+  console.log(`result written to ${opts.out}/result.json`);
 }
 
 /** `--task rating`: k-fold cross-validation of the rating models; prints RMSE and MAE per model. */

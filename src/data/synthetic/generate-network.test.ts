@@ -125,3 +125,39 @@ describe('generateNetwork: output', () => {
     expect(DEMO_NETWORK).toEqual({ users: 2000, seed: 42 });
   });
 });
+
+describe('generateNetwork: replies (replyRate)', () => {
+  const withReplies = collect(generateNetwork({ ...small, replyRate: 0.3 }));
+  const replies = withReplies.posts.filter((p) => p.reply_to !== undefined);
+
+  it('adds replies and leaves every other row and the planted truth as without them', () => {
+    expect(replies.length).toBeGreaterThan(0.2 * rows.posts.length);
+    expect(replies.length).toBeLessThan(0.4 * rows.posts.length);
+    expect(withReplies.posts.filter((p) => p.reply_to === undefined)).toEqual(rows.posts);
+    expect(withReplies.users).toEqual(rows.users);
+    expect(withReplies.follows).toEqual(rows.follows);
+    expect(withReplies.events).toEqual(rows.events);
+    const { config: _c1, ...truthWith } = generateNetwork({ ...small, replyRate: 0.3 }).truth();
+    const { config: _c2, ...truthWithout } = net.truth();
+    expect(JSON.stringify(truthWith) === JSON.stringify(truthWithout)).toBe(true);
+  });
+
+  it('answers the parent\'s topic words with their planted answer words, by another user, after it', () => {
+    const parents = new Map(rows.posts.map((p) => [p.id, p]));
+    const { posts: latents } = net.latent;
+    let answered = 0, withTopicWords = 0;
+    for (const r of replies) {
+      expect(postSchema.safeParse(r).success).toBe(true);
+      const parent = parents.get(r.reply_to!)!;
+      expect(r.author).not.toBe(parent.author);
+      expect(r.created_at).toBeGreaterThan(parent.created_at);
+      const topic = net.topics[latents.topic[Number(parent.id.slice(1))]!]!;
+      const asked = parent.text!.split(' ').filter((w) => topic.words.includes(w));
+      if (asked.length === 0) continue;
+      withTopicWords++;
+      const expected = new Set(asked.map((w) => topic.words[(topic.words.indexOf(w) + topic.words.length / 2) % topic.words.length]));
+      if (r.text!.split(' ').some((w) => expected.has(w))) answered++;
+    }
+    expect(answered).toBe(withTopicWords);
+  });
+});

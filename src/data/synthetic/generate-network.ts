@@ -9,6 +9,8 @@
  * 3. Posts (posts.ts, post-text.ts): author ∝ a_u, time from the author's daily cycle, topic z ~ θ_author,
  *    sentiment s ∈ {−1, 0, +1}, quality q ~ LogNormal(0, 0.8²); text of 8–25 words, 70% from the topic,
  *    with sentiment words (and negations), hashtags, mentions of followees and emoji.
+ * 3b. Replies (only with `replyRate` > 0, from their own random stream): a share of posts get one reply by another
+ *    user within the hour, answering the parent's topic words with their planted answer words (post-text.ts).
  * 4. Events (event-stream.ts, engagement.ts): feed sessions expose recent posts from followees, popular and
  *    random sources; π = σ(β₀ + β₁·θ_u[z_p] + β₂·follows(u, a_p) + β₃·ln q_p) drives like/comment/share,
  *    low interest drives hide/report, dwell grows with π.
@@ -25,7 +27,7 @@ import { expectedViews, simulateEvents } from './event-stream.js';
 import { buildFollowGraph, type FollowGraph } from './follow-graph.js';
 import { buildTruth, writeTruth, type PlantedTruth } from './planted-truth.js';
 import { createPopulation, userHandle, type Population } from './population.js';
-import { writePostText } from './post-text.js';
+import { writePostText, writeReplyText } from './post-text.js';
 import { createPosts, type PostLatents } from './posts.js';
 import { resolveSyntheticConfig, type ResolvedSyntheticConfig, type SyntheticConfig } from './synthetic-config.js';
 import { TOPICS, type TopicVocabulary } from './vocabulary.js';
@@ -60,6 +62,8 @@ export function generateNetwork(config: SyntheticConfig = {}): SyntheticNetwork 
   const textSeed = master.uint32();
   const eventSeed = master.uint32();
   const metaSeed = master.uint32();
+  // Drawn last, so the streams above (and every planted quantity) are those of a network without replies.
+  const replySeed = master.uint32();
   const topics = TOPICS.slice(0, cfg.topics);
   const counts = { users: population.size, posts: posts.size, follows: graph.indices.length };
   const handle = (u: number): string => userHandle(u, topics[population.topTopic[u]!]!.name);
@@ -78,6 +82,8 @@ export function generateNetwork(config: SyntheticConfig = {}): SyntheticNetwork 
     if (users.length) yield { users };
 
     const text = createRng(textSeed);
+    const replyRng = createRng(replySeed);
+    const replied: { parent: number; text: string }[] = [];
     let batch: Post[] = [];
     for (let p = 0; p < posts.size; p++) {
       const a = posts.author[p]!;
@@ -86,12 +92,14 @@ export function generateNetwork(config: SyntheticConfig = {}): SyntheticNetwork 
       const sentiment = posts.sentiment[p] as -1 | 0 | 1;
       const body = writePostText(text, { topic: topics[posts.topic[p]!]!, sentiment, ...(mention === undefined ? {} : { mention }) });
       batch.push({ id: `p${p}`, author: `u${a}`, text: body.text, created_at: cfg.start + posts.second[p]! * 1000, tags: body.tags, lang: 'en' });
+      if (cfg.replyRate > 0 && replyRng.next() < cfg.replyRate) replied.push({ parent: p, text: body.text });
       if (batch.length === B) {
         yield { posts: batch };
         batch = [];
       }
     }
     if (batch.length) yield { posts: batch };
+    for (let s = 0; s < replied.length; s += B) yield { posts: replied.slice(s, s + B).map((r, k) => replyPost(s + k, r.parent, r.text, replyRng)) };
 
     let fb: Follow[] = [];
     for (let u = 0; u < population.size; u++) {
@@ -108,13 +116,23 @@ export function generateNetwork(config: SyntheticConfig = {}): SyntheticNetwork 
     for (const events of simulateEvents({ config: cfg, population, posts, graph, topics }, createRng(eventSeed))) yield { events };
   }
 
+  /** Reply `k` to post `parent`: by another user, 1 min to 1 h later, answering the parent (post-text.ts). */
+  function replyPost(k: number, parent: number, parentText: string, rng: ReturnType<typeof createRng>): Post {
+    const a = posts.author[parent]!;
+    let author = rng.int(population.size - 1);
+    if (author >= a) author++;
+    const text = writeReplyText(rng, topics[posts.topic[parent]!]!, parentText, posts.sentiment[parent] as -1 | 0 | 1);
+    const created = cfg.start + posts.second[parent]! * 1000 + 60_000 * (1 + rng.int(60));
+    return { id: `r${k}`, author: `u${author}`, text, created_at: created, tags: [], reply_to: `p${parent}`, lang: 'en' };
+  }
+
   const truthSource = { config: cfg, topics, population, posts, followCount: counts.follows };
   return {
     config: cfg,
     topics,
     counts,
     // ≈ 2.1 events per view at the defaults (view, dwell ≈ 0.75, engagement and negatives ≈ 0.35).
-    expectedRows: counts.users + counts.posts + counts.follows + Math.round(2.1 * expectedViews(cfg)),
+    expectedRows: counts.users + counts.posts + Math.round(counts.posts * cfg.replyRate) + counts.follows + Math.round(2.1 * expectedViews(cfg)),
     latent: { population, posts, follows: graph },
     batches,
     truth: () => buildTruth(truthSource),

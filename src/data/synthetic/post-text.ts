@@ -6,6 +6,10 @@
  * probability 0.25 a negated phrase of the other polarity ("not bad" reads positive, "not good" negative).
  * Neutral posts carry none. Then 0–2 of the topic's hashtags (P = 0.4, 0.4, 0.2), an optional @mention, and
  * sometimes an emoji (topic emoji with P = 0.3; a sentiment emoji with P = 0.3 on polar posts).
+ *
+ * A reply (planted relation for reply suggestion) answers up to two of its parent's topic words with their answer
+ * words (word k of a topic's list answers word k + n/2, mod n: the same topic, but rarely the same word), adds 1–3
+ * background words, and agrees with the parent's sentiment (one expression of it).
  */
 import type { Rng } from '../../core/rng.js';
 import { BACKGROUND_WORDS, SENTIMENT_WORDS, type SentimentLabel, type TopicVocabulary } from './vocabulary.js';
@@ -71,6 +75,24 @@ export function writePostText(rng: Rng, options: PostTextOptions): PostText {
 /** A short comment (3–8 words, half from the topic) with one expression of `sentiment`. */
 export function writeCommentText(rng: Rng, topic: TopicVocabulary, sentiment: SentimentLabel): string {
   const tokens = words(rng, topic, 3 + rng.int(6), 0.5);
+  insertSentiment(rng, tokens, sentiment, 1);
+  return tokens.join(' ');
+}
+
+/** The planted answer to a topic word: the word half the topic's list away (undefined for a word outside it). */
+export function answerWord(topic: TopicVocabulary, word: string): string | undefined {
+  const k = topic.words.indexOf(word), n = topic.words.length;
+  return k < 0 ? undefined : topic.words[(k + Math.floor(n / 2)) % n];
+}
+
+/** A reply to a post of `topic` whose text is `parent`: the answers to up to two of its topic words, see above. */
+export function writeReplyText(rng: Rng, topic: TopicVocabulary, parent: string, sentiment: SentimentLabel): string {
+  const asked = [...new Set(parent.split(' ').filter((w) => topic.words.includes(w)))];
+  const tokens = words(rng, topic, 1 + rng.int(3), 0);
+  for (let a = 0; a < Math.min(2, asked.length); a++) {
+    const w = asked.splice(rng.int(asked.length), 1)[0]!;
+    tokens.splice(rng.int(tokens.length + 1), 0, answerWord(topic, w)!);
+  }
   insertSentiment(rng, tokens, sentiment, 1);
   return tokens.join(' ');
 }

@@ -52,6 +52,11 @@ export const syntheticConfigSchema = z.strictObject({
       b3: z.number().default(0.5),
     })
     .prefault({}),
+  /**
+   * Share of posts that get one reply (a post with `reply_to`, id `r<k>`, written by another user within the hour).
+   * 0 (the default) writes none, so every other planted quantity and the output of existing seeds stay as they were.
+   */
+  replyRate: z.number().min(0).max(1).default(0),
   /** Rows per emitted batch. */
   batchSize: z.number().int().positive().default(5000),
 });

@@ -31,9 +31,9 @@ export function bucketOf(token: string, buckets: number): number {
   return (h >>> 0) % buckets;
 }
 
-function termCounts(text: string, tags: readonly string[], buckets: number): Map<number, number> {
+function termCounts(toks: readonly string[], buckets: number): Map<number, number> {
   const tf = new Map<number, number>();
-  for (const t of tokens(text, tags)) {
+  for (const t of toks) {
     const b = bucketOf(t, buckets);
     tf.set(b, (tf.get(b) ?? 0) + 1);
   }
@@ -42,7 +42,12 @@ function termCounts(text: string, tags: readonly string[], buckets: number): Map
 
 /** One item's (bucket, weight) row, L2-normalised, heaviest maxTerms kept, written at `offset`. */
 export function featurise(text: string, tags: readonly string[], idf: Float32Array, maxTerms: number, ids: Int32Array, weights: Float32Array, offset = 0): void {
-  const tf = termCounts(text, tags, idf.length);
+  featuriseTokens(tokens(text, tags), idf, maxTerms, ids, weights, offset);
+}
+
+/** `featurise` of an already tokenized text (any tokens, e.g. word n-grams). */
+export function featuriseTokens(toks: readonly string[], idf: Float32Array, maxTerms: number, ids: Int32Array, weights: Float32Array, offset = 0): void {
+  const tf = termCounts(toks, idf.length);
   const terms = [...tf].map(([b, c]) => [b, c * idf[b]!] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxTerms);
   const norm = Math.sqrt(terms.reduce((s, [, w]) => s + w * w, 0)) || 1;
   ids.fill(-1, offset, offset + maxTerms);
@@ -51,11 +56,20 @@ export function featurise(text: string, tags: readonly string[], idf: Float32Arr
 }
 
 export function buildTextFeatures(texts: readonly string[], tags: readonly (readonly string[])[], buckets: number, maxTerms: number): TextFeatures {
-  const n = texts.length;
+  return buildTokenFeatures(texts.map((t, i) => tokens(t ?? '', tags[i] ?? [])), buckets, maxTerms);
+}
+
+/** `buildTextFeatures` over already tokenized documents. */
+export function buildTokenFeatures(docs: readonly (readonly string[])[], buckets: number, maxTerms: number): TextFeatures {
+  const n = docs.length;
   const df = new Float64Array(buckets);
-  for (let i = 0; i < n; i++) for (const b of termCounts(texts[i] ?? '', tags[i] ?? [], buckets).keys()) df[b]!++;
-  const idf = Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
-  const ids = new Int32Array(n * maxTerms), weights = new Float32Array(n * maxTerms);
-  for (let i = 0; i < n; i++) featurise(texts[i] ?? '', tags[i] ?? [], idf, maxTerms, ids, weights, i * maxTerms);
+  for (let i = 0; i < n; i++) for (const b of termCounts(docs[i]!, buckets).keys()) df[b]!++;
+  return featuresWithIdf(docs, Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1), maxTerms);
+}
+
+/** The (bucket, weight) rows of tokenized documents under a given idf (e.g. a training corpus's). */
+export function featuresWithIdf(docs: readonly (readonly string[])[], idf: Float32Array, maxTerms: number): TextFeatures {
+  const n = docs.length, ids = new Int32Array(n * maxTerms), weights = new Float32Array(n * maxTerms);
+  for (let i = 0; i < n; i++) featuriseTokens(docs[i]!, idf, maxTerms, ids, weights, i * maxTerms);
   return { ids, weights, maxTerms, idf };
 }

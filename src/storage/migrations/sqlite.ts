@@ -250,4 +250,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX impressions_at ON impressions(at);
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- NULL: smart replies on (the default); 0: the user switched reply suggestions off.
+      ALTER TABLE users ADD COLUMN smart_replies INTEGER;
+    `,
+  },
 ];

@@ -179,13 +179,14 @@ async function upsertUsers(db: pg.ClientBase, rows: readonly User[]): Promise<vo
   const users = lastByKey(rows, (u) => u.id);
   const ids = users.map((u) => u.id);
   await db.query(
-    `INSERT INTO users (id, name, created_at, features, personalization, languages)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[], $5::smallint[], $6::jsonb[])
+    `INSERT INTO users (id, name, created_at, features, personalization, languages, smart_replies)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[], $5::smallint[], $6::jsonb[], $7::smallint[])
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, features = excluded.features,
-       personalization = excluded.personalization, languages = excluded.languages`,
+       personalization = excluded.personalization, languages = excluded.languages, smart_replies = excluded.smart_replies`,
     [
       ids, users.map((u) => u.name ?? null), users.map((u) => u.created_at ?? null), users.map((u) => jsonParam(u.features)),
       users.map((u) => (u.personalization === undefined ? null : Number(u.personalization))), users.map((u) => jsonParam(u.languages)),
+      users.map((u) => (u.smartReplies === undefined ? null : Number(u.smartReplies))),
     ],
   );
   // Writing an erased id creates a new user: it is no longer erased.

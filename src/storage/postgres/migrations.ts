@@ -224,6 +224,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX impressions_at ON impressions (at);
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- NULL: smart replies on (the default); 0: the user switched reply suggestions off.
+      ALTER TABLE users ADD COLUMN smart_replies smallint;
+    `,
+  },
 ];
 
 /**

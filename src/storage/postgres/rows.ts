@@ -5,13 +5,13 @@
  */
 import type { Post, User } from '../../data/schemas.js';
 
-export interface UserRow { id: string; name: string | null; created_at: number | null; features: User['features'] | null; personalization: number | null; languages: string[] | null }
+export interface UserRow { id: string; name: string | null; created_at: number | null; features: User['features'] | null; personalization: number | null; languages: string[] | null; smart_replies: number | null }
 export interface PostRow {
   id: string; author: string; text: string; created_at: number; tags: string[];
   reply_to: string | null; lang: string | null; features: Post['features'] | null; mentions: string[] | null;
 }
 
-export const USER_COLUMNS = 'id, name, created_at, features, personalization, languages';
+export const USER_COLUMNS = 'id, name, created_at, features, personalization, languages, smart_replies';
 export const POST_COLUMNS = 'p.id, p.author, p.text, p.created_at, p.tags, p.reply_to, p.lang, p.features, p.mentions';
 export const FOLLOW_COLUMNS = 'follower, followee, created_at';
 export const EVENT_COLUMNS = 'id, user_id, type, post_id, target_user_id, value, text, ts, request_id';
@@ -23,6 +23,7 @@ export function toUser(r: UserRow): User {
   if (r.features !== null) u.features = r.features;
   if (r.personalization !== null) u.personalization = r.personalization !== 0;
   if (r.languages !== null) u.languages = r.languages;
+  if (r.smart_replies !== null) u.smartReplies = r.smart_replies !== 0;
   return u;
 }
 
