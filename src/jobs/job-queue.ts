@@ -57,10 +57,13 @@ export interface JobQueue {
 
 export type JobsConfig = ResonateConfig['jobs'];
 
-/** The queue `jobs.*` names, or undefined with `jobs.backend: none`. Loaded by need (each backend pulls its client). */
-export async function openJobQueue(config: JobsConfig): Promise<JobQueue | undefined> {
+/**
+ * The queue `jobs.*` names, or undefined with `jobs.backend: none`. Loaded by need (each backend pulls its client).
+ * A `producer` (a serving process) only enqueues and reads depths; pg-boss runs its supervisor in workers only.
+ */
+export async function openJobQueue(config: JobsConfig, role: 'producer' | 'worker' = 'worker'): Promise<JobQueue | undefined> {
   if (config.backend === 'bullmq') return (await import('./bullmq-queue.js')).openBullmqQueue(config);
-  if (config.backend === 'pg-boss') return (await import('./pg-boss-queue.js')).openPgBossQueue(config);
+  if (config.backend === 'pg-boss') return (await import('./pg-boss-queue.js')).openPgBossQueue(config, role);
   return undefined;
 }
 

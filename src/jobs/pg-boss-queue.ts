@@ -76,12 +76,13 @@ class PgBossQueue implements JobQueue {
   }
 }
 
-export async function openPgBossQueue(config: JobsConfig): Promise<JobQueue> {
+export async function openPgBossQueue(config: JobsConfig, role: 'producer' | 'worker'): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: config.url, schema: config.namespace, max: 4, application_name: 'resonate-jobs',
     maintenanceIntervalSeconds: MAINTENANCE_SECONDS, monitorStateIntervalSeconds: 60,
     // Failed jobs (the dead letters) stay visible for 30 days before pg-boss archives them.
     archiveFailedAfterSeconds: 30 * 86_400,
+    supervise: role === 'worker', schedule: false,
   });
   boss.on('error', () => undefined);
   await boss.start();
