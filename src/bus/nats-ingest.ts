@@ -134,6 +134,16 @@ export class NatsIngester {
 
   /** Writes one round of messages in order, consecutive messages of one kind together. */
   async handle(msgs: readonly JsMsg[]): Promise<void> {
+    // A slow write (a cold start, a busy store) must not outlast the ack wait: the round says it is still working.
+    const keepAlive = setInterval(() => msgs.forEach((m) => m.working()), ((this.o.ackWaitSeconds ?? 30) * 1000) / 3);
+    try {
+      await this.handleRound(msgs);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async handleRound(msgs: readonly JsMsg[]): Promise<void> {
     const parsed: Parsed[] = [];
     for (const msg of msgs) {
       if (msg.info.redelivered) this.stats.redelivered++;
@@ -184,7 +194,8 @@ export class NatsIngester {
   private refuse(msg: JsMsg, problem: string): void {
     this.stats.malformed++;
     this.o.logger.warn({ subject: msg.subject, seq: msg.seq, problem }, 'NATS message refused and terminated');
-    msg.term(problem.slice(0, 200));
+    // Without a reason: servers before 2.10.? take "+TERM <reason>" for an unknown reply and deliver it again.
+    msg.term();
   }
 
   /** Stops fetching, waits for the round under way, flushes the acknowledgements and closes the connection. */
