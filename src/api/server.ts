@@ -26,6 +26,7 @@ import { registerPrivateStatsRoutes } from './routes/private-stats.js';
 import { registerComposeRoutes } from './routes/compose.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerJobRoutes } from './routes/jobs.js';
 import { registerBlueskyRoutes, type BlueskyRouteOptions } from './routes/bluesky.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 
@@ -163,6 +164,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerSocialRoutes(app, engine, pseudonyms);
   registerPrivateStatsRoutes(app, engine);
   registerModerationRoutes(app, engine);
+  registerJobRoutes(app, engine);
   registerExperimentRoutes(app, engine);
   registerComposeRoutes(app, engine, pseudonyms);
   await registerBlueskyRoutes(app, engine, options.bluesky);

@@ -194,7 +194,7 @@ export class NatsIngester {
   private refuse(msg: JsMsg, problem: string): void {
     this.stats.malformed++;
     this.o.logger.warn({ subject: msg.subject, seq: msg.seq, problem }, 'NATS message refused and terminated');
-    // Without a reason: servers before 2.10.? take "+TERM <reason>" for an unknown reply and deliver it again.
+    // Without a reason: a server that does not know "+TERM <reason>" delivers the message again (seen in testing).
     msg.term();
   }
 

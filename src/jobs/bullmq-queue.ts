@@ -24,9 +24,10 @@ class BullmqQueue implements JobQueue {
   private readonly workers: Worker<Payload>[] = [];
   private readonly workerConnections: Redis[] = [];
 
-  constructor(private readonly config: JobsConfig) {
-    // BullMQ needs maxRetriesPerRequest null: its blocking reads wait for as long as Redis is down.
-    this.connection = new Redis(config.url, { maxRetriesPerRequest: null, lazyConnect: false });
+  constructor(private readonly config: JobsConfig, role: 'producer' | 'worker') {
+    // A worker's blocking reads wait for as long as Redis is down (BullMQ needs maxRetriesPerRequest null there); a
+    // serving process's enqueue or depth read fails instead of waiting.
+    this.connection = new Redis(config.url, { maxRetriesPerRequest: role === 'worker' ? null : 1 });
     this.connection.on('error', () => undefined);
   }
 
@@ -103,7 +104,7 @@ function toJob(name: JobName, job: BullJob<Payload>): Job {
   return { id: job.id ?? '', name, data: job.data.data, key: job.data.key, attempt: job.attemptsMade + 1 };
 }
 
-export function openBullmqQueue(config: JobsConfig): Promise<JobQueue> {
-  return Promise.resolve(new BullmqQueue(config));
+export function openBullmqQueue(config: JobsConfig, role: 'producer' | 'worker'): Promise<JobQueue> {
+  return Promise.resolve(new BullmqQueue(config, role));
 }
 

@@ -6,6 +6,7 @@
  * as a dead letter.
  */
 import type { ResonateConfig } from '../core/config.js';
+import { createError } from '../core/errors.js';
 
 /** The jobs Resonate runs (each queue has one name). */
 export const JOB_NAMES = ['train', 'retention'] as const;
@@ -62,12 +63,35 @@ export type JobsConfig = ResonateConfig['jobs'];
  * A `producer` (a serving process) only enqueues and reads depths; pg-boss runs its supervisor in workers only.
  */
 export async function openJobQueue(config: JobsConfig, role: 'producer' | 'worker' = 'worker'): Promise<JobQueue | undefined> {
-  if (config.backend === 'bullmq') return (await import('./bullmq-queue.js')).openBullmqQueue(config);
+  if (config.backend === 'bullmq') return (await import('./bullmq-queue.js')).openBullmqQueue(config, role);
   if (config.backend === 'pg-boss') return (await import('./pg-boss-queue.js')).openPgBossQueue(config, role);
   return undefined;
 }
 
-/** The first line of an error, as a dead letter keeps it. */
-export function errorLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 500);
+/** What an admin reads of the queues: depths and the newest dead letters. */
+export interface JobsOverview {
+  backend: JobsConfig['backend'];
+  queues: QueueDepth[];
+  deadLetters: DeadLetter[];
+}
+
+/** The overview, or JOBS_UNAVAILABLE when the queue's server does not answer within `ms`. */
+export async function jobsOverview(backend: JobsConfig['backend'], queue: () => Promise<JobQueue | undefined>, ms = 5000, deadLimit = 50): Promise<JobsOverview> {
+  if (backend === 'none') return { backend, queues: [], deadLetters: [] };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([
+      (async () => {
+        const q = (await queue())!;
+        const [queues, deadLetters] = await Promise.all([q.depths(), q.deadLetters(deadLimit)]);
+        return { backend, queues, deadLetters };
+      })(),
+      late,
+    ]);
+  } catch (e) {
+    throw createError('JOBS_UNAVAILABLE', { backend, problem: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+  } finally {
+    clearTimeout(timer);
+  }
 }
