@@ -131,7 +131,7 @@ export interface Engine {
   /** Validates and writes one batch of rows in one transaction; new positive events update online models. */
   ingest(kind: RowKind, rows: unknown): Promise<WriteSummary>;
   /** Builds the dataset from the store, fits the planned models, saves them as a new version and serves them. */
-  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean; secondary?: boolean; jobKey?: string }): Promise<TrainReport>;
+  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean; secondary?: boolean; jobKey?: string; beforeSave?: () => void }): Promise<TrainReport>;
   /** Serves the newest saved version whose specs match the config, without training; undefined when none does. */
   load(options?: { secondary?: boolean }): Promise<{ manifest: VersionManifest; skipped: SkippedVersion[] } | undefined>;
   /** Whether the store changed since the serving version was trained. */
@@ -295,7 +295,7 @@ class ResonateEngine implements Engine {
   }
 
   async train(opts: Parameters<Engine['train']>[0] = {}): Promise<TrainReport> {
-    const set = await this.lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary, ...(opts.jobKey ? { jobKey: opts.jobKey } : {}) });
+    const set = await this.lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary, ...(opts.jobKey ? { jobKey: opts.jobKey } : {}), ...(opts.beforeSave ? { beforeSave: opts.beforeSave } : {}) });
     const d = set.dataset;
     return {
       models: [...set.models.keys()].map((id) => ({ id, fitSeconds: set.fitSeconds[id] ?? 0 })),

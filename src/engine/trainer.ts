@@ -34,6 +34,8 @@ export interface TrainOptions {
    * this key is already on disk (an earlier delivery of the job finished first) nothing is saved.
    */
   jobKey?: string;
+  /** Called just before the version is written; a throw saves nothing (a training whose worker is gone). */
+  beforeSave?: () => void;
 }
 
 export interface TrainedSet {
@@ -139,6 +141,7 @@ export async function trainFromStore(store: Store, config: ResonateConfig, plan:
   // Checked again just before saving: another delivery of the same job may have finished while this one trained.
   const duplicate = options.jobKey !== undefined && versionOfJob(config.models.dir, options.jobKey) !== undefined;
   if (options.save !== false && !duplicate) {
+    options.beforeSave?.();
     set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset, topics), ...(options.jobKey ? { jobKey: options.jobKey } : {}) });
   }
   return set;

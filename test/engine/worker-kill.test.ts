@@ -72,7 +72,8 @@ for (const backend of ['bullmq', 'pg-boss'] as const) {
       const configPath = join(dir, 'resonate.config.json');
       writeFileSync(configPath, JSON.stringify({
         store: { url: schema!.url }, cache: { url: TEST_REDIS_URL, keyPrefix: prefix }, jobs: { ...jobs, followSeconds: 0.5 },
-        models: { dir: models, ranker: false, behavior: false, validate: false }, feed: { materializeUsers: 0 }, log: { level: 'info' },
+        // A model that trains for a while, so the kill lands mid-training.
+        models: { dir: models, ranker: false, behavior: false, validate: false, train: [{ id: 'graph/lightgcn', params: { epochs: 300, validationFraction: 0 } }] }, feed: { materializeUsers: 0 }, log: { level: 'info' },
       }));
       const net = smallNetwork();
       const engine = await createEngine({ config: loadConfig({ file: configPath }) });
