@@ -2,9 +2,9 @@
  * Fault test of queued training against the real services (PostgreSQL store, Redis version pointer, and the job
  * queue on each backend: BullMQ on Redis, pg-boss on PostgreSQL; skipped without RESONATE_TEST_PG_URL and
  * RESONATE_TEST_REDIS_URL; own schema, key prefix and queue namespace, removed afterwards). A serving engine
- * enqueues a training; `resonate worker` is killed with SIGKILL while its training child runs; the child exits
- * with it, nothing new is published, and a second worker gets the job again and publishes exactly one version
- * with the job's key, which the serving engine adopts without a restart. Every version the serving engine served
+ * enqueues a training; `resonate worker` is killed with SIGKILL while its training child runs; what is on disk
+ * afterwards is complete, and a second worker gets the job again and there is exactly one version with the job's
+ * key (a second delivery publishes nothing new), which the serving engine adopts without a restart. Every version the serving engine served
  * meanwhile is a complete one on disk.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -100,10 +100,12 @@ for (const backend of ['bullmq', 'pg-boss'] as const) {
         expect(await eventually(() => (trainer = childrenOf(a.pid!)[0] ?? 0) > 0, 90_000), logA.join('')).toBe(true);
         a.kill('SIGKILL');
         const killedAt = Date.now();
-        // The training child notices its parent is gone and exits without publishing.
-        expect(await eventually(() => !alive(trainer), 15_000)).toBe(true);
-        expect(currentVersion(models)).toBe(1);
-        expect(listVersions(models).versions.map((v) => v.version)).toEqual([1]);
+        // The training child is gone soon after; whatever it left on disk is complete: no version, or one version
+        // with the job's key (a child that reached its save before it saw the parent die).
+        expect(await eventually(() => !alive(trainer), 60_000)).toBe(true);
+        const afterKill = listVersions(models).versions;
+        expect(afterKill.filter((v) => v.version !== 1).every((v) => v.jobKey === key)).toBe(true);
+        for (const v of afterKill) expect(() => loadVersion(models, v.version)).not.toThrow();
 
         const logB: string[] = [];
         startWorker(configPath, logB);
@@ -117,8 +119,11 @@ for (const backend of ['bullmq', 'pg-boss'] as const) {
         for (const v of served) expect(() => loadVersion(models, v)).not.toThrow();
         expect([...served].sort()).toEqual([1, 2]);
         expect(existsSync(join(models, 'v000002', 'manifest.json'))).toBe(true);
-        expect((await (await engine.jobs())!.depths()).every((d) => d.waiting + d.active + d.dead === 0)).toBe(true);
-        console.log(`[${backend}] kill -9 → version 2 served: ${recoverySeconds.toFixed(1)} s`);
+        // The job itself is delivered again and completes (without publishing another version).
+        expect(await eventually(async () => (await (await engine.jobs())!.depths()).every((d) => d.waiting + d.active + d.dead === 0), 150_000), logB.join('')).toBe(true);
+        const drainedSeconds = (Date.now() - killedAt) / 1000;
+        expect(listVersions(models).versions.filter((v) => v.jobKey === key)).toHaveLength(1);
+        console.log(`[${backend}] kill -9 → version 2 served: ${recoverySeconds.toFixed(1)} s; job completed: ${drainedSeconds.toFixed(1)} s`);
       } finally {
         await engine.close();
       }
