@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
 import { createEngine } from '../../src/engine/index.js';
-import { currentVersion, loadVersion, listVersions } from '../../src/engine/model-versions.js';
+import { loadVersion, listVersions } from '../../src/engine/model-versions.js';
 import { trainJobKey } from '../../src/engine/jobs.js';
 import { storeFingerprint } from '../../src/engine/trainer.js';
 import { smallNetwork } from '../fixtures/small-network.js';
