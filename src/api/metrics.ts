@@ -8,6 +8,8 @@
  * - `resonate_model_version{process}`: the serving version of each process (so a process that lags is seen).
  * - `resonate_feed_first_pages_total{origin="local"|"shared"|"ranked"}`: how first pages were answered; the cache
  *   hit rate is (local + shared) / all.
+ * - `resonate_job_queue_depth{queue,state="waiting"|"active"|"dead"}` with `jobs.backend`: the depth of each job
+ *   queue, read from the queue's server at the scrape (every process reads the same queues: not summed).
  * - Node's process metrics (`process_cpu_seconds_total`, heap, event-loop lag) from `collectDefaultMetrics`.
  *
  * Under `resonate serve --processes N` the answer is the sum over every API process (prom-client's
@@ -18,6 +20,7 @@ import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Engine } from '../engine/index.js';
 import { firstPageCounts, type FirstPageOrigin } from '../feed/first-page-cache.js';
+import { jobsOverview } from '../jobs/job-queue.js';
 
 export interface MetricsOptions {
   /** The metrics of every process (cluster primary), replacing this server's own; undefined serves this process's. */
@@ -30,6 +33,24 @@ export interface MetricsOptions {
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const ORIGINS: readonly FirstPageOrigin[] = ['local', 'shared', 'ranked'];
+
+/** Queue depths read when scraped; a queue that does not answer in 2 s leaves the gauge out of this scrape. */
+function jobDepthGauge(registry: Registry, engine: Engine): void {
+  new Gauge({
+    name: 'resonate_job_queue_depth', help: 'Jobs per queue: waiting (with retries pending), active, dead (failed every attempt)', labelNames: ['queue', 'state'] as const, registers: [registry],
+    // The same queues for every API process: the cluster sum would count them N times.
+    aggregator: 'first',
+    async collect() {
+      this.reset();
+      try {
+        const { queues } = await jobsOverview(engine.config.jobs.backend, () => engine.jobs(), 2000, 1);
+        for (const q of queues) for (const state of ['waiting', 'active', 'dead'] as const) this.set({ queue: q.name, state }, q[state]);
+      } catch {
+        // Unreachable: no sample this time (the API's /v1/admin/jobs names the problem).
+      }
+    },
+  });
+}
 
 /** The registry of one server's metrics, read from the engine when scraped. */
 export function createMetricsRegistry(engine: Engine, options: MetricsOptions = {}): { registry: Registry; requests: Histogram<'method' | 'route' | 'status_code'> } {
@@ -49,6 +70,7 @@ export function createMetricsRegistry(engine: Engine, options: MetricsOptions = 
   });
   monotonic(registry, 'resonate_impression_log_written_rows_total', 'Impression rows committed to the store', () => engine.runtime().impressions.written);
   monotonic(registry, 'resonate_impression_log_dropped_rows_total', 'Impression rows dropped (store failing and buffer full)', () => engine.runtime().impressions.dropped);
+  if (engine.config.jobs.backend !== 'none') jobDepthGauge(registry, engine);
   const label = options.process ?? '0';
   new Gauge({
     name: 'resonate_model_version', help: 'Serving model version of each API process (-1: none yet)', labelNames: ['process'] as const, registers: [registry],

@@ -30,6 +30,7 @@ import { registerExperimentRoutes } from './routes/experiments.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerCampaignRoutes } from './routes/campaigns.js';
 import { registerConsoleRoutes } from './routes/console.js';
+import { registerJobRoutes } from './routes/jobs.js';
 import { registerBlueskyRoutes, type BlueskyRouteOptions } from './routes/bluesky.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 
@@ -196,6 +197,7 @@ export async function createServer(engine: Engine, options: ServerOptions = {}):
   registerPrivateStatsRoutes(app, engine);
   registerModerationRoutes(app, engine);
   registerCampaignRoutes(app, engine);
+  registerJobRoutes(app, engine);
   registerExperimentRoutes(app, engine);
   registerConsoleRoutes(app, engine);
   registerComposeRoutes(app, engine, pseudonyms);

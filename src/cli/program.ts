@@ -29,6 +29,8 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<Register>>> = {
   experiments: async () => (await import('./commands/experiments.js')).registerExperimentCommands,
   bluesky: async () => (await import('./commands/bluesky.js')).registerBlueskyCommands,
   backup: async () => (await import('./commands/backup.js')).registerBackupCommands,
+  worker: async () => (await import('./commands/worker.js')).registerWorkerCommand,
+  ingest: async () => (await import('./commands/ingest.js')).registerIngestCommand,
 };
 
 /** One verb in the index: the module that registers it and what the top-level help shows of it. */

@@ -41,6 +41,7 @@ export async function listen(engine: Engine, app: FastifyInstance, opts: { host?
  * and retention.
  */
 export async function loadOrTrain(engine: Engine): Promise<void> {
+  if (engine.config.jobs.backend !== 'none') return loadFromWorkers(engine);
   const loaded = await engine.load();
   if (loaded) {
     console.log(`Serving model version v${loaded.manifest.version} (trained ${loaded.manifest.createdAt})`);
@@ -57,6 +58,26 @@ export async function loadOrTrain(engine: Engine): Promise<void> {
   engine.scheduleRetraining();
   // The process that trains also applies retention (retention.*; off by default).
   scheduleRetention(engine.store, engine.config.retention, engine.logger);
+}
+
+/** Seconds between looks for the first version a worker publishes. */
+const FIRST_VERSION_POLL_MS = 2_000;
+
+/**
+ * With `jobs.backend`: workers train (`resonate worker`) and this process loads what they publish. A training job
+ * is enqueued when there is no version yet or the data changed; with none, this waits for the first one.
+ */
+async function loadFromWorkers(engine: Engine): Promise<void> {
+  let loaded = await engine.load();
+  if (!loaded || (await engine.dataChanged())) {
+    console.log(loaded ? 'The data changed since that version: a training job is enqueued' : 'No saved model version: a training job is enqueued; waiting for a worker (`resonate worker`) to publish one');
+    await engine.retrain();
+  }
+  while (!loaded) {
+    await new Promise((r) => setTimeout(r, FIRST_VERSION_POLL_MS));
+    loaded = await engine.load();
+  }
+  console.log(`Serving model version v${loaded.manifest.version} (trained ${loaded.manifest.createdAt})`);
 }
 
 /** Runs `check`; when it throws, closes the engine first. */

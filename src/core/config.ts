@@ -683,6 +683,39 @@ export const configSchema = z.strictObject({
       everyMinutes: z.number().positive().max(10_080).default(60),
     })
     .prefault({}),
+  /**
+   * Queued jobs (docs/deploy.md "Workers"): with a backend, training, scheduled retraining and retention run as jobs
+   * that `resonate worker` processes (retried, deduplicated by key, dead-lettered after `attempts`), and serving
+   * processes only enqueue them and load the versions workers publish. `none` (the default): serving processes
+   * train and apply retention themselves.
+   */
+  jobs: z
+    .strictObject({
+      backend: z.enum(['none', 'bullmq', 'pg-boss']).default('none'),
+      /** redis://… for bullmq, postgres://… for pg-boss. */
+      url: z.string().default(''),
+      /** Namespace of the queues: the Redis key prefix (bullmq) or the PostgreSQL schema (pg-boss; letters, digits, _). */
+      namespace: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'letters, digits and _ (a PostgreSQL schema name)').default('resonate_jobs'),
+      /** Deliveries of a job before it goes to the dead letters. */
+      attempts: z.number().int().min(1).max(20).default(3),
+      /** Seconds before a failed job is retried (doubled at each further attempt). */
+      retryDelaySeconds: z.number().min(0).max(3600).default(5),
+      /**
+       * pg-boss only: seconds after which a job whose worker vanished (killed) is delivered again; it must exceed
+       * the longest training. BullMQ detects a vanished worker by its lock instead (`lockSeconds`).
+       */
+      expireSeconds: z.number().int().min(10).default(3600),
+      /** bullmq only: the lock a live worker renews; a job whose lock lapses (worker killed) is delivered again. */
+      lockSeconds: z.number().int().min(5).max(600).default(30),
+      /** Jobs one worker runs at a time. */
+      concurrency: z.number().int().min(1).max(16).default(1),
+      /** Seconds between the serving processes' checks of `models.dir/CURRENT` for a version a worker published. */
+      followSeconds: z.number().min(0.2).max(3600).default(5),
+    })
+    .refine((j) => j.backend === 'none' || j.url !== '', { message: 'jobs.url is required with a jobs backend' })
+    .refine((j) => j.backend !== 'bullmq' || /^rediss?:\/\//.test(j.url), { message: 'bullmq needs a redis:// url' })
+    .refine((j) => j.backend !== 'pg-boss' || /^postgres(ql)?:\/\//.test(j.url), { message: 'pg-boss needs a postgres:// url' })
+    .prefault({}),
   /** Live A/B experiments on the feed (see README "Experiments"). */
   experiments: experimentsSchema,
   bluesky: blueskySchema,

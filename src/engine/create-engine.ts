@@ -52,6 +52,8 @@ import { reportQueue, takeDownPost, type ReportQueue } from './report-queue.js';
 import type { Takedown } from '../storage/store.js';
 import { SponsoredSlots } from './sponsored-slots.js';
 import { CampaignAdmin } from './campaigns.js';
+import { openJobQueue, type JobQueue } from '../jobs/job-queue.js';
+import { enqueueTraining, followPublished } from './jobs.js';
 
 export interface EngineOptions {
   /** Configuration (already loaded) or overrides applied on top of defaults → file → environment. */
@@ -142,15 +144,20 @@ export interface Engine {
   /** Validates and writes one batch of rows in one transaction; new positive events update online models. */
   ingest(kind: RowKind, rows: unknown): Promise<WriteSummary>;
   /** Builds the dataset from the store, fits the planned models, saves them as a new version and serves them. */
-  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean; secondary?: boolean }): Promise<TrainReport>;
+  train(options?: { progress?: Progress; signal?: AbortSignal; save?: boolean; secondary?: boolean; jobKey?: string; beforeSave?: () => void }): Promise<TrainReport>;
   /** Serves the newest saved version whose specs match the config, without training; undefined when none does. */
   load(options?: { secondary?: boolean }): Promise<{ manifest: VersionManifest; skipped: SkippedVersion[] } | undefined>;
   /** Whether the store changed since the serving version was trained. */
   dataChanged(): Promise<boolean>;
-  /** Trains a new version out of the request loop (a child process for a file store) and swaps it in. */
+  /**
+   * Trains a new version out of the request loop (a child process for a file store) and swaps it in. With
+   * `jobs.backend`, enqueues a training job instead; the version a worker publishes is then adopted.
+   */
   retrain(): Promise<void>;
-  /** Starts the `models.retrainEvery` schedule. */
+  /** Starts the `models.retrainEvery` schedule (with `jobs.backend` the workers schedule it: nothing here). */
   scheduleRetraining(): void;
+  /** The job queue of `jobs.*` (opened on first use as a producer), or undefined with `jobs.backend: none`. */
+  jobs(): Promise<JobQueue | undefined>;
   feed(userId: string, options?: PageOptions): Promise<HydratedPage>;
   similarPosts(postId: string, k?: number): Promise<HydratedItem[]>;
   trendingPosts(k?: number): Promise<HydratedItem[]>;
@@ -259,7 +266,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     onNewVersion: (version) => shared.version.announce(version),
   });
   shared.version.follow((version) => void lifecycle.adopt(version));
-  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle, shared, ownsShared, clock);
+  // Workers publish by writing CURRENT in the shared models folder: followed even without Redis.
+  const unfollow = config.jobs.backend === 'none' ? undefined : followPublished(config.models.dir, config.jobs.followSeconds, (version) => void lifecycle.adopt(version));
+  return new ResonateEngine(config, store, logger, plan, privacy, lifecycle, shared, ownsShared, clock, unfollow);
 }
 
 /** The engine's API over its parts; every method delegates to the part that owns the work. */
@@ -279,6 +288,7 @@ class ResonateEngine implements Engine {
     readonly shared: SharedState,
     private readonly ownsShared: boolean,
     private readonly clock: () => number,
+    private readonly unfollow: (() => void) | undefined,
   ) {
     this.impressions = new ImpressionLog(store, config.impressions, logger);
     this.feedbackJoin = new FeedbackJoin(store);
@@ -337,7 +347,7 @@ class ResonateEngine implements Engine {
   }
 
   async train(opts: Parameters<Engine['train']>[0] = {}): Promise<TrainReport> {
-    const set = await this.lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary });
+    const set = await this.lifecycle.train({ progress: opts.progress, signal: opts.signal, save: opts.save, background: opts.secondary, ...(opts.jobKey ? { jobKey: opts.jobKey } : {}), ...(opts.beforeSave ? { beforeSave: opts.beforeSave } : {}) });
     const d = set.dataset;
     return {
       models: [...set.models.keys()].map((id) => ({ id, fitSeconds: set.fitSeconds[id] ?? 0 })),
@@ -354,12 +364,31 @@ class ResonateEngine implements Engine {
     return this.lifecycle.dataChanged();
   }
 
-  retrain(): Promise<void> {
-    return this.lifecycle.retrain();
+  async retrain(): Promise<void> {
+    if (this.config.jobs.backend === 'none') return this.lifecycle.retrain();
+    try {
+      const queue = (await this.jobs())!;
+      const { key, id } = await enqueueTraining(queue, this.store, this.plan.specs);
+      this.logger.info({ key, ...(id ? { id } : { queued: 'already' }) }, 'training job enqueued');
+    } catch (err) {
+      // Like a failed retraining: logged, the serving version stays (callers do not wait for it).
+      this.logger.error({ err }, 'could not enqueue the training job; the serving version stays');
+    }
   }
 
   scheduleRetraining(): void {
-    this.lifecycle.schedule();
+    if (this.config.jobs.backend === 'none') this.lifecycle.schedule();
+  }
+
+  private queue: Promise<JobQueue | undefined> | undefined;
+
+  jobs(): Promise<JobQueue | undefined> {
+    this.queue ??= openJobQueue(this.config.jobs, 'producer').catch((e: unknown) => {
+      // Not kept: the next call tries again.
+      this.queue = undefined;
+      throw e;
+    });
+    return this.queue;
   }
 
   async feed(userId: string, opts?: PageOptions): Promise<HydratedPage> {
@@ -563,6 +592,10 @@ class ResonateEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    this.unfollow?.();
+    const queue = this.queue;
+    this.queue = undefined;
+    if (queue) await queue.then((q) => q?.close(), () => undefined);
     await this.impressions.close();
     await this.lifecycle.close();
     if (this.ownsShared) await this.shared.close();

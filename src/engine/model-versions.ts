@@ -46,6 +46,8 @@ export interface VersionManifest {
   timings: { datasetSeconds: number; fitSeconds: number; saveSeconds: number };
   /** nDCG@10 etc. of each model on a carve of the training data, when measured. */
   validation?: Record<string, Record<string, number>>;
+  /** The key of the queued training job that wrote it (a second delivery of that job writes nothing). */
+  jobKey?: string;
 }
 
 export interface LoadedVersion {
@@ -142,6 +144,7 @@ export interface SaveVersionInput {
   validation?: VersionManifest['validation'];
   /** Further files of the version: each writes itself to the path it is given. */
   extras?: readonly { file: string; save(path: string): void }[];
+  jobKey?: string;
 }
 
 /** Writes a complete version, makes it CURRENT, and returns its manifest. */
@@ -171,6 +174,7 @@ export function saveVersion(dir: string, input: SaveVersionInput): VersionManife
       models,
       timings: { datasetSeconds: input.datasetSeconds, fitSeconds: Object.values(input.fitSeconds).reduce((a, b) => a + b, 0), saveSeconds: 0 },
       ...(input.validation ? { validation: input.validation } : {}),
+      ...(input.jobKey ? { jobKey: input.jobKey } : {}),
     };
     manifest.timings.saveSeconds = (performance.now() - t0) / 1000;
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
@@ -181,6 +185,18 @@ export function saveVersion(dir: string, input: SaveVersionInput): VersionManife
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The version a queued training job with this key wrote, if any is on disk. */
+export function versionOfJob(dir: string, jobKey: string): number | undefined {
+  for (const v of versionNumbers(dir)) {
+    try {
+      if (readManifest(dir, v).jobKey === jobKey) return v;
+    } catch {
+      // unreadable: not this job's
+    }
+  }
+  return undefined;
 }
 
 /** Loads one version's dataset and models; throws ARTIFACT_INVALID (or FILE_NOT_FOUND) naming what is wrong. */

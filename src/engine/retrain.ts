@@ -30,9 +30,11 @@ export function childCanTrain(config: ResonateConfig, injectedStore: boolean): b
 
 /**
  * Runs `resonate train --no-background` with this config in a child process; resolves when it has written a new
- * version, rejects with the child's last error line otherwise. `signal` kills the child.
+ * version, rejects with the child's last error line otherwise. `signal` kills the child. `jobKey` (a queued training
+ * job) is recorded in the version, and the child saves nothing when a version with that key exists already. The
+ * child holds an IPC channel to this process and exits when it closes, so a killed parent leaves no training behind.
  */
-export function trainInChild(config: ResonateConfig, signal?: AbortSignal): Promise<void> {
+export function trainInChild(config: ResonateConfig, signal?: AbortSignal, options: { jobKey?: string } = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'resonate-retrain-'));
   const file = join(dir, 'config.json');
   // The effective config (it may hold key hashes): readable by this user only, removed afterwards.
@@ -41,9 +43,10 @@ export function trainInChild(config: ResonateConfig, signal?: AbortSignal): Prom
     // The child trains the engagement ranker too when the feed uses it, and saves it with the version, so this
     // process loads it instead of training it after the swap.
     const background = config.models.ranker && config.feed.rankerWeight > 0 ? [] : ['--no-background'];
-    const child = spawn(process.execPath, [resonateBin(), '--config', file, 'train', ...background, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], signal });
+    const job = options.jobKey ? ['--job-key', options.jobKey] : [];
+    const child = spawn(process.execPath, [resonateBin(), '--config', file, 'train', ...background, ...job, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], signal });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.on('error', (e) => finish(e));
     child.on('exit', (code, sig) => finish(code === 0 ? undefined : new Error(`training process ${sig ? `killed by ${sig}` : `exited with ${code}`}: ${lastLine(stderr)}`)));
     let done = false;

@@ -15,7 +15,7 @@ import { createModel } from '../models/registry.js';
 import type { Store } from '../storage/store.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import type { ModelPlan } from './model-plan.js';
-import { PROFILES_FILE, saveVersion, TOPICS_FILE, type DataFingerprint, type VersionManifest } from './model-versions.js';
+import { PROFILES_FILE, saveVersion, TOPICS_FILE, versionOfJob, type DataFingerprint, type VersionManifest } from './model-versions.js';
 import { fitTopicsWithMomentum } from './background-models.js';
 import { topicsToJson, type PostTopics } from '../feed/trending-topics.js';
 import { writeFileSync } from 'node:fs';
@@ -29,6 +29,13 @@ export interface TrainOptions {
   save?: boolean;
   /** Fit the trending topics of the snapshot (default true; they are saved with the version and served in the background). */
   topics?: boolean;
+  /**
+   * The key of the queued training job running this training: recorded in the version, and when a version with
+   * this key is already on disk (an earlier delivery of the job finished first) nothing is saved.
+   */
+  jobKey?: string;
+  /** Called just before the version is written; a throw saves nothing (a training whose worker is gone). */
+  beforeSave?: () => void;
 }
 
 export interface TrainedSet {
@@ -131,8 +138,11 @@ export async function trainFromStore(store: Store, config: ResonateConfig, plan:
   const { models, fitSeconds } = await fitPlan(plan, dataset, { seed: config.seed, progress, signal: options.signal, logger: options.logger });
   const topics = options.topics === false ? undefined : fitTopics(dataset, models, config.seed, options.logger);
   const set: TrainedSet = { dataset, models, fitSeconds, datasetSeconds, fingerprint, ...(validation ? { validation } : {}), ...(topics ? { topics } : {}) };
-  if (options.save !== false) {
-    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset, topics) });
+  // Checked again just before saving: another delivery of the same job may have finished while this one trained.
+  const duplicate = options.jobKey !== undefined && versionOfJob(config.models.dir, options.jobKey) !== undefined;
+  if (options.save !== false && !duplicate) {
+    options.beforeSave?.();
+    set.manifest = saveVersion(config.models.dir, { specs: plan.specs, dataset, models, fingerprint, fitSeconds, datasetSeconds, ...(validation ? { validation } : {}), extras: versionExtras(plan, dataset, topics), ...(options.jobKey ? { jobKey: options.jobKey } : {}) });
   }
   return set;
 }

@@ -1,7 +1,7 @@
 /**
  * @module `resonate train`, `resonate recommend` and `resonate models list | show | rollback | prune`.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createProgressBar } from '../../core/progress.js';
 import { createError } from '../../core/errors.js';
 import { listVersions, pruneVersions, readManifest, setCurrentVersion, versionNumbers } from '../../engine/model-versions.js';
@@ -23,6 +23,21 @@ async function loadOrTrain(engine: Engine): Promise<void> {
   if (!(await engine.load({ secondary: false }))) await engine.train({ save: false, secondary: false });
 }
 
+/**
+ * Started by a serving process or a worker with an IPC channel (`trainInChild`): exit when that channel closes, so
+ * a parent killed mid-training (kill -9) leaves no orphan that would publish a version after its job was retried.
+ */
+function exitWithParent(): (() => void) | undefined {
+  if (!process.send) return undefined;
+  process.channel?.unref();
+  process.once('disconnect', () => process.exit(1));
+  // A synchronous fit does not see the disconnect until it returns: the parent is checked again before the save.
+  const parent = process.ppid;
+  return () => {
+    if (process.ppid !== parent) throw new Error('the process that started this training is gone; nothing is saved');
+  };
+}
+
 export function registerModelCommands(program: Command): void {
   program
     .command('train')
@@ -30,8 +45,10 @@ export function registerModelCommands(program: Command): void {
     .option('--no-background', 'skip the background models (engagement ranker, behaviour, topics)')
     .option('--quiet', 'no progress bar')
     .option('--materialize', 'also precompute the first feed pages of the most active users (feed.materializeUsers); a serving process does this itself, so by default this process, which exits after training, does not')
+    .addOption(new Option('--job-key <key>', 'the queued training job this run is (recorded in the version; nothing is saved when a version has it already)').hideHelp())
     .option('--tune <seconds>', 'first tune the feed recipe (source weights, member parameters) for up to SECONDS on a validation carve of the data; the tuned recipe is saved as <models.dir>/recipe.json only when it beats the untuned one on validation (default: models.tuneSeconds)')
-    .action(async (opts: { background: boolean; quiet?: boolean; materialize?: boolean; tune?: string }, cmd: Command) => {
+    .action(async (opts: { background: boolean; quiet?: boolean; materialize?: boolean; tune?: string; jobKey?: string }, cmd: Command) => {
+      const beforeSave = exitWithParent();
       const config = configFrom(cmd);
       const seconds = opts.tune === undefined ? config.models.tuneSeconds : Number(opts.tune);
       if (!(Number.isFinite(seconds) && seconds >= 0)) throw createError('INVALID_INPUT', { field: '--tune', problem: `expected a number of seconds ≥ 0, got ${opts.tune}` });
@@ -53,7 +70,7 @@ export function registerModelCommands(program: Command): void {
       const engine = await createEngine({ config: { ...served, feed }, logger: createLogger(config.log.level) });
       const bar = opts.quiet ? undefined : createProgressBar('train');
       try {
-        const report = await engine.train({ progress: bar?.report, secondary: opts.background });
+        const report = await engine.train({ progress: bar?.report, secondary: opts.background, ...(opts.jobKey ? { jobKey: opts.jobKey } : {}), ...(beforeSave ? { beforeSave } : {}) });
         await engine.secondaryTraining();
         bar?.stop();
         const stats = await engine.stats();
