@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csrFromCoo } from '../math/csr.js';
 import { detectCommunities, interestedIn, postVectors } from './communities.js';
-import { candidatePool, FEATURE_NAMES, N_FEATURES } from './features.js';
-import { followGraphFromEdges } from './follow-graph.js';
-import { buildGenerators } from './signals.js';
 
 /** Two 5-cliques (0–4 and 5–9) joined by one edge 4 → 5; user 10 follows 0, 1 and 2. */
 function twoCliques() {
@@ -40,21 +37,5 @@ describe('communities', () => {
     // Post 0: author's community 1 (1) + 2 × (0.5, 0.5) → community 1: 2, community 0: 1.
     const row = new Map(Array.from(pv.indices.subarray(pv.indptr[0]!, pv.indptr[1]!), (c, k) => [c, pv.data[pv.indptr[0]! + k]!]));
     expect(row).toEqual(new Map([[1, 2], [0, 1]]));
-  });
-
-  it('who-to-follow reads same-community and community-interest features', () => {
-    const { n, from, to } = twoCliques();
-    const graph = followGraphFromEdges(n, from, to);
-    const gens = buildGenerators({ graph });
-    const pool = candidatePool(gens, graph, 10, 20, () => false);
-    const same = FEATURE_NAMES.indexOf('same-community'), interest = FEATURE_NAMES.indexOf('community-interest');
-    const row = (v: number) => pool.features.subarray(pool.users.indexOf(v) * N_FEATURES, (pool.users.indexOf(v) + 1) * N_FEATURES);
-    // User 10 follows three members of the first clique only: Louvain puts it there, and all its interest is there.
-    expect(row(3)[same]).toBe(1);
-    expect(row(3)[interest]).toBe(1);
-    const other = [...pool.users].filter((v) => v >= 5 && v < 10);
-    expect(other.length).toBeGreaterThan(0);
-    for (const v of other) expect([row(v)[same], row(v)[interest]]).toEqual([0, 0]);
-    expect(gens.communities.interestedIn.rows).toBe(n);
   });
 });

@@ -2,19 +2,17 @@
  * @module The candidate pool of one viewer and the features the ranker reads for each candidate: the union of
  * every generator's top `perGenerator`, and per candidate each generator's score (PageRank and SALSA relative to
  * the viewer's best candidate, since their scale depends on the viewer's degree), the reciprocal of its rank in
- * each generator, the candidate's follower count, whether it already follows the viewer, whether both are known for
- * the same community and the viewer's interest in the candidate's community (SimClusters' InterestedIn), and the
- * cosine of the two users' interest profiles (what they engage with, as text; 0 when the caller gives no profiles).
+ * each generator, the candidate's follower count, whether it already follows the viewer, and the cosine of the
+ * two users' interest profiles (what they engage with, as text; 0 when the caller gives no profiles).
  */
 import type { Excluded, Scores } from './candidates.js';
 import { hasEdge, inDegree, type FollowGraph } from './follow-graph.js';
-import type { Csr } from '../math/csr.js';
 import type { Generators } from './signals.js';
 
 export const FEATURE_NAMES = [
   'log-common-neighbours', 'adamic-adar', 'pagerank-relative', 'salsa-relative', 'interest', 'embedding',
   'rr-adamic-adar', 'rr-pagerank', 'rr-salsa', 'rr-interest', 'rr-embedding', 'log-followers', 'follows-viewer',
-  'same-community', 'community-interest', 'profile-similarity',
+  'profile-similarity',
 ] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -23,13 +21,6 @@ export interface CandidatePool {
   readonly users: Int32Array;
   /** users.length × N_FEATURES, row-major. */
   readonly features: Float64Array;
-}
-
-/** Entry (u, c) of a sparse users × communities matrix. */
-function interestIn(m: Csr, u: number, c: number): number {
-  if (u >= m.rows) return 0;
-  for (let k = m.indptr[u]!; k < m.indptr[u + 1]!; k++) if (m.indices[k] === c) return m.data[k]!;
-  return 0;
 }
 
 export function candidatePool(gens: Generators, graph: FollowGraph, u: number, perGenerator: number, excluded: Excluded, profileSimilarity?: (u: number, v: number) => number): CandidatePool {
@@ -62,10 +53,7 @@ export function candidatePool(gens: Generators, graph: FollowGraph, u: number, p
     for (let g = 0; g < 5; g++) f[6 + g] = 1 / (ranked[g]!.get(v) ?? Infinity);
     f[11] = Math.log1p(inDegree(graph, v));
     f[12] = hasEdge(graph.out, v, u) ? 1 : 0;
-    const cv = gens.communities.knownFor[v]!;
-    f[13] = cv >= 0 && cv === gens.communities.knownFor[u] ? 1 : 0;
-    f[14] = cv >= 0 ? interestIn(gens.communities.interestedIn, u, cv) : 0;
-    f[15] = profileSimilarity?.(u, v) ?? 0;
+    f[13] = profileSimilarity?.(u, v) ?? 0;
   });
   return { users, features };
 }

@@ -30,7 +30,7 @@ export function createFollowModel(id: string, options: RankerOptions = {}): Foll
   return id === 'follow/default' ? new RankedFollowModel(options) : new HeuristicFollowModel(id, options);
 }
 
-const HEURISTIC: Record<Exclude<FollowModelId, 'follow/default'>, Exclude<keyof Generators, 'communities'>> = {
+const HEURISTIC: Record<Exclude<FollowModelId, 'follow/default'>, keyof Generators> = {
   'follow/common-neighbours': 'commonNeighbours',
   'follow/adamic-adar': 'adamicAdar',
   'follow/personalized-pagerank': 'pageRank',

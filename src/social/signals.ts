@@ -1,8 +1,7 @@
 /**
  * @module What who-to-follow reads about a network, and the candidate generators built over it once: friends of
  * friends (common neighbours, Adamic–Adar), personalized PageRank, SALSA on the circle of trust, interest
- * similarity (when there is engagement) and embedding neighbours (when there are user vectors); and the graph's
- * communities, which the ranker reads as features.
+ * similarity (when there is engagement) and embedding neighbours (when there are user vectors).
  */
 import type { Dataset } from '../data/dataset.js';
 import { nnz } from '../math/csr.js';
@@ -14,8 +13,6 @@ import { engagementIndex, interestSimilarity, type EngagementIndex } from './gen
 import { personalizedPageRank, type PageRankOptions } from './generators/personalized-pagerank.js';
 import { salsa, type SalsaOptions } from './generators/salsa.js';
 import { spectralEmbedding } from './spectral-embedding.js';
-import { csrEmpty, type Csr } from '../math/csr.js';
-import { DEFAULT_COMMUNITY_OPTIONS, detectCommunities, interestedIn } from './communities.js';
 
 export interface SocialSignals {
   readonly graph: FollowGraph;
@@ -50,22 +47,6 @@ export interface Generators {
   readonly salsa: CandidateGenerator;
   readonly interest: CandidateGenerator | undefined;
   readonly embedding: CandidateGenerator;
-  /** Follow-graph communities (communities.ts): who each account is known for, and each user's interests. */
-  readonly communities: GraphCommunities;
-}
-
-export interface GraphCommunities {
-  readonly knownFor: Int32Array;
-  /** users × communities, from whom each user follows. */
-  readonly interestedIn: Csr;
-}
-
-/** The communities of a follow graph and the interests its follows imply (no engagement). */
-export function graphCommunities(graph: FollowGraph): GraphCommunities {
-  const follows = { rows: graph.n, ...graph.out };
-  const { count, knownFor } = detectCommunities(follows, DEFAULT_COMMUNITY_OPTIONS);
-  const none = { follows, interactions: csrEmpty(graph.n, 0), itemAuthors: new Int32Array(0) };
-  return { knownFor, interestedIn: interestedIn(none, knownFor, count, DEFAULT_COMMUNITY_OPTIONS.topK) };
 }
 
 export function buildGenerators(signals: SocialSignals, options: GeneratorOptions = {}): Generators {
@@ -78,6 +59,5 @@ export function buildGenerators(signals: SocialSignals, options: GeneratorOption
     salsa: salsa(graph, pageRank, options.salsa),
     interest: signals.engagement ? interestSimilarity(signals.engagement, graph.n) : undefined,
     embedding: embeddingNeighbours((signals.embed ?? ((g) => spectralEmbedding(g)))(graph)),
-    communities: graphCommunities(graph),
   };
 }
