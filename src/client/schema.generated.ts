@@ -198,6 +198,7 @@ export interface paths {
                          */
                         id: string;
                         personalization?: boolean;
+                        smartReplies?: boolean;
                         name?: string;
                         /** @description Epoch milliseconds (a number, or a string of digits) or an ISO-8601 date or date-time (without an offset: the server's time zone); stored as epoch milliseconds */
                         created_at?: number | string;
@@ -372,6 +373,7 @@ export interface paths {
                                 [key: string]: unknown[];
                             };
                         };
+                        mentions?: string[];
                     }[];
                 };
             };
@@ -817,6 +819,410 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a post with every event on it: it leaves every feed, reply list, search and trending list at the next request, and the models unlearn it. A user token may delete its own posts */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "post": "p42",
+                         *       "author": "ana",
+                         *       "deletedAt": 1767229300000
+                         *     }
+                         */
+                        "application/json": {
+                            post: string;
+                            author: string;
+                            deletedAt: number;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a post's text, tags, features or language (validated like a new post; tags, sentiment and language follow an edited text). A user token may edit its own posts */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text?: string;
+                        tags?: string[];
+                        features?: {
+                            [key: string]: unknown;
+                        };
+                        lang?: string | null;
+                        /** @description Only the post's own author is accepted: an author never changes */
+                        author?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A post as stored (without its media vectors) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "p42",
+                         *       "author": "ana",
+                         *       "text": "Sourdough at dawn #baking (edited)",
+                         *       "created_at": 1767225600000,
+                         *       "tags": [
+                         *         "baking"
+                         *       ],
+                         *       "lang": "en"
+                         *     }
+                         */
+                        "application/json": {
+                            id: string;
+                            /** @description The author's user id */
+                            author: string;
+                            text: string;
+                            /** @description When the post was written, in milliseconds since the Unix epoch (UTC) */
+                            created_at: number;
+                            tags: string[];
+                            /** @description The post this one answers */
+                            reply_to?: string | null;
+                            /** @description BCP 47 language tag (given, or identified at ingest) */
+                            lang?: string | null;
+                            /** @description Free-form features: those sent, and those computed at ingest: `sentiment` (positive, neutral, negative), `sentiment_score` (VADER compound, −1..1), `offensive` (0..1, with `moderation` on) */
+                            features?: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Undo an event (unlike, unshare, unfollow of a follow event, …): it is deleted, the actor's feed follows at the next request, the models at their next retraining. A user token may undo its own events */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "event": "e-like-17",
+                         *       "user": "ana",
+                         *       "type": "like"
+                         *     }
+                         */
+                        "application/json": {
+                            event: string;
+                            user: string;
+                            type: string;
+                            unfollowed?: string;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/feed": {
         parameters: {
             query?: never;
@@ -1089,6 +1495,138 @@ export interface paths {
                             })[];
                         } & {
                             [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's interest profile (the one the feed's fresh source ranks with, their engagement since the last training included): topic mixture, top hashtags, embedding centroid and sentiment tendency, each explained */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The user */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: string;
+                            /** @description posts the profile is made of (engaged with, since the snapshot included) */
+                            posts: number;
+                            windowDays: number;
+                            topics: {
+                                topic?: number;
+                                label?: string;
+                                words?: string[];
+                                /** @description share of the topic mixture */
+                                share?: number;
+                                posts?: number;
+                                recentPosts?: number;
+                                explanation?: string;
+                            }[];
+                            hashtags: {
+                                tag?: string;
+                                weight?: number;
+                                posts?: number;
+                                recentPosts?: number;
+                                explanation?: string;
+                            }[];
+                            centroid: {
+                                term?: string;
+                                weight?: number;
+                            }[];
+                            sentiment: {
+                                mean?: number | null;
+                                /** @enum {string} */
+                                label?: "positive" | "negative" | "neutral" | "unknown";
+                                posts?: number;
+                                explanation?: string;
+                            };
                         };
                     };
                 };
@@ -1582,7 +2120,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics) */
+        /** What is trending now: posts, hashtags (kind=hashtags), or topics with their top words (kind=topics); hashtags and topics carry their burst score (`burst`, `rising`), and order=rising lists only those rising in the last hour, by burst score */
         get: {
             parameters: {
                 query?: {
@@ -1592,6 +2130,8 @@ export interface paths {
                     limit?: number;
                     /** @description Old name of `limit`, still accepted */
                     k?: number;
+                    /** @description score: decayed popularity; rising: only hashtags or topics rising in the last hour, by burst score */
+                    order?: "score" | "rising";
                 };
                 header?: never;
                 path?: never;
@@ -1608,6 +2148,11 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             kind: "posts" | "hashtags" | "topics";
+                            /**
+                             * @description Absent for kind=posts
+                             * @enum {string}
+                             */
+                            order?: "score" | "rising";
                             items: (({
                                 postId: string;
                                 /** @description The blended score (higher first); in the Following feed, the post time in epoch ms */
@@ -4099,6 +4644,703 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every campaign with its delivery: today's and each day's impressions, clicks and spend, and the totals */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "campaign": {
+                         *             "id": "spring-jazz",
+                         *             "postId": "p42",
+                         *             "targeting": {
+                         *               "topics": [
+                         *                 "jazz"
+                         *               ],
+                         *               "hashtags": [
+                         *                 "music"
+                         *               ]
+                         *             },
+                         *             "bid": 0.8,
+                         *             "dailyBudget": 50,
+                         *             "frequencyCap": 3,
+                         *             "startAt": 1765152000000,
+                         *             "endAt": null,
+                         *             "status": "active",
+                         *             "createdAt": 1765152000000,
+                         *             "updatedAt": 1765152000000
+                         *           },
+                         *           "today": {
+                         *             "day": "2025-12-08",
+                         *             "impressions": 1200,
+                         *             "clicks": 30,
+                         *             "spend": 21.5
+                         *           },
+                         *           "days": [
+                         *             {
+                         *               "day": "2025-12-08",
+                         *               "impressions": 1200,
+                         *               "clicks": 30,
+                         *               "spend": 21.5
+                         *             }
+                         *           ],
+                         *           "totals": {
+                         *             "impressions": 1200,
+                         *             "clicks": 30,
+                         *             "spend": 21.5,
+                         *             "ctr": 0.025
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            items: {
+                                campaign: {
+                                    id: string;
+                                    postId: string;
+                                    targeting: {
+                                        /** @description Topic words: viewers who engaged with or are shown posts with one of them */
+                                        topics: string[];
+                                        /** @description Hashtags (with or without #) */
+                                        hashtags: string[];
+                                    };
+                                    /** @description Most paid per click */
+                                    bid: number;
+                                    dailyBudget: number;
+                                    /** @description Impressions per viewer per UTC day */
+                                    frequencyCap: number;
+                                    startAt: number;
+                                    endAt: number | null;
+                                    /** @enum {string} */
+                                    status: "active" | "paused";
+                                    createdAt: number;
+                                    updatedAt: number;
+                                };
+                                today: {
+                                    day: string;
+                                    impressions: number;
+                                    clicks: number;
+                                    spend: number;
+                                };
+                                days: {
+                                    day: string;
+                                    impressions: number;
+                                    clicks: number;
+                                    spend: number;
+                                }[];
+                                totals: {
+                                    impressions: number;
+                                    clicks: number;
+                                    spend: number;
+                                    ctr: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Creates a sponsored campaign (creative post, targeting, bid per click, daily budget, frequency cap, schedule) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "spring-jazz",
+                     *       "postId": "p42",
+                     *       "targeting": {
+                     *         "topics": [
+                     *           "jazz"
+                     *         ],
+                     *         "hashtags": [
+                     *           "music"
+                     *         ]
+                     *       },
+                     *       "bid": 0.8,
+                     *       "dailyBudget": 50,
+                     *       "frequencyCap": 3
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Optional on create (a fresh id is made); never changes */
+                        id?: string;
+                        /** @description The creative: a stored post */
+                        postId?: string;
+                        /** @description { topics: [...], hashtags: [...] }; both empty or absent: everyone. No community targeting. */
+                        targeting?: Record<string, never>;
+                        /** @description Most paid per click (> 0) */
+                        bid?: number;
+                        /** @description Most spent per UTC day (> 0), paced evenly over the day */
+                        dailyBudget?: number;
+                        /** @description Impressions per viewer per UTC day (default 3) */
+                        frequencyCap?: number;
+                        /** @description Epoch ms (default now) */
+                        startAt?: number;
+                        /** @description Epoch ms, null for no end */
+                        endAt?: number | null;
+                        /** @description "active" (default) or "paused" */
+                        status?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "spring-jazz",
+                         *       "postId": "p42",
+                         *       "targeting": {
+                         *         "topics": [
+                         *           "jazz"
+                         *         ],
+                         *         "hashtags": [
+                         *           "music"
+                         *         ]
+                         *       },
+                         *       "bid": 0.8,
+                         *       "dailyBudget": 50,
+                         *       "frequencyCap": 3,
+                         *       "startAt": 1765152000000,
+                         *       "endAt": null,
+                         *       "status": "active",
+                         *       "createdAt": 1765152000000,
+                         *       "updatedAt": 1765152000000
+                         *     }
+                         */
+                        "application/json": {
+                            id: string;
+                            postId: string;
+                            targeting: {
+                                /** @description Topic words: viewers who engaged with or are shown posts with one of them */
+                                topics: string[];
+                                /** @description Hashtags (with or without #) */
+                                hashtags: string[];
+                            };
+                            /** @description Most paid per click */
+                            bid: number;
+                            dailyBudget: number;
+                            /** @description Impressions per viewer per UTC day */
+                            frequencyCap: number;
+                            startAt: number;
+                            endAt: number | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            createdAt: number;
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign with its delivery per day */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "campaign": {
+                         *         "id": "spring-jazz",
+                         *         "postId": "p42",
+                         *         "targeting": {
+                         *           "topics": [
+                         *             "jazz"
+                         *           ],
+                         *           "hashtags": [
+                         *             "music"
+                         *           ]
+                         *         },
+                         *         "bid": 0.8,
+                         *         "dailyBudget": 50,
+                         *         "frequencyCap": 3,
+                         *         "startAt": 1765152000000,
+                         *         "endAt": null,
+                         *         "status": "active",
+                         *         "createdAt": 1765152000000,
+                         *         "updatedAt": 1765152000000
+                         *       },
+                         *       "today": {
+                         *         "day": "2025-12-08",
+                         *         "impressions": 1200,
+                         *         "clicks": 30,
+                         *         "spend": 21.5
+                         *       },
+                         *       "days": [
+                         *         {
+                         *           "day": "2025-12-08",
+                         *           "impressions": 1200,
+                         *           "clicks": 30,
+                         *           "spend": 21.5
+                         *         }
+                         *       ],
+                         *       "totals": {
+                         *         "impressions": 1200,
+                         *         "clicks": 30,
+                         *         "spend": 21.5,
+                         *         "ctr": 0.025
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            campaign: {
+                                id: string;
+                                postId: string;
+                                targeting: {
+                                    /** @description Topic words: viewers who engaged with or are shown posts with one of them */
+                                    topics: string[];
+                                    /** @description Hashtags (with or without #) */
+                                    hashtags: string[];
+                                };
+                                /** @description Most paid per click */
+                                bid: number;
+                                dailyBudget: number;
+                                /** @description Impressions per viewer per UTC day */
+                                frequencyCap: number;
+                                startAt: number;
+                                endAt: number | null;
+                                /** @enum {string} */
+                                status: "active" | "paused";
+                                createdAt: number;
+                                updatedAt: number;
+                            };
+                            today: {
+                                day: string;
+                                impressions: number;
+                                clicks: number;
+                                spend: number;
+                            };
+                            days: {
+                                day: string;
+                                impressions: number;
+                                clicks: number;
+                                spend: number;
+                            }[];
+                            totals: {
+                                impressions: number;
+                                clicks: number;
+                                spend: number;
+                                ctr: number;
+                            };
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Deletes a campaign and its delivery counters (its served impressions stay out of training) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "deleted": "spring-jazz"
+                         *     }
+                         */
+                        "application/json": {
+                            deleted: string;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Changes a campaign (any field but its id); `status: "paused"` stops it at once, `"active"` starts it again */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "spring-jazz",
+                     *       "postId": "p42",
+                     *       "targeting": {
+                     *         "topics": [
+                     *           "jazz"
+                     *         ],
+                     *         "hashtags": [
+                     *           "music"
+                     *         ]
+                     *       },
+                     *       "bid": 0.8,
+                     *       "dailyBudget": 50,
+                     *       "frequencyCap": 3
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Optional on create (a fresh id is made); never changes */
+                        id?: string;
+                        /** @description The creative: a stored post */
+                        postId?: string;
+                        /** @description { topics: [...], hashtags: [...] }; both empty or absent: everyone. No community targeting. */
+                        targeting?: Record<string, never>;
+                        /** @description Most paid per click (> 0) */
+                        bid?: number;
+                        /** @description Most spent per UTC day (> 0), paced evenly over the day */
+                        dailyBudget?: number;
+                        /** @description Impressions per viewer per UTC day (default 3) */
+                        frequencyCap?: number;
+                        /** @description Epoch ms (default now) */
+                        startAt?: number;
+                        /** @description Epoch ms, null for no end */
+                        endAt?: number | null;
+                        /** @description "active" (default) or "paused" */
+                        status?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "spring-jazz",
+                         *       "postId": "p42",
+                         *       "targeting": {
+                         *         "topics": [
+                         *           "jazz"
+                         *         ],
+                         *         "hashtags": [
+                         *           "music"
+                         *         ]
+                         *       },
+                         *       "bid": 0.8,
+                         *       "dailyBudget": 50,
+                         *       "frequencyCap": 3,
+                         *       "startAt": 1765152000000,
+                         *       "endAt": null,
+                         *       "status": "paused",
+                         *       "createdAt": 1765152000000,
+                         *       "updatedAt": 1765152000000
+                         *     }
+                         */
+                        "application/json": {
+                            id: string;
+                            postId: string;
+                            targeting: {
+                                /** @description Topic words: viewers who engaged with or are shown posts with one of them */
+                                topics: string[];
+                                /** @description Hashtags (with or without #) */
+                                hashtags: string[];
+                            };
+                            /** @description Most paid per click */
+                            bid: number;
+                            dailyBudget: number;
+                            /** @description Impressions per viewer per UTC day */
+                            frequencyCap: number;
+                            startAt: number;
+                            endAt: number | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            createdAt: number;
+                            updatedAt: number;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queued jobs (jobs.backend): depth of each queue and the newest dead letters (jobs that failed every attempt) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backend?: string;
+                            queues?: {
+                                name?: string;
+                                waiting?: number;
+                                active?: number;
+                                dead?: number;
+                            }[];
+                            deadLetters?: {
+                                id?: string;
+                                name?: string;
+                                key?: string;
+                                error?: string;
+                                attempts?: number;
+                                failedAt?: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/experiments": {
         parameters: {
             query?: never;
@@ -4277,6 +5519,292 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts per hour or day: events, active users (distinct users with an event), engagement (likes, shares, comments) or impressions (served feed items)
+         * @description Every bucket of [since, until) comes back, empty ones as 0. Without `until`, the window ends with the bucket holding the newest row of the series' table (the data's own clock, so imported history shows), `clock: "data"`; without `since` it spans 48 hours or 60 days. At most 2500 buckets.
+         */
+        get: {
+            parameters: {
+                query: {
+                    metric: "events" | "active_users" | "impressions" | "engagement";
+                    bucket?: "hour" | "day";
+                    /** @description epoch ms or ISO 8601 */
+                    since?: string;
+                    /** @description epoch ms or ISO 8601, exclusive */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            metric: string;
+                            bucket: string;
+                            bucketMs: number;
+                            since: number;
+                            until: number;
+                            /** @enum {string} */
+                            clock: "data" | "request" | "wall";
+                            points: {
+                                start: number;
+                                value: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved model versions (newest first) with their models, data size, timings and offline validation metrics; the serving version, the training state and background models that could not be trained */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's record for the console: the stored row, follow counts and the newest events (limit, default 50) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post's record for the console: the post, the events it received by type, its reply count, and its moderation state (taken down; offensive probability and whether it is above moderation.reviewAbove) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description A post as stored (without its media vectors)
+                             * @example {
+                             *       "id": "p1007",
+                             *       "author": "u42",
+                             *       "text": "First loaf with 20% rye came out great #baking",
+                             *       "created_at": 1767225600000,
+                             *       "tags": [
+                             *         "baking"
+                             *       ],
+                             *       "reply_to": null,
+                             *       "lang": "en",
+                             *       "features": {
+                             *         "sentiment": "positive",
+                             *         "sentiment_score": 0.6249
+                             *       }
+                             *     }
+                             */
+                            post: {
+                                id: string;
+                                /** @description The author's user id */
+                                author: string;
+                                text: string;
+                                /** @description When the post was written, in milliseconds since the Unix epoch (UTC) */
+                                created_at: number;
+                                tags: string[];
+                                /** @description The post this one answers */
+                                reply_to?: string | null;
+                                /** @description BCP 47 language tag (given, or identified at ingest) */
+                                lang?: string | null;
+                                /** @description Free-form features: those sent, and those computed at ingest: `sentiment` (positive, neutral, negative), `sentiment_score` (VADER compound, −1..1), `offensive` (0..1, with `moderation` on) */
+                                features?: {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            events: {
+                                [key: string]: number;
+                            };
+                            replies: number;
+                            takenDown: boolean;
+                            offensive: number | null;
+                            flagged: boolean;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compose/suggest": {
         parameters: {
             query?: never;
@@ -4286,7 +5814,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hashtags for a draft post, most likely first, learned from the posts of the serving model version and personalized by the author's own tags */
+        /** Hashtags for a draft post, most likely first, learned from the posts of the serving model version and personalized by the author's own tags; and completions of the draft from a language model of those posts */
         post: {
             parameters: {
                 query?: never;
@@ -4306,6 +5834,14 @@ export interface paths {
                          * @default 5
                          */
                         limit?: number;
+                        /** @description Completions wanted (default compose.completions; 0: none) */
+                        completions?: number;
+                        /** @description Sampling temperature (0: greedy; default compose.temperature) */
+                        temperature?: number;
+                        /** @description Nucleus mass (default compose.topP) */
+                        topP?: number;
+                        /** @description Most words per completion (default compose.maxTokens) */
+                        maxTokens?: number;
                     };
                 };
             };
@@ -4324,6 +5860,15 @@ export interface paths {
                                 score: number;
                                 reason: string;
                             }[];
+                            /** @description Most probable first */
+                            completions: {
+                                /** @description The words that follow the draft */
+                                text: string;
+                                /** @description Natural-log probability of those words (and of the end of the post, when it ends there) under the language model */
+                                logProb: number;
+                            }[];
+                            /** @description Why no completion is given (the model is still training, turned off or failed, or every sample was filtered) */
+                            completionsUnavailable?: string;
                         };
                     };
                 };
@@ -4389,6 +5934,147 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/reply-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Up to `limit` short replies to a post (smart replies), retrieved from the app's own past replies by a dual encoder, diverse in intent and personalized by `user`'s own replies
+         * @description None, with `suppressed` and `reason`, when `user` switched smart replies off (`smartReplies: false` on the user) or when the best reply is below the calibrated confidence. MODEL_UNAVAILABLE while the suggester cannot be trained (e.g. too few reply threads).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Who is replying (a user token: its own id, the default) */
+                    user?: string;
+                    /** @description Most replies to suggest (1–10) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The post replied to */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replies: {
+                                text: string;
+                                /** @description Cosine of the post and reply vectors, plus the personal boost when `user` is given */
+                                score: number;
+                                /** @description Calibrated probability (0..1) that a post whose best reply scores this is a real post of the learned threads (below 0.5 for the best reply: nothing is suggested) */
+                                confidence: number;
+                            }[];
+                            /**
+                             * @description Why `replies` is empty, when it is
+                             * @enum {string}
+                             */
+                            suppressed?: "low_confidence" | "opted_out";
+                            reason?: string;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP reason phrase */
+                            error: string;
+                            /** @description The error code, stable across versions */
+                            code: string;
+                            /** @description What went wrong and what to do, in plain words */
+                            message: string;
+                            statusCode: number;
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
