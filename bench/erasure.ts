@@ -130,6 +130,12 @@ async function runSize(size: Size, check: boolean): Promise<string[][]> {
   }
 }
 
+/** CPU seconds (user + system, every thread of the process) since `from`. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
+
 /** The unlearning alone on a generated snapshot (no store): see the module comment. */
 async function runSnapshot(size: Size, check: boolean): Promise<string[][]> {
   let t0 = performance.now();
@@ -160,17 +166,21 @@ async function runSnapshot(size: Size, check: boolean): Promise<string[][]> {
   for (const { id, why } of pickUsers(data)) {
     const load = loadavg()[0]!.toFixed(2);
     t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const removal = removalOf(data, [id]);
     const next = datasetWithout(data, removal);
     const withoutS = (performance.now() - t0) / 1000;
+    const withoutCpu = cpuSeconds(cpu0);
     const perModel: string[] = [];
     for (const [key, m] of models) {
       const t1 = performance.now();
+      const c1 = process.cpuUsage();
       m.forget!(next, removal);
-      perModel.push(`${key} ${((performance.now() - t1) / 1000).toFixed(2)}`);
+      perModel.push(`${key} ${((performance.now() - t1) / 1000).toFixed(2)} (CPU ${cpuSeconds(c1).toFixed(2)})`);
     }
     const totalS = (performance.now() - t0) / 1000;
-    rows.push([`${size.users.toLocaleString('en')} × ${size.days} d (snapshot)`, `${id}: ${why}`, `${removal.items.length} posts`, withoutS.toFixed(2), perModel.join(', '), totalS.toFixed(2), load]);
+    const totalCpu = cpuSeconds(cpu0);
+    rows.push([`${size.users.toLocaleString('en')} × ${size.days} d (snapshot)`, `${id}: ${why}`, `${removal.items.length} posts`, `${withoutS.toFixed(2)} (CPU ${withoutCpu.toFixed(2)})`, perModel.join(', '), totalS.toFixed(2), totalCpu.toFixed(2), load]);
     console.log(rows.at(-1)!.join(' | '));
     data = next;
   }
@@ -189,7 +199,7 @@ export async function run(args: string[]): Promise<void> {
     const rows: string[][] = [];
     for (const s of args.filter((a) => /^\d+(x\d+)?$/.test(a)).map(parseSize)) rows.push(...(await runSnapshot(s, check)));
     console.log(`\n## Unlearning on the snapshot, default feed models (${machineLine()})\n`);
-    console.log(table(['network', 'erased user', 'their posts', 'datasetWithout s', 'forget s per model', 'total s', 'load'], rows));
+    console.log(table(['network', 'erased user', 'their posts', 'datasetWithout s', 'forget s per model', 'total s', 'total CPU s', 'load'], rows));
     return;
   }
   const sizes = args.filter((a) => /^\d+(x\d+)?$/.test(a)).map(parseSize);

@@ -10,10 +10,14 @@
  * entries keep their values bit for bit (a weight is the sum of the same events, in the same order), so the
  * result equals the snapshot a build without those events gives over the same ids. `now` is kept: the snapshot's
  * clock does not move when its latest event is erased.
+ *
+ * Cost: the removed entries are found by reading the column indices once (the gone rows are whole ranges), and the
+ * kept ones are copied in runs between them; arrays the removal does not touch are shared with the snapshot
+ * (nothing writes to a built snapshot), so erasing a user with no posts copies no item array.
  */
 import type { IdMap } from '../core/id-map.js';
 import type { Csr } from '../math/csr.js';
-import type { Dataset, InteractionLog } from './dataset.js';
+import type { Dataset, InteractionLog, ItemVectors } from './dataset.js';
 
 export interface Removal {
   readonly users: readonly number[];
@@ -26,46 +30,61 @@ const ITEM_TOMBSTONE = '\u0000erased-post:';
 export function datasetWithout(data: Dataset, removal: Removal): Dataset {
   const goneUser = flags(data.users.size, removal.users);
   const goneItem = flags(data.items.size, removal.items);
-  const keep = (u: number, i: number): boolean => !goneUser[u] && !goneItem[i];
-  const { csr: interactions, kept } = filterEntries(data.interactions, keep);
-  const interactionTimes = new Float64Array(kept.length);
-  for (let k = 0; k < kept.length; k++) interactionTimes[k] = data.interactionTimes[kept[k]!]!;
+  const anyItem = removal.items.some((i) => i >= 0 && i < data.items.size);
+  const dropped = droppedEntries(data.interactions, removal.users, anyItem ? goneItem : undefined);
+  const interactions = withoutEntries(data.interactions, dropped);
+  return {
+    users: tombstoned(data.users, removal.users, USER_TOMBSTONE),
+    items: tombstoned(data.items, removal.items, ITEM_TOMBSTONE),
+    interactions,
+    interactionTimes: withoutPositions(data.interactionTimes, dropped),
+    negatives: withoutEntries(data.negatives, droppedEntries(data.negatives, removal.users, anyItem ? goneItem : undefined)),
+    log: filterLog(data.log, goneUser, goneItem, anyItem),
+    follows: withoutEntries(data.follows, droppedEntries(data.follows, removal.users, goneUser)),
+    ...itemsWithout(data, removal.items.filter((i) => i >= 0 && i < data.items.size)),
+    now: data.now,
+  };
+}
+
+/**
+ * What the snapshot knew of the items, with the removed ones blanked. Arrays the removal does not touch are
+ * shared with `data`, never written: a snapshot is immutable once built.
+ */
+function itemsWithout(data: Dataset, items: readonly number[]): Pick<Dataset, 'itemTexts' | 'itemTags' | 'itemAuthors' | 'itemCreatedAt' | 'itemLangs' | 'itemVectors' | 'itemSignals'> {
+  const itemVectors = data.itemVectors ?? {};
+  if (items.length === 0) {
+    return { itemTexts: data.itemTexts, itemTags: data.itemTags, itemAuthors: data.itemAuthors, itemCreatedAt: data.itemCreatedAt, ...(data.itemLangs ? { itemLangs: data.itemLangs } : {}), itemVectors, ...(data.itemSignals ? { itemSignals: data.itemSignals } : {}) };
+  }
   const itemAuthors = data.itemAuthors.slice();
   const itemCreatedAt = data.itemCreatedAt.slice();
   const itemTexts = data.itemTexts.slice();
   const itemTags = data.itemTags.slice();
   const itemLangs = data.itemLangs?.slice();
-  const itemVectors = Object.fromEntries(Object.entries(data.itemVectors ?? {}).map(([name, v]) => [name, { dim: v.dim, values: v.values.slice(), present: v.present.slice() }]));
   const itemSignals = data.itemSignals ? { sentiment: data.itemSignals.sentiment.slice(), offensive: data.itemSignals.offensive.slice() } : undefined;
-  for (const i of removal.items) {
-    if (itemSignals) itemSignals.sentiment[i] = itemSignals.offensive[i] = NaN;
+  for (const i of items) {
     itemAuthors[i] = -1;
     itemCreatedAt[i] = NaN;
     itemTexts[i] = '';
     itemTags[i] = [];
     if (itemLangs) itemLangs[i] = null;
-    for (const v of Object.values(itemVectors)) {
-      v.values.fill(0, i * v.dim, (i + 1) * v.dim);
-      v.present[i] = 0;
-    }
+    if (itemSignals) itemSignals.sentiment[i] = itemSignals.offensive[i] = NaN;
   }
   return {
-    users: tombstoned(data.users, removal.users, USER_TOMBSTONE),
-    items: tombstoned(data.items, removal.items, ITEM_TOMBSTONE),
-    interactions,
-    interactionTimes,
-    negatives: filterEntries(data.negatives, keep).csr,
-    log: filterLog(data.log, keep),
-    follows: filterEntries(data.follows, (a, b) => !goneUser[a] && !goneUser[b]).csr,
-    itemTexts,
-    itemTags,
-    itemAuthors,
-    itemCreatedAt,
-    ...(itemLangs ? { itemLangs } : {}),
-    itemVectors,
-    ...(itemSignals ? { itemSignals } : {}),
-    now: data.now,
+    itemTexts, itemTags, itemAuthors, itemCreatedAt, ...(itemLangs ? { itemLangs } : {}), ...(itemSignals ? { itemSignals } : {}),
+    itemVectors: Object.fromEntries(Object.entries(itemVectors).map(([name, v]) => [name, vectorsWithout(v, items)])),
   };
+}
+
+/** `v` with the items' vectors zeroed and marked absent; `v` itself when they already are. */
+function vectorsWithout(v: ItemVectors, items: readonly number[]): ItemVectors {
+  const blank = items.every((i) => v.present[i] === 0 && v.values.subarray(i * v.dim, (i + 1) * v.dim).every((x) => x === 0 && !Object.is(x, -0)));
+  if (blank) return v;
+  const values = v.values.slice(), present = v.present.slice();
+  for (const i of items) {
+    values.fill(0, i * v.dim, (i + 1) * v.dim);
+    present[i] = 0;
+  }
+  return { dim: v.dim, values, present };
 }
 
 /** Whether an external id is one `datasetWithout` wrote in place of an erased user or post. */
@@ -85,36 +104,60 @@ function tombstoned(ids: IdMap, gone: readonly number[], prefix: string): IdMap 
   return ids;
 }
 
-/** The entries of `m` with keep(row, col), and the position in `m` of each kept entry. */
-function filterEntries(m: Csr, keep: (row: number, col: number) => boolean): { csr: Csr; kept: Int32Array } {
-  const indptr = new Int32Array(m.rows + 1);
-  const kept = new Int32Array(m.indices.length);
-  let nz = 0;
-  for (let r = 0; r < m.rows; r++) {
-    for (let k = m.indptr[r]!; k < m.indptr[r + 1]!; k++) if (keep(r, m.indices[k]!)) kept[nz++] = k;
-    indptr[r + 1] = nz;
-  }
-  const at = kept.slice(0, nz);
-  const indices = new Int32Array(nz), data = new Float32Array(nz);
-  for (let q = 0; q < nz; q++) {
-    indices[q] = m.indices[at[q]!]!;
-    data[q] = m.data[at[q]!]!;
-  }
-  return { csr: { rows: m.rows, cols: m.cols, indptr, indices, data }, kept: at };
+/**
+ * Positions (ascending) of the entries of `m` in a gone row or, with `goneCol`, a gone column. The gone rows are
+ * whole ranges; only the column test looks at every entry, and that is one typed-array read each.
+ */
+function droppedEntries(m: Csr, goneRows: readonly number[], goneCol: Uint8Array | undefined): Int32Array {
+  const out: number[] = [];
+  if (goneCol) for (let k = 0; k < m.indices.length; k++) if (goneCol[m.indices[k]!]) out.push(k);
+  for (const r of goneRows) if (r >= 0 && r < m.rows) for (let k = m.indptr[r]!; k < m.indptr[r + 1]!; k++) out.push(k);
+  const sorted = Int32Array.from(out).sort();
+  let n = 0;
+  for (let q = 0; q < sorted.length; q++) if (q === 0 || sorted[q] !== sorted[q - 1]) sorted[n++] = sorted[q]!;
+  return sorted.subarray(0, n);
 }
 
-function filterLog(log: InteractionLog, keep: (user: number, item: number) => boolean): InteractionLog {
-  const all = new Int32Array(log.user.length);
-  let n = 0;
-  for (let e = 0; e < log.user.length; e++) if (keep(log.user[e]!, log.item[e]!)) all[n++] = e;
-  const out = { user: new Int32Array(n), item: new Int32Array(n), type: new Uint8Array(n), weight: new Float32Array(n), time: new Float64Array(n) };
-  for (let k = 0; k < n; k++) {
-    const e = all[k]!;
-    out.user[k] = log.user[e]!;
-    out.item[k] = log.item[e]!;
-    out.type[k] = log.type[e]!;
-    out.weight[k] = log.weight[e]!;
-    out.time[k] = log.time[e]!;
+type Column = Int32Array | Float32Array | Float64Array | Uint8Array;
+
+/** `a` without the elements at the `dropped` positions (ascending); `a` itself when there are none. */
+function withoutPositions<T extends Column>(a: T, dropped: Int32Array): T {
+  if (dropped.length === 0) return a;
+  const out = new (a.constructor as new (n: number) => T)(a.length - dropped.length);
+  let from = 0, to = 0;
+  for (let q = 0; q <= dropped.length; q++) {
+    const stop = q < dropped.length ? dropped[q]! : a.length;
+    out.set(a.subarray(from, stop), to);
+    to += stop - from;
+    from = stop + 1;
   }
   return out;
+}
+
+/** `m` without the entries at the `dropped` positions (ascending); `m` itself when there are none. */
+function withoutEntries(m: Csr, dropped: Int32Array): Csr {
+  if (dropped.length === 0) return m;
+  const indptr = new Int32Array(m.rows + 1);
+  let q = 0;
+  for (let r = 0; r < m.rows; r++) {
+    const end = m.indptr[r + 1]!;
+    while (q < dropped.length && dropped[q]! < end) q++;
+    indptr[r + 1] = end - q;
+  }
+  return { rows: m.rows, cols: m.cols, indptr, indices: withoutPositions(m.indices, dropped), data: withoutPositions(m.data, dropped) };
+}
+
+/** The log without the events of gone users or on gone items (`anyItem`: whether any item is gone). */
+function filterLog(log: InteractionLog, goneUser: Uint8Array, goneItem: Uint8Array, anyItem: boolean): InteractionLog {
+  const out: number[] = [];
+  for (let e = 0; e < log.user.length; e++) if (goneUser[log.user[e]!] || (anyItem && goneItem[log.item[e]!])) out.push(e);
+  const dropped = Int32Array.from(out);
+  if (dropped.length === 0) return log;
+  return {
+    user: withoutPositions(log.user, dropped),
+    item: withoutPositions(log.item, dropped),
+    type: withoutPositions(log.type, dropped),
+    weight: withoutPositions(log.weight, dropped),
+    time: withoutPositions(log.time, dropped),
+  };
 }

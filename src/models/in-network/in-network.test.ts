@@ -5,6 +5,7 @@ import { runRecommenderContract } from '../contract/recommender-contract.js';
 import { registerModel } from '../registry.js';
 import { InNetworkRecommender, inNetworkFactory, inNetworkScore } from './in-network.js';
 import { runForgetContract } from '../contract/forget-contract.js';
+import { datasetWithout } from '../../data/dataset-without.js';
 
 registerModel(inNetworkFactory);
 runRecommenderContract('in-network', {}, { similarItems: false, fullCoverage: false });
@@ -57,4 +58,19 @@ describe('in-network scores by hand', () => {
 
 describe('in-network forget', () => {
   runForgetContract('in-network', { maxAgeHours: 1000 });
+
+  it('drops the erased posts of several authors, first and last author included, and keeps the rest', async () => {
+    const data = buildDataset({
+      posts: [post('a0', 'alice', 48), post('a1', 'alice', 24), post('b0', 'bob', 12), post('b1', 'bob', 0), post('c0', 'carol', 1), post('c1', 'carol', 2)],
+      follows: ['alice', 'bob', 'carol'].map((followee) => ({ follower: 'dave', followee })),
+      events: [{ id: 'e1', user: 'dave', type: 'like', post: 'b0', timestamp: T - 10 * H }],
+    });
+    const dave = data.users.index('dave');
+    const gone = ['a0', 'b1', 'c1'].map((p) => data.items.index(p));
+    const m = new InNetworkRecommender();
+    await m.fit(data);
+    expect(m.recommend(dave, { k: 10, excludeSeen: false }).length).toBe(6);
+    m.forget(datasetWithout(data, { users: [], items: gone }), { users: [], items: gone });
+    expect(m.recommend(dave, { k: 10, excludeSeen: false }).map((r) => data.items.id(r.item)).sort()).toEqual(['a1', 'b0', 'c0']);
+  });
 });

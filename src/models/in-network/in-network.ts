@@ -152,18 +152,32 @@ export class InNetworkRecommender extends BaseRecommender {
   }
 }
 
-/** `m` without the entries of the given columns (typed arrays, one pass). */
+/** `m` without the entries of the given columns; `m` itself when it has none of them. */
 function withoutColumns(m: Csr, columns: readonly number[]): Csr {
   if (columns.length === 0) return m;
   const gone = new Uint8Array(m.cols);
-  for (const c of columns) gone[c] = 1;
-  const indptr = new Int32Array(m.rows + 1), indices = new Int32Array(m.indices.length), data = new Float32Array(m.indices.length);
-  let nz = 0;
+  for (const c of columns) if (c >= 0 && c < m.cols) gone[c] = 1;
+  // Positions of the gone entries (one read per entry), then the kept runs between them copied whole.
+  const at: number[] = [];
+  for (let k = 0; k < m.indices.length; k++) if (gone[m.indices[k]!]) at.push(k);
+  if (at.length === 0) return m;
+  const nz = m.indices.length - at.length;
+  const indptr = new Int32Array(m.rows + 1), indices = new Int32Array(nz), data = new Float32Array(nz);
+  let q = 0;
   for (let r = 0; r < m.rows; r++) {
-    for (let k = m.indptr[r]!; k < m.indptr[r + 1]!; k++) if (!gone[m.indices[k]!]) { indices[nz] = m.indices[k]!; data[nz++] = m.data[k]!; }
-    indptr[r + 1] = nz;
+    const end = m.indptr[r + 1]!;
+    while (q < at.length && at[q]! < end) q++;
+    indptr[r + 1] = end - q;
   }
-  return { rows: m.rows, cols: m.cols, indptr, indices: indices.slice(0, nz), data: data.slice(0, nz) };
+  let from = 0, to = 0;
+  for (let g = 0; g <= at.length; g++) {
+    const stop = g < at.length ? at[g]! : m.indices.length;
+    indices.set(m.indices.subarray(from, stop), to);
+    data.set(m.data.subarray(from, stop), to);
+    to += stop - from;
+    from = stop + 1;
+  }
+  return { rows: m.rows, cols: m.cols, indptr, indices, data };
 }
 
 function buildAuthorItems(itemAuthors: Int32Array, nAuthors: number): Csr {

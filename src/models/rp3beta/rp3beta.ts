@@ -20,7 +20,7 @@ import { checkCsrIndices, csrFromTensors, csrTensors, parseParams } from '../sha
 import type { Artifact, FitOptions, Recommendation } from '../recommender.js';
 import type { ModelFactory } from '../registry.js';
 import { defineModel } from '../shared/define-model.js';
-import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, updateTopKRows, usersTouched, type EntryUpdates, type ExactEntry } from '../shared/unlearning.js';
+import { addUpdate, itemsTouched, replaceRows, rowsToRecompute, topKRowUpdates, usersTouched, type EntryUpdates, type ExactEntry, type SparseRow } from '../shared/unlearning.js';
 import type { Removal } from '../../data/dataset-without.js';
 
 export const RP3BETA_ID = 'rp3beta';
@@ -51,8 +51,13 @@ function walkMatrix(x: Csr, binary: boolean): Csr {
 
 /** W (items × items, sparse, top `neighbours` per row) of RP3beta from the users × items matrix `x`. */
 export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, signal?: AbortSignal): Csr {
+  return similarityAndTranspose(x, p, signal).w;
+}
+
+/** W, and the transpose of `x` it walked (kept by the model for its next `forget`). */
+function similarityAndTranspose(x: Csr, p: Omit<Rp3betaParams, 'binary'>, signal?: AbortSignal): { w: Csr; xT: Csr } {
   const n = x.cols;
-  const { row } = rp3betaParts(x, p);
+  const { row, xT } = rp3betaParts(x, p);
   const rowItems: Int32Array[] = [];
   const rowValues: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
@@ -68,7 +73,7 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
     indices.set(rowItems[i]!, indptr[i]!);
     data.set(rowValues[i]!, indptr[i]!);
   }
-  return { rows: n, cols: n, indptr, indices, data };
+  return { w: { rows: n, cols: n, indptr, indices, data }, xT };
 }
 
 /**
@@ -76,7 +81,9 @@ export function rp3betaSimilarity(x: Csr, p: Omit<Rp3betaParams, 'binary'>, sign
  * a removal changes through their own degree or their users' transition probabilities, and the columns whose
  * popularity penalty changed (the same arithmetic in the same order, so the same bits).
  */
-function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
+function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>, transposed?: Csr): {
+  /** The items × users transpose of `x` (its pattern; the values are not read). */
+  xT: Csr;
   row(i: number): { indices: Int32Array; data: Float32Array };
   /** Calls visit(i, W_ij before the top-k cut) for every row i ≠ j reaching column j. */
   column(j: number, visit: (i: number, value: number) => void): void;
@@ -84,16 +91,22 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
   exact(i: number): ExactEntry;
 } {
   const n = x.cols;
-  const xT = csrTranspose(x);
-  // P_uj^α for every stored entry of x, row-normalised by the user's total weight.
+  const xT = transposed ?? csrTranspose(x);
+  // P_uj^α for the stored entries of x, row-normalised by the user's total weight: computed for a user when a row
+  // first walks through them (forget walks through few), with the same arithmetic as for all.
   const pui = new Float64Array(x.data.length);
-  for (let u = 0; u < x.rows; u++) {
+  const puiReady = new Uint8Array(x.rows);
+  const walkTo = (u: number): void => {
+    if (puiReady[u]) return;
+    puiReady[u] = 1;
     let total = 0;
     for (let k = x.indptr[u]!; k < x.indptr[u + 1]!; k++) total += x.data[k]!;
     for (let k = x.indptr[u]!; k < x.indptr[u + 1]!; k++) pui[k] = total > 0 ? Math.pow(x.data[k]! / total, p.alpha) : 0;
-  }
+  };
   const degree = (i: number): number => xT.indptr[i + 1]! - xT.indptr[i]!;
-  const penalty = Float64Array.from({ length: n }, (_, j) => (degree(j) > 0 ? Math.pow(degree(j), -p.beta) : 0));
+  // deg(j)^-β, once per item asked.
+  const penaltyOf = new Float64Array(n).fill(NaN);
+  const penalty = (j: number): number => (Number.isNaN(penaltyOf[j]!) ? (penaltyOf[j] = degree(j) > 0 ? Math.pow(degree(j), -p.beta) : 0) : penaltyOf[j]!);
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const touched: number[] = [];
@@ -104,6 +117,7 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
       const piu = Math.pow(1 / di, p.alpha);
       for (let a = xT.indptr[i]!; a < xT.indptr[i + 1]!; a++) {
         const u = xT.indices[a]!;
+        walkTo(u);
         for (let k = x.indptr[u]!; k < x.indptr[u + 1]!; k++) {
           const j = x.indices[k]!;
           if (mark[j] !== i) { mark[j] = i; acc[j] = 0; touched.push(j); }
@@ -113,7 +127,7 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
     }
     // The mark of row i must not survive into a later call for the same row (forget may ask for it again).
     for (const j of touched) mark[j] = -1;
-    const values = Float64Array.from(touched, (j) => (j === i ? 0 : acc[j]! * penalty[j]!));
+    const values = Float64Array.from(touched, (j) => (j === i ? 0 : acc[j]! * penalty(j)));
     const best = topK(values, p.neighbours).filter((s) => s.score > 0);
     let sum = 0;
     for (const s of best) sum += s.score;
@@ -129,6 +143,7 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
     touched.length = 0;
     for (let a = xT.indptr[j]!; a < xT.indptr[j + 1]!; a++) {
       const u = xT.indices[a]!;
+      walkTo(u);
       const k = entry(x, u, j);
       for (let q = x.indptr[u]!; q < x.indptr[u + 1]!; q++) {
         const i = x.indices[q]!;
@@ -138,7 +153,7 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
       }
     }
     for (const i of touched) mark[i] = -1;
-    for (const i of touched) visit(i, acc[i]! * penalty[j]!);
+    for (const i of touched) visit(i, acc[i]! * penalty(j));
   };
   const exact = (i: number): ExactEntry => (j) => {
     let s = 0, first = -1;
@@ -150,14 +165,15 @@ function rp3betaParts(x: Csr, p: Omit<Rp3betaParams, 'binary'>): {
       else if (ub < ua) b++;
       else {
         if (first < 0) first = ua;
+        walkTo(ua);
         s += walkBack(i) * pui[entry(x, ua, j)]!;
         a++;
         b++;
       }
     }
-    return { value: i === j ? 0 : s * penalty[j]!, key: first * n + j };
+    return { value: i === j ? 0 : s * penalty(j), key: first * n + j };
   };
-  return { row, column, exact };
+  return { xT, row, column, exact };
 }
 
 /** Rows a removal changes beyond their touched columns: the touched items, and every item of a user who lost one. */
@@ -182,6 +198,14 @@ export class Rp3betaRecommender extends BaseRecommender {
   readonly id = RP3BETA_ID;
   readonly params: Readonly<Rp3betaParams>;
   private w: Csr | undefined;
+  /**
+   * Rows of W that `forget` replaced since W was last built whole (row → entries), read before `w`: splicing a few
+   * rows into a matrix of millions of entries would copy all of it at every erasure. Merged into `w` when it grows
+   * past an eighth of the rows, and by `similarity` and `save`.
+   */
+  private readonly replaced = new Map<number, SparseRow>();
+  /** The pattern of the training matrix transposed (items × users), when known: the next `forget` starts from it. */
+  private seenT: Csr | undefined;
 
   constructor(params: Record<string, unknown> = {}) {
     super();
@@ -191,7 +215,10 @@ export class Rp3betaRecommender extends BaseRecommender {
   fit(data: Dataset, options: FitOptions = {}): Promise<void> {
     if (data.interactions.indices.length === 0) throw createError('DATASET_EMPTY', { what: 'interactions' });
     throwIfAborted(options.signal, this.id);
-    this.w = rp3betaSimilarity(walkMatrix(data.interactions, this.params.binary), this.params, options.signal);
+    const { w, xT } = similarityAndTranspose(walkMatrix(data.interactions, this.params.binary), this.params, options.signal);
+    this.w = w;
+    this.seenT = xT;
+    this.replaced.clear();
     this.added.clear();
     this.setSeen(data);
     return Promise.resolve();
@@ -200,7 +227,23 @@ export class Rp3betaRecommender extends BaseRecommender {
   /** W, items × items (row i: the items i leads to). */
   similarity(): Csr {
     this.requireFitted();
+    if (this.replaced.size > 0) {
+      this.w = replaceRows(this.w!, Int32Array.from(this.replaced.keys()).sort(), (r) => this.replaced.get(r)!);
+      this.replaced.clear();
+    }
     return this.w!;
+  }
+
+  /** Row i of W (a view, no copy). */
+  private wRow(i: number): SparseRow {
+    const w = this.w!;
+    return this.replaced.get(i) ?? { indices: w.indices.subarray(w.indptr[i]!, w.indptr[i + 1]!), data: w.data.subarray(w.indptr[i]!, w.indptr[i + 1]!) };
+  }
+
+  /** Keeps `rows` as the new rows of W. */
+  private replaceW(rows: ReadonlyMap<number, SparseRow>): void {
+    for (const [r, row] of rows) this.replaced.set(r, row);
+    if (this.replaced.size > this.nItems / 8) this.similarity();
   }
 
   protected scoreUser(user: number, out: Float32Array): void {
@@ -209,10 +252,13 @@ export class Rp3betaRecommender extends BaseRecommender {
     const w = this.w!;
     for (let k = 0; k < items.length; k++) {
       const j = items[k]!, x = this.params.binary ? 1 : weights[k]!;
-      for (let q = w.indptr[j]!; q < w.indptr[j + 1]!; q++) {
-        const i = w.indices[q]!;
+      const row = this.replaced.get(j);
+      const indices = row ? row.indices : w.indices, data = row ? row.data : w.data;
+      const start = row ? 0 : w.indptr[j]!, end = row ? row.indices.length : w.indptr[j + 1]!;
+      for (let q = start; q < end; q++) {
+        const i = indices[q]!;
         const prev = out[i]!;
-        out[i] = (prev === -Infinity ? 0 : prev) + x * w.data[q]!;
+        out[i] = (prev === -Infinity ? 0 : prev) + x * data[q]!;
       }
     }
   }
@@ -227,23 +273,25 @@ export class Rp3betaRecommender extends BaseRecommender {
   forget(data: Dataset, removed: Removal): void {
     this.requireFitted();
     const before = walkMatrix(this.seen!, this.params.binary);
-    const beforeT = csrTranspose(before);
+    const beforeT = this.seenT ?? csrTranspose(before);
     const changedItems = itemsTouched(before, removed);
     const reaching = rowsToRecompute(beforeT, before, changedItems);
     const after = rp3betaParts(walkMatrix(data.interactions, this.params.binary), this.params);
     if (this.params.normalize) {
-      this.w = replaceRows(this.w!, reaching, after.row);
+      this.replaceW(new Map(Array.from(reaching, (r) => [r, after.row(r)])));
     } else if (reaching.length > this.nItems / 2 && wholeRows(before, beforeT, removed, changedItems).size > this.nItems / 2) {
       // Most rows to compute again (a prolific author's readers reach most of the catalogue): a fit costs no more.
       this.w = replaceRows(this.w!, Int32Array.from({ length: this.nItems }, (_, i) => i), after.row);
+      this.replaced.clear();
     } else {
       const whole = wholeRows(before, beforeT, removed, changedItems);
       const changed = new Uint8Array(this.nItems);
       for (const j of changedItems) changed[j] = 1;
       const updates: EntryUpdates = new Map();
       for (const j of changedItems) after.column(j, (i, value) => { if (!whole.has(i)) addUpdate(updates, i, j, value); });
-      this.w = updateTopKRows(this.w!, Int32Array.from(whole).sort(), reaching, updates, changed, this.params.neighbours, after.row, after.exact);
+      this.replaceW(topKRowUpdates((r) => this.wRow(r), Int32Array.from(whole).sort(), reaching, updates, changed, this.params.neighbours, after.row, after.exact));
     }
+    this.seenT = after.xT;
     this.forgetHistory(data, removed);
   }
 
@@ -254,14 +302,13 @@ export class Rp3betaRecommender extends BaseRecommender {
 
   override similarItems(item: number, k: number): Recommendation[] {
     this.requireItem(item);
-    const w = this.w!;
-    const start = w.indptr[item]!;
-    return topK(w.data.subarray(start, w.indptr[item + 1]!), k).map((r) => ({ item: w.indices[start + r.index]!, score: r.score }));
+    const row = this.wRow(item);
+    return topK(row.data, k).map((r) => ({ item: row.indices[r.index]!, score: r.score }));
   }
 
   save(): Artifact {
     this.requireFitted();
-    return this.artifactOf(VERSION, csrTensors('w', this.w!));
+    return this.artifactOf(VERSION, csrTensors('w', this.similarity()));
   }
 
   static load(a: Artifact): Rp3betaRecommender {

@@ -164,26 +164,45 @@ export function patchTopK(oldIdx: Int32Array, oldVal: Float32Array, updates: Rea
   return { indices: Int32Array.from(keep, (q) => cols[q]!), data: Float32Array.from(keep, (q) => vals[q]!) };
 }
 
+/** One row of a sparse matrix: its column indices (ascending) and values. */
+export interface SparseRow {
+  readonly indices: Int32Array;
+  readonly data: Float32Array;
+}
+
 /**
  * `m` after a removal that changed the entries of the `changed` columns: the rows in `recompute` computed again by
  * `row`; the rows in `patch` (those that reached a changed column before or after) patched with their `updates`
  * (`patchTopK`, near-ties at the cut settled by `exact`), or computed again when that is ambiguous; the rest kept.
  */
-export function updateTopKRows(m: Csr, recompute: ArrayLike<number>, patch: ArrayLike<number>, updates: EntryUpdates, changed: Uint8Array, k: number, row: (r: number) => { indices: Int32Array; data: Float32Array }, exact?: (r: number) => ExactEntry): Csr {
-  const fresh: ({ indices: Int32Array; data: Float32Array } | undefined)[] = new Array(m.rows);
-  const whole = new Uint8Array(m.rows);
-  for (let q = 0; q < recompute.length; q++) whole[recompute[q]!] = 1;
+export function updateTopKRows(m: Csr, recompute: ArrayLike<number>, patch: ArrayLike<number>, updates: EntryUpdates, changed: Uint8Array, k: number, row: (r: number) => SparseRow, exact?: (r: number) => ExactEntry): Csr {
+  const rowOf = (r: number): SparseRow => ({ indices: m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), data: m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!) });
+  const changedRows = topKRowUpdates(rowOf, recompute, patch, updates, changed, k, row, exact);
+  const fresh: (SparseRow | undefined)[] = new Array(m.rows);
+  for (const [r, f] of changedRows) fresh[r] = f;
+  return withRows(m, fresh);
+}
+
+/**
+ * The rows `updateTopKRows` changes, without building the matrix: row → new entries, for a caller that keeps
+ * replaced rows beside its matrix. `rowOf(r)` is the current row r.
+ */
+export function topKRowUpdates(rowOf: (r: number) => SparseRow, recompute: ArrayLike<number>, patch: ArrayLike<number>, updates: EntryUpdates, changed: Uint8Array, k: number, row: (r: number) => SparseRow, exact?: (r: number) => ExactEntry): Map<number, SparseRow> {
+  const out = new Map<number, SparseRow>();
+  const whole = new Set<number>();
+  for (let q = 0; q < recompute.length; q++) whole.add(recompute[q]!);
   const none = new Map<number, number>();
   for (let q = 0; q < patch.length; q++) {
     const r = patch[q]!;
-    if (whole[r]) continue;
-    const oldIdx = m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), oldVal = m.data.subarray(m.indptr[r]!, m.indptr[r + 1]!);
-    const patched = patchTopK(oldIdx, oldVal, updates.get(r) ?? none, changed, k, exact?.(r));
-    if (!patched) whole[r] = 1;
-    else if (patched.indices !== oldIdx) fresh[r] = patched;
+    if (whole.has(r)) continue;
+    const old = rowOf(r);
+    const patched = patchTopK(old.indices, old.data, updates.get(r) ?? none, changed, k, exact?.(r));
+    if (!patched) whole.add(r);
+    else if (patched.indices !== old.indices) out.set(r, patched);
   }
-  for (let r = 0; r < m.rows; r++) if (whole[r]) fresh[r] = row(r);
-  return withRows(m, fresh);
+  // Ascending, as the whole-matrix pass computed them (a row's arithmetic does not depend on the order).
+  for (const r of Int32Array.from(whole).sort()) out.set(r, row(r));
+  return out;
 }
 
 /** Adds `value` for (row, column) to `updates`. */
