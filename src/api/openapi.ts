@@ -20,7 +20,13 @@ export const toSchema = (s: z.ZodType): JsonSchema => {
  */
 function withExamples(schema: JsonSchema, examples: Record<string, unknown>): JsonSchema {
   const properties = { ...(schema.properties as Record<string, JsonSchema>) };
-  for (const [k, v] of Object.entries(examples)) if (properties[k]) properties[k] = { ...properties[k], example: v };
+  for (const [k, v] of Object.entries(examples)) {
+    const p = properties[k];
+    if (!p) continue;
+    // An array's items get the first element as their own example (a patterned item needs one too).
+    const items = Array.isArray(v) && p.items && typeof p.items === 'object' ? { items: { ...(p.items as JsonSchema), example: v[0] } } : {};
+    properties[k] = { ...p, ...items, example: v };
+  }
   return { ...schema, properties };
 }
 
@@ -49,7 +55,7 @@ export const rowExamples = {
 
 const rowFieldExamples: Record<keyof typeof rowExamples, Record<string, unknown>> = {
   users: { id: 'u42' },
-  posts: { id: 'p1007', author: 'u42', reply_to: 'p1000' },
+  posts: { id: 'p1007', author: 'u42', reply_to: 'p1000', mentions: ['u7'] },
   follows: { follower: 'u7', followee: 'u42' },
   events: { id: 'e90001', user: 'u7', post: 'p1007', target_user: 'u42' },
 };

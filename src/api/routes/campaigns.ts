@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/index.js';
-import { errorSchema } from '../openapi.js';
+import { errorSchema, idParams } from '../openapi.js';
 
 const words = { type: 'array', items: { type: 'string' } };
 const targetingSchema = {
@@ -63,7 +63,6 @@ const bodySchema = {
   },
   examples: [{ id: 'spring-jazz', postId: 'p42', targeting: { topics: ['jazz'], hashtags: ['music'] }, bid: 0.8, dailyBudget: 50, frequencyCap: 3 }],
 };
-const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
 
 export function registerCampaignRoutes(app: FastifyInstance, engine: Engine): void {
   app.post('/v1/admin/campaigns', {
@@ -86,7 +85,7 @@ export function registerCampaignRoutes(app: FastifyInstance, engine: Engine): vo
   app.get('/v1/admin/campaigns/:id', {
     config: { scope: 'admin' },
     schema: {
-      tags: ['admin'], summary: 'One campaign with its delivery per day', params: idParams,
+      tags: ['admin'], summary: 'One campaign with its delivery per day', params: idParams('The campaign'),
       response: { 200: { ...deliveryOut, examples: [DELIVERY_EXAMPLE] }, 404: errorSchema },
     },
   }, async (request) => (await engine.campaigns.delivery((request.params as { id: string }).id))[0]);
@@ -94,7 +93,7 @@ export function registerCampaignRoutes(app: FastifyInstance, engine: Engine): vo
   app.patch('/v1/admin/campaigns/:id', {
     config: { scope: 'admin' },
     schema: {
-      tags: ['admin'], summary: 'Changes a campaign (any field but its id); `status: "paused"` stops it at once, `"active"` starts it again', params: idParams,
+      tags: ['admin'], summary: 'Changes a campaign (any field but its id); `status: "paused"` stops it at once, `"active"` starts it again', params: idParams('The campaign'),
       body: bodySchema,
       response: { 200: { ...campaignOut, examples: [{ ...CAMPAIGN_EXAMPLE, status: 'paused' }] }, 400: errorSchema, 404: errorSchema, 422: errorSchema },
     },
@@ -103,7 +102,7 @@ export function registerCampaignRoutes(app: FastifyInstance, engine: Engine): vo
   app.delete('/v1/admin/campaigns/:id', {
     config: { scope: 'admin' },
     schema: {
-      tags: ['admin'], summary: 'Deletes a campaign and its delivery counters (its served impressions stay out of training)', params: idParams,
+      tags: ['admin'], summary: 'Deletes a campaign and its delivery counters (its served impressions stay out of training)', params: idParams('The campaign'),
       response: { 200: { type: 'object', properties: { deleted: { type: 'string' } }, required: ['deleted'], examples: [{ deleted: 'spring-jazz' }] }, 404: errorSchema },
     },
   }, async (request) => {

@@ -21,8 +21,14 @@ export function registerJobRoutes(app: FastifyInstance, engine: Engine): void {
       schema: {
         tags: ['admin'],
         summary: 'Queued jobs (jobs.backend): depth of each queue and the newest dead letters (jobs that failed every attempt)',
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
-        response: { 200: { type: 'object', properties: { backend: { type: 'string' }, queues: { type: 'array', items: depth }, deadLetters: { type: 'array', items: dead } } } },
+        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, description: 'Most dead letters to list (default 50)' } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { backend: { type: 'string' }, queues: { type: 'array', items: depth }, deadLetters: { type: 'array', items: dead } },
+            example: { backend: 'bullmq', queues: [{ name: 'train', waiting: 0, active: 1, dead: 0 }], deadLetters: [] },
+          },
+        },
       },
     },
     async (request) => {

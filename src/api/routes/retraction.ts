@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Engine } from '../../engine/index.js';
-import { errorSchema, postOut } from '../openapi.js';
+import { errorSchema, idParams, postOut } from '../openapi.js';
 import type { Pseudonymization } from '../privacy.js';
 
-const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
 
 const deletedOut = {
   type: 'object',
@@ -33,6 +32,7 @@ const patchBody = {
     lang: { type: ['string', 'null'] },
     author: { type: 'string', description: 'Only the post\'s own author is accepted: an author never changes' },
   },
+  example: { text: 'Sourdough at dawn #baking (edited)', tags: ['baking'] },
 };
 
 export function registerRetractionRoutes(app: FastifyInstance, engine: Engine, pseudonyms: Pseudonymization): void {
@@ -45,7 +45,7 @@ export function registerRetractionRoutes(app: FastifyInstance, engine: Engine, p
     schema: {
       tags: ['ingest'],
       summary: 'Delete a post with every event on it: it leaves every feed, reply list, search and trending list at the next request, and the models unlearn it. A user token may delete its own posts',
-      params: idParams,
+      params: idParams('The post'),
       response: { 200: deletedOut, 400: errorSchema, 403: errorSchema, 404: errorSchema, 410: errorSchema },
     },
   }, async (request) => engine.deletePost((request.params as { id: string }).id, by(request)));
@@ -55,7 +55,7 @@ export function registerRetractionRoutes(app: FastifyInstance, engine: Engine, p
     schema: {
       tags: ['ingest'],
       summary: 'Edit a post\'s text, tags, features or language (validated like a new post; tags, sentiment and language follow an edited text). A user token may edit its own posts',
-      params: idParams,
+      params: idParams('The post'),
       body: patchBody,
       response: {
         200: { ...postOut, examples: [{ id: 'p42', author: 'ana', text: 'Sourdough at dawn #baking (edited)', created_at: 1767225600000, tags: ['baking'], lang: 'en' }] },
@@ -69,7 +69,7 @@ export function registerRetractionRoutes(app: FastifyInstance, engine: Engine, p
     schema: {
       tags: ['ingest'],
       summary: 'Undo an event (unlike, unshare, unfollow of a follow event, …): it is deleted, the actor\'s feed follows at the next request, the models at their next retraining. A user token may undo its own events',
-      params: idParams,
+      params: idParams('The event'),
       response: { 200: undoneOut, 400: errorSchema, 403: errorSchema, 404: errorSchema },
     },
   }, async (request) => engine.undoEvent((request.params as { id: string }).id, by(request)));
