@@ -14,7 +14,33 @@ export interface ExplorationPaging<T> {
   every: number;
   authorOf: (item: T) => string;
   /** The post for an exploration slot among `candidates` (rank order), or undefined to fill it by rank. */
-  pick: (candidates: readonly T[]) => T | undefined;
+  pick: Picker<T>;
+}
+
+/**
+ * A slot filler. With `quota`, it looks at no more than `quota.perKey` candidates of each of `quota.keys`
+ * keys (the rest it ignores), so the candidates are collected only until every key has its quota: the same
+ * choice without a pass over the whole waiting list for each slot.
+ */
+export interface Picker<T> {
+  (candidates: readonly T[]): T | undefined;
+  quota?: { keys: number; perKey: number; keyOf: (item: T) => number | undefined };
+}
+
+/** The waiting posts offered for a slot, in rank order: not placed yet, fitting the cap, cut at the picker's quota. */
+function offered<T>(remaining: readonly T[], taken: ReadonlySet<T>, fits: (item: T) => boolean, quota: Picker<T>['quota']): T[] {
+  if (!quota) return remaining.filter((x) => !taken.has(x) && fits(x));
+  const out: T[] = [];
+  const counts = new Int32Array(quota.keys);
+  let full = 0;
+  for (const x of remaining) {
+    if (full >= quota.keys) break;
+    if (taken.has(x) || !fits(x)) continue;
+    out.push(x);
+    const k = quota.keyOf(x);
+    if (k !== undefined && ++counts[k]! === quota.perKey) full++;
+  }
+  return out;
 }
 
 /** Pages of `ranked` under the author cap, with the exploration slots filled by `pick`. */
@@ -41,7 +67,7 @@ export function pagesWithExploration<T>(ranked: readonly T[], o: ExplorationPagi
     let next = 0;
     while (page.length < o.pageSize) {
       if ((position + 1) % o.every === 0) {
-        const candidates = remaining.filter((x) => !taken.has(x) && fits(x));
+        const candidates = offered(remaining, taken, fits, o.pick.quota);
         const chosen = candidates.length > 0 ? o.pick(candidates) : undefined;
         if (chosen !== undefined) {
           place(chosen);
