@@ -18,29 +18,53 @@ export interface ExplorationPaging<T> {
 }
 
 /**
- * A slot filler. With `quota`, it looks at no more than `quota.perKey` candidates of each of `quota.keys`
- * keys (the rest it ignores), so the candidates are collected only until every key has its quota: the same
- * choice without a pass over the whole waiting list for each slot.
+ * A slot filler. With `quota`, it looks at no more than the first `quota.perKey` candidates of each of
+ * `quota.keys` keys (`keyOf`; candidates without a key and the rest it ignores), so only those are offered: the
+ * same choice without a pass over the whole waiting list for each slot.
  */
 export interface Picker<T> {
   (candidates: readonly T[]): T | undefined;
   quota?: { keys: number; perKey: number; keyOf: (item: T) => number | undefined };
 }
 
-/** The waiting posts offered for a slot, in rank order: not placed yet, fitting the cap, cut at the picker's quota. */
-function offered<T>(remaining: readonly T[], taken: ReadonlySet<T>, fits: (item: T) => boolean, quota: Picker<T>['quota']): T[] {
-  if (!quota) return remaining.filter((x) => !taken.has(x) && fits(x));
-  const out: T[] = [];
-  const counts = new Int32Array(quota.keys);
-  let full = 0;
-  for (const x of remaining) {
-    if (full >= quota.keys) break;
-    if (taken.has(x) || !fits(x)) continue;
-    out.push(x);
-    const k = quota.keyOf(x);
-    if (k !== undefined && ++counts[k]! === quota.perKey) full++;
+/**
+ * The waiting posts offered for the slots of one page, in rank order: not placed yet and fitting the cap; with
+ * the picker's quota, only the first `perKey` such posts of each key (what the picker would look at), found from
+ * a pointer per key instead of a pass over the whole waiting list per slot. Within a page a post placed or over
+ * its author's cap stays so (the counts only grow), so the pointers only move forward.
+ */
+class PageOffers<T> {
+  private readonly byKey: number[][] | undefined;
+  private readonly next: Int32Array;
+
+  constructor(private readonly remaining: readonly T[], private readonly quota: Picker<T>['quota']) {
+    this.next = new Int32Array(quota?.keys ?? 0);
+    if (!quota) return;
+    this.byKey = Array.from({ length: quota.keys }, () => []);
+    remaining.forEach((x, i) => {
+      const k = quota.keyOf(x);
+      if (k !== undefined) this.byKey![k]!.push(i);
+    });
   }
-  return out;
+
+  offer(taken: ReadonlySet<T>, fits: (item: T) => boolean): T[] {
+    const { remaining, quota, byKey } = this;
+    if (!quota || !byKey) return remaining.filter((x) => !taken.has(x) && fits(x));
+    const positions: number[] = [];
+    byKey.forEach((list, k) => {
+      let p = this.next[k]!;
+      while (p < list.length && (taken.has(remaining[list[p]!]!) || !fits(remaining[list[p]!]!))) p++;
+      this.next[k] = p;
+      for (let q = p, n = 0; q < list.length && n < quota.perKey; q++) {
+        const x = remaining[list[q]!]!;
+        if (taken.has(x) || !fits(x)) continue;
+        positions.push(list[q]!);
+        n++;
+      }
+    });
+    positions.sort((a, b) => a - b);
+    return positions.map((i) => remaining[i]!);
+  }
 }
 
 /** Pages of `ranked` under the author cap, with the exploration slots filled by `pick`. */
@@ -52,6 +76,7 @@ export function pagesWithExploration<T>(ranked: readonly T[], o: ExplorationPagi
   while (remaining.length > 0) {
     const page: T[] = [];
     const taken = new Set<T>();
+    let offers: PageOffers<T> | undefined;
     const perAuthor = new Map<string, number>();
     const fits = (item: T): boolean => {
       const a = o.authorOf(item);
@@ -67,7 +92,7 @@ export function pagesWithExploration<T>(ranked: readonly T[], o: ExplorationPagi
     let next = 0;
     while (page.length < o.pageSize) {
       if ((position + 1) % o.every === 0) {
-        const candidates = offered(remaining, taken, fits, o.pick.quota);
+        const candidates = (offers ??= new PageOffers(remaining, o.pick.quota)).offer(taken, fits);
         const chosen = candidates.length > 0 ? o.pick(candidates) : undefined;
         if (chosen !== undefined) {
           place(chosen);
