@@ -7,7 +7,7 @@
  *
  * Usage: `npm run bench -- feed-cold [users=2000] [rankings=1000] [--db <sqlite file>] [--digest <file>] [--check <file>]`.
  * `--db` keeps the generated network in that file and reuses it on the next run (generation takes a while).
- * Run the server under `node --cpu-prof` (e.g. `npx tsx --cpu-prof bench/run.ts feed-cold …`) for a profile.
+ * For a CPU profile: `node --cpu-prof --import tsx bench/run.ts feed-cold …`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
