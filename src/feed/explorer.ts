@@ -18,6 +18,7 @@ import { createPolicy, isContextual, restorePolicy, stateFits } from '../policy/
 import { DecisionLog, type PendingDecision } from '../policy/decision-log.js';
 import type { Policy, PolicyState } from '../policy/policy.js';
 import { FIXED_FEATURES, writeContext, type ContextualCandidate, type UserContext } from './exploration-context.js';
+import type { Picker } from './exploration.js';
 import type { ExplorationDecision } from './types.js';
 
 /** Posts of each source a contextual policy is offered per slot. */
@@ -90,11 +91,11 @@ export class Explorer {
    * The slot filler of one ranking (for `pagesWithExploration`): offers the policy the candidates' sources, or the
    * candidates themselves for a contextual policy, and marks the chosen post with its decision.
    */
-  picker<T extends Explorable>(userOf: () => UserContext, halfLifeHours: number): (candidates: readonly T[]) => T | undefined {
+  picker<T extends Explorable>(userOf: () => UserContext, halfLifeHours: number): Picker<T> {
     if (this.arms.length === 0) return () => undefined;
     const contextual = isContextual(this.spec);
     let user: UserContext | undefined;
-    return (candidates) => {
+    const pick: Picker<T> = (candidates) => {
       const options: T[] = [];
       const perArm = new Map<number, number>();
       for (const c of candidates) {
@@ -124,6 +125,9 @@ export class Explorer {
       chosen.exploration = decision;
       return chosen;
     };
+    // The options are the first of each arm: candidates past every arm's quota are never looked at.
+    pick.quota = { keys: this.arms.length, perKey: contextual ? OPTIONS_PER_SOURCE : 1, keyOf: (c) => this.armIndex.get(c.source) };
+    return pick;
   }
 
   /** Call when a page is served to `userId`: its decisions start waiting for their reward (each once). */

@@ -20,6 +20,7 @@ import { dot, interestProfiles, ProfileMatcher, type InterestProfiles, type Prof
 import type { Candidate, CandidateSource, SourceContext } from '../types.js';
 import { eventsSince } from '../user-reads.js';
 import { FreshPool, type FreshPost } from './fresh-pool.js';
+import { warmSnapshotVectors } from './warm-vectors.js';
 
 export const FRESH_SOURCE = 'fresh';
 
@@ -68,6 +69,8 @@ export function createFreshSource(name: string = FRESH_SOURCE, options: FreshSou
     if (state?.key !== ctx.dataset || state.store !== ctx.store) {
       const profiles = interestProfiles(ctx.dataset);
       state = { key: ctx.dataset, store: ctx.store, profiles, matcher: new ProfileMatcher(), pool: new FreshPool({ store: ctx.store, dataset: ctx.dataset, profiles, weights, config: ctx.config }) };
+      // The history vectors of users not ranked yet, made in the background (warm-vectors.ts).
+      void warmSnapshotVectors(profiles, ctx.dataset).catch(() => undefined);
     }
     return state;
   };
