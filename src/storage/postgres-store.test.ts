@@ -87,7 +87,7 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgresStore specifics', () => {
     expect(store.kind).toBe('postgres');
     expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.at(-1)!.version);
     const tables = await admin(async (c) => (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [s.schema])).rows.map((r) => r.t));
-    expect(tables).toEqual(['audit_log', 'deleted_posts', 'erased_users', 'events', 'follows', 'impressions', 'ingest_state', 'posts', 'schema_migrations', 'takedowns', 'users']);
+    expect(tables).toEqual(['audit_log', 'campaign_days', 'campaigns', 'deleted_posts', 'erased_users', 'events', 'follows', 'impressions', 'ingest_state', 'posts', 'schema_migrations', 'sponsored_impressions', 'takedowns', 'users']);
     await store.close();
     await s.drop();
     schemas.delete(s);
