@@ -373,6 +373,11 @@ export interface paths {
                                 [key: string]: unknown[];
                             };
                         };
+                        /**
+                         * @example [
+                         *       "u7"
+                         *     ]
+                         */
                         mentions?: string[];
                     }[];
                 };
@@ -835,6 +840,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The post */
                     id: string;
                 };
                 cookie?: never;
@@ -951,6 +957,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The post */
                     id: string;
                 };
                 cookie?: never;
@@ -1129,6 +1136,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The event */
                     id: string;
                 };
                 cookie?: never;
@@ -4945,6 +4953,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The campaign */
                     id: string;
                 };
                 cookie?: never;
@@ -5074,6 +5083,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The campaign */
                     id: string;
                 };
                 cookie?: never;
@@ -5126,6 +5136,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The campaign */
                     id: string;
                 };
                 cookie?: never;
@@ -5298,6 +5309,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Most dead letters to list (default 50) */
                     limit?: number;
                 };
                 header?: never;
@@ -5533,7 +5545,9 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description What to count per bucket */
                     metric: "events" | "active_users" | "impressions" | "engagement";
+                    /** @description Bucket width (default hour) */
                     bucket?: "hour" | "day";
                     /** @description epoch ms or ISO 8601 */
                     since?: string;
@@ -5619,7 +5633,28 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description The version the models folder names as current */
+                            current?: number | null;
+                            /** @description Newest first, each with its models, data size, timings and validation metrics */
+                            versions?: {
+                                [key: string]: unknown;
+                            }[];
+                            /** @description The version this process serves */
+                            serving?: number | null;
+                            /** @description When the serving models were trained, the retraining state and each background model's state */
+                            training?: {
+                                [key: string]: unknown;
+                            };
+                            problems?: {
+                                model?: string;
+                                reason?: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
         };
@@ -5642,16 +5677,38 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Newest events to include (default 50) */
                     limit?: number;
                 };
                 header?: never;
                 path: {
+                    /** @description The user */
                     id: string;
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The stored user row */
+                            user: {
+                                [key: string]: unknown;
+                            };
+                            following: number;
+                            followers: number;
+                            /** @description The newest events, newest first */
+                            events: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
                 /** @description A catalogued error (docs/errors.md); a 5xx answer also carries `requestId`, the id the server log files it under */
                 400: {
                     headers: {
@@ -5715,6 +5772,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The post */
                     id: string;
                 };
                 cookie?: never;
