@@ -1,31 +1,16 @@
 // Resonate campaigns page: spend and delivery of each sponsored campaign (GET /v1/admin/campaigns).
-const $ = (id) => document.getElementById(id);
+import { $, api, setupKey, tableRow } from './console/common.js';
 
-async function api(path) {
-  const key = $('api-key').value.trim();
-  const res = await fetch(path, { headers: key ? { 'x-api-key': key } : {} });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${body.code}: ${body.message}`);
-  return body;
-}
+// The console's key, kept for this tab, so moving between its pages does not ask again.
+setupKey();
 
 const money = (x) => Number(x).toFixed(2);
 const pct = (x) => `${(100 * x).toFixed(2)} %`;
 
-function row(cells, tag = 'td') {
-  const tr = document.createElement('tr');
-  for (const c of cells) {
-    const el = document.createElement(tag);
-    el.textContent = c;
-    tr.append(el);
-  }
-  return tr;
-}
-
 function render(items) {
   $('campaigns').replaceChildren(
-    row(['campaign', 'creative', 'status', 'bid / click', 'daily budget', 'today: impressions', 'clicks', 'spend', 'of budget', 'total: impressions', 'clicks', 'CTR', 'spend'], 'th'),
-    ...items.map(({ campaign: c, today: t, totals: s }) => row([
+    tableRow(['campaign', 'creative', 'status', 'bid / click', 'daily budget', 'today: impressions', 'clicks', 'spend', 'of budget', 'total: impressions', 'clicks', 'CTR', 'spend'], 'th'),
+    ...items.map(({ campaign: c, today: t, totals: s }) => tableRow([
       c.id, c.postId, c.status, money(c.bid), money(c.dailyBudget),
       String(t.impressions), String(t.clicks), money(t.spend), pct(t.spend / c.dailyBudget),
       String(s.impressions), String(s.clicks), pct(s.ctr), money(s.spend),

@@ -1,41 +1,23 @@
 // Resonate experiments page: the report of a configured experiment (GET /v1/admin/experiments/{name}).
-const $ = (id) => document.getElementById(id);
-
-async function api(path) {
-  const key = $('api-key').value.trim();
-  const res = await fetch(path, { headers: key ? { 'x-api-key': key } : {} });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${body.code}: ${body.message}`);
-  return body;
-}
+import { $, api, setupKey, tableRow } from './console/common.js';
 
 const num = (x, d = 4) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Number(x).toFixed(d));
 const interval = (e) => `${num(e.value)} [${num(e.low)}, ${num(e.high)}]`;
 const pct = (x) => (x === null || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`);
 
-function row(cells, tag = 'td') {
-  const tr = document.createElement('tr');
-  for (const c of cells) {
-    const el = document.createElement(tag);
-    el.textContent = c;
-    tr.append(el);
-  }
-  return tr;
-}
-
 function render(r) {
   const metrics = Object.keys(r.arms[0].metrics);
   $('arms').replaceChildren(
-    row(['metric', ...r.arms.map((a) => a.name)], 'th'),
-    row(['users (share)', ...r.arms.map((a) => `${a.users} (${a.share})`)]),
-    row(['impressions', ...r.arms.map((a) => String(a.impressions))]),
-    ...metrics.map((m) => row([m, ...r.arms.map((a) => interval(a.metrics[m]))])),
-    row(['catalogue coverage', ...r.arms.map((a) => pct(a.catalogueCoverage))]),
-    row(['author coverage', ...r.arms.map((a) => pct(a.authorCoverage))]),
+    tableRow(['metric', ...r.arms.map((a) => a.name)], 'th'),
+    tableRow(['users (share)', ...r.arms.map((a) => `${a.users} (${a.share})`)]),
+    tableRow(['impressions', ...r.arms.map((a) => String(a.impressions))]),
+    ...metrics.map((m) => tableRow([m, ...r.arms.map((a) => interval(a.metrics[m]))])),
+    tableRow(['catalogue coverage', ...r.arms.map((a) => pct(a.catalogueCoverage))]),
+    tableRow(['author coverage', ...r.arms.map((a) => pct(a.authorCoverage))]),
   );
   $('comparisons').replaceChildren(
-    row(['arm', 'metric', 'difference', 'relative', 'CUPED difference', 'variance reduction'], 'th'),
-    ...r.comparisons.map((c) => row([c.arm, c.metric, interval(c.difference), pct(c.relative), interval(c.cuped.difference), pct(c.cuped.varianceReduction)])),
+    tableRow(['arm', 'metric', 'difference', 'relative', 'CUPED difference', 'variance reduction'], 'th'),
+    ...r.comparisons.map((c) => tableRow([c.arm, c.metric, interval(c.difference), pct(c.relative), interval(c.cuped.difference), pct(c.cuped.varianceReduction)])),
   );
   const s = r.sampleRatio;
   $('srm').textContent = `${r.start} – ${r.stop} · sample ratio χ² ${num(s.chiSquare, 3)}, p = ${Number(s.pValue).toPrecision(3)}${s.mismatch ? ' — MISMATCH: the arms are not comparable' : ''}`;
@@ -66,10 +48,6 @@ async function load() {
 }
 
 $('show').addEventListener('click', show);
-// The console's key, kept for this tab (sessionStorage), so moving between its pages does not ask again.
-$('api-key').value = window.sessionStorage.getItem('resonate.apiKey') ?? '';
-$('api-key').addEventListener('change', () => {
-  window.sessionStorage.setItem('resonate.apiKey', $('api-key').value.trim());
-  void load();
-});
+// The console's key, kept for this tab, so moving between its pages does not ask again.
+setupKey();
 await load();

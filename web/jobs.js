@@ -1,23 +1,8 @@
 // Resonate jobs page: queue depths and dead letters (GET /v1/admin/jobs), refreshed every 5 s.
-const $ = (id) => document.getElementById(id);
+import { $, api, setupKey, tableRow } from './console/common.js';
 
-async function api(path) {
-  const key = $('api-key').value.trim();
-  const res = await fetch(path, { headers: key ? { 'x-api-key': key } : {} });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${body.code}: ${body.message}`);
-  return body;
-}
-
-function row(cells, tag = 'td') {
-  const tr = document.createElement('tr');
-  for (const c of cells) {
-    const el = document.createElement(tag);
-    el.textContent = String(c);
-    tr.append(el);
-  }
-  return tr;
-}
+// The console's key, kept for this tab, so moving between its pages does not ask again.
+setupKey();
 
 async function load() {
   try {
@@ -29,10 +14,10 @@ async function load() {
       return;
     }
     $('status').textContent = `Backend: ${r.backend} · updated ${new Date().toLocaleTimeString()}`;
-    $('queues').replaceChildren(row(['queue', 'waiting', 'running', 'dead'], 'th'), ...r.queues.map((q) => row([q.name, q.waiting, q.active, q.dead])));
+    $('queues').replaceChildren(tableRow(['queue', 'waiting', 'running', 'dead'], 'th'), ...r.queues.map((q) => tableRow([q.name, q.waiting, q.active, q.dead])));
     $('dead').replaceChildren(
-      row(['job', 'queue', 'key', 'attempts', 'failed at', 'error'], 'th'),
-      ...(r.deadLetters.length === 0 ? [row(['none', '', '', '', '', ''])] : r.deadLetters.map((d) => row([d.id, d.name, d.key, d.attempts, d.failedAt ?? '–', d.error]))),
+      tableRow(['job', 'queue', 'key', 'attempts', 'failed at', 'error'], 'th'),
+      ...(r.deadLetters.length === 0 ? [tableRow(['none', '', '', '', '', ''])] : r.deadLetters.map((d) => tableRow([d.id, d.name, d.key, d.attempts, d.failedAt ?? '–', d.error]))),
     );
   } catch (e) {
     $('status').textContent = e.message;

@@ -1,6 +1,7 @@
 /**
- * Drives the dashboard's Experiments page in headless Chromium (Debian's, via playwright-core): the configured
- * experiment is listed and its report shows per-arm rows and the sample-ratio line. Skipped with a reason when
+ * Drives the dashboard's Experiments, Campaigns and Jobs pages in headless Chromium (Debian's, via playwright-core):
+ * the configured experiment is listed and its report shows per-arm rows and the sample-ratio line; a campaign is
+ * listed with its delivery; the jobs page says when no queue is configured. Skipped with a reason when
  * Chromium is not installed.
  */
 import { existsSync } from 'node:fs';
@@ -59,5 +60,17 @@ describe.skipIf(!haveChromium)(`experiments page in headless Chromium${haveChrom
     expect(await page.locator('#comparisons').innerText()).toMatch(/one-per-author/);
     expect(await page.locator('#srm').innerText()).toMatch(/sample ratio χ²/);
     expect(await page.locator('#status').innerText()).toBe('');
+  });
+
+  it('the campaigns page lists a campaign with its delivery; the jobs page says no queue is configured', async () => {
+    const post = smallNetwork().posts[0]!.id;
+    const created = await fetch(`${base}/v1/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'spring', postId: post, bid: 0.5, dailyBudget: 10 }) });
+    expect(created.status).toBe(200);
+    const page = await browser.newPage();
+    await page.goto(base + '/campaigns.html');
+    await expect.poll(async () => page.locator('#campaigns td').first().innerText().catch(() => '')).toBe('spring');
+    expect(await page.locator('#status').innerText()).toBe('1 campaign(s).');
+    await page.goto(base + '/jobs.html');
+    await expect.poll(async () => page.locator('#status').innerText()).toMatch(/No job queue configured/);
   });
 });

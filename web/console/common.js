@@ -58,3 +58,14 @@ export function table(head, rows, label) {
   for (const r of rows) t.append(el('tr', {}, ...r.map((c) => el('td', {}, c))));
   return el('div', { className: 'scroll' }, t);
 }
+
+/** A table row of text cells (`th` cells with `tag = 'th'`). */
+export function tableRow(cells, tag = 'td') {
+  const tr = document.createElement('tr');
+  for (const c of cells) {
+    const cell = document.createElement(tag);
+    cell.textContent = String(c);
+    tr.append(cell);
+  }
+  return tr;
+}
