@@ -640,6 +640,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       users: z.number().int().positive().default(2000),
       seed: z.number().int().default(42),
+      /** Share of the demo's posts that get a reply (reply threads, so smart replies have something to learn from). */
+      replyRate: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
   privacy: privacySchema,

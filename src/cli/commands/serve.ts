@@ -25,10 +25,10 @@ export function registerServeCommands(program: Command): void {
       await closeOnError(engine, () => assertSafeBinding(engine.config, opts.host ?? engine.config.server.host));
       const counts = await engine.store.counts();
       if (counts.posts === 0) {
-        const { users, seed } = engine.config.demo;
+        const { users, seed, replyRate } = engine.config.demo;
         console.log(`Empty store: generating the demo social network (${users} users, seed ${seed})…`);
         const bar = createProgressBar('generate');
-        const { summary } = await generateToStore(engine.store, { users, seed }, bar.report);
+        const { summary } = await generateToStore(engine.store, { users, seed, replyRate }, bar.report);
         bar.stop();
         console.log(`  ${summary.users} users, ${summary.posts} posts, ${summary.follows} follows, ${summary.events} events`);
       }
