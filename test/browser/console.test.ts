@@ -4,23 +4,22 @@
  * a post's counts, search results, the moderation queue), the retrain and take-down buttons act, and a 375 px
  * wide screen shows every counter without overflow. Skipped with a reason when Chromium is not installed.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { hashSecret } from '../../src/api/api-keys.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { createServer } from '../../src/api/server.js';
 import { smallNetwork } from '../fixtures/small-network.js';
+import { haveChromium, launchHeadless, listenLocal, skipNote } from './headless.js';
 
-const CHROMIUM = process.env.RESONATE_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const ADMIN = 'console-admin-key-1234';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
-describe.skipIf(!haveChromium)(`console in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; apt-get install chromium)`}`, () => {
+describe.skipIf(!haveChromium)(`console in headless Chromium${skipNote}`, () => {
   let engine: Engine;
   let app: FastifyInstance;
   let browser: Browser;
@@ -43,13 +42,8 @@ describe.skipIf(!haveChromium)(`console in headless Chromium${haveChromium ? '' 
     await engine.secondaryTraining();
     for (const u of net.users) await engine.feed(u.id, { pageSize: 5 });
     app = await createServer(engine);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    base = await listenLocal(app);
+    browser = await launchHeadless();
   });
 
   afterAll(async () => {

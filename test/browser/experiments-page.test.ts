@@ -4,18 +4,16 @@
  * listed with its delivery; the jobs page says when no queue is configured. Skipped with a reason when
  * Chromium is not installed.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { createServer } from '../../src/api/server.js';
 import { smallNetwork } from '../fixtures/small-network.js';
+import { haveChromium, launchHeadless, listenLocal, skipNote } from './headless.js';
 
-const CHROMIUM = process.env.RESONATE_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 
-describe.skipIf(!haveChromium)(`experiments page in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; apt-get install chromium)`}`, () => {
+describe.skipIf(!haveChromium)(`experiments page in headless Chromium${skipNote}`, () => {
   let engine: Engine;
   let app: FastifyInstance;
   let browser: Browser;
@@ -36,13 +34,8 @@ describe.skipIf(!haveChromium)(`experiments page in headless Chromium${haveChrom
     await engine.train({ save: false });
     for (const u of net.users) await engine.feed(u.id, { pageSize: 5 });
     app = await createServer(engine);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    base = await listenLocal(app);
+    browser = await launchHeadless();
   });
 
   afterAll(async () => {
