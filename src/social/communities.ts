@@ -79,7 +79,11 @@ export function detectCommunities(follows: Pick<Csr, 'rows' | 'indptr' | 'indice
   const rng = createRng(options.seed);
   const raw = louvain(graph, { resolution: options.resolution, rng: () => rng.next(), getEdgeWeight: 'weight' });
   const members = new Map<number, number[]>();
-  for (const [node, c] of Object.entries(raw)) members.set(c, [...(members.get(c) ?? []), Number(node)]);
+  for (const [node, c] of Object.entries(raw)) {
+    const list = members.get(c);
+    if (list) list.push(Number(node));
+    else members.set(c, [Number(node)]);
+  }
   const kept = [...members.values()].filter((m) => m.length >= options.minSize).sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   kept.forEach((m, c) => {
     for (const u of m) knownFor[u] = c;
@@ -127,21 +131,23 @@ export function interestedIn(input: CommunityInput, knownFor: Int32Array, count:
 export function postVectors(input: CommunityInput, knownFor: Int32Array, interest: Csr, count: number, topK: number): Csr {
   const { interactions, itemAuthors } = input;
   const nItems = itemAuthors.length;
-  const acc = Array.from({ length: nItems }, () => new Map<number, number>());
+  // One map per post that has any community entry, made on first use (most posts of a large network have none).
+  const acc: (Map<number, number> | undefined)[] = new Array(nItems);
+  const vectorOf = (i: number): Map<number, number> => (acc[i] ??= new Map());
   for (let i = 0; i < nItems; i++) {
     const a = itemAuthors[i]!;
     const c = a >= 0 && a < knownFor.length ? knownFor[a]! : -1;
-    if (c >= 0) acc[i]!.set(c, 1);
+    if (c >= 0) vectorOf(i).set(c, 1);
   }
   for (let u = 0; u < interactions.rows; u++) {
     const from = interest.indptr[u]!, to = interest.indptr[u + 1]!;
     if (from === to) continue;
     for (let k = interactions.indptr[u]!; k < interactions.indptr[u + 1]!; k++) {
-      const vec = acc[interactions.indices[k]!]!, w = interactions.data[k]!;
+      const vec = vectorOf(interactions.indices[k]!), w = interactions.data[k]!;
       for (let q = from; q < to; q++) vec.set(interest.indices[q]!, (vec.get(interest.indices[q]!) ?? 0) + w * interest.data[q]!);
     }
   }
-  return toCsr(nItems, count, acc.map((m) => top(m, topK)));
+  return toCsr(nItems, count, Array.from({ length: nItems }, (_, i) => (acc[i] ? top(acc[i], topK) : [])));
 }
 
 /** Steps 1–3. */

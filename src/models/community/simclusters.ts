@@ -57,12 +57,17 @@ export class SimclustersRecommender extends BaseRecommender {
 
   fit(data: Dataset, options: FitOptions = {}): Promise<void> {
     throwIfAborted(options.signal, this.id);
-    this.adopt(data, buildCommunities(data, this.params));
-    this.labels = labelCommunities(this.communities!, data.follows, data.itemTags).map((l) => named(l, (u) => data.users.id(u)));
+    this.build(data);
     this.added.clear();
     this.setSeen(data);
     options.progress?.(1, 1, this.id);
     return Promise.resolve();
+  }
+
+  /** Communities, vectors and names of `data`. */
+  private build(data: Dataset): void {
+    this.adopt(data, buildCommunities(data, this.params));
+    this.labels = labelCommunities(this.communities!, data.follows, data.itemTags).map((l) => named(l, (u) => data.users.id(u)));
   }
 
   private adopt(data: Pick<Dataset, 'follows' | 'itemAuthors'>, communities: Communities): void {
@@ -123,8 +128,7 @@ export class SimclustersRecommender extends BaseRecommender {
   /** Exact unlearning: the communities and vectors of `data` (without the removed users and posts), refitted. */
   forget(data: Dataset, removed: Removal): void {
     this.requireFitted();
-    this.adopt(data, buildCommunities(data, this.params));
-    this.labels = labelCommunities(this.communities!, data.follows, data.itemTags).map((l) => named(l, (u) => data.users.id(u)));
+    this.build(data);
     this.forgetHistory(data, removed);
   }
 
